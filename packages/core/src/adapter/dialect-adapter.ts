@@ -1,0 +1,140 @@
+/**
+ * The dialect adapter contract: everything core asks of a database. Third parties
+ * implement {@link DialectAdapter} to add a database; the conformance suite in
+ * `@cloudguard/migrate-core/testing` checks an implementation against a real server.
+ *
+ * Core decides *what* happens (which revisions, which version rows); an adapter
+ * decides *how* it reaches its database. Core never asks an adapter for its name to
+ * choose behaviour, only for {@link AdapterCapabilities}.
+ *
+ * @packageDocumentation
+ */
+
+import type { Row } from '../migration.js';
+
+/** The version of this contract. An adapter declares the one it implements in {@link DialectAdapter.apiVersion}. */
+export const ADAPTER_API_VERSION = 1 as const;
+
+/** What a dialect can do, as data. */
+export interface AdapterCapabilities {
+  /** DDL statements take part in transactions and roll back with them (PostgreSQL, SQLite; not MySQL). */
+  readonly transactionalDdl: boolean;
+}
+
+/** Where the version table lives. */
+export interface VersionTableLocation {
+  /** Table name; `alembic_version` by default. */
+  readonly name: string;
+  /** Schema (PostgreSQL) the table lives in; the connection's default when undefined. */
+  readonly schema?: string | undefined;
+}
+
+/** How {@link DialectAdapter.connect} should connect. */
+export interface ConnectOptions {
+  /** The database URL exactly as configured (it may carry a password: never print it unredacted). */
+  readonly url: string;
+  /** Directory that relative paths in the URL are resolved against. */
+  readonly cwd: string;
+  /** Where the version table lives. */
+  readonly versionTable: VersionTableLocation;
+  /**
+   * `inspect`: the command only reads the version table. The adapter should take its
+   * lightest path (no ORM, no pool) and must not create the database or any table.
+   * `migrate`: the command changes the database.
+   */
+  readonly purpose: 'inspect' | 'migrate';
+  /** Called with each SQL statement the adapter sends, for `--verbose` output. */
+  readonly onStatement?: ((sql: string) => void) | undefined;
+}
+
+/**
+ * A place to run statements: one transaction, or an autocommit session. Migrations
+ * see it wrapped as {@link MigrationOperations}.
+ */
+export interface Session {
+  /** Runs one statement with `?` placeholders. */
+  execute(sql: string, params?: readonly unknown[]): Promise<void>;
+  /** Runs a query and returns its rows. */
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Inserts rows into a table. */
+  bulkInsert(table: string, rows: readonly Row[]): Promise<void>;
+  /** The adapter's query builder bound to this session (a Kysely transaction for the built-in adapters). */
+  readonly db: unknown;
+  /** The adapter's underlying connection object. */
+  readonly connection: unknown;
+}
+
+/**
+ * Reads and writes the version table (Alembic's `alembic_version`: one column
+ * `version_num VARCHAR(32) NOT NULL`, primary key `<table>_pkc`, one row per head).
+ * Core decides which rows to insert, delete or update; the store only carries it out.
+ */
+export interface VersionStore {
+  /** The table's location, for messages. */
+  readonly table: VersionTableLocation;
+  /** Creates the table when it does not exist; tolerates a concurrent creator. */
+  ensure(session: Session): Promise<void>;
+  /** The versions recorded, or an empty list when the table does not exist. */
+  read(session?: Session): Promise<string[]>;
+  /** Records a new head. */
+  insert(session: Session, version: string): Promise<void>;
+  /** Removes a head; throws {@link VersionTableConflictError} when it was not recorded. */
+  delete(session: Session, version: string): Promise<void>;
+  /** Replaces one head by another; throws {@link VersionTableConflictError} when `from` was not recorded. */
+  update(session: Session, from: string, to: string): Promise<void>;
+}
+
+/** How long to wait for the migration lock. */
+export type LockWait = { readonly mode: 'fail' } | { readonly mode: 'wait'; readonly timeoutMs: number };
+
+/** A held migration lock. */
+export interface MigrationLock {
+  /** Releases the lock; safe to call more than once. */
+  release(): Promise<void>;
+}
+
+/** An open connection to one database. */
+export interface AdapterConnection {
+  /** The version table of this database. */
+  readonly versionStore: VersionStore;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /** Runs `work` outside any transaction; each statement commits on its own. */
+  autocommit<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /**
+   * Takes the lock that keeps two runners from migrating the same database at once.
+   * Throws {@link LockTimeoutError} when the wait runs out.
+   */
+  acquireLock(wait: LockWait): Promise<MigrationLock>;
+  /** Closes the connection. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/**
+ * A database dialect. The built-in ones are `@cloudguard/migrate-adapter-sqlite` and
+ * `@cloudguard/migrate-adapter-postgres`; a package that default-exports (or exports
+ * `adapter`) a value of this type can be named in `cgmigrate.config.ts`.
+ *
+ * ### Examples
+ * ```ts
+ * export const adapter: DialectAdapter = {
+ *   apiVersion: 1,
+ *   name: 'mariadb',
+ *   schemes: ['mysql', 'mariadb'],
+ *   capabilities: { transactionalDdl: false },
+ *   async connect(options) { … },
+ * };
+ * ```
+ */
+export interface DialectAdapter {
+  /** The contract version implemented; see {@link ADAPTER_API_VERSION}. */
+  readonly apiVersion: typeof ADAPTER_API_VERSION;
+  /** Dialect name shown to users and given to migrations as `op.dialect`. */
+  readonly name: string;
+  /** URL schemes this adapter serves, without `:` (`postgresql+psycopg2` matches `postgresql`). */
+  readonly schemes: readonly string[];
+  /** What the dialect can do. */
+  readonly capabilities: AdapterCapabilities;
+  /** Opens a connection. Throws {@link InvalidUrlError} or {@link DatabaseError}. */
+  connect(options: ConnectOptions): Promise<AdapterConnection>;
+}

@@ -1,0 +1,388 @@
+/**
+ * Every error cgmigrate raises on purpose. Each class carries a literal, stable
+ * {@link MigrateErrorCode} and the data a caller needs to act on it; messages state
+ * facts only. Remedies are the CLI's job (see its `hints`), as Alembic keeps advice
+ * out of its revision map.
+ *
+ * @packageDocumentation
+ */
+
+const BRAND = Symbol.for('@cloudguard/migrate-core/error');
+
+/** Every stable error code. Codes are a contract: new ones may be added, none is ever changed. */
+export type MigrateErrorCode =
+  // revision graph
+  | 'MULTIPLE_HEADS'
+  | 'REVISION_NOT_FOUND'
+  | 'AMBIGUOUS_REVISION'
+  | 'REVISION_CYCLE'
+  | 'DEPENDENCY_CYCLE'
+  | 'RANGE_NOT_ANCESTOR'
+  | 'INVALID_REVISION_ID'
+  | 'DUPLICATE_REVISION'
+  | 'MISSING_PARENT'
+  | 'INVALID_TARGET'
+  // script directory
+  | 'SCRIPT_LOCATION_NOT_FOUND'
+  | 'MALFORMED_MIGRATION'
+  | 'TEMPLATE_NOT_FOUND'
+  | 'INVALID_MESSAGE'
+  | 'FILE_EXISTS'
+  // execution
+  | 'MIGRATION_FAILED'
+  | 'IRREVERSIBLE_MIGRATION'
+  | 'LOCK_TIMEOUT'
+  | 'VERSION_TABLE_CONFLICT'
+  | 'DATABASE_ERROR'
+  // checks
+  | 'DB_NOT_UP_TO_DATE'
+  | 'SCHEMA_DRIFT'
+  // setup
+  | 'CONFIG_NOT_FOUND'
+  | 'CONFIG_INVALID'
+  | 'INVALID_URL'
+  | 'ADAPTER_NOT_FOUND'
+  | 'ADAPTER_INCOMPATIBLE';
+
+/**
+ * Base class of every cgmigrate error.
+ *
+ * Use {@link isMigrateError} rather than `instanceof`: a CLI plugin may load a second
+ * copy of this package, and the brand survives that where the prototype chain does not.
+ */
+export abstract class MigrateError extends Error {
+  /** Stable machine-readable code; see {@link MigrateErrorCode}. */
+  abstract readonly code: MigrateErrorCode;
+  readonly [BRAND] = true;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+
+  /** The data fields of this error, for `--json` output and structured logs. */
+  toJSON(): Record<string, unknown> {
+    const data: Record<string, unknown> = { code: this.code, name: this.name, message: this.message };
+    for (const [key, value] of Object.entries(this)) {
+      if (key !== 'cause' && value !== undefined) data[key] = value;
+    }
+    return data;
+  }
+}
+
+/**
+ * Tells whether `value` is an error raised by cgmigrate (from any loaded copy of core).
+ *
+ * ### Examples
+ * ```ts
+ * try { await upgrade(env, 'head') } catch (e) { if (isMigrateError(e) && e.code === 'MULTIPLE_HEADS') … }
+ * ```
+ */
+export function isMigrateError(value: unknown): value is MigrateError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+// ── revision graph ────────────────────────────────────────────────────────────
+
+/** A target such as `head` names one revision but the graph has several heads. */
+export class MultipleHeadsError extends MigrateError {
+  readonly code = 'MULTIPLE_HEADS' as const;
+  constructor(
+    readonly heads: readonly string[],
+    readonly target: string,
+  ) {
+    super(`Multiple head revisions are present for given argument '${target}': ${heads.join(', ')}`);
+  }
+}
+
+/** No revision matches an identifier, or the database records one that no script defines. */
+export class RevisionNotFoundError extends MigrateError {
+  readonly code = 'REVISION_NOT_FOUND' as const;
+  constructor(
+    readonly revision: string,
+    /** `database` when the version table names a revision no script defines. */
+    readonly source: 'argument' | 'database' = 'argument',
+  ) {
+    super(`Can't locate revision identified by '${revision}'`);
+  }
+}
+
+/** A revision prefix matches more than one revision. */
+export class AmbiguousRevisionError extends MigrateError {
+  readonly code = 'AMBIGUOUS_REVISION' as const;
+  constructor(
+    readonly prefix: string,
+    readonly candidates: readonly string[],
+  ) {
+    super(`Revision prefix '${prefix}' is ambiguous; it could be any of: ${candidates.join(', ')}`);
+  }
+}
+
+/** Following `downRevision` links leads back to where it started. */
+export class RevisionCycleError extends MigrateError {
+  readonly code = 'REVISION_CYCLE' as const;
+  constructor(readonly revisions: readonly string[]) {
+    super(`Cycle is detected in revisions (${revisions.join(', ')})`);
+  }
+}
+
+/** Following `downRevision` and `dependsOn` links together leads back to where it started. */
+export class DependencyCycleError extends MigrateError {
+  readonly code = 'DEPENDENCY_CYCLE' as const;
+  constructor(readonly revisions: readonly string[]) {
+    super(`Dependency cycle is detected in revisions (${revisions.join(', ')})`);
+  }
+}
+
+/** A range `a:b` whose ends are not ancestor and descendant of each other. */
+export class RangeNotAncestorError extends MigrateError {
+  readonly code = 'RANGE_NOT_ANCESTOR' as const;
+  constructor(
+    readonly lower: string,
+    readonly upper: string,
+  ) {
+    super(`Revision ${lower} is not an ancestor of revision ${upper}`);
+  }
+}
+
+/** A revision id that cannot be stored or named: empty, too long, or using reserved words or characters. */
+export class InvalidRevisionIdError extends MigrateError {
+  readonly code = 'INVALID_REVISION_ID' as const;
+  constructor(
+    readonly revision: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid revision id '${revision}': ${reason}`);
+  }
+}
+
+/** Two migration files declare the same revision id. */
+export class DuplicateRevisionError extends MigrateError {
+  readonly code = 'DUPLICATE_REVISION' as const;
+  constructor(
+    readonly revision: string,
+    readonly paths: readonly string[],
+  ) {
+    super(`Revision '${revision}' is present more than once: ${paths.join(' and ')}`);
+  }
+}
+
+/** A revision names a parent (`downRevision`) or dependency (`dependsOn`) that no script defines. */
+export class MissingParentError extends MigrateError {
+  readonly code = 'MISSING_PARENT' as const;
+  constructor(
+    readonly revision: string,
+    readonly missing: string,
+    readonly relation: 'downRevision' | 'dependsOn',
+    readonly path?: string,
+  ) {
+    super(
+      `Revision ${revision}${path ? ` (${path})` : ''} ${relation === 'dependsOn' ? 'depends on' : 'revises'} ` +
+        `'${missing}', which is not present`,
+    );
+  }
+}
+
+/** A target that cannot be used the way it was given, such as `downgrade +1` or `upgrade -2` past base. */
+export class InvalidTargetError extends MigrateError {
+  readonly code = 'INVALID_TARGET' as const;
+  constructor(
+    readonly target: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid target '${target}': ${reason}`);
+  }
+}
+
+// ── script directory ──────────────────────────────────────────────────────────
+
+/** The configured script location (or its `versions/` folder) does not exist. */
+export class ScriptLocationNotFoundError extends MigrateError {
+  readonly code = 'SCRIPT_LOCATION_NOT_FOUND' as const;
+  constructor(readonly path: string) {
+    super(`Script location not found: ${path}`);
+  }
+}
+
+/** A migration file cannot be read as a migration. */
+export class MalformedMigrationError extends MigrateError {
+  readonly code = 'MALFORMED_MIGRATION' as const;
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Malformed migration ${path}: ${problem}`, options);
+  }
+}
+
+/** The revision template file is missing from the script location. */
+export class TemplateNotFoundError extends MigrateError {
+  readonly code = 'TEMPLATE_NOT_FOUND' as const;
+  constructor(readonly path: string) {
+    super(`Revision template not found: ${path}`);
+  }
+}
+
+/** A revision message that is empty or only white space. */
+export class InvalidMessageError extends MigrateError {
+  readonly code = 'INVALID_MESSAGE' as const;
+  constructor(readonly reason: string) {
+    super(`Invalid revision message: ${reason}`);
+  }
+}
+
+/** A file that cgmigrate would write already exists. */
+export class FileExistsError extends MigrateError {
+  readonly code = 'FILE_EXISTS' as const;
+  constructor(readonly path: string) {
+    super(`File already exists: ${path}`);
+  }
+}
+
+// ── execution ─────────────────────────────────────────────────────────────────
+
+/** A migration's `up` or `down` failed; its transaction was rolled back. */
+export class MigrationFailedError extends MigrateError {
+  readonly code = 'MIGRATION_FAILED' as const;
+  constructor(
+    readonly revision: string,
+    readonly direction: 'upgrade' | 'downgrade',
+    readonly path: string | undefined,
+    /** The statement that failed, trimmed, when the database reported one. */
+    readonly statement: string | undefined,
+    /** Revisions applied (and committed) before the failure, in order. */
+    readonly completed: readonly string[],
+    options: ErrorOptions & { cause: unknown },
+  ) {
+    super(
+      `${direction === 'upgrade' ? 'Upgrade' : 'Downgrade'} of revision ${revision}${path ? ` (${path})` : ''} failed` +
+        `${statement ? ` at statement: ${statement}` : ''}: ${describeCause(options.cause)}`,
+      options,
+    );
+  }
+}
+
+/** A downgrade would have to run a migration that has no `down`. Raised while planning, before any change. */
+export class IrreversibleMigrationError extends MigrateError {
+  readonly code = 'IRREVERSIBLE_MIGRATION' as const;
+  constructor(
+    readonly revision: string,
+    readonly path: string | undefined,
+  ) {
+    super(`Revision ${revision}${path ? ` (${path})` : ''} has no down() and cannot be downgraded`);
+  }
+}
+
+/** The migration lock is held by another process and the wait limit passed. */
+export class LockTimeoutError extends MigrateError {
+  readonly code = 'LOCK_TIMEOUT' as const;
+  constructor(
+    readonly waitedMs: number,
+    readonly holder: string | undefined,
+  ) {
+    super(`Could not take the migration lock within ${waitedMs} ms${holder ? `; it is held by ${holder}` : ''}`);
+  }
+}
+
+/** The version table does not hold what the planned step expected (changed by someone else meanwhile). */
+export class VersionTableConflictError extends MigrateError {
+  readonly code = 'VERSION_TABLE_CONFLICT' as const;
+  constructor(
+    readonly table: string,
+    readonly expected: string,
+    readonly found: readonly string[],
+  ) {
+    super(`Version table ${table} was expected to hold ${expected} but holds ${found.length ? found.join(', ') : 'nothing'}`);
+  }
+}
+
+/** The database refused a connection or a statement outside a migration. */
+export class DatabaseError extends MigrateError {
+  readonly code = 'DATABASE_ERROR' as const;
+  constructor(
+    readonly operation: string,
+    options: ErrorOptions & { cause: unknown },
+  ) {
+    super(`${operation} failed: ${describeCause(options.cause)}`, options);
+  }
+}
+
+// ── checks ────────────────────────────────────────────────────────────────────
+
+/** The database is not at the head revision(s). */
+export class DatabaseNotUpToDateError extends MigrateError {
+  readonly code = 'DB_NOT_UP_TO_DATE' as const;
+  constructor(
+    readonly current: readonly string[],
+    readonly heads: readonly string[],
+  ) {
+    super('Target database is not up to date.');
+  }
+}
+
+// ── setup ─────────────────────────────────────────────────────────────────────
+
+/** `--config` (or `configFile`) names a file that does not exist. */
+export class ConfigNotFoundError extends MigrateError {
+  readonly code = 'CONFIG_NOT_FOUND' as const;
+  constructor(readonly path: string) {
+    super(`Config file not found: ${path}`);
+  }
+}
+
+/** A config file that fails to load, or a key with a value of the wrong kind. */
+export class ConfigInvalidError extends MigrateError {
+  readonly code = 'CONFIG_INVALID' as const;
+  constructor(
+    readonly path: string | undefined,
+    readonly problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Invalid configuration${path ? ` in ${path}` : ''}: ${problem}`, options);
+  }
+}
+
+/** A database URL that cannot be parsed. The URL in the message has its password removed. */
+export class InvalidUrlError extends MigrateError {
+  readonly code = 'INVALID_URL' as const;
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid database URL '${url}': ${reason}`);
+  }
+}
+
+/** No adapter is registered or installed for a URL scheme or adapter name. */
+export class AdapterNotFoundError extends MigrateError {
+  readonly code = 'ADAPTER_NOT_FOUND' as const;
+  constructor(
+    readonly scheme: string,
+    /** The package cgmigrate looked for, when it knows one. */
+    readonly packageName: string | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `No database adapter for '${scheme}'${packageName ? ` (looked for the package ${packageName})` : ''}`,
+      options,
+    );
+  }
+}
+
+/** An adapter built for another version of the adapter contract. */
+export class AdapterIncompatibleError extends MigrateError {
+  readonly code = 'ADAPTER_INCOMPATIBLE' as const;
+  constructor(
+    readonly adapter: string,
+    readonly apiVersion: unknown,
+    readonly supported: number,
+  ) {
+    super(`Adapter '${adapter}' implements contract version ${String(apiVersion)}; this core supports ${supported}`);
+  }
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return cause.message;
+  return String(cause);
+}
