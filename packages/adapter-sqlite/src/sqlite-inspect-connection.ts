@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+
+import {
+  DatabaseError,
+  isMigrateError,
+  type AdapterConnection,
+  type ConnectOptions,
+  type LockWait,
+  type MigrationLock,
+  type Session,
+} from '@cloudguard/migrate-core';
+import type BetterSqlite3 from 'better-sqlite3';
+
+import type { ResolvedSqliteOptions } from './sqlite-adapter.js';
+import { acquireSqliteLock, NO_LOCK, type DatabaseConstructor } from './sqlite-lock.js';
+import { NativeSession } from './sqlite-session.js';
+import type { SqliteLocation } from './sqlite-url.js';
+import { SqliteVersionStore } from './sqlite-version-store.js';
+
+/**
+ * An `inspect` connection, for commands that only read the version table: better-sqlite3
+ * alone (no MikroORM, no Kysely), the file opened read-only. A database file that does
+ * not exist is not created: the connection reads an empty, read-only in-memory
+ * database instead, so every query sees no tables and the version store no versions.
+ */
+export class SqliteInspectConnection implements AdapterConnection {
+  readonly versionStore: SqliteVersionStore;
+  readonly #location: SqliteLocation;
+  readonly #database: BetterSqlite3.Database;
+  readonly #Database: DatabaseConstructor;
+  readonly #onStatement: ((sql: string) => void) | undefined;
+
+  private constructor(location: SqliteLocation, options: ConnectOptions, database: BetterSqlite3.Database, Database: DatabaseConstructor) {
+    this.#location = location;
+    this.#database = database;
+    this.#Database = Database;
+    this.#onStatement = options.onStatement;
+    this.versionStore = new SqliteVersionStore(options.versionTable, (work) => this.#outside(work));
+  }
+
+  /** @throws {DatabaseError} when an existing file cannot be opened. */
+  static async open(
+    location: SqliteLocation,
+    options: ConnectOptions,
+    settings: ResolvedSqliteOptions,
+  ): Promise<SqliteInspectConnection> {
+    const { default: Database } = await import('better-sqlite3');
+    const exists = location.kind === 'file' && existsSync(location.path);
+    const filename = exists ? location.path : ':memory:';
+    try {
+      const database = exists
+        ? new Database(filename, { readonly: true, fileMustExist: true, timeout: settings.busyTimeoutMs })
+        : new Database(filename).exec('PRAGMA query_only = ON');
+      return new SqliteInspectConnection(location, options, database, Database);
+    } catch (error) {
+      throw new DatabaseError(`Opening SQLite database ${filename} read-only`, { cause: error });
+    }
+  }
+
+  /** Runs `work` in a deferred (read) transaction. */
+  async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const session = this.#session();
+    try {
+      await session.execute('BEGIN');
+    } catch (error) {
+      throw new DatabaseError('Beginning a transaction', { cause: error });
+    }
+    try {
+      const result = await work(session);
+      await session.execute('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.#database.inTransaction) await session.execute('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    return work(this.#session());
+  }
+
+  /** The same lock file as a `migrate` connection takes. */
+  async acquireLock(wait: LockWait): Promise<MigrationLock> {
+    if (this.#location.kind === 'memory') return NO_LOCK;
+    return acquireSqliteLock(this.#Database, this.#location.path, wait);
+  }
+
+  async close(): Promise<void> {
+    if (this.#database.open) this.#database.close();
+  }
+
+  #session(): NativeSession {
+    if (!this.#database.open) {
+      throw new DatabaseError('Using the SQLite connection', { cause: new Error('the connection is closed') });
+    }
+    return new NativeSession(this.#database, this.#onStatement);
+  }
+
+  async #outside<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    try {
+      return await this.autocommit(work);
+    } catch (error) {
+      if (isMigrateError(error)) throw error;
+      throw new DatabaseError('Reading the version table', { cause: error });
+    }
+  }
+}

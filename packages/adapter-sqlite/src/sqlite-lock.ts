@@ -1,0 +1,101 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { DatabaseError, LockTimeoutError, type LockWait, type MigrationLock } from '@cloudguard/migrate-core';
+import type BetterSqlite3 from 'better-sqlite3';
+
+/** Appended to the database path to name the lock file. */
+export const LOCK_FILE_SUFFIX = '.cgmigrate-lock';
+
+/** How often a waiting runner retries; SQLite offers no wake-up on unlock. */
+const POLL_INTERVAL_MS = 50;
+
+/** better-sqlite3's `Database` constructor. */
+export type DatabaseConstructor = typeof BetterSqlite3;
+
+/**
+ * Takes the migration lock of the SQLite database at `databasePath`: an exclusive
+ * transaction on a side file, `<databasePath>.cgmigrate-lock`, held on a connection
+ * of its own.
+ *
+ * Why a side file: SQLite's locks are OS file locks, so the operating system drops
+ * them when the holding process dies, even by `SIGKILL`, and nothing stale is left
+ * to clean up. Taking them on the database file itself would also block this
+ * process's own migration writes. The lock file's journal is kept in memory, so an
+ * empty lock file is all that stays on disk.
+ *
+ * Waiting polls with a zero busy timeout rather than using SQLite's busy handler:
+ * better-sqlite3 is synchronous, and a busy wait would freeze the event loop (and
+ * signal handling) for the whole timeout.
+ *
+ * ### Examples
+ * ```ts
+ * const lock = await acquireSqliteLock(Database, '/srv/app.db', { mode: 'wait', timeoutMs: 10_000 });
+ * try { … } finally { await lock.release(); }
+ * ```
+ *
+ * @throws {LockTimeoutError} when another connection holds the lock past the wait
+ *   (at once in `fail` mode).
+ * @throws {DatabaseError} when the lock file cannot be opened.
+ */
+export async function acquireSqliteLock(
+  Database: DatabaseConstructor,
+  databasePath: string,
+  wait: LockWait,
+): Promise<MigrationLock> {
+  const lockPath = `${databasePath}${LOCK_FILE_SUFFIX}`;
+  let lockDb: BetterSqlite3.Database;
+  try {
+    lockDb = new Database(lockPath, { timeout: 0 });
+  } catch (error) {
+    throw new DatabaseError(`Opening the migration lock file ${lockPath}`, { cause: error });
+  }
+
+  const started = performance.now();
+  const limitMs = wait.mode === 'wait' ? Math.max(0, wait.timeoutMs) : 0;
+  let journalInMemory = false;
+  for (;;) {
+    try {
+      if (!journalInMemory) {
+        lockDb.exec('PRAGMA journal_mode = MEMORY');
+        journalInMemory = true;
+      }
+      lockDb.exec('BEGIN EXCLUSIVE');
+      return new SqliteLock(lockDb);
+    } catch (error) {
+      const waited = performance.now() - started;
+      if (!isBusy(error) || waited >= limitMs) {
+        lockDb.close();
+        if (!isBusy(error)) throw new DatabaseError(`Taking the migration lock on ${lockPath}`, { cause: error });
+        throw new LockTimeoutError(Math.round(waited), undefined);
+      }
+      await sleep(Math.min(POLL_INTERVAL_MS, limitMs - waited));
+    }
+  }
+}
+
+/** A lock that needs none: nobody else can reach a private in-memory database. */
+export const NO_LOCK: MigrationLock = { release: async () => {} };
+
+class SqliteLock implements MigrationLock {
+  #db: BetterSqlite3.Database | undefined;
+
+  constructor(db: BetterSqlite3.Database) {
+    this.#db = db;
+  }
+
+  async release(): Promise<void> {
+    const db = this.#db;
+    this.#db = undefined;
+    if (db === undefined) return;
+    try {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    } finally {
+      db.close();
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}

@@ -1,0 +1,168 @@
+import {
+  DatabaseError,
+  isMigrateError,
+  type AdapterConnection,
+  type ConnectOptions,
+  type LockWait,
+  type MigrationLock,
+  type Session,
+} from '@cloudguard/migrate-core';
+import type { MikroORM, SqliteConnection } from '@mikro-orm/sqlite';
+import type BetterSqlite3 from 'better-sqlite3';
+
+import type { ResolvedSqliteOptions } from './sqlite-adapter.js';
+import { createMigrateDialect, type KyselyModule } from './sqlite-dialect.js';
+import { acquireSqliteLock, NO_LOCK, type DatabaseConstructor } from './sqlite-lock.js';
+import { KyselySession } from './sqlite-session.js';
+import type { SqliteLocation } from './sqlite-url.js';
+import { SqliteVersionStore } from './sqlite-version-store.js';
+
+/**
+ * A `migrate` connection: MikroORM's SQLite driver over one better-sqlite3 database;
+ * statements and transactions go through the Kysely client of MikroORM's connection.
+ * MikroORM, Kysely and better-sqlite3 load here, when a command needs to migrate.
+ */
+export class SqliteMigrateConnection implements AdapterConnection {
+  readonly versionStore: SqliteVersionStore;
+  readonly #location: SqliteLocation;
+  readonly #orm: MikroORM;
+  readonly #database: BetterSqlite3.Database;
+  readonly #Database: DatabaseConstructor;
+  readonly #kysely: KyselyModule;
+  #closed = false;
+
+  private constructor(
+    location: SqliteLocation,
+    options: ConnectOptions,
+    parts: { orm: MikroORM; database: BetterSqlite3.Database; Database: DatabaseConstructor; kysely: KyselyModule },
+  ) {
+    this.#location = location;
+    this.#orm = parts.orm;
+    this.#database = parts.database;
+    this.#Database = parts.Database;
+    this.#kysely = parts.kysely;
+    this.versionStore = new SqliteVersionStore(options.versionTable, (work) => this.#outside(work));
+  }
+
+  /**
+   * Opens the database file (creating it, but not its directory, as SQLAlchemy does)
+   * and starts MikroORM on it.
+   *
+   * @throws {DatabaseError} when the file cannot be opened or MikroORM cannot start.
+   */
+  static async open(
+    location: SqliteLocation,
+    options: ConnectOptions,
+    settings: ResolvedSqliteOptions,
+  ): Promise<SqliteMigrateConnection> {
+    const [{ default: Database }, kysely, { MikroORM }] = await Promise.all([
+      import('better-sqlite3'),
+      import('kysely'),
+      import('@mikro-orm/sqlite'),
+    ]);
+    const filename = location.kind === 'memory' ? ':memory:' : location.path;
+
+    let database: BetterSqlite3.Database;
+    try {
+      database = new Database(filename, { timeout: settings.busyTimeoutMs });
+    } catch (error) {
+      throw new DatabaseError(`Opening SQLite database ${filename}`, { cause: error });
+    }
+
+    try {
+      // The constructor rather than `MikroORM.init()`: with no entities it loses nothing, and it
+      // skips init's probing for optional packages (@mikro-orm/migrations, seeder, entity
+      // generator), which would load them when a project has them installed (~10 ms cold).
+      const orm = new MikroORM({
+        dbName: filename,
+        // A ready dialect: MikroORM then skips its own better-sqlite3 setup and uses ours.
+        driverOptions: createMigrateDialect(kysely, database, options.onStatement),
+        entities: [],
+        discovery: { warnWhenNoEntities: false },
+        allowGlobalContext: true,
+        ensureDatabase: false,
+        preferTs: false,
+        debug: false,
+        logger: () => {},
+      });
+      await orm.connect();
+      // MikroORM turns foreign keys on as it connects; SQLAlchemy (so Alembic) leaves them off,
+      // and the pragma cannot change inside the transaction a migration runs in.
+      if (!settings.foreignKeys) {
+        await orm.driver.getConnection().getClient().executeQuery(kysely.CompiledQuery.raw('PRAGMA foreign_keys = OFF'));
+      }
+      return new SqliteMigrateConnection(location, options, { orm, database, Database, kysely });
+    } catch (error) {
+      if (database.open) database.close();
+      throw new DatabaseError(`Connecting to SQLite database ${filename}`, { cause: error });
+    }
+  }
+
+  /**
+   * Runs `work` in one `BEGIN IMMEDIATE` transaction. A statement that fails inside
+   * `work` propagates unchanged, with its SQL in `(error as { sql?: string }).sql`.
+   *
+   * The transaction is Kysely's callback form on MikroORM's client, not MikroORM's
+   * `transactional()`: that one opens a Kysely `ControlledTransaction`, and Kysely 0.29
+   * never releases the connection when its `BEGIN` fails. SQLite has one connection
+   * behind a mutex, so a `BEGIN IMMEDIATE` that times out on a busy database would
+   * leave every later statement waiting forever. The callback form releases it.
+   *
+   * @throws {DatabaseError} when the transaction cannot begin (e.g. another writer
+   *   holds the database past the busy timeout).
+   */
+  async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const connection = this.#connection();
+    let begun = false;
+    try {
+      return await connection
+        .getClient()
+        .transaction()
+        .execute(async (trx) => {
+          begun = true;
+          return work(new KyselySession(trx, connection, this.#kysely.CompiledQuery));
+        });
+    } catch (error) {
+      if (begun) throw error;
+      throw new DatabaseError('Beginning a transaction', { cause: error });
+    }
+  }
+
+  /** Runs `work` with each statement committing on its own; statement errors propagate as in {@link transaction}. */
+  async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const connection = this.#connection();
+    return work(new KyselySession(connection.getClient(), connection, this.#kysely.CompiledQuery));
+  }
+
+  /** Takes the lock file next to the database; an in-memory database needs none. */
+  async acquireLock(wait: LockWait): Promise<MigrationLock> {
+    if (this.#location.kind === 'memory') return NO_LOCK;
+    return acquireSqliteLock(this.#Database, this.#location.path, wait);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#orm.close(true);
+    } catch (error) {
+      throw new DatabaseError('Closing the SQLite connection', { cause: error });
+    } finally {
+      if (this.#database.open) this.#database.close();
+    }
+  }
+
+  #connection(): SqliteConnection {
+    if (this.#closed) throw new DatabaseError('Using the SQLite connection', { cause: new Error('the connection is closed') });
+    return this.#orm.driver.getConnection();
+  }
+
+  async #outside<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    try {
+      return await this.autocommit(work);
+    } catch (error) {
+      if (isMigrateError(error)) throw error;
+      throw new DatabaseError('Reading the version table', { cause: error });
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import type { Row, Session } from '@cloudguard/migrate-core';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+
+import type { KyselyModule } from './sqlite-dialect.js';
+import { quoteIdentifier } from './sqlite-identifier.js';
+import { attachSql } from './statement-error.js';
+
+/** A migration's tables are not known statically: `Kysely<any>`, as Kysely's own migrations take. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SqliteKysely = Kysely<any>;
+
+/** SQLite's default `SQLITE_MAX_VARIABLE_NUMBER` since 3.32 (better-sqlite3 13 bundles 3.53). */
+const MAX_VARIABLES = 32_766;
+
+/**
+ * A {@link Session} over MikroORM's Kysely client: `db` is a Kysely transaction (or the
+ * Kysely instance in autocommit mode), `connection` MikroORM's `SqliteConnection`.
+ * Statements are reported and tagged by the dialect (see `createMigrateDialect`).
+ */
+export class KyselySession implements Session {
+  readonly db: SqliteKysely;
+  readonly connection: unknown;
+  readonly #compiledQuery: KyselyModule['CompiledQuery'];
+
+  constructor(db: SqliteKysely, connection: unknown, compiledQuery: KyselyModule['CompiledQuery']) {
+    this.db = db;
+    this.connection = connection;
+    this.#compiledQuery = compiledQuery;
+  }
+
+  async execute(sql: string, params: readonly unknown[] = []): Promise<void> {
+    await this.db.executeQuery(this.#compiledQuery.raw(sql, params.map(toSqliteValue)));
+  }
+
+  async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const result = await this.db.executeQuery<T>(this.#compiledQuery.raw(sql, params.map(toSqliteValue)));
+    return result.rows;
+  }
+
+  async bulkInsert(table: string, rows: readonly Row[]): Promise<void> {
+    for (const chunk of chunkRows(rows)) {
+      await this.db.insertInto(table).values(chunk).execute();
+    }
+  }
+}
+
+/**
+ * A {@link Session} straight on a better-sqlite3 database, for `inspect` connections
+ * (no ORM, no Kysely): `db` is `null`, `connection` the better-sqlite3 `Database`.
+ */
+export class NativeSession implements Session {
+  readonly db = null;
+  readonly connection: BetterSqlite3.Database;
+  readonly #onStatement: ((sql: string) => void) | undefined;
+
+  constructor(database: BetterSqlite3.Database, onStatement: ((sql: string) => void) | undefined) {
+    this.connection = database;
+    this.#onStatement = onStatement;
+  }
+
+  async execute(sql: string, params: readonly unknown[] = []): Promise<void> {
+    this.#run(sql, params);
+  }
+
+  async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.#run(sql, params) as T[];
+  }
+
+  async bulkInsert(table: string, rows: readonly Row[]): Promise<void> {
+    for (const chunk of chunkRows(rows)) {
+      const columns = Object.keys(chunk[0] ?? {});
+      const values = `(${columns.map(() => '?').join(', ')})`;
+      const sql =
+        `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) ` +
+        `VALUES ${chunk.map(() => values).join(', ')}`;
+      this.#run(sql, chunk.flatMap((row) => columns.map((column) => row[column])));
+    }
+  }
+
+  #run(sql: string, params: readonly unknown[]): unknown[] {
+    this.#onStatement?.(sql);
+    try {
+      const statement = this.connection.prepare(sql);
+      const values = params.map(toSqliteValue);
+      if (statement.reader) return statement.all(values);
+      statement.run(values);
+      return [];
+    } catch (error) {
+      throw attachSql(error, sql);
+    }
+  }
+}
+
+/**
+ * Splits rows into statements that stay under SQLite's bound-variable limit. Every
+ * row of a chunk gets every column of the batch (missing ones as NULL) so that one
+ * `VALUES` list fits them all.
+ */
+function chunkRows(rows: readonly Row[]): Record<string, unknown>[][] {
+  if (rows.length === 0) return [];
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const perStatement = Math.max(1, Math.floor(MAX_VARIABLES / Math.max(1, columns.length)));
+  const chunks: Record<string, unknown>[][] = [];
+  for (let start = 0; start < rows.length; start += perStatement) {
+    chunks.push(
+      rows
+        .slice(start, start + perStatement)
+        .map((row) => Object.fromEntries(columns.map((column) => [column, toSqliteValue(row[column])]))),
+    );
+  }
+  return chunks;
+}
+
+/** better-sqlite3 binds only numbers, strings, bigints, buffers and null: booleans become 0/1, dates ISO-8601 text. */
+function toSqliteValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}

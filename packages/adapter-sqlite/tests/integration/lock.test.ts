@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { LockTimeoutError } from '@cloudguard/migrate-core';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { LOCK_FILE_SUFFIX } from '../../src/sqlite-lock.js';
+import { connect, connectOptions, tempDir } from '../support/fixtures.js';
+
+const packageDir = fileURLToPath(new URL('../..', import.meta.url));
+
+async function lockTimeout(promise: Promise<unknown>): Promise<LockTimeoutError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LockTimeoutError);
+  return error as LockTimeoutError;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** Starts a process that takes the migration lock through the built adapter and keeps it. */
+async function lockInChild(url: string, cwd: string): Promise<ChildProcess> {
+  const script = `
+    const { default: adapter } = await import('@cloudguard/migrate-adapter-sqlite');
+    const connection = await adapter.connect(${JSON.stringify(connectOptions(url, cwd))});
+    await connection.acquireLock({ mode: 'fail' });
+    process.stdout.write('locked\\n');
+    setInterval(() => {}, 60_000);
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('locked')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`child exited with ${code}: ${stderr}`)));
+  });
+  return child;
+}
+
+describe('SQLite migration lock', () => {
+  it('keeps a second connection out until the first releases', async () => {
+    const dir = tempDir();
+    const first = await connect(connectOptions('sqlite:///app.db', dir));
+    const second = await connect(connectOptions('sqlite:///app.db', dir));
+
+    const held = await first.acquireLock({ mode: 'fail' });
+    const error = await lockTimeout(second.acquireLock({ mode: 'fail' }));
+    expect(error.code).toBe('LOCK_TIMEOUT');
+    expect(error.waitedMs).toBe(0);
+    expect(error.holder).toBeUndefined();
+
+    await held.release();
+    await held.release();
+    const taken = await second.acquireLock({ mode: 'fail' });
+    await taken.release();
+  });
+
+  it('waits up to the timeout', async () => {
+    const dir = tempDir();
+    const first = await connect(connectOptions('sqlite:///app.db', dir));
+    const second = await connect(connectOptions('sqlite:///app.db', dir, { purpose: 'inspect' }));
+    const held = await first.acquireLock({ mode: 'fail' });
+
+    const started = performance.now();
+    const error = await lockTimeout(second.acquireLock({ mode: 'wait', timeoutMs: 150 }));
+    expect(error.waitedMs).toBeGreaterThanOrEqual(140);
+    expect(performance.now() - started).toBeLessThan(1000);
+
+    setTimeout(() => void held.release(), 100);
+    const taken = await second.acquireLock({ mode: 'wait', timeoutMs: 5000 });
+    await taken.release();
+  });
+
+  it("does not block the holder's own writes", async () => {
+    const dir = tempDir();
+    const connection = await connect(connectOptions('sqlite:///app.db', dir), { busyTimeoutMs: 100 });
+    const lock = await connection.acquireLock({ mode: 'fail' });
+    try {
+      await connection.transaction(async (session) => {
+        await connection.versionStore.ensure(session);
+        await connection.versionStore.insert(session, 'a1');
+      });
+      expect(await connection.versionStore.read()).toEqual(['a1']);
+    } finally {
+      await lock.release();
+    }
+    expect(existsSync(join(dir, `app.db${LOCK_FILE_SUFFIX}`))).toBe(true);
+    expect(existsSync(join(dir, `app.db${LOCK_FILE_SUFFIX}-journal`))).toBe(false);
+  });
+
+  it('is held against other processes, and freed when the holder is killed', async () => {
+    const dir = tempDir();
+    const child = await lockInChild('sqlite:///app.db', dir);
+    const connection = await connect(connectOptions('sqlite:///app.db', dir));
+    await lockTimeout(connection.acquireLock({ mode: 'fail' }));
+
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const lock = await connection.acquireLock({ mode: 'fail' });
+    await lock.release();
+  });
+
+  it('needs no lock file for an in-memory database', async () => {
+    const dir = tempDir();
+    const connection = await connect(connectOptions('sqlite://', dir));
+    const lock = await connection.acquireLock({ mode: 'fail' });
+    await lock.release();
+    expect(existsSync(join(dir, `:memory:${LOCK_FILE_SUFFIX}`))).toBe(false);
+  });
+});

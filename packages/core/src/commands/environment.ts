@@ -1,0 +1,77 @@
+import { AdapterRegistry, assertCompatibleAdapter } from '../adapter/adapter-registry.js';
+import type { AdapterConnection, ConnectOptions, DialectAdapter } from '../adapter/dialect-adapter.js';
+import type { ResolvedConfig } from '../config/define-config.js';
+import { DatabaseError, isMigrateError } from '../errors.js';
+import type { MigrationEventListener } from '../runtime/events.js';
+import { ScriptDirectory } from '../script/script-directory.js';
+
+/**
+ * What every command works in: the resolved configuration, where adapters come from,
+ * and who hears about progress.
+ */
+export interface MigrationEnvironment {
+  readonly config: ResolvedConfig;
+  readonly adapters: AdapterRegistry;
+  readonly onEvent?: MigrationEventListener | undefined;
+}
+
+/** Options of {@link createEnvironment}. */
+export interface EnvironmentOptions {
+  /** Adapters by URL scheme; an empty registry when not given (then `config.adapter` must be set). */
+  readonly adapters?: AdapterRegistry | undefined;
+  readonly onEvent?: MigrationEventListener | undefined;
+}
+
+/**
+ * Builds the environment commands run in.
+ *
+ * ### Examples
+ * ```ts
+ * const env = createEnvironment(await loadConfig(), { adapters, onEvent: (e) => logger.info(e) });
+ * await upgrade(env, { target: 'head' });
+ * ```
+ */
+export function createEnvironment(config: ResolvedConfig, options: EnvironmentOptions = {}): MigrationEnvironment {
+  return { config, adapters: options.adapters ?? new AdapterRegistry(), onEvent: options.onEvent };
+}
+
+/** Reads the script directory of an environment. */
+export function loadScripts(env: MigrationEnvironment): Promise<ScriptDirectory> {
+  return ScriptDirectory.load(env.config.scriptLocation);
+}
+
+/** The adapter for the environment's URL: the configured one, or the one registered for its scheme. */
+export async function resolveAdapter(env: MigrationEnvironment): Promise<DialectAdapter> {
+  if (env.config.adapter) return assertCompatibleAdapter(env.config.adapter);
+  return env.adapters.forUrl(env.config.url);
+}
+
+/**
+ * Opens a connection, runs `work`, and always closes it.
+ *
+ * @throws {DatabaseError} when the connection cannot be opened.
+ */
+export async function withConnection<T>(
+  env: MigrationEnvironment,
+  adapter: DialectAdapter,
+  purpose: ConnectOptions['purpose'],
+  work: (connection: AdapterConnection) => Promise<T>,
+): Promise<T> {
+  let connection: AdapterConnection;
+  try {
+    connection = await adapter.connect({
+      url: env.config.url,
+      cwd: env.config.cwd,
+      versionTable: env.config.versionTable,
+      purpose,
+    });
+  } catch (error) {
+    if (isMigrateError(error)) throw error;
+    throw new DatabaseError(`Connecting to the ${adapter.name} database`, { cause: error });
+  }
+  try {
+    return await work(connection);
+  } finally {
+    await connection.close();
+  }
+}

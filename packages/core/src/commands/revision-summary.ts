@@ -1,0 +1,40 @@
+import type { RevisionMap } from '../revision/revision-map.js';
+import type { Revision } from '../revision/revision.js';
+
+/** A revision as commands return it: plain data, safe to print as JSON. */
+export interface RevisionSummary {
+  readonly id: string;
+  readonly downRevisions: readonly string[];
+  readonly dependsOn: readonly string[];
+  readonly branchLabels: readonly string[];
+  readonly message: string | undefined;
+  /** The migration file. */
+  readonly path: string | undefined;
+  /** No revision follows it. */
+  readonly isHead: boolean;
+  /** It follows no revision. */
+  readonly isBase: boolean;
+  /** Several revisions follow it. */
+  readonly isBranchPoint: boolean;
+  /** It follows several revisions. */
+  readonly isMergePoint: boolean;
+  /** The database is at it (only when the command read the database). */
+  readonly isCurrent?: boolean | undefined;
+}
+
+/** Summarises a revision of a map. */
+export function summarizeRevision(map: RevisionMap, revision: Revision, current?: ReadonlySet<string>): RevisionSummary {
+  return {
+    id: revision.id,
+    downRevisions: revision.downRevisions,
+    dependsOn: revision.dependsOn,
+    branchLabels: revision.branchLabels,
+    message: revision.message,
+    path: revision.path,
+    isHead: map.children(revision.id).length === 0,
+    isBase: revision.downRevisions.length === 0,
+    isBranchPoint: map.children(revision.id).length > 1,
+    isMergePoint: revision.downRevisions.length > 1,
+    ...(current ? { isCurrent: current.has(revision.id) } : {}),
+  };
+}

@@ -1,0 +1,132 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  DuplicateRevisionError,
+  FileExistsError,
+  InvalidMessageError,
+  InvalidTargetError,
+  MultipleHeadsError,
+} from '../errors.js';
+import type { RevisionMap } from '../revision/revision-map.js';
+import { generateRevisionId } from '../revision/revision-target.js';
+import { assertValidRevisionId, createRevision } from '../revision/revision.js';
+import { formatFileName, slugify } from '../script/file-template.js';
+import { DEFAULT_REVISION_TEMPLATE, renderRevisionTemplate } from '../script/revision-template.js';
+import { loadScripts, type MigrationEnvironment } from './environment.js';
+import { summarizeRevision, type RevisionSummary } from './revision-summary.js';
+
+/** Options of {@link revision}. */
+export interface RevisionOptions {
+  /** One-line description; required. */
+  readonly message: string;
+  /** Use this id instead of a random one. */
+  readonly revId?: string | undefined;
+  /** Parent of the new revision: a head (default `head`), `base` for a new root, `<branch>@head`, or any revision with `splice`. */
+  readonly head?: string | undefined;
+  /** Allow `head` to name a revision that is not a head, starting a new branch. */
+  readonly splice?: boolean | undefined;
+  /** Branch label for the new revision. */
+  readonly branchLabel?: string | undefined;
+  /** Revisions the new one depends on. */
+  readonly dependsOn?: readonly string[] | undefined;
+  /** Body of `up` (autogenerate fills it). */
+  readonly upgrades?: string | undefined;
+  /** Body of `down`. */
+  readonly downgrades?: string | undefined;
+  /** Clock, for reproducible files. */
+  readonly now?: Date | undefined;
+}
+
+/** What {@link revision} wrote. */
+export interface RevisionResult {
+  readonly revision: RevisionSummary;
+  /** The new file (absolute). */
+  readonly path: string;
+}
+
+/**
+ * Writes a new migration file from the project's revision template.
+ *
+ * ### Examples
+ * ```ts
+ * const { path } = await revision(env, { message: 'Add scan duration' });
+ * ```
+ * @throws {InvalidMessageError} for an empty message.
+ * @throws {MultipleHeadsError} when `head` is ambiguous.
+ * @throws {InvalidTargetError} when `head` is not a head and `splice` is not set.
+ * @throws {FileExistsError} when the file name is taken.
+ */
+export async function revision(env: MigrationEnvironment, options: RevisionOptions): Promise<RevisionResult> {
+  const message = options.message.trim();
+  if (message.length === 0) throw new InvalidMessageError('it is empty; describe the change, e.g. -m "Add scan duration"');
+  const scripts = await loadScripts(env);
+  const map = scripts.map;
+
+  const id = options.revId ?? generateUniqueId((candidate) => map.has(candidate));
+  assertValidRevisionId(id);
+  if (map.has(id)) throw new DuplicateRevisionError(id, [map.get(id).path ?? id]);
+
+  const parents = chooseParents(options, map);
+  const dependsOn = (options.dependsOn ?? []).flatMap((dep) => map.resolve(dep).map((rev) => rev.id));
+  const branchLabels = options.branchLabel ? [options.branchLabel] : [];
+  const created = createRevision({ id, downRevisions: parents, dependsOn, branchLabels, message });
+
+  const now = options.now ?? new Date();
+  const baseName = formatFileName(env.config.fileTemplate, {
+    rev: id,
+    slug: slugify(message, env.config.truncateSlugLength),
+    date: now,
+  });
+  const file = path.join(scripts.versionsDir, `${baseName}.ts`);
+  if (existsSync(file)) throw new FileExistsError(file);
+  const template = existsSync(scripts.templatePath) ? readFileSync(scripts.templatePath, 'utf8') : DEFAULT_REVISION_TEMPLATE;
+  const source = renderRevisionTemplate(
+    template,
+    {
+      revision: id,
+      downRevisions: parents,
+      branchLabels,
+      dependsOn,
+      message,
+      createDate: now,
+      upgrades: options.upgrades,
+      downgrades: options.downgrades,
+    },
+    scripts.templatePath,
+  );
+  writeFileSync(file, source, { flag: 'wx' });
+  return {
+    revision: {
+      ...summarizeRevision(map, { ...created, path: file }),
+      isHead: true,
+      isBranchPoint: false,
+    },
+    path: file,
+  };
+}
+
+function chooseParents(options: RevisionOptions, map: RevisionMap): readonly string[] {
+  const head = options.head ?? 'head';
+  if (head === 'base') return [];
+  if (head === 'head' && map.heads.length > 1) throw new MultipleHeadsError(map.heads, 'head');
+  const resolved = map.resolve(head);
+  if (resolved.length === 0) return [];
+  const ids = resolved.map((rev) => rev.id);
+  if (!options.splice) {
+    const notHeads = ids.filter((id) => map.children(id).length > 0);
+    if (notHeads.length > 0) {
+      throw new InvalidTargetError(
+        head,
+        `revision ${notHeads.join(', ')} is not a head revision; pass splice to start a new branch from it`,
+      );
+    }
+  }
+  return ids;
+}
+
+function generateUniqueId(taken: (id: string) => boolean): string {
+  for (;;) {
+    const id = generateRevisionId();
+    if (!taken(id)) return id;
+  }
+}

@@ -1,0 +1,102 @@
+import type { AdapterConnection, DialectAdapter } from '../adapter/dialect-adapter.js';
+import { applyVersionChanges, type MigrationStep } from '../plan/migration-step.js';
+import { planDowngrade } from '../plan/plan-downgrade.js';
+import { planUpgrade } from '../plan/plan-upgrade.js';
+import type { RevisionMap } from '../revision/revision-map.js';
+import type { StepResult } from '../runtime/events.js';
+import { runSteps } from '../runtime/runner.js';
+import type { ScriptDirectory } from '../script/script-directory.js';
+import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
+
+/** Options of {@link upgrade}. */
+export interface UpgradeOptions {
+  /** `head` (default), `heads`, a revision id or prefix, `+N`, `<id>+N`, `<branch>@head`. */
+  readonly target?: string | undefined;
+}
+
+/** Options of {@link downgrade}. */
+export interface DowngradeOptions {
+  /** `-N`, a revision id or prefix, `base`, `<branch>@base`, `<branch>@-N`. */
+  readonly target: string;
+}
+
+/** What an upgrade or downgrade did. */
+export interface MigrateResult {
+  /** Revisions the database was at before. */
+  readonly from: readonly string[];
+  /** Revisions the database is at now. */
+  readonly to: readonly string[];
+  /** The steps that ran, in order. */
+  readonly steps: readonly StepResult[];
+}
+
+/** What {@link upgrade} did. */
+export type UpgradeResult = MigrateResult;
+/** What {@link downgrade} did. */
+export type DowngradeResult = MigrateResult;
+
+/**
+ * Upgrades the database to `target` (default `head`) under the migration lock.
+ *
+ * ### Examples
+ * ```ts
+ * const { steps } = await upgrade(env, { target: 'head' });
+ * ```
+ * @throws {MultipleHeadsError} when `head` is ambiguous.
+ * @throws {RevisionNotFoundError} for an unknown target, or a database revision no script defines.
+ * @throws {MigrationFailedError} when a migration fails (its transaction is rolled back).
+ * @throws {LockTimeoutError} when another runner holds the lock too long.
+ */
+export async function upgrade(env: MigrationEnvironment, options: UpgradeOptions = {}): Promise<UpgradeResult> {
+  const target = options.target ?? 'head';
+  return migrate(env, (map, heads) => planUpgrade(map, heads, target));
+}
+
+/**
+ * Downgrades the database to `target` under the migration lock. Every migration to
+ * undo must have a `down()`; this is checked before anything changes.
+ *
+ * ### Examples
+ * ```ts
+ * await downgrade(env, { target: '-1' });
+ * ```
+ * @throws {IrreversibleMigrationError} before any change, when a migration has no `down()`.
+ * @throws {InvalidTargetError} for a target below base or above the current revision.
+ */
+export async function downgrade(env: MigrationEnvironment, options: DowngradeOptions): Promise<DowngradeResult> {
+  return migrate(env, (map, heads) => planDowngrade(map, heads, options.target));
+}
+
+type Planner = (map: RevisionMap, currentHeads: readonly string[]) => MigrationStep[];
+
+async function migrate(env: MigrationEnvironment, plan: Planner): Promise<MigrateResult> {
+  const scripts = await loadScripts(env);
+  const adapter = await resolveAdapter(env);
+  return withConnection(env, adapter, 'migrate', (connection) => runLocked(env, adapter, connection, scripts, plan));
+}
+
+/** Takes the lock, reads the heads, plans and runs; the lock is released whatever happens. */
+export async function runLocked(
+  env: MigrationEnvironment,
+  adapter: DialectAdapter,
+  connection: AdapterConnection,
+  scripts: ScriptDirectory,
+  plan: Planner,
+): Promise<MigrateResult> {
+  const lock = await connection.acquireLock(env.config.lockWait);
+  try {
+    const from = await connection.versionStore.read();
+    const steps = plan(scripts.map, from);
+    const results = await runSteps(steps, {
+      connection,
+      dialect: adapter.name,
+      scripts,
+      transactionPerMigration: env.config.transactionPerMigration,
+      onEvent: env.onEvent,
+    });
+    const to = steps.reduce<string[]>((heads, step) => applyVersionChanges(heads, step.versionChanges), [...from]);
+    return { from, to, steps: results };
+  } finally {
+    await lock.release();
+  }
+}

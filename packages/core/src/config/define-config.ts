@@ -1,0 +1,81 @@
+import type { DialectAdapter, LockWait, VersionTableLocation } from '../adapter/dialect-adapter.js';
+
+/** The URL used when none is given anywhere: an SQLite file in the working directory. */
+export const DEFAULT_DATABASE_URL = 'sqlite:///cloudguard.db';
+/** Default folder of migration scripts, relative to the config file (or the working directory). */
+export const DEFAULT_SCRIPT_LOCATION = 'migrations';
+/** Default version table: Alembic's, so either tool can read what the other wrote. */
+export const DEFAULT_VERSION_TABLE = 'alembic_version';
+/** Default name of new migration files, in Alembic's `%(token)` syntax. */
+export const DEFAULT_FILE_TEMPLATE = '%(year)d%(month).2d%(day).2d_%(rev)s_%(slug)s';
+/** Default wait for another runner's lock. */
+export const DEFAULT_LOCK_WAIT: LockWait = { mode: 'wait', timeoutMs: 5 * 60_000 };
+
+/**
+ * What `cgmigrate.config.ts` exports. Every key is optional; what is left out takes
+ * its default.
+ *
+ * ### Examples
+ * ```ts
+ * import type { MigrateConfig } from '@cloudguard/migrate-core';
+ *
+ * export default {
+ *   url: process.env.DATABASE_URL ?? 'sqlite:///cloudguard.db',
+ *   scriptLocation: 'migrations',
+ * } satisfies MigrateConfig;
+ * ```
+ */
+export interface MigrateConfig {
+  /** Database URL. `--url` and `DATABASE_URL` take precedence over it. */
+  readonly url?: string | undefined;
+  /** Folder holding `versions/` and the revision template; relative to the config file. Default `migrations`. */
+  readonly scriptLocation?: string | undefined;
+  /** Name of the version table. Default `alembic_version`. */
+  readonly versionTable?: string | undefined;
+  /** Schema of the version table (PostgreSQL). Default: the connection's search path. */
+  readonly versionTableSchema?: string | undefined;
+  /** Name of new migration files (without extension), e.g. `%(year)d%(month).2d%(day).2d_%(rev)s_%(slug)s`. */
+  readonly fileTemplate?: string | undefined;
+  /** Longest slug taken from a message for file names. Default 40, as Alembic. */
+  readonly truncateSlugLength?: number | undefined;
+  /** The adapter to use, overriding the one found from the URL's scheme. */
+  readonly adapter?: DialectAdapter | undefined;
+  /** MikroORM entity definitions the schema is generated from (autogenerate and `check`). */
+  readonly entities?: readonly unknown[] | undefined;
+  /** Commit after each migration instead of once for the whole run. Default false, as Alembic. */
+  readonly transactionPerMigration?: boolean | undefined;
+  /** What to do when another runner holds the lock: `'fail'` at once, or wait up to this many milliseconds. Default 300000. */
+  readonly lockTimeout?: 'fail' | number | undefined;
+}
+
+/** A configuration with every default applied and every path absolute. */
+export interface ResolvedConfig {
+  /** Working directory the configuration was resolved in. */
+  readonly cwd: string;
+  /** The database URL (may hold a password: show it only through `redactUrl`). */
+  readonly url: string;
+  /** Where the URL came from. */
+  readonly urlSource: 'flag' | 'env' | 'config' | 'default';
+  /** The config file read, if any. */
+  readonly configPath: string | undefined;
+  readonly scriptLocation: string;
+  readonly versionTable: VersionTableLocation;
+  readonly fileTemplate: string;
+  readonly truncateSlugLength: number;
+  readonly adapter: DialectAdapter | undefined;
+  readonly entities: readonly unknown[];
+  readonly transactionPerMigration: boolean;
+  readonly lockWait: LockWait;
+}
+
+/**
+ * Gives a config object its type; returns it unchanged.
+ *
+ * ### Examples
+ * ```ts
+ * export default defineConfig({ url: 'sqlite:///cloudguard.db' });
+ * ```
+ */
+export function defineConfig(config: MigrateConfig): MigrateConfig {
+  return config;
+}

@@ -1,0 +1,174 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigInvalidError, ConfigNotFoundError } from '../errors.js';
+import type { DialectAdapter } from '../adapter/dialect-adapter.js';
+import {
+  DEFAULT_DATABASE_URL,
+  DEFAULT_FILE_TEMPLATE,
+  DEFAULT_LOCK_WAIT,
+  DEFAULT_SCRIPT_LOCATION,
+  DEFAULT_VERSION_TABLE,
+  type MigrateConfig,
+  type ResolvedConfig,
+} from './define-config.js';
+
+/** Config file names looked for in the working directory, in this order. */
+export const CONFIG_FILE_NAMES = [
+  'cgmigrate.config.ts',
+  'cgmigrate.config.mts',
+  'cgmigrate.config.js',
+  'cgmigrate.config.mjs',
+  'cgmigrate.config.json',
+] as const;
+
+/** Where {@link loadConfig} looks and what overrides the file. */
+export interface LoadConfigOptions {
+  /** Working directory; default `process.cwd()`. */
+  readonly cwd?: string | undefined;
+  /** An explicit config file (`--config`); it must exist. */
+  readonly configPath?: string | undefined;
+  /** A URL that wins over everything (`--url`). */
+  readonly url?: string | undefined;
+  /** Environment read for `DATABASE_URL`; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** Values that win over the config file's, for programmatic callers. */
+  readonly overrides?: MigrateConfig | undefined;
+}
+
+/**
+ * Resolves the configuration the way every command does: the URL from `--url`, then
+ * `DATABASE_URL`, then the config file, then `sqlite:///cloudguard.db`; every other
+ * key from the config file or its default.
+ *
+ * ### Examples
+ * ```ts
+ * const config = await loadConfig({ cwd: '/srv/cloudguard' });
+ * ```
+ * @throws {ConfigNotFoundError} when `configPath` does not exist.
+ * @throws {ConfigInvalidError} when the file cannot be loaded or a key has a wrong value.
+ */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const env = options.env ?? process.env;
+  const configPath = findConfigFile(cwd, options.configPath);
+  const fileConfig = configPath ? await importConfigFile(configPath) : {};
+  const config: MigrateConfig = { ...fileConfig, ...definedEntries(options.overrides ?? {}) };
+  validateConfig(config, configPath);
+
+  const baseDir = configPath ? path.dirname(configPath) : cwd;
+  const [url, urlSource] = chooseUrl(options.url, env['DATABASE_URL'], config.url);
+  const lockTimeout = config.lockTimeout;
+  return {
+    cwd,
+    url,
+    urlSource,
+    configPath,
+    scriptLocation: path.resolve(baseDir, config.scriptLocation ?? DEFAULT_SCRIPT_LOCATION),
+    versionTable: { name: config.versionTable ?? DEFAULT_VERSION_TABLE, schema: config.versionTableSchema },
+    fileTemplate: config.fileTemplate ?? DEFAULT_FILE_TEMPLATE,
+    truncateSlugLength: config.truncateSlugLength ?? 40,
+    adapter: config.adapter,
+    entities: config.entities ?? [],
+    transactionPerMigration: config.transactionPerMigration ?? false,
+    lockWait:
+      lockTimeout === undefined
+        ? DEFAULT_LOCK_WAIT
+        : lockTimeout === 'fail'
+          ? { mode: 'fail' }
+          : { mode: 'wait', timeoutMs: lockTimeout },
+  };
+}
+
+function findConfigFile(cwd: string, explicit: string | undefined): string | undefined {
+  if (explicit !== undefined) {
+    const resolved = path.resolve(cwd, explicit);
+    if (!existsSync(resolved)) throw new ConfigNotFoundError(resolved);
+    return resolved;
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const candidate = path.join(cwd, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+async function importConfigFile(file: string): Promise<MigrateConfig> {
+  let loaded: unknown;
+  try {
+    if (file.endsWith('.json')) {
+      loaded = JSON.parse(readFileSync(file, 'utf8'));
+    } else {
+      const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+      loaded = module.default;
+    }
+  } catch (error) {
+    throw new ConfigInvalidError(file, `it could not be loaded: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof loaded === 'function') loaded = await (loaded as () => unknown)();
+  if (typeof loaded !== 'object' || loaded === null || Array.isArray(loaded)) {
+    throw new ConfigInvalidError(file, 'its default export must be an object (export default { url: … })');
+  }
+  return loaded as MigrateConfig;
+}
+
+function chooseUrl(
+  flag: string | undefined,
+  fromEnv: string | undefined,
+  fromFile: string | undefined,
+): [string, ResolvedConfig['urlSource']] {
+  if (flag) return [flag, 'flag'];
+  if (fromEnv) return [fromEnv, 'env'];
+  if (fromFile) return [fromFile, 'config'];
+  return [DEFAULT_DATABASE_URL, 'default'];
+}
+
+type KeyCheck = (value: unknown) => string | undefined;
+const isString: KeyCheck = (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a non-empty string');
+const isBoolean: KeyCheck = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
+const isArray: KeyCheck = (v) => (Array.isArray(v) ? undefined : 'an array');
+const isPositiveInteger: KeyCheck = (v) =>
+  Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive whole number';
+const isAdapter: KeyCheck = (v) => {
+  const adapter = v as Partial<DialectAdapter> | null;
+  return typeof adapter === 'object' && adapter !== null && typeof adapter.connect === 'function'
+    ? undefined
+    : 'a dialect adapter object (e.g. sqliteAdapter())';
+};
+const isLockTimeout: KeyCheck = (v) =>
+  v === 'fail' || (Number.isInteger(v) && (v as number) >= 0) ? undefined : "'fail' or a number of milliseconds";
+
+const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
+  url: isString,
+  scriptLocation: isString,
+  versionTable: isString,
+  versionTableSchema: isString,
+  fileTemplate: isString,
+  truncateSlugLength: isPositiveInteger,
+  adapter: isAdapter,
+  entities: isArray,
+  transactionPerMigration: isBoolean,
+  lockTimeout: isLockTimeout,
+};
+
+/**
+ * Checks every key of a config object; unknown keys are refused so that a typo does
+ * not silently fall back to a default.
+ *
+ * @throws {ConfigInvalidError}
+ */
+export function validateConfig(config: MigrateConfig, configPath?: string): void {
+  for (const [key, value] of Object.entries(config)) {
+    if (!Object.hasOwn(KEY_CHECKS, key)) {
+      const known = Object.keys(KEY_CHECKS).join(', ');
+      throw new ConfigInvalidError(configPath, `unknown key '${key}' (known keys: ${known})`);
+    }
+    if (value === undefined) continue;
+    const expected = KEY_CHECKS[key as keyof MigrateConfig](value);
+    if (expected) throw new ConfigInvalidError(configPath, `'${key}' must be ${expected}`);
+  }
+}
+
+function definedEntries(config: MigrateConfig): MigrateConfig {
+  return Object.fromEntries(Object.entries(config).filter(([, value]) => value !== undefined)) as MigrateConfig;
+}

@@ -1,0 +1,67 @@
+/**
+ * `@cloudguard/migrate-core`: Alembic-style schema migrations for TypeScript.
+ *
+ * The data flows config → script directory → revision map → plan → runner →
+ * adapter → database; each arrow is one module here, and none of them loads an
+ * ORM or a driver.
+ *
+ * @packageDocumentation
+ */
+
+// migration contract
+export { defineMigration } from './migration.js';
+export type { Migration, MigrationOperations, RevisionList, Row } from './migration.js';
+
+// configuration
+export { defineConfig, DEFAULT_DATABASE_URL, DEFAULT_FILE_TEMPLATE, DEFAULT_SCRIPT_LOCATION, DEFAULT_VERSION_TABLE } from './config/define-config.js';
+export type { MigrateConfig, ResolvedConfig } from './config/define-config.js';
+export { loadConfig, validateConfig, CONFIG_FILE_NAMES } from './config/load-config.js';
+export type { LoadConfigOptions } from './config/load-config.js';
+export { redactUrl, redactSecrets, urlScheme } from './config/database-url.js';
+
+// revisions
+export { RevisionMap } from './revision/revision-map.js';
+export { createRevision, assertValidRevisionId, MAX_REVISION_ID_LENGTH } from './revision/revision.js';
+export type { Revision, RevisionInput } from './revision/revision.js';
+export { generateRevisionId } from './revision/revision-target.js';
+export { ScriptDirectory } from './script/script-directory.js';
+export type { ScriptDirectoryIo } from './script/script-directory.js';
+export { DEFAULT_REVISION_TEMPLATE, REVISION_TEMPLATE_FILE } from './script/revision-template.js';
+
+// adapter contract
+export { ADAPTER_API_VERSION } from './adapter/dialect-adapter.js';
+export type {
+  AdapterCapabilities,
+  AdapterConnection,
+  ConnectOptions,
+  DialectAdapter,
+  LockWait,
+  MigrationLock,
+  Session,
+  VersionStore,
+  VersionTableLocation,
+} from './adapter/dialect-adapter.js';
+export { AdapterRegistry, assertCompatibleAdapter } from './adapter/adapter-registry.js';
+export type { AdapterRegistration } from './adapter/adapter-registry.js';
+
+// running
+export { describeStep } from './runtime/events.js';
+export type { MigrationEvent, MigrationEventListener, StepInfo, StepResult } from './runtime/events.js';
+
+// commands
+export { createEnvironment } from './commands/environment.js';
+export type { EnvironmentOptions, MigrationEnvironment } from './commands/environment.js';
+export type { RevisionSummary } from './commands/revision-summary.js';
+export { init } from './commands/init.js';
+export type { InitOptions, InitResult } from './commands/init.js';
+export { revision } from './commands/revision.js';
+export type { RevisionOptions, RevisionResult } from './commands/revision.js';
+export { upgrade, downgrade } from './commands/upgrade.js';
+export type { DowngradeOptions, DowngradeResult, MigrateResult, UpgradeOptions, UpgradeResult } from './commands/upgrade.js';
+export { current } from './commands/current.js';
+export type { CurrentResult } from './commands/current.js';
+export { history } from './commands/history.js';
+export type { HistoryOptions, HistoryResult } from './commands/history.js';
+
+// errors
+export * from './errors.js';

@@ -1,0 +1,46 @@
+/** What the runner reports about one step. */
+export interface StepInfo {
+  readonly direction: 'upgrade' | 'downgrade' | 'stamp';
+  readonly revision: string;
+  /** Revisions before the step (this branch), as Alembic logs them. */
+  readonly from: readonly string[];
+  /** Revisions after the step (this branch). */
+  readonly to: readonly string[];
+  readonly message: string | undefined;
+  /** False for a migration that ran outside any transaction. */
+  readonly transactional: boolean;
+  readonly path: string | undefined;
+}
+
+/** A finished step. */
+export interface StepResult extends StepInfo {
+  readonly durationMs: number;
+}
+
+/**
+ * Progress reported while commands run. Nothing is printed by core: the CLI renders
+ * these, and a service can route them to its own logger.
+ */
+export type MigrationEvent =
+  | { readonly type: 'step-start'; readonly step: StepInfo }
+  | { readonly type: 'step-end'; readonly step: StepInfo; readonly durationMs: number }
+  | { readonly type: 'warning'; readonly message: string };
+
+/** Receives {@link MigrationEvent}s. */
+export type MigrationEventListener = (event: MigrationEvent) => void;
+
+/**
+ * The log line for a step, in Alembic's words so existing log searches keep working.
+ *
+ * ### Examples
+ * ```ts
+ * describeStep({ direction: 'upgrade', from: [], to: ['000001'], message: 'Initial schema', … })
+ * // 'Running upgrade  -> 000001, Initial schema'
+ * ```
+ */
+export function describeStep(step: StepInfo): string {
+  const verb = step.direction === 'stamp' ? 'stamp_revision' : step.direction;
+  const suffix = step.message === undefined || step.message === '' ? '' : `, ${step.message}`;
+  const mode = step.transactional ? '' : ' (outside a transaction)';
+  return `Running ${verb} ${step.from.join(', ')} -> ${step.to.join(', ')}${suffix}${mode}`;
+}

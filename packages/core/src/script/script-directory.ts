@@ -1,0 +1,172 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MalformedMigrationError, ScriptLocationNotFoundError, isMigrateError } from '../errors.js';
+import type { Migration } from '../migration.js';
+import { RevisionMap } from '../revision/revision-map.js';
+import { createRevision, toRevisionList, type Revision } from '../revision/revision.js';
+import { parseMigrationHeader, type MigrationHeader } from './migration-header.js';
+import { REVISION_TEMPLATE_FILE } from './revision-template.js';
+
+/** File endings read as migrations. Declarations and tests next to them are skipped. */
+const MIGRATION_FILE = /^(?![._]).*(?<!\.d)(?<!\.test|\.spec)\.(?:ts|mts|js|mjs)$/;
+
+/** The file-system operations a {@link ScriptDirectory} performs, injectable for tests. */
+export interface ScriptDirectoryIo {
+  readdir(dir: string): string[];
+  readFile(file: string): string;
+  importModule(file: string): Promise<unknown>;
+}
+
+const nodeIo: ScriptDirectoryIo = {
+  readdir: (dir) => readdirSync(dir),
+  readFile: (file) => readFileSync(file, 'utf8'),
+  importModule: (file) => import(pathToFileURL(file).href),
+};
+
+/**
+ * The migration scripts of a project: `<location>/versions/*.{ts,js,mts,mjs}` mapped
+ * onto a {@link RevisionMap}. Reading the map costs one file read per revision;
+ * modules are imported only when they are about to run.
+ */
+export class ScriptDirectory {
+  readonly #io: ScriptDirectoryIo;
+  readonly #migrations = new Map<string, Promise<Migration>>();
+
+  private constructor(
+    /** The script location (absolute). */
+    readonly location: string,
+    /** The revision graph of every script. */
+    readonly map: RevisionMap,
+    io: ScriptDirectoryIo,
+  ) {
+    this.#io = io;
+  }
+
+  /** Folder that holds the migration files. */
+  get versionsDir(): string {
+    return path.join(this.location, 'versions');
+  }
+
+  /** The revision template a project may edit. */
+  get templatePath(): string {
+    return path.join(this.location, REVISION_TEMPLATE_FILE);
+  }
+
+  /**
+   * Reads every migration file's header and builds the revision graph.
+   *
+   * @throws {ScriptLocationNotFoundError} when `location` or its `versions/` folder is missing.
+   * @throws {MalformedMigrationError} when a file has no readable revision.
+   * @throws the graph errors of {@link RevisionMap.from} (duplicates, missing parents, cycles).
+   */
+  static async load(location: string, io: ScriptDirectoryIo = nodeIo): Promise<ScriptDirectory> {
+    const versionsDir = path.join(location, 'versions');
+    let names: string[];
+    try {
+      names = io.readdir(versionsDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+        throw new ScriptLocationNotFoundError(safeExists(io, location) ? versionsDir : location);
+      }
+      throw error;
+    }
+    const revisions: Revision[] = [];
+    for (const name of names.sort()) {
+      if (!MIGRATION_FILE.test(name)) continue;
+      const file = path.join(versionsDir, name);
+      const header = parseMigrationHeader(io.readFile(file)) ?? (await readHeaderByImport(io, file));
+      revisions.push(toRevision(header, file));
+    }
+    return new ScriptDirectory(location, RevisionMap.from(revisions), io);
+  }
+
+  /**
+   * Imports a revision's module and checks it against what its header declared.
+   *
+   * @throws {MalformedMigrationError}
+   */
+  importMigration(revision: Revision): Promise<Migration> {
+    let loading = this.#migrations.get(revision.id);
+    if (!loading) {
+      loading = importAndCheck(this.#io, revision);
+      this.#migrations.set(revision.id, loading);
+    }
+    return loading;
+  }
+}
+
+function safeExists(io: ScriptDirectoryIo, dir: string): boolean {
+  try {
+    io.readdir(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function toRevision(header: MigrationHeader, file: string): Revision {
+  try {
+    return createRevision({
+      id: header.revision,
+      downRevisions: header.downRevision,
+      dependsOn: header.dependsOn,
+      branchLabels: header.branchLabels,
+      message: header.message,
+      path: file,
+    });
+  } catch (error) {
+    if (isMigrateError(error)) throw new MalformedMigrationError(file, error.message, { cause: error });
+    throw error;
+  }
+}
+
+async function loadModule(io: ScriptDirectoryIo, file: string): Promise<Partial<Migration>> {
+  let module: unknown;
+  try {
+    module = await io.importModule(file);
+  } catch (error) {
+    throw new MalformedMigrationError(file, `it could not be imported: ${(error as Error).message}`, { cause: error });
+  }
+  const migration = (module as { default?: unknown }).default;
+  if (typeof migration !== 'object' || migration === null) {
+    throw new MalformedMigrationError(file, 'it has no default export object (export default { revision, downRevision, up, down })');
+  }
+  return migration as Partial<Migration>;
+}
+
+async function readHeaderByImport(io: ScriptDirectoryIo, file: string): Promise<MigrationHeader> {
+  const migration = await loadModule(io, file);
+  if (typeof migration.revision !== 'string') {
+    throw new MalformedMigrationError(file, "its default export has no string 'revision'");
+  }
+  if (migration.downRevision === undefined) {
+    throw new MalformedMigrationError(file, "its default export has no 'downRevision' (use null for the first revision)");
+  }
+  return {
+    revision: migration.revision,
+    downRevision: migration.downRevision,
+    branchLabels: migration.branchLabels,
+    dependsOn: migration.dependsOn,
+    message: migration.message,
+  };
+}
+
+async function importAndCheck(io: ScriptDirectoryIo, revision: Revision): Promise<Migration> {
+  const file = revision.path ?? revision.id;
+  const migration = await loadModule(io, file);
+  if (migration.revision !== revision.id) {
+    throw new MalformedMigrationError(file, `it exports revision '${String(migration.revision)}' but its header says '${revision.id}'`);
+  }
+  const parents = toRevisionList(migration.downRevision ?? null);
+  if (parents.join(',') !== revision.downRevisions.join(',')) {
+    throw new MalformedMigrationError(file, `its downRevision (${parents.join(', ') || 'null'}) differs from its header's`);
+  }
+  if (typeof migration.up !== 'function') {
+    throw new MalformedMigrationError(file, 'it has no up() function');
+  }
+  if (migration.down !== undefined && typeof migration.down !== 'function') {
+    throw new MalformedMigrationError(file, 'its down is not a function');
+  }
+  return migration as Migration;
+}

@@ -1,0 +1,8 @@
+/**
+ * `@cloudguard/migrate-core/testing`: fakes for testing code built on core, and
+ * (to come) the adapter conformance suite.
+ *
+ * @packageDocumentation
+ */
+export { createMemoryAdapter, MemoryVersionStore } from './memory-adapter.js';
+export type { MemoryAdapterOptions, MemoryDatabase } from './memory-adapter.js';

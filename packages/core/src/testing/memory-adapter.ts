@@ -1,0 +1,192 @@
+import type {
+  AdapterConnection,
+  DialectAdapter,
+  LockWait,
+  MigrationLock,
+  Session,
+  VersionStore,
+  VersionTableLocation,
+} from '../adapter/dialect-adapter.js';
+import { LockTimeoutError, VersionTableConflictError } from '../errors.js';
+import type { Row } from '../migration.js';
+
+/** The state of one in-memory database: the statements it ran and its version rows. */
+export interface MemoryDatabase {
+  /** Statements committed, in order. */
+  readonly statements: string[];
+  /** The version table's rows, or `undefined` when the table does not exist. */
+  versions: string[] | undefined;
+  /** Rows inserted with `bulkInsert`, by table. */
+  readonly tables: Map<string, Row[]>;
+  /** Whether a lock is held. */
+  locked: boolean;
+}
+
+/** Options of {@link createMemoryAdapter}. */
+export interface MemoryAdapterOptions {
+  /** Statements matching this fail when executed, as a database would reject them. */
+  readonly failOn?: RegExp | undefined;
+  /** Dialect name. Default `memory`. */
+  readonly name?: string | undefined;
+}
+
+/**
+ * An adapter whose database lives in memory: statements are recorded, transactions
+ * are real (a rollback discards what the transaction did), the version table keeps
+ * Alembic's rules. The twin of a real adapter for unit tests of core and of tools
+ * built on it; the database is shared by every connection to the same URL.
+ *
+ * ### Examples
+ * ```ts
+ * const adapter = createMemoryAdapter();
+ * const env = createEnvironment(config, { adapters: new AdapterRegistry().add(adapter) });
+ * ```
+ */
+export function createMemoryAdapter(options: MemoryAdapterOptions = {}): DialectAdapter & {
+  /** The database behind a URL, created on first use. */
+  database(url: string): MemoryDatabase;
+} {
+  const databases = new Map<string, MemoryDatabase>();
+  const database = (url: string): MemoryDatabase => {
+    let db = databases.get(url);
+    if (!db) {
+      db = { statements: [], versions: undefined, tables: new Map(), locked: false };
+      databases.set(url, db);
+    }
+    return db;
+  };
+  return {
+    apiVersion: 1,
+    name: options.name ?? 'memory',
+    schemes: ['memory'],
+    capabilities: { transactionalDdl: true },
+    database,
+    async connect(connectOptions) {
+      return new MemoryConnection(database(connectOptions.url), connectOptions.versionTable, options.failOn);
+    },
+  };
+}
+
+interface Snapshot {
+  statements: number;
+  versions: string[] | undefined;
+  tables: Map<string, Row[]>;
+}
+
+class MemoryConnection implements AdapterConnection {
+  readonly versionStore: VersionStore;
+  readonly #db: MemoryDatabase;
+  readonly #failOn: RegExp | undefined;
+  #ownsLock = false;
+
+  constructor(db: MemoryDatabase, table: VersionTableLocation, failOn: RegExp | undefined) {
+    this.#db = db;
+    this.#failOn = failOn;
+    this.versionStore = new MemoryVersionStore(db, table);
+  }
+
+  async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const snapshot: Snapshot = {
+      statements: this.#db.statements.length,
+      versions: this.#db.versions && [...this.#db.versions],
+      tables: new Map([...this.#db.tables].map(([name, rows]) => [name, [...rows]])),
+    };
+    try {
+      return await work(this.#session());
+    } catch (error) {
+      this.#db.statements.length = snapshot.statements;
+      this.#db.versions = snapshot.versions;
+      this.#db.tables.clear();
+      for (const [name, rows] of snapshot.tables) this.#db.tables.set(name, rows);
+      throw error;
+    }
+  }
+
+  autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    return work(this.#session());
+  }
+
+  async acquireLock(wait: LockWait): Promise<MigrationLock> {
+    if (this.#db.locked && !this.#ownsLock) {
+      throw new LockTimeoutError(wait.mode === 'fail' ? 0 : wait.timeoutMs, 'another in-memory connection');
+    }
+    this.#db.locked = true;
+    this.#ownsLock = true;
+    return {
+      release: async () => {
+        if (this.#ownsLock) {
+          this.#ownsLock = false;
+          this.#db.locked = false;
+        }
+      },
+    };
+  }
+
+  async close(): Promise<void> {}
+
+  #session(): Session {
+    const db = this.#db;
+    const failOn = this.#failOn;
+    return {
+      async execute(sql) {
+        if (failOn?.test(sql)) throw Object.assign(new Error(`statement rejected: ${sql}`), { sql });
+        db.statements.push(sql);
+      },
+      async query() {
+        return [];
+      },
+      async bulkInsert(table, rows) {
+        db.tables.set(table, [...(db.tables.get(table) ?? []), ...rows]);
+      },
+      db: undefined,
+      connection: db,
+    };
+  }
+}
+
+/**
+ * An in-memory {@link VersionStore} with the same rules as the real ones: one row per
+ * head, conflicts on a missing row.
+ */
+export class MemoryVersionStore implements VersionStore {
+  readonly #db: MemoryDatabase;
+  constructor(
+    db: MemoryDatabase,
+    readonly table: VersionTableLocation,
+  ) {
+    this.#db = db;
+  }
+
+  async ensure(): Promise<void> {
+    this.#db.versions ??= [];
+  }
+
+  async read(): Promise<string[]> {
+    return [...(this.#db.versions ?? [])];
+  }
+
+  async insert(_session: Session, version: string): Promise<void> {
+    const rows = this.#rows(version);
+    if (rows.includes(version)) throw new VersionTableConflictError(this.table.name, `no row ${version}`, rows);
+    rows.push(version);
+  }
+
+  async delete(_session: Session, version: string): Promise<void> {
+    const rows = this.#rows(version);
+    const at = rows.indexOf(version);
+    if (at === -1) throw new VersionTableConflictError(this.table.name, version, rows);
+    rows.splice(at, 1);
+  }
+
+  async update(_session: Session, from: string, to: string): Promise<void> {
+    const rows = this.#rows(from);
+    const at = rows.indexOf(from);
+    if (at === -1) throw new VersionTableConflictError(this.table.name, from, rows);
+    rows[at] = to;
+  }
+
+  #rows(version: string): string[] {
+    if (!this.#db.versions) throw new VersionTableConflictError(this.table.name, version, []);
+    return this.#db.versions;
+  }
+}

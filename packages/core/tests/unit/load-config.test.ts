@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
+
+const project = (files: Record<string, string>): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cgmigrate-config-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+};
+
+describe('loadConfig', () => {
+  it('defaults everything when there is no config file', async () => {
+    const cwd = project({});
+    const config = await loadConfig({ cwd, env: {} });
+    expect(config).toMatchObject({
+      url: 'sqlite:///cloudguard.db',
+      urlSource: 'default',
+      configPath: undefined,
+      scriptLocation: path.join(cwd, 'migrations'),
+      versionTable: { name: 'alembic_version' },
+      fileTemplate: '%(year)d%(month).2d%(day).2d_%(rev)s_%(slug)s',
+      transactionPerMigration: false,
+    });
+  });
+
+  it('takes the URL from the flag, then DATABASE_URL, then the file', async () => {
+    const cwd = project({ 'cgmigrate.config.ts': `export default { url: 'sqlite:///file.db', versionTable: 'v' } satisfies object;` });
+    expect(await loadConfig({ cwd, env: {} })).toMatchObject({ url: 'sqlite:///file.db', urlSource: 'config', versionTable: { name: 'v' } });
+    expect(await loadConfig({ cwd, env: { DATABASE_URL: 'sqlite:///env.db' } })).toMatchObject({ url: 'sqlite:///env.db', urlSource: 'env' });
+    expect(await loadConfig({ cwd, env: { DATABASE_URL: 'sqlite:///env.db' }, url: 'sqlite:///flag.db' })).toMatchObject({
+      url: 'sqlite:///flag.db',
+      urlSource: 'flag',
+    });
+  });
+
+  it('reads JSON and resolves scriptLocation against the config file', async () => {
+    const cwd = project({ 'cgmigrate.config.json': JSON.stringify({ scriptLocation: 'db/migrations' }) });
+    const config = await loadConfig({ cwd, env: {} });
+    expect(config.scriptLocation).toBe(path.join(cwd, 'db/migrations'));
+    expect(config.configPath).toBe(path.join(cwd, 'cgmigrate.config.json'));
+  });
+
+  it('names a missing --config file', async () => {
+    const cwd = project({});
+    await expect(loadConfig({ cwd, configPath: 'nope.ts', env: {} })).rejects.toMatchObject({
+      code: 'CONFIG_NOT_FOUND',
+      path: path.join(cwd, 'nope.ts'),
+    });
+  });
+
+  it('refuses unknown keys and wrong types, naming the file and key', async () => {
+    const typo = project({ 'cgmigrate.config.json': JSON.stringify({ scriptLocaton: 'x' }) });
+    await expect(loadConfig({ cwd: typo, env: {} })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining("unknown key 'scriptLocaton'"),
+    });
+    const wrong = project({ 'cgmigrate.config.json': JSON.stringify({ transactionPerMigration: 'yes' }) });
+    await expect(loadConfig({ cwd: wrong, env: {} })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining("'transactionPerMigration' must be true or false"),
+    });
+  });
+
+  it('reports a config file that fails to load', async () => {
+    const cwd = project({ 'cgmigrate.config.mjs': 'export default {' });
+    await expect(loadConfig({ cwd, env: {} })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      path: path.join(cwd, 'cgmigrate.config.mjs'),
+    });
+  });
+});

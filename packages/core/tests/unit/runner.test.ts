@@ -1,0 +1,140 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createEnvironment, type MigrationEnvironment } from '../../src/commands/environment.js';
+import { downgrade, upgrade } from '../../src/commands/upgrade.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { describeStep, type MigrationEvent } from '../../src/runtime/events.js';
+import { createMemoryAdapter } from '../../src/testing/memory-adapter.js';
+
+interface Script {
+  id: string;
+  parent: string | null;
+  up: string[];
+  down?: string[];
+  transactional?: boolean;
+}
+
+function migrationSource(script: Script): string {
+  const statements = (list: string[]) => list.map((sql) => `await op.execute(${JSON.stringify(sql)});`).join(' ');
+  return `export default {
+  revision: '${script.id}',
+  downRevision: ${script.parent === null ? 'null' : `'${script.parent}'`},
+  message: 'create ${script.id}',
+  ${script.transactional === false ? 'transactional: false,' : ''}
+  async up(op) { ${statements(script.up)} },
+  ${script.down ? `async down(op) { ${statements(script.down)} },` : ''}
+};
+`;
+}
+
+async function project(scripts: Script[], options: { failOn?: RegExp; perMigration?: boolean } = {}) {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'cgmigrate-runner-'));
+  mkdirSync(path.join(cwd, 'migrations', 'versions'), { recursive: true });
+  for (const [index, script] of scripts.entries()) {
+    writeFileSync(path.join(cwd, 'migrations', 'versions', `${index}_${script.id}.mjs`), migrationSource(script));
+  }
+  const adapter = createMemoryAdapter({ failOn: options.failOn });
+  const config = await loadConfig({
+    cwd,
+    env: {},
+    url: 'memory://db',
+    overrides: { adapter, transactionPerMigration: options.perMigration ?? false },
+  });
+  const events: MigrationEvent[] = [];
+  const env: MigrationEnvironment = createEnvironment(config, { onEvent: (event) => events.push(event) });
+  return { env, db: adapter.database('memory://db'), events };
+}
+
+const linear: Script[] = [
+  { id: 'a1', parent: null, up: ['CREATE TABLE a'], down: ['DROP TABLE a'] },
+  { id: 'b2', parent: 'a1', up: ['CREATE TABLE b', 'INSERT INTO b VALUES (1)'], down: ['DROP TABLE b'] },
+  { id: 'c3', parent: 'b2', up: ['CREATE TABLE c'], down: ['DROP TABLE c'] },
+];
+
+describe('runner', () => {
+  it('upgrades to head in order, recording one version row and logging as Alembic', async () => {
+    const { env, db, events } = await project(linear);
+    const result = await upgrade(env, { target: 'head' });
+    expect(db.statements).toEqual(['CREATE TABLE a', 'CREATE TABLE b', 'INSERT INTO b VALUES (1)', 'CREATE TABLE c']);
+    expect(db.versions).toEqual(['c3']);
+    expect(result).toMatchObject({ from: [], to: ['c3'] });
+    expect(result.steps.map((step) => step.revision)).toEqual(['a1', 'b2', 'c3']);
+    const lines = events.filter((e) => e.type === 'step-start').map((e) => describeStep(e.step));
+    expect(lines).toEqual([
+      'Running upgrade  -> a1, create a1',
+      'Running upgrade a1 -> b2, create b2',
+      'Running upgrade b2 -> c3, create c3',
+    ]);
+  });
+
+  it('downgrades step by step and back to base', async () => {
+    const { env, db } = await project(linear);
+    await upgrade(env, { target: 'head' });
+    await downgrade(env, { target: '-1' });
+    expect(db.versions).toEqual(['b2']);
+    const result = await downgrade(env, { target: 'base' });
+    expect(db.versions).toEqual([]);
+    expect(result.steps.map((step) => `${step.direction} ${step.revision}`)).toEqual(['downgrade b2', 'downgrade a1']);
+    expect(db.statements.slice(-3)).toEqual(['DROP TABLE c', 'DROP TABLE b', 'DROP TABLE a']);
+  });
+
+  it('rolls the whole run back when a migration fails in single-transaction mode', async () => {
+    const { env, db } = await project(linear, { failOn: /INSERT INTO b/ });
+    const failure = await upgrade(env, { target: 'head' }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 'MIGRATION_FAILED',
+      revision: 'b2',
+      direction: 'upgrade',
+      statement: 'INSERT INTO b VALUES (1)',
+      completed: [],
+    });
+    expect((failure as Error).message).toMatch(/^Upgrade of revision b2 \(.*1_b2\.mjs\) failed at statement: INSERT INTO b VALUES \(1\): statement rejected/);
+    expect(db.statements).toEqual([]);
+    expect(db.versions).toEqual([]);
+  });
+
+  it('keeps the migrations that committed before a failure in per-migration mode', async () => {
+    const { env, db } = await project(linear, { failOn: /INSERT INTO b/, perMigration: true });
+    await expect(upgrade(env, { target: 'head' })).rejects.toMatchObject({ code: 'MIGRATION_FAILED', completed: ['a1'] });
+    expect(db.statements).toEqual(['CREATE TABLE a']);
+    expect(db.versions).toEqual(['a1']);
+  });
+
+  it('refuses a downgrade through a migration without down() before changing anything', async () => {
+    const scripts: Script[] = [linear[0]!, { id: 'b2', parent: 'a1', up: ['CREATE TABLE b'] }, linear[2]!];
+    const { env, db } = await project(scripts);
+    await upgrade(env, { target: 'head' });
+    const before = [...db.statements];
+    await expect(downgrade(env, { target: 'base' })).rejects.toMatchObject({ code: 'IRREVERSIBLE_MIGRATION', revision: 'b2' });
+    expect(db.statements).toEqual(before);
+    expect(db.versions).toEqual(['c3']);
+  });
+
+  it('runs a transactional: false migration on its own and records it right after', async () => {
+    const scripts: Script[] = [
+      linear[0]!,
+      { id: 'b2', parent: 'a1', up: ['CREATE INDEX CONCURRENTLY ix ON a (x)'], down: ['DROP INDEX ix'], transactional: false },
+    ];
+    const { env, db, events } = await project(scripts);
+    const result = await upgrade(env, { target: 'head' });
+    expect(db.versions).toEqual(['b2']);
+    expect(result.steps.map((step) => step.transactional)).toEqual([true, false]);
+    const started = events.filter((e) => e.type === 'step-start').map((e) => describeStep(e.step));
+    expect(started[1]).toBe('Running upgrade a1 -> b2, create b2 (outside a transaction)');
+  });
+
+  it('names a malformed migration file and changes nothing', async () => {
+    const { env, db } = await project(linear);
+    writeFileSync(
+      path.join(env.config.scriptLocation, 'versions', '9_broken.mjs'),
+      "export default { revision: 'd4', downRevision: 'c3', up() { this is not javascript } };",
+    );
+    await expect(upgrade(env, { target: 'head' })).rejects.toMatchObject({
+      code: 'MALFORMED_MIGRATION',
+      path: path.join(env.config.scriptLocation, 'versions', '9_broken.mjs'),
+    });
+    expect(db.statements).toEqual([]);
+  });
+});
