@@ -22,6 +22,8 @@ export type MigrateErrorCode =
   | 'DUPLICATE_REVISION'
   | 'MISSING_PARENT'
   | 'INVALID_TARGET'
+  | 'DUPLICATE_BRANCH_LABEL'
+  | 'REVISION_NOT_IN_BRANCH'
   // script directory
   | 'SCRIPT_LOCATION_NOT_FOUND'
   | 'MALFORMED_MIGRATION'
@@ -191,6 +193,34 @@ export class InvalidTargetError extends MigrateError {
     readonly reason: string,
   ) {
     super(`Invalid target '${target}': ${reason}`);
+  }
+}
+
+/** Two revisions declare the same branch label, or a label equals a revision id. */
+export class DuplicateBranchLabelError extends MigrateError {
+  readonly code = 'DUPLICATE_BRANCH_LABEL' as const;
+  readonly label: string;
+  /** The revision that declares the label second. */
+  readonly revision: string;
+  /** The revision that already uses the name, as its label or as its id. */
+  readonly usedBy: string;
+  constructor(label: string, revision: string, usedBy: string) {
+    super(`Branch name '${label}' in revision ${revision} already used by revision ${usedBy}`);
+    this.label = label;
+    this.revision = revision;
+    this.usedBy = usedBy;
+  }
+}
+
+/** `<branch>@<revision>` names a revision that is neither an ancestor nor a descendant of the branch. */
+export class RevisionNotInBranchError extends MigrateError {
+  readonly code = 'REVISION_NOT_IN_BRANCH' as const;
+  readonly revision: string;
+  readonly branch: string;
+  constructor(revision: string, branch: string) {
+    super(`Revision ${revision} is not a member of branch '${branch}'`);
+    this.revision = revision;
+    this.branch = branch;
   }
 }
 

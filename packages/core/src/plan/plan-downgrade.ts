@@ -1,0 +1,117 @@
+import { InvalidTargetError, MultipleHeadsError, RangeNotAncestorError } from '../errors.js';
+import type { RevisionMap } from '../revision/revision-map.js';
+import { parseRevisionTarget } from '../revision/revision-target.js';
+import type { MigrationStep } from './migration-step.js';
+import { checkCurrentHeads, VersionRows } from './plan-upgrade.js';
+
+/**
+ * Plans `downgrade <target>`: the applied revisions above the target (and everything
+ * that depends on them), newest first, each with the version-table changes Alembic's
+ * `HeadMaintainer` would make (a merge point unmerges into a row per parent; a branch
+ * that ends, or whose parent another head implies, loses its row).
+ *
+ * Targets: `base`, an id or unique prefix, `<branch>@base`, `<branch>@<id>`, `-N` (from
+ * the first current head, as Alembic), `<branch>@-N`, `<id>-N`, `<branch>@head-N`,
+ * `base+N`, `<branch>@base+N`, `<id>+N`. A target that is already current plans nothing.
+ *
+ * ### Examples
+ * ```ts
+ * const map = RevisionMap.from([rev('a'), rev('b', 'a'), rev('c', 'b')]);
+ * planDowngrade(map, ['c'], '-1').map((s) => s.revision.id);   // ['c']
+ * planDowngrade(map, ['c'], 'base').at(-1)?.versionChanges;    // [{ kind: 'delete', from: 'a' }]
+ * ```
+ * @throws {RevisionNotFoundError} for a current head no revision defines (source `database`), or an unknown target.
+ * @throws {RangeNotAncestorError} when the target is not below the current revisions (nothing to drop).
+ * @throws {InvalidTargetError} for `+N` without a revision, `-N` past base, or a branch with nothing to drop.
+ * @throws {MultipleHeadsError} when `<branch>@-N` matches several current heads.
+ * @throws {AmbiguousRevisionError} for a prefix matching several revisions.
+ */
+export function planDowngrade(map: RevisionMap, currentHeads: readonly string[], target: string): MigrationStep[] {
+  const current = checkCurrentHeads(map, currentHeads);
+  const { branch, revision } = downgradeTarget(map, current, target);
+
+  let roots: readonly string[] =
+    revision === undefined ? map.bases : map.children(revision);
+  if (branch !== undefined && roots.length > 1) {
+    const onBranch = map.ancestors([map.resolveBranch(branch)]);
+    roots = roots.filter((id) => onBranch.has(id));
+    if (roots.length === 0) throw new InvalidTargetError(target, 'not a valid downgrade target from the current heads');
+  }
+  const active = map.ancestors(current, { includeDependencies: true });
+  const dropped = [...map.descendants(roots, { includeDependencies: true })].filter((id) => active.has(id));
+  if (revision !== undefined && dropped.length === 0 && !current.includes(revision)) {
+    throw new RangeNotAncestorError(target, current.length > 0 ? current.join(', ') : 'base');
+  }
+
+  const rows = new VersionRows(map, current);
+  return map.sortNewestFirst(dropped).map((id) => {
+    const step = map.get(id);
+    return {
+      direction: 'downgrade',
+      revision: step,
+      from: [id],
+      to: step.downRevisions,
+      versionChanges: rows.downgrade(id),
+    };
+  });
+}
+
+/** Alembic's `_parse_downgrade_target`: the branch to keep to, and the revision to end at (`undefined`: base). */
+function downgradeTarget(
+  map: RevisionMap,
+  current: readonly string[],
+  text: string,
+): { branch: string | undefined; revision: string | undefined } {
+  const target = parseRevisionTarget(text);
+  if (target.kind === 'symbol' && target.symbol === 'base') {
+    if (target.branch !== undefined) map.resolveBranch(target.branch);
+    return { branch: target.branch, revision: undefined };
+  }
+  if (target.kind !== 'relative') {
+    const resolved = map.resolveOne(text, current);
+    return { branch: target.branch, revision: resolved?.id };
+  }
+
+  const { steps, anchor } = target;
+  let { branch } = target;
+  if (steps > 0) {
+    if (anchor === undefined) {
+      throw new InvalidTargetError(text, `relative revision +${steps} didn't produce ${steps} migrations`);
+    }
+    const start = map.resolveOne(anchor, current);
+    const end = map.walk(start?.id ?? 'base', steps, branch, true, text);
+    if (end === undefined) throw new InvalidTargetError(text, 'walked past the end of the revision graph');
+    return { branch, revision: end === 'base' ? undefined : end };
+  }
+
+  let symbol = anchor;
+  if (symbol === undefined) {
+    if (branch !== undefined) {
+      let onBranch = map.filterForLineage(current, branch);
+      if (onBranch.length === 0) onBranch = map.filterForLineage(map.branchHeadsOf(current), branch);
+      if (onBranch.length > 1) throw new MultipleHeadsError(onBranch, text);
+      if (onBranch.length === 0) {
+        throw new InvalidTargetError(text, `relative revision ${steps} didn't produce ${-steps} migrations`);
+      }
+      symbol = onBranch[0] as string;
+    } else {
+      if (current.length === 0) {
+        throw new InvalidTargetError(text, `relative revision ${steps} didn't produce ${-steps} migrations`);
+      }
+      // Alembic takes the first current head (and warns when there are several) and keeps to its branch.
+      symbol = current[0] as string;
+      branch = symbol;
+    }
+  }
+  const start = map.resolveOne(branch === undefined ? symbol : `${branch}@${symbol}`, current);
+  const end = map.walk(start?.id ?? 'base', steps, undefined, true, text);
+  if (end === undefined) {
+    throw new InvalidTargetError(
+      text,
+      anchor === undefined
+        ? `relative revision ${steps} didn't produce ${-steps} migrations`
+        : 'walked past the end of the revision graph',
+    );
+  }
+  return { branch, revision: end === 'base' ? undefined : end };
+}

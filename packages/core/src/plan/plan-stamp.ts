@@ -1,0 +1,105 @@
+import { InvalidTargetError } from '../errors.js';
+import type { RevisionMap } from '../revision/revision-map.js';
+import type { Revision } from '../revision/revision.js';
+import { parseRevisionTarget } from '../revision/revision-target.js';
+import type { MigrationStep } from './migration-step.js';
+import { checkCurrentHeads, VersionRows } from './plan-upgrade.js';
+
+/** Options of {@link planStamp}. */
+export interface StampOptions {
+  /**
+   * Ignore the current rows: delete every one of them (even revisions no script defines),
+   * then record the targets as on an empty table (Alembic's `stamp --purge`).
+   */
+  readonly purge: boolean;
+}
+
+/**
+ * Plans `stamp <targets…>`: version-table changes that record the targets without
+ * running any migration (Alembic's `_stamp_revs`). For each target, the current heads on
+ * its line are moved to it in one step (down or up, merging them), a target on a line
+ * with no current head becomes a new row, and `base` (or `<branch>@base`) deletes the
+ * heads on its line. A target that is already a head changes nothing. Every step has
+ * direction `stamp`.
+ *
+ * With `purge`, the first steps delete each current row, one per row; a row that no
+ * script defines is represented by a bare {@link Revision} with only its id.
+ *
+ * ### Examples
+ * ```ts
+ * planStamp(map, ['d1', 'c2'], ['b'], { purge: false })[0]?.versionChanges;
+ * // [{ kind: 'delete', from: 'd1' }, { kind: 'update', from: 'c2', to: 'b' }]
+ * planStamp(map, ['zz'], ['head'], { purge: true });  // delete 'zz', insert the head
+ * ```
+ * @throws {RevisionNotFoundError} for a current head no revision defines (source `database`, unless purging), or an unknown target.
+ * @throws {MultipleHeadsError} for `head` with several heads.
+ * @throws {AmbiguousRevisionError} for a prefix matching several revisions.
+ * @throws {InvalidTargetError} for a relative target.
+ */
+export function planStamp(
+  map: RevisionMap,
+  currentHeads: readonly string[],
+  targets: readonly string[],
+  options: StampOptions,
+): MigrationStep[] {
+  const steps: MigrationStep[] = [];
+  let heads: readonly string[];
+  if (options.purge) {
+    const purged = new Set(currentHeads);
+    for (const id of purged) {
+      steps.push({
+        direction: 'stamp',
+        revision: map.has(id) ? map.get(id) : bareRevision(id),
+        from: [id],
+        to: [],
+        versionChanges: [{ kind: 'delete', from: id }],
+      });
+    }
+    heads = [];
+  } else {
+    heads = checkCurrentHeads(map, currentHeads);
+  }
+
+  const wanted = targets.filter((t) => t !== '');
+  if (wanted.length === 0) wanted.push('base');
+  for (const text of wanted) {
+    if (parseRevisionTarget(text).kind === 'relative') {
+      throw new InvalidTargetError(text, 'stamp needs an absolute revision');
+    }
+  }
+  const onLine = [...new Set(wanted.flatMap((text) => map.filterForLineage(heads, text, true)))];
+  const destinations: readonly (string | undefined)[] = (() => {
+    const ids = wanted.flatMap((text) => map.resolve(text, heads).map((r) => r.id));
+    return ids.length === 0 ? [undefined] : ids;
+  })();
+
+  const rows = new VersionRows(map, heads);
+  const record = (revision: Revision, from: readonly string[], to: readonly string[], isUpgrade: boolean, branchMove: boolean): void => {
+    steps.push({ direction: 'stamp', revision, from, to, versionChanges: rows.stamp(from, to, isUpgrade, branchMove) });
+  };
+  for (const destination of destinations) {
+    if (destination === undefined) {
+      for (const head of onLine) record(map.get(head), [head], [], false, true);
+      continue;
+    }
+    if (onLine.includes(destination)) continue;
+    const revision = map.get(destination);
+    const above = map.descendants([destination], { includeDependencies: true });
+    const below = map.ancestors([destination], { includeDependencies: true });
+    if (onLine.some((head) => above.has(head))) record(revision, onLine, [destination], false, false);
+    else if (onLine.some((head) => below.has(head))) record(revision, onLine, [destination], true, false);
+    else record(revision, [], [destination], true, true);
+  }
+  return steps;
+}
+
+function bareRevision(id: string): Revision {
+  return Object.freeze({
+    id,
+    downRevisions: [],
+    dependsOn: [],
+    branchLabels: [],
+    message: undefined,
+    path: undefined,
+  });
+}

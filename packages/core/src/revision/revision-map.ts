@@ -1,0 +1,759 @@
+import {
+  AmbiguousRevisionError,
+  DependencyCycleError,
+  DuplicateBranchLabelError,
+  DuplicateRevisionError,
+  InvalidTargetError,
+  MissingParentError,
+  MultipleHeadsError,
+  RangeNotAncestorError,
+  RevisionCycleError,
+  RevisionNotFoundError,
+  RevisionNotInBranchError,
+} from '../errors.js';
+import { assertValidRevisionId, createRevision, type Revision, type RevisionInput } from './revision.js';
+import { parseRevisionRange, parseRevisionTarget, type RevisionTarget } from './revision-target.js';
+
+/** Whether a walk follows `dependsOn` links as well as `downRevisions`. */
+export interface DependencyOption {
+  /** Follow `dependsOn` links too, as Alembic's `include_dependencies=True`. Defaults to `false`. */
+  readonly includeDependencies?: boolean;
+}
+
+/**
+ * Where a walk of `±N` steps ends: a revision id, `'base'` (below every base), or
+ * `undefined` when it went past the end of the graph.
+ */
+export type WalkEnd = string | 'base' | undefined;
+
+interface Node {
+  readonly revision: Revision;
+  readonly index: number;
+  /** Revisions whose `downRevisions` name this one. */
+  readonly children: string[];
+  /** `children` plus revisions that depend on this one. */
+  readonly allChildren: string[];
+  /** `dependsOn`, with branch labels resolved to ids. */
+  deps: readonly string[];
+  /** `downRevisions` plus the dependencies not already declared by an ancestor (Alembic's `_normalized_down_revisions`). */
+  down: readonly string[];
+  /** Own and inherited branch labels. */
+  readonly labels: Set<string>;
+}
+
+/** Prefix lookups only consider names longer than this, as Alembic does. */
+const MIN_PREFIX_CANDIDATE_LENGTH = 4;
+
+/**
+ * The revision graph: an immutable, validated DAG of {@link Revision}s linked by
+ * `downRevisions` (parents) and `dependsOn` (dependencies), with Alembic's
+ * identifier resolution (`head`, `heads`, `base`, prefixes, branch labels,
+ * `<branch>@…`) and traversals. Pure: no I/O.
+ *
+ * Every traversal is iterative and linear in the part of the graph it visits, so
+ * long histories neither overflow the stack nor go quadratic.
+ *
+ * ### Examples
+ * ```ts
+ * const rev = (id: string, down?: string | string[]) => ({ id, downRevisions: down });
+ * const map = RevisionMap.from([rev('a'), rev('b', 'a'), rev('c1', 'b'), rev('c2', 'b')]);
+ * map.heads;                    // ['c1', 'c2']
+ * map.resolve('heads');         // [c1, c2]
+ * map.resolve('head');          // throws MultipleHeadsError
+ * ```
+ */
+export class RevisionMap {
+  readonly #nodes: ReadonlyMap<string, Node>;
+  /** Branch label → the revision that declares it. */
+  readonly #labelOwners: ReadonlyMap<string, string>;
+  readonly #heads: readonly string[];
+  readonly #realHeads: readonly string[];
+  readonly #bases: readonly string[];
+  #order: readonly string[] | undefined;
+
+  private constructor(nodes: ReadonlyMap<string, Node>, labelOwners: ReadonlyMap<string, string>) {
+    this.#nodes = nodes;
+    this.#labelOwners = labelOwners;
+    const all = [...nodes.values()];
+    this.#heads = all.filter((n) => n.children.length === 0).map((n) => n.revision.id);
+    this.#realHeads = all.filter((n) => n.allChildren.length === 0).map((n) => n.revision.id);
+    this.#bases = all.filter((n) => n.revision.downRevisions.length === 0).map((n) => n.revision.id);
+  }
+
+  /**
+   * Builds and validates a map. Input order is kept as the tie-breaker of every ordering.
+   *
+   * ### Examples
+   * ```ts
+   * RevisionMap.from([{ id: 'a' }, { id: 'b', downRevisions: 'a', branchLabels: 'shop' }])
+   * ```
+   * @throws {InvalidRevisionIdError} for an id that cannot be stored.
+   * @throws {DuplicateRevisionError} when two revisions share an id (with both paths).
+   * @throws {DuplicateBranchLabelError} when a branch label is declared twice or equals a revision id.
+   * @throws {MissingParentError} for a `downRevisions` or `dependsOn` entry that names nothing.
+   * @throws {RevisionCycleError} for a cycle through `downRevisions`.
+   * @throws {DependencyCycleError} for a cycle through `downRevisions` and `dependsOn`.
+   */
+  static from(revisions: Iterable<Revision | RevisionInput>): RevisionMap {
+    const nodes = new Map<string, Node>();
+    for (const input of revisions) {
+      let revision: Revision;
+      if (isRevision(input)) {
+        assertValidRevisionId(input.id);
+        revision = input;
+      } else {
+        revision = createRevision(input);
+      }
+      const existing = nodes.get(revision.id);
+      if (existing) {
+        const paths = [existing.revision.path, revision.path].filter((p): p is string => p !== undefined);
+        throw new DuplicateRevisionError(revision.id, paths);
+      }
+      nodes.set(revision.id, {
+        revision,
+        index: nodes.size,
+        children: [],
+        allChildren: [],
+        deps: [],
+        down: [],
+        labels: new Set(revision.branchLabels),
+      });
+    }
+
+    for (const { revision } of nodes.values()) {
+      if (revision.downRevisions.includes(revision.id)) throw new RevisionCycleError([revision.id]);
+      if (revision.dependsOn.includes(revision.id)) throw new DependencyCycleError([revision.id]);
+    }
+
+    const labelOwners = new Map<string, string>();
+    for (const { revision } of nodes.values()) {
+      for (const label of revision.branchLabels) {
+        const usedBy = nodes.has(label) ? label : labelOwners.get(label);
+        if (usedBy !== undefined) throw new DuplicateBranchLabelError(label, revision.id, usedBy);
+        labelOwners.set(label, revision.id);
+      }
+    }
+
+    for (const node of nodes.values()) {
+      const { revision } = node;
+      for (const parent of revision.downRevisions) {
+        const parentNode = nodes.get(parent);
+        if (!parentNode) throw new MissingParentError(revision.id, parent, 'downRevision', revision.path);
+        if (!parentNode.children.includes(revision.id)) {
+          parentNode.children.push(revision.id);
+          parentNode.allChildren.push(revision.id);
+        }
+      }
+      const deps: string[] = [];
+      for (const dependency of revision.dependsOn) {
+        const id = nodes.has(dependency) ? dependency : labelOwners.get(dependency);
+        if (id === undefined) throw new MissingParentError(revision.id, dependency, 'dependsOn', revision.path);
+        if (id === revision.id) throw new DependencyCycleError([revision.id]);
+        if (!deps.includes(id)) deps.push(id);
+      }
+      node.deps = deps;
+      for (const id of deps) {
+        const target = nodes.get(id);
+        if (target && !target.allChildren.includes(revision.id)) target.allChildren.push(revision.id);
+      }
+    }
+
+    const versionedParents = (n: Node): readonly string[] => n.revision.downRevisions;
+    const versionedChildren = (n: Node): readonly string[] => n.children;
+    const allChildren = (n: Node): readonly string[] => n.allChildren;
+    const versionedOrder = topologicalOrder(nodes, versionedParents, versionedChildren);
+    if (versionedOrder.length < nodes.size) {
+      throw new RevisionCycleError(cycleMembers(nodes, versionedParents, versionedChildren));
+    }
+    if (topologicalOrder(nodes, allDown, allChildren).length < nodes.size) {
+      throw new DependencyCycleError(cycleMembers(nodes, allDown, allChildren));
+    }
+
+    normalizeDependencies(nodes);
+    propagateBranchLabels(nodes, versionedOrder);
+    return new RevisionMap(nodes, labelOwners);
+  }
+
+  /** Number of revisions. */
+  get size(): number {
+    return this.#nodes.size;
+  }
+
+  /**
+   * Revisions that no other revision names as a parent (a dependent is not a child, as in
+   * Alembic), in input order.
+   */
+  get heads(): readonly string[] {
+    return this.#heads;
+  }
+
+  /**
+   * Heads that no revision depends on either: what `heads` resolves to (Alembic's `_real_heads`).
+   * A head that another branch depends on is reached by upgrading that branch.
+   */
+  get realHeads(): readonly string[] {
+    return this.#realHeads;
+  }
+
+  /** Revisions without parents (they may still have dependencies), in input order. */
+  get bases(): readonly string[] {
+    return this.#bases;
+  }
+
+  /** Whether a revision with exactly this id exists. */
+  has(id: string): boolean {
+    return this.#nodes.has(id);
+  }
+
+  /**
+   * The revision with exactly this id (no prefixes or symbols; see {@link RevisionMap.resolve}).
+   *
+   * @throws {RevisionNotFoundError}
+   */
+  get(id: string): Revision {
+    return this.#node(id).revision;
+  }
+
+  /**
+   * The revisions that name `id` as a parent, and with `includeDependencies` also those that
+   * depend on it, in input order.
+   *
+   * @throws {RevisionNotFoundError}
+   */
+  children(id: string, options: DependencyOption = {}): readonly string[] {
+    const node = this.#node(id);
+    return options.includeDependencies ? node.allChildren : node.children;
+  }
+
+  /**
+   * A revision's parents plus those dependencies that no ancestor already declares:
+   * what an upgrade of it starts from (Alembic's `_normalized_down_revisions`).
+   *
+   * @throws {RevisionNotFoundError}
+   */
+  normalizedDownRevisions(id: string): readonly string[] {
+    return this.#node(id).down;
+  }
+
+  /**
+   * The branch labels of a revision: its own, those of its ancestors, and those of the
+   * descendants whose unbranched line of parents reaches it (Alembic's label propagation).
+   * Sorted.
+   *
+   * @throws {RevisionNotFoundError}
+   */
+  branchLabels(id: string): readonly string[] {
+    return [...this.#node(id).labels].sort();
+  }
+
+  /** The revision that declares a branch label, or `undefined`. */
+  branchRevision(label: string): Revision | undefined {
+    const owner = this.#labelOwners.get(label);
+    return owner === undefined ? undefined : this.#node(owner).revision;
+  }
+
+  /** All revisions, parents and dependencies before their children; deterministic. */
+  *[Symbol.iterator](): IterableIterator<Revision> {
+    this.#order ??= this.sortNewestFirst(this.#nodes.keys()).reverse();
+    for (const id of this.#order) yield this.#node(id).revision;
+  }
+
+  /**
+   * The given revisions and all their ancestors.
+   *
+   * ### Examples
+   * ```ts
+   * map.ancestors(['c1'])                               // Set { 'c1', 'b', 'a' }
+   * map.ancestors(['y2'], { includeDependencies: true }) // parents and dependencies
+   * ```
+   * @throws {RevisionNotFoundError}
+   */
+  ancestors(ids: Iterable<string>, options: DependencyOption = {}): ReadonlySet<string> {
+    return this.#closure(ids, options.includeDependencies ? (n) => n.down : (n) => n.revision.downRevisions);
+  }
+
+  /**
+   * The given revisions and all their descendants.
+   *
+   * @throws {RevisionNotFoundError}
+   */
+  descendants(ids: Iterable<string>, options: DependencyOption = {}): ReadonlySet<string> {
+    return this.#closure(ids, options.includeDependencies ? (n) => n.allChildren : (n) => n.children);
+  }
+
+  /**
+   * Resolves an identifier as Alembic's `get_revisions` does: `head` (exactly one head),
+   * `heads`, `base` (empty), `current` (the given database heads), a full id, a unique
+   * prefix, a branch label, `<branch>@head`, `<branch>@heads`, `<branch>@base` and
+   * `<branch>@<id-or-prefix>`.
+   *
+   * ### Examples
+   * ```ts
+   * map.resolve('ae1')            // [the one revision whose id starts with 'ae1']
+   * map.resolve('shop@head')      // [head of the 'shop' branch]
+   * map.resolve('base')           // []
+   * ```
+   * @throws {MultipleHeadsError} for `head` (or `<branch>@head`) when there are several.
+   * @throws {RevisionNotFoundError} when nothing matches (source `database` for an unknown current head).
+   * @throws {AmbiguousRevisionError} when a prefix matches several revisions.
+   * @throws {RevisionNotInBranchError} for `<branch>@<id>` outside that branch.
+   * @throws {InvalidTargetError} for relative targets (`+1`, `x-2`), which need a planner.
+   */
+  resolve(identifier: string, currentHeads: readonly string[] = []): readonly Revision[] {
+    return this.#resolveTarget(parseRevisionTarget(identifier), identifier, currentHeads).map(
+      (id) => this.#node(id).revision,
+    );
+  }
+
+  /**
+   * Like {@link RevisionMap.resolve} for an identifier that must name at most one revision;
+   * `undefined` means base.
+   *
+   * @throws {MultipleHeadsError} when it names several (for example `heads`).
+   * @throws {RevisionNotFoundError}
+   * @throws {AmbiguousRevisionError}
+   */
+  resolveOne(identifier: string, currentHeads: readonly string[] = []): Revision | undefined {
+    const revisions = this.resolve(identifier, currentHeads);
+    if (revisions.length > 1) throw new MultipleHeadsError(revisions.map((r) => r.id), identifier);
+    return revisions[0];
+  }
+
+  /**
+   * The revisions of a `history` range `lower:upper`, newest first, both ends included
+   * (Alembic's `iterate_revisions(upper, lower, inclusive=True)`). An empty end means
+   * `base` or `heads`; `current` means the given database heads; `-N` as the lower end
+   * is N below the upper end, `+N` as the upper end N above the lower end (both stop at
+   * the graph's ends).
+   *
+   * ### Examples
+   * ```ts
+   * map.history()                       // everything
+   * map.history('-3:')                  // the heads and three revisions below
+   * map.history('current:', dbHeads)    // what an upgrade to heads would add, plus the current revisions
+   * ```
+   * @throws {RangeNotAncestorError} when the lower end is not an ancestor of the upper end.
+   * @throws {InvalidTargetError} for a malformed range.
+   * @throws {RevisionNotFoundError}
+   * @throws {MultipleHeadsError}
+   */
+  history(range = 'base:heads', currentHeads: readonly string[] = []): readonly Revision[] {
+    const parsed = parseRevisionRange(range);
+    const lowerText = range.slice(0, range.indexOf(':')) || 'base';
+    const upperText = range.slice(range.indexOf(':') + 1) || 'heads';
+    const lowerTarget = parsed.lower ?? { kind: 'symbol', symbol: 'base', branch: undefined };
+    const upperTarget = parsed.upper ?? { kind: 'symbol', symbol: 'heads', branch: undefined };
+
+    let lower: readonly string[];
+    let targets: readonly string[];
+    if (upperTarget.kind === 'relative' && upperTarget.anchor === undefined && upperTarget.steps > 0) {
+      lower = this.#resolveTarget(lowerTarget, lowerText, currentHeads);
+      if (lower.length > 1) throw new MultipleHeadsError(lower, upperText);
+      targets = endAsList(this.walk(lower[0] ?? 'base', upperTarget.steps, upperTarget.branch, false, upperText));
+    } else {
+      targets = this.#resolveAbsoluteOrAnchored(upperTarget, upperText, currentHeads, false);
+      if (lowerTarget.kind === 'relative' && lowerTarget.anchor === undefined && lowerTarget.steps < 0) {
+        const starts =
+          lowerTarget.branch === undefined ? targets : this.filterForLineage(targets, lowerTarget.branch);
+        const ends = starts.map((id) => this.walk(id, lowerTarget.steps, undefined, false, lowerText));
+        lower = [...new Set(ends.flatMap(endAsList))];
+      } else {
+        lower = this.#resolveAbsoluteOrAnchored(lowerTarget, lowerText, currentHeads, false);
+      }
+    }
+
+    if (lowerTarget.branch !== undefined) {
+      const label = this.#labelOf(lowerTarget.branch);
+      targets = targets.filter((id) => this.#node(id).labels.has(label));
+    }
+
+    const required = new Set(this.ancestors(targets, { includeDependencies: true }));
+    if (lower.some((id) => !required.has(id))) throw new RangeNotAncestorError(lowerText, upperText);
+    const below = this.ancestors(lower, { includeDependencies: true });
+    for (const id of below) required.delete(id);
+    for (const id of lower) required.add(id);
+    if (lower.length > 0) {
+      const above = this.descendants(lower);
+      for (const id of required) if (!above.has(id)) required.delete(id);
+    }
+    return this.sortNewestFirst(required).map((id) => this.#node(id).revision);
+  }
+
+  /**
+   * Orders revisions newest first: every revision before its parents and dependencies,
+   * depth-first along each branch, a branch point only after all its branches (Alembic's
+   * `_topological_sort`). Ties follow input order.
+   *
+   * @internal used by the planners.
+   */
+  sortNewestFirst(ids: Iterable<string>): string[] {
+    const members = new Set(ids);
+    const pending = new Map<string, number>();
+    for (const id of members) {
+      for (const parent of this.#node(id).down) {
+        if (members.has(parent)) pending.set(parent, (pending.get(parent) ?? 0) + 1);
+      }
+    }
+    const stack = [...members]
+      .filter((id) => !pending.has(id))
+      .sort((a, b) => this.#node(b).index - this.#node(a).index);
+    const output: string[] = [];
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      output.push(id);
+      const freed: string[] = [];
+      for (const parent of this.#node(id).down) {
+        const count = pending.get(parent);
+        if (count === undefined) continue;
+        if (count === 1) {
+          pending.delete(parent);
+          freed.push(parent);
+        } else {
+          pending.set(parent, count - 1);
+        }
+      }
+      for (let i = freed.length - 1; i >= 0; i--) stack.push(freed[i] as string);
+    }
+    return output;
+  }
+
+  /**
+   * Walks `steps` revisions up (> 0, through children, keeping to `branch` when given) or
+   * down (< 0, through parents) from `start` (`'base'`: below every base), as Alembic's
+   * `_walk`. Going past an end returns `undefined` with `noOverwalk`, else stops there.
+   *
+   * @internal used by the planners.
+   * @throws {InvalidTargetError} when a step has several revisions to go to.
+   */
+  walk(start: string | 'base', steps: number, branch: string | undefined, noOverwalk: boolean, target: string): WalkEnd {
+    const lineage = branch === undefined ? undefined : this.#lineage(this.#revisionForIdent(branch));
+    let at: string | 'base' = start;
+    for (let i = 0; i < Math.abs(steps); i++) {
+      let next: readonly string[];
+      if (steps > 0) {
+        next = at === 'base' ? this.#bases : this.#node(at).children;
+        if (lineage) next = next.filter((id) => lineage.has(id));
+      } else if (at === 'base') {
+        next = [];
+      } else {
+        next = this.#node(at).revision.downRevisions;
+        if (next.length === 0) next = ['base'];
+      }
+      if (next.length === 0) return noOverwalk ? undefined : at;
+      if (next.length > 1) {
+        throw new InvalidTargetError(target, `ambiguous walk from ${at}: it could go to ${next.join(', ')}`);
+      }
+      at = next[0] as string;
+    }
+    return at;
+  }
+
+  /**
+   * Keeps the `candidates` that are an ancestor or descendant of what `against` names
+   * (a revision, a branch label, `<branch>@…`, `heads`…), as Alembic's `filter_for_lineage`.
+   *
+   * @internal used by the planners.
+   */
+  filterForLineage(candidates: readonly string[], against: string, includeDependencies = false): string[] {
+    const at = against.indexOf('@');
+    const branch = at === -1 ? undefined : against.slice(0, at);
+    const name = at === -1 ? against : against.slice(at + 1);
+    const shares: string[] = branch === undefined || branch === '' ? [] : [branch];
+    if (name === 'heads') {
+      shares.push(...(branch ? this.filterForLineage(this.#heads, branch) : this.#realHeads));
+    } else if (name === 'head') {
+      shares.push(...this.#currentHead(branch || undefined));
+    } else if (name !== 'base' && name !== '') {
+      shares.push(name);
+    }
+    if (shares.length === 0) return [...candidates];
+    const lineages = shares.map((share) => this.#lineage(this.#revisionForIdent(share), includeDependencies));
+    return candidates.filter((id) => lineages.some((lineage) => lineage.has(id)));
+  }
+
+  /**
+   * Of `ids` (with their ancestors), the ones that no other one descends from through
+   * parents (Alembic's `_get_all_current` + `_filter_into_branch_heads`).
+   *
+   * @internal used by the planners.
+   */
+  branchHeadsOf(ids: readonly string[]): string[] {
+    const all = this.ancestors(ids, { includeDependencies: true });
+    return [...all]
+      .filter((id) => !this.#node(id).children.some((child) => all.has(child)))
+      .sort((a, b) => this.#node(a).index - this.#node(b).index);
+  }
+
+  /**
+   * Resolves the branch part of `<branch>@…`: a branch label, else a revision id or prefix.
+   *
+   * @internal used by the planners.
+   * @throws {RevisionNotFoundError}
+   */
+  resolveBranch(branch: string): string {
+    return this.#revisionForIdent(branch);
+  }
+
+  #resolveAbsoluteOrAnchored(
+    target: RevisionTarget,
+    text: string,
+    currentHeads: readonly string[],
+    noOverwalk: boolean,
+  ): readonly string[] {
+    if (target.kind !== 'relative') return this.#resolveTarget(target, text, currentHeads);
+    if (target.anchor === undefined) {
+      throw new InvalidTargetError(text, 'a relative step without a revision is not valid here');
+    }
+    const anchorText = target.steps < 0 && target.branch !== undefined ? `${target.branch}@${target.anchor}` : target.anchor;
+    const start = this.#resolveTarget(parseRevisionTarget(anchorText), anchorText, currentHeads);
+    if (start.length > 1) throw new MultipleHeadsError(start, anchorText);
+    const end = this.walk(start[0] ?? 'base', target.steps, target.steps > 0 ? target.branch : undefined, noOverwalk, text);
+    if (end === undefined) throw new InvalidTargetError(text, 'walked past the end of the revision graph');
+    return endAsList(end);
+  }
+
+  #resolveTarget(target: RevisionTarget, text: string, currentHeads: readonly string[]): readonly string[] {
+    switch (target.kind) {
+      case 'relative':
+        throw new InvalidTargetError(text, 'a relative target needs a starting point; plan an upgrade or downgrade');
+      case 'revision':
+        return [this.#revisionForIdent(target.revision, target.branch)];
+      case 'symbol':
+        switch (target.symbol) {
+          case 'base':
+            if (target.branch !== undefined) this.#revisionForIdent(target.branch);
+            return [];
+          case 'current':
+            for (const id of currentHeads) if (!this.#nodes.has(id)) throw new RevisionNotFoundError(id, 'database');
+            return [...new Set(currentHeads)];
+          case 'heads':
+            return target.branch === undefined ? this.#realHeads : this.filterForLineage(this.#heads, target.branch);
+          case 'head':
+            return this.#currentHead(target.branch);
+        }
+    }
+  }
+
+  #currentHead(branch: string | undefined): readonly string[] {
+    const heads = branch === undefined ? this.#heads : this.filterForLineage(this.#heads, branch);
+    if (heads.length > 1) throw new MultipleHeadsError(heads, branch === undefined ? 'head' : `${branch}@head`);
+    return heads;
+  }
+
+  /** Alembic's `_revision_for_ident`: exact id or label, else a unique prefix; checked against a branch. */
+  #revisionForIdent(ident: string, branch?: string): string {
+    const branchId = branch === undefined ? undefined : this.#revisionForIdent(branch);
+    let id = this.#nodes.has(ident) ? ident : this.#labelOwners.get(ident);
+    if (id === undefined) {
+      let candidates = this.#prefixCandidates(ident);
+      if (branchId !== undefined) {
+        const lineage = this.#lineage(branchId);
+        candidates = candidates.filter((c) => lineage.has(c));
+      }
+      if (candidates.length === 0) throw new RevisionNotFoundError(ident);
+      if (candidates.length > 1) throw new AmbiguousRevisionError(ident, candidates);
+      id = candidates[0] as string;
+    }
+    if (branch !== undefined && branchId !== undefined && !this.#lineage(branchId).has(id)) {
+      throw new RevisionNotInBranchError(id, branch);
+    }
+    return id;
+  }
+
+  #prefixCandidates(prefix: string): string[] {
+    const found = new Set<string>();
+    for (const id of this.#nodes.keys()) {
+      if (id.length >= MIN_PREFIX_CANDIDATE_LENGTH && id.startsWith(prefix)) found.add(id);
+    }
+    for (const [label, owner] of this.#labelOwners) {
+      if (label.length >= MIN_PREFIX_CANDIDATE_LENGTH && label.startsWith(prefix)) found.add(owner);
+    }
+    return [...found].sort((a, b) => this.#node(a).index - this.#node(b).index);
+  }
+
+  /** The label a `<branch>@` qualifier stands for: itself, or the single label of the revision it names. */
+  #labelOf(branch: string): string {
+    if (this.#labelOwners.has(branch)) return branch;
+    const labels = this.#node(this.#revisionForIdent(branch)).labels;
+    return labels.size === 1 ? (labels.values().next().value as string) : branch;
+  }
+
+  /** Ancestors and descendants of one revision, itself included. */
+  #lineage(id: string, includeDependencies = false): Set<string> {
+    const options = { includeDependencies };
+    const lineage = new Set(this.ancestors([id], options));
+    for (const d of this.descendants([id], options)) lineage.add(d);
+    return lineage;
+  }
+
+  #closure(ids: Iterable<string>, next: (node: Node) => readonly string[]): Set<string> {
+    const seen = new Set<string>();
+    const stack: string[] = [];
+    for (const id of ids) {
+      this.#node(id);
+      stack.push(id);
+    }
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const other of next(this.#node(id))) if (!seen.has(other)) stack.push(other);
+    }
+    return seen;
+  }
+
+  #node(id: string): Node {
+    const node = this.#nodes.get(id);
+    if (!node) throw new RevisionNotFoundError(id);
+    return node;
+  }
+}
+
+function endAsList(end: WalkEnd): readonly string[] {
+  return end === undefined || end === 'base' ? [] : [end];
+}
+
+function isRevision(value: Revision | RevisionInput): value is Revision {
+  return (
+    Array.isArray(value.downRevisions) &&
+    Array.isArray(value.dependsOn) &&
+    Array.isArray(value.branchLabels) &&
+    'message' in value &&
+    'path' in value
+  );
+}
+
+function allDown(node: Node): readonly string[] {
+  return node.deps.length === 0 ? node.revision.downRevisions : [...node.revision.downRevisions, ...node.deps];
+}
+
+/** Kahn's algorithm from the bases: the revisions in an order parents-first; a cycle leaves some out. */
+function topologicalOrder(
+  nodes: ReadonlyMap<string, Node>,
+  parents: (node: Node) => readonly string[],
+  children: (node: Node) => readonly string[],
+): string[] {
+  const waiting = new Map<string, number>();
+  const order: string[] = [];
+  for (const [id, node] of nodes) {
+    const count = new Set(parents(node)).size;
+    if (count === 0) order.push(id);
+    else waiting.set(id, count);
+  }
+  for (let i = 0; i < order.length; i++) {
+    for (const child of children(nodes.get(order[i] as string) as Node)) {
+      const count = (waiting.get(child) as number) - 1;
+      waiting.set(child, count);
+      if (count === 0) order.push(child);
+    }
+  }
+  return order;
+}
+
+/**
+ * The revisions to report for a cycle, as Alembic does: all of them when there is no head
+ * or no base, else those not both reachable down from a head and up from a base. Sorted.
+ */
+function cycleMembers(
+  nodes: ReadonlyMap<string, Node>,
+  parents: (node: Node) => readonly string[],
+  children: (node: Node) => readonly string[],
+): string[] {
+  const all = [...nodes.values()];
+  const heads = all.filter((n) => children(n).length === 0);
+  const bases = all.filter((n) => parents(n).length === 0);
+  if (heads.length === 0 || bases.length === 0) return all.map((n) => n.revision.id).sort();
+  const reach = (starts: readonly Node[], next: (n: Node) => readonly string[]): Set<string> => {
+    const seen = new Set<string>();
+    const stack = starts.map((n) => n.revision.id);
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...next(nodes.get(id) as Node));
+    }
+    return seen;
+  };
+  const fromHeads = reach(heads, parents);
+  const fromBases = reach(bases, children);
+  const members = all.map((n) => n.revision.id).filter((id) => !fromHeads.has(id) || !fromBases.has(id));
+  if (members.length > 0) return members.sort();
+  // A cycle entered from a base and left towards a head passes Alembic's reachability test; report what Kahn's
+  // algorithm could not order instead.
+  const ordered = new Set(topologicalOrder(nodes, parents, children));
+  return all.map((n) => n.revision.id).filter((id) => !ordered.has(id)).sort();
+}
+
+/**
+ * Drops from each revision's dependencies those an ancestor (through parents) already
+ * declares, as Alembic's `_normalize_depends_on`. One breadth-first pass per dependency
+ * target that several revisions share, instead of one ancestor walk per revision.
+ */
+function normalizeDependencies(nodes: ReadonlyMap<string, Node>): void {
+  const dependents = new Map<string, string[]>();
+  for (const node of nodes.values()) {
+    for (const dep of node.deps) {
+      const list = dependents.get(dep);
+      if (list) list.push(node.revision.id);
+      else dependents.set(dep, [node.revision.id]);
+    }
+  }
+  const implied = new Map<string, Set<string>>();
+  for (const [dep, list] of dependents) {
+    if (list.length < 2) continue;
+    const below = new Set<string>();
+    const stack = list.flatMap((id) => (nodes.get(id) as Node).children);
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      if (below.has(id)) continue;
+      below.add(id);
+      stack.push(...(nodes.get(id) as Node).children);
+    }
+    for (const id of list) {
+      if (!below.has(id)) continue;
+      const set = implied.get(id);
+      if (set) set.add(dep);
+      else implied.set(id, new Set([dep]));
+    }
+  }
+  for (const node of nodes.values()) {
+    const drop = implied.get(node.revision.id);
+    const deps = drop ? node.deps.filter((d) => !drop.has(d)) : node.deps;
+    const down = [...node.revision.downRevisions];
+    for (const d of deps) if (!down.includes(d)) down.push(d);
+    node.down = down;
+  }
+}
+
+/**
+ * Alembic's `_add_branches`: a label applies to its revision's descendants (through
+ * parents), and, when those descendants form one unbranched line, to the ancestors
+ * reached by walking down from its tip until a branch point (counting dependents) or a
+ * merge point.
+ */
+function propagateBranchLabels(nodes: ReadonlyMap<string, Node>, parentsFirst: readonly string[]): void {
+  const own = new Map<string, readonly string[]>();
+  for (const node of nodes.values()) {
+    if (node.revision.branchLabels.length > 0) own.set(node.revision.id, node.revision.branchLabels);
+  }
+  if (own.size === 0) return;
+  for (const id of parentsFirst) {
+    const node = nodes.get(id) as Node;
+    for (const parent of node.revision.downRevisions) {
+      for (const label of (nodes.get(parent) as Node).labels) node.labels.add(label);
+    }
+  }
+  for (const id of own.keys()) {
+    const start = nodes.get(id) as Node;
+    let tip = start;
+    while (tip.children.length === 1) tip = nodes.get(tip.children[0] as string) as Node;
+    if (tip.children.length > 1) continue;
+    const labels = [...start.labels];
+    let at: Node | undefined = tip;
+    while (at && at.allChildren.length <= 1 && at.revision.downRevisions.length <= 1) {
+      for (const label of labels) at.labels.add(label);
+      const parent: string | undefined = at.revision.downRevisions[0];
+      at = parent === undefined ? undefined : nodes.get(parent);
+    }
+  }
+}
