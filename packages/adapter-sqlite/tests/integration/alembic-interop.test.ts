@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+import {
+  AdapterRegistry,
+  createEnvironment,
+  current,
+  downgrade,
+  loadConfig,
+  upgrade,
+  type MigrationEnvironment,
+} from '@cloudguard/migrate-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  assertAlembicInstalled,
+  runAlembic,
+  writeAlembicProject,
+  writeCgmigrateProject,
+  type TwinRevision,
+} from '../../../../tools/alembic/alembic-project.js';
+import { sqliteAdapter } from '../../src/index.js';
+import { tempDir } from '../support/fixtures.js';
+
+// The same graph for both tools: a base, then two branches, then a merge.
+const REVISIONS: TwinRevision[] = [
+  { id: '000001', parents: [], up: ['CREATE TABLE accounts (id INTEGER PRIMARY KEY)'], down: ['DROP TABLE accounts'] },
+  { id: '000002', parents: ['000001'], up: ['CREATE TABLE scans (id INTEGER PRIMARY KEY)'], down: ['DROP TABLE scans'] },
+  { id: 'a10000', parents: ['000002'], up: ['CREATE TABLE alerts (id INTEGER)'], down: ['DROP TABLE alerts'] },
+  { id: 'b20000', parents: ['000002'], up: ['CREATE TABLE policies (id INTEGER)'], down: ['DROP TABLE policies'] },
+  { id: 'c30000', parents: ['a10000', 'b20000'], up: [], down: [], message: 'merge' },
+];
+
+function projects(revisions: readonly TwinRevision[]) {
+  const dir = tempDir();
+  const url = `sqlite:///${path.join(dir, 'shared.db')}`;
+  writeAlembicProject(path.join(dir, 'alembic'), url, revisions);
+  mkdirSync(path.join(dir, 'cg'));
+  writeCgmigrateProject(path.join(dir, 'cg', 'migrations'), revisions);
+  return { alembicDir: path.join(dir, 'alembic'), cgDir: path.join(dir, 'cg'), url };
+}
+
+async function environment(cwd: string, url: string): Promise<MigrationEnvironment> {
+  const config = await loadConfig({ cwd, url, env: {} });
+  return createEnvironment(config, { adapters: new AdapterRegistry().add(sqliteAdapter()) });
+}
+
+const alembicHeads = (dir: string): string[] =>
+  runAlembic(dir, 'current')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(' ')[0]!)
+    .sort();
+
+describe('a database shared with Alembic', () => {
+  beforeAll(() => assertAlembicInstalled());
+
+  it('continues a database Alembic migrated, and Alembic reads what we wrote', async () => {
+    const { alembicDir, cgDir, url } = projects(REVISIONS);
+    runAlembic(alembicDir, 'upgrade', '000002');
+    const env = await environment(cgDir, url);
+
+    expect((await current(env)).revisions.map((rev) => rev.id)).toEqual(['000002']);
+    const result = await upgrade(env, { target: 'heads' });
+    // Alembic 1.8 runs b20000 before a10000 here too (checked with its own `upgrade heads`).
+    expect(result.steps.map((step) => step.revision)).toEqual(['b20000', 'a10000', 'c30000']);
+    expect(alembicHeads(alembicDir)).toEqual(['c30000']);
+    expect(runAlembic(alembicDir, 'current')).toBe('c30000 (head) (mergepoint)\n');
+  });
+
+  it('reads several heads that Alembic wrote, and Alembic reads ours after a downgrade across the merge', async () => {
+    const { alembicDir, cgDir, url } = projects(REVISIONS);
+    runAlembic(alembicDir, 'upgrade', 'a10000');
+    runAlembic(alembicDir, 'upgrade', 'b20000');
+    const env = await environment(cgDir, url);
+    expect((await current(env)).revisions.map((rev) => rev.id).sort()).toEqual(['a10000', 'b20000']);
+
+    await upgrade(env, { target: 'head' });
+    expect(alembicHeads(alembicDir)).toEqual(['c30000']);
+
+    // `-1` from a merge point is ambiguous in Alembic ("Ambiguous walk") and here alike.
+    await expect(downgrade(env, { target: '-1' })).rejects.toMatchObject({ code: 'INVALID_TARGET' });
+    expect(() => runAlembic(alembicDir, 'downgrade', '-1')).toThrow(/Ambiguous walk/);
+
+    await downgrade(env, { target: 'a10000' });
+    expect(alembicHeads(alembicDir)).toEqual(['a10000', 'b20000']);
+    runAlembic(alembicDir, 'downgrade', 'base');
+    expect((await current(env)).revisions).toEqual([]);
+  });
+
+  it('lets Alembic downgrade what we upgraded', async () => {
+    const { alembicDir, cgDir, url } = projects(REVISIONS);
+    await upgrade(await environment(cgDir, url), { target: 'heads' });
+    runAlembic(alembicDir, 'downgrade', '000001');
+    expect(alembicHeads(alembicDir)).toEqual(['000001']);
+    expect((await current(await environment(cgDir, url))).revisions.map((rev) => rev.id)).toEqual(['000001']);
+  });
+});

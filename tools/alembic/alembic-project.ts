@@ -1,0 +1,111 @@
+/**
+ * Builds a throwaway Alembic project next to a cgmigrate one, with the same revision
+ * ids, and runs the real Alembic (Debian's python3-alembic) against the same
+ * database. Used by interoperability tests and benchmarks.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** One revision, written both as an Alembic script and as a cgmigrate migration. */
+export interface TwinRevision {
+  readonly id: string;
+  readonly parents: readonly string[];
+  readonly up: readonly string[];
+  readonly down: readonly string[];
+  readonly message?: string;
+}
+
+export const PYTHON = process.env['CGMIGRATE_ALEMBIC_PYTHON'] ?? '/usr/bin/python3';
+
+const ENV_PY = `from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+fileConfig(config.config_file_name)
+connectable = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.", poolclass=pool.NullPool)
+with connectable.connect() as connection:
+    context.configure(connection=connection, target_metadata=None)
+    with context.begin_transaction():
+        context.run_migrations()
+`;
+
+// Alembic logs each step at INFO on stderr only when the ini configures logging.
+const LOGGING_INI = `[loggers]
+keys = root,alembic
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARN
+handlers = console
+
+[logger_alembic]
+level = INFO
+handlers =
+qualname = alembic
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+formatter = generic
+
+[formatter_generic]
+format = %(message)s
+`;
+
+/** Fails with the install command when Alembic is not importable. */
+export function assertAlembicInstalled(): void {
+  try {
+    execFileSync(PYTHON, ['-c', 'import alembic'], { stdio: 'pipe' });
+  } catch {
+    throw new Error(`Alembic is not installed for ${PYTHON}: apt-get install -y python3-alembic`);
+  }
+}
+
+/** Writes an Alembic project (alembic.ini, env.py, versions/) in `dir` for `url`. */
+export function writeAlembicProject(dir: string, url: string, revisions: readonly TwinRevision[]): void {
+  mkdirSync(path.join(dir, 'versions'), { recursive: true });
+  writeFileSync(path.join(dir, 'alembic.ini'), `[alembic]\nscript_location = ${dir}\nsqlalchemy.url = ${url}\n\n${LOGGING_INI}`);
+  writeFileSync(path.join(dir, 'env.py'), ENV_PY);
+  writeFileSync(path.join(dir, 'script.py.mako'), '');
+  for (const rev of revisions) {
+    const down = rev.parents.length === 0 ? 'None' : rev.parents.length === 1 ? `'${rev.parents[0]}'` : `(${rev.parents.map((p) => `'${p}'`).join(', ')})`;
+    const body = (statements: readonly string[]) =>
+      statements.length === 0 ? '    pass' : statements.map((sql) => `    op.execute(${JSON.stringify(sql)})`).join('\n');
+    writeFileSync(
+      path.join(dir, 'versions', `${rev.id}.py`),
+      `"""${rev.message ?? rev.id}"""\nfrom alembic import op\n\nrevision = '${rev.id}'\ndown_revision = ${down}\n` +
+        `branch_labels = None\ndepends_on = None\n\ndef upgrade():\n${body(rev.up)}\n\ndef downgrade():\n${body(rev.down)}\n`,
+    );
+  }
+}
+
+/** Writes the same revisions as cgmigrate migrations in `<dir>/versions`. */
+export function writeCgmigrateProject(dir: string, revisions: readonly TwinRevision[]): void {
+  mkdirSync(path.join(dir, 'versions'), { recursive: true });
+  for (const rev of revisions) {
+    const down = rev.parents.length === 0 ? 'null' : JSON.stringify(rev.parents.length === 1 ? rev.parents[0] : rev.parents);
+    const body = (statements: readonly string[]) => statements.map((sql) => `await op.execute(${JSON.stringify(sql)});`).join(' ');
+    writeFileSync(
+      path.join(dir, 'versions', `${rev.id}.mjs`),
+      `export default { revision: '${rev.id}', downRevision: ${down}, message: ${JSON.stringify(rev.message ?? rev.id)},\n` +
+        `  async up(op) { ${body(rev.up)} },\n  async down(op) { ${body(rev.down)} } };\n`,
+    );
+  }
+}
+
+/** Runs `alembic <args…>` for the project in `dir` and returns its standard output. */
+export function runAlembic(dir: string, ...args: string[]): string {
+  return execFileSync(PYTHON, ['-m', 'alembic', '-c', path.join(dir, 'alembic.ini'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
