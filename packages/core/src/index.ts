@@ -61,6 +61,12 @@ export type { DowngradeOptions, DowngradeResult, MigrateResult, UpgradeOptions, 
 export { current } from './commands/current.js';
 export type { CurrentResult } from './commands/current.js';
 export { history } from './commands/history.js';
+export { merge } from './commands/merge.js';
+export type { MergeOptions } from './commands/merge.js';
+export { heads, branches, show } from './commands/inspect.js';
+export type { HeadsOptions, RevisionsResult } from './commands/inspect.js';
+export { stamp } from './commands/stamp.js';
+export type { StampOptions } from './commands/stamp.js';
 export type { HistoryOptions, HistoryResult } from './commands/history.js';
 
 // errors

@@ -5,6 +5,8 @@ import type { Revision } from '../revision/revision.js';
 export interface RevisionSummary {
   readonly id: string;
   readonly downRevisions: readonly string[];
+  /** Revisions that follow it (its children). */
+  readonly nextRevisions: readonly string[];
   readonly dependsOn: readonly string[];
   readonly branchLabels: readonly string[];
   readonly message: string | undefined;
@@ -24,16 +26,18 @@ export interface RevisionSummary {
 
 /** Summarises a revision of a map. */
 export function summarizeRevision(map: RevisionMap, revision: Revision, current?: ReadonlySet<string>): RevisionSummary {
+  const children = map.has(revision.id) ? map.children(revision.id) : [];
   return {
     id: revision.id,
     downRevisions: revision.downRevisions,
+    nextRevisions: children,
     dependsOn: revision.dependsOn,
     branchLabels: revision.branchLabels,
     message: revision.message,
     path: revision.path,
-    isHead: map.children(revision.id).length === 0,
+    isHead: children.length === 0,
     isBase: revision.downRevisions.length === 0,
-    isBranchPoint: map.children(revision.id).length > 1,
+    isBranchPoint: children.length > 1,
     isMergePoint: revision.downRevisions.length > 1,
     ...(current ? { isCurrent: current.has(revision.id) } : {}),
   };

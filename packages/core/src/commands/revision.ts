@@ -9,6 +9,7 @@ import {
 } from '../errors.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import { generateRevisionId } from '../revision/revision-target.js';
+import type { ScriptDirectory } from '../script/script-directory.js';
 import { assertValidRevisionId, createRevision } from '../revision/revision.js';
 import { formatFileName, slugify } from '../script/file-template.js';
 import { DEFAULT_REVISION_TEMPLATE, renderRevisionTemplate } from '../script/revision-template.js';
@@ -57,24 +58,67 @@ export interface RevisionResult {
  * @throws {FileExistsError} when the file name is taken.
  */
 export async function revision(env: MigrationEnvironment, options: RevisionOptions): Promise<RevisionResult> {
-  const message = options.message.trim();
-  if (message.length === 0) throw new InvalidMessageError('it is empty; describe the change, e.g. -m "Add scan duration"');
+  const message = checkMessage(options.message);
   const scripts = await loadScripts(env);
   const map = scripts.map;
+  return writeRevision(env, scripts, {
+    revId: options.revId,
+    parents: chooseParents(options, map),
+    dependsOn: (options.dependsOn ?? []).flatMap((dep) => map.resolve(dep).map((rev) => rev.id)),
+    branchLabels: options.branchLabel ? [options.branchLabel] : [],
+    message,
+    upgrades: options.upgrades,
+    downgrades: options.downgrades,
+    now: options.now,
+  });
+}
 
-  const id = options.revId ?? generateUniqueId((candidate) => map.has(candidate));
+/**
+ * A message fit for a revision: trimmed, not empty.
+ *
+ * @throws {InvalidMessageError}
+ * @internal
+ */
+export function checkMessage(message: string): string {
+  const trimmed = message.trim();
+  if (trimmed.length === 0) throw new InvalidMessageError('it is empty; describe the change, e.g. -m "Add scan duration"');
+  return trimmed;
+}
+
+/** What {@link writeRevision} writes. @internal */
+export interface NewRevision {
+  readonly revId: string | undefined;
+  readonly parents: readonly string[];
+  readonly dependsOn: readonly string[];
+  readonly branchLabels: readonly string[];
+  readonly message: string;
+  readonly upgrades?: string | undefined;
+  readonly downgrades?: string | undefined;
+  readonly now?: Date | undefined;
+}
+
+/**
+ * Renders the revision template for a new revision and writes it to `versions/`.
+ *
+ * @internal shared by `revision` and `merge`.
+ */
+export async function writeRevision(env: MigrationEnvironment, scripts: ScriptDirectory, spec: NewRevision): Promise<RevisionResult> {
+  const map = scripts.map;
+  const id = spec.revId ?? generateUniqueId((candidate) => map.has(candidate));
   assertValidRevisionId(id);
   if (map.has(id)) throw new DuplicateRevisionError(id, [map.get(id).path ?? id]);
+  const created = createRevision({
+    id,
+    downRevisions: spec.parents,
+    dependsOn: spec.dependsOn,
+    branchLabels: spec.branchLabels,
+    message: spec.message,
+  });
 
-  const parents = chooseParents(options, map);
-  const dependsOn = (options.dependsOn ?? []).flatMap((dep) => map.resolve(dep).map((rev) => rev.id));
-  const branchLabels = options.branchLabel ? [options.branchLabel] : [];
-  const created = createRevision({ id, downRevisions: parents, dependsOn, branchLabels, message });
-
-  const now = options.now ?? new Date();
+  const now = spec.now ?? new Date();
   const baseName = formatFileName(env.config.fileTemplate, {
     rev: id,
-    slug: slugify(message, env.config.truncateSlugLength),
+    slug: slugify(spec.message, env.config.truncateSlugLength),
     date: now,
   });
   const file = path.join(scripts.versionsDir, `${baseName}.ts`);
@@ -84,23 +128,19 @@ export async function revision(env: MigrationEnvironment, options: RevisionOptio
     template,
     {
       revision: id,
-      downRevisions: parents,
-      branchLabels,
-      dependsOn,
-      message,
+      downRevisions: spec.parents,
+      branchLabels: spec.branchLabels,
+      dependsOn: spec.dependsOn,
+      message: spec.message,
       createDate: now,
-      upgrades: options.upgrades,
-      downgrades: options.downgrades,
+      upgrades: spec.upgrades,
+      downgrades: spec.downgrades,
     },
     scripts.templatePath,
   );
   writeFileSync(file, source, { flag: 'wx' });
   return {
-    revision: {
-      ...summarizeRevision(map, { ...created, path: file }),
-      isHead: true,
-      isBranchPoint: false,
-    },
+    revision: { ...summarizeRevision(map, { ...created, path: file }), isHead: true, isBranchPoint: false, nextRevisions: [] },
     path: file,
   };
 }

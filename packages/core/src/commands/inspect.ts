@@ -1,0 +1,56 @@
+import { loadScripts, type MigrationEnvironment } from './environment.js';
+import { summarizeRevision, type RevisionSummary } from './revision-summary.js';
+
+/** Options of {@link heads}. */
+export interface HeadsOptions {
+  /** Count a revision that others depend on as not a head (Alembic's `--resolve-dependencies`). */
+  readonly resolveDependencies?: boolean | undefined;
+}
+
+/** Revisions found by {@link heads}, {@link branches} or {@link show}. */
+export interface RevisionsResult {
+  readonly revisions: readonly RevisionSummary[];
+}
+
+/**
+ * The head revisions of the scripts (no database is read).
+ *
+ * ### Examples
+ * ```ts
+ * const { revisions } = await heads(env);
+ * if (revisions.length > 1) console.warn('several heads: merge them');
+ * ```
+ */
+export async function heads(env: MigrationEnvironment, options: HeadsOptions = {}): Promise<RevisionsResult> {
+  const { map } = await loadScripts(env);
+  const ids = options.resolveDependencies ? map.realHeads : map.heads;
+  return { revisions: map.sortNewestFirst(ids).map((id) => summarizeRevision(map, map.get(id))) };
+}
+
+/**
+ * The branch points of the scripts: revisions with more than one child.
+ *
+ * ### Examples
+ * ```ts
+ * const { revisions } = await branches(env); // each with its nextRevisions
+ * ```
+ */
+export async function branches(env: MigrationEnvironment): Promise<RevisionsResult> {
+  const { map } = await loadScripts(env);
+  const points = [...map].filter((rev) => map.children(rev.id).length > 1).map((rev) => rev.id);
+  return { revisions: map.sortNewestFirst(points).map((id) => summarizeRevision(map, map.get(id))) };
+}
+
+/**
+ * The revisions an identifier names (`head`, an id or prefix, `<branch>@head`, …).
+ *
+ * ### Examples
+ * ```ts
+ * const { revisions: [rev] } = await show(env, 'ae10');
+ * ```
+ * @throws {RevisionNotFoundError} / {AmbiguousRevisionError} / {MultipleHeadsError}
+ */
+export async function show(env: MigrationEnvironment, identifier: string): Promise<RevisionsResult> {
+  const { map } = await loadScripts(env);
+  return { revisions: map.resolve(identifier).map((rev) => summarizeRevision(map, rev)) };
+}
