@@ -1,0 +1,53 @@
+import { revision, type RevisionResult } from '@cloudguard/migrate-core';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+
+/** `cgmigrate revision -m MESSAGE`: Alembic's `revision`. */
+export default class Revision extends BaseCommand<RevisionResult> {
+  static override summary = 'Create a new revision file.';
+  static override description =
+    'Writes a new migration file into the versions/ folder of the script location, from its revision template, ' +
+    'revising the current head. Prints "Generating <path> ... done" on stderr, as Alembic does, and the new ' +
+    'file\'s path alone on stdout, so that `$EDITOR "$(cgmigrate revision -m …)"` works. Nothing touches the database.';
+
+  static override examples = [
+    { description: 'An empty migration on top of the head.', command: '<%= config.bin %> <%= command.id %> -m "Add scan duration"' },
+    {
+      description: 'Start a new branch from a revision that is not a head.',
+      command: '<%= config.bin %> <%= command.id %> -m "Reporting tables" --head ae1027 --splice --branch-label reporting',
+    },
+  ];
+
+  static override flags = {
+    message: Flags.string({ char: 'm', summary: 'Describe the change (required).', default: '' }),
+    'rev-id': Flags.string({ summary: 'Use this revision id instead of a generated one.', helpValue: '<id>' }),
+    head: Flags.string({
+      summary: 'The revision the new one revises: a head (default `head`), `base`, `<label>@head`, or any revision with --splice.',
+      helpValue: '<revision>',
+    }),
+    splice: Flags.boolean({ summary: 'Allow --head to name a revision that is not a head, starting a branch.' }),
+    'branch-label': Flags.string({ summary: 'Branch label for the new revision.', helpValue: '<label>' }),
+    'depends-on': Flags.string({
+      summary: 'A revision the new one depends on; repeat the flag or separate with commas.',
+      helpValue: '<revision>',
+      multiple: true,
+      multipleNonGreedy: true,
+      delimiter: ',',
+    }),
+  };
+
+  async run(): Promise<RevisionResult> {
+    const { flags } = await this.parse(Revision);
+    const result = await revision(await this.environment(), {
+      message: flags.message,
+      revId: flags['rev-id'],
+      head: flags.head,
+      splice: flags.splice,
+      branchLabel: flags['branch-label'],
+      dependsOn: flags['depends-on'],
+    });
+    this.note(`Generating ${result.path} ... done`);
+    this.out(result.path);
+    return result;
+  }
+}

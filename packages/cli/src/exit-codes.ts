@@ -1,0 +1,74 @@
+import type { MigrateErrorCode } from '@cloudguard/migrate-core';
+
+/**
+ * The exit statuses of `cgmigrate`:
+ * - `0`: success;
+ * - `1`: the database or a migration failed (or an unexpected error);
+ * - `2`: usage or configuration: a bad argument or target, an unknown revision, an
+ *   invalid config, URL or migration file (oclif's own parse errors also exit 2);
+ * - `3`: a check found a problem (`check`, `current --check-heads`).
+ */
+export const ExitStatus = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  check: 3,
+} as const;
+
+/** One of the {@link ExitStatus} values. */
+export type ExitStatus = (typeof ExitStatus)[keyof typeof ExitStatus];
+
+/**
+ * Exit status for every {@link MigrateErrorCode}. A `Record` over the whole union, so a
+ * code added to core does not compile here until someone decides its status.
+ */
+export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
+  // revision graph: what the user asked for, or what the scripts declare, is wrong
+  MULTIPLE_HEADS: ExitStatus.usage,
+  REVISION_NOT_FOUND: ExitStatus.usage,
+  AMBIGUOUS_REVISION: ExitStatus.usage,
+  REVISION_CYCLE: ExitStatus.usage,
+  DEPENDENCY_CYCLE: ExitStatus.usage,
+  RANGE_NOT_ANCESTOR: ExitStatus.usage,
+  INVALID_REVISION_ID: ExitStatus.usage,
+  DUPLICATE_REVISION: ExitStatus.usage,
+  MISSING_PARENT: ExitStatus.usage,
+  INVALID_TARGET: ExitStatus.usage,
+  DUPLICATE_BRANCH_LABEL: ExitStatus.usage,
+  REVISION_NOT_IN_BRANCH: ExitStatus.usage,
+  // script directory
+  SCRIPT_LOCATION_NOT_FOUND: ExitStatus.usage,
+  MALFORMED_MIGRATION: ExitStatus.usage,
+  TEMPLATE_NOT_FOUND: ExitStatus.usage,
+  INVALID_MESSAGE: ExitStatus.usage,
+  FILE_EXISTS: ExitStatus.usage,
+  // execution
+  MIGRATION_FAILED: ExitStatus.failure,
+  IRREVERSIBLE_MIGRATION: ExitStatus.failure,
+  LOCK_TIMEOUT: ExitStatus.failure,
+  VERSION_TABLE_CONFLICT: ExitStatus.failure,
+  DATABASE_ERROR: ExitStatus.failure,
+  // checks
+  DB_NOT_UP_TO_DATE: ExitStatus.check,
+  SCHEMA_DRIFT: ExitStatus.check,
+  // setup
+  CONFIG_NOT_FOUND: ExitStatus.usage,
+  CONFIG_INVALID: ExitStatus.usage,
+  INVALID_URL: ExitStatus.usage,
+  ADAPTER_NOT_FOUND: ExitStatus.usage,
+  ADAPTER_INCOMPATIBLE: ExitStatus.usage,
+};
+
+/**
+ * The exit status for an error code; {@link ExitStatus.failure} for a code this CLI
+ * does not know (a newer core, or a plugin's own error).
+ *
+ * ### Examples
+ * ```ts
+ * exitStatusFor('REVISION_NOT_FOUND') // 2
+ * exitStatusFor('MIGRATION_FAILED')   // 1
+ * ```
+ */
+export function exitStatusFor(code: string): ExitStatus {
+  return Object.hasOwn(EXIT_CODES, code) ? EXIT_CODES[code as MigrateErrorCode] : ExitStatus.failure;
+}

@@ -1,0 +1,139 @@
+import type {
+  AdapterNotFoundError,
+  FileExistsError,
+  IrreversibleMigrationError,
+  MalformedMigrationError,
+  MigrateError,
+  MigrateErrorCode,
+  MissingParentError,
+  MultipleHeadsError,
+  RevisionNotFoundError,
+} from '@cloudguard/migrate-core';
+
+/** What a hint may take into account besides the error itself. */
+export interface HintContext {
+  /** The command that failed, e.g. `upgrade` or `revision`. */
+  readonly command?: string | undefined;
+  /** The executable name shown in commands; `cgmigrate`. */
+  readonly bin?: string | undefined;
+  /** The URL schemes that have an adapter, for ADAPTER_NOT_FOUND. */
+  readonly schemes?: readonly string[] | undefined;
+}
+
+type ErrorOf<C extends MigrateErrorCode> = MigrateError & { readonly code: C };
+interface ResolvedHintContext {
+  readonly command: string;
+  readonly bin: string;
+  readonly schemes: readonly string[];
+}
+type Hint<E extends MigrateError = MigrateError> = (error: E, context: ResolvedHintContext) => string | undefined;
+
+const URL_FORMS =
+  'Database URLs look like sqlite:///relative/path.db (relative to the working directory), ' +
+  'sqlite:////absolute/path.db, or postgresql://user@host:5432/dbname (with the password after the user as user:password@ when needed). ' +
+  'Set one with --url, the DATABASE_URL environment variable, or `url` in cgmigrate.config.ts.';
+
+/**
+ * The remedies, written once, by error code: the role of Alembic's
+ * `_catch_revision_errors`. Core's messages state what went wrong; these say what to
+ * do next. A code without an entry gets no hint.
+ */
+const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
+  REVISION_NOT_FOUND: (error, { bin }) =>
+    (error as RevisionNotFoundError).source === 'database'
+      ? `The database is at revision '${(error as RevisionNotFoundError).revision}', but no migration file defines it. ` +
+        'Check out the branch that has that migration, or, if the schema matches a known revision, ' +
+        `record that one instead with \`${bin} stamp <revision>\` (for instance \`${bin} stamp head\`).`
+      : `Run \`${bin} history\` to list the revisions; a unique prefix of an id is enough.`,
+  AMBIGUOUS_REVISION: () => 'Type more characters of the revision id, so that only one revision starts with them.',
+  MULTIPLE_HEADS: (error, { bin, command }) => {
+    const heads = (error as MultipleHeadsError).heads.join(', ');
+    if (command === 'revision') {
+      return `Choose the parent with \`--head <revision>\` (one of ${heads}), or join the heads first with \`${bin} merge heads -m "Merge heads"\`.`;
+    }
+    return (
+      `Upgrade every head with \`${bin} upgrade heads\`, name one branch as \`<label>@head\` or by revision id (${heads}), ` +
+      `or join the heads with \`${bin} merge heads -m "Merge heads"\`.`
+    );
+  },
+  REVISION_CYCLE: () => 'Fix `downRevision` in the migration files named above so that every chain ends at a base revision.',
+  DEPENDENCY_CYCLE: () => 'Fix `downRevision` or `dependsOn` in the migration files named above so that they no longer loop.',
+  RANGE_NOT_ANCESTOR: () =>
+    'A range is lower:upper where lower is an ancestor of upper, e.g. base:head, -3:, current:head or ae10:.',
+  INVALID_REVISION_ID: () => 'Revision ids use letters, digits, "_" and "." (at most 32 characters); choose another --rev-id.',
+  DUPLICATE_REVISION: () =>
+    'Give one of the files a new revision id, and update any `downRevision` that pointed at the id it had.',
+  DUPLICATE_BRANCH_LABEL: () =>
+    'Rename one of the branch labels; a label must be unique and must not equal a revision id.',
+  REVISION_NOT_IN_BRANCH: (_error, { bin }) =>
+    `Name a revision on that branch; \`${bin} history\` shows each revision's branch labels.`,
+  MISSING_PARENT: (error) => {
+    const missing = error as MissingParentError;
+    return `Restore the migration that defines '${missing.missing}', or correct \`${missing.relation}\`${missing.path ? ` in ${missing.path}` : ''}.`;
+  },
+  INVALID_TARGET: (_error, { bin, command }) =>
+    command === 'downgrade'
+      ? `Downgrade targets are -N (steps down), a revision id below the current one, base, or <label>@base; \`${bin} current\` shows where the database is.`
+      : command === 'upgrade'
+        ? `Upgrade targets are head, heads, +N (steps up), a revision id above the current one, or <label>@head; \`${bin} current\` shows where the database is.`
+        : `Run \`${bin} history\` to see the revisions you can name.`,
+  SCRIPT_LOCATION_NOT_FOUND: (_error, { bin }) =>
+    `Create it with \`${bin} init\`, or set \`scriptLocation\` in cgmigrate.config.ts (relative to the config file), ` +
+    'or point --config at the project\'s config file.',
+  MALFORMED_MIGRATION: (error) =>
+    `Fix or remove ${(error as MalformedMigrationError).path}: a migration file default-exports ` +
+    '{ revision, downRevision, up(op), down(op) } (see the revision template in the script location).',
+  TEMPLATE_NOT_FOUND: (_error, { bin }) =>
+    `Restore the template, or run \`${bin} init <new-directory>\` and copy the one it writes.`,
+  INVALID_MESSAGE: (_error, { bin }) => `Describe the change with -m, e.g. \`${bin} revision -m "Add scan duration"\`.`,
+  FILE_EXISTS: (error, { command }) =>
+    command === 'init'
+      ? 'Choose a directory that does not exist yet or is empty.'
+      : `Move ${(error as FileExistsError).path} away, or pass another --rev-id or message.`,
+  MIGRATION_FAILED: (_error, { bin }) =>
+    `The failing migration's changes were rolled back. Fix it and run the command again; \`${bin} current\` shows the revision the database is at now.`,
+  IRREVERSIBLE_MIGRATION: (error) => {
+    const { revision, path } = error as IrreversibleMigrationError;
+    return `Add a down() to ${path ?? `revision ${revision}`}, or downgrade only to a revision above ${revision}. Nothing was changed.`;
+  },
+  LOCK_TIMEOUT: () =>
+    'Another cgmigrate run is migrating this database. Wait for it to finish, or raise `lockTimeout` (milliseconds) in cgmigrate.config.ts.',
+  VERSION_TABLE_CONFLICT: (_error, { bin }) =>
+    `Something else changed the version table during this run. Check \`${bin} current\`, then run the command again.`,
+  DATABASE_ERROR: () =>
+    'Check that the database is running and reachable, and that the URL (--url, DATABASE_URL or `url` in the config) is right; --verbose shows which URL was used.',
+  DB_NOT_UP_TO_DATE: (_error, { bin }) => `Run \`${bin} upgrade head\` first.`,
+  SCHEMA_DRIFT: (_error, { bin }) => `Create a migration for the difference with \`${bin} revision -m "…"\`.`,
+  CONFIG_NOT_FOUND: (_error, { bin }) =>
+    `Check the --config path, or run \`${bin} init\` to create cgmigrate.config.ts in the project.`,
+  CONFIG_INVALID: () =>
+    'Fix the config file; every key is optional, and unknown keys are refused so that a typo is not silently ignored.',
+  INVALID_URL: () => URL_FORMS,
+  ADAPTER_NOT_FOUND: (error, { bin, schemes }) => {
+    const { packageName } = error as AdapterNotFoundError;
+    const supported = schemes.length > 0 ? ` Schemes with an adapter: ${schemes.join(', ')}.` : '';
+    return packageName
+      ? `Install it with \`npm install ${packageName}\`, or set \`adapter\` in cgmigrate.config.ts.${supported}`
+      : `Install a plugin that provides one with \`${bin} plugins install <plugin>\`, or set \`adapter\` in cgmigrate.config.ts.${supported}`;
+  },
+  ADAPTER_INCOMPATIBLE: () =>
+    'Update the adapter package and cgmigrate together, so that both implement the same adapter contract.',
+};
+
+/**
+ * The remedy for an error, or `undefined` when there is nothing useful to add.
+ *
+ * ### Examples
+ * ```ts
+ * hintFor(new RevisionNotFoundError('x'), { command: 'upgrade' })
+ * // 'Run `cgmigrate history` to list the revisions; a unique prefix of an id is enough.'
+ * ```
+ */
+export function hintFor(error: MigrateError, context: HintContext = {}): string | undefined {
+  const hint = HINTS[error.code] as Hint | undefined;
+  return hint?.(error, {
+    command: context.command ?? '',
+    bin: context.bin ?? 'cgmigrate',
+    schemes: context.schemes ?? [],
+  });
+}

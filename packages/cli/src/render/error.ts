@@ -1,0 +1,56 @@
+import { plain, type Paint } from './style.js';
+
+/** An error as the CLI reports it, in both human and `--json` modes. */
+export interface ErrorReport {
+  /** Stable code: a core `MigrateErrorCode`, or one of the CLI's own ({@link CliErrorCode}). */
+  readonly code: string;
+  readonly message: string;
+  /** What to do about it, from `hints.ts`. */
+  readonly hint?: string | undefined;
+  /** The process exit status. */
+  readonly exitCode: number;
+  /** The error's data fields (revision, path, heads…), already redacted. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Messages of the causes, outermost first, already redacted; printed with `--verbose`. */
+  readonly causes: readonly string[];
+}
+
+/** Codes the CLI gives to errors that do not come from core. */
+export type CliErrorCode =
+  /** oclif refused the command line (unknown flag, missing argument…). */
+  | 'INVALID_ARGUMENTS'
+  /** Anything else: a bug, or an error an adapter did not wrap. */
+  | 'UNEXPECTED_ERROR';
+
+/**
+ * The stderr lines for an error in human mode:
+ * ```
+ * Error [REVISION_NOT_FOUND]: Can't locate revision identified by 'x'
+ * Hint: Run `cgmigrate history` to list the revisions; …
+ * ```
+ * Lines are not wrapped, so paths and commands stay whole for copying.
+ */
+export function formatError(report: ErrorReport, options: { verbose?: boolean; paint?: Paint } = {}): string {
+  const paint = options.paint ?? plain;
+  const lines = [`${paint('red', `Error [${report.code}]:`)} ${report.message}`];
+  if (options.verbose) for (const cause of report.causes) lines.push(`${paint('dim', 'Caused by:')} ${cause}`);
+  if (report.hint) lines.push(`${paint('bold', 'Hint:')} ${report.hint}`);
+  return lines.join('\n');
+}
+
+/**
+ * The `--json` document for an error: `{ error: { code, message, hint, exitCode, …data } }`.
+ * `oclif.exit` repeats the status where oclif's own JSON errors keep it.
+ */
+export function errorJson(report: ErrorReport): { error: Record<string, unknown> } {
+  return {
+    error: {
+      ...report.data,
+      code: report.code,
+      message: report.message,
+      ...(report.hint ? { hint: report.hint } : {}),
+      exitCode: report.exitCode,
+      oclif: { exit: report.exitCode },
+    },
+  };
+}

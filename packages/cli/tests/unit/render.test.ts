@@ -1,0 +1,143 @@
+import type { RevisionSummary, StepInfo } from '@cloudguard/migrate-core';
+import { describe, expect, it } from 'vitest';
+import { errorJson, formatError, type ErrorReport } from '../../src/render/error.js';
+import { formatNothingToDo } from '../../src/render/migrate.js';
+import {
+  formatCurrentLine,
+  formatHistoryLine,
+  formatRevisionEntries,
+  formatRevisionEntry,
+} from '../../src/render/revisions.js';
+import { formatDuration, formatEvent } from '../../src/render/steps.js';
+import type { Paint } from '../../src/render/style.js';
+
+function rev(id: string, down: string[], extra: Partial<RevisionSummary> = {}): RevisionSummary {
+  return {
+    id,
+    downRevisions: down,
+    nextRevisions: [],
+    dependsOn: [],
+    branchLabels: [],
+    message: `Message of ${id}`,
+    path: `/m/versions/${id}.ts`,
+    isHead: false,
+    isBase: down.length === 0,
+    isBranchPoint: false,
+    isMergePoint: down.length > 1,
+    ...extra,
+  };
+}
+
+describe('history lines (Alembic cmd_format)', () => {
+  it('marks a root with <base> and a head with (head)', () => {
+    expect(formatHistoryLine(rev('000001', []))).toBe('<base> -> 000001, Message of 000001');
+    expect(formatHistoryLine(rev('000002', ['000001'], { isHead: true }))).toBe(
+      '000001 -> 000002 (head), Message of 000002',
+    );
+  });
+
+  it('marks branch points, merge points, labels, dependencies and current', () => {
+    expect(formatHistoryLine(rev('b', ['a'], { isBranchPoint: true, isCurrent: true }))).toBe(
+      'a -> b (current) (branchpoint), Message of b',
+    );
+    expect(formatHistoryLine(rev('m', ['c1', 'c2'], { isHead: true }))).toBe('c1, c2 -> m (head) (mergepoint), Message of m');
+    expect(formatHistoryLine(rev('r', ['a'], { branchLabels: ['reporting'], dependsOn: ['x'] }))).toBe(
+      'a (x) -> r (reporting), Message of r',
+    );
+  });
+
+  it('leaves out the message when there is none, and keeps its first paragraph only', () => {
+    expect(formatHistoryLine(rev('a', [], { message: undefined }))).toBe('<base> -> a');
+    expect(formatHistoryLine(rev('a', [], { message: 'Title\n\nLong text' }))).toBe('<base> -> a, Title');
+  });
+});
+
+describe('current lines', () => {
+  it('prints "<rev> (head)" at a head and the bare id elsewhere', () => {
+    expect(formatCurrentLine(rev('ae1027', ['x'], { isHead: true }))).toBe('ae1027 (head)');
+    expect(formatCurrentLine(rev('ae1027', ['x']))).toBe('ae1027');
+  });
+});
+
+describe('verbose entries (Alembic log_entry)', () => {
+  it('shows parent, path and the indented message', () => {
+    expect(formatRevisionEntry(rev('b', ['a'], { isHead: true }))).toBe(
+      'Rev: b (head)\nParent: a\nPath: /m/versions/b.ts\n\n    Message of b\n',
+    );
+  });
+
+  it('lists the branches of a branch point', () => {
+    const text = formatRevisionEntries([
+      rev('c1', ['a'], { isHead: true }),
+      rev('a', [], { isBranchPoint: true, nextRevisions: ['c1', 'c2'] }),
+    ]);
+    expect(text).toContain('Rev: a (branchpoint)\nParent: <base>\nBranches into: c1, c2\n');
+  });
+});
+
+describe('progress events', () => {
+  const step: StepInfo = {
+    direction: 'upgrade',
+    revision: '000001',
+    from: [],
+    to: ['000001'],
+    message: 'Initial schema',
+    transactional: true,
+    path: undefined,
+  };
+
+  it("uses Alembic's wording", () => {
+    expect(formatEvent({ type: 'step-start', step })).toBe('Running upgrade  -> 000001, Initial schema');
+  });
+
+  it('reports durations only when verbose', () => {
+    expect(formatEvent({ type: 'step-end', step, durationMs: 12.3 })).toBeUndefined();
+    expect(formatEvent({ type: 'step-end', step, durationMs: 12.3 }, { verbose: true })).toBe('  done in 12 ms');
+    expect(formatDuration(1530)).toBe('1.5 s');
+  });
+
+  it('styles only the verb, so the plain text stays greppable', () => {
+    const paint: Paint = (style, text) => `<${style}>${text}</${style}>`;
+    expect(formatEvent({ type: 'step-start', step }, { paint })).toBe(
+      '<cyan>Running upgrade</cyan>  -> 000001, Initial schema',
+    );
+    expect(formatEvent({ type: 'warning', message: 'careful' })).toBe('Warning: careful');
+  });
+
+  it('says when there was nothing to do', () => {
+    expect(formatNothingToDo({ from: [], to: [], steps: [] })).toBe('Nothing to do: the database is already at base.');
+    expect(formatNothingToDo({ from: ['a'], to: ['a'], steps: [] })).toBe('Nothing to do: the database is already at a.');
+  });
+});
+
+describe('errors', () => {
+  const report: ErrorReport = {
+    code: 'REVISION_NOT_FOUND',
+    message: "Can't locate revision identified by 'x'",
+    hint: 'Run `cgmigrate history` to list the revisions.',
+    exitCode: 2,
+    data: { revision: 'x', source: 'argument' },
+    causes: ['Error: inner'],
+  };
+
+  it('prints the code, the message and the hint on separate, unwrapped lines', () => {
+    expect(formatError(report)).toBe(
+      "Error [REVISION_NOT_FOUND]: Can't locate revision identified by 'x'\nHint: Run `cgmigrate history` to list the revisions.",
+    );
+    expect(formatError(report, { verbose: true })).toContain('\nCaused by: Error: inner\n');
+  });
+
+  it('puts code, message, hint, exit status and data fields in the JSON', () => {
+    expect(errorJson(report)).toEqual({
+      error: {
+        code: 'REVISION_NOT_FOUND',
+        message: "Can't locate revision identified by 'x'",
+        hint: 'Run `cgmigrate history` to list the revisions.',
+        exitCode: 2,
+        oclif: { exit: 2 },
+        revision: 'x',
+        source: 'argument',
+      },
+    });
+  });
+});
