@@ -1,0 +1,108 @@
+import {
+  DatabaseError,
+  isMigrateError,
+  type AdapterConnection,
+  type ConnectOptions,
+  type LockWait,
+  type MigrationLock,
+  type Session,
+} from '@cloudguard/migrate-core';
+import type { Client } from 'pg';
+
+import type { ResolvedPostgresOptions } from './postgres-adapter.js';
+import { openPgClient, type Pg } from './postgres-client.js';
+import { pgClientConfig } from './postgres-connection-config.js';
+import { acquirePostgresLock } from './postgres-lock.js';
+import { NativeSession } from './postgres-session.js';
+import type { PostgresLocation } from './postgres-url.js';
+import { PostgresVersionStore } from './postgres-version-store.js';
+
+const READ_ONLY: ReadonlyMap<string, string> = new Map([['default_transaction_read_only', 'on']]);
+
+/**
+ * An `inspect` connection, for commands that only read the version table: one pg
+ * `Client` (no MikroORM, no Kysely, no pool), started with
+ * `default_transaction_read_only = on` so that nothing it runs can create or change
+ * anything. The timeouts are set once, as startup options.
+ */
+export class PostgresInspectConnection implements AdapterConnection {
+  readonly versionStore: PostgresVersionStore;
+  readonly #client: Client;
+  readonly #pg: Pg;
+  readonly #location: PostgresLocation;
+  readonly #options: ConnectOptions;
+  readonly #settings: ResolvedPostgresOptions;
+  #closed = false;
+
+  private constructor(pg: Pg, client: Client, location: PostgresLocation, options: ConnectOptions, settings: ResolvedPostgresOptions) {
+    this.#pg = pg;
+    this.#client = client;
+    this.#location = location;
+    this.#options = options;
+    this.#settings = settings;
+    this.versionStore = new PostgresVersionStore(options.versionTable, (work) => this.#outside(work));
+  }
+
+  /** @throws {DatabaseError} when the server cannot be reached or refuses the connection. */
+  static async open(
+    location: PostgresLocation,
+    options: ConnectOptions,
+    settings: ResolvedPostgresOptions,
+  ): Promise<PostgresInspectConnection> {
+    const { default: pg } = await import('pg');
+    const config = pgClientConfig(location, settings.schema, settings.timeouts, READ_ONLY);
+    const client = await openPgClient(pg, config, location, options);
+    return new PostgresInspectConnection(pg, client, location, options, settings);
+  }
+
+  async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const session = this.#session(true);
+    try {
+      await session.execute('BEGIN');
+    } catch (error) {
+      throw new DatabaseError('Beginning a transaction', { cause: error });
+    }
+    try {
+      const result = await work(session);
+      await session.execute('COMMIT');
+      return result;
+    } catch (error) {
+      await session.execute('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  }
+
+  async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    return work(this.#session(false));
+  }
+
+  /** The same advisory lock a `migrate` connection takes, on a client of its own. */
+  async acquireLock(wait: LockWait): Promise<MigrationLock> {
+    this.#session(false);
+    const config = pgClientConfig(this.#location, this.#settings.schema);
+    const client = await openPgClient(this.#pg, config, this.#location, this.#options, 'Opening the migration lock connection to');
+    return acquirePostgresLock(client, this.#options.versionTable, wait);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#client.end().catch(() => {});
+  }
+
+  #session(inTransaction: boolean): NativeSession {
+    if (this.#closed) {
+      throw new DatabaseError('Using the PostgreSQL connection', { cause: new Error('the connection is closed') });
+    }
+    return new NativeSession(this.#client, this.#options.onStatement, inTransaction);
+  }
+
+  async #outside<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    try {
+      return await this.autocommit(work);
+    } catch (error) {
+      if (isMigrateError(error)) throw error;
+      throw new DatabaseError('Reading the version table', { cause: error });
+    }
+  }
+}

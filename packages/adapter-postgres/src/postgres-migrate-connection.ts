@@ -1,0 +1,191 @@
+import {
+  DatabaseError,
+  isMigrateError,
+  type AdapterConnection,
+  type ConnectOptions,
+  type LockWait,
+  type MigrationLock,
+  type Session,
+} from '@cloudguard/migrate-core';
+import type { MikroORM, PostgreSqlConnection } from '@mikro-orm/postgresql';
+import type { PostgresPool } from 'kysely';
+import type { Client } from 'pg';
+
+import type { ResolvedPostgresOptions } from './postgres-adapter.js';
+import { openPgClient, type Pg } from './postgres-client.js';
+import { databaseError, describeTarget, pgClientConfig } from './postgres-connection-config.js';
+import { createMigrateDialect, type KyselyModule } from './postgres-dialect.js';
+import { acquirePostgresLock } from './postgres-lock.js';
+import { KyselySession, setStatements } from './postgres-session.js';
+import type { PostgresLocation } from './postgres-url.js';
+import { PostgresVersionStore } from './postgres-version-store.js';
+
+interface Parts {
+  readonly orm: MikroORM;
+  readonly pg: Pg;
+  readonly kysely: KyselyModule;
+}
+
+/**
+ * A `migrate` connection: MikroORM's PostgreSQL driver over a pg pool of one
+ * connection (so that, as with Alembic's single connection, session state such as a
+ * migration's own `SET` stays put between statements); statements and transactions
+ * go through the Kysely client of MikroORM's connection. MikroORM, Kysely and pg load
+ * here, when a command needs to migrate.
+ */
+export class PostgresMigrateConnection implements AdapterConnection {
+  readonly versionStore: PostgresVersionStore;
+  readonly #location: PostgresLocation;
+  readonly #options: ConnectOptions;
+  readonly #settings: ResolvedPostgresOptions;
+  readonly #orm: MikroORM;
+  readonly #pg: Pg;
+  readonly #kysely: KyselyModule;
+  #closed = false;
+
+  private constructor(location: PostgresLocation, options: ConnectOptions, settings: ResolvedPostgresOptions, parts: Parts) {
+    this.#location = location;
+    this.#options = options;
+    this.#settings = settings;
+    this.#orm = parts.orm;
+    this.#pg = parts.pg;
+    this.#kysely = parts.kysely;
+    this.versionStore = new PostgresVersionStore(options.versionTable, (work) => this.#outside(work));
+  }
+
+  /**
+   * Starts MikroORM on a pool of our own and connects once, so that a wrong URL or an
+   * unreachable server fails here rather than at the first migration.
+   *
+   * @throws {DatabaseError} when the server cannot be reached or refuses the connection.
+   */
+  static async open(
+    location: PostgresLocation,
+    options: ConnectOptions,
+    settings: ResolvedPostgresOptions,
+  ): Promise<PostgresMigrateConnection> {
+    const [{ default: pg }, kysely, { MikroORM }] = await Promise.all([
+      import('pg'),
+      import('kysely'),
+      import('@mikro-orm/postgresql'),
+    ]);
+    const pool = new pg.Pool({ ...pgClientConfig(location, settings.schema), max: 1, idleTimeoutMillis: 0 });
+    // A connection the server drops emits 'error', which crashes the process when nobody listens:
+    // pg-pool re-emits it on the pool for an idle client, and leaves a checked-out client's to its
+    // holder (MikroORM listens on both, but only on a pool it built). The query in flight fails anyway.
+    pool.on('error', () => {});
+    pool.on('connect', (client: Client) => client.on('error', () => {}));
+    try {
+      // The constructor rather than `MikroORM.init()`: with no entities it loses nothing, and it
+      // skips init's probing for optional packages (@mikro-orm/migrations, seeder, entity
+      // generator), which would load them when a project has them installed.
+      const orm = new MikroORM({
+        dbName: location.database ?? location.user ?? 'postgres',
+        // A ready dialect: MikroORM then builds no pool of its own (nor reads the URL) and uses ours.
+        // (The cast: Kysely's `PostgresPool` narrows pg's `command: string` to the commands it reads.)
+        driverOptions: createMigrateDialect(kysely, pool as unknown as PostgresPool, options.onStatement),
+        entities: [],
+        discovery: { warnWhenNoEntities: false },
+        allowGlobalContext: true,
+        ensureDatabase: false,
+        preferTs: false,
+        debug: false,
+        logger: () => {},
+      });
+      await orm.connect();
+      await orm.driver.getConnection().getClient().executeQuery(kysely.CompiledQuery.raw('SELECT 1'));
+      return new PostgresMigrateConnection(location, options, settings, { orm, pg, kysely });
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw databaseError(`Connecting to ${describeTarget(location)}`, error, options.url, location.password);
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction, starting with `SET LOCAL` for the configured
+   * timeouts. A statement that fails inside `work` propagates unchanged, with its SQL
+   * in `(error as { sql?: string }).sql`; PostgreSQL rolls back the DDL with the rest.
+   *
+   * The transaction is Kysely's callback form on MikroORM's client, not MikroORM's
+   * `transactional()`: that one opens a Kysely `ControlledTransaction`, and Kysely 0.29
+   * never releases the connection when its `BEGIN` fails. With a pool of one, a `BEGIN`
+   * that fails (say, on a connection the server has just closed) would leave every
+   * later statement waiting for that connection forever. The callback form releases it,
+   * and pg-pool discards a broken client on release.
+   *
+   * @throws {DatabaseError} when the transaction cannot begin.
+   */
+  async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const connection = this.#connection();
+    let begun = false;
+    try {
+      return await connection
+        .getClient()
+        .transaction()
+        .execute(async (trx) => {
+          begun = true;
+          const session = new KyselySession(trx, connection, this.#kysely.CompiledQuery, true);
+          for (const sql of setStatements(this.#settings.timeouts, true)) await session.execute(sql);
+          return work(session);
+        });
+    } catch (error) {
+      if (begun) throw error;
+      throw new DatabaseError('Beginning a transaction', { cause: error });
+    }
+  }
+
+  /**
+   * Runs `work` outside any transaction, each statement committing on its own, on one
+   * connection held for the whole call: the timeouts are `SET` first and `RESET` last.
+   * Statement errors propagate as in {@link transaction}.
+   */
+  async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const connection = this.#connection();
+    return connection
+      .getClient()
+      .connection()
+      .execute(async (db) => {
+        const session = new KyselySession(db, connection, this.#kysely.CompiledQuery, false);
+        for (const sql of setStatements(this.#settings.timeouts, false)) await session.execute(sql);
+        try {
+          return await work(session);
+        } finally {
+          for (const name of this.#settings.timeouts.keys()) await session.execute(`RESET ${name}`);
+        }
+      });
+  }
+
+  /** Takes the advisory lock on a pg client of its own (see {@link acquirePostgresLock}). */
+  async acquireLock(wait: LockWait): Promise<MigrationLock> {
+    this.#connection();
+    const config = pgClientConfig(this.#location, this.#settings.schema);
+    const client = await openPgClient(this.#pg, config, this.#location, this.#options, 'Opening the migration lock connection to');
+    return acquirePostgresLock(client, this.#options.versionTable, wait);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#orm.close(true);
+    } catch (error) {
+      throw new DatabaseError('Closing the PostgreSQL connection', { cause: error });
+    }
+  }
+
+  #connection(): PostgreSqlConnection {
+    if (this.#closed) {
+      throw new DatabaseError('Using the PostgreSQL connection', { cause: new Error('the connection is closed') });
+    }
+    return this.#orm.driver.getConnection() as PostgreSqlConnection;
+  }
+
+  async #outside<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    try {
+      return await this.autocommit(work);
+    } catch (error) {
+      if (isMigrateError(error)) throw error;
+      throw new DatabaseError('Reading the version table', { cause: error });
+    }
+  }
+}
