@@ -1,34 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidTargetError, RangeNotAncestorError, RevisionNotFoundError } from '../../src/errors.js';
-import { applyVersionChanges, type MigrationStep } from '../../src/plan/migration-step.js';
 import { planDowngrade } from '../../src/plan/plan-downgrade.js';
 import { planUpgrade } from '../../src/plan/plan-upgrade.js';
 import { RevisionMap } from '../../src/revision/revision-map.js';
-import type { RevisionInput } from '../../src/revision/revision.js';
+import { rev, headsAfter, thrown } from '../support/graph.js';
 
-type Extra = Omit<RevisionInput, 'id' | 'downRevisions'>;
-const rev = (id: string, down?: string | readonly string[], extra: Extra = {}): RevisionInput => ({
-  id,
-  downRevisions: down,
-  ...extra,
-});
 
 function downgrade(map: RevisionMap, current: readonly string[], target: string): { steps: string[]; heads: Set<string> } {
   const plan = planDowngrade(map, current, target);
   return { steps: plan.map((s) => s.revision.id), heads: headsAfter(current, plan) };
-}
-
-function headsAfter(current: readonly string[], plan: readonly MigrationStep[]): Set<string> {
-  return new Set(plan.reduce<string[]>((heads, step) => applyVersionChanges(heads, step.versionChanges), [...current]));
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
 }
 
 describe('planDowngrade on a line (RevisionPathTest)', () => {

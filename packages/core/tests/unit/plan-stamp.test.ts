@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidTargetError, MultipleHeadsError, RevisionNotFoundError } from '../../src/errors.js';
-import { applyVersionChanges, type MigrationStep } from '../../src/plan/migration-step.js';
 import { planStamp } from '../../src/plan/plan-stamp.js';
 import { RevisionMap } from '../../src/revision/revision-map.js';
-import type { RevisionInput } from '../../src/revision/revision.js';
+import { rev, headsAfter, thrown } from '../support/graph.js';
 
-type Extra = Omit<RevisionInput, 'id' | 'downRevisions'>;
-const rev = (id: string, down?: string | readonly string[], extra: Extra = {}): RevisionInput => ({
-  id,
-  downRevisions: down,
-  ...extra,
-});
 
 const keep = { purge: false } as const;
-
-function headsAfter(current: readonly string[], plan: readonly MigrationStep[]): Set<string> {
-  return new Set(plan.reduce<string[]>((heads, step) => applyVersionChanges(heads, step.versionChanges), [...current]));
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('planStamp on a line', () => {
   const map = RevisionMap.from([rev('a'), rev('b', 'a'), rev('c', 'b'), rev('d', 'c'), rev('e', 'd')]);

@@ -1,33 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidTargetError, MultipleHeadsError, RevisionNotFoundError } from '../../src/errors.js';
-import { applyVersionChanges, type MigrationStep } from '../../src/plan/migration-step.js';
 import { planUpgrade } from '../../src/plan/plan-upgrade.js';
 import { RevisionMap } from '../../src/revision/revision-map.js';
+import { rev, headsAfter, thrown } from '../support/graph.js';
 import type { RevisionInput } from '../../src/revision/revision.js';
 
-type Extra = Omit<RevisionInput, 'id' | 'downRevisions'>;
-const rev = (id: string, down?: string | readonly string[], extra: Extra = {}): RevisionInput => ({
-  id,
-  downRevisions: down,
-  ...extra,
-});
 
 function upgrade(map: RevisionMap, current: readonly string[], target: string): { steps: string[]; heads: Set<string> } {
   const plan = planUpgrade(map, current, target);
   return { steps: plan.map((s) => s.revision.id), heads: headsAfter(current, plan) };
-}
-
-function headsAfter(current: readonly string[], plan: readonly MigrationStep[]): Set<string> {
-  return new Set(plan.reduce<string[]>((heads, step) => applyVersionChanges(heads, step.versionChanges), [...current]));
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
 }
 
 describe('planUpgrade on a line (RevisionPathTest)', () => {

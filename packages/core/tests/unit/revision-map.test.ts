@@ -14,24 +14,10 @@ import {
   RevisionNotInBranchError,
 } from '../../src/errors.js';
 import { RevisionMap } from '../../src/revision/revision-map.js';
+import { rev, thrown } from '../support/graph.js';
 import type { RevisionInput } from '../../src/revision/revision.js';
 
-type Extra = Omit<RevisionInput, 'id' | 'downRevisions'>;
-const rev = (id: string, down?: string | readonly string[], extra: Extra = {}): RevisionInput => ({
-  id,
-  downRevisions: down,
-  ...extra,
-});
 const ids = (revisions: Iterable<{ readonly id: string }>): string[] => [...revisions].map((r) => r.id);
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('RevisionMap.from validation', () => {
   it('rejects a duplicate id, naming both files', () => {
