@@ -12,6 +12,7 @@ import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { builtinAdapters } from './adapters.js';
 import { exitStatusFor, ExitStatus } from './exit-codes.js';
 import { hintFor } from './hints.js';
+import { silenceTypelessPackageWarning } from './node-warnings.js';
 import { Redactor } from './redact.js';
 import { errorJson, formatError, type ErrorReport } from './render/error.js';
 import { formatEvent } from './render/steps.js';
@@ -69,7 +70,8 @@ export abstract class BaseCommand<T> extends Command {
     }),
     verbose: Flags.boolean({
       char: 'v',
-      summary: 'Say which config and database are used, time each step, and show the causes of errors.',
+      summary:
+        'Say which config and database are used, time each step, show the causes of errors, and print revisions in full (history, heads, branches, current).',
       helpGroup: GLOBAL,
     }),
   };
@@ -85,6 +87,8 @@ export abstract class BaseCommand<T> extends Command {
 
   protected override async init(): Promise<void> {
     await super.init();
+    // Before the config file and the migrations are imported.
+    silenceTypelessPackageWarning();
     this.#redactor.add(process.env['DATABASE_URL'], ...Redactor.urlsInArgv(this.argv));
     const ctor = this.ctor as typeof BaseCommand;
     const { flags } = await this.parse({

@@ -1,5 +1,6 @@
 import type {
   AdapterNotFoundError,
+  DuplicateBranchLabelError,
   FileExistsError,
   IrreversibleMigrationError,
   MalformedMigrationError,
@@ -8,6 +9,7 @@ import type {
   MissingParentError,
   MultipleHeadsError,
   RevisionNotFoundError,
+  RevisionNotInBranchError,
 } from '@cloudguard/migrate-core';
 
 /** What a hint may take into account besides the error itself. */
@@ -39,21 +41,29 @@ const URL_FORMS =
  * do next. A code without an entry gets no hint.
  */
 const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
-  REVISION_NOT_FOUND: (error, { bin }) =>
-    (error as RevisionNotFoundError).source === 'database'
-      ? `The database is at revision '${(error as RevisionNotFoundError).revision}', but no migration file defines it. ` +
-        'Check out the branch that has that migration, or, if the schema matches a known revision, ' +
-        `record that one instead with \`${bin} stamp <revision>\` (for instance \`${bin} stamp head\`).`
-      : `Run \`${bin} history\` to list the revisions; a unique prefix of an id is enough.`,
+  REVISION_NOT_FOUND: (error, { bin, command }) => {
+    const { revision, source } = error as RevisionNotFoundError;
+    if (source !== 'database') return `Run \`${bin} history\` to list the revisions; a unique prefix of an id is enough.`;
+    const fact = `The database is at revision '${revision}', but no migration file defines it.`;
+    // Without --purge, stamp reads the current rows as well, and fails on the unknown one like every other command.
+    if (command === 'stamp') {
+      return `${fact} Add --purge to replace it (e.g. \`${bin} stamp head --purge\`), or check out the branch that has that migration.`;
+    }
+    return (
+      `${fact} Check out the branch that has that migration, or, if the schema matches a known revision, ` +
+      `record that one in its place with \`${bin} stamp <revision> --purge\` (for instance \`${bin} stamp head --purge\`).`
+    );
+  },
   AMBIGUOUS_REVISION: () => 'Type more characters of the revision id, so that only one revision starts with them.',
   MULTIPLE_HEADS: (error, { bin, command }) => {
     const heads = (error as MultipleHeadsError).heads.join(', ');
     if (command === 'revision') {
-      return `Choose the parent with \`--head <revision>\` (one of ${heads}), or join the heads first with \`${bin} merge heads -m "Merge heads"\`.`;
+      return `Choose the parent with \`--head <revision>\` (one of ${heads}) or \`--head <branch>@head\`, or join the heads first with \`${bin} merge heads -m "Merge heads"\`.`;
     }
+    const all = command === 'stamp' || command === 'show' ? `\`${bin} ${command} heads\`` : `\`${bin} upgrade heads\``;
     return (
-      `Upgrade every head with \`${bin} upgrade heads\`, name one branch as \`<label>@head\` or by revision id (${heads}), ` +
-      `or join the heads with \`${bin} merge heads -m "Merge heads"\`.`
+      `Name every head with ${all}, one branch with \`<branch>@head\` or a revision id (${heads}), ` +
+      `or join the heads into one with \`${bin} merge heads -m "Merge heads"\`.`
     );
   },
   REVISION_CYCLE: () => 'Fix `downRevision` in the migration files named above so that every chain ends at a base revision.',
@@ -63,20 +73,39 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   INVALID_REVISION_ID: () => 'Revision ids use letters, digits, "_" and "." (at most 32 characters); choose another --rev-id.',
   DUPLICATE_REVISION: () =>
     'Give one of the files a new revision id, and update any `downRevision` that pointed at the id it had.',
-  DUPLICATE_BRANCH_LABEL: () =>
-    'Rename one of the branch labels; a label must be unique and must not equal a revision id.',
-  REVISION_NOT_IN_BRANCH: (_error, { bin }) =>
-    `Name a revision on that branch; \`${bin} history\` shows each revision's branch labels.`,
+  DUPLICATE_BRANCH_LABEL: (error, { command }) => {
+    const { label, revision, usedBy } = error as DuplicateBranchLabelError;
+    const rename = `'${label}' in the migration file of revision ${revision} or ${usedBy}`;
+    const what = command === 'revision' || command === 'merge' ? `Pass another --branch-label, or rename ${rename}` : `Rename ${rename}`;
+    return `${what}: a label names one branch, so it must be unique and must not equal a revision id.`;
+  },
+  REVISION_NOT_IN_BRANCH: (error, { bin }) => {
+    const { revision, branch } = error as RevisionNotInBranchError;
+    return (
+      `Name a revision of branch '${branch}' after \`${branch}@\`, or drop the \`${branch}@\` prefix to name ${revision} by itself; ` +
+      `\`${bin} show ${branch}@head\` and \`${bin} history\` show which revisions carry the label.`
+    );
+  },
   MISSING_PARENT: (error) => {
     const missing = error as MissingParentError;
     return `Restore the migration that defines '${missing.missing}', or correct \`${missing.relation}\`${missing.path ? ` in ${missing.path}` : ''}.`;
   },
-  INVALID_TARGET: (_error, { bin, command }) =>
-    command === 'downgrade'
-      ? `Downgrade targets are -N (steps down), a revision id below the current one, base, or <label>@base; \`${bin} current\` shows where the database is.`
-      : command === 'upgrade'
-        ? `Upgrade targets are head, heads, +N (steps up), a revision id above the current one, or <label>@head; \`${bin} current\` shows where the database is.`
-        : `Run \`${bin} history\` to see the revisions you can name.`,
+  INVALID_TARGET: (_error, { bin, command }) => {
+    switch (command) {
+      case 'downgrade':
+        return `Downgrade targets are -N (steps down), a revision id below the current one, base, or <label>@base; \`${bin} current\` shows where the database is.`;
+      case 'upgrade':
+        return `Upgrade targets are head, heads, +N (steps up), a revision id above the current one, or <label>@head; \`${bin} current\` shows where the database is.`;
+      case 'merge':
+        return `Name two or more revisions to merge, or \`heads\` when there are several heads; \`${bin} heads\` lists them.`;
+      case 'history':
+        return 'A range is lower:upper, e.g. base:head, -3:, current: or ae10:head; -N cannot walk through a merge or branch point, so name a revision id there instead.';
+      case 'stamp':
+        return `Stamp takes revisions, not steps: ids or prefixes, head, heads, <label>@head or base; \`${bin} history\` lists them.`;
+      default:
+        return `Run \`${bin} history\` to see the revisions you can name.`;
+    }
+  },
   SCRIPT_LOCATION_NOT_FOUND: (_error, { bin }) =>
     `Create it with \`${bin} init\`, or set \`scriptLocation\` in cgmigrate.config.ts (relative to the config file), ` +
     'or point --config at the project\'s config file.',

@@ -8,6 +8,17 @@ export interface RevisionFormat {
   readonly branchLabels?: boolean | undefined;
   /** `, <message>` at the end. */
   readonly message?: boolean | undefined;
+  /**
+   * ` (branchpoint)` and ` (mergepoint)` (Alembic's `tree_indicators`); on unless `false`.
+   * `heads` leaves them out.
+   */
+  readonly treeIndicators?: boolean | undefined;
+  /**
+   * The revision is a head only because no revision *revises* it: another one depends on
+   * it, so `heads` does not reach it by itself. Shown as ` (effective head)` instead of
+   * ` (head)`, as Alembic does.
+   */
+  readonly effectiveHead?: boolean | undefined;
 }
 
 /**
@@ -27,7 +38,9 @@ export function formatRevision(rev: RevisionSummary, format: RevisionFormat = {}
     text = `${formatDownRevisions(rev)}${deps} -> ${text}`;
   }
   if (format.branchLabels && rev.branchLabels.length > 0) text += ` (${rev.branchLabels.join(', ')})`;
-  text += indicators(rev);
+  if (rev.isHead) text += format.effectiveHead ? ' (effective head)' : ' (head)';
+  if (rev.isCurrent) text += ' (current)';
+  if (format.treeIndicators ?? true) text += treeIndicators(rev);
   if (format.message && rev.message !== undefined && rev.message !== '') text += `, ${firstParagraph(rev.message)}`;
   return text;
 }
@@ -42,9 +55,57 @@ export function formatCurrentLine(rev: RevisionSummary): string {
   return formatRevision(rev);
 }
 
-/** The `--verbose` block of one revision (Alembic's `log_entry`). */
+/**
+ * A `heads` line: `<rev> (<labels>) (head)`, or `(effective head)` for a head that
+ * another revision depends on; no branch or merge marks (Alembic's `heads`).
+ *
+ * ### Examples
+ * ```ts
+ * formatHeadLine(rev)                          // '2a95102259be (networking) (head)'
+ * formatHeadLine(rev, { effectiveHead: true }) // '53fffde5ad5 (effective head)'
+ * ```
+ */
+export function formatHeadLine(rev: RevisionSummary, options: { effectiveHead?: boolean | undefined } = {}): string {
+  return formatRevision(rev, { branchLabels: true, treeIndicators: false, effectiveHead: options.effectiveHead });
+}
+
+/**
+ * A `branches` block: the branch point, then one `-> <child>` line per revision that
+ * follows it, indented to the end of the id, as Alembic prints it. With `verbose`, the
+ * branch point is its {@link formatRevisionEntry} and each child line ends with its message.
+ *
+ * ### Examples
+ * ```ts
+ * formatBranchPoint(point, [ae10, c27])
+ * // '1975ea83b712 (branchpoint)\n             -> ae1027a6acf (head)\n             -> 27c6a30d7c24 (head)\n'
+ * ```
+ */
+export function formatBranchPoint(
+  point: RevisionSummary,
+  children: readonly RevisionSummary[],
+  options: { verbose?: boolean | undefined } = {},
+): string {
+  const header = options.verbose ? formatRevisionEntry(point) : formatRevision(point, { branchLabels: true });
+  const indent = ' '.repeat(point.id.length);
+  const lines = children.map(
+    (child) => `${indent} -> ${formatRevision(child, { branchLabels: true, message: options.verbose })}`,
+  );
+  return `${header}\n${lines.join('\n')}\n`;
+}
+
+/**
+ * The `--verbose` block of one revision (Alembic's `log_entry`): `Rev:` with its marks,
+ * `Parent:` or `Merges:`, dependencies, branches, labels, the file and the message,
+ * indented. Ends with a newline, so blocks printed one per line are separated by a blank line.
+ *
+ * ### Examples
+ * ```ts
+ * formatRevisionEntry(rev) // 'Rev: b (head)\nParent: a\nPath: /m/versions/b.ts\n\n    Add b\n'
+ * ```
+ */
 export function formatRevisionEntry(rev: RevisionSummary): string {
-  const lines = [`Rev: ${rev.id}${indicators(rev)}`];
+  // log_entry's order differs from cmd_format's: (current) comes last.
+  const lines = [`Rev: ${rev.id}${rev.isHead ? ' (head)' : ''}${treeIndicators(rev)}${rev.isCurrent ? ' (current)' : ''}`];
   lines.push(`${rev.isMergePoint ? 'Merges' : 'Parent'}: ${formatDownRevisions(rev)}`);
   if (rev.dependsOn.length > 0) lines.push(`Also depends on: ${rev.dependsOn.join(', ')}`);
   if (rev.isBranchPoint) lines.push(`Branches into: ${rev.nextRevisions.join(', ')}`);
@@ -65,13 +126,8 @@ function formatDownRevisions(rev: RevisionSummary): string {
   return rev.downRevisions.length === 0 ? '<base>' : rev.downRevisions.join(', ');
 }
 
-function indicators(rev: RevisionSummary): string {
-  return (
-    (rev.isHead ? ' (head)' : '') +
-    (rev.isCurrent ? ' (current)' : '') +
-    (rev.isBranchPoint ? ' (branchpoint)' : '') +
-    (rev.isMergePoint ? ' (mergepoint)' : '')
-  );
+function treeIndicators(rev: RevisionSummary): string {
+  return (rev.isBranchPoint ? ' (branchpoint)' : '') + (rev.isMergePoint ? ' (mergepoint)' : '');
 }
 
 function firstParagraph(message: string): string {

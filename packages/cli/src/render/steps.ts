@@ -16,13 +16,16 @@ export interface EventFormat {
  * ### Examples
  * ```ts
  * formatEvent({ type: 'step-start', step }) // 'Running upgrade  -> ae1027, Add users'
+ * formatEvent({ type: 'step-start', step: stampStep }) // 'Running stamp_revision  -> ae1027'
  * ```
  */
 export function formatEvent(event: MigrationEvent, format: EventFormat = {}): string | undefined {
   const paint = format.paint ?? plain;
   switch (event.type) {
     case 'step-start': {
-      const line = describeStep(event.step);
+      // Alembic's stamp steps carry no message: `Running stamp_revision  -> ae1027`.
+      const step = event.step.direction === 'stamp' ? { ...event.step, message: undefined } : event.step;
+      const line = describeStep(step);
       const verb = /^Running \S+/.exec(line)?.[0] ?? '';
       return paint('cyan', verb) + line.slice(verb.length);
     }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 /** The built executable. */
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
@@ -103,14 +104,58 @@ export function fileDigest(file: string): string | undefined {
 
 /** Gives a generated migration an `up` that creates `table` and a `down` that drops it. */
 export function fillMigration(file: string, table: string): void {
+  fillMigrationSql(file, `CREATE TABLE ${table} (id INTEGER PRIMARY KEY)`, `DROP TABLE ${table}`);
+}
+
+/** Gives a generated migration an `up` and a `down` that each run one SQL statement. */
+export function fillMigrationSql(file: string, up: string, down: string): void {
   const source = readFileSync(file, 'utf8')
-    .replace(/async up\(op\) \{\n/, `async up(op) {\n    await op.execute('CREATE TABLE ${table} (id INTEGER PRIMARY KEY)');\n`)
-    .replace(/async down\(op\) \{\n/, `async down(op) {\n    await op.execute('DROP TABLE ${table}');\n`);
-  if (!source.includes(`CREATE TABLE ${table}`)) throw new Error(`unexpected migration template in ${file}`);
+    .replace(/async up\(op\) \{\n/, `async up(op) {\n    await op.execute(${JSON.stringify(up)});\n`)
+    .replace(/async down\(op\) \{\n/, `async down(op) {\n    await op.execute(${JSON.stringify(down)});\n`);
+  if (!source.includes(JSON.stringify(up))) throw new Error(`unexpected migration template in ${file}`);
   writeFileSync(file, source);
 }
 
 /** Migration files in a versions folder. */
 export function migrationFiles(versionsDir: string): string[] {
   return existsSync(versionsDir) ? readdirSync(versionsDir).filter((name) => name.endsWith('.ts')) : [];
+}
+
+/** The two ways every failing path is run. */
+export type Mode = 'human' | 'json';
+export const MODES: readonly Mode[] = ['human', 'json'];
+
+/** The `--json` document of a failure. */
+export interface ErrorJson {
+  error: { code: string; message: string; hint?: string; exitCode: number; oclif: { exit: number } } & Record<string, unknown>;
+}
+
+/** Runs a failing command in a mode and checks what every failure must do in it. */
+export async function fails(
+  mode: Mode,
+  args: string[],
+  cwd: string,
+  expected: { code: string; exit: number },
+  env?: Record<string, string>,
+): Promise<{ run: RunResult; message: string; hint: string | undefined; text: string }> {
+  const run = await cgmigrate(mode === 'json' ? [...args, '--json'] : args, { cwd, ...(env ? { env } : {}) });
+  expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(expected.exit);
+  if (mode === 'json') {
+    const { error } = run.json<ErrorJson>();
+    expect(error.code).toBe(expected.code);
+    expect(error.exitCode).toBe(expected.exit);
+    expect(error.oclif.exit).toBe(expected.exit);
+    expect(run.stderr).not.toContain('Error [');
+    return { run, message: error.message, hint: error.hint, text: run.stdout + run.stderr };
+  }
+  expect(run.stdout).toBe('');
+  const line = run.stderr.split('\n').find((l) => l.startsWith(`Error [${expected.code}]: `));
+  expect(line, run.stderr).toBeDefined();
+  const hint = run.stderr.split('\n').find((l) => l.startsWith('Hint: '));
+  return {
+    run,
+    message: line!.slice(`Error [${expected.code}]: `.length),
+    hint: hint?.slice('Hint: '.length),
+    text: run.stdout + run.stderr,
+  };
 }

@@ -1,44 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cgmigrate, fileDigest, fillMigration, migrationFiles, tables, tempProject, versionRows, type RunResult } from './cli.js';
-
-type Mode = 'human' | 'json';
-const MODES: Mode[] = ['human', 'json'];
-
-interface ErrorJson {
-  error: { code: string; message: string; hint?: string; exitCode: number; oclif: { exit: number } } & Record<string, unknown>;
-}
-
-/** Runs a failing command in a mode and checks what every failure must do in it. */
-async function fails(
-  mode: Mode,
-  args: string[],
-  cwd: string,
-  expected: { code: string; exit: number },
-  env?: Record<string, string>,
-): Promise<{ run: RunResult; message: string; hint: string | undefined; text: string }> {
-  const run = await cgmigrate(mode === 'json' ? [...args, '--json'] : args, { cwd, ...(env ? { env } : {}) });
-  expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(expected.exit);
-  if (mode === 'json') {
-    const { error } = run.json<ErrorJson>();
-    expect(error.code).toBe(expected.code);
-    expect(error.exitCode).toBe(expected.exit);
-    expect(error.oclif.exit).toBe(expected.exit);
-    expect(run.stderr).not.toContain('Error [');
-    return { run, message: error.message, hint: error.hint, text: run.stdout + run.stderr };
-  }
-  expect(run.stdout).toBe('');
-  const line = run.stderr.split('\n').find((l) => l.startsWith(`Error [${expected.code}]: `));
-  expect(line, run.stderr).toBeDefined();
-  const hint = run.stderr.split('\n').find((l) => l.startsWith('Hint: '));
-  return {
-    run,
-    message: line!.slice(`Error [${expected.code}]: `.length),
-    hint: hint?.slice('Hint: '.length),
-    text: run.stdout + run.stderr,
-  };
-}
+import { cgmigrate, fails, fileDigest, fillMigration, migrationFiles, MODES, tables, tempProject, versionRows, type ErrorJson } from './cli.js';
 
 describe('failing commands, in human and --json modes', () => {
   const project = tempProject();

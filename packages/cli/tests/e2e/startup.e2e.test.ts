@@ -26,7 +26,7 @@ describe('start-up stays lean', () => {
   const project = tempProject();
   afterAll(() => project.cleanup());
 
-  it.each([[['--version']], [['--help']], [['upgrade', '--help']], [['downgrade', '--help']]])(
+  it.each([[['--version']], [['--help']], [['upgrade', '--help']], [['downgrade', '--help']], [['stamp', '--help']], [['merge', '--help']]])(
     '%j loads no adapter, ORM or driver',
     async (args) => {
       const { run, heavy, modules } = await traced(args, project.dir);
@@ -53,8 +53,10 @@ describe('start-up stays lean', () => {
     const revision = await traced(['revision', '-m', 'First'], project.dir);
     expect(revision.run.code, revision.run.stderr).toBe(0);
     expect(revision.heavy).toEqual([]);
-    const history = await traced(['history'], project.dir);
-    expect(history.run.code, history.run.stderr).toBe(0);
-    expect(history.heavy).toEqual([]);
+    for (const args of [['history'], ['heads'], ['branches'], ['show', 'head']]) {
+      const inspect = await traced(args, project.dir);
+      expect(inspect.run.code, inspect.run.stderr).toBe(0);
+      expect(inspect.heavy, args.join(' ')).toEqual([]);
+    }
   });
 });

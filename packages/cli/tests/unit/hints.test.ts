@@ -1,12 +1,14 @@
 import {
   AdapterNotFoundError,
   DatabaseNotUpToDateError,
+  DuplicateBranchLabelError,
   InvalidMessageError,
   InvalidTargetError,
   InvalidUrlError,
   MalformedMigrationError,
   MultipleHeadsError,
   RevisionNotFoundError,
+  RevisionNotInBranchError,
   ScriptLocationNotFoundError,
 } from '@cloudguard/migrate-core';
 import { describe, expect, it } from 'vitest';
@@ -20,20 +22,47 @@ describe('hintFor', () => {
   it('points at the branch or stamp for an unknown revision recorded in the database', () => {
     const hint = hintFor(new RevisionNotFoundError('deadbeef', 'database'));
     expect(hint).toContain("'deadbeef'");
-    expect(hint).toContain('branch');
-    expect(hint).toContain('`cgmigrate stamp head`');
+    expect(hint).toContain('Check out the branch that has that migration');
+    expect(hint).toContain('`cgmigrate stamp <revision> --purge`');
+    expect(hint).toContain('`cgmigrate stamp head --purge`');
+  });
+
+  it('tells a stamp without --purge over an unknown revision to add it', () => {
+    const hint = hintFor(new RevisionNotFoundError('deadbeef', 'database'), { command: 'stamp' });
+    expect(hint).toContain('Add --purge');
+    expect(hint).toContain('`cgmigrate stamp head --purge`');
   });
 
   it('offers heads, a branch target and merge for multiple heads', () => {
     const hint = hintFor(new MultipleHeadsError(['a1', 'b2'], 'head'), { command: 'upgrade' });
     expect(hint).toContain('`cgmigrate upgrade heads`');
-    expect(hint).toContain('<label>@head');
+    expect(hint).toContain('`<branch>@head`');
     expect(hint).toContain('`cgmigrate merge heads -m');
     expect(hint).toContain('a1, b2');
   });
 
   it('offers --head for multiple heads when creating a revision', () => {
     expect(hintFor(new MultipleHeadsError(['a1', 'b2'], 'head'), { command: 'revision' })).toContain('--head');
+  });
+
+  it('offers `stamp heads` and `show heads` to the commands that take them', () => {
+    expect(hintFor(new MultipleHeadsError(['a1', 'b2'], 'head'), { command: 'stamp' })).toContain('`cgmigrate stamp heads`');
+    expect(hintFor(new MultipleHeadsError(['a1', 'b2'], 'head'), { command: 'show' })).toContain('`cgmigrate show heads`');
+  });
+
+  it('says a branch label must be unique, and where to change it', () => {
+    const error = new DuplicateBranchLabelError('networking', '2a95102259be', '3782d9986ced');
+    const fromFiles = hintFor(error, { command: 'upgrade' });
+    expect(fromFiles).toContain("Rename 'networking' in the migration file of revision 2a95102259be or 3782d9986ced");
+    expect(fromFiles).toContain('unique');
+    expect(hintFor(error, { command: 'revision' })).toContain('another --branch-label');
+  });
+
+  it('names the branch for a revision outside it', () => {
+    const hint = hintFor(new RevisionNotInBranchError('27c6a30d7c24', 'networking'));
+    expect(hint).toContain("branch 'networking'");
+    expect(hint).toContain('`networking@`');
+    expect(hint).toContain('`cgmigrate show networking@head`');
   });
 
   it('tells how to bring the database up to date', () => {
@@ -73,6 +102,9 @@ describe('hintFor', () => {
   it('explains targets by command', () => {
     expect(hintFor(new InvalidTargetError('-9', 'below base'), { command: 'downgrade' })).toContain('-N');
     expect(hintFor(new InvalidTargetError('+9', 'above head'), { command: 'upgrade' })).toContain('+N');
+    expect(hintFor(new InvalidTargetError('a1', 'a merge needs two'), { command: 'merge' })).toContain('two or more');
+    expect(hintFor(new InvalidTargetError('-1', 'absolute'), { command: 'stamp' })).toContain('not steps');
+    expect(hintFor(new InvalidTargetError('-1', 'ambiguous walk'), { command: 'history' })).toContain('lower:upper');
   });
 
   it('uses the executable name it is given', () => {

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { errorJson, formatError, type ErrorReport } from '../../src/render/error.js';
 import { formatNothingToDo } from '../../src/render/migrate.js';
 import {
+  formatBranchPoint,
   formatCurrentLine,
+  formatHeadLine,
   formatHistoryLine,
   formatRevisionEntries,
   formatRevisionEntry,
@@ -59,7 +61,54 @@ describe('current lines', () => {
   });
 });
 
+describe('heads lines (Alembic heads)', () => {
+  it('shows labels and (head), but no branch or merge marks', () => {
+    expect(formatHeadLine(rev('m', ['c1', 'c2'], { isHead: true }))).toBe('m (head)');
+    expect(formatHeadLine(rev('2a95', ['109e'], { isHead: true, branchLabels: ['networking'] }))).toBe(
+      '2a95 (networking) (head)',
+    );
+  });
+
+  it('marks a head that another revision depends on as (effective head)', () => {
+    expect(formatHeadLine(rev('53ff', ['x'], { isHead: true }), { effectiveHead: true })).toBe('53ff (effective head)');
+  });
+});
+
+describe('branches blocks (Alembic branches)', () => {
+  const point = rev('1975ea83b712', [], { isBranchPoint: true, nextRevisions: ['ae1027a6acf', '27c6a30d7c24'] });
+  const children = [rev('ae1027a6acf', ['1975ea83b712'], { isHead: true }), rev('27c6a30d7c24', ['1975ea83b712'], { isHead: true })];
+
+  it('indents the arrows to the end of the branch point id', () => {
+    expect(formatBranchPoint(point, children)).toBe(
+      '1975ea83b712 (branchpoint)\n' +
+        '             -> ae1027a6acf (head)\n' +
+        '             -> 27c6a30d7c24 (head)\n',
+    );
+  });
+
+  it('prints the full entry and the messages when verbose', () => {
+    expect(formatBranchPoint(point, children, { verbose: true })).toBe(
+      'Rev: 1975ea83b712 (branchpoint)\nParent: <base>\nBranches into: ae1027a6acf, 27c6a30d7c24\n' +
+        'Path: /m/versions/1975ea83b712.ts\n\n    Message of 1975ea83b712\n\n' +
+        '             -> ae1027a6acf (head), Message of ae1027a6acf\n' +
+        '             -> 27c6a30d7c24 (head), Message of 27c6a30d7c24\n',
+    );
+  });
+});
+
 describe('verbose entries (Alembic log_entry)', () => {
+  it('puts (current) after the tree marks, as log_entry does', () => {
+    expect(formatRevisionEntry(rev('b', ['a'], { isHead: true, isBranchPoint: true, isCurrent: true }))).toMatch(
+      /^Rev: b \(head\) \(branchpoint\) \(current\)\n/,
+    );
+  });
+
+  it('shows dependencies and branch names', () => {
+    expect(formatRevisionEntry(rev('2a95', ['109e'], { dependsOn: ['ae10'], branchLabels: ['networking'] }))).toBe(
+      'Rev: 2a95\nParent: 109e\nAlso depends on: ae10\nBranch names: networking\nPath: /m/versions/2a95.ts\n\n    Message of 2a95\n',
+    );
+  });
+
   it('shows parent, path and the indented message', () => {
     expect(formatRevisionEntry(rev('b', ['a'], { isHead: true }))).toBe(
       'Rev: b (head)\nParent: a\nPath: /m/versions/b.ts\n\n    Message of b\n',
@@ -88,6 +137,12 @@ describe('progress events', () => {
 
   it("uses Alembic's wording", () => {
     expect(formatEvent({ type: 'step-start', step })).toBe('Running upgrade  -> 000001, Initial schema');
+  });
+
+  it('prints stamp steps without a message, as Alembic does', () => {
+    expect(formatEvent({ type: 'step-start', step: { ...step, direction: 'stamp' } })).toBe(
+      'Running stamp_revision  -> 000001',
+    );
   });
 
   it('reports durations only when verbose', () => {

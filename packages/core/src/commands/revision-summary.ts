@@ -8,6 +8,7 @@ export interface RevisionSummary {
   /** Revisions that follow it (its children). */
   readonly nextRevisions: readonly string[];
   readonly dependsOn: readonly string[];
+  /** Branch labels it carries: its own and those it inherits along its branch, as Alembic shows them. */
   readonly branchLabels: readonly string[];
   readonly message: string | undefined;
   /** The migration file. */
@@ -32,7 +33,7 @@ export function summarizeRevision(map: RevisionMap, revision: Revision, current?
     downRevisions: revision.downRevisions,
     nextRevisions: children,
     dependsOn: revision.dependsOn,
-    branchLabels: revision.branchLabels,
+    branchLabels: map.has(revision.id) ? map.branchLabels(revision.id) : revision.branchLabels,
     message: revision.message,
     path: revision.path,
     isHead: children.length === 0,

@@ -7,7 +7,7 @@ import {
   InvalidTargetError,
   MultipleHeadsError,
 } from '../errors.js';
-import type { RevisionMap } from '../revision/revision-map.js';
+import { RevisionMap } from '../revision/revision-map.js';
 import { generateRevisionId } from '../revision/revision-target.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { assertValidRevisionId, createRevision } from '../revision/revision.js';
@@ -114,6 +114,8 @@ export async function writeRevision(env: MigrationEnvironment, scripts: ScriptDi
     branchLabels: spec.branchLabels,
     message: spec.message,
   });
+  // The new file must not break the graph (a taken branch label, a missing dependency): check before writing it.
+  RevisionMap.from([...map, created]);
 
   const now = spec.now ?? new Date();
   const baseName = formatFileName(env.config.fileTemplate, {

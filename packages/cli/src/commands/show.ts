@@ -1,0 +1,32 @@
+import { current, show, type RevisionsResult } from '@cloudguard/migrate-core';
+import { Args } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { formatRevisionEntries } from '../render/revisions.js';
+
+/** `cgmigrate show REVISION`: Alembic's `show`. */
+export default class Show extends BaseCommand<RevisionsResult> {
+  static override summary = 'Show the revisions a name stands for, in full.';
+  static override description =
+    'Prints Alembic\'s full entry for each revision REVISION names: "Rev: <revision> (head)", "Parent:" (or ' +
+    '"Merges:"), "Also depends on:", "Branches into:", "Branch names:", "Path:" and the message, indented. ' +
+    'REVISION is an id or unique prefix, a branch label, `head`, `heads`, `<label>@head`, or `current` (which ' +
+    'reads the database; every other name reads the migration files only).';
+
+  static override examples = [
+    { description: 'A revision by id prefix.', command: '<%= config.bin %> <%= command.id %> ae10' },
+    { description: 'Every head.', command: '<%= config.bin %> <%= command.id %> heads' },
+    { description: 'Where the database is.', command: '<%= config.bin %> <%= command.id %> current' },
+  ];
+
+  static override args = {
+    revision: Args.string({ description: 'The revision to show: an id, prefix, label, head, heads, <label>@head or current.', required: true }),
+  };
+
+  async run(): Promise<RevisionsResult> {
+    const { args } = await this.parse(Show);
+    const env = await this.environment();
+    const result = args.revision === 'current' ? await current(env) : await show(env, args.revision);
+    if (result.revisions.length > 0) this.out(formatRevisionEntries(result.revisions));
+    return result;
+  }
+}

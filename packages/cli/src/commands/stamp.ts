@@ -1,0 +1,46 @@
+import { stamp, type MigrateResult } from '@cloudguard/migrate-core';
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { formatNothingToDo } from '../render/migrate.js';
+import { revisionArgs } from '../revision-args.js';
+
+/** `cgmigrate stamp REVISIONS... [--purge]`: Alembic's `stamp`. */
+export default class Stamp extends BaseCommand<MigrateResult> {
+  static override summary = 'Record revisions in the version table without running migrations.';
+  static override description =
+    'Sets the revisions the database is at without running any up() or down(), under the migration lock, one ' +
+    '"Running stamp_revision <from> -> <to>" line per change on stderr, as Alembic does. Use it when the schema ' +
+    'already matches a revision (created by hand, or restored from a dump). REVISIONS are ids or prefixes, ' +
+    '`head`, `heads`, `<label>@head` or `base` (clears the line). When the database records a revision no ' +
+    'migration file defines ("Can\'t locate revision identified by …"), add --purge: it empties the version ' +
+    'table first.';
+
+  static override examples = [
+    { description: 'An existing schema, already up to date.', command: '<%= config.bin %> <%= command.id %> head' },
+    {
+      description: 'The database records a revision that no longer exists.',
+      command: '<%= config.bin %> <%= command.id %> head --purge',
+    },
+    { description: 'Both heads of a branched history.', command: '<%= config.bin %> <%= command.id %> heads' },
+  ];
+
+  // Several revisions: oclif takes a variable number of arguments only when not strict.
+  static override strict = false;
+
+  static override args = {
+    revisions: Args.string({ description: 'Revisions to record: ids, prefixes, head, heads, <label>@head or base.', required: true }),
+  };
+
+  static override flags = {
+    purge: Flags.boolean({
+      summary: 'Empty the version table first, even of revisions that no migration file defines.',
+    }),
+  };
+
+  async run(): Promise<MigrateResult> {
+    const { argv, flags } = await this.parse(Stamp);
+    const result = await stamp(await this.environment(), { revisions: revisionArgs(argv), purge: flags.purge });
+    if (result.steps.length === 0) this.note(formatNothingToDo(result));
+    return result;
+  }
+}
