@@ -1,6 +1,6 @@
 import { ConfigInvalidError, type AdapterConnection, type ConnectOptions, type DialectAdapter } from '@cloudguard/migrate-core';
 
-import { parsePostgresUrl } from './postgres-url.js';
+import { parsePostgresUrl, POSTGRES_DURATION, type PostgresLocation } from './postgres-url.js';
 
 /** A PostgreSQL duration: milliseconds, or a string with a unit (`'500ms'`, `'5s'`, `'1min'`). `0` means no limit. */
 export type PostgresDuration = number | `${number}${'' | 'us' | 'ms' | 's' | 'min' | 'h' | 'd'}`;
@@ -12,10 +12,12 @@ export interface PostgresAdapterOptions {
    * `lock_not_available` (55P03), set with `SET LOCAL lock_timeout` at the start of
    * every transaction. A migration's `ALTER TABLE` then fails fast instead of queuing
    * behind a long query, and holding up every query queued behind it. Default: the
-   * server's (usually no limit).
+   * server's (usually no limit). A URL's `?lock_timeout=` wins over it, so that a
+   * deploy can set it in `DATABASE_URL`. A transaction that fails on it is retried by
+   * core (its `lockRetry` policy: 3 attempts, 500 ms then 1 s, by default).
    */
   readonly lockTimeout?: PostgresDuration | undefined;
-  /** Longest a statement may run (`SET LOCAL statement_timeout`). Default: the server's. */
+  /** Longest a statement may run (`SET LOCAL statement_timeout`). Default: the server's. A URL's `?statement_timeout=` wins over it. */
   readonly statementTimeout?: PostgresDuration | undefined;
   /**
    * The schema migrations run in: every session's `search_path` is set to it. A URL's
@@ -78,14 +80,23 @@ export function postgresAdapter(options: PostgresAdapterOptions = {}): DialectAd
   };
 }
 
-async function connectPostgres(options: ConnectOptions, settings: ResolvedPostgresOptions): Promise<AdapterConnection> {
+async function connectPostgres(options: ConnectOptions, adapterSettings: ResolvedPostgresOptions): Promise<AdapterConnection> {
   const location = parsePostgresUrl(options.url);
+  const settings = withUrlTimeouts(adapterSettings, location);
   if (options.purpose === 'inspect') {
     const { PostgresInspectConnection } = await import('./postgres-inspect-connection.js');
     return PostgresInspectConnection.open(location, options, settings);
   }
   const { PostgresMigrateConnection } = await import('./postgres-migrate-connection.js');
   return PostgresMigrateConnection.open(location, options, settings);
+}
+
+/** The URL's `?lock_timeout=` and `?statement_timeout=` win over the factory's options. */
+function withUrlTimeouts(settings: ResolvedPostgresOptions, location: PostgresLocation): ResolvedPostgresOptions {
+  if (location.timeouts.size === 0) return settings;
+  const timeouts = new Map(settings.timeouts);
+  for (const [name, value] of location.timeouts) timeouts.set(name, value);
+  return { ...settings, timeouts };
 }
 
 function resolveOptions(options: PostgresAdapterOptions): ResolvedPostgresOptions {
@@ -103,7 +114,7 @@ function toDuration(option: string, value: PostgresDuration | undefined): string
   if (value === undefined) return undefined;
   if (typeof value === 'number') {
     if (Number.isInteger(value) && value >= 0) return `${value}ms`;
-  } else if (/^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$/.test(value)) {
+  } else if (POSTGRES_DURATION.test(value)) {
     return value;
   }
   throw new ConfigInvalidError(

@@ -1,5 +1,6 @@
 import {
   DatabaseError,
+  auditTableFor,
   isMigrateError,
   type AdapterConnection,
   type ConnectOptions,
@@ -16,6 +17,8 @@ import { acquirePostgresLock } from './postgres-lock.js';
 import { NativeSession } from './postgres-session.js';
 import type { PostgresLocation } from './postgres-url.js';
 import { PostgresVersionStore } from './postgres-version-store.js';
+import { PostgresAuditStore } from './postgres-audit-store.js';
+import { isTransientLockError } from './postgres-errors.js';
 
 const READ_ONLY: ReadonlyMap<string, string> = new Map([['default_transaction_read_only', 'on']]);
 
@@ -27,6 +30,7 @@ const READ_ONLY: ReadonlyMap<string, string> = new Map([['default_transaction_re
  */
 export class PostgresInspectConnection implements AdapterConnection {
   readonly versionStore: PostgresVersionStore;
+  readonly auditStore: PostgresAuditStore;
   readonly #client: Client;
   readonly #pg: Pg;
   readonly #location: PostgresLocation;
@@ -41,6 +45,7 @@ export class PostgresInspectConnection implements AdapterConnection {
     this.#options = options;
     this.#settings = settings;
     this.versionStore = new PostgresVersionStore(options.versionTable, (work) => this.#outside(work));
+    this.auditStore = new PostgresAuditStore(auditTableFor(options), (work) => this.#outside(work));
   }
 
   /** @throws {DatabaseError} when the server cannot be reached or refuses the connection. */
@@ -84,6 +89,11 @@ export class PostgresInspectConnection implements AdapterConnection {
     return acquirePostgresLock(client, this.#options.versionTable, wait);
   }
 
+  /** PostgreSQL's `lock_not_available` (55P03, e.g. from `lock_timeout`) and `deadlock_detected` (40P01). */
+  isTransientLockError(error: unknown): boolean {
+    return isTransientLockError(error);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -102,7 +112,7 @@ export class PostgresInspectConnection implements AdapterConnection {
       return await this.autocommit(work);
     } catch (error) {
       if (isMigrateError(error)) throw error;
-      throw new DatabaseError('Reading the version table', { cause: error });
+      throw new DatabaseError('Reading the version and audit tables', { cause: error });
     }
   }
 }

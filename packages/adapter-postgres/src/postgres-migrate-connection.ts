@@ -1,5 +1,6 @@
 import {
   DatabaseError,
+  auditTableFor,
   isMigrateError,
   type AdapterConnection,
   type ConnectOptions,
@@ -19,6 +20,17 @@ import { acquirePostgresLock } from './postgres-lock.js';
 import { KyselySession, setStatements } from './postgres-session.js';
 import type { PostgresLocation } from './postgres-url.js';
 import { PostgresVersionStore } from './postgres-version-store.js';
+import { PostgresAuditStore } from './postgres-audit-store.js';
+import { isTransientLockError } from './postgres-errors.js';
+
+/**
+ * PostgreSQL 14+ checks, this often while a statement runs, that the client is still
+ * there, and cancels the statement when it is not. Without it, a migration whose
+ * process was killed during a long statement keeps running on the server, holding
+ * its table locks (and blocking the application) until that statement ends.
+ */
+const CONNECTION_CHECK = 'client_connection_check_interval';
+const CONNECTION_CHECK_INTERVAL = '1s';
 
 interface Parts {
   readonly orm: MikroORM;
@@ -30,11 +42,15 @@ interface Parts {
  * A `migrate` connection: MikroORM's PostgreSQL driver over a pg pool of one
  * connection (so that, as with Alembic's single connection, session state such as a
  * migration's own `SET` stays put between statements); statements and transactions
- * go through the Kysely client of MikroORM's connection. MikroORM, Kysely and pg load
+ * go through the Kysely client of MikroORM's connection. The session sets
+ * `client_connection_check_interval` (PostgreSQL 14+) so that the server cancels a
+ * migration whose process died (`SIGKILL`) within a second, instead of letting it
+ * run on with its locks. MikroORM, Kysely and pg load
  * here, when a command needs to migrate.
  */
 export class PostgresMigrateConnection implements AdapterConnection {
   readonly versionStore: PostgresVersionStore;
+  readonly auditStore: PostgresAuditStore;
   readonly #location: PostgresLocation;
   readonly #options: ConnectOptions;
   readonly #settings: ResolvedPostgresOptions;
@@ -51,6 +67,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
     this.#pg = parts.pg;
     this.#kysely = parts.kysely;
     this.versionStore = new PostgresVersionStore(options.versionTable, (work) => this.#outside(work));
+    this.auditStore = new PostgresAuditStore(auditTableFor(options), (work) => this.#outside(work));
   }
 
   /**
@@ -74,7 +91,12 @@ export class PostgresMigrateConnection implements AdapterConnection {
     // pg-pool re-emits it on the pool for an idle client, and leaves a checked-out client's to its
     // holder (MikroORM listens on both, but only on a pool it built). The query in flight fails anyway.
     pool.on('error', () => {});
-    pool.on('connect', (client: Client) => client.on('error', () => {}));
+    const checkConnection = !location.settings.has(CONNECTION_CHECK);
+    pool.on('connect', (client: Client) => {
+      client.on('error', () => {});
+      // Queued before any statement of ours; refused (and ignored) by servers older than 14.
+      if (checkConnection) client.query(`SET ${CONNECTION_CHECK} = '${CONNECTION_CHECK_INTERVAL}'`).catch(() => {});
+    });
     try {
       // The constructor rather than `MikroORM.init()`: with no entities it loses nothing, and it
       // skips init's probing for optional packages (@mikro-orm/migrations, seeder, entity
@@ -163,6 +185,11 @@ export class PostgresMigrateConnection implements AdapterConnection {
     return acquirePostgresLock(client, this.#options.versionTable, wait);
   }
 
+  /** PostgreSQL's `lock_not_available` (55P03, e.g. from `lock_timeout`) and `deadlock_detected` (40P01). */
+  isTransientLockError(error: unknown): boolean {
+    return isTransientLockError(error);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -185,7 +212,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
       return await this.autocommit(work);
     } catch (error) {
       if (isMigrateError(error)) throw error;
-      throw new DatabaseError('Reading the version table', { cause: error });
+      throw new DatabaseError('Reading the version and audit tables', { cause: error });
     }
   }
 }

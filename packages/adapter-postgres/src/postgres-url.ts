@@ -21,10 +21,20 @@ export interface PostgresLocation {
    * Prisma's `schema` (which becomes `search_path`), in order.
    */
   readonly settings: ReadonlyMap<string, string>;
+  /**
+   * `lock_timeout` and `statement_timeout` from the URL's `?lock_timeout=` and
+   * `?statement_timeout=`: applied like the adapter's options of the same names (with
+   * `SET LOCAL` in each migration's transaction, not to the whole session), over them.
+   */
+  readonly timeouts: ReadonlyMap<string, string>;
 }
+
+/** A PostgreSQL duration as `SET` takes it: a number with an optional unit. */
+export const POSTGRES_DURATION = /^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$/;
 
 const SUPPORTED_PARAMETERS = [
   'sslmode', 'options', 'schema', 'application_name', 'host', 'port', 'user', 'password', 'dbname', 'connect_timeout',
+  'lock_timeout', 'statement_timeout',
 ];
 
 /**
@@ -40,7 +50,11 @@ const SUPPORTED_PARAMETERS = [
  * - `?user=`, `?password=` and `?dbname=` override the URL's parts, as in libpq;
  * - `?host=/var/run/postgresql` (or a percent-encoded host starting with `/`)
  *   selects a Unix socket; `?port=`, `?application_name=` and `?connect_timeout=`
- *   (seconds) are libpq's.
+ *   (seconds) are libpq's;
+ * - `?lock_timeout=5s` and `?statement_timeout=15min` (cgmigrate's own) set the
+ *   adapter's `lockTimeout` and `statementTimeout` from a deploy's `DATABASE_URL`,
+ *   winning over the options given in code. libpq refuses unknown parameters, so a
+ *   URL carrying these is for cgmigrate only.
  *
  * ### Examples
  * ```ts
@@ -97,6 +111,7 @@ export function parsePostgresUrl(url: string): PostgresLocation {
   let connectTimeoutMs: number | undefined;
   let schema: string | undefined;
   let options: string | undefined;
+  const timeouts = new Map<string, string>();
   const seen = new Set<string>();
   for (const pair of query.slice(1).split('&')) {
     if (pair === '') continue;
@@ -141,6 +156,11 @@ export function parsePostgresUrl(url: string): PostgresLocation {
       case 'options':
         options = value;
         break;
+      case 'lock_timeout':
+      case 'statement_timeout':
+        if (!POSTGRES_DURATION.test(value)) fail(`${name} must be a duration such as 5s, 500ms or 15min, not '${value}'`);
+        timeouts.set(name, value);
+        break;
       default:
         fail(`unsupported parameter '${name}' (supported: ${SUPPORTED_PARAMETERS.join(', ')})`);
     }
@@ -157,7 +177,7 @@ export function parsePostgresUrl(url: string): PostgresLocation {
     settings.set('search_path', quoteSearchPathSchema(schema));
   }
 
-  return { host, port, user, password, database, sslMode, applicationName, connectTimeoutMs, settings };
+  return { host, port, user, password, database, sslMode, applicationName, connectTimeoutMs, settings, timeouts };
 }
 
 /**

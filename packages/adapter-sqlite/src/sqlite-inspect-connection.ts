@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 
 import {
   DatabaseError,
+  auditTableFor,
   isMigrateError,
   type AdapterConnection,
   type ConnectOptions,
@@ -16,6 +17,7 @@ import { acquireSqliteLock, NO_LOCK, type DatabaseConstructor } from './sqlite-l
 import { NativeSession } from './sqlite-session.js';
 import type { SqliteLocation } from './sqlite-url.js';
 import { SqliteVersionStore } from './sqlite-version-store.js';
+import { isTransientLockError, SqliteAuditStore } from './sqlite-audit-store.js';
 
 /**
  * An `inspect` connection, for commands that only read the version table: better-sqlite3
@@ -25,6 +27,7 @@ import { SqliteVersionStore } from './sqlite-version-store.js';
  */
 export class SqliteInspectConnection implements AdapterConnection {
   readonly versionStore: SqliteVersionStore;
+  readonly auditStore: SqliteAuditStore;
   readonly #location: SqliteLocation;
   readonly #database: BetterSqlite3.Database;
   readonly #Database: DatabaseConstructor;
@@ -36,6 +39,7 @@ export class SqliteInspectConnection implements AdapterConnection {
     this.#Database = Database;
     this.#onStatement = options.onStatement;
     this.versionStore = new SqliteVersionStore(options.versionTable, (work) => this.#outside(work));
+    this.auditStore = new SqliteAuditStore(auditTableFor(options), (work) => this.#outside(work));
   }
 
   /** @throws {DatabaseError} when an existing file cannot be opened. */
@@ -85,6 +89,11 @@ export class SqliteInspectConnection implements AdapterConnection {
     return acquireSqliteLock(this.#Database, this.#location.path, wait);
   }
 
+  /** `SQLITE_BUSY` and `SQLITE_LOCKED`: another connection held the database past the busy timeout. */
+  isTransientLockError(error: unknown): boolean {
+    return isTransientLockError(error);
+  }
+
   async close(): Promise<void> {
     if (this.#database.open) this.#database.close();
   }
@@ -101,7 +110,7 @@ export class SqliteInspectConnection implements AdapterConnection {
       return await this.autocommit(work);
     } catch (error) {
       if (isMigrateError(error)) throw error;
-      throw new DatabaseError('Reading the version table', { cause: error });
+      throw new DatabaseError('Reading the version and audit tables', { cause: error });
     }
   }
 }

@@ -1,3 +1,5 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { DatabaseError, LockTimeoutError, type LockWait, type MigrationLock } from '@cloudguard/migrate-core';
@@ -5,6 +7,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 /** Appended to the database path to name the lock file. */
 export const LOCK_FILE_SUFFIX = '.cgmigrate-lock';
+
+/** Appended to the lock file's path to name the note saying who holds the lock. */
+export const HOLDER_FILE_SUFFIX = '.holder';
 
 /** How often a waiting runner retries; SQLite offers no wake-up on unlock. */
 const POLL_INTERVAL_MS = 50;
@@ -23,6 +28,11 @@ export type DatabaseConstructor = typeof BetterSqlite3;
  * process's own migration writes. The lock file's journal is kept in memory, so an
  * empty lock file is all that stays on disk.
  *
+ * The holder also writes who it is (pid, host, user, since when) to
+ * `<databasePath>.cgmigrate-lock.holder`, removed on release, so that a runner that
+ * times out can name it: SQLite's locks themselves say nothing about their owner. A
+ * note left by a killed holder is ignored once its process is gone.
+ *
  * Waiting polls with a zero busy timeout rather than using SQLite's busy handler:
  * better-sqlite3 is synchronous, and a busy wait would freeze the event loop (and
  * signal handling) for the whole timeout.
@@ -34,7 +44,7 @@ export type DatabaseConstructor = typeof BetterSqlite3;
  * ```
  *
  * @throws {LockTimeoutError} when another connection holds the lock past the wait
- *   (at once in `fail` mode).
+ *   (at once in `fail` mode); its `holder` is read from the holder's note.
  * @throws {DatabaseError} when the lock file cannot be opened.
  */
 export async function acquireSqliteLock(
@@ -60,13 +70,15 @@ export async function acquireSqliteLock(
         journalInMemory = true;
       }
       lockDb.exec('BEGIN EXCLUSIVE');
-      return new SqliteLock(lockDb);
+      const holderPath = `${lockPath}${HOLDER_FILE_SUFFIX}`;
+      writeHolder(holderPath);
+      return new SqliteLock(lockDb, holderPath);
     } catch (error) {
       const waited = performance.now() - started;
       if (!isBusy(error) || waited >= limitMs) {
         lockDb.close();
         if (!isBusy(error)) throw new DatabaseError(`Taking the migration lock on ${lockPath}`, { cause: error });
-        throw new LockTimeoutError(Math.round(waited), undefined);
+        throw new LockTimeoutError(Math.round(waited), describeHolder(`${lockPath}${HOLDER_FILE_SUFFIX}`));
       }
       await sleep(Math.min(POLL_INTERVAL_MS, limitMs - waited));
     }
@@ -78,15 +90,19 @@ export const NO_LOCK: MigrationLock = { release: async () => {} };
 
 class SqliteLock implements MigrationLock {
   #db: BetterSqlite3.Database | undefined;
+  readonly #holderPath: string;
 
-  constructor(db: BetterSqlite3.Database) {
+  constructor(db: BetterSqlite3.Database, holderPath: string) {
     this.#db = db;
+    this.#holderPath = holderPath;
   }
 
   async release(): Promise<void> {
     const db = this.#db;
     this.#db = undefined;
     if (db === undefined) return;
+    // Removed while the lock is still held, so that it never deletes the next holder's note.
+    rmSync(this.#holderPath, { force: true });
     try {
       if (db.inTransaction) db.exec('ROLLBACK');
     } finally {
@@ -98,4 +114,50 @@ class SqliteLock implements MigrationLock {
 function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+interface HolderNote {
+  readonly pid: number;
+  readonly host: string;
+  readonly user: string | undefined;
+  readonly since: string;
+}
+
+/** Best effort: a holder that cannot write its note still holds the lock. */
+function writeHolder(file: string): void {
+  let user: string | undefined;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = process.env['USER'];
+  }
+  const note: HolderNote = { pid: process.pid, host: hostname(), user, since: new Date().toISOString() };
+  try {
+    writeFileSync(file, `${JSON.stringify(note)}\n`);
+  } catch {
+    // read-only directory next to a writable database: the lock works, it only goes unnamed
+  }
+}
+
+/** The holder's note as `pid 1234 on host (user deploy), holding it since …`; `undefined` when absent or stale. */
+function describeHolder(file: string): string | undefined {
+  let note: HolderNote;
+  try {
+    note = JSON.parse(readFileSync(file, 'utf8')) as HolderNote;
+  } catch {
+    return undefined;
+  }
+  if (typeof note.pid !== 'number') return undefined;
+  if (note.host === hostname() && !isAlive(note.pid)) return undefined;
+  const user = note.user ? ` (user ${note.user})` : '';
+  return `pid ${note.pid} on ${note.host}${user}, holding it since ${note.since}`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

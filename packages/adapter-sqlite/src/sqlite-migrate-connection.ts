@@ -1,5 +1,6 @@
 import {
   DatabaseError,
+  auditTableFor,
   isMigrateError,
   type AdapterConnection,
   type ConnectOptions,
@@ -16,6 +17,7 @@ import { acquireSqliteLock, NO_LOCK, type DatabaseConstructor } from './sqlite-l
 import { KyselySession } from './sqlite-session.js';
 import type { SqliteLocation } from './sqlite-url.js';
 import { SqliteVersionStore } from './sqlite-version-store.js';
+import { isTransientLockError, SqliteAuditStore } from './sqlite-audit-store.js';
 
 /**
  * A `migrate` connection: MikroORM's SQLite driver over one better-sqlite3 database;
@@ -24,6 +26,7 @@ import { SqliteVersionStore } from './sqlite-version-store.js';
  */
 export class SqliteMigrateConnection implements AdapterConnection {
   readonly versionStore: SqliteVersionStore;
+  readonly auditStore: SqliteAuditStore;
   readonly #location: SqliteLocation;
   readonly #orm: MikroORM;
   readonly #database: BetterSqlite3.Database;
@@ -42,6 +45,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
     this.#Database = parts.Database;
     this.#kysely = parts.kysely;
     this.versionStore = new SqliteVersionStore(options.versionTable, (work) => this.#outside(work));
+    this.auditStore = new SqliteAuditStore(auditTableFor(options), (work) => this.#outside(work));
   }
 
   /**
@@ -140,6 +144,11 @@ export class SqliteMigrateConnection implements AdapterConnection {
     return acquireSqliteLock(this.#Database, this.#location.path, wait);
   }
 
+  /** `SQLITE_BUSY` and `SQLITE_LOCKED`: another connection held the database past the busy timeout. */
+  isTransientLockError(error: unknown): boolean {
+    return isTransientLockError(error);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -162,7 +171,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
       return await this.autocommit(work);
     } catch (error) {
       if (isMigrateError(error)) throw error;
-      throw new DatabaseError('Reading the version table', { cause: error });
+      throw new DatabaseError('Reading the version and audit tables', { cause: error });
     }
   }
 }

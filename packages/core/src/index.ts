@@ -71,3 +71,14 @@ export type { HistoryOptions, HistoryResult } from './commands/history.js';
 
 // errors
 export * from './errors.js';
+
+// audit, retries and checks (issue 4)
+export { auditTableFor, DEFAULT_AUDIT_TABLE } from './adapter/dialect-adapter.js';
+export type { AuditDirection, AuditEntry, AuditStore } from './adapter/dialect-adapter.js';
+export { appliedEntries, describeEditedMigration, fileChecksum, findEditedMigrations } from './runtime/audit.js';
+export type { AuditIdentity, EditedMigration } from './runtime/audit.js';
+export { checkLockRetry, DEFAULT_LOCK_RETRY, resolveLockRetry } from './runtime/lock-retry.js';
+export type { LockRetryPolicy } from './runtime/lock-retry.js';
+export type { WarningCode } from './runtime/events.js';
+export { check, readDatabaseState } from './commands/check.js';
+export type { CheckOptions, CheckProblem, CheckProblemCode, CheckResult, DatabaseState } from './commands/check.js';

@@ -26,7 +26,18 @@ describe('parsePostgresUrl', () => {
       applicationName: undefined,
       connectTimeoutMs: undefined,
       settings: new Map(),
+      timeouts: new Map(),
     });
+  });
+
+  it('reads cgmigrate\'s lock_timeout and statement_timeout, and refuses what SET would not take', () => {
+    expect(parsePostgresUrl('postgresql://u@h/d?lock_timeout=5s&statement_timeout=15min').timeouts).toEqual(
+      new Map([
+        ['lock_timeout', '5s'],
+        ['statement_timeout', '15min'],
+      ]),
+    );
+    expect(() => parsePostgresUrl("postgresql://u@h/d?lock_timeout=5s';DROP")).toThrow(/lock_timeout must be a duration/);
   });
 
   it.each(['postgres', 'postgresql', 'PostgreSQL', 'postgresql+psycopg2', 'postgresql+asyncpg', 'postgresql+psycopg'])(

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { LockTimeoutError } from '@cloudguard/migrate-core';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { LOCK_FILE_SUFFIX } from '../../src/sqlite-lock.js';
+import { HOLDER_FILE_SUFFIX, LOCK_FILE_SUFFIX } from '../../src/sqlite-lock.js';
 import { connect, connectOptions, tempDir } from '../support/fixtures.js';
 
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -57,7 +57,8 @@ describe('SQLite migration lock', () => {
     const error = await lockTimeout(second.acquireLock({ mode: 'fail' }));
     expect(error.code).toBe('LOCK_TIMEOUT');
     expect(error.waitedMs).toBe(0);
-    expect(error.holder).toBeUndefined();
+    expect(error.holder).toMatch(new RegExp(`^pid ${process.pid} on \\S+ \\(user [^)]+\\), holding it since \\d{4}-\\d\\d-\\d\\dT`));
+    expect(error.message).toContain(`; it is held by pid ${process.pid} on `);
 
     await held.release();
     await held.release();
@@ -102,13 +103,16 @@ describe('SQLite migration lock', () => {
     const dir = tempDir();
     const child = await lockInChild('sqlite:///app.db', dir);
     const connection = await connect(connectOptions('sqlite:///app.db', dir));
-    await lockTimeout(connection.acquireLock({ mode: 'fail' }));
+    expect((await lockTimeout(connection.acquireLock({ mode: 'fail' }))).holder).toMatch(new RegExp(`^pid ${child.pid} on `));
 
     const exited = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+    // The killed holder's note stays behind until the next holder releases the lock.
+    expect(existsSync(join(dir, `app.db${LOCK_FILE_SUFFIX}${HOLDER_FILE_SUFFIX}`))).toBe(true);
     const lock = await connection.acquireLock({ mode: 'fail' });
     await lock.release();
+    expect(existsSync(join(dir, `app.db${LOCK_FILE_SUFFIX}${HOLDER_FILE_SUFFIX}`))).toBe(false);
   });
 
   it('needs no lock file for an in-memory database', async () => {

@@ -9,7 +9,8 @@ export default class History extends BaseCommand<HistoryResult> {
   static override description =
     'Prints "<down> -> <revision> (head), <message>" per revision, newest first, in Alembic\'s format: <base> ' +
     'marks a first revision, and (head), (branchpoint), (mergepoint) and, with --indicate-current, (current) ' +
-    'mark revisions. Reads the database only for --indicate-current or a range that mentions `current`.';
+    'mark revisions. With --verbose, each revision is shown in full with when and by whom it was applied. Reads ' +
+    'the database only for --indicate-current, --verbose or a range that mentions `current`.';
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
@@ -32,6 +33,7 @@ export default class History extends BaseCommand<HistoryResult> {
     const result = await history(await this.environment(), {
       range: flags['rev-range'],
       indicateCurrent: flags['indicate-current'],
+      withAudit: this.baseFlags.verbose,
     });
     if (this.baseFlags.verbose) {
       if (result.revisions.length > 0) this.out(formatRevisionEntries(result.revisions));

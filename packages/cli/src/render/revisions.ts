@@ -111,6 +111,9 @@ export function formatRevisionEntry(rev: RevisionSummary): string {
   if (rev.isBranchPoint) lines.push(`Branches into: ${rev.nextRevisions.join(', ')}`);
   if (rev.branchLabels.length > 0) lines.push(`Branch names: ${rev.branchLabels.join(', ')}`);
   if (rev.path !== undefined) lines.push(`Path: ${rev.path}`);
+  if (rev.appliedAt !== undefined) {
+    lines.push(`Applied: ${new Date(rev.appliedAt).toISOString()}${rev.appliedBy ? ` by ${rev.appliedBy}` : ''}`);
+  }
   lines.push('');
   for (const line of (rev.message ?? '').split('\n')) lines.push(`    ${line}`);
   lines.push('');

@@ -52,7 +52,7 @@ describe('cgmigrate acceptance flow (SQLite)', () => {
     expect(run.stderr).toContain(`Running upgrade ${first} -> ${second}, Create scans`);
     expect(run.stdout).toBe('');
     expect(versionRows(db)).toEqual([second]);
-    expect(tables(db)).toEqual(['alembic_version', 'scans', 'users']);
+    expect(tables(db)).toEqual(['alembic_version', 'cgmigrate_audit', 'scans', 'users']);
   });
 
   it('current shows the head', async () => {
@@ -77,7 +77,7 @@ describe('cgmigrate acceptance flow (SQLite)', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`Running downgrade ${second} -> ${first}, Create scans`);
     expect(versionRows(db)).toEqual([first]);
-    expect(tables(db)).toEqual(['alembic_version', 'users']);
+    expect(tables(db)).toEqual(['alembic_version', 'cgmigrate_audit', 'users']);
   });
 
   it('upgrade +1 applies the next migration, with --json steps', async () => {
@@ -94,7 +94,7 @@ describe('cgmigrate acceptance flow (SQLite)', () => {
     expect(run.stderr).toContain(`Running downgrade ${second} -> ${first}`);
     expect(run.stderr).toContain(`Running downgrade ${first} -> , Create users`);
     expect(versionRows(db) ?? []).toEqual([]);
-    expect(tables(db)).toEqual(['alembic_version']);
+    expect(tables(db)).toEqual(['alembic_version', 'cgmigrate_audit']);
     const current = await cgmigrate(['current'], { cwd });
     expect(current.code, current.stderr).toBe(0);
     expect(current.stdout).toBe('');

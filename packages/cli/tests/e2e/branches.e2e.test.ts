@@ -124,7 +124,7 @@ describe("Alembic's branching tutorial (SQLite)", () => {
       expect(run.stderr).toContain('Running upgrade 1975ea83b712 -> ae1027a6acf, add a column');
       expect(run.stderr).toContain('Running upgrade 1975ea83b712 -> 27c6a30d7c24, add shopping cart table');
       expect(versionRows(db)).toEqual(['27c6a30d7c24', 'ae1027a6acf']);
-      expect(tables(db)).toEqual(['account', 'alembic_version', 'shoppingcart']);
+      expect(tables(db)).toEqual(['account', 'alembic_version', 'cgmigrate_audit', 'shoppingcart']);
     });
 
     it('current shows both, each (head)', async () => {
@@ -182,8 +182,9 @@ describe("Alembic's branching tutorial (SQLite)", () => {
       );
       const verbose = await ok(['history', '--verbose']);
       expect(verbose.stdout).toContain(
-        `Rev: ${merge} (head) (mergepoint)\nMerges: ae1027a6acf, 27c6a30d7c24\nPath: ${mergePath}\n\n    merge\n\n`,
+        `Rev: ${merge} (head) (mergepoint)\nMerges: ae1027a6acf, 27c6a30d7c24\nPath: ${mergePath}\nApplied: `,
       );
+      expect(verbose.stdout).toMatch(/\nApplied: \d{4}-[\d-]+T[\d:.]+Z by .+\n\n {4}merge\n\n/);
       expect(verbose.stdout).toContain('Rev: 1975ea83b712 (branchpoint)\nParent: <base>\nBranches into: ');
       expect(verbose.stdout.match(/^Rev: /gm)).toHaveLength(4);
     });
@@ -331,7 +332,7 @@ describe("Alembic's branching tutorial (SQLite)", () => {
       const upgrade = await ok(['upgrade', 'head', '--json']);
       expect(upgrade.json<MigrateJson>()).toMatchObject({ to: [join] });
       expect(versionRows(db)).toEqual([join]);
-      expect(tables(db)).toEqual(['account', 'alembic_version', 'ip_account', 'ip_address', 'shoppingcart']);
+      expect(tables(db)).toEqual(['account', 'alembic_version', 'cgmigrate_audit', 'ip_account', 'ip_address', 'shoppingcart']);
     });
   });
 

@@ -43,7 +43,7 @@ describe('examples/cloudguard-anomaly on PostgreSQL', () => {
     expect(up.stderr).toContain('Running upgrade  -> 000001, Initial schema');
     expect(await versions(db.url)).toEqual(['000003']);
     expect(await tables(db.url)).toEqual([
-      'alembic_version', 'alerts', 'anomaly_findings', 'cloud_accounts', 'policies', 'resources', 'scans',
+      'alembic_version', 'alerts', 'anomaly_findings', 'cgmigrate_audit', 'cloud_accounts', 'policies', 'resources', 'scans',
     ]);
     expect((await run(['current'])).stdout).toBe('000003 (head)\n');
 
@@ -56,7 +56,7 @@ describe('examples/cloudguard-anomaly on PostgreSQL', () => {
 
     const down = await run(['downgrade', 'base']);
     expect(down.code, down.stderr).toBe(0);
-    expect(await tables(db.url)).toEqual(['alembic_version']);
+    expect(await tables(db.url)).toEqual(['alembic_version', 'cgmigrate_audit']);
     expect(await versions(db.url)).toEqual([]);
     expect((await run(['current'])).stdout).toBe('');
 

@@ -45,6 +45,11 @@ export interface ConnectOptions {
   readonly purpose: 'inspect' | 'migrate';
   /** Called with each SQL statement the adapter sends, for `--verbose` output. */
   readonly onStatement?: ((sql: string) => void) | undefined;
+  /**
+   * Where the audit table lives; see {@link auditTableFor} for the default
+   * (`cgmigrate_audit`, in the version table's schema).
+   */
+  readonly auditTable?: VersionTableLocation | undefined;
 }
 
 /**
@@ -84,6 +89,72 @@ export interface VersionStore {
   update(session: Session, from: string, to: string): Promise<void>;
 }
 
+/** The default name of the audit table ({@link AuditStore}). */
+export const DEFAULT_AUDIT_TABLE = 'cgmigrate_audit';
+
+/**
+ * Where the audit table of a connection lives: `options.auditTable`, or
+ * {@link DEFAULT_AUDIT_TABLE} in the version table's schema.
+ *
+ * ### Examples
+ * ```ts
+ * auditTableFor({ versionTable: { name: 'alembic_version', schema: 'ops' } }) // { name: 'cgmigrate_audit', schema: 'ops' }
+ * ```
+ */
+export function auditTableFor(options: Pick<ConnectOptions, 'versionTable' | 'auditTable'>): VersionTableLocation {
+  return options.auditTable ?? { name: DEFAULT_AUDIT_TABLE, schema: options.versionTable.schema };
+}
+
+/** What one step did to the version table, as the audit table records it. */
+export type AuditDirection = 'upgrade' | 'downgrade' | 'stamp';
+
+/**
+ * One row of the audit table: a step that changed the version table. Core fills
+ * every field; the store only writes and reads it.
+ */
+export interface AuditEntry {
+  /** The revision the step ran (for a stamp: the revision recorded or removed). */
+  readonly revision: string;
+  readonly direction: AuditDirection;
+  /** SHA-256 (hex) of the migration file's bytes when the step ran; `undefined` when there was no file. */
+  readonly checksum: string | undefined;
+  /** When the step finished (core's clock, millisecond precision). */
+  readonly appliedAt: Date;
+  /** How long the step took, in whole milliseconds. */
+  readonly durationMs: number;
+  /** The operating-system user that ran it. */
+  readonly appliedBy: string | undefined;
+  /** The host name of the machine that ran it. */
+  readonly host: string | undefined;
+  /** The version of cgmigrate (core) that ran it. */
+  readonly toolVersion: string | undefined;
+}
+
+/**
+ * The audit table beside the version table (`cgmigrate_audit` by default): one row per
+ * step, written in the same transaction as the step's version change, so that
+ * `upgrade` and `check` can tell when an applied migration's file was edited and
+ * `history` when each revision was applied. Alembic's own table stays untouched.
+ *
+ * Columns, the same in every dialect (types adapted): `id` (ascending with insertion),
+ * `revision VARCHAR(32)`, `direction VARCHAR(16)`, `checksum VARCHAR(64) NULL`,
+ * `applied_at` (a timestamp), `duration_ms INTEGER`, `applied_by VARCHAR(255) NULL`,
+ * `host VARCHAR(255) NULL`, `cgmigrate_version VARCHAR(32) NULL`.
+ */
+export interface AuditStore {
+  /** The table's location, for messages. */
+  readonly table: VersionTableLocation;
+  /** Creates the table when it does not exist; tolerates a concurrent creator. */
+  ensure(session: Session): Promise<void>;
+  /** Appends one entry: a single `INSERT`. */
+  record(session: Session, entry: AuditEntry): Promise<void>;
+  /**
+   * The newest entry of each revision, oldest first; an empty list when the table
+   * does not exist (it is never created here).
+   */
+  latest(session?: Session): Promise<AuditEntry[]>;
+}
+
 /** How long to wait for the migration lock. */
 export type LockWait = { readonly mode: 'fail' } | { readonly mode: 'wait'; readonly timeoutMs: number };
 
@@ -97,6 +168,8 @@ export interface MigrationLock {
 export interface AdapterConnection {
   /** The version table of this database. */
   readonly versionStore: VersionStore;
+  /** The audit table of this database. */
+  readonly auditStore: AuditStore;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
   /** Runs `work` outside any transaction; each statement commits on its own. */
@@ -106,6 +179,14 @@ export interface AdapterConnection {
    * Throws {@link LockTimeoutError} when the wait runs out.
    */
   acquireLock(wait: LockWait): Promise<MigrationLock>;
+  /**
+   * Tells whether `error`, thrown inside {@link transaction}, means the transaction lost
+   * a wait for a lock and may succeed if run again: PostgreSQL's `lock_not_available`
+   * (55P03, from `lock_timeout` or `NOWAIT`) and `deadlock_detected` (40P01), SQLite's
+   * `SQLITE_BUSY`. The runner then retries that transaction (see `lockRetry`). Answer
+   * `false` when unsure: a retry re-runs the migration from its first statement.
+   */
+  isTransientLockError(error: unknown): boolean;
   /** Closes the connection. Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -1,3 +1,5 @@
+import { appliedEntries } from '../runtime/audit.js';
+import { readDatabaseState, type DatabaseState } from './check.js';
 import { readCurrentRevisions } from './current.js';
 import { loadScripts, type MigrationEnvironment } from './environment.js';
 import { summarizeRevision, type RevisionSummary } from './revision-summary.js';
@@ -8,6 +10,8 @@ export interface HistoryOptions {
   readonly range?: string | undefined;
   /** Read the database and mark the revisions it is at (`isCurrent`). */
   readonly indicateCurrent?: boolean | undefined;
+  /** Read the database's audit table and give each applied revision `appliedAt` and `appliedBy`. */
+  readonly withAudit?: boolean | undefined;
 }
 
 /** What {@link history} found. */
@@ -20,7 +24,7 @@ export interface HistoryResult {
 
 /**
  * Lists revisions newest first, optionally limited to a range. Reads the database
- * only when the range mentions `current` or `indicateCurrent` is set.
+ * only when the range mentions `current`, or `indicateCurrent` or `withAudit` is set.
  *
  * ### Examples
  * ```ts
@@ -29,13 +33,21 @@ export interface HistoryResult {
  * @throws {RangeNotAncestorError} when the range's ends are unrelated.
  */
 export async function history(env: MigrationEnvironment, options: HistoryOptions = {}): Promise<HistoryResult> {
-  const needsDatabase = options.indicateCurrent === true || (options.range?.includes('current') ?? false);
-  const [scripts, current] = await Promise.all([
-    loadScripts(env),
-    needsDatabase ? readCurrentRevisions(env) : Promise.resolve<string[]>([]),
-  ]);
+  const [scripts, state] = await Promise.all([loadScripts(env), readState(env, options)]);
   const map = scripts.map;
+  const { current, audit } = state;
   const marks = options.indicateCurrent ? new Set(current) : undefined;
-  const revisions = map.history(options.range, current).map((rev) => summarizeRevision(map, rev, marks));
+  const applied = options.withAudit ? appliedEntries(map, current, audit) : undefined;
+  const revisions = map.history(options.range, current).map((rev) => {
+    const summary = summarizeRevision(map, rev, marks);
+    const entry = applied?.get(rev.id);
+    return entry ? { ...summary, appliedAt: entry.appliedAt, appliedBy: entry.appliedBy } : summary;
+  });
   return { revisions, current };
+}
+
+async function readState(env: MigrationEnvironment, options: HistoryOptions): Promise<DatabaseState> {
+  if (options.withAudit) return readDatabaseState(env);
+  const needsCurrent = options.indicateCurrent === true || (options.range?.includes('current') ?? false);
+  return { current: needsCurrent ? await readCurrentRevisions(env) : [], audit: [] };
 }

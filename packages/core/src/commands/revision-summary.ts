@@ -23,6 +23,10 @@ export interface RevisionSummary {
   readonly isMergePoint: boolean;
   /** The database is at it (only when the command read the database). */
   readonly isCurrent?: boolean | undefined;
+  /** When it was applied, from the audit table (only when the command read it). */
+  readonly appliedAt?: Date | undefined;
+  /** Who applied it, from the audit table (only when the command read it). */
+  readonly appliedBy?: string | undefined;
 }
 
 /** Summarises a revision of a map. */

@@ -3,7 +3,8 @@ import { applyVersionChanges, type MigrationStep } from '../plan/migration-step.
 import { planDowngrade } from '../plan/plan-downgrade.js';
 import { planUpgrade } from '../plan/plan-upgrade.js';
 import type { RevisionMap } from '../revision/revision-map.js';
-import type { StepResult } from '../runtime/events.js';
+import { describeEditedMigration, fileChecksum, findEditedMigrations } from '../runtime/audit.js';
+import type { MigrationEventListener, StepResult } from '../runtime/events.js';
 import { runSteps } from '../runtime/runner.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
@@ -37,6 +38,12 @@ export type DowngradeResult = MigrateResult;
 
 /**
  * Upgrades the database to `target` (default `head`) under the migration lock.
+ *
+ * Before running anything it compares each applied migration's file with the
+ * checksum the audit table recorded when it ran, and reports a changed one as a
+ * `MIGRATION_EDITED` warning event (see {@link check} to fail on it instead). A
+ * transaction that loses a wait for a table lock is retried (`lockRetry`), with a
+ * `LOCK_RETRY` warning event each time.
  *
  * ### Examples
  * ```ts
@@ -75,7 +82,10 @@ async function migrate(env: MigrationEnvironment, plan: Planner): Promise<Migrat
   return withConnection(env, adapter, 'migrate', (connection) => runLocked(env, adapter, connection, scripts, plan));
 }
 
-/** Takes the lock, reads the heads, plans and runs; the lock is released whatever happens. */
+/**
+ * Takes the lock, reads the heads, warns about edited migrations, plans and runs; the
+ * lock is released whatever happens.
+ */
 export async function runLocked(
   env: MigrationEnvironment,
   adapter: DialectAdapter,
@@ -87,12 +97,14 @@ export async function runLocked(
   try {
     const from = await connection.versionStore.read();
     const steps = plan(scripts.map, from);
+    await warnAboutEditedMigrations(connection, scripts, from, env.onEvent);
     const results = await runSteps(steps, {
       connection,
       dialect: adapter.name,
       scripts,
       transactionPerMigration: env.config.transactionPerMigration,
       onEvent: env.onEvent,
+      lockRetry: env.config.lockRetry,
     });
     const to = steps.reduce<string[]>((heads, step) => applyVersionChanges(heads, step.versionChanges), [...from]);
     return { from, to, steps: results };
@@ -100,3 +112,21 @@ export async function runLocked(
     await lock.release();
   }
 }
+
+async function warnAboutEditedMigrations(
+  connection: AdapterConnection,
+  scripts: ScriptDirectory,
+  heads: readonly string[],
+  onEvent: MigrationEventListener | undefined,
+): Promise<void> {
+  if (!onEvent) return;
+  const edited = findEditedMigrations(scripts.map, heads, await connection.auditStore.latest(), (path) => fileChecksum(path));
+  for (const migration of edited) {
+    onEvent({ type: 'warning', code: 'MIGRATION_EDITED', revision: migration.revision, message: describeEditedMigration(migration) });
+  }
+}
+
+/**
+ * The retry policy of a configuration. `lockRetry` is read structurally until the
+ * config module declares it (`MigrateConfig.lockRetry`, validated by `checkLockRetry`).
+ */

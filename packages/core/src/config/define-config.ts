@@ -1,4 +1,5 @@
 import type { DialectAdapter, LockWait, VersionTableLocation } from '../adapter/dialect-adapter.js';
+import type { LockRetryPolicy } from '../runtime/lock-retry.js';
 
 /** The URL used when none is given anywhere: an SQLite file in the working directory. */
 export const DEFAULT_DATABASE_URL = 'sqlite:///cloudguard.db';
@@ -46,6 +47,12 @@ export interface MigrateConfig {
   readonly transactionPerMigration?: boolean | undefined;
   /** What to do when another runner holds the lock: `'fail'` at once, or wait up to this many milliseconds. Default 300000. */
   readonly lockTimeout?: 'fail' | number | undefined;
+  /**
+   * Retries of a transaction that failed because a table lock could not be had in time
+   * (PostgreSQL's `lock_timeout`, SQLite's busy database). Default `{ attempts: 3, backoffMs: 500 }`;
+   * `attempts` counts every try, so `1` turns retries off.
+   */
+  readonly lockRetry?: Partial<LockRetryPolicy> | undefined;
 }
 
 /** A configuration with every default applied and every path absolute. */
@@ -66,6 +73,7 @@ export interface ResolvedConfig {
   readonly entities: readonly unknown[];
   readonly transactionPerMigration: boolean;
   readonly lockWait: LockWait;
+  readonly lockRetry: LockRetryPolicy;
 }
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigInvalidError, ConfigNotFoundError } from '../errors.js';
 import type { DialectAdapter } from '../adapter/dialect-adapter.js';
+import { checkLockRetry, resolveLockRetry } from '../runtime/lock-retry.js';
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_FILE_TEMPLATE,
@@ -77,6 +78,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
         : lockTimeout === 'fail'
           ? { mode: 'fail' }
           : { mode: 'wait', timeoutMs: lockTimeout },
+    lockRetry: resolveLockRetry(config.lockRetry),
   };
 }
 
@@ -149,6 +151,7 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   entities: isArray,
   transactionPerMigration: isBoolean,
   lockTimeout: isLockTimeout,
+  lockRetry: checkLockRetry,
 };
 
 /**

@@ -24,7 +24,21 @@ export interface StepResult extends StepInfo {
 export type MigrationEvent =
   | { readonly type: 'step-start'; readonly step: StepInfo }
   | { readonly type: 'step-end'; readonly step: StepInfo; readonly durationMs: number }
-  | { readonly type: 'warning'; readonly message: string };
+  | {
+      readonly type: 'warning';
+      readonly message: string;
+      /** What the warning is about, for programs that route warnings; absent for general ones. */
+      readonly code?: WarningCode | undefined;
+      /** The revision it concerns, when there is one. */
+      readonly revision?: string | undefined;
+    };
+
+/**
+ * Kinds of {@link MigrationEvent} warnings:
+ * - `MIGRATION_EDITED`: an applied migration's file no longer matches the checksum recorded when it ran;
+ * - `LOCK_RETRY`: a transaction lost a wait for a table lock and is run again.
+ */
+export type WarningCode = 'MIGRATION_EDITED' | 'LOCK_RETRY';
 
 /** Receives {@link MigrationEvent}s. */
 export type MigrationEventListener = (event: MigrationEvent) => void;

@@ -3,7 +3,9 @@ import { IrreversibleMigrationError, MigrationFailedError, isMigrateError } from
 import type { Migration, MigrationOperations } from '../migration.js';
 import type { MigrationStep, VersionChange } from '../plan/migration-step.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
+import { currentIdentity, fileChecksum, type AuditIdentity, type ReadBytes } from './audit.js';
 import type { MigrationEventListener, StepInfo, StepResult } from './events.js';
+import { DEFAULT_LOCK_RETRY, realSleep, retryDelayMs, type LockRetryPolicy, type Sleep } from './lock-retry.js';
 
 /** What {@link runSteps} needs. */
 export interface RunStepsOptions {
@@ -14,12 +16,24 @@ export interface RunStepsOptions {
   /** Commit after each step instead of once for the whole run. */
   readonly transactionPerMigration: boolean;
   readonly onEvent?: MigrationEventListener | undefined;
+  /** How a transaction that lost a lock wait is retried; {@link DEFAULT_LOCK_RETRY} when absent. */
+  readonly lockRetry?: LockRetryPolicy | undefined;
+  /** Who runs, for the audit table; this process's user, host and cgmigrate version when absent. */
+  readonly identity?: AuditIdentity | undefined;
+  /** The clock of audit entries. */
+  readonly now?: (() => Date) | undefined;
+  /** Reads a migration file's bytes for its checksum. */
+  readonly readFile?: ReadBytes | undefined;
+  /** Waits between retries. */
+  readonly sleep?: Sleep | undefined;
 }
 
 interface PreparedStep {
   readonly step: MigrationStep;
   readonly migration: Migration | undefined;
   readonly info: StepInfo;
+  /** SHA-256 of the migration file, read before anything runs. */
+  readonly checksum: string | undefined;
 }
 
 /**
@@ -27,44 +41,96 @@ interface PreparedStep {
  * touched, so a malformed file or a missing `down()` changes nothing. Each step's
  * migration and version change share one transaction (per step, or one for the whole
  * run); a `transactional: false` migration runs on its own with its version change
- * committed right after it.
+ * committed right after it. Each step also appends one row to the audit table
+ * (revision, direction, the file's SHA-256, when, how long, who, where), in the
+ * transaction of its version change.
+ *
+ * A transaction that fails because it lost a wait for a lock (the adapter's
+ * {@link AdapterConnection.isTransientLockError}, e.g. PostgreSQL's `lock_timeout`) is
+ * rolled back and run again, up to `lockRetry.attempts` times in all, with a
+ * `LOCK_RETRY` warning event before each retry. Only that transaction runs again:
+ * what earlier transactions committed stays.
  *
  * @throws {IrreversibleMigrationError} before any change, when a downgrade needs a missing `down()`.
- * @throws {MigrationFailedError} when a step fails; its transaction is rolled back.
+ * @throws {MigrationFailedError} when a step fails (after the last retry); its transaction is rolled back.
  */
 export async function runSteps(steps: readonly MigrationStep[], options: RunStepsOptions): Promise<StepResult[]> {
-  const prepared = await prepareSteps(steps, options.scripts);
+  const prepared = await prepareSteps(steps, options.scripts, options.readFile);
   const { connection, onEvent } = options;
   const store = connection.versionStore;
+  const audit = connection.auditStore;
+  const identity = options.identity ?? currentIdentity();
+  const now = options.now ?? (() => new Date());
+  const retry = options.lockRetry ?? DEFAULT_LOCK_RETRY;
+  const sleep = options.sleep ?? realSleep;
   const committed: StepResult[] = [];
   let current: PreparedStep | undefined;
+
+  const record = async (session: Session, item: PreparedStep, durationMs: number): Promise<void> => {
+    await applyVersionChanges(store, session, item.step.versionChanges);
+    await audit.record(session, {
+      revision: item.info.revision,
+      direction: item.info.direction,
+      checksum: item.checksum,
+      appliedAt: now(),
+      durationMs: Math.round(durationMs),
+      ...identity,
+    });
+  };
 
   const runOne = async (session: Session, item: PreparedStep): Promise<StepResult> => {
     current = item;
     onEvent?.({ type: 'step-start', step: item.info });
     const started = performance.now();
     await invokeMigration(session, item, options.dialect);
-    if (item.info.transactional) await applyVersionChanges(store, session, item.step.versionChanges);
+    if (item.info.transactional) await record(session, item, performance.now() - started);
     const durationMs = performance.now() - started;
     onEvent?.({ type: 'step-end', step: item.info, durationMs });
     return { ...item.info, durationMs };
   };
 
+  /** Runs one transaction, again while it loses lock waits and tries remain. */
+  const withRetry = async <T>(work: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= retry.attempts || !connection.isTransientLockError(error)) throw error;
+        const delay = retryDelayMs(retry, attempt);
+        const revision = current?.info.revision;
+        onEvent?.({
+          type: 'warning',
+          code: 'LOCK_RETRY',
+          revision,
+          message:
+            `${revision ? `Revision ${revision}` : 'A transaction'} could not take a lock in time (${describeError(error)}); ` +
+            `its transaction was rolled back and runs again in ${delay} ms (attempt ${attempt + 1} of ${retry.attempts})`,
+        });
+        await sleep(delay);
+      }
+    }
+  };
+
   try {
-    await connection.transaction((session) => store.ensure(session));
+    await connection.transaction(async (session) => {
+      await store.ensure(session);
+      await audit.ensure(session);
+    });
     for (const group of groupSteps(prepared, options.transactionPerMigration)) {
       if (group.transactional) {
-        const done = await connection.transaction(async (session) => {
-          const results: StepResult[] = [];
-          for (const item of group.items) results.push(await runOne(session, item));
-          return results;
-        });
+        const done = await withRetry(() =>
+          connection.transaction(async (session) => {
+            const results: StepResult[] = [];
+            for (const item of group.items) results.push(await runOne(session, item));
+            return results;
+          }),
+        );
         committed.push(...done);
       } else {
         const item = group.items[0]!;
         const result = await connection.autocommit((session) => runOne(session, item));
         current = item;
-        await connection.transaction((session) => applyVersionChanges(store, session, item.step.versionChanges));
+        await connection.transaction((session) => record(session, item, result.durationMs));
         committed.push(result);
       }
     }
@@ -82,7 +148,11 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
   return committed;
 }
 
-async function prepareSteps(steps: readonly MigrationStep[], scripts: ScriptDirectory): Promise<PreparedStep[]> {
+async function prepareSteps(
+  steps: readonly MigrationStep[],
+  scripts: ScriptDirectory,
+  readFile: ReadBytes | undefined,
+): Promise<PreparedStep[]> {
   const prepared: PreparedStep[] = [];
   for (const step of steps) {
     const migration = step.direction === 'stamp' ? undefined : await scripts.importMigration(step.revision);
@@ -101,6 +171,7 @@ async function prepareSteps(steps: readonly MigrationStep[], scripts: ScriptDire
         transactional: migration?.transactional !== false,
         path: step.revision.path,
       },
+      checksum: fileChecksum(step.revision.path, readFile),
     });
   }
   return prepared;
@@ -156,6 +227,12 @@ async function applyVersionChanges(store: VersionStore, session: Session, change
     else if (change.kind === 'delete') await store.delete(session, change.from);
     else await store.update(session, change.from, change.to);
   }
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 const MAX_STATEMENT_LENGTH = 200;

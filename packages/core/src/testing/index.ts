@@ -4,5 +4,5 @@
  *
  * @packageDocumentation
  */
-export { createMemoryAdapter, MemoryVersionStore } from './memory-adapter.js';
+export { createMemoryAdapter, MemoryAuditStore, MemoryVersionStore } from './memory-adapter.js';
 export type { MemoryAdapterOptions, MemoryDatabase } from './memory-adapter.js';

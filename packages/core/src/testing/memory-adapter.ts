@@ -1,11 +1,14 @@
-import type {
-  AdapterConnection,
-  DialectAdapter,
-  LockWait,
-  MigrationLock,
-  Session,
-  VersionStore,
-  VersionTableLocation,
+import {
+  auditTableFor,
+  type AdapterConnection,
+  type AuditEntry,
+  type AuditStore,
+  type DialectAdapter,
+  type LockWait,
+  type MigrationLock,
+  type Session,
+  type VersionStore,
+  type VersionTableLocation,
 } from '../adapter/dialect-adapter.js';
 import { LockTimeoutError, VersionTableConflictError } from '../errors.js';
 import type { Row } from '../migration.js';
@@ -20,6 +23,8 @@ export interface MemoryDatabase {
   readonly tables: Map<string, Row[]>;
   /** Whether a lock is held. */
   locked: boolean;
+  /** The audit table's rows, oldest first, or `undefined` when the table does not exist. */
+  audit: AuditEntry[] | undefined;
 }
 
 /** Options of {@link createMemoryAdapter}. */
@@ -28,6 +33,11 @@ export interface MemoryAdapterOptions {
   readonly failOn?: RegExp | undefined;
   /** Dialect name. Default `memory`. */
   readonly name?: string | undefined;
+  /**
+   * Statements matching `on` fail as if they lost a lock wait (a transient lock error,
+   * see {@link AdapterConnection.isTransientLockError}) the first `times` times they run.
+   */
+  readonly lockFailures?: { readonly on: RegExp; times: number } | undefined;
 }
 
 /**
@@ -50,7 +60,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): Dialect
   const database = (url: string): MemoryDatabase => {
     let db = databases.get(url);
     if (!db) {
-      db = { statements: [], versions: undefined, tables: new Map(), locked: false };
+      db = { statements: [], versions: undefined, tables: new Map(), locked: false, audit: undefined };
       databases.set(url, db);
     }
     return db;
@@ -62,7 +72,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): Dialect
     capabilities: { transactionalDdl: true },
     database,
     async connect(connectOptions) {
-      return new MemoryConnection(database(connectOptions.url), connectOptions.versionTable, options.failOn);
+      return new MemoryConnection(database(connectOptions.url), connectOptions.versionTable, auditTableFor(connectOptions), options);
     },
   };
 }
@@ -71,18 +81,27 @@ interface Snapshot {
   statements: number;
   versions: string[] | undefined;
   tables: Map<string, Row[]>;
+  audit: AuditEntry[] | undefined;
 }
+
+const TRANSIENT_LOCK = Symbol('memory adapter: lost a lock wait');
 
 class MemoryConnection implements AdapterConnection {
   readonly versionStore: VersionStore;
+  readonly auditStore: AuditStore;
   readonly #db: MemoryDatabase;
-  readonly #failOn: RegExp | undefined;
+  readonly #options: MemoryAdapterOptions;
   #ownsLock = false;
 
-  constructor(db: MemoryDatabase, table: VersionTableLocation, failOn: RegExp | undefined) {
+  constructor(db: MemoryDatabase, table: VersionTableLocation, auditTable: VersionTableLocation, options: MemoryAdapterOptions) {
     this.#db = db;
-    this.#failOn = failOn;
+    this.#options = options;
     this.versionStore = new MemoryVersionStore(db, table);
+    this.auditStore = new MemoryAuditStore(db, auditTable);
+  }
+
+  isTransientLockError(error: unknown): boolean {
+    return typeof error === 'object' && error !== null && TRANSIENT_LOCK in error;
   }
 
   async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
@@ -90,12 +109,14 @@ class MemoryConnection implements AdapterConnection {
       statements: this.#db.statements.length,
       versions: this.#db.versions && [...this.#db.versions],
       tables: new Map([...this.#db.tables].map(([name, rows]) => [name, [...rows]])),
+      audit: this.#db.audit && [...this.#db.audit],
     };
     try {
       return await work(this.#session());
     } catch (error) {
       this.#db.statements.length = snapshot.statements;
       this.#db.versions = snapshot.versions;
+      this.#db.audit = snapshot.audit;
       this.#db.tables.clear();
       for (const [name, rows] of snapshot.tables) this.#db.tables.set(name, rows);
       throw error;
@@ -126,10 +147,14 @@ class MemoryConnection implements AdapterConnection {
 
   #session(): Session {
     const db = this.#db;
-    const failOn = this.#failOn;
+    const { failOn, lockFailures } = this.#options;
     return {
       async execute(sql) {
         if (failOn?.test(sql)) throw Object.assign(new Error(`statement rejected: ${sql}`), { sql });
+        if (lockFailures && lockFailures.times > 0 && lockFailures.on.test(sql)) {
+          lockFailures.times--;
+          throw Object.assign(new Error(`canceling statement due to lock timeout: ${sql}`), { sql, [TRANSIENT_LOCK]: true });
+        }
         db.statements.push(sql);
       },
       async query() {
@@ -188,5 +213,35 @@ export class MemoryVersionStore implements VersionStore {
   #rows(version: string): string[] {
     if (!this.#db.versions) throw new VersionTableConflictError(this.table.name, version, []);
     return this.#db.versions;
+  }
+}
+
+/**
+ * An in-memory {@link AuditStore}: entries in insertion order; `latest` keeps the
+ * newest of each revision, as the real stores' query does.
+ */
+export class MemoryAuditStore implements AuditStore {
+  readonly #db: MemoryDatabase;
+  constructor(
+    db: MemoryDatabase,
+    readonly table: VersionTableLocation,
+  ) {
+    this.#db = db;
+  }
+
+  async ensure(): Promise<void> {
+    this.#db.audit ??= [];
+  }
+
+  async record(_session: Session, entry: AuditEntry): Promise<void> {
+    if (!this.#db.audit) throw new Error(`audit table ${this.table.name} does not exist`);
+    this.#db.audit.push({ ...entry });
+  }
+
+  async latest(): Promise<AuditEntry[]> {
+    const newest = new Map<string, number>();
+    const entries = this.#db.audit ?? [];
+    entries.forEach((entry, index) => newest.set(entry.revision, index));
+    return [...newest.values()].sort((a, b) => a - b).map((index) => ({ ...entries[index]! }));
   }
 }

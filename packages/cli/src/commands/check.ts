@@ -1,0 +1,31 @@
+import { check, type CheckResult } from '@cloudguard/migrate-core';
+import { BaseCommand } from '../base-command.js';
+import { ExitStatus } from '../exit-codes.js';
+
+/** `cgmigrate check`: Alembic's `check`, for what cgmigrate can check today. */
+export default class Check extends BaseCommand<CheckResult> {
+  static override summary = 'Check that the database is up to date and that no applied migration was edited.';
+  static override description =
+    'Reads the database (without changing it) and reports, one line per problem on stdout: revisions not applied ' +
+    'yet, and applied migrations whose file changed since they ran (their SHA-256 differs from the one recorded in ' +
+    'the cgmigrate_audit table). Exits with status 3 when it finds a problem, 0 when it finds none; with --json the ' +
+    'result lists every problem with a stable code (DB_NOT_UP_TO_DATE, MIGRATION_EDITED).';
+
+  static override examples = [
+    { description: 'In CI, after deploying.', command: '<%= config.bin %> <%= command.id %>' },
+    { description: 'As JSON, for a dashboard.', command: '<%= config.bin %> <%= command.id %> --json' },
+  ];
+
+  async run(): Promise<CheckResult> {
+    await this.parse(Check);
+    const result = await check(await this.environment());
+    for (const problem of result.problems) this.out(problem.message);
+    if (result.ok) {
+      this.note('No problems found: the database is up to date and every applied migration matches its file.');
+    } else {
+      // A finding, not an error: the result is still the output (also with --json), and the status says it failed.
+      process.exitCode = ExitStatus.check;
+    }
+    return result;
+  }
+}
