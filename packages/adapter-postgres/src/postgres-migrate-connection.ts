@@ -6,6 +6,7 @@ import {
   type ConnectOptions,
   type LockWait,
   type MigrationLock,
+  type SchemaDiffer,
   type Session,
 } from '@cloudguard/migrate-core';
 import type { MikroORM, PostgreSqlConnection } from '@mikro-orm/postgresql';
@@ -51,6 +52,8 @@ interface Parts {
 export class PostgresMigrateConnection implements AdapterConnection {
   readonly versionStore: PostgresVersionStore;
   readonly auditStore: PostgresAuditStore;
+  /** Compares entities with this database (MikroORM's comparator, loaded at the first comparison). */
+  readonly schemaDiffer: SchemaDiffer;
   readonly #location: PostgresLocation;
   readonly #options: ConnectOptions;
   readonly #settings: ResolvedPostgresOptions;
@@ -68,6 +71,13 @@ export class PostgresMigrateConnection implements AdapterConnection {
     this.#kysely = parts.kysely;
     this.versionStore = new PostgresVersionStore(options.versionTable, (work) => this.#outside(work));
     this.auditStore = new PostgresAuditStore(auditTableFor(options), (work) => this.#outside(work));
+    this.schemaDiffer = {
+      compare: async (request) => {
+        this.#connection();
+        const { comparePostgresSchema } = await import('./postgres-autogenerate.js');
+        return comparePostgresSchema(this.#orm, this.#orm.config.get('dbName'), request);
+      },
+    };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 import {
   DatabaseError,
@@ -42,7 +43,7 @@ export class SqliteInspectConnection implements AdapterConnection {
     this.auditStore = new SqliteAuditStore(auditTableFor(options), (work) => this.#outside(work));
   }
 
-  /** @throws {DatabaseError} when an existing file cannot be opened. */
+  /** @throws {DatabaseError} when an existing file cannot be opened, or the file's folder does not exist. */
   static async open(
     location: SqliteLocation,
     options: ConnectOptions,
@@ -50,6 +51,13 @@ export class SqliteInspectConnection implements AdapterConnection {
   ): Promise<SqliteInspectConnection> {
     const { default: Database } = await import('better-sqlite3');
     const exists = location.kind === 'file' && existsSync(location.path);
+    // A missing file reads as an empty database (nothing applied yet), but a missing folder
+    // is a mistyped URL: saying "no revisions" there would hide it.
+    if (location.kind === 'file' && !exists && !existsSync(dirname(location.path))) {
+      throw new DatabaseError(`Opening SQLite database ${location.path} read-only`, {
+        cause: new Error(`the folder ${dirname(location.path)} does not exist`),
+      });
+    }
     const filename = exists ? location.path : ':memory:';
     try {
       const database = exists
@@ -85,6 +93,7 @@ export class SqliteInspectConnection implements AdapterConnection {
 
   /** The same lock file as a `migrate` connection takes. */
   async acquireLock(wait: LockWait): Promise<MigrationLock> {
+    this.#session();
     if (this.#location.kind === 'memory') return NO_LOCK;
     return acquireSqliteLock(this.#Database, this.#location.path, wait);
   }

@@ -6,6 +6,7 @@ import {
   type ConnectOptions,
   type LockWait,
   type MigrationLock,
+  type SchemaDiffer,
   type Session,
 } from '@cloudguard/migrate-core';
 import type { MikroORM, SqliteConnection } from '@mikro-orm/sqlite';
@@ -27,6 +28,8 @@ import { isTransientLockError, SqliteAuditStore } from './sqlite-audit-store.js'
 export class SqliteMigrateConnection implements AdapterConnection {
   readonly versionStore: SqliteVersionStore;
   readonly auditStore: SqliteAuditStore;
+  /** Compares entities with this database (MikroORM's comparator, loaded at the first comparison). */
+  readonly schemaDiffer: SchemaDiffer;
   readonly #location: SqliteLocation;
   readonly #orm: MikroORM;
   readonly #database: BetterSqlite3.Database;
@@ -46,6 +49,14 @@ export class SqliteMigrateConnection implements AdapterConnection {
     this.#kysely = parts.kysely;
     this.versionStore = new SqliteVersionStore(options.versionTable, (work) => this.#outside(work));
     this.auditStore = new SqliteAuditStore(auditTableFor(options), (work) => this.#outside(work));
+    const dbName = location.kind === 'memory' ? ':memory:' : location.path;
+    this.schemaDiffer = {
+      compare: async (request) => {
+        this.#connection();
+        const { compareSqliteSchema } = await import('./sqlite-autogenerate.js');
+        return compareSqliteSchema(this.#orm, dbName, request);
+      },
+    };
   }
 
   /**
@@ -140,6 +151,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
 
   /** Takes the lock file next to the database; an in-memory database needs none. */
   async acquireLock(wait: LockWait): Promise<MigrationLock> {
+    this.#connection();
     if (this.#location.kind === 'memory') return NO_LOCK;
     return acquireSqliteLock(this.#Database, this.#location.path, wait);
   }

@@ -54,8 +54,8 @@ export type { EnvironmentOptions, MigrationEnvironment } from './commands/enviro
 export type { RevisionSummary } from './commands/revision-summary.js';
 export { init } from './commands/init.js';
 export type { InitOptions, InitResult } from './commands/init.js';
-export { revision } from './commands/revision.js';
-export type { RevisionOptions, RevisionResult } from './commands/revision.js';
+export { revision, autogenerateRevision, NO_CHANGES_MESSAGE } from './commands/revision.js';
+export type { AutogenerateOptions, AutogenerateResult, RevisionOptions, RevisionResult } from './commands/revision.js';
 export { upgrade, downgrade } from './commands/upgrade.js';
 export type { DowngradeOptions, DowngradeResult, MigrateResult, UpgradeOptions, UpgradeResult } from './commands/upgrade.js';
 export { current } from './commands/current.js';
@@ -82,3 +82,32 @@ export type { LockRetryPolicy } from './runtime/lock-retry.js';
 export type { WarningCode } from './runtime/events.js';
 export { check, readDatabaseState } from './commands/check.js';
 export type { CheckOptions, CheckProblem, CheckProblemCode, CheckResult, DatabaseState } from './commands/check.js';
+
+// autogenerate and schema drift (issue 5)
+export type {
+  SchemaChange,
+  SchemaChangeAction,
+  SchemaCompareRequest,
+  SchemaComparison,
+  SchemaDiffer,
+  SchemaObjectFilter,
+  SchemaObjectRef,
+  SchemaObjectType,
+  SchemaPropertyChange,
+} from './autogenerate/schema-change.js';
+export { describeSchemaDifference, filterComparedSchemas } from './autogenerate/describe-difference.js';
+export type {
+  ComparedCheck,
+  ComparedColumn,
+  ComparedEnum,
+  ComparedForeignKey,
+  ComparedIndex,
+  ComparedSchemaDifference,
+  ComparedTable,
+  ComparedTableDifference,
+  FilterableSchema,
+} from './autogenerate/describe-difference.js';
+export { describeChange, renderOperations, reviewNotes } from './autogenerate/render-changes.js';
+export { splitStatements } from './autogenerate/split-statements.js';
+export { schemaFilter } from './autogenerate/schema-filter.js';
+export type { SchemaFilterOptions } from './autogenerate/schema-filter.js';

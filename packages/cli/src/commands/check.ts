@@ -4,12 +4,15 @@ import { ExitStatus } from '../exit-codes.js';
 
 /** `cgmigrate check`: Alembic's `check`, for what cgmigrate can check today. */
 export default class Check extends BaseCommand<CheckResult> {
-  static override summary = 'Check that the database is up to date and that no applied migration was edited.';
+  static override summary =
+    'Check that the database is up to date, that no applied migration was edited, and that the schema matches the entities.';
   static override description =
     'Reads the database (without changing it) and reports, one line per problem on stdout: revisions not applied ' +
     'yet, and applied migrations whose file changed since they ran (their SHA-256 differs from the one recorded in ' +
-    'the cgmigrate_audit table). Exits with status 3 when it finds a problem, 0 when it finds none; with --json the ' +
-    'result lists every problem with a stable code (DB_NOT_UP_TO_DATE, MIGRATION_EDITED).';
+    'the cgmigrate_audit table), and, when cgmigrate.config.ts lists `entities` and the database is at head, each ' +
+    'difference between them and the database schema ("Detected added column \'user.email\'"): what ' +
+    '`revision --autogenerate` would write. Exits with status 3 when it finds a problem, 0 when it finds none; with ' +
+    '--json the result lists every problem with a stable code (DB_NOT_UP_TO_DATE, MIGRATION_EDITED, SCHEMA_DRIFT).';
 
   static override examples = [
     { description: 'In CI, after deploying.', command: '<%= config.bin %> <%= command.id %>' },
@@ -21,7 +24,8 @@ export default class Check extends BaseCommand<CheckResult> {
     const result = await check(await this.environment());
     for (const problem of result.problems) this.out(problem.message);
     if (result.ok) {
-      this.note('No problems found: the database is up to date and every applied migration matches its file.');
+      const schema = result.drift === null ? '' : ', and its schema matches the entities';
+      this.note(`No problems found: the database is up to date and every applied migration matches its file${schema}.`);
     } else {
       // A finding, not an error: the result is still the output (also with --json), and the status says it failed.
       process.exitCode = ExitStatus.check;

@@ -1,17 +1,25 @@
-import { revision, type RevisionResult } from '@cloudguard/migrate-core';
+import { autogenerateRevision, revision, type AutogenerateResult, type RevisionResult } from '@cloudguard/migrate-core';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 
 /** `cgmigrate revision -m MESSAGE`: Alembic's `revision`. */
-export default class Revision extends BaseCommand<RevisionResult> {
+export default class Revision extends BaseCommand<RevisionResult | AutogenerateResult> {
   static override summary = 'Create a new revision file.';
   static override description =
     'Writes a new migration file into the versions/ folder of the script location, from its revision template, ' +
     'revising the current head. Prints "Generating <path> ... done" on stderr, as Alembic does, and the new ' +
-    'file\'s path alone on stdout, so that `$EDITOR "$(cgmigrate revision -m …)"` works. Nothing touches the database.';
+    'file\'s path alone on stdout, so that `$EDITOR "$(cgmigrate revision -m …)"` works. Nothing touches the database, ' +
+    'except with --autogenerate: then the `entities` of cgmigrate.config.ts are compared with the database, which must ' +
+    'be at head, and the migration is written from the difference (each change is printed on stderr, and what needs a ' +
+    'review is written into the file as comments and printed as a warning). When nothing differs, it prints "No changes ' +
+    'in schema detected." and writes no file, unless --allow-empty.';
 
   static override examples = [
     { description: 'An empty migration on top of the head.', command: '<%= config.bin %> <%= command.id %> -m "Add scan duration"' },
+    {
+      description: 'A migration from the difference between the entities and the database.',
+      command: '<%= config.bin %> <%= command.id %> --autogenerate -m "Add scan duration"',
+    },
     {
       description: 'Start a new branch from a revision that is not a head.',
       command: '<%= config.bin %> <%= command.id %> -m "Reporting tables" --head ae1027 --splice --branch-label reporting',
@@ -26,6 +34,13 @@ export default class Revision extends BaseCommand<RevisionResult> {
       helpValue: '<revision>',
     }),
     splice: Flags.boolean({ summary: 'Allow --head to name a revision that is not a head, starting a branch.' }),
+    autogenerate: Flags.boolean({
+      summary: 'Write up() and down() from the difference between the configured entities and the database (which must be at head).',
+    }),
+    'allow-empty': Flags.boolean({
+      summary: 'With --autogenerate, write the file even when no change is detected.',
+      dependsOn: ['autogenerate'],
+    }),
     'branch-label': Flags.string({ summary: 'Branch label for the new revision.', helpValue: '<label>' }),
     'depends-on': Flags.string({
       summary: 'A revision the new one depends on; repeat the flag or separate with commas.',
@@ -36,18 +51,31 @@ export default class Revision extends BaseCommand<RevisionResult> {
     }),
   };
 
-  async run(): Promise<RevisionResult> {
+  async run(): Promise<RevisionResult | AutogenerateResult> {
     const { flags } = await this.parse(Revision);
-    const result = await revision(await this.environment(), {
+    const options = {
       message: flags.message,
       revId: flags['rev-id'],
       head: flags.head,
       splice: flags.splice,
       branchLabel: flags['branch-label'],
       dependsOn: flags['depends-on'],
-    });
+    };
+    if (flags.autogenerate) return this.#autogenerate({ ...options, allowEmpty: flags['allow-empty'] });
+    const result = await revision(await this.environment(), options);
     this.note(`Generating ${result.path} ... done`);
     this.out(result.path);
+    return result;
+  }
+
+  async #autogenerate(options: Parameters<typeof autogenerateRevision>[1]): Promise<AutogenerateResult> {
+    const result = await autogenerateRevision(await this.environment(), options);
+    for (const message of result.messages) this.note(message);
+    for (const note of result.notes) this.note(`Review the migration: ${note}`);
+    if (result.written) {
+      this.note(`Generating ${result.path} ... done`);
+      this.out(result.path);
+    }
     return result;
   }
 }

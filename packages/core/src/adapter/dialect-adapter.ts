@@ -10,6 +10,7 @@
  * @packageDocumentation
  */
 
+import type { SchemaDiffer } from '../autogenerate/schema-change.js';
 import type { Row } from '../migration.js';
 
 /** The version of this contract. An adapter declares the one it implements in {@link DialectAdapter.apiVersion}. */
@@ -187,6 +188,13 @@ export interface AdapterConnection {
    * `false` when unsure: a retry re-runs the migration from its first statement.
    */
   isTransientLockError(error: unknown): boolean;
+  /**
+   * Compares entity definitions with this database's schema, for
+   * `revision --autogenerate` and `check`. Present on a `migrate` connection of a
+   * dialect that can compare (both built-in adapters); absent otherwise, and core
+   * then refuses autogenerate with a {@link ConfigInvalidError} naming the adapter.
+   */
+  readonly schemaDiffer?: SchemaDiffer | undefined;
   /** Closes the connection. Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -1,14 +1,21 @@
 import type { AuditEntry } from '../adapter/dialect-adapter.js';
+import { compareWithDatabase } from '../autogenerate/compare-with-database.js';
+import { describeChange } from '../autogenerate/render-changes.js';
+import type { SchemaChange } from '../autogenerate/schema-change.js';
+import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 import { planUpgrade } from '../plan/plan-upgrade.js';
 import { describeEditedMigration, fileChecksum, findEditedMigrations, type EditedMigration } from '../runtime/audit.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
 
-/** Options of {@link check}. Empty for now; schema drift (`entities`) will add its own. */
-export type CheckOptions = Record<string, never>;
+/** Options of {@link check}. */
+export interface CheckOptions {
+  /** Which tables the schema-drift check compares; the version and audit tables never are. */
+  readonly filter?: SchemaFilterOptions | undefined;
+}
 
 /** Codes of the problems {@link check} finds. Stable, like error codes: new ones may be added. */
-export type CheckProblemCode = 'DB_NOT_UP_TO_DATE' | 'MIGRATION_EDITED';
+export type CheckProblemCode = 'DB_NOT_UP_TO_DATE' | 'MIGRATION_EDITED' | 'SCHEMA_DRIFT';
 
 /** One thing {@link check} found wrong. */
 export type CheckProblem =
@@ -21,7 +28,14 @@ export type CheckProblem =
   | (EditedMigration & {
       readonly code: 'MIGRATION_EDITED';
       readonly message: string;
-    });
+    })
+  | {
+      readonly code: 'SCHEMA_DRIFT';
+      /** "Detected added column 'user.email': text null" */
+      readonly message: string;
+      /** The difference, as `revision --autogenerate` would write it in `up()`. */
+      readonly change: SchemaChange;
+    };
 
 /** What {@link check} found. */
 export interface CheckResult {
@@ -35,16 +49,26 @@ export interface CheckResult {
   readonly pending: readonly string[];
   /** Applied migrations whose file changed since they ran. */
   readonly edited: readonly EditedMigration[];
-  /** Every problem, in a stable order (pending revisions first). */
+  /**
+   * Differences between `config.entities` and the database; `null` when they were not
+   * compared (no entities are configured, or revisions are still pending, so the
+   * database is not at the schema the entities should match).
+   */
+  readonly drift: readonly SchemaChange[] | null;
+  /** Every problem, in a stable order (pending revisions first, then edited migrations, then drift). */
   readonly problems: readonly CheckProblem[];
 }
 
 /**
- * Checks that the database matches the migration scripts, without changing anything
- * (the database is opened read-only): every revision is applied, and no applied
- * migration's file was changed since it ran (compared with the SHA-256 recorded in
- * the audit table). Findings are returned, not thrown, so that a caller can report
- * all of them; the CLI exits with status 3 when `ok` is false.
+ * Checks that the database matches the migration scripts, without changing anything:
+ * every revision is applied, no applied migration's file was changed since it ran
+ * (compared with the SHA-256 recorded in the audit table), and, when `entities` are
+ * configured and the database is at its heads, the schema matches them (each
+ * difference is a `SCHEMA_DRIFT` problem: what `revision --autogenerate` would
+ * write). Findings are returned, not thrown, so that a caller can report all of them;
+ * the CLI exits with status 3 when `ok` is false. The version and audit tables are
+ * read over a read-only connection; the drift comparison needs the adapter's
+ * `migrate` connection, on which it only reads.
  *
  * ### Examples
  * ```ts
@@ -53,11 +77,18 @@ export interface CheckResult {
  * ```
  * @throws {RevisionNotFoundError} (source `database`) when the database is at a revision no script defines.
  * @throws {DatabaseError} when the database cannot be read.
+ * @throws {ConfigInvalidError} when `entities` are configured but the adapter cannot compare schemas.
  */
-export async function check(env: MigrationEnvironment, _options: CheckOptions = {}): Promise<CheckResult> {
+export async function check(env: MigrationEnvironment, options: CheckOptions = {}): Promise<CheckResult> {
   const scripts = await loadScripts(env);
   const state = await readDatabaseState(env);
-  return checkScripts(scripts, state.current, state.audit);
+  const result = checkScripts(scripts, state.current, state.audit);
+  if (env.config.entities.length === 0 || result.pending.length > 0) return result;
+  const { changes } = await compareWithDatabase(env, scripts.map, options.filter);
+  // A copy, not the object in `drift`: JSON output should not meet the same object twice.
+  const drift = changes.map((change) => ({ code: 'SCHEMA_DRIFT' as const, message: describeChange(change), change: structuredClone(change) }));
+  const problems = [...result.problems, ...drift];
+  return { ...result, ok: problems.length === 0, drift: changes, problems };
 }
 
 /** What the database records: its version rows and the newest audit entry of each revision. */
@@ -100,5 +131,5 @@ function checkScripts(scripts: ScriptDirectory, current: readonly string[], audi
   for (const migration of edited) {
     problems.push({ code: 'MIGRATION_EDITED', message: describeEditedMigration(migration), ...migration });
   }
-  return { ok: problems.length === 0, current, heads: map.heads, pending, edited, problems };
+  return { ok: problems.length === 0, current, heads: map.heads, pending, edited, drift: null, problems };
 }

@@ -14,6 +14,10 @@ import { assertValidRevisionId, createRevision } from '../revision/revision.js';
 import { formatFileName, slugify } from '../script/file-template.js';
 import { DEFAULT_REVISION_TEMPLATE, renderRevisionTemplate } from '../script/revision-template.js';
 import { loadScripts, type MigrationEnvironment } from './environment.js';
+import { compareWithDatabase } from '../autogenerate/compare-with-database.js';
+import { describeChange, renderOperations } from '../autogenerate/render-changes.js';
+import type { SchemaChange } from '../autogenerate/schema-change.js';
+import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 import { summarizeRevision, type RevisionSummary } from './revision-summary.js';
 
 /** Options of {@link revision}. */
@@ -71,6 +75,86 @@ export async function revision(env: MigrationEnvironment, options: RevisionOptio
     downgrades: options.downgrades,
     now: options.now,
   });
+}
+
+/** Options of {@link autogenerateRevision}. */
+export interface AutogenerateOptions extends Omit<RevisionOptions, 'upgrades' | 'downgrades'> {
+  /** Write a migration even when nothing differs (with the template's placeholder bodies). Default false. */
+  readonly allowEmpty?: boolean | undefined;
+  /** Which tables to compare; the version and audit tables never are. */
+  readonly filter?: SchemaFilterOptions | undefined;
+}
+
+/** What {@link autogenerateRevision} found, and the file it wrote. */
+export type AutogenerateResult =
+  | (RevisionResult & {
+      readonly written: true;
+      readonly changes: readonly SchemaChange[];
+      /** One line per change, as printed ("Detected added column 'user.email': text null"). */
+      readonly messages: readonly string[];
+      /** What the author must review; also written into the file as comments. */
+      readonly notes: readonly string[];
+    })
+  | {
+      readonly written: false;
+      readonly changes: readonly [];
+      readonly messages: readonly string[];
+      readonly notes: readonly string[];
+    };
+
+/** Alembic's words when autogenerate finds nothing to do. */
+export const NO_CHANGES_MESSAGE = 'No changes in schema detected.';
+
+/**
+ * `revision --autogenerate`: compares `config.entities` with the database at its head
+ * and writes a migration whose `up()` makes the database match them and whose `down()`
+ * is the exact inverse (both computed by the adapter's schema comparator), through
+ * the same template as {@link revision}. What no comparator can decide (a rename looks
+ * like a drop and an add; an SQLite table rebuild) is written into the file as
+ * comments the author must review, and returned as `notes`.
+ *
+ * When nothing differs, no file is written (`written: false`, with
+ * {@link NO_CHANGES_MESSAGE}) unless `allowEmpty` is set.
+ *
+ * ### Examples
+ * ```ts
+ * const result = await autogenerateRevision(env, { message: 'Add scan duration' });
+ * if (result.written) console.log(`Generating ${result.path}`); else console.log(result.messages[0]);
+ * ```
+ * @throws {InvalidMessageError} for an empty message.
+ * @throws {ConfigInvalidError} when `entities` is empty or the adapter cannot compare schemas.
+ * @throws {DatabaseNotUpToDateError} ("Target database is not up to date.") when revisions are not applied.
+ * @throws {MultipleHeadsError} {@link InvalidTargetError} {@link FileExistsError} as {@link revision}.
+ * @throws {DatabaseError} when the database cannot be read.
+ */
+export async function autogenerateRevision(env: MigrationEnvironment, options: AutogenerateOptions): Promise<AutogenerateResult> {
+  const message = checkMessage(options.message);
+  const scripts = await loadScripts(env);
+  const map = scripts.map;
+  const parents = chooseParents(options, map);
+  const comparison = await compareWithDatabase(env, map, options.filter);
+  const messages = comparison.changes.map(describeChange);
+  const empty = comparison.up.length === 0 && comparison.changes.length === 0;
+  if (empty && !options.allowEmpty) {
+    return { written: false, changes: [], messages: [NO_CHANGES_MESSAGE], notes: comparison.notes };
+  }
+  const written = await writeRevision(env, scripts, {
+    revId: options.revId,
+    parents,
+    dependsOn: (options.dependsOn ?? []).flatMap((dep) => map.resolve(dep).map((rev) => rev.id)),
+    branchLabels: options.branchLabel ? [options.branchLabel] : [],
+    message,
+    upgrades: empty ? undefined : renderOperations(comparison.up, comparison.notes),
+    downgrades: empty ? undefined : renderOperations(comparison.down, []),
+    now: options.now,
+  });
+  return {
+    ...written,
+    written: true,
+    changes: comparison.changes,
+    messages: empty ? [NO_CHANGES_MESSAGE] : messages,
+    notes: comparison.notes,
+  };
 }
 
 /**

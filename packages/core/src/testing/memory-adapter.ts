@@ -10,7 +10,7 @@ import {
   type VersionStore,
   type VersionTableLocation,
 } from '../adapter/dialect-adapter.js';
-import { LockTimeoutError, VersionTableConflictError } from '../errors.js';
+import { DatabaseError, LockTimeoutError, VersionTableConflictError } from '../errors.js';
 import type { Row } from '../migration.js';
 
 /** The state of one in-memory database: the statements it ran and its version rows. */
@@ -92,6 +92,7 @@ class MemoryConnection implements AdapterConnection {
   readonly #db: MemoryDatabase;
   readonly #options: MemoryAdapterOptions;
   #ownsLock = false;
+  #closed = false;
 
   constructor(db: MemoryDatabase, table: VersionTableLocation, auditTable: VersionTableLocation, options: MemoryAdapterOptions) {
     this.#db = db;
@@ -105,6 +106,7 @@ class MemoryConnection implements AdapterConnection {
   }
 
   async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    this.#assertOpen('transaction');
     const snapshot: Snapshot = {
       statements: this.#db.statements.length,
       versions: this.#db.versions && [...this.#db.versions],
@@ -123,13 +125,20 @@ class MemoryConnection implements AdapterConnection {
     }
   }
 
-  autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
+  async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    this.#assertOpen('autocommit');
     return work(this.#session());
   }
 
   async acquireLock(wait: LockWait): Promise<MigrationLock> {
-    if (this.#db.locked && !this.#ownsLock) {
-      throw new LockTimeoutError(wait.mode === 'fail' ? 0 : wait.timeoutMs, 'another in-memory connection');
+    this.#assertOpen('acquireLock');
+    const started = Date.now();
+    while (this.#db.locked && !this.#ownsLock) {
+      const waited = Date.now() - started;
+      if (wait.mode === 'fail' || waited >= wait.timeoutMs) {
+        throw new LockTimeoutError(wait.mode === 'fail' ? 0 : wait.timeoutMs, 'another in-memory connection');
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10, wait.timeoutMs - waited)));
     }
     this.#db.locked = true;
     this.#ownsLock = true;
@@ -143,7 +152,13 @@ class MemoryConnection implements AdapterConnection {
     };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #assertOpen(operation: string): void {
+    if (this.#closed) throw new DatabaseError(`${operation} on the memory database`, { cause: new Error('the connection is closed') });
+  }
 
   #session(): Session {
     const db = this.#db;

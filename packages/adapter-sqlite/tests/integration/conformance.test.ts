@@ -1,0 +1,23 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { defineAdapterConformanceSuite, spawnLockHolder } from '@cloudguard/migrate-core/testing';
+
+import { sqliteAdapter } from '../../src/index.js';
+
+const packageDir = fileURLToPath(new URL('../..', import.meta.url));
+
+defineAdapterConformanceSuite({
+  name: 'sqlite',
+  adapter: () => sqliteAdapter(),
+  database: async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cgmigrate-sqlite-conformance-'));
+    return { url: 'sqlite:///app.db', cwd, drop: async () => rmSync(cwd, { recursive: true, force: true }) };
+  },
+  badUrls: { invalid: 'sqlite://host/app.db', unreachable: 'sqlite:///no/such/dir/app.db' },
+  crossProcessLock: {
+    spawnHolder: (connectOptions) => spawnLockHolder({ module: '@cloudguard/migrate-adapter-sqlite', connectOptions, cwd: packageDir }),
+  },
+});

@@ -1,0 +1,122 @@
+/**
+ * What autogenerate and `check` learn from comparing entity definitions with a live
+ * database, as plain data: the statements that turn one into the other, both ways,
+ * and each change described for people. An adapter produces it (see
+ * {@link SchemaDiffer}); core renders it into a migration file or into `check`
+ * problems. Nothing here knows an ORM.
+ *
+ * @packageDocumentation
+ */
+
+/** What kind of schema object changed. */
+export type SchemaObjectType =
+  | 'schema'
+  | 'enum'
+  | 'table'
+  | 'column'
+  | 'primary_key'
+  | 'index'
+  | 'unique'
+  | 'foreign_key'
+  | 'check'
+  | 'view'
+  | 'trigger';
+
+/** How it changed. A rename is only ever inferred, and is always worth a review. */
+export type SchemaChangeAction = 'add' | 'remove' | 'modify' | 'rename';
+
+/** One property of a changed object, before and after (as SQL or as the database reports it). */
+export interface SchemaPropertyChange {
+  /** `type`, `nullable`, `default`, `comment`, `length`, `precision`, `scale`, `enumItems`, `columns`, … */
+  readonly property: string;
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+}
+
+/**
+ * One difference between the entities and the database, in the direction of the
+ * upgrade (what `up` does to the database). Stable, JSON-friendly data: `check --json`
+ * prints it as is.
+ */
+export interface SchemaChange {
+  readonly action: SchemaChangeAction;
+  readonly object: SchemaObjectType;
+  /** Name of the object: the table for a table, the column for a column, the constraint or index name, … */
+  readonly name: string;
+  /** The table the object belongs to (schema-qualified when it has a schema); absent for tables, schemas and enums. */
+  readonly table?: string | undefined;
+  /** For a rename, the old name. */
+  readonly from?: string | undefined;
+  /** For `modify`, the properties that differ; for an added object, what it is made of (e.g. its columns). */
+  readonly details: readonly SchemaPropertyChange[];
+}
+
+/**
+ * The result of comparing entity definitions with a database: `up` makes the
+ * database match the entities, `down` is its exact inverse (computed by the same
+ * comparator in the other direction).
+ */
+export interface SchemaComparison {
+  /** Statements of the upgrade, in order, each complete (no trailing `;` needed). */
+  readonly up: readonly string[];
+  /** Statements of the downgrade, in order. */
+  readonly down: readonly string[];
+  /** Every difference found, in the order the comparator reported them. */
+  readonly changes: readonly SchemaChange[];
+  /**
+   * Things the author of the migration must review, found by the adapter (e.g. an
+   * SQLite table rebuild). Core adds its own (inferred renames, drop-and-add pairs).
+   */
+  readonly warnings: readonly string[];
+}
+
+/** A table or view that a comparison may take into account. */
+export interface SchemaObjectRef {
+  readonly type: 'table' | 'view';
+  readonly name: string;
+  /** Its schema (PostgreSQL); `undefined` in the connection's default schema or where schemas do not exist. */
+  readonly schema: string | undefined;
+}
+
+/**
+ * Decides whether an object takes part in a comparison, like Alembic's
+ * `include_object`: `false` leaves it out on both sides, so it is neither created
+ * nor dropped. `source` says where the object was found.
+ */
+export type SchemaObjectFilter = (object: SchemaObjectRef, source: 'database' | 'entities') => boolean;
+
+/** What {@link SchemaDiffer.compare} compares. */
+export interface SchemaCompareRequest {
+  /**
+   * The entity definitions from `cgmigrate.config.ts` (`entities`), passed through
+   * untouched: for the built-in adapters, MikroORM 7 `defineEntity()` results,
+   * `EntitySchema`s or decorated classes.
+   */
+  readonly entities: readonly unknown[];
+  /**
+   * Which tables and views to compare. Core always leaves out its own version and
+   * audit tables, then applies the user's filters.
+   */
+  readonly include: SchemaObjectFilter;
+}
+
+/**
+ * Compares entity definitions with a live database: the engine of
+ * `revision --autogenerate` and of `check`'s drift detection. The built-in adapters
+ * use MikroORM's own introspection (`DatabaseSchema`) and `SchemaComparator`.
+ *
+ * ### Examples
+ * ```ts
+ * const comparison = await connection.schemaDiffer.compare({ entities, include: () => true });
+ * if (comparison.changes.length === 0) console.log('No changes in schema detected.');
+ * ```
+ */
+export interface SchemaDiffer {
+  /**
+   * Compares; changes nothing.
+   *
+   * @throws {ConfigInvalidError} when the entity definitions are invalid.
+   * @throws {DatabaseError} when the database schema cannot be read.
+   */
+  compare(request: SchemaCompareRequest): Promise<SchemaComparison>;
+}
