@@ -30,7 +30,7 @@ export interface DatabaseComparison extends SchemaComparison {
 export async function compareWithDatabase(
   env: MigrationEnvironment,
   map: RevisionMap,
-  filter: SchemaFilterOptions = {},
+  filter: SchemaFilterOptions = env.config.schemaFilter,
 ): Promise<DatabaseComparison> {
   const entities = env.config.entities;
   if (entities.length === 0) {

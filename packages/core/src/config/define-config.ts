@@ -1,4 +1,6 @@
 import type { DialectAdapter, LockWait, VersionTableLocation } from '../adapter/dialect-adapter.js';
+import type { SchemaObjectFilter } from '../autogenerate/schema-change.js';
+import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 import type { LockRetryPolicy } from '../runtime/lock-retry.js';
 
 /** The URL used when none is given anywhere: an SQLite file in the working directory. */
@@ -53,6 +55,12 @@ export interface MigrateConfig {
    * `attempts` counts every try, so `1` turns retries off.
    */
   readonly lockRetry?: Partial<LockRetryPolicy> | undefined;
+  /** Autogenerate and `check` compare only these tables (`name` or `schema.name`). Default: all. */
+  readonly includeTables?: readonly string[] | undefined;
+  /** Autogenerate and `check` never compare these tables (`name` or `schema.name`). */
+  readonly excludeTables?: readonly string[] | undefined;
+  /** Decides per table or view whether autogenerate and `check` compare it (Alembic's `include_object`). */
+  readonly includeObject?: SchemaObjectFilter | undefined;
 }
 
 /** A configuration with every default applied and every path absolute. */
@@ -74,6 +82,8 @@ export interface ResolvedConfig {
   readonly transactionPerMigration: boolean;
   readonly lockWait: LockWait;
   readonly lockRetry: LockRetryPolicy;
+  /** What autogenerate and `check` compare (`includeTables`, `excludeTables`, `includeObject`). */
+  readonly schemaFilter: SchemaFilterOptions;
 }
 
 /**

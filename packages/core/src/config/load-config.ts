@@ -79,6 +79,11 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
           ? { mode: 'fail' }
           : { mode: 'wait', timeoutMs: lockTimeout },
     lockRetry: resolveLockRetry(config.lockRetry),
+    schemaFilter: {
+      includeTables: config.includeTables,
+      excludeTables: config.excludeTables,
+      includeObject: config.includeObject,
+    },
   };
 }
 
@@ -129,6 +134,9 @@ type KeyCheck = (value: unknown) => string | undefined;
 const isString: KeyCheck = (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a non-empty string');
 const isBoolean: KeyCheck = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 const isArray: KeyCheck = (v) => (Array.isArray(v) ? undefined : 'an array');
+const isStringArray: KeyCheck = (v) =>
+  Array.isArray(v) && v.every((item) => typeof item === 'string') ? undefined : 'an array of table names';
+const isFunction: KeyCheck = (v) => (typeof v === 'function' ? undefined : 'a function (object, source) => boolean');
 const isPositiveInteger: KeyCheck = (v) =>
   Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive whole number';
 const isAdapter: KeyCheck = (v) => {
@@ -152,6 +160,9 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   transactionPerMigration: isBoolean,
   lockTimeout: isLockTimeout,
   lockRetry: checkLockRetry,
+  includeTables: isStringArray,
+  excludeTables: isStringArray,
+  includeObject: isFunction,
 };
 
 /**

@@ -63,6 +63,20 @@ describe('loadConfig', () => {
     });
   });
 
+  it('passes the autogenerate table filters through, and refuses a filter of the wrong kind', async () => {
+    const cwd = project({ 'cgmigrate.config.json': JSON.stringify({ excludeTables: ['legacy_users'] }) });
+    expect((await loadConfig({ cwd, env: {} })).schemaFilter).toEqual({
+      includeTables: undefined,
+      excludeTables: ['legacy_users'],
+      includeObject: undefined,
+    });
+    const wrong = project({ 'cgmigrate.config.json': JSON.stringify({ includeTables: 'scans' }) });
+    await expect(loadConfig({ cwd: wrong, env: {} })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining("'includeTables' must be an array of table names"),
+    });
+  });
+
   it('reports a config file that fails to load', async () => {
     const cwd = project({ 'cgmigrate.config.mjs': 'export default {' });
     await expect(loadConfig({ cwd, env: {} })).rejects.toMatchObject({
