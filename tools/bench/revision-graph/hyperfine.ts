@@ -7,8 +7,8 @@ import type { MeasuredCommand } from './runners/tool-runner.ts';
 /** How many times hyperfine runs each command. */
 export interface RunCount {
   readonly warmup: number;
-  /** `min`: at least this many runs (hyperfine adds runs to fill ~3 s); `exact`: exactly this many. */
-  readonly runs: { readonly min: number } | { readonly exact: number };
+  /** `min`–`max`: hyperfine adds runs to `min` to fill about 3 s, up to `max`; `exact`: exactly this many. */
+  readonly runs: { readonly min: number; readonly max: number } | { readonly exact: number };
 }
 
 /** One command's figures, in milliseconds. */
@@ -47,7 +47,10 @@ export function hyperfineVersion(): string {
  * from `cwd`, exporting hyperfine's JSON to `exportJson`.
  */
 export function hyperfine(commands: readonly MeasuredCommand[], count: RunCount, cwd: string, exportJson: string): Timing[] {
-  const runs = 'min' in count.runs ? ['--min-runs', String(count.runs.min)] : ['--runs', String(count.runs.exact)];
+  const runs =
+    'min' in count.runs
+      ? ['--min-runs', String(count.runs.min), '--max-runs', String(count.runs.max)]
+      : ['--runs', String(count.runs.exact)];
   const args = ['-N', '--warmup', String(count.warmup), ...runs, '--export-json', exportJson];
   if (!process.stdout.isTTY) args.push('--style', 'basic');
   for (const command of commands) args.push('--command-name', command.name, command.argv.map(shellWord).join(' '));

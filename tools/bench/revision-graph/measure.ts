@@ -6,9 +6,13 @@
  * within its time budget; the table marks those figures.
  */
 import path from 'node:path';
+import { busyShare, cpuTicks, waitForQuiet } from './cpu-load.ts';
 import { hyperfine, type RunCount, type Timing } from './hyperfine.ts';
 import { run } from './process.ts';
 import type { MeasuredCommand } from './runners/tool-runner.ts';
+
+/** Below this share of busy CPUs (bench idle) the machine counts as quiet. */
+const QUIET = 0.15;
 
 /** Run counts for normal commands and for the slow lane, and where the slow lane begins. */
 export interface MeasureSettings {
@@ -30,23 +34,36 @@ export function probe(commands: readonly MeasuredCommand[], cwd: string): Map<st
   return ms;
 }
 
-/** Checks, then times, `commands` from `cwd`; hyperfine's JSON goes to `resultsDir/<id>*.json`. */
+/** The timings of one workload and how busy the CPUs were meanwhile. */
+export interface Measurement {
+  readonly timings: Timing[];
+  /** Share of all cores busy during the main hyperfine run; the bench alone keeps about one core busy. */
+  readonly cpuBusy: number | undefined;
+}
+
+/**
+ * Checks, then times, `commands` from `cwd`, after waiting (up to two minutes) for
+ * other work on the machine to finish; hyperfine's JSON goes to `resultsDir/<id>*.json`.
+ */
 export function measure(
   id: string,
   commands: readonly MeasuredCommand[],
   cwd: string,
   resultsDir: string,
   settings: MeasureSettings,
-): Timing[] {
+): Measurement {
   const once = probe(commands, cwd);
   const isSlow = (c: MeasuredCommand) => (once.get(c.name) ?? 0) > settings.slowLaneMs;
   const normal = commands.filter((c) => !isSlow(c));
   const slow = commands.filter(isSlow);
+  waitForQuiet(QUIET, 120_000);
+  const before = cpuTicks();
   const timings = hyperfine(normal, settings.normal, cwd, path.join(resultsDir, `${id}.json`));
+  const cpuBusy = busyShare(before, cpuTicks());
   if (slow.length > 0) {
     console.log(`\nSlow lane (one run took over ${settings.slowLaneMs / 1000} s): ${slow.map((c) => c.name).join(', ')}`);
     timings.push(...hyperfine(slow, settings.slow, cwd, path.join(resultsDir, `${id}-slow.json`)));
   }
   const order = commands.map((c) => c.name);
-  return timings.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  return { timings: timings.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)), cpuBusy };
 }

@@ -63,6 +63,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     workloads: quick ? [LINEAR_1K] : [LINEAR_1K, LINEAR_10K, BRANCHED_10K],
     measure: quick
       ? { normal: { warmup: 1, runs: { exact: 5 } }, slow: { warmup: 0, runs: { exact: 2 } }, slowLaneMs: 5000 }
-      : { normal: { warmup: 3, runs: { min: 10 } }, slow: { warmup: 0, runs: { exact: 3 } }, slowLaneMs: 5000 },
+      : { normal: { warmup: 3, runs: { min: 10, max: 40 } }, slow: { warmup: 0, runs: { exact: 3 } }, slowLaneMs: 5000 },
   };
 }

@@ -45,12 +45,15 @@ function renderMedians(run: BenchRun): string {
   const rule = `| --- | ${run.workloads.map(() => '---:').join(' | ')} |`;
   const rows = names.map((name) => `| \`${name}\` | ${run.workloads.map((w) => cell(w, name)).join(' | ')} |`);
   const runsNote = describeRuns(run.workloads);
+  const busy = run.workloads.map((w) => (w.cpuBusy === undefined ? '?' : `${Math.round(w.cpuBusy * 100)}%`));
   return [
     `Median wall time of one whole process, in ms (± standard deviation). Each column is one hyperfine run (\`-N\`, ${runsNote}) with every command side by side; the SQLite database is at head.`,
     '',
     header,
     rule,
     ...rows,
+    '',
+    `CPUs busy while each column was timed: ${busy.join(', ')} of ${run.machine.cpus} cores. hyperfine and the command measured keep about one core busy (${Math.round(100 / run.machine.cpus)}%); more means other work was running and the figures are inflated.`,
     ...(slowNotes.size > 0
       ? ['', `† One run took over 5 s, so this command was timed in a second, shorter hyperfine run (${[...slowNotes].join('; ')}) to keep the bench within its time budget.`]
       : []),

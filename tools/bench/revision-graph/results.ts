@@ -9,6 +9,8 @@ export interface WorkloadResult {
   readonly timings: readonly Timing[];
   /** Wall time of each tool's own upgrade to head, in ms (outside hyperfine). */
   readonly setupMs: Readonly<Record<string, number>>;
+  /** Share of all cores busy while the commands were timed (the bench alone keeps about one busy). */
+  readonly cpuBusy: number | undefined;
 }
 
 /** Facts about the machine and the tools measured. */

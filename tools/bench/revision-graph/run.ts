@@ -42,6 +42,9 @@ npx node tools/bench/revision-graph/run.ts --quick  # 1,000 revisions, fewer run
 It needs hyperfine, Debian's python3-alembic, and knex with better-sqlite3 (a root
 devDependency, or \`CGMIGRATE_BENCH_PEERS=<dir>\` naming a folder whose node_modules holds them).`;
 
+/** Above this share of busy CPUs while timing, other work ran too (the bench alone keeps one of two cores busy). */
+const BUSY_LIMIT = 0.65;
+
 function runWorkload(spec: WorkloadSpec, runners: readonly ToolRunner[], options: BenchOptions, workDir: string, resultsDir: string): WorkloadResult {
   console.log(`\n== ${spec.label}: generating ${spec.count.toLocaleString('en-US')} revisions`);
   const graph = buildGraph(spec.shape, spec.count);
@@ -49,13 +52,20 @@ function runWorkload(spec: WorkloadSpec, runners: readonly ToolRunner[], options
   const setupMs: Record<string, number> = {};
   for (const runner of runners) {
     if (!runner.setup) continue;
-    setupMs[runner.name] = runner.setup(paths);
-    console.log(`   ${runner.name}: at head after ${(setupMs[runner.name]! / 1000).toFixed(1)} s`);
+    const ms = runner.setup(paths);
+    setupMs[runner.name] = ms;
+    console.log(`   ${runner.name}: at head after ${(ms / 1000).toFixed(1)} s`);
   }
   const commands = runners.flatMap((runner) => runner.commands(paths, graph));
-  const timings = measure(spec.id, commands, paths.cgmigrate.dir, resultsDir, options.measure);
+  let measured = measure(spec.id, commands, paths.cgmigrate.dir, resultsDir, options.measure);
+  if ((measured.cpuBusy ?? 0) > BUSY_LIMIT) {
+    console.log(`\n   Other work ran meanwhile (CPUs ${Math.round((measured.cpuBusy ?? 0) * 100)}% busy): measuring ${spec.label} once more.`);
+    const again = measure(spec.id, commands, paths.cgmigrate.dir, resultsDir, options.measure);
+    if ((again.cpuBusy ?? 0) < (measured.cpuBusy ?? 0)) measured = again;
+  }
+  const { timings, cpuBusy } = measured;
   if (!options.keep) rmSync(paths.root, { recursive: true, force: true });
-  return { spec, merges: graph.merges, timings, setupMs };
+  return { spec, merges: graph.merges, timings, setupMs, cpuBusy };
 }
 
 function main(options: BenchOptions): void {
