@@ -64,7 +64,7 @@ export { history } from './commands/history.js';
 export { merge } from './commands/merge.js';
 export type { MergeOptions } from './commands/merge.js';
 export { heads, branches, show } from './commands/inspect.js';
-export type { HeadsOptions, RevisionsResult } from './commands/inspect.js';
+export type { HeadsOptions, HeadsResult, RevisionsResult } from './commands/inspect.js';
 export { stamp } from './commands/stamp.js';
 export type { StampOptions } from './commands/stamp.js';
 export type { HistoryOptions, HistoryResult } from './commands/history.js';

@@ -34,9 +34,14 @@ export function probe(commands: readonly MeasuredCommand[], cwd: string): Map<st
   return ms;
 }
 
+/** A command's figures and whether they come from the shorter slow-lane run. */
+export interface LaneTiming extends Timing {
+  readonly slowLane: boolean;
+}
+
 /** The timings of one workload and how busy the CPUs were meanwhile. */
 export interface Measurement {
-  readonly timings: Timing[];
+  readonly timings: readonly LaneTiming[];
   /** Share of all cores busy during the main hyperfine run; the bench alone keeps about one core busy. */
   readonly cpuBusy: number | undefined;
 }
@@ -58,11 +63,15 @@ export function measure(
   const slow = commands.filter(isSlow);
   waitForQuiet(QUIET, 120_000);
   const before = cpuTicks();
-  const timings = hyperfine(normal, settings.normal, cwd, path.join(resultsDir, `${id}.json`));
+  const timings: LaneTiming[] = hyperfine(normal, settings.normal, cwd, path.join(resultsDir, `${id}.json`)).map((t) => ({
+    ...t,
+    slowLane: false,
+  }));
   const cpuBusy = busyShare(before, cpuTicks());
   if (slow.length > 0) {
     console.log(`\nSlow lane (one run took over ${settings.slowLaneMs / 1000} s): ${slow.map((c) => c.name).join(', ')}`);
-    timings.push(...hyperfine(slow, settings.slow, cwd, path.join(resultsDir, `${id}-slow.json`)));
+    const slowTimings = hyperfine(slow, settings.slow, cwd, path.join(resultsDir, `${id}-slow.json`));
+    timings.push(...slowTimings.map((t) => ({ ...t, slowLane: true })));
   }
   const order = commands.map((c) => c.name);
   return { timings: timings.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name)), cpuBusy };

@@ -1,5 +1,4 @@
 /** Renders a run as the Markdown that the terminal shows and docs/benchmarks.md keeps. */
-import type { Timing } from './hyperfine.ts';
 import type { BenchRun, MachineFacts, WorkloadResult } from './results.ts';
 import type { TargetResult } from './targets.ts';
 
@@ -37,7 +36,7 @@ function renderMedians(run: BenchRun): string {
   const cell = (workload: WorkloadResult, name: string): string => {
     const t = workload.timings.find((timing) => timing.name === name);
     if (!t) return '—';
-    const slow = isSlowLane(t, workload);
+    const slow = t.slowLane;
     if (slow) slowNotes.add(`${plural(t.runs, 'run')}, ${plural(t.warmup, 'warm-up run')}`);
     return `${ms(t.medianMs)} ± ${ms(t.stddevMs)}${slow ? ' †' : ''}`;
   };
@@ -60,16 +59,10 @@ function renderMedians(run: BenchRun): string {
   ].join('\n');
 }
 
-/** A timing from the slow lane has fewer runs than its workload's usual minimum. */
-function isSlowLane(timing: Timing, workload: WorkloadResult): boolean {
-  const usual = Math.max(...workload.timings.map((t) => t.warmup));
-  return timing.warmup < usual;
-}
-
 function describeRuns(workloads: readonly WorkloadResult[]): string {
-  const all = workloads.flatMap((w) => w.timings);
-  const warmup = Math.max(...all.map((t) => t.warmup));
-  const normal = all.filter((t) => t.warmup === warmup).map((t) => t.runs);
+  const normalLane = workloads.flatMap((w) => w.timings).filter((t) => !t.slowLane);
+  const warmup = Math.max(...normalLane.map((t) => t.warmup));
+  const normal = normalLane.map((t) => t.runs);
   const [fewest, most] = [Math.min(...normal), Math.max(...normal)];
   return `${plural(warmup, 'warm-up run')}, ${fewest === most ? fewest : `${fewest}–${most}`} timed runs per command`;
 }

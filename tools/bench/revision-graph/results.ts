@@ -1,12 +1,12 @@
 /** What one run of the bench found, as the report and the targets read it. */
-import type { Timing } from './hyperfine.ts';
+import type { LaneTiming } from './measure.ts';
 import type { WorkloadSpec } from './options.ts';
 
 /** The figures of one workload. */
 export interface WorkloadResult {
   readonly spec: WorkloadSpec;
   readonly merges: number;
-  readonly timings: readonly Timing[];
+  readonly timings: readonly LaneTiming[];
   /** Wall time of each tool's own upgrade to head, in ms (outside hyperfine). */
   readonly setupMs: Readonly<Record<string, number>>;
   /** Share of all cores busy while the commands were timed (the bench alone keeps about one busy). */

@@ -1,10 +1,10 @@
-import { heads, type RevisionsResult } from '@cloudguard/migrate-core';
+import { heads, type HeadsResult } from '@cloudguard/migrate-core';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { formatHeadLine, formatRevisionEntries } from '../render/revisions.js';
 
 /** `cgmigrate heads [--resolve-dependencies]`: Alembic's `heads`. */
-export default class Heads extends BaseCommand<RevisionsResult> {
+export default class Heads extends BaseCommand<HeadsResult> {
   static override summary = 'Show the head revisions of the migration scripts.';
   static override description =
     'Prints one line per head, "<revision> (<branch labels>) (head)", as Alembic does; a head that another ' +
@@ -24,20 +24,17 @@ export default class Heads extends BaseCommand<RevisionsResult> {
     }),
   };
 
-  async run(): Promise<RevisionsResult> {
+  async run(): Promise<HeadsResult> {
     const { flags } = await this.parse(Heads);
-    const env = await this.environment();
-    const result = await heads(env, { resolveDependencies: flags['resolve-dependencies'] });
+    const result = await heads(await this.environment(), { resolveDependencies: flags['resolve-dependencies'] });
     if (this.jsonEnabled()) return result;
     if (this.baseFlags.verbose) {
       if (result.revisions.length > 0) this.out(formatRevisionEntries(result.revisions));
       return result;
     }
     // A head another revision depends on is not a real head: Alembic marks it "(effective head)".
-    const real = flags['resolve-dependencies']
-      ? undefined
-      : new Set((await heads(env, { resolveDependencies: true })).revisions.map((rev) => rev.id));
-    for (const rev of result.revisions) this.out(formatHeadLine(rev, { effectiveHead: real !== undefined && !real.has(rev.id) }));
+    const effective = new Set(result.effectiveHeads);
+    for (const rev of result.revisions) this.out(formatHeadLine(rev, { effectiveHead: effective.has(rev.id) }));
     return result;
   }
 }

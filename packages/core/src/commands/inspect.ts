@@ -12,6 +12,15 @@ export interface RevisionsResult {
   readonly revisions: readonly RevisionSummary[];
 }
 
+/** What {@link heads} found. */
+export interface HeadsResult extends RevisionsResult {
+  /**
+   * Heads that another revision depends on (`dependsOn`): Alembic's "effective heads",
+   * which `--resolve-dependencies` leaves out.
+   */
+  readonly effectiveHeads: readonly string[];
+}
+
 /**
  * The head revisions of the scripts (no database is read).
  *
@@ -21,10 +30,14 @@ export interface RevisionsResult {
  * if (revisions.length > 1) console.warn('several heads: merge them');
  * ```
  */
-export async function heads(env: MigrationEnvironment, options: HeadsOptions = {}): Promise<RevisionsResult> {
+export async function heads(env: MigrationEnvironment, options: HeadsOptions = {}): Promise<HeadsResult> {
   const { map } = await loadScripts(env);
-  const ids = options.resolveDependencies ? map.realHeads : map.heads;
-  return { revisions: map.sortNewestFirst(ids).map((id) => summarizeRevision(map, map.get(id))) };
+  const realHeads = new Set(map.realHeads);
+  const ids = options.resolveDependencies ? [...realHeads] : map.heads;
+  return {
+    revisions: map.sortNewestFirst(ids).map((id) => summarizeRevision(map, map.get(id))),
+    effectiveHeads: map.heads.filter((id) => !realHeads.has(id)),
+  };
 }
 
 /**
