@@ -14,7 +14,14 @@ export interface TwinRevision {
   readonly up: readonly string[];
   readonly down: readonly string[];
   readonly message?: string;
+  /** Revisions this one needs that are not its parents (Alembic's `depends_on`). */
+  readonly dependsOn?: readonly string[];
+  /** Alembic's `branch_labels`. */
+  readonly branchLabels?: readonly string[];
 }
+
+const pythonTuple = (ids: readonly string[] | undefined): string =>
+  ids === undefined || ids.length === 0 ? 'None' : `(${ids.map((id) => `'${id}'`).join(', ')},)`;
 
 export const PYTHON = process.env['CGMIGRATE_ALEMBIC_PYTHON'] ?? '/usr/bin/python3';
 
@@ -82,7 +89,7 @@ export function writeAlembicProject(dir: string, url: string, revisions: readonl
     writeFileSync(
       path.join(dir, 'versions', `${rev.id}.py`),
       `"""${rev.message ?? rev.id}"""\nfrom alembic import op\n\nrevision = '${rev.id}'\ndown_revision = ${down}\n` +
-        `branch_labels = None\ndepends_on = None\n\ndef upgrade():\n${body(rev.up)}\n\ndef downgrade():\n${body(rev.down)}\n`,
+        `branch_labels = ${pythonTuple(rev.branchLabels)}\ndepends_on = ${pythonTuple(rev.dependsOn)}\n\ndef upgrade():\n${body(rev.up)}\n\ndef downgrade():\n${body(rev.down)}\n`,
     );
   }
 }
@@ -96,6 +103,7 @@ export function writeCgmigrateProject(dir: string, revisions: readonly TwinRevis
     writeFileSync(
       path.join(dir, 'versions', `${rev.id}.mjs`),
       `export default { revision: '${rev.id}', downRevision: ${down}, message: ${JSON.stringify(rev.message ?? rev.id)},\n` +
+        `  branchLabels: ${JSON.stringify(rev.branchLabels ?? [])}, dependsOn: ${JSON.stringify(rev.dependsOn ?? [])},\n` +
         `  async up(op) { ${body(rev.up)} },\n  async down(op) { ${body(rev.down)} } };\n`,
     );
   }

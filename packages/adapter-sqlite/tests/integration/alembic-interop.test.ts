@@ -31,13 +31,42 @@ const REVISIONS: TwinRevision[] = [
   { id: 'c30000', parents: ['a10000', 'b20000'], up: [], down: [], message: 'merge' },
 ];
 
-function projects(revisions: readonly TwinRevision[]) {
+// Alembic's branching tutorial: a branch point, a second root labelled `networking`, and a
+// networking revision that depends on a revision of the other branch.
+const CROSS_BRANCH: TwinRevision[] = [
+  { id: '1975ea83b712', parents: [], up: ['CREATE TABLE account (id INTEGER)'], down: ['DROP TABLE account'] },
+  { id: 'ae1027a6acf', parents: ['1975ea83b712'], up: ['ALTER TABLE account ADD COLUMN note TEXT'], down: [] },
+  { id: '27c6a30d7c24', parents: ['1975ea83b712'], up: ['CREATE TABLE cart (id INTEGER)'], down: ['DROP TABLE cart'] },
+  {
+    id: '3782d9986ced',
+    parents: [],
+    branchLabels: ['networking'],
+    up: ['CREATE TABLE ip_address (id INTEGER)'],
+    down: ['DROP TABLE ip_address'],
+  },
+  {
+    id: '2a95102259be',
+    parents: ['3782d9986ced'],
+    dependsOn: ['ae1027a6acf'],
+    up: ['CREATE TABLE ip_account (id INTEGER)'],
+    down: ['DROP TABLE ip_account'],
+  },
+];
+
+function projects(revisions: readonly TwinRevision[], { sharedDatabase = true } = {}) {
   const dir = tempDir();
   const url = `sqlite:///${path.join(dir, 'shared.db')}`;
+  if (!sharedDatabase) {
+    const alembicUrl = `sqlite:///${path.join(dir, 'alembic.db')}`;
+    writeAlembicProject(path.join(dir, 'alembic'), alembicUrl, revisions);
+    mkdirSync(path.join(dir, 'cg'));
+    writeCgmigrateProject(path.join(dir, 'cg', 'migrations'), revisions);
+    return { alembicDir: path.join(dir, 'alembic'), alembicUrl, cgDir: path.join(dir, 'cg'), url };
+  }
   writeAlembicProject(path.join(dir, 'alembic'), url, revisions);
   mkdirSync(path.join(dir, 'cg'));
   writeCgmigrateProject(path.join(dir, 'cg', 'migrations'), revisions);
-  return { alembicDir: path.join(dir, 'alembic'), cgDir: path.join(dir, 'cg'), url };
+  return { alembicDir: path.join(dir, 'alembic'), alembicUrl: url, cgDir: path.join(dir, 'cg'), url };
 }
 
 async function environment(cwd: string, url: string): Promise<MigrationEnvironment> {
@@ -94,5 +123,34 @@ describe('a database shared with Alembic', () => {
     runAlembic(alembicDir, 'downgrade', '000001');
     expect(alembicHeads(alembicDir)).toEqual(['000001']);
     expect((await current(await environment(cgDir, url))).revisions.map((rev) => rev.id)).toEqual(['000001']);
+  });
+
+  it('keeps the same version rows and current revisions as Alembic through a cross-branch dependency', async () => {
+    const { alembicDir, alembicUrl, cgDir, url } = projects(CROSS_BRANCH, { sharedDatabase: false });
+    const env = await environment(cgDir, url);
+    const alembicRows = async () => [...(await current(await environment(cgDir, alembicUrl))).rows].sort();
+    const ours = async () => {
+      const result = await current(env);
+      return { current: result.revisions.map((rev) => rev.id).sort(), rows: [...result.rows].sort() };
+    };
+    const steps: [command: 'upgrade' | 'downgrade', target: string, rows: string[], current: string[]][] = [
+      // One row for both lines, yet the dependency's line is current too: `ae1027a6acf (effective head)`.
+      ['upgrade', 'networking@head', ['2a95102259be'], ['2a95102259be', 'ae1027a6acf']],
+      ['upgrade', 'heads', ['27c6a30d7c24', '2a95102259be'], ['27c6a30d7c24', '2a95102259be', 'ae1027a6acf']],
+      ['downgrade', 'networking@base', ['27c6a30d7c24', 'ae1027a6acf'], ['27c6a30d7c24', 'ae1027a6acf']],
+      ['upgrade', 'networking@head', ['27c6a30d7c24', '2a95102259be'], ['27c6a30d7c24', '2a95102259be', 'ae1027a6acf']],
+      ['downgrade', '1975ea83b712', ['1975ea83b712', '3782d9986ced'], ['1975ea83b712', '3782d9986ced']],
+      ['downgrade', 'base', [], []],
+    ];
+    for (const [command, target, rows, currentIds] of steps) {
+      const after = `${command} ${target}`;
+      runAlembic(alembicDir, command, target);
+      await (command === 'upgrade' ? upgrade(env, { target }) : downgrade(env, { target }));
+      expect({ after, alembic: { current: alembicHeads(alembicDir), rows: await alembicRows() } }).toEqual({
+        after,
+        alembic: { current: currentIds, rows },
+      });
+      expect({ after, cgmigrate: await ours() }).toEqual({ after, cgmigrate: { current: currentIds, rows } });
+    }
   });
 });

@@ -19,8 +19,10 @@ export default class Current extends BaseCommand<CurrentResult> {
   async run(): Promise<CurrentResult> {
     await this.parse(Current);
     const result = await current(await this.environment());
+    const effective = new Set(result.effectiveHeads);
     for (const rev of result.revisions) {
-      this.out(this.baseFlags.verbose ? formatRevisionEntry(rev) : formatCurrentLine(rev));
+      const effectiveHead = effective.has(rev.id);
+      this.out(this.baseFlags.verbose ? formatRevisionEntry(rev) : formatCurrentLine(rev, { effectiveHead }));
     }
     return result;
   }

@@ -50,9 +50,9 @@ export function formatHistoryLine(rev: RevisionSummary): string {
   return formatRevision(rev, { parents: true, branchLabels: true, message: true });
 }
 
-/** A `current` line: `<rev> (head)`. */
-export function formatCurrentLine(rev: RevisionSummary): string {
-  return formatRevision(rev);
+/** A `current` line: `<rev> (head)`, or `<rev> (effective head)` for a head another revision depends on. */
+export function formatCurrentLine(rev: RevisionSummary, options: { effectiveHead?: boolean | undefined } = {}): string {
+  return formatRevision(rev, { effectiveHead: options.effectiveHead });
 }
 
 /**
