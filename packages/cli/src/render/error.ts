@@ -19,6 +19,8 @@ export interface ErrorReport {
 export type CliErrorCode =
   /** oclif refused the command line (unknown flag, missing argument…). */
   | 'INVALID_ARGUMENTS'
+  /** The first word is no command (`cgmigrate upgarde`); the hint suggests the closest one. */
+  | 'COMMAND_NOT_FOUND'
   /** Anything else: a bug, or an error an adapter did not wrap. */
   | 'UNEXPECTED_ERROR';
 
