@@ -29,16 +29,20 @@ const hook: Hook.CommandNotFound = async function (options) {
   }
   const visible = config.commands.filter((command) => !command.hidden);
   const ids = [...visible.map((command) => command.id), ...visible.flatMap((command) => command.aliases)];
-  const typed = toConfiguredId(id, config);
-  const suggestion = closestCommand(id, ids);
+  // With spaces between topics, oclif joins the words that follow into the id
+  // (`upgarde head` arrives as `upgarde:head`): the typo is in the words a command id would have.
+  const { typed, suggestion } = suggest(id.split(':'), ids);
   const report: ErrorReport = {
     code: 'COMMAND_NOT_FOUND',
-    message: `'${typed}' is not a ${config.bin} command.`,
+    message: `'${toConfiguredId(typed, config)}' is not a ${config.bin} command.`,
     hint:
       (suggestion === undefined ? '' : `Did you mean \`${config.bin} ${toConfiguredId(suggestion, config)}\`? `) +
       `Run \`${config.bin} help\` for the list of commands.`,
     exitCode: ExitStatus.usage,
-    data: suggestion === undefined ? { command: typed } : { command: typed, suggestion: toConfiguredId(suggestion, config) },
+    data: {
+      command: toConfiguredId(typed, config),
+      ...(suggestion === undefined ? {} : { suggestion: toConfiguredId(suggestion, config) }),
+    },
     causes: [],
   };
   if (options.argv?.includes('--json')) {
@@ -48,5 +52,18 @@ const hook: Hook.CommandNotFound = async function (options) {
   }
   this.exit(ExitStatus.usage);
 };
+
+/**
+ * The longest leading run of words that comes close to a command id of as many words,
+ * and that id; with no match, the first word alone and no suggestion.
+ */
+function suggest(words: readonly string[], ids: readonly string[]): { typed: string; suggestion: string | undefined } {
+  for (let count = words.length; count > 0; count--) {
+    const typed = words.slice(0, count).join(':');
+    const suggestion = closestCommand(typed, ids.filter((id) => id.split(':').length === count));
+    if (suggestion !== undefined) return { typed, suggestion };
+  }
+  return { typed: words[0] ?? '', suggestion: undefined };
+}
 
 export default hook;
