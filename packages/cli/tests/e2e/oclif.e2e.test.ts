@@ -90,7 +90,8 @@ describe('a misspelt command', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
       "Error [COMMAND_NOT_FOUND]: 'upgarde' is not a cgmigrate command.\n" +
-        'Hint: Did you mean `cgmigrate upgrade`? Run `cgmigrate help` for the list of commands.\n',
+        'Hint: Did you mean `cgmigrate upgrade`? Run `cgmigrate help` for the list of commands.\n' +
+        'See: docs/errors.md#command_not_found\n',
     );
   });
 
