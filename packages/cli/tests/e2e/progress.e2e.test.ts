@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- terminal escape sequences are what these tests look at */
 /**
  * Progress of upgrade/downgrade as users see it: plain Alembic lines when stderr is a
  * pipe, lines completed with durations and a total on a terminal (a pty from `script`).
@@ -10,7 +11,6 @@ import { BIN, cgmigrate, fillMigration, tempProject } from './cli.js';
 const project = tempProject();
 const cwd = project.dir;
 const SCRIPT = ['/usr/bin/script', '/bin/script'].find((file) => existsSync(file));
-// eslint-disable-next-line no-control-regex
 const ESCAPES = /\u001B\[[0-9;]*[A-Za-z]/g;
 
 beforeAll(async () => {

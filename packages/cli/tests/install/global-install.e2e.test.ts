@@ -5,7 +5,7 @@
  * Node 24 and the system tools — no workspace, no hoisted node_modules.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,6 +108,38 @@ describe('npm i -g of the packed packages', () => {
     }
   });
 
+  it('gives each library an ESM exports map whose JavaScript and declarations are all in the package', async () => {
+    const libraries = ['migrate-core', 'migrate-adapter-sqlite', 'migrate-adapter-postgres'];
+    for (const name of libraries) {
+      const packageRoot = path.join(prefix, 'lib/node_modules/@cloudguard', name);
+      const manifest = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as {
+        type: string;
+        exports: Record<string, string | { types: string; default: string }>;
+      };
+      expect(manifest.type).toBe('module');
+      for (const [entry, target] of Object.entries(manifest.exports)) {
+        const files = typeof target === 'string' ? [target] : [target.types, target.default];
+        if (typeof target !== 'string') expect(target.types, `${name} ${entry}`).toMatch(/\.d\.ts$/);
+        for (const file of files) expect(existsSync(path.join(packageRoot, file)), `${name} ${entry} → ${file}`).toBe(true);
+      }
+    }
+    // A consumer resolves the packages through their exports maps, as an application would.
+    const consumer = mkdtempSync(path.join(root, 'consumer-'));
+    symlinkSync(path.join(prefix, 'lib/node_modules'), path.join(consumer, 'node_modules'), 'dir');
+    writeFileSync(
+      path.join(consumer, 'imports.mjs'),
+      [
+        "const core = await import('@cloudguard/migrate-core');",
+        "const sqlite = (await import('@cloudguard/migrate-adapter-sqlite')).default;",
+        "const postgres = (await import('@cloudguard/migrate-adapter-postgres')).default;",
+        'console.log(JSON.stringify([typeof core.upgrade, typeof core.AdapterRegistry, sqlite.name, postgres.name]));',
+      ].join('\n'),
+    );
+    const imported = await run(path.join(NODE_BIN, 'node'), ['imports.mjs'], consumer, userEnv());
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toEqual(['function', 'function', 'sqlite', 'postgresql']);
+  });
+
   it('prints its version and help without a project', async () => {
     const empty = mkdtempSync(path.join(root, 'nothing-'));
     const version = await cgmigrate(['--version'], empty);
@@ -166,9 +198,11 @@ describe('npm i -g of the packed packages', () => {
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
       try {
-        const { rows } = await client.query('SELECT version_num FROM alembic_version');
-        expect(rows).toEqual([{ version_num: id }]);
-        expect((await client.query("SELECT to_regclass('public.accounts') AS t")).rows[0].t).toBe('accounts');
+        type Rows = { rows: Record<string, unknown>[] };
+        const versions = (await client.query('SELECT version_num FROM alembic_version')) as Rows;
+        expect(versions.rows).toEqual([{ version_num: id }]);
+        const accounts = (await client.query("SELECT to_regclass('public.accounts')::text AS t")) as Rows;
+        expect(accounts.rows).toEqual([{ t: 'accounts' }]);
       } finally {
         await client.end();
       }

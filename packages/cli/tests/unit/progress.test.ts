@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- terminal escape sequences are what these tests look at */
 import type { MigrationEvent, StepInfo } from '@cloudguard/migrate-core';
 import { describe, expect, it } from 'vitest';
 import { isLiveTerminal, Progress, type ProgressOptions } from '../../src/render/progress.js';
