@@ -5,7 +5,6 @@ import {
   redactUrl,
   type AdapterRegistry,
   type MigrationEnvironment,
-  type MigrationEvent,
   type ResolvedConfig,
 } from '@cloudguard/migrate-core';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
@@ -15,7 +14,7 @@ import { hintFor } from './hints.js';
 import { silenceTypelessPackageWarning } from './node-warnings.js';
 import { Redactor } from './redact.js';
 import { errorJson, formatError, type ErrorReport } from './render/error.js';
-import { formatEvent } from './render/steps.js';
+import { Progress } from './render/progress.js';
 import { painterFor } from './render/style.js';
 
 const GLOBAL = 'GLOBAL';
@@ -82,6 +81,7 @@ export abstract class BaseCommand<T> extends Command {
   readonly #redactor = new Redactor();
   #adapters: AdapterRegistry | undefined;
   readonly #stderrPaint = painterFor(process.stderr);
+  #progress: Progress | undefined;
 
   abstract override run(): Promise<T>;
 
@@ -118,7 +118,9 @@ export abstract class BaseCommand<T> extends Command {
     this.#redactor.add(config.url);
     if (this.baseFlags.verbose) this.note(describeConfig(config));
     this.#adapters = builtinAdapters();
-    return createEnvironment(config, { adapters: this.#adapters, onEvent: (event) => this.#onEvent(event) });
+    const stderr = { write: (text: string) => process.stderr.write(this.#redactor.text(text)), isTTY: process.stderr.isTTY, columns: process.stderr.columns };
+    this.#progress = new Progress(stderr, { verbose: this.baseFlags.verbose, quiet: this.baseFlags.quiet, paint: this.#stderrPaint });
+    return createEnvironment(config, { adapters: this.#adapters, onEvent: (event) => this.#progress?.handle(event) });
   }
 
   /** Prints data on stdout (nothing with `--json`, which prints the result instead). */
@@ -135,7 +137,14 @@ export abstract class BaseCommand<T> extends Command {
     super.logJson(this.#redactor.value(json));
   }
 
+  protected override async finally(error: Error | undefined): Promise<void> {
+    this.#progress?.finish({ failed: error !== undefined });
+    await super.finally(error);
+  }
+
   protected override async catch(error: Interfaces.CommandError): Promise<never> {
+    // The step that failed is ended on its own line before the error is shown.
+    this.#progress?.finish({ failed: true });
     const report = this.#report(error);
     process.exitCode = report.exitCode;
     if (this.jsonEnabled()) {
@@ -177,12 +186,6 @@ export abstract class BaseCommand<T> extends Command {
       data: {},
       causes: this.baseFlags.verbose && !isUsage && error.stack ? [redact.text(error.stack), ...causes] : causes,
     };
-  }
-
-  #onEvent(event: MigrationEvent): void {
-    if (this.baseFlags.quiet && event.type !== 'warning') return;
-    const line = formatEvent(event, { verbose: this.baseFlags.verbose, paint: this.#stderrPaint });
-    if (line !== undefined) this.#stderr(line);
   }
 
   #stderr(text: string): void {

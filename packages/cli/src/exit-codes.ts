@@ -1,18 +1,21 @@
 import type { MigrateErrorCode } from '@cloudguard/migrate-core';
 
 /**
- * The exit statuses of `cgmigrate`:
+ * The exit statuses of `cgmigrate` (documented in docs/cli.md#exit-codes):
  * - `0`: success;
- * - `1`: the database or a migration failed (or an unexpected error);
- * - `2`: usage or configuration: a bad argument or target, an unknown revision, an
- *   invalid config, URL or migration file (oclif's own parse errors also exit 2);
- * - `3`: a check found a problem (`check`, `current --check-heads`).
+ * - `1`: the database or a migration failed, an unexpected error, or a check found a
+ *   problem (`check`, like Alembic's, which fails with 1 when it finds differences);
+ * - `2`: usage or configuration: a bad argument or target, an unknown revision or
+ *   command, an invalid config, URL or migration file (oclif's own parse errors also exit 2).
+ *
+ * `check` is its own name so the reason stays visible where it is used, but it shares
+ * status 1: CI scripts need only "zero or not", and 2 keeps meaning "you called it wrong".
  */
 export const ExitStatus = {
   ok: 0,
   failure: 1,
   usage: 2,
-  check: 3,
+  check: 1,
 } as const;
 
 /** One of the {@link ExitStatus} values. */

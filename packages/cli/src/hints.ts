@@ -12,6 +12,25 @@ import type {
   RevisionNotInBranchError,
 } from '@cloudguard/migrate-core';
 
+/**
+ * Where every error code has a section (message, cause, fix), under a heading that is
+ * the code itself, so its anchor is the code in lower case. One constant, so that a
+ * published site can replace the repository path.
+ */
+export const ERRORS_DOC = 'docs/errors.md';
+
+/**
+ * The section of {@link ERRORS_DOC} about an error code, for every core and CLI code.
+ *
+ * ### Examples
+ * ```ts
+ * errorDocsFor('MULTIPLE_HEADS') // 'docs/errors.md#multiple_heads'
+ * ```
+ */
+export function errorDocsFor(code: string): string {
+  return `${ERRORS_DOC}#${code.toLowerCase()}`;
+}
+
 /** What a hint may take into account besides the error itself. */
 export interface HintContext {
   /** The command that failed, e.g. `upgrade` or `revision`. */

@@ -42,17 +42,26 @@ export class Redactor {
 
   /** A JSON-safe value with every string in it redacted. */
   value<T>(value: T): T {
-    return this.#walk(value, new WeakSet()) as T;
+    return this.#walk(value, new Set()) as T;
   }
 
-  #walk(value: unknown, seen: WeakSet<object>): unknown {
+  /**
+   * `ancestors` holds the objects on the path from the root only: the same array may
+   * appear twice in a result (check's `pending`, in the result and in its problem), and
+   * only a true cycle becomes `[Circular]`.
+   */
+  #walk(value: unknown, ancestors: Set<object>): unknown {
     if (typeof value === 'string') return this.text(value);
     if (typeof value !== 'object' || value === null) return value;
-    if (seen.has(value)) return '[Circular]';
-    seen.add(value);
-    if (Array.isArray(value)) return value.map((item) => this.#walk(item, seen));
-    const source = value as { toJSON?: () => unknown };
-    if (typeof source.toJSON === 'function' && !(value instanceof Error)) return this.#walk(source.toJSON(), seen);
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.#walk(item, seen)]));
+    if (ancestors.has(value)) return '[Circular]';
+    ancestors.add(value);
+    try {
+      if (Array.isArray(value)) return value.map((item) => this.#walk(item, ancestors));
+      const source = value as { toJSON?: () => unknown };
+      if (typeof source.toJSON === 'function' && !(value instanceof Error)) return this.#walk(source.toJSON(), ancestors);
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.#walk(item, ancestors)]));
+    } finally {
+      ancestors.delete(value);
+    }
   }
 }

@@ -17,6 +17,11 @@ export default class Check extends BaseCommand<CheckResult> {
   static override examples = [
     { description: 'In CI, after deploying.', command: '<%= config.bin %> <%= command.id %>' },
     { description: 'As JSON, for a dashboard.', command: '<%= config.bin %> <%= command.id %> --json' },
+    {
+      description: 'Fail a CI step on any problem: the exit status is 1, no text matching needed.',
+      command: '<%= config.bin %> <%= command.id %> --quiet || exit 1',
+    },
+    { description: 'Against the production database.', command: 'DATABASE_URL="$PROD_DATABASE_URL" <%= config.bin %> <%= command.id %>' },
   ];
 
   async run(): Promise<CheckResult> {

@@ -14,6 +14,7 @@ export default class Init extends BaseCommand<InitResult> {
   static override examples = [
     { description: 'Create migrations/ and cgmigrate.config.ts.', command: '<%= config.bin %> <%= command.id %>' },
     { description: 'Keep migrations somewhere else.', command: '<%= config.bin %> <%= command.id %> db/migrations' },
+    { description: 'List what was created, as JSON.', command: '<%= config.bin %> <%= command.id %> --json' },
   ];
 
   static override args = {

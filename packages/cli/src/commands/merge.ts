@@ -15,6 +15,11 @@ export default class Merge extends BaseCommand<RevisionResult> {
   static override examples = [
     { description: 'Join every head.', command: '<%= config.bin %> <%= command.id %> heads -m "Merge migrations"' },
     { description: 'Join two revisions.', command: '<%= config.bin %> <%= command.id %> ae1027 27c6a3 -m "Merge cart and accounts"' },
+    {
+      description: 'Join the heads of two labelled branches and label the result.',
+      command: '<%= config.bin %> <%= command.id %> reporting@head accounts@head -m "Merge reporting" --branch-label main',
+    },
+    { description: 'Print the new file\'s path and id as JSON.', command: '<%= config.bin %> <%= command.id %> heads -m "Merge migrations" --json' },
   ];
 
   // Several revisions: oclif takes a variable number of arguments only when not strict.

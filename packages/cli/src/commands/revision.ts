@@ -24,6 +24,12 @@ export default class Revision extends BaseCommand<RevisionResult | AutogenerateR
       description: 'Start a new branch from a revision that is not a head.',
       command: '<%= config.bin %> <%= command.id %> -m "Reporting tables" --head ae1027 --splice --branch-label reporting',
     },
+    { description: 'Open the new file in an editor.', command: '$EDITOR "$(<%= config.bin %> <%= command.id %> -m "Add scan duration")"' },
+    {
+      description: 'A migration that must run after a revision of another branch.',
+      command: '<%= config.bin %> <%= command.id %> -m "Link scans to accounts" --depends-on ae1027',
+    },
+    { description: 'Choose the revision id yourself.', command: '<%= config.bin %> <%= command.id %> -m "Initial schema" --rev-id 000001' },
   ];
 
   static override flags = {

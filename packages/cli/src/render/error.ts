@@ -1,3 +1,4 @@
+import { errorDocsFor } from '../hints.js';
 import { plain, type Paint } from './style.js';
 
 /** An error as the CLI reports it, in both human and `--json` modes. */
@@ -19,6 +20,8 @@ export interface ErrorReport {
 export type CliErrorCode =
   /** oclif refused the command line (unknown flag, missing argument…). */
   | 'INVALID_ARGUMENTS'
+  /** The first word is no command (`cgmigrate upgarde`); the hint suggests the closest one. */
+  | 'COMMAND_NOT_FOUND'
   /** Anything else: a bug, or an error an adapter did not wrap. */
   | 'UNEXPECTED_ERROR';
 
@@ -27,6 +30,7 @@ export type CliErrorCode =
  * ```
  * Error [REVISION_NOT_FOUND]: Can't locate revision identified by 'x'
  * Hint: Run `cgmigrate history` to list the revisions; …
+ * See: docs/errors.md#revision_not_found
  * ```
  * Lines are not wrapped, so paths and commands stay whole for copying.
  */
@@ -35,11 +39,13 @@ export function formatError(report: ErrorReport, options: { verbose?: boolean; p
   const lines = [`${paint('red', `Error [${report.code}]:`)} ${report.message}`];
   if (options.verbose) for (const cause of report.causes) lines.push(`${paint('dim', 'Caused by:')} ${cause}`);
   if (report.hint) lines.push(`${paint('bold', 'Hint:')} ${report.hint}`);
+  if (report.code !== 'UNEXPECTED_ERROR') lines.push(`${paint('dim', 'See:')} ${errorDocsFor(report.code)}`);
   return lines.join('\n');
 }
 
 /**
- * The `--json` document for an error: `{ error: { code, message, hint, exitCode, …data } }`.
+ * The `--json` document for an error: `{ error: { code, message, hint, docs, exitCode, …data } }`
+ * (docs/json/error.schema.json).
  * `oclif.exit` repeats the status where oclif's own JSON errors keep it.
  */
 export function errorJson(report: ErrorReport): { error: Record<string, unknown> } {
@@ -49,6 +55,7 @@ export function errorJson(report: ErrorReport): { error: Record<string, unknown>
       code: report.code,
       message: report.message,
       ...(report.hint ? { hint: report.hint } : {}),
+      docs: errorDocsFor(report.code),
       exitCode: report.exitCode,
       oclif: { exit: report.exitCode },
     },

@@ -1,4 +1,4 @@
-import { describeStep, type MigrationEvent } from '@cloudguard/migrate-core';
+import { describeStep, type MigrationEvent, type StepInfo } from '@cloudguard/migrate-core';
 import { plain, type Paint } from './style.js';
 
 /** How much {@link formatEvent} shows. */
@@ -22,21 +22,71 @@ export interface EventFormat {
 export function formatEvent(event: MigrationEvent, format: EventFormat = {}): string | undefined {
   const paint = format.paint ?? plain;
   switch (event.type) {
-    case 'step-start': {
-      // Alembic's stamp steps carry no message: `Running stamp_revision  -> ae1027`.
-      const step = event.step.direction === 'stamp' ? { ...event.step, message: undefined } : event.step;
-      const line = describeStep(step);
-      const verb = /^Running \S+/.exec(line)?.[0] ?? '';
-      return paint('cyan', verb) + line.slice(verb.length);
-    }
+    case 'step-start':
+      return formatStepLine(event.step, paint);
     case 'step-end':
       return format.verbose ? paint('dim', `  done in ${formatDuration(event.durationMs)}`) : undefined;
     case 'warning':
-      return `${paint('yellow', 'Warning:')} ${event.message}`;
+      return formatWarning(event.message, paint);
   }
 }
 
-/** `12 ms`, `1.5 s`. */
+/**
+ * A step's line, `Running upgrade  -> ae1027, Add users`, with the verb coloured.
+ * Alembic's stamp lines carry no message: `Running stamp_revision  -> ae1027`.
+ */
+export function formatStepLine(info: StepInfo, paint: Paint = plain): string {
+  const step = info.direction === 'stamp' ? { ...info, message: undefined } : info;
+  const line = describeStep(step);
+  const verb = /^Running \S+/.exec(line)?.[0] ?? '';
+  return paint('cyan', verb) + line.slice(verb.length);
+}
+
+/** `Warning: <message>`. */
+export function formatWarning(message: string, paint: Paint = plain): string {
+  return `${paint('yellow', 'Warning:')} ${message}`;
+}
+
+/**
+ * A finished step on a terminal: its line and how long it took.
+ *
+ * ### Examples
+ * ```ts
+ * formatStepDone(step, 1530) // 'Running upgrade  -> ae1027, Add users (1.5 s)'
+ * ```
+ */
+export function formatStepDone(step: StepInfo, durationMs: number, paint: Paint = plain): string {
+  return `${formatStepLine(step, paint)} ${paint('dim', `(${formatDuration(durationMs)})`)}`;
+}
+
+/** A step that was running when the command failed: `Running upgrade  -> ae1027, Add users failed after 2.0 s`. */
+export function formatStepFailed(step: StepInfo, durationMs: number, paint: Paint = plain): string {
+  return `${formatStepLine(step, paint)} ${paint('red', `failed after ${formatDuration(durationMs)}`)}`;
+}
+
+/**
+ * The closing line of a run that changed something: how many revisions, which way, and
+ * the whole run's time (lock, connection and version table included).
+ *
+ * ### Examples
+ * ```ts
+ * formatTotal(['upgrade', 'upgrade', 'upgrade'], 1530) // 'Upgraded 3 revisions in 1.5 s.'
+ * formatTotal(['stamp'], 8)                            // 'Stamped 1 revision in 8 ms.'
+ * ```
+ */
+export function formatTotal(directions: readonly StepInfo['direction'][], totalMs: number, paint: Paint = plain): string {
+  const kinds = new Set(directions);
+  const only = kinds.size === 1 ? [...kinds][0] : undefined;
+  const verb = only === 'upgrade' ? 'Upgraded' : only === 'downgrade' ? 'Downgraded' : only === 'stamp' ? 'Stamped' : 'Ran';
+  const count = directions.length;
+  const noun = only === undefined ? (count === 1 ? 'step' : 'steps') : count === 1 ? 'revision' : 'revisions';
+  return paint('green', `${verb} ${count} ${noun} in ${formatDuration(totalMs)}.`);
+}
+
+/** `12 ms`, `1.5 s`, `2 min 5 s`. */
 export function formatDuration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }

@@ -271,7 +271,7 @@ describe('transactional: false (PostgreSQL)', () => {
 });
 
 describe('a migration edited after it was applied', () => {
-  it('upgrade warns on stderr; check lists it with pending revisions and exits 3, in human and --json modes', async () => {
+  it('upgrade warns on stderr; check lists it with pending revisions and exits 1, in human and --json modes', async () => {
     const cwd = project(
       [
         { id: 'r001', parent: null, up: ['CREATE TABLE accounts (id INTEGER)'] },
@@ -288,7 +288,7 @@ describe('a migration edited after it was applied', () => {
     writeMigration(cwd, { id: 'r003', parent: 'r002', up: ['CREATE TABLE alerts (id INTEGER)'] });
 
     const human = await cgmigrate(['check'], { cwd });
-    expect(human.code).toBe(3);
+    expect(human.code).toBe(1);
     expect(human.stdout.split('\n')).toEqual([
       'Target database is not up to date: 1 revision(s) to apply (r003)',
       expect.stringMatching(
@@ -297,7 +297,7 @@ describe('a migration edited after it was applied', () => {
       '',
     ]);
     const json = await cgmigrate(['check', '--json'], { cwd });
-    expect(json.code).toBe(3);
+    expect(json.code).toBe(1);
     const result = json.json<{ ok: boolean; pending: string[]; problems: { code: string; revision?: string }[] }>();
     expect(result).toMatchObject({ ok: false, pending: ['r003'] });
     expect(result.problems.map((p) => p.code)).toEqual(['DB_NOT_UP_TO_DATE', 'MIGRATION_EDITED']);

@@ -15,11 +15,14 @@ describe('exit codes', () => {
     expect(exitStatusFor('LOCK_TIMEOUT')).toBe(1);
   });
 
-  it('keeps status 3 for check results only', () => {
-    const checks = Object.entries(EXIT_CODES)
-      .filter(([, status]) => status === ExitStatus.check)
-      .map(([code]) => code);
-    expect(checks.sort()).toEqual(['DB_NOT_UP_TO_DATE', 'SCHEMA_DRIFT']);
+  it('gives check findings status 1, like any failure, so CI needs only "zero or not"', () => {
+    expect(ExitStatus.check).toBe(1);
+    expect(exitStatusFor('DB_NOT_UP_TO_DATE')).toBe(1);
+    expect(exitStatusFor('SCHEMA_DRIFT')).toBe(1);
+  });
+
+  it('uses only the documented statuses 1 and 2 for errors', () => {
+    expect(new Set(Object.values(EXIT_CODES))).toEqual(new Set([1, 2]));
   });
 
   it('treats an unknown code as a failure', () => {

@@ -33,4 +33,16 @@ describe('Redactor', () => {
       d: { message: 'bad postgresql://u:***@127.0.0.1:1/x' },
     });
   });
+
+  it('keeps a value that appears twice (check --json shares its pending list), and marks only true cycles', () => {
+    const redactor = new Redactor([url]);
+    const pending = ['b2', 'c3'];
+    expect(redactor.value({ pending, problems: [{ code: 'DB_NOT_UP_TO_DATE', pending }] })).toEqual({
+      pending: ['b2', 'c3'],
+      problems: [{ code: 'DB_NOT_UP_TO_DATE', pending: ['b2', 'c3'] }],
+    });
+    const cycle: Record<string, unknown> = { name: 'loop' };
+    cycle['self'] = cycle;
+    expect(redactor.value(cycle)).toEqual({ name: 'loop', self: '[Circular]' });
+  });
 });

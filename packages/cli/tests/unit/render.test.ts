@@ -177,7 +177,8 @@ describe('errors', () => {
 
   it('prints the code, the message and the hint on separate, unwrapped lines', () => {
     expect(formatError(report)).toBe(
-      "Error [REVISION_NOT_FOUND]: Can't locate revision identified by 'x'\nHint: Run `cgmigrate history` to list the revisions.",
+      "Error [REVISION_NOT_FOUND]: Can't locate revision identified by 'x'\nHint: Run `cgmigrate history` to list the revisions.\n" +
+        'See: docs/errors.md#revision_not_found',
     );
     expect(formatError(report, { verbose: true })).toContain('\nCaused by: Error: inner\n');
   });
@@ -188,6 +189,7 @@ describe('errors', () => {
         code: 'REVISION_NOT_FOUND',
         message: "Can't locate revision identified by 'x'",
         hint: 'Run `cgmigrate history` to list the revisions.',
+        docs: 'docs/errors.md#revision_not_found',
         exitCode: 2,
         oclif: { exit: 2 },
         revision: 'x',
