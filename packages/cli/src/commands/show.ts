@@ -25,7 +25,8 @@ export default class Show extends BaseCommand<RevisionsResult> {
   async run(): Promise<RevisionsResult> {
     const { args } = await this.parse(Show);
     const env = await this.environment();
-    const result = args.revision === 'current' ? await current(env) : await show(env, args.revision);
+    const result: RevisionsResult =
+      args.revision === 'current' ? { revisions: (await current(env)).revisions } : await show(env, args.revision);
     if (result.revisions.length > 0) this.out(formatRevisionEntries(result.revisions));
     return result;
   }

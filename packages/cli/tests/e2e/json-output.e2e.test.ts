@@ -111,10 +111,12 @@ describe('--json documents match docs/json schemas', () => {
 
   it('the schemas refuse what they do not document', () => {
     const revision = { id: 'a1', downRevisions: [], nextRevisions: [], dependsOn: [], branchLabels: [], isHead: true, isBase: true, isBranchPoint: false, isMergePoint: false };
-    expect(schema('current')({ revisions: [revision] })).toBe(true);
-    expect(schema('current')({ revisions: [{ ...revision, id: undefined }] })).toBe(false);
-    expect(schema('current')({ revisions: [{ ...revision, extra: 1 }] })).toBe(false);
-    expect(schema('current')({ revisions: [], more: [] })).toBe(false);
+    const rows = { effectiveHeads: [], rows: ['a1'] };
+    expect(schema('current')({ revisions: [revision], ...rows })).toBe(true);
+    expect(schema('current')({ revisions: [revision] })).toBe(false);
+    expect(schema('current')({ revisions: [{ ...revision, id: undefined }], ...rows })).toBe(false);
+    expect(schema('current')({ revisions: [{ ...revision, extra: 1 }], ...rows })).toBe(false);
+    expect(schema('current')({ revisions: [], ...rows, more: [] })).toBe(false);
     expect(schema('heads')({ revisions: [{ ...revision, isHead: false }], effectiveHeads: [] })).toBe(false);
     expect(schema('check')({ ok: true, current: [], heads: [], pending: [], edited: [], drift: null, problems: [{ code: 'OTHER', message: 'x' }] })).toBe(false);
   });

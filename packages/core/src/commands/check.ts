@@ -66,7 +66,7 @@ export interface CheckResult {
  * configured and the database is at its heads, the schema matches them (each
  * difference is a `SCHEMA_DRIFT` problem: what `revision --autogenerate` would
  * write). Findings are returned, not thrown, so that a caller can report all of them;
- * the CLI exits with status 3 when `ok` is false. The version and audit tables are
+ * the CLI exits with status 1 when `ok` is false. The version and audit tables are
  * read over a read-only connection; the drift comparison needs the adapter's
  * `migrate` connection, on which it only reads.
  *
