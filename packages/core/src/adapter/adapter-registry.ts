@@ -28,6 +28,13 @@ export const BUILTIN_ADAPTERS: readonly Pick<AdapterRegistration, 'schemes' | 'p
   { schemes: ['postgresql', 'postgres'], packageName: '@cloudguard/migrate-adapter-postgres' },
 ];
 
+/**
+ * The oclif hook through which CLI plugins provide adapters. A plugin declares it in its
+ * `package.json` (`"oclif": { "hooks": { "cgmigrate:adapters": "./dist/hooks/adapters.js" } }`);
+ * the hook's default export resolves to one {@link AdapterRegistration} or a list of them.
+ */
+export const CLI_ADAPTER_HOOK = 'cgmigrate:adapters';
+
 /** What {@link AdapterRegistry.forConfig} reads of a resolved configuration. */
 export interface AdapterChoice {
   /** The database URL; its scheme picks the adapter when `adapter` is not set. */
