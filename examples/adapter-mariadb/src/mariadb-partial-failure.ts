@@ -15,7 +15,7 @@ const MAX_LISTED = 5;
 export class MariaDbPartialCommitError extends Error {
   /** The statement that failed, when the database reported one. */
   readonly sql: string | undefined;
-  /** The statements of the transaction that MariaDB committed when they ran, in order. */
+  /** The statements of the failed migration that MariaDB committed when they ran, in order. */
   readonly committedStatements: readonly string[];
   /** The version table's rows after the rollback. */
   readonly versionsAfter: readonly string[];
@@ -26,14 +26,15 @@ export class MariaDbPartialCommitError extends Error {
     const recorded = versionsAfter.length > 0 ? versionsAfter.join(', ') : 'nothing (base)';
     super(
       `${error instanceof Error ? error.message : String(error)}\n` +
-        'MariaDB has no transactional DDL, so this transaction could not be rolled back completely. ' +
+        'MariaDB has no transactional DDL: it commits before and after every CREATE, ALTER and DROP, so this ' +
+        'failure could not be rolled back completely. ' +
         (listed.length > 0
-          ? `These statements were committed when they ran:\n${listed.join('\n')}\n`
-          : 'Statements built with op.db were committed when they ran (they are not listed here).\n') +
-        `Every migration before the failed one is recorded (${versionTable} now holds ${recorded}); ` +
-        'the failed migration may be partly applied. To recover: inspect the schema, undo or finish ' +
-        "the failed migration's changes by hand, then record the revision the schema now matches with " +
-        '`cgmigrate stamp <revision>` (or `MigrationManager.stamp`), and run the upgrade again.',
+          ? `These statements of the failed migration were committed when they ran:\n${listed.join('\n')}\n`
+          : "The failed migration's statements before the failing one ran after such a commit and stayed applied " +
+            '(statements built with op.db are not listed).\n') +
+        `Every migration before the failed one is recorded (${versionTable} now holds ${recorded}). To recover: ` +
+        "inspect the schema, undo or finish the failed migration's changes by hand, then record the revision the " +
+        'schema now matches with `cgmigrate stamp <revision>` (or `MigrationManager.stamp`), and run the upgrade again.',
       { cause: error },
     );
     this.name = 'MariaDbPartialCommitError';

@@ -33,7 +33,10 @@ export function commitsImplicitly(sql: string): boolean {
 export class MariaDbSession implements Session {
   readonly db: MariaDbKysely;
   readonly connection: unknown;
-  /** Statements sent through this session that made MariaDB commit by itself, in order. */
+  /**
+   * Statements sent through this session since the last version-table change (that is,
+   * of the migration running now) that made MariaDB commit by itself, in order.
+   */
   readonly implicitCommits: string[] = [];
   readonly #onStatement: ((sql: string) => void) | undefined;
 
@@ -49,6 +52,11 @@ export class MariaDbSession implements Session {
 
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     return (await this.#run(sql, params)) as T[];
+  }
+
+  /** Called by the version store when a migration's version change is written: what follows belongs to the next one. */
+  migrationRecorded(): void {
+    this.implicitCommits.length = 0;
   }
 
   /** The number of rows a statement changed (`affectedRows`). */

@@ -2,7 +2,7 @@ import { VersionTableConflictError, type Session, type VersionStore, type Versio
 
 import { errnoOf, NO_SUCH_TABLE } from './mariadb-errors.js';
 import { qualifiedName, quoteIdentifier } from './mariadb-url.js';
-import { asMariaDbSession } from './mariadb-session.js';
+import { asMariaDbSession, MariaDbSession } from './mariadb-session.js';
 
 /**
  * The `CREATE TABLE` Alembic issues for its version table on MySQL/MariaDB:
@@ -57,12 +57,14 @@ export class MariaDbVersionStore implements VersionStore {
 
   async insert(session: Session, version: string): Promise<void> {
     await session.execute(`INSERT INTO ${this.#qualified} (version_num) VALUES (?)`, [version]);
+    recorded(session);
   }
 
   /** @throws {VersionTableConflictError} when `version` is not recorded. */
   async delete(session: Session, version: string): Promise<void> {
     const changed = await asMariaDbSession(session).change(`DELETE FROM ${this.#qualified} WHERE version_num = ?`, [version]);
     if (changed !== 1) await this.#conflict(session, version);
+    recorded(session);
   }
 
   /** @throws {VersionTableConflictError} when `from` is not recorded. */
@@ -72,10 +74,16 @@ export class MariaDbVersionStore implements VersionStore {
       from,
     ]);
     if (changed !== 1) await this.#conflict(session, from);
+    recorded(session);
   }
 
   async #conflict(session: Session, expected: string): Promise<never> {
     const name = this.table.schema === undefined ? this.table.name : `${this.table.schema}.${this.table.name}`;
     throw new VersionTableConflictError(name, expected, await this.read(session));
   }
+}
+
+/** Marks the end of a migration on sessions of this adapter (other sessions are left alone). */
+function recorded(session: Session): void {
+  if (session instanceof MariaDbSession) session.migrationRecorded();
 }
