@@ -39,6 +39,9 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
       ...env,
     };
     if (!env['DATABASE_URL']) delete childEnv['DATABASE_URL'];
+    // Nx sets FORCE_COLOR for its tasks; it would win over NO_COLOR.
+    delete childEnv['FORCE_COLOR'];
+    delete childEnv['DEBUG'];
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: project, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
