@@ -3,8 +3,6 @@ import type { Config } from '@oclif/core';
 
 import { registerPluginAdapters, type PluginAdapterProblem } from './plugin-adapters.js';
 
-export { BUILTIN_ADAPTERS };
-
 /**
  * A registry holding the first-party adapters. Nothing is imported until a command
  * asks for the adapter of a URL, so `--help`, `--version`, `init` and `revision`
