@@ -1,10 +1,7 @@
-import { AdapterRegistry, type AdapterRegistration, type DialectAdapter } from '@cloudguard/migrate-core';
+import { AdapterRegistry, BUILTIN_ADAPTERS, type AdapterModule } from '@cloudguard/migrate-core';
+import type { Config } from '@oclif/core';
 
-/** The first-party adapters: the package for each URL scheme. */
-export const BUILTIN_ADAPTERS: readonly Pick<AdapterRegistration, 'schemes' | 'packageName'>[] = [
-  { schemes: ['sqlite'], packageName: '@cloudguard/migrate-adapter-sqlite' },
-  { schemes: ['postgresql', 'postgres'], packageName: '@cloudguard/migrate-adapter-postgres' },
-];
+import { registerPluginAdapters, type PluginAdapterProblem } from './plugin-adapters.js';
 
 /**
  * A registry holding the first-party adapters. Nothing is imported until a command
@@ -23,8 +20,24 @@ export function builtinAdapters(registry: AdapterRegistry = new AdapterRegistry(
   return registry;
 }
 
+/**
+ * The adapters a command can use: the first-party ones, then those of installed
+ * plugins (the `cgmigrate:adapters` hook). `warn` hears about plugins whose hook failed.
+ *
+ * ### Examples
+ * ```ts
+ * const adapters = await cliAdapters(this.config, (line) => this.warn(line));
+ * ```
+ */
+export async function cliAdapters(config: Config, warn: (message: string) => void): Promise<AdapterRegistry> {
+  const registry = builtinAdapters();
+  const problems: PluginAdapterProblem[] = await registerPluginAdapters(config, registry);
+  for (const problem of problems) warn(`Plugin ${problem.plugin} provides no adapter: ${problem.message}`);
+  return registry;
+}
+
 // The specifier is data rather than a literal so the CLI type-checks and builds without
 // the adapters' declarations; a missing adapter package becomes ADAPTER_NOT_FOUND at run time.
-function importAdapter(packageName: string): Promise<DialectAdapter | { readonly default: DialectAdapter }> {
-  return import(packageName) as Promise<{ readonly default: DialectAdapter }>;
+function importAdapter(packageName: string): Promise<AdapterModule> {
+  return import(packageName) as Promise<AdapterModule>;
 }

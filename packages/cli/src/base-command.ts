@@ -8,7 +8,7 @@ import {
   type ResolvedConfig,
 } from '@cloudguard/migrate-core';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
-import { builtinAdapters } from './adapters.js';
+import { cliAdapters } from './adapters.js';
 import { exitStatusFor, ExitStatus } from './exit-codes.js';
 import { hintFor } from './hints.js';
 import { silenceTypelessPackageWarning } from './node-warnings.js';
@@ -117,7 +117,7 @@ export abstract class BaseCommand<T> extends Command {
     });
     this.#redactor.add(config.url);
     if (this.baseFlags.verbose) this.note(describeConfig(config));
-    this.#adapters = builtinAdapters();
+    this.#adapters = await cliAdapters(this.config, (message) => this.#stderr(`Warning: ${message}`));
     const stderr = { write: (text: string) => process.stderr.write(this.#redactor.text(text)), isTTY: process.stderr.isTTY, columns: process.stderr.columns };
     this.#progress = new Progress(stderr, { verbose: this.baseFlags.verbose, quiet: this.baseFlags.quiet, paint: this.#stderrPaint });
     return createEnvironment(config, { adapters: this.#adapters, onEvent: (event) => this.#progress?.handle(event) });

@@ -111,3 +111,9 @@ export { describeChange, renderOperations, reviewNotes } from './autogenerate/re
 export { splitStatements } from './autogenerate/split-statements.js';
 export { schemaFilter } from './autogenerate/schema-filter.js';
 export type { SchemaFilterOptions } from './autogenerate/schema-filter.js';
+
+// programmatic API for services (issue 6)
+export { checkMigrations, hasPendingMigrations, MigrationManager, registerAdapter, registeredAdapters, upgradeDatabase } from './api/index.js';
+export type { MigrationApiOptions, MigrationLogger, StampCallOptions, StampResult, UpgradeDatabaseOptions } from './api/index.js';
+export { BUILTIN_ADAPTERS, CLI_ADAPTER_HOOK, adapterOf, builtinAdapterRegistry, importAdapterPackage } from './adapter/adapter-registry.js';
+export type { AdapterChoice, AdapterModule } from './adapter/adapter-registry.js';

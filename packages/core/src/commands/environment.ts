@@ -1,4 +1,4 @@
-import { AdapterRegistry, assertCompatibleAdapter } from '../adapter/adapter-registry.js';
+import { AdapterRegistry } from '../adapter/adapter-registry.js';
 import type { AdapterConnection, ConnectOptions, DialectAdapter } from '../adapter/dialect-adapter.js';
 import type { ResolvedConfig } from '../config/define-config.js';
 import { DatabaseError, isMigrateError } from '../errors.js';
@@ -40,10 +40,9 @@ export function loadScripts(env: MigrationEnvironment): Promise<ScriptDirectory>
   return ScriptDirectory.load(env.config.scriptLocation);
 }
 
-/** The adapter for the environment's URL: the configured one, or the one registered for its scheme. */
+/** The adapter for the environment's URL: the configured one (an object or a package name), or the one registered for its scheme. */
 export async function resolveAdapter(env: MigrationEnvironment): Promise<DialectAdapter> {
-  if (env.config.adapter) return assertCompatibleAdapter(env.config.adapter);
-  return env.adapters.forUrl(env.config.url);
+  return env.adapters.forConfig(env.config);
 }
 
 /**

@@ -41,8 +41,13 @@ export interface MigrateConfig {
   readonly fileTemplate?: string | undefined;
   /** Longest slug taken from a message for file names. Default 40, as Alembic. */
   readonly truncateSlugLength?: number | undefined;
-  /** The adapter to use, overriding the one found from the URL's scheme. */
-  readonly adapter?: DialectAdapter | undefined;
+  /**
+   * The adapter to use, overriding the one found from the URL's scheme: an adapter
+   * object (`sqliteAdapter({ … })`), or the name of a package that exports one as its
+   * default export or as `adapter` (e.g. `'@acme/cgmigrate-adapter-mariadb'`), looked
+   * up among the CLI's plugins, then from the config file's folder.
+   */
+  readonly adapter?: DialectAdapter | string | undefined;
   /** MikroORM entity definitions the schema is generated from (autogenerate and `check`). */
   readonly entities?: readonly unknown[] | undefined;
   /** Commit after each migration instead of once for the whole run. Default false, as Alembic. */
@@ -77,7 +82,8 @@ export interface ResolvedConfig {
   readonly versionTable: VersionTableLocation;
   readonly fileTemplate: string;
   readonly truncateSlugLength: number;
-  readonly adapter: DialectAdapter | undefined;
+  /** An adapter object, or the name of a package that exports one; `undefined`: chosen by the URL's scheme. */
+  readonly adapter: DialectAdapter | string | undefined;
   readonly entities: readonly unknown[];
   readonly transactionPerMigration: boolean;
   readonly lockWait: LockWait;

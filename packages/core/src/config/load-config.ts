@@ -35,6 +35,11 @@ export interface LoadConfigOptions {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   /** Values that win over the config file's, for programmatic callers. */
   readonly overrides?: MigrateConfig | undefined;
+  /**
+   * A configuration given in code, used instead of a config file: no file is looked
+   * for, and relative paths resolve against `cwd`. Validated like a file's.
+   */
+  readonly inline?: MigrateConfig | undefined;
 }
 
 /**
@@ -52,8 +57,8 @@ export interface LoadConfigOptions {
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
-  const configPath = findConfigFile(cwd, options.configPath);
-  const fileConfig = configPath ? await importConfigFile(configPath) : {};
+  const configPath = options.inline ? undefined : findConfigFile(cwd, options.configPath);
+  const fileConfig = options.inline ?? (configPath ? await importConfigFile(configPath) : {});
   const config: MigrateConfig = { ...fileConfig, ...definedEntries(options.overrides ?? {}) };
   validateConfig(config, configPath);
 
@@ -140,10 +145,11 @@ const isFunction: KeyCheck = (v) => (typeof v === 'function' ? undefined : 'a fu
 const isPositiveInteger: KeyCheck = (v) =>
   Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive whole number';
 const isAdapter: KeyCheck = (v) => {
+  if (typeof v === 'string' && v.length > 0) return undefined;
   const adapter = v as Partial<DialectAdapter> | null;
   return typeof adapter === 'object' && adapter !== null && typeof adapter.connect === 'function'
     ? undefined
-    : 'a dialect adapter object (e.g. sqliteAdapter())';
+    : "a dialect adapter object (e.g. sqliteAdapter()) or the name of a package that exports one";
 };
 const isLockTimeout: KeyCheck = (v) =>
   v === 'fail' || (Number.isInteger(v) && (v as number) >= 0) ? undefined : "'fail' or a number of milliseconds";

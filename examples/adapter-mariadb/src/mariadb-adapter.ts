@@ -1,0 +1,51 @@
+import type { AdapterConnection, ConnectOptions, DialectAdapter } from '@cloudguard/migrate-core';
+
+import { MARIADB_SCHEMES, parseMariaDbUrl } from './mariadb-url.js';
+
+/**
+ * Creates the MariaDB/MySQL dialect adapter for cgmigrate, built on MikroORM 7
+ * (`@mikro-orm/mariadb`, mysql2 under Kysely). Nothing heavy loads until
+ * {@link DialectAdapter.connect}.
+ *
+ * URLs: `mysql://user:password@host:3306/database`, `mariadb://…`, and SQLAlchemy's
+ * `mysql+pymysql://…` (the driver part is ignored); `?socket=/path` for a Unix socket.
+ *
+ * What to know about MariaDB (see the README):
+ * - **No transactional DDL** (`capabilities.transactionalDdl: false`): MariaDB commits
+ *   before and after every `CREATE`/`ALTER`/`DROP`. Each migration's version row is
+ *   therefore committed right after it, and a migration that fails half-way leaves
+ *   its earlier statements applied: the error says which, and how to recover
+ *   (inspect, fix, then `cgmigrate stamp <revision>`).
+ * - The version table is Alembic's (`version_num VARCHAR(32)`, primary key), the audit
+ *   table core's `cgmigrate_audit`.
+ * - Two runners serialise on `GET_LOCK`, asked every 100 ms on a connection of its
+ *   own; the server frees it when that connection ends, even if the process is killed.
+ * - `inspect` connections are the same as `migrate` ones; no autogenerate, no offline
+ *   (`--sql`) rendering.
+ *
+ * ### Examples
+ * ```ts
+ * // cgmigrate.config.ts
+ * import { defineConfig } from '@cloudguard/migrate-core';
+ * import { mariadbAdapter } from '@cloudguard-examples/migrate-adapter-mariadb';
+ *
+ * export default defineConfig({ url: process.env.DATABASE_URL, adapter: mariadbAdapter() });
+ * ```
+ * @throws {InvalidUrlError} from `connect`, for a URL that is not a MariaDB URL or names no database.
+ * @throws {DatabaseError} from `connect`, when the server cannot be reached or refuses the connection (the message never contains the password).
+ */
+export function mariadbAdapter(): DialectAdapter {
+  return {
+    apiVersion: 1,
+    name: 'mariadb',
+    schemes: MARIADB_SCHEMES,
+    capabilities: { transactionalDdl: false },
+    connect: connectMariaDb,
+  };
+}
+
+async function connectMariaDb(options: ConnectOptions): Promise<AdapterConnection> {
+  const location = parseMariaDbUrl(options.url);
+  const { MariaDbConnection } = await import('./mariadb-connection.js');
+  return MariaDbConnection.open(location, options);
+}

@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { LockTimeoutError, type LockWait, type MigrationLock } from '@cloudguard/migrate-core';
+
+import type { MariaDbSession } from './mariadb-session.js';
+
+/** How often a waiting runner asks again with `GET_LOCK(name, 0)`. */
+const POLL_INTERVAL_MS = 100;
+
+/**
+ * The name of the migration lock of a version table: `cgmigrate_` and 40 hex digits of
+ * a SHA-256 of `<database>.<table>`, so that it stays under MariaDB's 64-character
+ * limit on lock names and is the same for every runner of the same database.
+ */
+export function lockName(database: string, table: string): string {
+  return `cgmigrate_${createHash('sha256').update(`${database}.${table}`).digest('hex').slice(0, 40)}`;
+}
+
+/** A session that lives exactly as long as the lock, and its way out. */
+export interface LockSession {
+  readonly session: MariaDbSession;
+  /** Ends the session (its server connection), which also frees any lock it still holds. */
+  end(): Promise<void>;
+}
+
+/**
+ * Takes the migration lock: `GET_LOCK(name, 0)` on a connection used for nothing else,
+ * asked again every 100 ms until it is granted or the wait runs out. Polling instead
+ * of `GET_LOCK(name, timeout)` keeps the wait in milliseconds and lets the holder be
+ * named in the error. The server frees the lock when the holder's connection ends, so
+ * a runner killed with `SIGKILL` never leaves it taken.
+ *
+ * Takes ownership of `holder`: it is ended on every path that does not return a lock.
+ *
+ * @throws {LockTimeoutError} when another connection holds the lock past the wait (at
+ *   once in `fail` mode); `holder` names it from `information_schema.PROCESSLIST`.
+ */
+export async function acquireMariaDbLock(holder: LockSession, name: string, wait: LockWait): Promise<MigrationLock> {
+  try {
+    const started = performance.now();
+    const limitMs = wait.mode === 'wait' ? Math.max(0, wait.timeoutMs) : 0;
+    for (;;) {
+      const rows = await holder.session.query<{ locked: number | null }>('SELECT GET_LOCK(?, 0) AS locked', [name]);
+      if (Number(rows[0]?.locked) === 1) return new MariaDbLock(holder, name);
+      const waited = performance.now() - started;
+      if (waited >= limitMs) throw new LockTimeoutError(Math.round(waited), await describeHolder(holder.session, name));
+      await sleep(Math.min(POLL_INTERVAL_MS, limitMs - waited));
+    }
+  } catch (error) {
+    await holder.end().catch(() => {});
+    throw error;
+  }
+}
+
+class MariaDbLock implements MigrationLock {
+  #holder: LockSession | undefined;
+  readonly #name: string;
+
+  constructor(holder: LockSession, name: string) {
+    this.#holder = holder;
+    this.#name = name;
+  }
+
+  /** Ending the connection frees the lock by itself, so a failed `RELEASE_LOCK` (a dropped connection) is not an error. */
+  async release(): Promise<void> {
+    const holder = this.#holder;
+    this.#holder = undefined;
+    if (holder === undefined) return;
+    try {
+      await holder.session.execute('DO RELEASE_LOCK(?)', [this.#name]);
+    } catch {
+      // the connection is gone: the server has freed the lock
+    } finally {
+      await holder.end().catch(() => {});
+    }
+  }
+}
+
+async function describeHolder(session: MariaDbSession, name: string): Promise<string | undefined> {
+  const rows = await session.query<HolderRow>(
+    'SELECT p.ID AS id, p.USER AS user, p.HOST AS host, p.TIME AS seconds, p.STATE AS state ' +
+      'FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK(?)',
+    [name],
+  );
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  const parts = [`connection ${row.id}`];
+  if (row.user) parts.push(`user ${row.user}`);
+  if (row.host) parts.push(`client ${row.host}`);
+  parts.push(`in its current state for ${row.seconds} s${row.state ? ` (${row.state})` : ''}`);
+  return parts.join(', ');
+}
+
+type HolderRow = {
+  readonly id: number;
+  readonly user: string | null;
+  readonly host: string | null;
+  readonly seconds: number;
+  readonly state: string | null;
+};

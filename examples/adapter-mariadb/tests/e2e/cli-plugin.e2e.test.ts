@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createTestMariaDbDatabase, type TestMariaDbDatabase } from '../../../../tools/test-db/mariadb.js';
+
+const PLUGIN_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const CLI_BIN = fileURLToPath(new URL('../../../../packages/cli/bin/run.js', import.meta.url));
+const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../../cloudguard-anomaly/migrations', import.meta.url));
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * The plugin installed into the built CLI, as a user would: `cgmigrate plugins link`,
+ * into an oclif data, config and cache directory of the test's own (oclif reads
+ * `CGMIGRATE_DATA_DIR`, `CGMIGRATE_CONFIG_DIR` and `CGMIGRATE_CACHE_DIR`), so the
+ * machine's real CLI setup is never touched.
+ */
+describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
+  let home: string;
+  let project: string;
+  let db: TestMariaDbDatabase;
+
+  const cgmigrate = (args: readonly string[], env: Record<string, string> = {}): Promise<Run> => {
+    const childEnv: Record<string, string | undefined> = {
+      ...process.env,
+      NO_COLOR: '1',
+      CGMIGRATE_DATA_DIR: path.join(home, 'data'),
+      CGMIGRATE_CONFIG_DIR: path.join(home, 'config'),
+      CGMIGRATE_CACHE_DIR: path.join(home, 'cache'),
+      ...env,
+    };
+    if (!env['DATABASE_URL']) delete childEnv['DATABASE_URL'];
+    // Nx sets FORCE_COLOR for its tasks; it would win over NO_COLOR.
+    delete childEnv['FORCE_COLOR'];
+    delete childEnv['DEBUG'];
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: project, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  };
+
+  beforeAll(async () => {
+    home = mkdtempSync(path.join(tmpdir(), 'cgmigrate-plugin-'));
+    project = path.join(home, 'project');
+    mkdirSync(project);
+    cpSync(EXAMPLE_MIGRATIONS, path.join(project, 'migrations'), { recursive: true });
+    db = await createTestMariaDbDatabase('cgm_plugin_e2e');
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('has no adapter for mysql:// before the plugin is installed, and says how to get one', async () => {
+    const run = await cgmigrate(['upgrade', 'head'], { DATABASE_URL: db.url });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Error [ADAPTER_NOT_FOUND]: No database adapter for 'mysql'");
+    expect(run.stderr).toContain('cgmigrate plugins install <plugin>');
+    expect(await db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")).toEqual([]);
+  });
+
+  it('links the plugin, after which DATABASE_URL=mysql://… cgmigrate upgrade head migrates MariaDB', async () => {
+    const link = await cgmigrate(['plugins', 'link', PLUGIN_DIR, '--no-install']);
+    expect(link.code, link.stderr).toBe(0);
+    const plugins = await cgmigrate(['plugins']);
+    expect(plugins.stdout).toContain('@cloudguard-examples/migrate-adapter-mariadb 0.1.0 (link)');
+
+    const up = await cgmigrate(['upgrade', 'head'], { DATABASE_URL: db.url, OCLIF_DISABLE_LINKED_ESM_WARNING: '1' });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toBe(
+      [
+        'Running upgrade  -> 000001, Initial schema',
+        'Running upgrade 000001 -> 000002, Add alert acknowledgement',
+        'Running upgrade 000002 -> 000003, Seed default policies',
+        '',
+      ].join('\n'),
+    );
+    const tables = await db.query<{ name: string }>(
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name',
+    );
+    expect(tables.map((row) => row.name)).toEqual([
+      'alembic_version', 'alerts', 'anomaly_findings', 'cgmigrate_audit', 'cloud_accounts', 'policies', 'resources', 'scans',
+    ]);
+    expect(await db.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000003' }]);
+    const audit = await db.query<{ revision: string; direction: string }>('SELECT revision, direction FROM cgmigrate_audit ORDER BY id');
+    expect(audit).toEqual([
+      { revision: '000001', direction: 'upgrade' },
+      { revision: '000002', direction: 'upgrade' },
+      { revision: '000003', direction: 'upgrade' },
+    ]);
+
+    const current = await cgmigrate(['current'], { DATABASE_URL: db.url, OCLIF_DISABLE_LINKED_ESM_WARNING: '1' });
+    expect(current.stdout).toBe('000003 (head)\n');
+    const down = await cgmigrate(['downgrade', '-1', '--json'], { DATABASE_URL: db.url, OCLIF_DISABLE_LINKED_ESM_WARNING: '1' });
+    expect(down.code, down.stderr).toBe(0);
+    expect(JSON.parse(down.stdout)).toMatchObject({ from: ['000003'], to: ['000002'] });
+    expect(await db.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000002' }]);
+  });
+
+  it("finds the plugin's adapter by package name from the config file's adapter key", async () => {
+    writeFileSync(
+      path.join(project, 'cgmigrate.config.json'),
+      JSON.stringify({ adapter: '@cloudguard-examples/migrate-adapter-mariadb', url: db.url }),
+    );
+    try {
+      const up = await cgmigrate(['upgrade', 'head', '--json'], { OCLIF_DISABLE_LINKED_ESM_WARNING: '1' });
+      expect(up.code, up.stderr).toBe(0);
+      expect(JSON.parse(up.stdout)).toMatchObject({ from: ['000002'], to: ['000003'] });
+    } finally {
+      rmSync(path.join(project, 'cgmigrate.config.json'));
+    }
+  });
+
+  it('reports a migration that fails after its DDL, says what stayed applied, and recovers with stamp', async () => {
+    const versions = path.join(project, 'migrations', 'versions');
+    writeFileSync(
+      path.join(versions, '20250101_000004_half_done.ts'),
+      `export default {
+  revision: '000004',
+  downRevision: '000003',
+  message: 'Half done',
+  async up(op) {
+    await op.execute('CREATE TABLE scan_notes (id INTEGER PRIMARY KEY, note VARCHAR(200))');
+    await op.execute('INSERT INTO no_such_table (id) VALUES (1)');
+  },
+  async down(op) {
+    await op.execute('DROP TABLE scan_notes');
+  },
+};
+`,
+    );
+    const env = { DATABASE_URL: db.url, OCLIF_DISABLE_LINKED_ESM_WARNING: '1' };
+    const failed = await cgmigrate(['upgrade', 'head'], env);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('Error [MIGRATION_FAILED]: Upgrade of revision 000004');
+    expect(failed.stderr).toContain('at statement: INSERT INTO no_such_table (id) VALUES (1)');
+    expect(failed.stderr).toContain('MariaDB has no transactional DDL');
+    expect(failed.stderr).toContain('- CREATE TABLE scan_notes (id INTEGER PRIMARY KEY, note VARCHAR(200))');
+    expect(failed.stderr).toContain('alembic_version now holds 000003');
+    expect(failed.stderr).toContain('cgmigrate stamp <revision>');
+    // what MariaDB could not roll back is there; the version table says where the last whole migration left it
+    expect(await db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'scan_notes'")).toHaveLength(1);
+    expect(await db.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000003' }]);
+
+    // the operator finishes the migration by hand and records it
+    const stamped = await cgmigrate(['stamp', '000004'], env);
+    expect(stamped.code, stamped.stderr).toBe(0);
+    expect(await db.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000004' }]);
+    expect((await cgmigrate(['current'], env)).stdout).toBe('000004 (head)\n');
+  });
+});
