@@ -111,3 +111,20 @@ export { describeChange, renderOperations, reviewNotes } from './autogenerate/re
 export { splitStatements } from './autogenerate/split-statements.js';
 export { schemaFilter } from './autogenerate/schema-filter.js';
 export type { SchemaFilterOptions } from './autogenerate/schema-filter.js';
+
+// offline mode, --sql (issue 6)
+export { upgradeSql, downgradeSql, stampSql } from './commands/offline-sql.js';
+export type { DowngradeSqlOptions, OfflineScriptResult, StampSqlOptions, UpgradeSqlOptions } from './commands/offline-sql.js';
+export type { OfflineBlock, OfflineEntry } from './offline/offline-script.js';
+export { renderOfflineScript } from './offline/offline-script.js';
+export { bytesToHex, inlineParameters, quoteSqlString } from './offline/sql-literal.js';
+export type { PlaceholderSyntax } from './offline/sql-literal.js';
+export { createRecordingDriver } from './offline/recording-driver.js';
+export type { RecordedQuery, RecordingDatabaseConnection, RecordingDriver } from './offline/recording-driver.js';
+export type {
+  OfflineAuditStore,
+  OfflineRenderer,
+  OfflineRenderOptions,
+  OfflineStatementSink,
+  OfflineVersionStore,
+} from './adapter/dialect-adapter.js';
