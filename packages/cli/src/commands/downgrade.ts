@@ -1,4 +1,4 @@
-import { downgrade, downgradeSql, InvalidTargetError, type DowngradeResult, type OfflineScriptResult } from '@cloudguard/migrate-core';
+import { downgrade, downgradeSql, InvalidTargetError, type DowngradeResult } from '@cloudguard/migrate-core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { formatNothingToDo } from '../render/migrate.js';

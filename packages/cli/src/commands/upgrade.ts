@@ -1,4 +1,4 @@
-import { InvalidTargetError, upgrade, upgradeSql, type OfflineScriptResult, type UpgradeResult } from '@cloudguard/migrate-core';
+import { InvalidTargetError, upgrade, upgradeSql, type UpgradeResult } from '@cloudguard/migrate-core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { formatNothingToDo } from '../render/migrate.js';
@@ -41,14 +41,13 @@ export default class Upgrade extends BaseCommand<UpgradeResult | ScriptResult> {
 
   async run(): Promise<UpgradeResult | ScriptResult> {
     const { args, flags } = await this.parse(Upgrade);
-    if (flags.sql) return this.printScript(await upgradeSql(await this.environment(), { range: args.target }));
+    if (flags.sql) {
+      const script = await upgradeSql(await this.environment(), { range: args.target });
+      return printScript(script, { out: (text) => this.out(text), note: (text) => this.note(text), json: this.jsonEnabled() });
+    }
     if (args.target.includes(':')) throw new InvalidTargetError(args.target, 'a range <from>:<to> is only for offline mode; add --sql');
     const result = await upgrade(await this.environment(), { target: args.target });
     if (result.steps.length === 0) this.note(formatNothingToDo(result));
     return result;
-  }
-
-  private printScript(result: OfflineScriptResult): ScriptResult {
-    return printScript(result, { out: (text) => this.out(text), note: (text) => this.note(text), json: this.jsonEnabled() });
   }
 }

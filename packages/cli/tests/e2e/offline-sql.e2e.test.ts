@@ -309,7 +309,8 @@ async function pgQuery(url: string, sql: string): Promise<Record<string, unknown
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query(sql)).rows as Record<string, unknown>[];
+    const result = (await client.query(sql)) as { rows: Record<string, unknown>[] };
+    return result.rows;
   } finally {
     await client.end();
   }
