@@ -70,9 +70,15 @@ export function renderOfflineScript(blocks: readonly OfflineBlock[], framing: Sc
   for (const block of blocks) {
     if (block.transactional) for (const sql of framing.beginTransaction) parts.push(`${sql};\n`);
     for (const entry of block.entries) {
-      parts.push(entry.kind === 'statement' ? `${entry.sql};\n` : `-- ${entry.text.replaceAll('\n', ' ')}\n`);
+      parts.push(entry.kind === 'statement' ? `${terminated(entry.sql)}\n` : `-- ${entry.text.replaceAll('\n', ' ')}\n`);
     }
     if (block.transactional) parts.push(`${framing.commitTransaction};\n`);
   }
   return parts.join('\n');
+}
+
+/** The statement with its `;`, on a line of its own when the last line may end in a `--` comment that would swallow it. */
+function terminated(sql: string): string {
+  const lastLine = sql.slice(sql.lastIndexOf('\n') + 1);
+  return lastLine.includes('--') ? `${sql}\n;` : `${sql};`;
 }

@@ -161,7 +161,9 @@ describe('upgradeSql, downgradeSql, stampSql', () => {
       { id: 'n2', parent: 'a1', transactional: false, up: "await op.execute('CREATE INDEX CONCURRENTLY ix ON t (v)');" },
       { id: 'z3', parent: 'n2', up: "await op.execute('SELECT 1 -- a write in disguise');" },
     ]);
-    const { blocks } = await upgradeSql(env);
+    const { blocks, sql } = await upgradeSql(env);
+    // A trailing -- comment must not swallow the statement's terminator.
+    expect(sql).toContain('SELECT 1 -- a write in disguise\n;\n');
     const statements = blocks.map((block) => [block.transactional, block.entries.filter((e) => e.kind === 'statement').length]);
     expect(statements).toEqual([
       [true, 2], // version and audit tables
