@@ -77,6 +77,7 @@ export function postgresAdapter(options: PostgresAdapterOptions = {}): DialectAd
     schemes: ['postgresql', 'postgres'],
     capabilities: { transactionalDdl: true },
     connect: (connectOptions) => connectPostgres(connectOptions, settings),
+    renderOffline: async (offlineOptions) => (await import('./postgres-offline.js')).renderPostgresOffline(offlineOptions, settings),
   };
 }
 

@@ -66,6 +66,7 @@ export function sqliteAdapter(options: SqliteAdapterOptions = {}): DialectAdapte
     schemes: ['sqlite'],
     capabilities: { transactionalDdl: true },
     connect: (connectOptions) => connectSqlite(connectOptions, settings),
+    renderOffline: async (offlineOptions) => (await import('./sqlite-offline.js')).renderSqliteOffline(offlineOptions),
   };
 }
 

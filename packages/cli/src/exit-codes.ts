@@ -60,6 +60,9 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   INVALID_URL: ExitStatus.usage,
   ADAPTER_NOT_FOUND: ExitStatus.usage,
   ADAPTER_INCOMPATIBLE: ExitStatus.usage,
+  // offline mode (--sql): the migration or the adapter cannot be rendered; nothing ran
+  OFFLINE_READ_NOT_SUPPORTED: ExitStatus.failure,
+  OFFLINE_NOT_SUPPORTED: ExitStatus.usage,
 };
 
 /**

@@ -166,6 +166,10 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   },
   ADAPTER_INCOMPATIBLE: () =>
     'Update the adapter package and cgmigrate together, so that both implement the same adapter contract.',
+  OFFLINE_READ_NOT_SUPPORTED: () =>
+    'Make the migration skip the read when `op.offline` is true (for instance `if (op.offline) return;` before the ' +
+    'query, or a value written into the SQL), or run this migration online, without --sql.',
+  OFFLINE_NOT_SUPPORTED: () => 'Run the command online, without --sql, or use an adapter that implements renderOffline.',
 };
 
 /**

@@ -44,7 +44,10 @@ export type MigrateErrorCode =
   | 'CONFIG_INVALID'
   | 'INVALID_URL'
   | 'ADAPTER_NOT_FOUND'
-  | 'ADAPTER_INCOMPATIBLE';
+  | 'ADAPTER_INCOMPATIBLE'
+  // offline mode (--sql)
+  | 'OFFLINE_READ_NOT_SUPPORTED'
+  | 'OFFLINE_NOT_SUPPORTED';
 
 /**
  * Base class of every cgmigrate error.
@@ -409,6 +412,36 @@ export class AdapterIncompatibleError extends MigrateError {
     readonly supported: number,
   ) {
     super(`Adapter '${adapter}' implements contract version ${String(apiVersion)}; this core supports ${supported}`);
+  }
+}
+
+// ── offline mode (--sql) ──────────────────────────────────────────────────────
+
+/**
+ * A migration tried to read the database while SQL was being rendered offline
+ * (`op.query`, a `SELECT` through `op.db`, anything through `op.connection`). Nothing
+ * was printed. The migration can branch on `op.offline` to skip the read.
+ */
+export class OfflineReadNotSupportedError extends MigrateError {
+  readonly code = 'OFFLINE_READ_NOT_SUPPORTED' as const;
+  constructor(
+    readonly revision: string | undefined,
+    readonly path: string | undefined,
+    /** What was attempted, e.g. `op.query`. */
+    readonly operation: string,
+  ) {
+    super(
+      `${revision ? `Revision ${revision}${path ? ` (${path})` : ''}` : 'A migration'} reads the database (${operation}), ` +
+        'which offline mode (--sql) cannot do: there is no database to read',
+    );
+  }
+}
+
+/** Offline mode (`--sql`) was asked of an adapter that cannot render SQL (it has no `renderOffline`). */
+export class OfflineNotSupportedError extends MigrateError {
+  readonly code = 'OFFLINE_NOT_SUPPORTED' as const;
+  constructor(readonly adapter: string) {
+    super(`The ${adapter} adapter cannot render SQL offline (--sql): it does not implement renderOffline`);
   }
 }
 

@@ -117,3 +117,19 @@ export { checkMigrations, hasPendingMigrations, MigrationManager, registerAdapte
 export type { MigrationApiOptions, MigrationLogger, StampCallOptions, StampResult, UpgradeDatabaseOptions } from './api/index.js';
 export { BUILTIN_ADAPTERS, CLI_ADAPTER_HOOK, adapterOf, builtinAdapterRegistry, importAdapterPackage } from './adapter/adapter-registry.js';
 export type { AdapterChoice, AdapterModule } from './adapter/adapter-registry.js';
+// offline mode, --sql (issue 6)
+export { upgradeSql, downgradeSql, stampSql } from './commands/offline-sql.js';
+export type { DowngradeSqlOptions, OfflineScriptResult, StampSqlOptions, UpgradeSqlOptions } from './commands/offline-sql.js';
+export type { OfflineBlock, OfflineEntry } from './offline/offline-script.js';
+export { renderOfflineScript } from './offline/offline-script.js';
+export { bytesToHex, inlineParameters, quoteSqlString } from './offline/sql-literal.js';
+export type { PlaceholderSyntax } from './offline/sql-literal.js';
+export { createRecordingDriver } from './offline/recording-driver.js';
+export type { RecordedQuery, RecordingDatabaseConnection, RecordingDriver } from './offline/recording-driver.js';
+export type {
+  OfflineAuditStore,
+  OfflineRenderer,
+  OfflineRenderOptions,
+  OfflineStatementSink,
+  OfflineVersionStore,
+} from './adapter/dialect-adapter.js';

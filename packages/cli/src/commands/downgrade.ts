@@ -1,10 +1,11 @@
-import { downgrade, type DowngradeResult } from '@cloudguard/migrate-core';
-import { Args } from '@oclif/core';
+import { downgrade, downgradeSql, InvalidTargetError, type DowngradeResult } from '@cloudguard/migrate-core';
+import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { formatNothingToDo } from '../render/migrate.js';
+import { printScript, type ScriptResult } from '../render/offline.js';
 
 /** `cgmigrate downgrade TARGET`: Alembic's `downgrade`. */
-export default class Downgrade extends BaseCommand<DowngradeResult> {
+export default class Downgrade extends BaseCommand<DowngradeResult | ScriptResult> {
   static override summary = 'Revert the database to an earlier revision.';
   static override description =
     'Runs the down() of the migrations between the current revision and TARGET under the migration lock, one ' +
@@ -16,16 +17,36 @@ export default class Downgrade extends BaseCommand<DowngradeResult> {
     { description: 'Revert the last migration.', command: '<%= config.bin %> <%= command.id %> -1' },
     { description: 'Revert to a given revision.', command: '<%= config.bin %> <%= command.id %> ae1027' },
     { description: 'Revert everything (danger!).', command: '<%= config.bin %> <%= command.id %> base' },
+    { description: 'Print the SQL that reverts everything from the head, without running it.', command: '<%= config.bin %> <%= command.id %> head:base --sql' },
   ];
 
   // oclif's parser treats a token like `-1` as an argument, not a flag, when it looks
   // like a negative number, so `downgrade -1` needs no `--`.
   static override args = {
-    target: Args.string({ description: 'Revision to downgrade to: -N, an id, base or <label>@base.', required: true }),
+    target: Args.string({
+      description: 'Revision to downgrade to: -N, an id, base or <label>@base; with --sql a range <from>:<to>.',
+      required: true,
+    }),
   };
 
-  async run(): Promise<DowngradeResult> {
-    const { args } = await this.parse(Downgrade);
+  static override flags = {
+    sql: Flags.boolean({
+      summary: 'Print the SQL script instead of running it; nothing connects to the database.',
+      description:
+        'Offline mode, as Alembic\'s --sql: the script goes to stdout (progress and notes to stderr) with the version ' +
+        'table\'s creation when starting from base, every migration\'s statements, the version and audit rows, and ' +
+        'BEGIN/COMMIT as the online run would commit. TARGET must then be a range <from>:<to> (e.g. head:base), since no database says where to start. A migration that reads the database fails with ' +
+        'OFFLINE_READ_NOT_SUPPORTED. With --json the script is the `sql` field of the result.',
+    }),
+  };
+
+  async run(): Promise<DowngradeResult | ScriptResult> {
+    const { args, flags } = await this.parse(Downgrade);
+    if (flags.sql) {
+      const result = await downgradeSql(await this.environment(), { range: args.target });
+      return printScript(result, { out: (text) => this.out(text), note: (text) => this.note(text), json: this.jsonEnabled() });
+    }
+    if (args.target.includes(':')) throw new InvalidTargetError(args.target, 'a range <from>:<to> is only for offline mode; add --sql');
     const result = await downgrade(await this.environment(), { target: args.target });
     if (result.steps.length === 0) this.note(formatNothingToDo(result));
     return result;

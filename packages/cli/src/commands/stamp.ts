@@ -1,11 +1,12 @@
-import { stamp, type MigrateResult } from '@cloudguard/migrate-core';
+import { InvalidTargetError, stamp, stampSql, type MigrateResult } from '@cloudguard/migrate-core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { formatNothingToDo } from '../render/migrate.js';
+import { printScript, type ScriptResult } from '../render/offline.js';
 import { revisionArgs } from '../revision-args.js';
 
 /** `cgmigrate stamp REVISIONS... [--purge]`: Alembic's `stamp`. */
-export default class Stamp extends BaseCommand<MigrateResult> {
+export default class Stamp extends BaseCommand<MigrateResult | ScriptResult> {
   static override summary = 'Record revisions in the version table without running migrations.';
   static override description =
     'Sets the revisions the database is at without running any up() or down(), under the migration lock, one ' +
@@ -22,6 +23,7 @@ export default class Stamp extends BaseCommand<MigrateResult> {
       command: '<%= config.bin %> <%= command.id %> head --purge',
     },
     { description: 'Both heads of a branched history.', command: '<%= config.bin %> <%= command.id %> heads' },
+    { description: 'Print the SQL that records the head, without connecting.', command: '<%= config.bin %> <%= command.id %> head --sql' },
   ];
 
   // Several revisions: oclif takes a variable number of arguments only when not strict.
@@ -35,11 +37,26 @@ export default class Stamp extends BaseCommand<MigrateResult> {
     purge: Flags.boolean({
       summary: 'Empty the version table first, even of revisions that no migration file defines.',
     }),
+    sql: Flags.boolean({
+      summary: 'Print the SQL script instead of running it; nothing connects to the database.',
+      description:
+        'Offline mode, as Alembic\'s --sql: the script goes to stdout (progress and notes to stderr) with the version ' +
+        'table\'s creation when starting from base, every migration\'s statements, the version and audit rows, and ' +
+        'BEGIN/COMMIT as the online run would commit. The script starts from base unless the one revision given is a range <from>:<to>. A migration that reads the database fails with ' +
+        'OFFLINE_READ_NOT_SUPPORTED. With --json the script is the `sql` field of the result.',
+    }),
   };
 
-  async run(): Promise<MigrateResult> {
+  async run(): Promise<MigrateResult | ScriptResult> {
     const { argv, flags } = await this.parse(Stamp);
-    const result = await stamp(await this.environment(), { revisions: revisionArgs(argv), purge: flags.purge });
+    const revisions = revisionArgs(argv);
+    if (flags.sql) {
+      const script = await stampSql(await this.environment(), { revisions, purge: flags.purge });
+      return printScript(script, { out: (text) => this.out(text), note: (text) => this.note(text), json: this.jsonEnabled() });
+    }
+    const range = revisions.find((revision) => revision.includes(':'));
+    if (range !== undefined) throw new InvalidTargetError(range, 'a range <from>:<to> is only for offline mode; add --sql');
+    const result = await stamp(await this.environment(), { revisions, purge: flags.purge });
     if (result.steps.length === 0) this.note(formatNothingToDo(result));
     return result;
   }

@@ -1,10 +1,11 @@
-import { upgrade, type UpgradeResult } from '@cloudguard/migrate-core';
-import { Args } from '@oclif/core';
+import { InvalidTargetError, upgrade, upgradeSql, type UpgradeResult } from '@cloudguard/migrate-core';
+import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { formatNothingToDo } from '../render/migrate.js';
+import { printScript, type ScriptResult } from '../render/offline.js';
 
 /** `cgmigrate upgrade [TARGET]`: Alembic's `upgrade`. */
-export default class Upgrade extends BaseCommand<UpgradeResult> {
+export default class Upgrade extends BaseCommand<UpgradeResult | ScriptResult> {
   static override summary = 'Upgrade the database to a later revision.';
   static override description =
     'Runs the migrations between the current revision and TARGET under the migration lock, one ' +
@@ -15,6 +16,8 @@ export default class Upgrade extends BaseCommand<UpgradeResult> {
     { description: 'Apply every pending migration.', command: '<%= config.bin %> <%= command.id %> head' },
     { description: 'Apply the next migration only.', command: '<%= config.bin %> <%= command.id %> +1' },
     { description: 'Upgrade every branch when there are several heads.', command: '<%= config.bin %> <%= command.id %> heads' },
+    { description: 'Print the SQL of every migration instead of running it.', command: '<%= config.bin %> <%= command.id %> head --sql > upgrade.sql' },
+    { description: 'The SQL from one revision to the head, for a database already at ae1027.', command: '<%= config.bin %> <%= command.id %> ae1027:head --sql' },
     {
       description: 'Against another database.',
       command: 'DATABASE_URL=postgresql://app@db/cloudguard <%= config.bin %> <%= command.id %> head',
@@ -22,11 +25,27 @@ export default class Upgrade extends BaseCommand<UpgradeResult> {
   ];
 
   static override args = {
-    target: Args.string({ description: 'Revision to upgrade to.', default: 'head' }),
+    target: Args.string({ description: 'Revision to upgrade to; with --sql also <from>:<to>.', default: 'head' }),
   };
 
-  async run(): Promise<UpgradeResult> {
-    const { args } = await this.parse(Upgrade);
+  static override flags = {
+    sql: Flags.boolean({
+      summary: 'Print the SQL script instead of running it; nothing connects to the database.',
+      description:
+        'Offline mode, as Alembic\'s --sql: the script goes to stdout (progress and notes to stderr) with the version ' +
+        'table\'s creation when starting from base, every migration\'s statements, the version and audit rows, and ' +
+        'BEGIN/COMMIT as the online run would commit. The script starts from base unless TARGET is a range <from>:<to>. A migration that reads the database fails with ' +
+        'OFFLINE_READ_NOT_SUPPORTED. With --json the script is the `sql` field of the result.',
+    }),
+  };
+
+  async run(): Promise<UpgradeResult | ScriptResult> {
+    const { args, flags } = await this.parse(Upgrade);
+    if (flags.sql) {
+      const script = await upgradeSql(await this.environment(), { range: args.target });
+      return printScript(script, { out: (text) => this.out(text), note: (text) => this.note(text), json: this.jsonEnabled() });
+    }
+    if (args.target.includes(':')) throw new InvalidTargetError(args.target, 'a range <from>:<to> is only for offline mode; add --sql');
     const result = await upgrade(await this.environment(), { target: args.target });
     if (result.steps.length === 0) this.note(formatNothingToDo(result));
     return result;

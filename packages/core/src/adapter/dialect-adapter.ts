@@ -68,6 +68,11 @@ export interface Session {
   readonly db: unknown;
   /** The adapter's underlying connection object. */
   readonly connection: unknown;
+  /**
+   * True for a session that renders SQL instead of running it (offline mode, `--sql`);
+   * migrations see it as `op.offline`. Absent means false.
+   */
+  readonly offline?: boolean | undefined;
 }
 
 /**
@@ -226,4 +231,91 @@ export interface DialectAdapter {
   readonly capabilities: AdapterCapabilities;
   /** Opens a connection. Throws {@link InvalidUrlError} or {@link DatabaseError}. */
   connect(options: ConnectOptions): Promise<AdapterConnection>;
+  /**
+   * Offline mode (`upgrade --sql`): returns the dialect's SQL rendering, without
+   * connecting to anything. Optional: an adapter without it serves every online
+   * command, and `--sql` then fails with `OFFLINE_NOT_SUPPORTED` naming the adapter.
+   * Added in contract version 1 as an optional member, so adapters written before it
+   * still declare `apiVersion: 1` and stay compatible.
+   *
+   * Core runs the ordinary planner and runner against a recording connection built
+   * from the returned {@link OfflineRenderer}: it decides the transaction boundaries,
+   * the version-table rows and the audit rows; the renderer only spells them in SQL.
+   *
+   * @throws {InvalidUrlError} for a URL of this scheme that cannot be parsed (the URL is
+   *   only parsed, never connected to).
+   */
+  renderOffline?(options: OfflineRenderOptions): Promise<OfflineRenderer>;
+}
+
+/** How {@link DialectAdapter.renderOffline} should render. Nothing here is ever connected to. */
+export interface OfflineRenderOptions {
+  /** The database URL as configured; parse it for settings only (it may carry a password: never print it). */
+  readonly url: string;
+  /** Directory that relative paths in the URL are resolved against. */
+  readonly cwd: string;
+  /** Where the version table lives. */
+  readonly versionTable: VersionTableLocation;
+  /** Where the audit table lives; see {@link auditTableFor}. */
+  readonly auditTable?: VersionTableLocation | undefined;
+}
+
+/**
+ * Where the statements of an offline session go. Core hands one to
+ * {@link OfflineRenderer.queryBuilder}; the adapter's recording query builder calls it
+ * for each statement its migrations build.
+ */
+export interface OfflineStatementSink {
+  /** Appends one complete statement, parameters already inlined, without a trailing `;`. */
+  statement(sql: string): void;
+  /**
+   * Refuses an operation that needs to read the database, such as a `SELECT` built with
+   * `op.db`. Throws `OfflineReadNotSupportedError` naming the running migration and
+   * its file; `operation` says what was attempted (`a SELECT through op.db`).
+   */
+  refuseRead(operation: string): never;
+}
+
+/** The writing half of a {@link VersionStore}, which is all offline mode needs. */
+export type OfflineVersionStore = Pick<VersionStore, 'table' | 'ensure' | 'insert' | 'delete' | 'update'>;
+
+/** The writing half of an {@link AuditStore}, which is all offline mode needs. */
+export type OfflineAuditStore = Pick<AuditStore, 'table' | 'ensure' | 'record'>;
+
+/**
+ * A dialect's SQL for offline mode. Every method returns text; nothing runs. Statements
+ * are returned without a trailing `;` (core terminates them).
+ *
+ * The version and audit stores receive an offline {@link Session} whose `execute`
+ * inlines `?` parameters through {@link OfflineRenderer.inline} and appends the
+ * statement to the script: write them with `session.execute` only (their `read` and
+ * `latest` are never called offline). The audit store should take `applied_at` from the
+ * database clock (`CURRENT_TIMESTAMP` or similar) rather than `entry.appliedAt`, which is
+ * when the script was rendered, not when it ran.
+ */
+export interface OfflineRenderer {
+  /**
+   * One statement with `?` placeholders as standalone SQL: each placeholder replaced by
+   * `params[i]` as a literal of the dialect (strings quoted and escaped, `null` as `NULL`,
+   * booleans, dates and bytes as the online driver would bind them). `?` inside string
+   * constants, quoted identifiers and comments is left alone.
+   *
+   * @throws {RangeError} when the placeholders and parameters differ in number, or a value has no literal form.
+   */
+  inline(sql: string, params: readonly unknown[]): string;
+  /** Statements that open a transaction; usually `['BEGIN']`. */
+  readonly beginTransaction: readonly string[];
+  /** The statement that commits it; usually `COMMIT`. */
+  readonly commitTransaction: string;
+  /** Writes the version table through an offline session. */
+  readonly versionStore: OfflineVersionStore;
+  /** Writes the audit table through an offline session. */
+  readonly auditStore: OfflineAuditStore;
+  /** `INSERT` statements for `op.bulkInsert(table, rows)`, parameters inlined. */
+  bulkInsert(table: string, rows: readonly Row[]): string[];
+  /**
+   * The query builder migrations get as `op.db` offline: writes it builds go to `sink` as
+   * statements; reads call `sink.refuseRead`. Absent: `op.db` refuses every use.
+   */
+  queryBuilder?(sink: OfflineStatementSink): unknown;
 }

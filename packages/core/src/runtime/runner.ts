@@ -212,7 +212,7 @@ async function invokeMigration(session: Session, item: PreparedStep, dialect: st
 export function operationsFor(session: Session, dialect: string): MigrationOperations {
   return {
     dialect,
-    offline: false,
+    offline: session.offline === true,
     execute: (sql, params) => session.execute(sql, params),
     query: (sql, params) => session.query(sql, params),
     bulkInsert: (table, rows) => session.bulkInsert(table, rows),

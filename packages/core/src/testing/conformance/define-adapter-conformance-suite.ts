@@ -5,6 +5,7 @@ import { contractChecks } from './contract.js';
 import { errorChecks } from './errors.js';
 import { ConformanceFixture } from './fixture.js';
 import { lockingChecks } from './locking.js';
+import { offlineChecks } from './offline.js';
 import type { AdapterConformanceOptions } from './options.js';
 import { sessionChecks } from './sessions.js';
 import { transactionChecks } from './transactions.js';
@@ -36,10 +37,15 @@ import { versionStoreChecks } from './version-store.js';
  *   closed connection refuses work with `DATABASE_ERROR`; bad URLs give `INVALID_URL`
  *   and `DATABASE_ERROR` without showing the password.
  *
+ * - **offline** (only when the adapter implements `renderOffline`): core renders an
+ *   upgrade and a downgrade script of fixture migrations through it, the suite applies
+ *   them through the adapter's own connection and checks the version and audit rows,
+ *   the data the migrations wrote (with `op.offline` true), and that a migration that
+ *   reads the database fails with `OFFLINE_READ_NOT_SUPPORTED`.
+ *
  * Each check gets a fresh database from `options.database()` and drops it afterwards;
  * the version-store, audit-store, transaction and lock checks observe the database
- * only through the adapter, so they need no SQL of the dialect. Offline (`--sql`)
- * rendering is not checked yet: the SPI has no hook for it.
+ * only through the adapter, so they need no SQL of the dialect.
  *
  * Importing `@cloudguard/migrate-core/testing` loads Vitest (an optional peer
  * dependency of core); the main entry never does.
@@ -76,5 +82,6 @@ export function defineAdapterConformanceSuite(options: AdapterConformanceOptions
     sessionChecks(fx);
     lockingChecks(fx);
     errorChecks(fx);
+    offlineChecks(fx);
   });
 }

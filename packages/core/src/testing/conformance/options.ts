@@ -79,6 +79,8 @@ export const CONFORMANCE_CHECKS = [
   'errors.invalid-url',
   'errors.unreachable',
   'errors.unreachable-inspect',
+  'offline.render-apply',
+  'offline.read-refused',
 ] as const;
 
 /** One check of the suite; see {@link CONFORMANCE_CHECKS}. */
