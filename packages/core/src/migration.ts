@@ -38,10 +38,12 @@ export interface MigrationOperations<Db = unknown> {
   /**
    * The adapter's query builder bound to this migration's transaction. For the
    * built-in adapters: a Kysely transaction (`op.db.schema.createTable(...)`,
-   * `op.db.insertInto(...)`). Not available offline.
+   * `op.db.insertInto(...)`). Offline (`--sql`), statements that write (schema builder,
+   * insert, update, delete) are rendered into the script; a `SELECT` or `RETURNING`
+   * fails with `OFFLINE_READ_NOT_SUPPORTED`.
    */
   readonly db: Db;
-  /** The adapter's underlying connection object, for what nothing above covers. */
+  /** The adapter's underlying connection object, for what nothing above covers. Not available offline. */
   readonly connection: unknown;
 }
 
