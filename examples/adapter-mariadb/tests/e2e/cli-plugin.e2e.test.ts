@@ -112,6 +112,70 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
     expect(await db.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000002' }]);
   });
 
+  it('renders upgrade head --sql without connecting; piped into the mariadb client it leaves what an online upgrade leaves', async () => {
+    const offline = await createTestMariaDbDatabase('cgm_plugin_sql');
+    const online = await createTestMariaDbDatabase('cgm_plugin_online');
+    try {
+      const env = { OCLIF_DISABLE_LINKED_ESM_WARNING: '1' };
+      // the URL is only parsed: a password that would be refused, and no connection, are fine
+      const offlineUrl = new URL(offline.url);
+      offlineUrl.password = 's3cret-pw';
+      const rendered = await cgmigrate(['upgrade', 'head', '--sql'], { ...env, DATABASE_URL: offlineUrl.toString() });
+      expect(rendered.code, rendered.stderr).toBe(0);
+      expect(rendered.stdout).toMatch(/^-- MariaDB \(like MySQL\) has no transactional DDL/);
+      expect(rendered.stdout).toContain('`cgmigrate stamp <revision>`');
+      expect(rendered.stdout).toContain("INSERT INTO `alembic_version` (version_num) VALUES ('000001');");
+      expect(rendered.stdout.trimEnd().endsWith('COMMIT;')).toBe(true);
+      expect(rendered.stderr).toContain('Running upgrade 000002 -> 000003, Seed default policies');
+      expect(rendered.stdout + rendered.stderr).not.toContain('s3cret-pw');
+      expect(await offline.query('SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()')).toEqual([]);
+
+      // DATABASE_URL=… cgmigrate upgrade head --sql | mariadb -uroot -h127.0.0.1 <db>, as a DBA would run it
+      const server = new URL(offline.url);
+      const client = ['mariadb', `-u${decodeURIComponent(server.username || 'root')}`, `-h${server.hostname}`, `-P${server.port || '3306'}`, offline.name];
+      if (server.password) client.splice(2, 0, `-p${decodeURIComponent(server.password)}`);
+      const piped = await shell(
+        `${quote(process.execPath)} ${quote(CLI_BIN)} upgrade head --sql | ${client.map(quote).join(' ')}`,
+        {
+          ...env,
+          DATABASE_URL: offlineUrl.toString(),
+          CGMIGRATE_DATA_DIR: path.join(home, 'data'),
+          CGMIGRATE_CONFIG_DIR: path.join(home, 'config'),
+          CGMIGRATE_CACHE_DIR: path.join(home, 'cache'),
+        },
+        project,
+      );
+      expect(piped.code, piped.stderr).toBe(0);
+
+      const up = await cgmigrate(['upgrade', 'head'], { ...env, DATABASE_URL: online.url });
+      expect(up.code, up.stderr).toBe(0);
+
+      const [offlineState, onlineState] = [await databaseState(offline), await databaseState(online)];
+      expect(offlineState.tables).toEqual([
+        'alembic_version', 'alerts', 'anomaly_findings', 'cgmigrate_audit', 'cloud_accounts', 'policies', 'resources', 'scans',
+      ]);
+      expect(offlineState).toEqual(onlineState);
+      expect(offlineState.versions).toEqual([{ version_num: '000003' }]);
+      expect(offlineState.audit.map((row) => [row.revision, row.direction])).toEqual([
+        ['000001', 'upgrade'],
+        ['000002', 'upgrade'],
+        ['000003', 'upgrade'],
+      ]);
+      // what differs by design: the offline rows take the server's clock and time nothing
+      const durations = await offline.query<{ duration_ms: number }>('SELECT duration_ms FROM cgmigrate_audit');
+      expect(durations.map((row) => Number(row.duration_ms))).toEqual([0, 0, 0]);
+
+      // the database migrated from the script reads as migrated: nothing pending, no edited files
+      const current = await cgmigrate(['current'], { ...env, DATABASE_URL: offline.url });
+      expect(current.stdout).toBe('000003 (head)\n');
+      const check = await cgmigrate(['check'], { ...env, DATABASE_URL: offline.url });
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+    } finally {
+      await offline.drop();
+      await online.drop();
+    }
+  });
+
   it("finds the plugin's adapter by package name from the config file's adapter key", async () => {
     writeFileSync(
       path.join(project, 'cgmigrate.config.json'),
@@ -164,3 +228,48 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
     expect((await cgmigrate(['current'], env)).stdout).toBe('000004 (head)\n');
   });
 });
+
+/** Runs a shell pipeline with bash's pipefail, so that a failure on either side fails it. */
+function shell(command: string, env: Record<string, string>, cwd: string): Promise<Run> {
+  const childEnv: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...env };
+  delete childEnv['FORCE_COLOR'];
+  delete childEnv['DEBUG'];
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-o', 'pipefail', '-c', command], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function quote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Every table's `SHOW CREATE TABLE`, the version rows, and the audit rows without their clock. */
+async function databaseState(db: TestMariaDbDatabase): Promise<{
+  tables: string[];
+  ddl: string[];
+  versions: unknown[];
+  audit: { revision: string; direction: string; checksum: string | null; applied_by: string | null; host: string | null; cgmigrate_version: string | null }[];
+  policies: unknown[];
+}> {
+  const tables = (
+    await db.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name')
+  ).map((row) => row.name);
+  const ddl: string[] = [];
+  for (const table of tables) {
+    const [row] = await db.query<Record<string, string>>(`SHOW CREATE TABLE \`${table}\``);
+    ddl.push(row!['Create Table']!);
+  }
+  return {
+    tables,
+    ddl,
+    versions: await db.query('SELECT version_num FROM alembic_version ORDER BY version_num'),
+    audit: await db.query('SELECT revision, direction, checksum, applied_by, host, cgmigrate_version FROM cgmigrate_audit ORDER BY id'),
+    policies: await db.query('SELECT id, name, description, severity, resource_type, rule, enabled FROM policies ORDER BY id'),
+  };
+}
