@@ -13,13 +13,15 @@ import {
   type Session,
   type VersionTableLocation,
 } from '@cloudguard/migrate-core';
+import type * as KyselyNamespace from 'kysely';
 
 import { auditTableDdl } from './mariadb-audit-store.js';
 import { MAX_PARAMETERS, type MariaDbKysely } from './mariadb-session.js';
 import { parseMariaDbUrl, qualifiedName } from './mariadb-url.js';
 import { versionTableDdl } from './mariadb-version-store.js';
 
-type KyselyModule = typeof import('kysely');
+/** Kysely as `await import('kysely')` yields it (loaded only when rendering). */
+type KyselyModule = typeof KyselyNamespace;
 
 /** Rows per `INSERT` of `op.bulkInsert`, to keep the script readable (online sends as many as 65,535 placeholders allow). */
 const ROWS_PER_INSERT = 500;

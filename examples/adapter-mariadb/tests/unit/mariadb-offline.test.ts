@@ -1,4 +1,5 @@
 import { renderOfflineScript } from '@cloudguard/migrate-core';
+import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 
 import { MARIADB_SCRIPT_HEADER, inlineMariaDb, mariadbLiteral, quoteMariaDbString, renderMariaDbOffline } from '../../src/mariadb-offline.js';
@@ -117,7 +118,7 @@ describe('renderOffline', () => {
       refuseRead: (operation) => {
         throw new Error(`refused: ${operation}`);
       },
-    }) as import('kysely').Kysely<Record<string, Record<string, unknown>>>;
+    }) as Kysely<Record<string, Record<string, unknown>>>;
     await db.updateTable('t').set({ label: "it's" }).where('id', '=', 1).execute();
     expect(recorded).toEqual(["update `t` set `label` = 'it''s' where `id` = 1"]);
     await expect(db.selectFrom('t').selectAll().execute()).rejects.toThrow('refused: a SELECT through op.db');
