@@ -112,7 +112,7 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
     expect(await db.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000002' }]);
   });
 
-  it('renders upgrade head --sql without connecting; piped into the mariadb client it leaves what an online upgrade leaves', async () => {
+  it('renders upgrade head --sql without connecting; piped into the mariadb client it leaves what an online upgrade (and downgrade) leaves', async () => {
     const offline = await createTestMariaDbDatabase('cgm_plugin_sql');
     const online = await createTestMariaDbDatabase('cgm_plugin_online');
     try {
@@ -134,15 +134,15 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
       const server = new URL(offline.url);
       const client = ['mariadb', `-u${decodeURIComponent(server.username || 'root')}`, `-h${server.hostname}`, `-P${server.port || '3306'}`, offline.name];
       if (server.password) client.splice(2, 0, `-p${decodeURIComponent(server.password)}`);
+      const pluginEnv = {
+        ...env,
+        CGMIGRATE_DATA_DIR: path.join(home, 'data'),
+        CGMIGRATE_CONFIG_DIR: path.join(home, 'config'),
+        CGMIGRATE_CACHE_DIR: path.join(home, 'cache'),
+      };
       const piped = await shell(
         `${quote(process.execPath)} ${quote(CLI_BIN)} upgrade head --sql | ${client.map(quote).join(' ')}`,
-        {
-          ...env,
-          DATABASE_URL: offlineUrl.toString(),
-          CGMIGRATE_DATA_DIR: path.join(home, 'data'),
-          CGMIGRATE_CONFIG_DIR: path.join(home, 'config'),
-          CGMIGRATE_CACHE_DIR: path.join(home, 'cache'),
-        },
+        { ...pluginEnv, DATABASE_URL: offlineUrl.toString() },
         project,
       );
       expect(piped.code, piped.stderr).toBe(0);
@@ -170,6 +170,20 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
       expect(current.stdout).toBe('000003 (head)\n');
       const check = await cgmigrate(['check'], { ...env, DATABASE_URL: offline.url });
       expect(check.code, check.stdout + check.stderr).toBe(0);
+
+      // and back down, against an online downgrade (only to 000002: the example's 000002 downgrade
+      // uses DROP INDEX without ON <table>, which MariaDB rejects online and offline alike)
+      const down = await shell(
+        `${quote(process.execPath)} ${quote(CLI_BIN)} downgrade head:000002 --sql | ${client.map(quote).join(' ')}`,
+        { ...pluginEnv, DATABASE_URL: offlineUrl.toString() },
+        project,
+      );
+      expect(down.code, down.stderr).toBe(0);
+      expect((await cgmigrate(['downgrade', '000002'], { ...env, DATABASE_URL: online.url })).code).toBe(0);
+      const [offlineDown, onlineDown] = [await databaseState(offline), await databaseState(online)];
+      expect(offlineDown).toEqual(onlineDown);
+      expect(offlineDown.versions).toEqual([{ version_num: '000002' }]);
+      expect(offlineDown.audit.map((row) => `${row.revision} ${row.direction}`).slice(3)).toEqual(['000003 downgrade']);
     } finally {
       await offline.drop();
       await online.drop();
@@ -226,6 +240,40 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
     expect(stamped.code, stamped.stderr).toBe(0);
     expect(await db.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000004' }]);
     expect((await cgmigrate(['current'], env)).stdout).toBe('000004 (head)\n');
+  });
+
+  it('a script that stops half-way leaves the migrations before the failed one recorded, as its opening note says; stamp --sql recovers', async () => {
+    // 000004 (from the previous test) creates scan_notes, then fails on a table that does not exist
+    const db2 = await createTestMariaDbDatabase('cgm_plugin_halfway');
+    try {
+      const server = new URL(db2.url);
+      const client = ['mariadb', `-u${decodeURIComponent(server.username || 'root')}`, `-h${server.hostname}`, `-P${server.port || '3306'}`, db2.name];
+      if (server.password) client.splice(2, 0, `-p${decodeURIComponent(server.password)}`);
+      const env = {
+        OCLIF_DISABLE_LINKED_ESM_WARNING: '1',
+        DATABASE_URL: db2.url,
+        CGMIGRATE_DATA_DIR: path.join(home, 'data'),
+        CGMIGRATE_CONFIG_DIR: path.join(home, 'config'),
+        CGMIGRATE_CACHE_DIR: path.join(home, 'cache'),
+      };
+      const cli = `${quote(process.execPath)} ${quote(CLI_BIN)}`;
+      const failed = await shell(`${cli} upgrade head --sql --quiet | ${client.map(quote).join(' ')}`, env, project);
+      expect(failed.code).not.toBe(0);
+      expect(failed.stderr).toContain("ERROR 1146 (42S02) at line");
+      expect(failed.stderr).toContain('no_such_table');
+      // the DDL before the failure was committed by MariaDB; the version table names the last whole migration
+      expect(await db2.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'scan_notes'")).toHaveLength(1);
+      expect(await db2.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000003' }]);
+
+      // the DBA finishes 000004 by hand and records it, offline too
+      const stamped = await shell(`${cli} stamp 000003:000004 --sql --quiet | ${client.map(quote).join(' ')}`, env, project);
+      expect(stamped.code, stamped.stderr).toBe(0);
+      expect(await db2.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000004' }]);
+      const audit = await db2.query<{ revision: string; direction: string }>('SELECT revision, direction FROM cgmigrate_audit ORDER BY id');
+      expect(audit.map((row) => `${row.revision} ${row.direction}`)).toEqual(['000001 upgrade', '000002 upgrade', '000003 upgrade', '000004 stamp']);
+    } finally {
+      await db2.drop();
+    }
   });
 });
 
