@@ -20,8 +20,10 @@ import { MARIADB_SCHEMES, parseMariaDbUrl } from './mariadb-url.js';
  *   table core's `cgmigrate_audit`.
  * - Two runners serialise on `GET_LOCK`, asked every 100 ms on a connection of its
  *   own; the server frees it when that connection ends, even if the process is killed.
- * - `inspect` connections are the same as `migrate` ones; no autogenerate, no offline
- *   (`--sql`) rendering.
+ * - `inspect` connections are the same as `migrate` ones; no autogenerate.
+ * - Offline scripts (`upgrade --sql`, {@link DialectAdapter.renderOffline}) open with a
+ *   note on the missing transactional DDL and how to recover from a script that stopped
+ *   half-way; string literals assume `NO_BACKSLASH_ESCAPES` is off (MariaDB's default).
  *
  * ### Examples
  * ```ts
@@ -41,6 +43,7 @@ export function mariadbAdapter(): DialectAdapter {
     schemes: MARIADB_SCHEMES,
     capabilities: { transactionalDdl: false },
     connect: connectMariaDb,
+    renderOffline: async (options) => (await import('./mariadb-offline.js')).renderMariaDbOffline(options),
   };
 }
 

@@ -8,7 +8,7 @@ import { attachSql } from './mariadb-errors.js';
 export type MariaDbKysely = Kysely<any>;
 
 /** MariaDB's limit on placeholders in one statement. */
-const MAX_PARAMETERS = 65_535;
+export const MAX_PARAMETERS = 65_535;
 
 /**
  * Statements after which MariaDB has committed the transaction by itself (an

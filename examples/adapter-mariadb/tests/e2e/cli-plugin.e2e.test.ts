@@ -112,6 +112,84 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
     expect(await db.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000002' }]);
   });
 
+  it('renders upgrade head --sql without connecting; piped into the mariadb client it leaves what an online upgrade (and downgrade) leaves', async () => {
+    const offline = await createTestMariaDbDatabase('cgm_plugin_sql');
+    const online = await createTestMariaDbDatabase('cgm_plugin_online');
+    try {
+      const env = { OCLIF_DISABLE_LINKED_ESM_WARNING: '1' };
+      // the URL is only parsed: a password that would be refused, and no connection, are fine
+      const offlineUrl = new URL(offline.url);
+      offlineUrl.password = 's3cret-pw';
+      const rendered = await cgmigrate(['upgrade', 'head', '--sql'], { ...env, DATABASE_URL: offlineUrl.toString() });
+      expect(rendered.code, rendered.stderr).toBe(0);
+      expect(rendered.stdout).toMatch(/^-- MariaDB \(like MySQL\) has no transactional DDL/);
+      expect(rendered.stdout).toContain('`cgmigrate stamp <revision>`');
+      expect(rendered.stdout).toContain("INSERT INTO `alembic_version` (version_num) VALUES ('000001');");
+      expect(rendered.stdout.trimEnd().endsWith('COMMIT;')).toBe(true);
+      expect(rendered.stderr).toContain('Running upgrade 000002 -> 000003, Seed default policies');
+      expect(rendered.stdout + rendered.stderr).not.toContain('s3cret-pw');
+      expect(await offline.query('SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()')).toEqual([]);
+
+      // DATABASE_URL=… cgmigrate upgrade head --sql | mariadb -uroot -h127.0.0.1 <db>, as a DBA would run it
+      const server = new URL(offline.url);
+      const client = ['mariadb', `-u${decodeURIComponent(server.username || 'root')}`, `-h${server.hostname}`, `-P${server.port || '3306'}`, offline.name];
+      if (server.password) client.splice(2, 0, `-p${decodeURIComponent(server.password)}`);
+      const pluginEnv = {
+        ...env,
+        CGMIGRATE_DATA_DIR: path.join(home, 'data'),
+        CGMIGRATE_CONFIG_DIR: path.join(home, 'config'),
+        CGMIGRATE_CACHE_DIR: path.join(home, 'cache'),
+      };
+      const piped = await shell(
+        `${quote(process.execPath)} ${quote(CLI_BIN)} upgrade head --sql | ${client.map(quote).join(' ')}`,
+        { ...pluginEnv, DATABASE_URL: offlineUrl.toString() },
+        project,
+      );
+      expect(piped.code, piped.stderr).toBe(0);
+
+      const up = await cgmigrate(['upgrade', 'head'], { ...env, DATABASE_URL: online.url });
+      expect(up.code, up.stderr).toBe(0);
+
+      const [offlineState, onlineState] = [await databaseState(offline), await databaseState(online)];
+      expect(offlineState.tables).toEqual([
+        'alembic_version', 'alerts', 'anomaly_findings', 'cgmigrate_audit', 'cloud_accounts', 'policies', 'resources', 'scans',
+      ]);
+      expect(offlineState).toEqual(onlineState);
+      expect(offlineState.versions).toEqual([{ version_num: '000003' }]);
+      expect(offlineState.audit.map((row) => [row.revision, row.direction])).toEqual([
+        ['000001', 'upgrade'],
+        ['000002', 'upgrade'],
+        ['000003', 'upgrade'],
+      ]);
+      // what differs by design: the offline rows take the server's clock and time nothing
+      const durations = await offline.query<{ duration_ms: number }>('SELECT duration_ms FROM cgmigrate_audit');
+      expect(durations.map((row) => Number(row.duration_ms))).toEqual([0, 0, 0]);
+
+      // the database migrated from the script reads as migrated: nothing pending, no edited files
+      const current = await cgmigrate(['current'], { ...env, DATABASE_URL: offline.url });
+      expect(current.stdout).toBe('000003 (head)\n');
+      const check = await cgmigrate(['check'], { ...env, DATABASE_URL: offline.url });
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+
+      // and back down, against an online downgrade (only to 000002: the example's 000002 downgrade
+      // uses DROP INDEX without ON <table>, which MariaDB rejects online and offline alike)
+      const down = await shell(
+        `${quote(process.execPath)} ${quote(CLI_BIN)} downgrade head:000002 --sql | ${client.map(quote).join(' ')}`,
+        { ...pluginEnv, DATABASE_URL: offlineUrl.toString() },
+        project,
+      );
+      expect(down.code, down.stderr).toBe(0);
+      expect((await cgmigrate(['downgrade', '000002'], { ...env, DATABASE_URL: online.url })).code).toBe(0);
+      const [offlineDown, onlineDown] = [await databaseState(offline), await databaseState(online)];
+      expect(offlineDown).toEqual(onlineDown);
+      expect(offlineDown.versions).toEqual([{ version_num: '000002' }]);
+      expect(offlineDown.audit.map((row) => `${row.revision} ${row.direction}`).slice(3)).toEqual(['000003 downgrade']);
+    } finally {
+      await offline.drop();
+      await online.drop();
+    }
+  });
+
   it("finds the plugin's adapter by package name from the config file's adapter key", async () => {
     writeFileSync(
       path.join(project, 'cgmigrate.config.json'),
@@ -163,4 +241,83 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
     expect(await db.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000004' }]);
     expect((await cgmigrate(['current'], env)).stdout).toBe('000004 (head)\n');
   });
+
+  it('a script that stops half-way leaves the migrations before the failed one recorded, as its opening note says; stamp --sql recovers', async () => {
+    // 000004 (from the previous test) creates scan_notes, then fails on a table that does not exist
+    const db2 = await createTestMariaDbDatabase('cgm_plugin_halfway');
+    try {
+      const server = new URL(db2.url);
+      const client = ['mariadb', `-u${decodeURIComponent(server.username || 'root')}`, `-h${server.hostname}`, `-P${server.port || '3306'}`, db2.name];
+      if (server.password) client.splice(2, 0, `-p${decodeURIComponent(server.password)}`);
+      const env = {
+        OCLIF_DISABLE_LINKED_ESM_WARNING: '1',
+        DATABASE_URL: db2.url,
+        CGMIGRATE_DATA_DIR: path.join(home, 'data'),
+        CGMIGRATE_CONFIG_DIR: path.join(home, 'config'),
+        CGMIGRATE_CACHE_DIR: path.join(home, 'cache'),
+      };
+      const cli = `${quote(process.execPath)} ${quote(CLI_BIN)}`;
+      const failed = await shell(`${cli} upgrade head --sql --quiet | ${client.map(quote).join(' ')}`, env, project);
+      expect(failed.code).not.toBe(0);
+      expect(failed.stderr).toContain("ERROR 1146 (42S02) at line");
+      expect(failed.stderr).toContain('no_such_table');
+      // the DDL before the failure was committed by MariaDB; the version table names the last whole migration
+      expect(await db2.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'scan_notes'")).toHaveLength(1);
+      expect(await db2.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000003' }]);
+
+      // the DBA finishes 000004 by hand and records it, offline too
+      const stamped = await shell(`${cli} stamp 000003:000004 --sql --quiet | ${client.map(quote).join(' ')}`, env, project);
+      expect(stamped.code, stamped.stderr).toBe(0);
+      expect(await db2.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000004' }]);
+      const audit = await db2.query<{ revision: string; direction: string }>('SELECT revision, direction FROM cgmigrate_audit ORDER BY id');
+      expect(audit.map((row) => `${row.revision} ${row.direction}`)).toEqual(['000001 upgrade', '000002 upgrade', '000003 upgrade', '000004 stamp']);
+    } finally {
+      await db2.drop();
+    }
+  });
 });
+
+/** Runs a shell pipeline with bash's pipefail, so that a failure on either side fails it. */
+function shell(command: string, env: Record<string, string>, cwd: string): Promise<Run> {
+  const childEnv: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...env };
+  delete childEnv['FORCE_COLOR'];
+  delete childEnv['DEBUG'];
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-o', 'pipefail', '-c', command], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function quote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Every table's `SHOW CREATE TABLE`, the version rows, and the audit rows without their clock. */
+async function databaseState(db: TestMariaDbDatabase): Promise<{
+  tables: string[];
+  ddl: string[];
+  versions: unknown[];
+  audit: { revision: string; direction: string; checksum: string | null; applied_by: string | null; host: string | null; cgmigrate_version: string | null }[];
+  policies: unknown[];
+}> {
+  const tables = (
+    await db.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name')
+  ).map((row) => row.name);
+  const ddl: string[] = [];
+  for (const table of tables) {
+    const [row] = await db.query<Record<string, string>>(`SHOW CREATE TABLE \`${table}\``);
+    ddl.push(row!['Create Table']!);
+  }
+  return {
+    tables,
+    ddl,
+    versions: await db.query('SELECT version_num FROM alembic_version ORDER BY version_num'),
+    audit: await db.query('SELECT revision, direction, checksum, applied_by, host, cgmigrate_version FROM cgmigrate_audit ORDER BY id'),
+    policies: await db.query('SELECT id, name, description, severity, resource_type, rule, enabled FROM policies ORDER BY id'),
+  };
+}
