@@ -67,18 +67,10 @@ export async function renderMariaDbOffline(options: OfflineRenderOptions): Promi
       throw new Error('unreachable: the bulk-insert compiler executes nothing');
     },
   });
-  // Core renders the script once, after the run, asking for beginTransaction at each
-  // transaction in order; the first one (the version and audit tables' transaction,
-  // which every script opens with) carries the header. A plain property cannot: the
-  // contract has no other place for text that precedes the first transaction.
-  let headerWritten = false;
   return {
     inline: inlineMariaDb,
-    get beginTransaction(): readonly string[] {
-      if (headerWritten) return ['BEGIN'];
-      headerWritten = true;
-      return [`${MARIADB_SCRIPT_HEADER.map((line) => `-- ${line}`).join('\n')}\n\nSET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci`, 'BEGIN'];
-    },
+    preamble: [...MARIADB_SCRIPT_HEADER.map((line) => `-- ${line}`), '', 'SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;'],
+    beginTransaction: ['BEGIN'],
     commitTransaction: 'COMMIT',
     versionStore: new MariaDbOfflineVersionStore(options.versionTable),
     auditStore: new MariaDbOfflineAuditStore(auditTable),

@@ -303,6 +303,12 @@ export interface OfflineRenderer {
    * @throws {RangeError} when the placeholders and parameters differ in number, or a value has no literal form.
    */
   inline(sql: string, params: readonly unknown[]): string;
+  /**
+   * Lines printed once at the top of the script, before anything else: comments (start
+   * them with `--`) and session statements (end them with `;`), e.g. a warning that the
+   * dialect has no transactional DDL, or `SET NAMES utf8mb4;`. Optional.
+   */
+  readonly preamble?: readonly string[] | undefined;
   /** Statements that open a transaction; usually `['BEGIN']`. */
   readonly beginTransaction: readonly string[];
   /** The statement that commits it; usually `COMMIT`. */

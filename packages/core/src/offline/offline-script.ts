@@ -56,6 +56,8 @@ export class OfflineScriptBuilder {
 
 /** How {@link renderOfflineScript} frames transactions. */
 export interface ScriptFraming {
+  /** Lines printed once before the first block (see `OfflineRenderer.preamble`). */
+  readonly preamble?: readonly string[] | undefined;
   readonly beginTransaction: readonly string[];
   readonly commitTransaction: string;
 }
@@ -63,10 +65,12 @@ export interface ScriptFraming {
 /**
  * The script as text, in Alembic's `--sql` layout: each statement ends with `;` and is
  * followed by a blank line, each step is announced by a `-- Running …` comment, and
- * each transaction is framed by the dialect's `BEGIN` and `COMMIT`.
+ * each transaction is framed by the dialect's `BEGIN` and `COMMIT`. The dialect's
+ * preamble, if any, comes first.
  */
 export function renderOfflineScript(blocks: readonly OfflineBlock[], framing: ScriptFraming): string {
   const parts: string[] = [];
+  if (framing.preamble && framing.preamble.length > 0) parts.push(`${framing.preamble.join('\n')}\n`);
   for (const block of blocks) {
     if (block.transactional) for (const sql of framing.beginTransaction) parts.push(`${sql};\n`);
     for (const entry of block.entries) {

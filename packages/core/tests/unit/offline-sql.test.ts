@@ -7,6 +7,7 @@ import { createEnvironment } from '../../src/commands/environment.js';
 import { downgradeSql, stampSql, upgradeSql } from '../../src/commands/offline-sql.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { isMigrateError } from '../../src/errors.js';
+import { renderOfflineScript } from '../../src/offline/offline-script.js';
 import { inlineParameters, quoteSqlString } from '../../src/offline/sql-literal.js';
 import { createMemoryAdapter } from '../../src/testing/memory-adapter.js';
 
@@ -214,5 +215,19 @@ describe('upgradeSql, downgradeSql, stampSql', () => {
     const error = await upgradeSql(env).catch((e: unknown) => e);
     expect(isMigrateError(error) && error.code).toBe('OFFLINE_NOT_SUPPORTED');
     expect((error as Error).message).toContain(`The ${createMemoryAdapter().name} adapter cannot render SQL offline`);
+  });
+});
+
+describe('renderOfflineScript', () => {
+  it("prints the dialect's preamble once, before the first transaction", () => {
+    const blocks = [
+      { transactional: true, entries: [{ kind: 'statement' as const, sql: 'CREATE TABLE a (id int)' }] },
+      { transactional: true, entries: [{ kind: 'statement' as const, sql: 'CREATE TABLE b (id int)' }] },
+    ];
+    const framing = { preamble: ['-- no transactional DDL here', 'SET NAMES utf8mb4;'], beginTransaction: ['BEGIN'], commitTransaction: 'COMMIT' };
+    expect(renderOfflineScript(blocks, framing)).toBe(
+      '-- no transactional DDL here\nSET NAMES utf8mb4;\n\nBEGIN;\n\nCREATE TABLE a (id int);\n\nCOMMIT;\n\nBEGIN;\n\nCREATE TABLE b (id int);\n\nCOMMIT;\n',
+    );
+    expect(renderOfflineScript(blocks, { ...framing, preamble: undefined })).not.toContain('utf8mb4');
   });
 });
