@@ -10,12 +10,13 @@ import {
 } from '@cloudguard/migrate-core';
 import { DatabaseSchema, MikroORM, SchemaComparator, type EntityClass, type EntitySchema } from '@mikro-orm/sqlite';
 
+import { completeRebuilds, DEPENDENTS_QUERY, rebuiltTables, type SchemaDependent } from './sqlite-rebuild.js';
+
 /** How MikroORM writes the diff: statements only, drops included (the down of an add is a drop). */
 const DIFF_OPTIONS = { wrap: false, safe: false, dropTables: true } as const;
 
 /** MikroORM's table rebuild toggles foreign keys around it; see {@link compareSqliteSchema}. */
 const FOREIGN_KEYS_PRAGMA = /^pragma foreign_keys\s*=\s*(on|off)$/i;
-const REBUILD = /^create table `(.+)__temp_alter` /;
 
 /**
  * Compares entity definitions with an SQLite database, with MikroORM's own calls (those
@@ -30,9 +31,12 @@ const REBUILD = /^create table `(.+)__temp_alter` /;
  * What SQLite cannot `ALTER` (a changed column, foreign key or check) MikroORM writes
  * as a table rebuild: create `<table>__temp_alter`, copy the rows, drop, rename. Its
  * `pragma foreign_keys = off/on` around the rebuild is left out: inside the
- * migration's transaction the pragma does nothing, and outside one (a
- * `transactional: false` migration) its `on` would turn on the foreign keys this
- * adapter keeps off. Each rebuild is reported as a warning to review.
+ * migration's transaction the pragma does nothing (the adapter turns enforcement off
+ * around each migration transaction itself when `foreignKeys` is on), and outside
+ * one (a `transactional: false` migration) its `on` would turn on the foreign keys
+ * this adapter keeps off by default. The rest of SQLite's procedure is added by
+ * {@link completeRebuilds} (dependent views and triggers, preconditions of the copy,
+ * the foreign key check); each rebuild is reported as a warning to review.
  *
  * @throws {ConfigInvalidError} when MikroORM rejects the entity definitions.
  * @throws {DatabaseError} when the schema cannot be read.
@@ -56,9 +60,20 @@ export async function compareSqliteSchema(live: MikroORM, dbName: string, reques
     const comparator = new SchemaComparator(platform);
     const upDiff = comparator.compare(fromDatabase, toEntities);
     const downDiff = comparator.compare(toEntities, fromDatabase, upDiff);
-    const up = statements(generator.diffToSQL(upDiff, DIFF_OPTIONS));
-    const down = statements(generator.diffToSQL(downDiff, DIFF_OPTIONS));
-    return { up, down, changes: describeSchemaDifference(upDiff), warnings: rebuildWarnings(up) };
+    const upStatements = statements(generator.diffToSQL(upDiff, DIFF_OPTIONS));
+    const downStatements = statements(generator.diffToSQL(downDiff, DIFF_OPTIONS));
+    const rebuilds = rebuiltTables(upStatements).length + rebuiltTables(downStatements).length;
+    const dependents = rebuilds === 0 ? [] : await readDependents(live);
+    const up = completeRebuilds(upStatements, upDiff, dependents);
+    const down = completeRebuilds(downStatements, downDiff, dependents);
+    return {
+      up: up.statements,
+      down: down.statements,
+      upChecks: up.checks,
+      downChecks: down.checks,
+      changes: describeSchemaDifference(upDiff),
+      warnings: up.notes,
+    };
   } finally {
     await target.close(true);
   }
@@ -86,14 +101,10 @@ function statements(script: string): string[] {
   return splitStatements(script).filter((statement) => !FOREIGN_KEYS_PRAGMA.test(statement));
 }
 
-function rebuildWarnings(up: readonly string[]): string[] {
-  return up.flatMap((statement) => {
-    const table = REBUILD.exec(statement)?.[1];
-    if (table === undefined) return [];
-    return [
-      `Table '${table}' is rebuilt, because SQLite cannot ALTER what changed: its rows are copied into a new table by column name ` +
-        '(a new NOT NULL column without a default fails the copy), then the old table is dropped. Triggers and views that use it ' +
-        'are not recreated, and foreign keys are not checked during the copy: run PRAGMA foreign_key_check afterwards.',
-    ];
-  });
+async function readDependents(live: MikroORM): Promise<SchemaDependent[]> {
+  try {
+    return await live.driver.getConnection().execute<SchemaDependent[]>(DEPENDENTS_QUERY);
+  } catch (error) {
+    throw new DatabaseError('Reading the views and triggers of the SQLite schema', { cause: error });
+  }
 }

@@ -87,6 +87,7 @@ export type { CheckOptions, CheckProblem, CheckProblemCode, CheckResult, Databas
 export type {
   SchemaChange,
   SchemaChangeAction,
+  SchemaCheckQuery,
   SchemaCompareRequest,
   SchemaComparison,
   SchemaDiffer,

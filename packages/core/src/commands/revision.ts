@@ -144,8 +144,8 @@ export async function autogenerateRevision(env: MigrationEnvironment, options: A
     dependsOn: (options.dependsOn ?? []).flatMap((dep) => map.resolve(dep).map((rev) => rev.id)),
     branchLabels: options.branchLabel ? [options.branchLabel] : [],
     message,
-    upgrades: empty ? undefined : renderOperations(comparison.up, comparison.notes),
-    downgrades: empty ? undefined : renderOperations(comparison.down, []),
+    upgrades: empty ? undefined : renderOperations(comparison.up, comparison.notes, undefined, comparison.upChecks),
+    downgrades: empty ? undefined : renderOperations(comparison.down, [], undefined, comparison.downChecks),
     now: options.now,
   });
   return {
