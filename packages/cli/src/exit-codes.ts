@@ -57,6 +57,8 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   INVALID_URL: ExitStatus.usage,
   ADAPTER_NOT_FOUND: ExitStatus.usage,
   ADAPTER_INCOMPATIBLE: ExitStatus.usage,
+  // post-write hooks: the file is written, the hook failed
+  POST_WRITE_HOOK_FAILED: ExitStatus.failure,
 };
 
 /**

@@ -8,6 +8,7 @@ import type {
   MigrateErrorCode,
   MissingParentError,
   MultipleHeadsError,
+  PostWriteHookError,
   RevisionNotFoundError,
   RevisionNotInBranchError,
 } from '@cloudguard/migrate-core';
@@ -147,6 +148,8 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   },
   ADAPTER_INCOMPATIBLE: () =>
     'Update the adapter package and cgmigrate together, so that both implement the same adapter contract.',
+  POST_WRITE_HOOK_FAILED: (error) =>
+    `The migration file was written and is kept: review it, fix the hook (\`postWriteHooks\` in cgmigrate.config.ts) or run it by hand on ${(error as PostWriteHookError).path}.`,
 };
 
 /**

@@ -112,3 +112,7 @@ export { describeChange, renderOperations, reviewNotes } from './autogenerate/re
 export { splitStatements } from './autogenerate/split-statements.js';
 export { schemaFilter } from './autogenerate/schema-filter.js';
 export type { SchemaFilterOptions } from './autogenerate/schema-filter.js';
+
+// post-write hooks (issue 5)
+export { runPostWriteHooks, hookArguments, FILE_TOKEN, DEFAULT_HOOK_TIMEOUT_MS } from './hooks/post-write-hooks.js';
+export type { CommandHook, FunctionHook, PostWriteHook, PostWriteHookRun } from './hooks/post-write-hooks.js';
