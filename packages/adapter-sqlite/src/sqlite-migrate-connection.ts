@@ -57,7 +57,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
       compare: async (request) => {
         this.#connection();
         const { compareSqliteSchema } = await import('./sqlite-autogenerate.js');
-        return compareSqliteSchema(this.#orm, dbName, request);
+        return compareSqliteSchema(this.#database, dbName, request);
       },
     };
   }
