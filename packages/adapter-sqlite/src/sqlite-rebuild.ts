@@ -89,7 +89,7 @@ export function completeRebuilds(
           (affected.length > 0 ? `; ${describe(affected)} naming it ${affected.length === 1 ? 'is' : 'are'} dropped first and recreated after` : '') +
           '. The foreign keys of the rows are checked before the migration commits.',
       ),
-      ...preconditions.map(({ note }) => note),
+      ...preconditions.flatMap(({ note }) => (note === undefined ? [] : [note])),
     ],
   };
 }
@@ -130,18 +130,16 @@ function describe(dependents: readonly SchemaDependent[]): string {
 }
 
 /** What makes the copy of a table's rows fail: a check that says so before it runs, and a note for the author. */
-function copyPreconditions(table: string, diff: ComparedSchemaDifference): { check: SchemaCheckQuery; note: string }[] {
+function copyPreconditions(table: string, diff: ComparedSchemaDifference): { check: SchemaCheckQuery; note: string | undefined }[] {
   const tableDiff = Object.values(diff.changedTables).find((candidate) => candidate.toTable.name === table);
   if (tableDiff === undefined) return [];
   const quotedTable = quoteIdentifier(table);
-  const results: { check: SchemaCheckQuery; note: string }[] = [];
+  const results: { check: SchemaCheckQuery; note: string | undefined }[] = [];
   for (const column of Object.values(tableDiff.addedColumns)) {
     if (!requiresValue(column)) continue;
     results.push({
-      note:
-        `Column '${table}.${column.name}' is new, NOT NULL and has no default: the rebuild copies NULL into it, so the migration ` +
-        `fails on a table with rows. Give it a default (in the entity and in this migration), or fill it in the copy's ` +
-        `insert … select, or make it nullable.`,
+      // Core writes the note for every new NOT NULL column without a default; here only the check.
+      note: undefined,
       check: {
         when: 'before',
         comment: `The rebuild of '${table}' copies NULL into the new NOT NULL column '${column.name}': it can only run on an empty table.`,

@@ -210,10 +210,10 @@ describe.each([
     const generated = await autogenerateRevision(env, { message: 'Word counts' });
     if (!generated.written) throw new Error('expected a migration');
     expect(generated.notes).toContain(
-      "Column 'post.words' is new, NOT NULL and has no default: the rebuild copies NULL into it, so the migration fails on a " +
-        "table with rows. Give it a default (in the entity and in this migration), or fill it in the copy's insert … select, or make it nullable.",
+      "Column 'post.words' is added NOT NULL without a default: on a table that has rows the migration fails. Give it a " +
+        'default, or add it nullable, fill it, and make it NOT NULL in a later migration.',
     );
-    expect(readFileSync(generated.path, 'utf8')).toContain("// - Column 'post.words' is new, NOT NULL and has no default");
+    expect(readFileSync(generated.path, 'utf8')).toContain("// - Column 'post.words' is added NOT NULL without a default");
 
     const error = await upgrade(env, { target: 'head' }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'MIGRATION_FAILED' });

@@ -94,6 +94,15 @@ export function reviewNotes(changes: readonly SchemaChange[]): string[] {
         'ALTER TABLE … RENAME COLUMN … in up() and down(), or the data in the column is lost.',
     );
   }
+  for (const change of changes) {
+    if (change.object !== 'column' || change.action !== 'add') continue;
+    const definition = change.details.find((detail) => detail.property === 'definition')?.to ?? '';
+    if (!/\bnot null\b/.test(definition) || /\bdefault\b/.test(definition)) continue;
+    notes.push(
+      `Column '${change.table ?? '?'}.${change.name}' is added NOT NULL without a default: on a table that has rows the ` +
+        'migration fails. Give it a default, or add it nullable, fill it, and make it NOT NULL in a later migration.',
+    );
+  }
   const addedTables = changes.filter((c) => c.object === 'table' && c.action === 'add').map((c) => c.name);
   const removedTables = changes.filter((c) => c.object === 'table' && c.action === 'remove').map((c) => c.name);
   if (addedTables.length > 0 && removedTables.length > 0) {
