@@ -77,9 +77,9 @@ const dialects: Dialect[] = [
         const client = new pg.Client({ connectionString: db!.url });
         await client.connect();
         try {
-          const result = await client.query<{ table_name: string }>(
+          const result = (await client.query(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
-          );
+          )) as { rows: { table_name: string }[] };
           return result.rows.map((row) => row.table_name);
         } finally {
           await client.end();

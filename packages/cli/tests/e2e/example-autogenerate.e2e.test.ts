@@ -52,7 +52,7 @@ async function postgresSchema(url: string): Promise<unknown> {
   await client.connect();
   const own = "('alembic_version', 'cgmigrate_audit')";
   try {
-    const query = async (sql: string) => (await client.query(sql)).rows as unknown[];
+    const query = async (sql: string) => ((await client.query(sql)) as { rows: unknown[] }).rows;
     return {
       columns: await query(
         'SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, column_default FROM information_schema.columns ' +
