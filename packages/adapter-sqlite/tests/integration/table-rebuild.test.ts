@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import {
@@ -221,6 +221,28 @@ describe.each([
       "Cannot rebuild table 'post': its rows have no value for the new NOT NULL column 'words', which has no default.",
     );
     expect(target.rows('SELECT id, title, author_id FROM post ORDER BY id')).toEqual(POSTS);
+  });
+});
+
+describe('SQLite with foreignKeys: true, around each migration transaction', () => {
+  it('checks foreign keys before commit: a migration leaving rows without their parent fails and rolls back', async () => {
+    const target = app(true);
+    await atVersionOne(target);
+    const env = await target.env([UserV1, PostV1]);
+    const [first] = readdirSync(path.join(path.dirname(target.file), 'migrations', 'versions'));
+    const parent = /_([0-9a-f]+)_users_and_posts\.ts$/.exec(first ?? '')?.[1];
+    writeFileSync(
+      path.join(path.dirname(target.file), 'migrations', 'versions', 'orphan.ts'),
+      `export default { revision: 'orphan', downRevision: '${parent}', message: 'Remove alan',\n` +
+        "  async up(op) { await op.execute('DELETE FROM user WHERE id = 2'); },\n  async down() {} };\n",
+    );
+    const error = await upgrade(env, { target: 'head' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'MIGRATION_FAILED', revision: 'orphan' });
+    expect(String((error as Error).cause)).toContain(
+      "PRAGMA foreign_key_check before commit: rows point at missing parent rows: 1 in 'post' (parent 'user'). The transaction was rolled back",
+    );
+    expect(target.rows('SELECT id FROM user ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(target.rows('SELECT count(*) AS n FROM post')).toEqual([{ n: 3 }]);
   });
 });
 
