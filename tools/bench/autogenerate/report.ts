@@ -43,13 +43,15 @@ export function evaluateTargets(cells: readonly CellResult[]): TargetResult[] {
         const theirs = cell.timings.find((timing) => timing.name === peer);
         if (theirs === undefined) return [];
         const ratio = theirs.medianMs / mine.medianMs;
+        const cpuRatio = theirs.cpuMs / mine.cpuMs;
         const met = ratio > 1;
         return [
           {
             met,
             line:
               `${met ? '✅' : '❌'} ${DIALECT_NAMES[cell.dialect]}, ${SCENARIO_NAMES[cell.scenario]}: \`${ours}\` ${ms(mine.medianMs)} vs ` +
-              `\`${peer}\` ${ms(theirs.medianMs)}: ${ratio.toFixed(2)}× ${met ? 'faster' : 'slower'}`,
+              `\`${peer}\` ${ms(theirs.medianMs)}: ${ratio.toFixed(2)}× ${met ? 'faster' : 'slower'} ` +
+              `(CPU time ${ms(mine.cpuMs)} vs ${ms(theirs.cpuMs)}: ${cpuRatio.toFixed(2)}×)`,
           },
         ];
       });

@@ -18,6 +18,7 @@ import { assertCgmigrateBuilt } from '../revision-graph/runners/cgmigrate.ts';
 import { hyperfine, probe, runChecked } from './measure.ts';
 import { buildModel } from './model.ts';
 import { parseOptions, SCENARIOS, USAGE, type BenchOptions, type Scenario } from './options.ts';
+import { INTRO } from './doc-intro.ts';
 import { evaluateTargets, renderReport, type CellResult } from './report.ts';
 import { nodeFloor, setupCommands, timedCommands, type TimedCommand } from './runners/tools.ts';
 import { dropPgDatabase, writeToolProject, type Dialect, type Tool, type ToolProject } from './workload.ts';
@@ -25,31 +26,7 @@ import { dropPgDatabase, writeToolProject, type Dialect, type Tool, type ToolPro
 const TOOLS: readonly Tool[] = ['cgmigrate', 'alembic', 'mikro-orm'];
 const DOC = fileURLToPath(new URL('../../../docs/benchmarks/autogenerate.md', import.meta.url));
 
-const INTRO = `# Benchmark: \`revision --autogenerate\` and \`check\`
 
-Issue 5: autogenerate and the drift check run on a developer's machine and in CI. The bench
-generates a model of 200 tables × 8 columns (an integer key, two strings, one unique, a
-number, a timestamp, a flag, a nullable text, and a foreign key to an earlier table), with an
-index on \`name\` and one on each foreign key: as MikroORM 7 entities (\`defineEntity\`, one ESM
-module) for cgmigrate and MikroORM's CLI, and as SQLAlchemy tables for Alembic. Each tool gets
-its own project and database, and runs its own command from the project's folder:
-\`cgmigrate revision --autogenerate\` and \`cgmigrate check\`, Debian's \`alembic revision
---autogenerate\`, and \`mikro-orm migration:create\` (\`@mikro-orm/cli\` and
-\`@mikro-orm/migrations\` 7.2.1, with \`snapshot: false\` so that it compares with the database
-as the others do). Against an empty database every table is new; against a database at head
-(each tool's own first migration, applied with its own upgrade) nothing differs (Alembic 1.8
-still writes a file). Before each run, what the previous run wrote is deleted (hyperfine's
-\`--prepare\`, not timed). Each command's output is checked once before timing.
-
-Run it after \`npx nx run-many -t build\`:
-
-\`\`\`sh
-npx node tools/bench/autogenerate/run.ts          # full: ~8 minutes, rewrites the results below
-npx node tools/bench/autogenerate/run.ts --quick  # 3 runs each, prints only
-\`\`\`
-
-## Results
-`;
 
 function writeProjects(dialect: Dialect, scenario: Scenario, options: BenchOptions, root: string): ToolProject[] {
   const model = buildModel(options.tables);
@@ -83,8 +60,8 @@ function main(options: BenchOptions): void {
   assertAlembicInstalled();
   const hyperfineVer = hyperfineVersion();
   const root = mkdtempSync(path.join(os.tmpdir(), 'cgmigrate-bench-autogen-'));
-  const resultsDir = path.join(root, 'results');
-  mkdirSync(resultsDir);
+  // Outside the projects' folder, so that hyperfine's JSON outlives them.
+  const resultsDir = mkdtempSync(path.join(os.tmpdir(), 'cgmigrate-bench-autogen-results-'));
   const dropLater: string[] = [];
   const cells: CellResult[] = [];
   try {
@@ -108,8 +85,9 @@ function main(options: BenchOptions): void {
     runs: options.runs,
     quick: options.quick,
   });
-  console.log(`\n${report}`);
+  console.log(`\n${report}\n\nhyperfine's JSON exports: ${resultsDir}`);
   if (options.write) {
+    mkdirSync(path.dirname(DOC), { recursive: true });
     writeFileSync(DOC, `${INTRO}\n${report}\n`);
     console.log(`Wrote ${path.relative(process.cwd(), DOC)}.`);
   }
