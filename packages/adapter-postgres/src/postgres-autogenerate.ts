@@ -8,7 +8,8 @@ import {
   type SchemaCompareRequest,
   type SchemaComparison,
 } from '@cloudguard/migrate-core';
-import { DatabaseSchema, MikroORM, SchemaComparator, type EntityClass, type EntitySchema } from '@mikro-orm/postgresql';
+import { MetadataDiscovery, MetadataStorage } from '@mikro-orm/core';
+import { DatabaseSchema, MikroORM, SchemaComparator, SqlSchemaGenerator, type EntityClass, type EntitySchema } from '@mikro-orm/postgresql';
 
 /** How MikroORM writes the diff: statements only, drops included (the down of an add is a drop). */
 const DIFF_OPTIONS = { wrap: false, safe: false, dropTables: true } as const;
@@ -42,7 +43,7 @@ export async function comparePostgresSchema(live: MikroORM, dbName: string, requ
   }
   const target = entityOrm(dbName, schema, request.entities);
   try {
-    const generator = target.schema;
+    const generator = new SqlSchemaGenerator(target.driver);
     const platform = target.driver.getPlatform();
     const toEntities = generator.getTargetSchema();
     let fromDatabase: DatabaseSchema;
@@ -82,19 +83,27 @@ async function existingSchemas(live: MikroORM, names: readonly string[]): Promis
   }
 }
 
+/**
+ * A MikroORM instance that holds the entities' metadata and never connects. Discovery
+ * runs here rather than in the constructor, which would also build an EntityManager
+ * and decorate every entity prototype for it, none of which the schema generator uses.
+ */
 function entityOrm(dbName: string, schema: string, entities: readonly unknown[]): MikroORM {
   try {
-    return new MikroORM({
+    const orm = new MikroORM({
       dbName,
       ...(schema === DEFAULT_SCHEMA ? {} : { schema }),
       // Checked by MikroORM's discovery, which names what it cannot use.
       entities: [...entities] as (EntityClass<object> | EntitySchema)[],
+      discovery: { skipSyncDiscovery: true },
       allowGlobalContext: true,
       ensureDatabase: false,
       preferTs: false,
       debug: false,
       logger: () => {},
     });
+    orm.driver.setMetadata(new MetadataDiscovery(new MetadataStorage(), orm.driver.getPlatform(), orm.config).discoverSync());
+    return orm;
   } catch (error) {
     if (isMigrateError(error)) throw error;
     throw new ConfigInvalidError(undefined, `entities: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

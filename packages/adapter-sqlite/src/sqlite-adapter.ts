@@ -11,8 +11,12 @@ export interface SqliteAdapterOptions {
   readonly busyTimeoutMs?: number | undefined;
   /**
    * Enforce foreign keys (`PRAGMA foreign_keys`) while migrating. Default `false`, as
-   * SQLAlchemy and therefore Alembic leave them: SQLite's table-rebuild recipe for
-   * `ALTER` needs them off, and the pragma cannot change inside a migration's transaction.
+   * SQLAlchemy and therefore Alembic leave them. When `true`, each migration transaction
+   * follows SQLite's procedure for schema changes, since the pragma cannot change inside
+   * a transaction and a table rebuild needs enforcement off: off before `BEGIN`,
+   * `PRAGMA foreign_key_check` before `COMMIT` (rows pointing at a missing parent fail and
+   * roll back the transaction), on again after. `ON DELETE` actions do not fire inside
+   * migrations.
    */
   readonly foreignKeys?: boolean | undefined;
 }

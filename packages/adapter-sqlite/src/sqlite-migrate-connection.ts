@@ -35,13 +35,16 @@ export class SqliteMigrateConnection implements AdapterConnection {
   readonly #database: BetterSqlite3.Database;
   readonly #Database: DatabaseConstructor;
   readonly #kysely: KyselyModule;
+  readonly #foreignKeys: boolean;
   #closed = false;
 
   private constructor(
     location: SqliteLocation,
     options: ConnectOptions,
     parts: { orm: MikroORM; database: BetterSqlite3.Database; Database: DatabaseConstructor; kysely: KyselyModule },
+    foreignKeys: boolean,
   ) {
+    this.#foreignKeys = foreignKeys;
     this.#location = location;
     this.#orm = parts.orm;
     this.#database = parts.database;
@@ -54,7 +57,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
       compare: async (request) => {
         this.#connection();
         const { compareSqliteSchema } = await import('./sqlite-autogenerate.js');
-        return compareSqliteSchema(this.#orm, dbName, request);
+        return compareSqliteSchema(this.#database, dbName, request);
       },
     };
   }
@@ -106,7 +109,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
       if (!settings.foreignKeys) {
         await orm.driver.getConnection().getClient().executeQuery(kysely.CompiledQuery.raw('PRAGMA foreign_keys = OFF'));
       }
-      return new SqliteMigrateConnection(location, options, { orm, database, Database, kysely });
+      return new SqliteMigrateConnection(location, options, { orm, database, Database, kysely }, settings.foreignKeys);
     } catch (error) {
       if (database.open) database.close();
       throw new DatabaseError(`Connecting to SQLite database ${filename}`, { cause: error });
@@ -123,24 +126,43 @@ export class SqliteMigrateConnection implements AdapterConnection {
    * behind a mutex, so a `BEGIN IMMEDIATE` that times out on a busy database would
    * leave every later statement waiting forever. The callback form releases it.
    *
+   * With the `foreignKeys` option on, the transaction follows SQLite's procedure for
+   * schema changes (https://www.sqlite.org/lang_altertable.html#otheralter): enforcement
+   * is turned off before `BEGIN` (the pragma is ignored inside a transaction, and a
+   * table rebuild's `DROP TABLE` would otherwise fire `ON DELETE` actions on the rows
+   * that point at it), `PRAGMA foreign_key_check` must find nothing before `COMMIT`, and
+   * enforcement is on again afterwards.
+   *
    * @throws {DatabaseError} when the transaction cannot begin (e.g. another writer
    *   holds the database past the busy timeout).
+   * @throws {Error} with `foreignKeys` on, when rows point at missing parents at its end (it is rolled back).
    */
   async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const connection = this.#connection();
     let begun = false;
+    if (this.#foreignKeys) await this.#setForeignKeys(false);
     try {
       return await connection
         .getClient()
         .transaction()
         .execute(async (trx) => {
           begun = true;
-          return work(new KyselySession(trx, connection, this.#kysely.CompiledQuery));
+          const session = new KyselySession(trx, connection, this.#kysely.CompiledQuery);
+          const result = await work(session);
+          if (this.#foreignKeys) await assertForeignKeys(session);
+          return result;
         });
     } catch (error) {
       if (begun) throw error;
       throw new DatabaseError('Beginning a transaction', { cause: error });
+    } finally {
+      if (this.#foreignKeys) await this.#setForeignKeys(true);
     }
+  }
+
+  async #setForeignKeys(on: boolean): Promise<void> {
+    const raw = this.#kysely.CompiledQuery.raw(`PRAGMA foreign_keys = ${on ? 'ON' : 'OFF'}`);
+    await this.#connection().getClient().executeQuery(raw);
   }
 
   /** Runs `work` with each statement committing on its own; statement errors propagate as in {@link transaction}. */
@@ -186,4 +208,18 @@ export class SqliteMigrateConnection implements AdapterConnection {
       throw new DatabaseError('Reading the version and audit tables', { cause: error });
     }
   }
+}
+
+/** SQLite's step 10 of a schema change: no row may point at a missing parent when the transaction commits. */
+async function assertForeignKeys(session: Session): Promise<void> {
+  const orphans = await session.query<{ table: string; parent: string; rows: number }>(
+    'SELECT "table", "parent", count(*) AS "rows" FROM pragma_foreign_key_check GROUP BY "table", "parent"',
+  );
+  if (orphans.length === 0) return;
+  const list = orphans.map((row) => `${row.rows} in '${row.table}' (parent '${row.parent}')`).join(', ');
+  // A plain error: the runner names the migration it failed in.
+  throw new Error(
+    `PRAGMA foreign_key_check before commit: rows point at missing parent rows: ${list}. ` +
+      'The transaction was rolled back; find the rows with PRAGMA foreign_key_check and fix them.',
+  );
 }

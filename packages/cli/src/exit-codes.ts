@@ -63,6 +63,8 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   // offline mode (--sql): the migration or the adapter cannot be rendered; nothing ran
   OFFLINE_READ_NOT_SUPPORTED: ExitStatus.failure,
   OFFLINE_NOT_SUPPORTED: ExitStatus.usage,
+  // post-write hooks: the file is written, the hook failed
+  POST_WRITE_HOOK_FAILED: ExitStatus.failure,
 };
 
 /**

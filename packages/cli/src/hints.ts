@@ -8,6 +8,7 @@ import type {
   MigrateErrorCode,
   MissingParentError,
   MultipleHeadsError,
+  PostWriteHookError,
   RevisionNotFoundError,
   RevisionNotInBranchError,
 } from '@cloudguard/migrate-core';
@@ -170,6 +171,8 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
     'Make the migration skip the read when `op.offline` is true (for instance `if (op.offline) return;` before the ' +
     'query, or a value written into the SQL), or run this migration online, without --sql.',
   OFFLINE_NOT_SUPPORTED: () => 'Run the command online, without --sql, or use an adapter that implements renderOffline.',
+  POST_WRITE_HOOK_FAILED: (error) =>
+    `The migration file was written and is kept: review it, fix the hook (\`postWriteHooks\` in cgmigrate.config.ts) or run it by hand on ${(error as PostWriteHookError).path}.`,
 };
 
 /**

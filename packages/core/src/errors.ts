@@ -47,7 +47,9 @@ export type MigrateErrorCode =
   | 'ADAPTER_INCOMPATIBLE'
   // offline mode (--sql)
   | 'OFFLINE_READ_NOT_SUPPORTED'
-  | 'OFFLINE_NOT_SUPPORTED';
+  | 'OFFLINE_NOT_SUPPORTED'
+  // post-write hooks
+  | 'POST_WRITE_HOOK_FAILED';
 
 /**
  * Base class of every cgmigrate error.
@@ -448,4 +450,23 @@ export class OfflineNotSupportedError extends MigrateError {
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) return cause.message;
   return String(cause);
+}
+
+// ── post-write hooks ──────────────────────────────────────────────────────────
+
+/** A post-write hook failed on a migration file that was written (and is kept). */
+export class PostWriteHookError extends MigrateError {
+  readonly code = 'POST_WRITE_HOOK_FAILED' as const;
+  constructor(
+    /** The hook that failed (its name, command, or place in the list). */
+    readonly hook: string,
+    /** The migration file, written and kept. */
+    readonly path: string,
+    /** The hooks that ran before it and succeeded. */
+    readonly succeeded: readonly string[],
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Post-write hook '${hook}' failed on ${path}: ${reason}`, options);
+  }
 }

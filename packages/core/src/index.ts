@@ -87,6 +87,7 @@ export type { CheckOptions, CheckProblem, CheckProblemCode, CheckResult, Databas
 export type {
   SchemaChange,
   SchemaChangeAction,
+  SchemaCheckQuery,
   SchemaCompareRequest,
   SchemaComparison,
   SchemaDiffer,
@@ -133,3 +134,6 @@ export type {
   OfflineStatementSink,
   OfflineVersionStore,
 } from './adapter/dialect-adapter.js';
+// post-write hooks (issue 5)
+export { runPostWriteHooks, hookArguments, FILE_TOKEN, DEFAULT_HOOK_TIMEOUT_MS } from './hooks/post-write-hooks.js';
+export type { CommandHook, FunctionHook, PostWriteHook, PostWriteHookRun } from './hooks/post-write-hooks.js';

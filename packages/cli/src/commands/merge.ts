@@ -2,6 +2,7 @@ import { merge, type RevisionResult } from '@cloudguard/migrate-core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { revisionArgs } from '../revision-args.js';
+import { reportWritten, writingRevision } from '../written-revision.js';
 
 /** `cgmigrate merge REVISIONS... -m MESSAGE`: Alembic's `merge`. */
 export default class Merge extends BaseCommand<RevisionResult> {
@@ -10,7 +11,8 @@ export default class Merge extends BaseCommand<RevisionResult> {
     'Writes a new migration file whose downRevision lists the given revisions, so that their branches end in one ' +
     'head again; its up() and down() start empty. REVISIONS is `heads` (every head) or two or more ids, prefixes ' +
     'or `<label>@head`. Prints "Generating <path> ... done" on stderr, as Alembic does, and the path alone on ' +
-    'stdout. Nothing touches the database: run `upgrade head` afterwards.';
+    'stdout, then runs the `postWriteHooks` of cgmigrate.config.ts on it. Nothing touches the database: run `upgrade head` ' +
+    'afterwards.';
 
   static override examples = [
     { description: 'Join every head.', command: '<%= config.bin %> <%= command.id %> heads -m "Merge migrations"' },
@@ -35,16 +37,20 @@ export default class Merge extends BaseCommand<RevisionResult> {
     'rev-id': Flags.string({ summary: 'Use this revision id instead of a generated one.', helpValue: '<id>' }),
   };
 
+  readonly #output = { note: (text: string) => this.note(text), out: (text: string) => this.out(text) };
+
   async run(): Promise<RevisionResult> {
     const { argv, flags } = await this.parse(Merge);
-    const result = await merge(await this.environment(), {
-      revisions: revisionArgs(argv),
-      message: flags.message,
-      branchLabel: flags['branch-label'],
-      revId: flags['rev-id'],
-    });
-    this.note(`Generating ${result.path} ... done`);
-    this.out(result.path);
+    const env = await this.environment();
+    const result = await writingRevision(this.#output, () =>
+      merge(env, {
+        revisions: revisionArgs(argv),
+        message: flags.message,
+        branchLabel: flags['branch-label'],
+        revId: flags['rev-id'],
+      }),
+    );
+    reportWritten(this.#output, result.path, result.hooks);
     return result;
   }
 }

@@ -1,6 +1,7 @@
 import { autogenerateRevision, revision, type AutogenerateResult, type RevisionResult } from '@cloudguard/migrate-core';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
+import { reportWritten, writingRevision } from '../written-revision.js';
 
 /** `cgmigrate revision -m MESSAGE`: Alembic's `revision`. */
 export default class Revision extends BaseCommand<RevisionResult | AutogenerateResult> {
@@ -12,7 +13,8 @@ export default class Revision extends BaseCommand<RevisionResult | AutogenerateR
     'except with --autogenerate: then the `entities` of cgmigrate.config.ts are compared with the database, which must ' +
     'be at head, and the migration is written from the difference (each change is printed on stderr, and what needs a ' +
     'review is written into the file as comments and printed as a warning). When nothing differs, it prints "No changes ' +
-    'in schema detected." and writes no file, unless --allow-empty.';
+    'in schema detected." and writes no file, unless --allow-empty. The `postWriteHooks` of cgmigrate.config.ts run on ' +
+    'the new file (e.g. a formatter); when one fails, the file is kept and the command exits with status 1.';
 
   static override examples = [
     { description: 'An empty migration on top of the head.', command: '<%= config.bin %> <%= command.id %> -m "Add scan duration"' },
@@ -57,6 +59,8 @@ export default class Revision extends BaseCommand<RevisionResult | AutogenerateR
     }),
   };
 
+  readonly #output = { note: (text: string) => this.note(text), out: (text: string) => this.out(text) };
+
   async run(): Promise<RevisionResult | AutogenerateResult> {
     const { flags } = await this.parse(Revision);
     const options = {
@@ -68,20 +72,18 @@ export default class Revision extends BaseCommand<RevisionResult | AutogenerateR
       dependsOn: flags['depends-on'],
     };
     if (flags.autogenerate) return this.#autogenerate({ ...options, allowEmpty: flags['allow-empty'] });
-    const result = await revision(await this.environment(), options);
-    this.note(`Generating ${result.path} ... done`);
-    this.out(result.path);
+    const env = await this.environment();
+    const result = await writingRevision(this.#output, () => revision(env, options));
+    reportWritten(this.#output, result.path, result.hooks);
     return result;
   }
 
   async #autogenerate(options: Parameters<typeof autogenerateRevision>[1]): Promise<AutogenerateResult> {
-    const result = await autogenerateRevision(await this.environment(), options);
+    const env = await this.environment();
+    const result = await writingRevision(this.#output, () => autogenerateRevision(env, options));
     for (const message of result.messages) this.note(message);
     for (const note of result.notes) this.note(`Review the migration: ${note}`);
-    if (result.written) {
-      this.note(`Generating ${result.path} ... done`);
-      this.out(result.path);
-    }
+    if (result.written) reportWritten(this.#output, result.path, result.hooks);
     return result;
   }
 }

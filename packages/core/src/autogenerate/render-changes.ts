@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import type { SchemaChange, SchemaObjectType } from './schema-change.js';
+import type { SchemaChange, SchemaCheckQuery, SchemaObjectType } from './schema-change.js';
 
 const OBJECT_NAMES: Readonly<Record<SchemaObjectType, string>> = {
   schema: 'schema',
@@ -94,6 +94,15 @@ export function reviewNotes(changes: readonly SchemaChange[]): string[] {
         'ALTER TABLE … RENAME COLUMN … in up() and down(), or the data in the column is lost.',
     );
   }
+  for (const change of changes) {
+    if (change.object !== 'column' || change.action !== 'add') continue;
+    const definition = change.details.find((detail) => detail.property === 'definition')?.to ?? '';
+    if (!/\bnot null\b/.test(definition) || /\bdefault\b/.test(definition)) continue;
+    notes.push(
+      `Column '${change.table ?? '?'}.${change.name}' is added NOT NULL without a default: on a table that has rows the ` +
+        'migration fails. Give it a default, or add it nullable, fill it, and make it NOT NULL in a later migration.',
+    );
+  }
   const addedTables = changes.filter((c) => c.object === 'table' && c.action === 'add').map((c) => c.name);
   const removedTables = changes.filter((c) => c.object === 'table' && c.action === 'remove').map((c) => c.name);
   if (addedTables.length > 0 && removedTables.length > 0) {
@@ -114,8 +123,9 @@ function list(items: readonly string[]): string {
 }
 
 /**
- * The body of a migration function: one `await op.execute(…)` per statement, after the
- * review notes as comments. Indented for the revision template's `{{ upgrades }}`.
+ * The body of a migration function: the review notes as comments, the checks that must
+ * hold before the statements, one `await op.execute(…)` per statement, then the checks
+ * that must hold after them. Indented for the revision template's `{{ upgrades }}`.
  *
  * ### Examples
  * ```ts
@@ -123,14 +133,33 @@ function list(items: readonly string[]): string {
  * // "    await op.execute('create table `user` (`id` integer not null primary key)');"
  * ```
  */
-export function renderOperations(statements: readonly string[], notes: readonly string[], indent = '    '): string {
+export function renderOperations(
+  statements: readonly string[],
+  notes: readonly string[],
+  indent = '    ',
+  checks: readonly SchemaCheckQuery[] = [],
+): string {
   const lines: string[] = [];
   if (notes.length > 0) {
     lines.push(`${indent}// REVIEW: cgmigrate autogenerate could not decide the following; check them before running this migration.`);
     for (const note of notes) lines.push(...wrapComment(`- ${note}`, indent, '//   '));
   }
+  for (const check of checks.filter((check) => check.when === 'before')) lines.push(...renderCheck(check, indent));
   for (const statement of statements) lines.push(`${indent}await op.execute(${stringLiteral(statement)});`);
+  for (const check of checks.filter((check) => check.when !== 'before')) lines.push(...renderCheck(check, indent));
   return lines.join('\n');
+}
+
+/** A block that runs the check's query and throws its failure, with the rows, when it returns any. */
+function renderCheck(check: SchemaCheckQuery, indent: string): string[] {
+  const inner = `${indent}  `;
+  return [
+    `${indent}{`,
+    ...wrapComment(check.comment, inner, '// '),
+    `${inner}const rows = await op.query(${stringLiteral(check.query)});`,
+    `${inner}if (rows.length > 0) throw new Error(${stringLiteral(`${check.failure} `)} + JSON.stringify(rows));`,
+    `${indent}}`,
+  ];
 }
 
 function wrapComment(text: string, indent: string, continuation: string, width = 110): string[] {

@@ -68,6 +68,26 @@ export interface SchemaComparison {
    * SQLite table rebuild). Core adds its own (inferred renames, drop-and-add pairs).
    */
   readonly warnings: readonly string[];
+  /** Checks run after the `up` statements, in the same transaction (e.g. foreign keys after an SQLite table rebuild). */
+  readonly upChecks?: readonly SchemaCheckQuery[] | undefined;
+  /** Checks run after the `down` statements. */
+  readonly downChecks?: readonly SchemaCheckQuery[] | undefined;
+}
+
+/**
+ * A query a generated migration runs after its statements, before its transaction
+ * commits: any row it returns fails the migration (rolling it back) with `failure`,
+ * followed by the rows. Written into the file as plain code, so a reviewer sees it.
+ */
+export interface SchemaCheckQuery {
+  /** `before` the statements (a precondition) or `after` them (default). */
+  readonly when?: 'before' | 'after' | undefined;
+  /** Why it runs, written above it as a comment. */
+  readonly comment: string;
+  /** Returns the offending rows; none when all is well. */
+  readonly query: string;
+  /** The error's message, which the offending rows follow as JSON: what is wrong and how to fix it. */
+  readonly failure: string;
 }
 
 /** A table or view that a comparison may take into account. */

@@ -21,6 +21,7 @@ export interface MergeOptions {
  * await merge(env, { revisions: ['heads'], message: 'Merge migrations' });
  * ```
  * @throws {InvalidTargetError} when fewer than two revisions are named.
+ * @throws {PostWriteHookError} when a post-write hook fails (the file is written and kept).
  */
 export async function merge(env: MigrationEnvironment, options: MergeOptions): Promise<RevisionResult> {
   const message = checkMessage(options.message);

@@ -19,6 +19,7 @@ import { describeChange, renderOperations } from '../autogenerate/render-changes
 import type { SchemaChange } from '../autogenerate/schema-change.js';
 import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 import { summarizeRevision, type RevisionSummary } from './revision-summary.js';
+import { runPostWriteHooks, type PostWriteHookRun } from '../hooks/post-write-hooks.js';
 
 /** Options of {@link revision}. */
 export interface RevisionOptions {
@@ -47,6 +48,8 @@ export interface RevisionResult {
   readonly revision: RevisionSummary;
   /** The new file (absolute). */
   readonly path: string;
+  /** The post-write hooks that ran on it (`postWriteHooks`), in order. */
+  readonly hooks: readonly PostWriteHookRun[];
 }
 
 /**
@@ -60,6 +63,7 @@ export interface RevisionResult {
  * @throws {MultipleHeadsError} when `head` is ambiguous.
  * @throws {InvalidTargetError} when `head` is not a head and `splice` is not set.
  * @throws {FileExistsError} when the file name is taken.
+ * @throws {PostWriteHookError} when a post-write hook fails (the file is written and kept).
  */
 export async function revision(env: MigrationEnvironment, options: RevisionOptions): Promise<RevisionResult> {
   const message = checkMessage(options.message);
@@ -144,8 +148,8 @@ export async function autogenerateRevision(env: MigrationEnvironment, options: A
     dependsOn: (options.dependsOn ?? []).flatMap((dep) => map.resolve(dep).map((rev) => rev.id)),
     branchLabels: options.branchLabel ? [options.branchLabel] : [],
     message,
-    upgrades: empty ? undefined : renderOperations(comparison.up, comparison.notes),
-    downgrades: empty ? undefined : renderOperations(comparison.down, []),
+    upgrades: empty ? undefined : renderOperations(comparison.up, comparison.notes, undefined, comparison.upChecks),
+    downgrades: empty ? undefined : renderOperations(comparison.down, [], undefined, comparison.downChecks),
     now: options.now,
   });
   return {
@@ -182,7 +186,8 @@ export interface NewRevision {
 }
 
 /**
- * Renders the revision template for a new revision and writes it to `versions/`.
+ * Renders the revision template for a new revision, writes it to `versions/`, and runs
+ * the post-write hooks on it.
  *
  * @internal shared by `revision` and `merge`.
  */
@@ -225,7 +230,10 @@ export async function writeRevision(env: MigrationEnvironment, scripts: ScriptDi
     scripts.templatePath,
   );
   writeFileSync(file, source, { flag: 'wx' });
+  const baseDir = env.config.configPath ? path.dirname(env.config.configPath) : env.config.cwd;
+  const hooks = await runPostWriteHooks(env.config.postWriteHooks, file, baseDir);
   return {
+    hooks,
     revision: { ...summarizeRevision(map, { ...created, path: file }), isHead: true, isBranchPoint: false, nextRevisions: [] },
     path: file,
   };

@@ -2,6 +2,7 @@ import type { DialectAdapter, LockWait, VersionTableLocation } from '../adapter/
 import type { SchemaObjectFilter } from '../autogenerate/schema-change.js';
 import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 import type { LockRetryPolicy } from '../runtime/lock-retry.js';
+import type { PostWriteHook } from '../hooks/post-write-hooks.js';
 
 /** The URL used when none is given anywhere: an SQLite file in the working directory. */
 export const DEFAULT_DATABASE_URL = 'sqlite:///cloudguard.db';
@@ -66,6 +67,13 @@ export interface MigrateConfig {
   readonly excludeTables?: readonly string[] | undefined;
   /** Decides per table or view whether autogenerate and `check` compare it (Alembic's `include_object`). */
   readonly includeObject?: SchemaObjectFilter | undefined;
+  /**
+   * Run on each migration file `revision` (with or without `--autogenerate`) and `merge`
+   * write, in order, like Alembic's `post_write_hooks`: a command (`{file}` in `args` is
+   * the file's path) or a function. The first that fails stops the rest; the file stays.
+   * E.g. `[{ name: 'prettier', command: 'npx', args: ['prettier', '--write', '{file}'] }]`.
+   */
+  readonly postWriteHooks?: readonly PostWriteHook[] | undefined;
 }
 
 /** A configuration with every default applied and every path absolute. */
@@ -90,6 +98,8 @@ export interface ResolvedConfig {
   readonly lockRetry: LockRetryPolicy;
   /** What autogenerate and `check` compare (`includeTables`, `excludeTables`, `includeObject`). */
   readonly schemaFilter: SchemaFilterOptions;
+  /** Run on each new migration file (`postWriteHooks`); empty by default. */
+  readonly postWriteHooks: readonly PostWriteHook[];
 }
 
 /**

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigInvalidError, ConfigNotFoundError } from '../errors.js';
 import type { DialectAdapter } from '../adapter/dialect-adapter.js';
 import { checkLockRetry, resolveLockRetry } from '../runtime/lock-retry.js';
+import { checkPostWriteHook } from '../hooks/post-write-hooks.js';
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_FILE_TEMPLATE,
@@ -89,6 +90,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
       excludeTables: config.excludeTables,
       includeObject: config.includeObject,
     },
+    postWriteHooks: config.postWriteHooks ?? [],
   };
 }
 
@@ -136,6 +138,14 @@ function chooseUrl(
 }
 
 type KeyCheck = (value: unknown) => string | undefined;
+const checkPostWriteHooks: KeyCheck = (v) => {
+  if (!Array.isArray(v)) return 'an array of hooks: { command, args? } objects or functions';
+  for (const [index, hook] of v.entries()) {
+    const expected = checkPostWriteHook(hook);
+    if (expected) return `an array of hooks (entry ${index}: ${expected})`;
+  }
+  return undefined;
+};
 const isString: KeyCheck = (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a non-empty string');
 const isBoolean: KeyCheck = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 const isArray: KeyCheck = (v) => (Array.isArray(v) ? undefined : 'an array');
@@ -169,6 +179,7 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   includeTables: isStringArray,
   excludeTables: isStringArray,
   includeObject: isFunction,
+  postWriteHooks: checkPostWriteHooks,
 };
 
 /**

@@ -81,6 +81,42 @@ describe('reviewNotes', () => {
 
   it('has nothing to say about plain additions', () => {
     expect(reviewNotes([change({ action: 'add', object: 'column', table: 'user', name: 'age' })])).toEqual([]);
+    const nullable = [{ property: 'definition', from: undefined, to: 'integer null' }];
+    const withDefault = [{ property: 'definition', from: undefined, to: 'integer not null default 0' }];
+    expect(reviewNotes([change({ action: 'add', object: 'column', table: 'user', name: 'age', details: nullable })])).toEqual([]);
+    expect(reviewNotes([change({ action: 'add', object: 'column', table: 'user', name: 'age', details: withDefault })])).toEqual([]);
+  });
+
+  it('flags a new NOT NULL column without a default, which fails on a table with rows', () => {
+    const details = [{ property: 'definition', from: undefined, to: 'integer not null' }];
+    expect(reviewNotes([change({ action: 'add', object: 'column', table: 'user', name: 'age', details })])).toEqual([
+      "Column 'user.age' is added NOT NULL without a default: on a table that has rows the migration fails. Give it a " +
+        'default, or add it nullable, fill it, and make it NOT NULL in a later migration.',
+    ]);
+  });
+});
+
+describe('renderOperations with checks', () => {
+  it('runs the checks marked before ahead of the statements, the others after, each throwing with its rows', () => {
+    const body = renderOperations(['drop table `a`'], [], '    ', [
+      { comment: 'After.', query: 'select 1 as x', failure: 'It failed:' },
+      { when: 'before', comment: 'Before.', query: "select 'a' as y", failure: 'Too early:' },
+    ]);
+    expect(body).toBe(
+      [
+        '    {',
+        '      // Before.',
+        `      const rows = await op.query(\`select 'a' as y\`);`,
+        "      if (rows.length > 0) throw new Error('Too early: ' + JSON.stringify(rows));",
+        '    }',
+        "    await op.execute('drop table `a`');",
+        '    {',
+        '      // After.',
+        "      const rows = await op.query('select 1 as x');",
+        "      if (rows.length > 0) throw new Error('It failed: ' + JSON.stringify(rows));",
+        '    }',
+      ].join('\n'),
+    );
   });
 });
 

@@ -1,0 +1,150 @@
+import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { fileURLToPath } from 'node:url';
+
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { createTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
+import { cgmigrate, tempProject } from './cli.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../../../examples/cloudguard-anomaly', import.meta.url));
+const REPO_NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
+
+/** The example's entities and config, with an empty versions folder: where its initial migration is regenerated. */
+function freshCopy(): { dir: string; cleanup: () => void; versions: () => string[] } {
+  const scratch = tempProject();
+  cpSync(EXAMPLE, scratch.dir, { recursive: true, filter: (source) => !/\.db(-journal|-wal|-shm)?$|\.cgmigrate-lock/.test(source) });
+  symlinkSync(REPO_NODE_MODULES, path.join(scratch.dir, 'node_modules'), 'dir');
+  const versionsDir = path.join(scratch.dir, 'migrations', 'versions');
+  for (const file of readdirSync(versionsDir)) if (file.endsWith('.ts')) rmSync(path.join(versionsDir, file));
+  return { ...scratch, versions: () => readdirSync(versionsDir).filter((file) => file.endsWith('.ts')) };
+}
+
+/** What defines an SQLite schema, per table: columns, indexes with their columns, and foreign keys. */
+function sqliteSchema(file: string): unknown {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    const all = (sql: string) => db.prepare(sql).all() as Record<string, unknown>[];
+    const names = all("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map((row) => String(row['name']));
+    return Object.fromEntries(
+      names.map((table) => [
+        table,
+        {
+          columns: all(`SELECT name, lower(type) AS type, "notnull", lower(dflt_value) AS dflt, pk FROM pragma_table_info('${table}') ORDER BY name`),
+          indexes: all(`SELECT name, "unique" FROM pragma_index_list('${table}') WHERE origin = 'c' ORDER BY name`).map((index) => ({
+            ...index,
+            columns: all(`SELECT name FROM pragma_index_info('${String(index['name'])}') ORDER BY seqno`).map((column) => column['name']),
+          })),
+          foreignKeys: all(`SELECT "table", "from", "to", on_delete FROM pragma_foreign_key_list('${table}') ORDER BY "from"`),
+        },
+      ]),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/** What defines a PostgreSQL schema: columns, indexes and constraints of the service's tables (not ours). */
+async function postgresSchema(url: string): Promise<unknown> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const own = "('alembic_version', 'cgmigrate_audit')";
+  try {
+    const query = async (sql: string) => ((await client.query(sql)) as { rows: unknown[] }).rows;
+    return {
+      columns: await query(
+        'SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, column_default FROM information_schema.columns ' +
+          `WHERE table_schema = 'public' AND table_name NOT IN ${own} ORDER BY 1, 2`,
+      ),
+      indexes: await query(`SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT IN ${own} ORDER BY 1, 2`),
+      constraints: await query(
+        'SELECT c.conrelid::regclass::text AS table_name, c.conname, pg_get_constraintdef(c.oid) AS definition FROM pg_constraint c ' +
+          `JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public' AND c.conrelid::regclass::text NOT IN ${own} ORDER BY 1, 2`,
+      ),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+describe('examples/cloudguard-anomaly: the entities reproduce the committed migrations', () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+
+  it('on SQLite: autogenerate against an empty database builds the schema of 000001…head, and an added column is the next migration', async () => {
+    const committed = tempProject();
+    cleanups.push(committed.cleanup);
+    const committedDb = path.join(committed.dir, 'committed.db');
+    const up = await cgmigrate(['upgrade', 'head', '--url', `sqlite:///${committedDb}`], { cwd: EXAMPLE });
+    expect(up.code, up.stderr).toBe(0);
+    // At head, the committed migrations and the entities agree.
+    const atHead = await cgmigrate(['check', '--url', `sqlite:///${committedDb}`], { cwd: EXAMPLE });
+    expect(atHead.code, atHead.stdout).toBe(0);
+
+    // The README's command, in a copy with no migrations, against an empty database.
+    const copy = freshCopy();
+    cleanups.push(copy.cleanup);
+    const url = `sqlite:///${path.join(copy.dir, 'cloudguard.db')}`;
+    const run = (...args: string[]) => cgmigrate([...args, '--url', url], { cwd: copy.dir });
+    const initial = await run('revision', '--autogenerate', '-m', 'Initial schema');
+    expect(initial.code, initial.stderr).toBe(0);
+    expect(initial.stderr).toContain("Detected added table 'alerts'");
+    expect((await run('upgrade', 'head')).code).toBe(0);
+    expect((await run('check')).code).toBe(0);
+    expect(sqliteSchema(path.join(copy.dir, 'cloudguard.db'))).toEqual(sqliteSchema(committedDb));
+
+    // The add-column flow of the README: a new property, check names it, autogenerate writes it.
+    const entities = path.join(copy.dir, 'entities.ts');
+    writeFileSync(
+      entities,
+      readFileSync(entities, 'utf8').replace(
+        "    acknowledgedAt: p.datetime().columnType('timestamp').nullable(),\n",
+        "    acknowledgedAt: p.datetime().columnType('timestamp').nullable(),\n    snoozedUntil: p.datetime().columnType('timestamp').nullable(),\n",
+      ),
+    );
+    const drift = await run('check');
+    expect(drift.code).toBe(3);
+    expect(drift.stdout).toBe("Detected added column 'alerts.snoozed_until': timestamp null\n");
+    const next = await run('revision', '--autogenerate', '-m', 'Snooze alerts');
+    expect(next.code, next.stderr).toBe(0);
+    const source = readFileSync(next.stdout.trim(), 'utf8');
+    expect(source).toContain("await op.execute('alter table `alerts` add column `snoozed_until` timestamp null');");
+    expect(source).toContain("await op.execute('alter table `alerts` drop column `snoozed_until`');");
+    expect((await run('upgrade', 'head')).code).toBe(0);
+    expect((await run('check')).code).toBe(0);
+    expect(copy.versions()).toHaveLength(2);
+  });
+
+  describe('on PostgreSQL', () => {
+    let committedDb: TestDatabase;
+    let generatedDb: TestDatabase;
+    beforeAll(async () => {
+      committedDb = await createTestDatabase('cgmigrate_example_committed');
+      generatedDb = await createTestDatabase('cgmigrate_example_generated');
+    });
+    afterAll(async () => {
+      await committedDb?.drop();
+      await generatedDb?.drop();
+    });
+
+    it('the committed migrations match the entities at head, and autogenerate against an empty database reproduces them', async () => {
+      const committed = (...args: string[]) => cgmigrate(args, { cwd: EXAMPLE, env: { DATABASE_URL: committedDb.url } });
+      expect((await committed('upgrade', 'head')).code).toBe(0);
+      const atHead = await committed('check');
+      expect(atHead.code, atHead.stdout).toBe(0);
+
+      const copy = freshCopy();
+      cleanups.push(copy.cleanup);
+      const generated = (...args: string[]) => cgmigrate(args, { cwd: copy.dir, env: { DATABASE_URL: generatedDb.url } });
+      const initial = await generated('revision', '--autogenerate', '-m', 'Initial schema');
+      expect(initial.code, initial.stderr).toBe(0);
+      expect((await generated('upgrade', 'head')).code).toBe(0);
+      expect((await generated('check')).code).toBe(0);
+      expect(await postgresSchema(generatedDb.url)).toEqual(await postgresSchema(committedDb.url));
+    });
+  });
+});
