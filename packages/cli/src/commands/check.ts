@@ -11,7 +11,7 @@ export default class Check extends BaseCommand<CheckResult> {
     'yet, and applied migrations whose file changed since they ran (their SHA-256 differs from the one recorded in ' +
     'the cgmigrate_audit table), and, when cgmigrate.config.ts lists `entities` and the database is at head, each ' +
     'difference between them and the database schema ("Detected added column \'user.email\'"): what ' +
-    '`revision --autogenerate` would write. Exits with status 3 when it finds a problem, 0 when it finds none; with ' +
+    '`revision --autogenerate` would write. Exits with status 1 when it finds a problem, 0 when it finds none; with ' +
     '--json the result lists every problem with a stable code (DB_NOT_UP_TO_DATE, MIGRATION_EDITED, SCHEMA_DRIFT).';
 
   static override examples = [
