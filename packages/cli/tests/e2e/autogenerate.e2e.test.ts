@@ -11,7 +11,7 @@ import { cgmigrate, tables as sqliteTables, tempProject } from './cli.js';
 const FIXTURES = fileURLToPath(new URL('./fixtures/autogenerate/', import.meta.url));
 const REPO_NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
 /** `check` and `revision` against a database behind head exit with the status for a finding. */
-const CHECK_FAILED = 3;
+const CHECK_FAILED = 1;
 
 interface Dialect {
   readonly name: string;
