@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import {
+  check,
   createEnvironment,
+  history,
   loadConfig,
   upgrade,
   type AuditEntry,
@@ -114,6 +116,31 @@ describe('PostgreSQL audit table', () => {
     );
     expect(rows.rows.map((r) => `${r.direction} ${r.revision}`)).toEqual(['upgrade a1', 'upgrade b2']);
     expect(rows.rows[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('PostgreSQL audit table named by the auditTable config key', () => {
+  it('is where upgrade writes, history reads and check compares, in versionTableSchema', async () => {
+    await withClient(url(), (client) => client.query('CREATE SCHEMA ops'));
+    const cwd = project([
+      { id: 'a1', parent: null, up: ['CREATE TABLE a (id int)'] },
+      { id: 'b2', parent: 'a1', up: ['CREATE TABLE b (id int)'] },
+    ]);
+    writeFileSync(path.join(cwd, 'cgmigrate.config.json'), JSON.stringify({ auditTable: 'deploy_log', versionTableSchema: 'ops' }));
+    const config = await loadConfig({ cwd, env: {}, url: url(), overrides: { adapter: postgresAdapter() } });
+    const env = createEnvironment(config);
+    await upgrade(env);
+
+    expect(await tableExists('ops.deploy_log')).toBe(true);
+    expect(await tableExists('ops.cgmigrate_audit')).toBe(false);
+    expect(await tableExists('public.cgmigrate_audit')).toBe(false);
+    const rows = await withClient(url(), (client) => client.query<{ revision: string }>('SELECT revision FROM ops.deploy_log ORDER BY id'));
+    expect(rows.rows.map((r) => r.revision)).toEqual(['a1', 'b2']);
+    const { revisions } = await history(env, { withAudit: true });
+    expect(revisions.map((r) => [r.id, r.appliedAt instanceof Date])).toEqual([['b2', true], ['a1', true]]);
+
+    writeFileSync(path.join(cwd, 'migrations', 'versions', '0_a1.mjs'), "export default { revision: 'a1', downRevision: null, async up() {} };\n");
+    expect((await check(env)).problems.map((p) => `${p.code} ${'revision' in p ? p.revision : ''}`)).toEqual(['MIGRATION_EDITED a1']);
   });
 });
 
