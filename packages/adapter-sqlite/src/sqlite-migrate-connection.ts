@@ -13,7 +13,7 @@ import type { MikroORM, SqliteConnection } from '@mikro-orm/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
 
 import type { ResolvedSqliteOptions } from './sqlite-adapter.js';
-import { createMigrateDialect, type KyselyModule } from './sqlite-dialect.js';
+import { createMigrateDialect } from './sqlite-dialect.js';
 import { acquireSqliteLock, NO_LOCK, type DatabaseConstructor } from './sqlite-lock.js';
 import { KyselySession } from './sqlite-session.js';
 import type { SqliteLocation } from './sqlite-url.js';
@@ -34,19 +34,19 @@ export class SqliteMigrateConnection implements AdapterConnection {
   readonly #orm: MikroORM;
   readonly #database: BetterSqlite3.Database;
   readonly #Database: DatabaseConstructor;
-  readonly #kysely: KyselyModule;
+  readonly #onStatement: ((sql: string) => void) | undefined;
   #closed = false;
 
   private constructor(
     location: SqliteLocation,
     options: ConnectOptions,
-    parts: { orm: MikroORM; database: BetterSqlite3.Database; Database: DatabaseConstructor; kysely: KyselyModule },
+    parts: { orm: MikroORM; database: BetterSqlite3.Database; Database: DatabaseConstructor },
   ) {
     this.#location = location;
     this.#orm = parts.orm;
     this.#database = parts.database;
     this.#Database = parts.Database;
-    this.#kysely = parts.kysely;
+    this.#onStatement = options.onStatement;
     this.versionStore = new SqliteVersionStore(options.versionTable, (work) => this.#outside(work));
     this.auditStore = new SqliteAuditStore(auditTableFor(options), (work) => this.#outside(work));
     const dbName = location.kind === 'memory' ? ':memory:' : location.path;
@@ -106,7 +106,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
       if (!settings.foreignKeys) {
         await orm.driver.getConnection().getClient().executeQuery(kysely.CompiledQuery.raw('PRAGMA foreign_keys = OFF'));
       }
-      return new SqliteMigrateConnection(location, options, { orm, database, Database, kysely });
+      return new SqliteMigrateConnection(location, options, { orm, database, Database });
     } catch (error) {
       if (database.open) database.close();
       throw new DatabaseError(`Connecting to SQLite database ${filename}`, { cause: error });
@@ -135,7 +135,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
         .transaction()
         .execute(async (trx) => {
           begun = true;
-          return work(new KyselySession(trx, connection, this.#kysely.CompiledQuery));
+          return work(new KyselySession(trx, connection, this.#database, this.#onStatement));
         });
     } catch (error) {
       if (begun) throw error;
@@ -146,7 +146,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
   /** Runs `work` with each statement committing on its own; statement errors propagate as in {@link transaction}. */
   async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const connection = this.#connection();
-    return work(new KyselySession(connection.getClient(), connection, this.#kysely.CompiledQuery));
+    return work(new KyselySession(connection.getClient(), connection, this.#database, this.#onStatement));
   }
 
   /** Takes the lock file next to the database; an in-memory database needs none. */

@@ -1,7 +1,8 @@
 /**
  * Measures one workload: each tool's round is run once by hand and checked (after
- * `upgrade head` every table exists, after `downgrade base` none does), then every
- * round is timed side by side in one hyperfine run, each run on a fresh database.
+ * `upgrade head` every table exists, after `downgrade base` none does) when the
+ * workload asks for it, then every round is timed side by side in one hyperfine run,
+ * each run on a fresh database.
  */
 import path from 'node:path';
 import { busyShare, cpuTicks, waitForQuiet } from '../revision-graph/cpu-load.ts';
@@ -64,13 +65,19 @@ export function probe(rounds: readonly Round[], tables: number): Record<string, 
 }
 
 /** Checks, then times, every round; hyperfine's JSON goes to `resultsDir/<id>.json`. */
-export function measure(id: string, rounds: readonly Round[], tables: number, count: RunCount, resultsDir: string): Measurement {
-  const probes = probe(rounds, tables);
+export function measure(
+  id: string,
+  rounds: readonly Round[],
+  tables: number,
+  settings: { readonly runs: RunCount; readonly check: boolean },
+  resultsDir: string,
+): Measurement {
+  const probes = settings.check ? probe(rounds, tables) : {};
   waitForQuiet(QUIET, 60_000);
   const before = cpuTicks();
   const timings = hyperfine(
     rounds.map((round) => ({ name: round.label, command: roundCommand(round.project), prepare: round.db.reset })),
-    count,
+    settings.runs,
     path.dirname(rounds[0]!.project.dir),
     path.join(resultsDir, `${id}.json`),
   );
