@@ -5,8 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { testServerUrl } from '../../test-db/postgres.ts';
 import type { Dialect } from './options.ts';
+
+/** The PostgreSQL server the tests use too (an administrative database on it). */
+export function testServerUrl(): string {
+  return process.env['CGMIGRATE_TEST_PG_URL'] || 'postgresql://postgres@127.0.0.1:5432/postgres';
+}
 
 /** One tool's database in one workload. */
 export interface BenchDatabase {
