@@ -1,8 +1,7 @@
 /**
  * Measures one workload: each tool's round is run once by hand and checked (after
- * `upgrade head` every table exists, after `downgrade base` none does) when the
- * workload asks for it, then every round is timed side by side in one hyperfine run,
- * each run on a fresh database.
+ * `upgrade head` every table exists, after `downgrade base` none does), then every
+ * round is timed side by side in one hyperfine run, each run on a fresh database.
  */
 import path from 'node:path';
 import { busyShare, cpuTicks, waitForQuiet } from '../revision-graph/cpu-load.ts';
@@ -69,15 +68,17 @@ export function measure(
   id: string,
   rounds: readonly Round[],
   tables: number,
-  settings: { readonly runs: RunCount; readonly check: boolean },
+  runs: RunCount,
   resultsDir: string,
 ): Measurement {
-  const probes = settings.check ? probe(rounds, tables) : {};
+  // The checked run also warms each tool's caches (Node's compile cache, Python's bytecode),
+  // as a deploy that ran before would find them.
+  const probes = probe(rounds, tables);
   waitForQuiet(QUIET, 60_000);
   const before = cpuTicks();
   const timings = hyperfine(
     rounds.map((round) => ({ name: round.label, command: roundCommand(round.project), prepare: round.db.reset })),
-    settings.runs,
+    runs,
     path.dirname(rounds[0]!.project.dir),
     path.join(resultsDir, `${id}.json`),
   );

@@ -51,7 +51,7 @@ function runWorkload(spec: WorkloadSpec, workDir: string, resultsDir: string): W
     return { tool: runner.name, label: runner.label, project: runner.write(dir, graph, db), db };
   });
   try {
-    const { timings, probes, cpuBusy } = measure(spec.id, rounds, spec.count, spec, resultsDir);
+    const { timings, probes, cpuBusy } = measure(spec.id, rounds, spec.count, spec.runs, resultsDir);
     return { spec, timings, probes, cpuBusy };
   } finally {
     for (const round of rounds) shell(round.db.drop, root);
