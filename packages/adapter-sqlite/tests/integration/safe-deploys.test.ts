@@ -48,6 +48,17 @@ describe('SQLite audit table', () => {
     expect(connection.auditStore.table).toEqual({ name: 'cgmigrate_audit', schema: undefined });
   });
 
+  it('appends many entries in order with recordAll, more than one INSERT holds', async () => {
+    const dir = tempDir();
+    const connection = await connect(connectOptions('sqlite:///app.db', dir));
+    const entries = Array.from({ length: 2345 }, (_, i) => entry(`r${i}`, 'upgrade', '2024-05-01T10:00:00.000Z', `c${i}`));
+    await connection.transaction(async (session) => {
+      await connection.auditStore.ensure(session);
+      await connection.auditStore.recordAll!(session, entries);
+    });
+    expect(await connection.auditStore.latest()).toEqual(entries);
+  });
+
   it('is read, never created, by an inspect connection', async () => {
     const dir = tempDir();
     const migrate = await connect(connectOptions('sqlite:///app.db', dir));
