@@ -53,7 +53,9 @@ export function fullWorkloads(): WorkloadSpec[] {
     workload('sqlite', 1000, { warmup: 0, runs: { exact: 3 } }),
     workload('postgresql', 1000, { warmup: 0, runs: { exact: 3 } }),
     workload('sqlite', 4000, { warmup: 0, runs: { exact: 1 } }),
-    workload('postgresql', 4000, { warmup: 0, runs: { exact: 1 } }),
+    // No PostgreSQL 4,000: 4,000 CREATE TABLEs in one transaction need more locks than the
+    // server's default lock table holds (max_locks_per_transaction 64 × max_connections 100);
+    // psql -1, cgmigrate, Alembic, node-pg-migrate and MikroORM all fail with "out of shared memory".
   ];
 }
 

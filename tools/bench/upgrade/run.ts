@@ -36,7 +36,7 @@ const RUNNERS: readonly ToolRunner[] = [sqlFloor, cgmigrate, alembic, knex, node
 const SECTION_INTRO = `Run it after \`npx nx run-many -t build\`:
 
 \`\`\`sh
-npx node tools/bench/upgrade/run.ts          # full: 1,000 and 4,000 migrations on both dialects, under 15 minutes
+npx node tools/bench/upgrade/run.ts          # full: 1,000 on both dialects and 4,000 on SQLite, about 10–15 minutes
 npx node tools/bench/upgrade/run.ts --quick  # 1,000 migrations, one checked and one timed run each, prints only
 \`\`\``;
 

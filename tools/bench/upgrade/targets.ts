@@ -37,7 +37,6 @@ const SPECS: readonly TargetSpec[] = [
     ...atMost(1.2),
   },
   { target: 'SQLite: 4,000 cost ≤ 4.5× 1,000', numerator: ['sqlite-4000', CG], denominator: ['sqlite-1000', CG], ...atMost(4.5) },
-  { target: 'PostgreSQL: 4,000 cost ≤ 4.5× 1,000', numerator: ['postgresql-4000', CG], denominator: ['postgresql-1000', CG], ...atMost(4.5) },
 ];
 
 /** Every target, measured where this run has the figures. */
