@@ -27,6 +27,9 @@ export function auditTableDdl(table: VersionTableLocation): string[] {
   ];
 }
 
+/** Rows per multi-row `INSERT`: 8 parameters each, well under the dialect's limit on bound parameters. */
+const AUDIT_ROWS_PER_INSERT = 1000;
+
 type AuditRow = {
   readonly revision: string;
   readonly direction: string;
@@ -72,20 +75,28 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async record(session: Session, entry: AuditEntry): Promise<void> {
-    await session.execute(
-      `INSERT INTO ${this.#qualified} (revision, direction, checksum, applied_at, duration_ms, applied_by, host, cgmigrate_version) ` +
-        'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        entry.revision,
-        entry.direction,
-        entry.checksum ?? null,
-        entry.appliedAt.toISOString(),
-        Math.max(0, Math.round(entry.durationMs)),
-        entry.appliedBy ?? null,
-        entry.host ?? null,
-        entry.toolVersion ?? null,
-      ],
-    );
+    await this.recordAll(session, [entry]);
+  }
+
+  /** Appends `entries` in order, {@link AUDIT_ROWS_PER_INSERT} rows per `INSERT`. */
+  async recordAll(session: Session, entries: readonly AuditEntry[]): Promise<void> {
+    for (let start = 0; start < entries.length; start += AUDIT_ROWS_PER_INSERT) {
+      const chunk = entries.slice(start, start + AUDIT_ROWS_PER_INSERT);
+      await session.execute(
+        `INSERT INTO ${this.#qualified} (revision, direction, checksum, applied_at, duration_ms, applied_by, host, cgmigrate_version) ` +
+          `VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap((entry) => [
+          entry.revision,
+          entry.direction,
+          entry.checksum ?? null,
+          entry.appliedAt.toISOString(),
+          Math.max(0, Math.round(entry.durationMs)),
+          entry.appliedBy ?? null,
+          entry.host ?? null,
+          entry.toolVersion ?? null,
+        ]),
+      );
+    }
   }
 
   /** The newest row of each revision, oldest first; `[]` when the table does not exist. */

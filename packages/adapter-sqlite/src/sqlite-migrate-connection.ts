@@ -13,7 +13,7 @@ import type { MikroORM, SqliteConnection } from '@mikro-orm/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
 
 import type { ResolvedSqliteOptions } from './sqlite-adapter.js';
-import { createMigrateDialect, type KyselyModule } from './sqlite-dialect.js';
+import { createMigrateDialect } from './sqlite-dialect.js';
 import { acquireSqliteLock, NO_LOCK, type DatabaseConstructor } from './sqlite-lock.js';
 import { KyselySession } from './sqlite-session.js';
 import type { SqliteLocation } from './sqlite-url.js';
@@ -36,6 +36,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
   readonly #Database: DatabaseConstructor;
   readonly #kysely: KyselyModule;
   readonly #foreignKeys: boolean;
+  readonly #onStatement: ((sql: string) => void) | undefined;
   #closed = false;
 
   private constructor(
@@ -50,6 +51,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
     this.#database = parts.database;
     this.#Database = parts.Database;
     this.#kysely = parts.kysely;
+    this.#onStatement = options.onStatement;
     this.versionStore = new SqliteVersionStore(options.versionTable, (work) => this.#outside(work));
     this.auditStore = new SqliteAuditStore(auditTableFor(options), (work) => this.#outside(work));
     const dbName = location.kind === 'memory' ? ':memory:' : location.path;
@@ -147,7 +149,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
         .transaction()
         .execute(async (trx) => {
           begun = true;
-          const session = new KyselySession(trx, connection, this.#kysely.CompiledQuery);
+          const session = new KyselySession(trx, connection, this.#database, this.#onStatement);
           const result = await work(session);
           if (this.#foreignKeys) await assertForeignKeys(session);
           return result;
@@ -168,7 +170,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
   /** Runs `work` with each statement committing on its own; statement errors propagate as in {@link transaction}. */
   async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const connection = this.#connection();
-    return work(new KyselySession(connection.getClient(), connection, this.#kysely.CompiledQuery));
+    return work(new KyselySession(connection.getClient(), connection, this.#database, this.#onStatement));
   }
 
   /** Takes the lock file next to the database; an in-memory database needs none. */

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import {
+  check,
   createEnvironment,
+  history,
   loadConfig,
   upgrade,
   type AuditEntry,
@@ -88,6 +90,16 @@ describe('PostgreSQL audit table', () => {
     expect(connection.auditStore.table).toEqual({ name: 'cgmigrate_audit', schema: undefined });
   });
 
+  it('appends many entries in order with recordAll, more than one INSERT holds', async () => {
+    const connection = await connect(connectOptions(url()));
+    const entries = Array.from({ length: 2345 }, (_, i) => entry(`r${i}`, 'upgrade', '2024-05-01T10:00:00.000Z', `c${i}`));
+    await connection.transaction(async (session) => {
+      await connection.auditStore.ensure(session);
+      await connection.auditStore.recordAll!(session, entries);
+    });
+    expect(await connection.auditStore.latest()).toEqual(entries);
+  });
+
   it('is read, never created, by an inspect connection, and lives in the version table\'s schema', async () => {
     await withClient(url(), (client) => client.query('CREATE SCHEMA ops'));
     const inspect = await connect(connectOptions(url(), { purpose: 'inspect', versionTable: { name: 'alembic_version', schema: 'ops' } }));
@@ -114,6 +126,31 @@ describe('PostgreSQL audit table', () => {
     );
     expect(rows.rows.map((r) => `${r.direction} ${r.revision}`)).toEqual(['upgrade a1', 'upgrade b2']);
     expect(rows.rows[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('PostgreSQL audit table named by the auditTable config key', () => {
+  it('is where upgrade writes, history reads and check compares, in versionTableSchema', async () => {
+    await withClient(url(), (client) => client.query('CREATE SCHEMA ops'));
+    const cwd = project([
+      { id: 'a1', parent: null, up: ['CREATE TABLE a (id int)'] },
+      { id: 'b2', parent: 'a1', up: ['CREATE TABLE b (id int)'] },
+    ]);
+    writeFileSync(path.join(cwd, 'cgmigrate.config.json'), JSON.stringify({ auditTable: 'deploy_log', versionTableSchema: 'ops' }));
+    const config = await loadConfig({ cwd, env: {}, url: url(), overrides: { adapter: postgresAdapter() } });
+    const env = createEnvironment(config);
+    await upgrade(env);
+
+    expect(await tableExists('ops.deploy_log')).toBe(true);
+    expect(await tableExists('ops.cgmigrate_audit')).toBe(false);
+    expect(await tableExists('public.cgmigrate_audit')).toBe(false);
+    const rows = await withClient(url(), (client) => client.query<{ revision: string }>('SELECT revision FROM ops.deploy_log ORDER BY id'));
+    expect(rows.rows.map((r) => r.revision)).toEqual(['a1', 'b2']);
+    const { revisions } = await history(env, { withAudit: true });
+    expect(revisions.map((r) => [r.id, r.appliedAt instanceof Date])).toEqual([['b2', true], ['a1', true]]);
+
+    writeFileSync(path.join(cwd, 'migrations', 'versions', '0_a1.mjs'), "export default { revision: 'a1', downRevision: null, async up() {} };\n");
+    expect((await check(env)).problems.map((p) => `${p.code} ${'revision' in p ? p.revision : ''}`)).toEqual(['MIGRATION_EDITED a1']);
   });
 });
 

@@ -155,6 +155,11 @@ export interface AuditStore {
   /** Appends one entry: a single `INSERT`. */
   record(session: Session, entry: AuditEntry): Promise<void>;
   /**
+   * Appends entries in this order, in as few statements as the dialect allows
+   * (multi-row `INSERT`s). Optional: without it core calls {@link record} once per entry.
+   */
+  recordAll?(session: Session, entries: readonly AuditEntry[]): Promise<void>;
+  /**
    * The newest entry of each revision, oldest first; an empty list when the table
    * does not exist (it is never created here).
    */

@@ -62,6 +62,7 @@ export async function withConnection<T>(
       url: env.config.url,
       cwd: env.config.cwd,
       versionTable: env.config.versionTable,
+      auditTable: env.config.auditTable,
       purpose,
     });
   } catch (error) {

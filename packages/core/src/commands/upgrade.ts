@@ -3,11 +3,12 @@ import { applyVersionChanges, type MigrationStep } from '../plan/migration-step.
 import { planDowngrade } from '../plan/plan-downgrade.js';
 import { planUpgrade } from '../plan/plan-upgrade.js';
 import type { RevisionMap } from '../revision/revision-map.js';
-import { describeEditedMigration, fileChecksum, findEditedMigrations } from '../runtime/audit.js';
+import { describeEditedMigration, fileChecksum, findEditedMigrations, type ReadBytes } from '../runtime/audit.js';
 import type { MigrationEventListener, StepResult } from '../runtime/events.js';
 import { runSteps } from '../runtime/runner.js';
-import type { ScriptDirectory } from '../script/script-directory.js';
-import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
+import { ScriptDirectory } from '../script/script-directory.js';
+import { ScriptFileCache } from '../runtime/script-file-cache.js';
+import { resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
 
 /** Options of {@link upgrade}. */
 export interface UpgradeOptions {
@@ -77,9 +78,10 @@ export async function downgrade(env: MigrationEnvironment, options: DowngradeOpt
 type Planner = (map: RevisionMap, currentHeads: readonly string[]) => MigrationStep[];
 
 async function migrate(env: MigrationEnvironment, plan: Planner): Promise<MigrateResult> {
-  const scripts = await loadScripts(env);
+  const files = new ScriptFileCache();
+  const scripts = await ScriptDirectory.load(env.config.scriptLocation, files.io);
   const adapter = await resolveAdapter(env);
-  return withConnection(env, adapter, 'migrate', (connection) => runLocked(env, adapter, connection, scripts, plan));
+  return withConnection(env, adapter, 'migrate', (connection) => runLocked(env, adapter, connection, scripts, plan, files.readBytes));
 }
 
 /**
@@ -92,12 +94,13 @@ export async function runLocked(
   connection: AdapterConnection,
   scripts: ScriptDirectory,
   plan: Planner,
+  readFile?: ReadBytes,
 ): Promise<MigrateResult> {
   const lock = await connection.acquireLock(env.config.lockWait);
   try {
     const from = await connection.versionStore.read();
     const steps = plan(scripts.map, from);
-    await warnAboutEditedMigrations(connection, scripts, from, env.onEvent);
+    await warnAboutEditedMigrations(connection, scripts, from, env.onEvent, readFile);
     const results = await runSteps(steps, {
       connection,
       dialect: adapter.name,
@@ -105,6 +108,7 @@ export async function runLocked(
       transactionPerMigration: env.config.transactionPerMigration,
       onEvent: env.onEvent,
       lockRetry: env.config.lockRetry,
+      readFile,
     });
     const to = steps.reduce<string[]>((heads, step) => applyVersionChanges(heads, step.versionChanges), [...from]);
     return { from, to, steps: results };
@@ -118,9 +122,10 @@ async function warnAboutEditedMigrations(
   scripts: ScriptDirectory,
   heads: readonly string[],
   onEvent: MigrationEventListener | undefined,
+  readFile: ReadBytes | undefined,
 ): Promise<void> {
   if (!onEvent) return;
-  const edited = findEditedMigrations(scripts.map, heads, await connection.auditStore.latest(), (path) => fileChecksum(path));
+  const edited = findEditedMigrations(scripts.map, heads, await connection.auditStore.latest(), (path) => fileChecksum(path, readFile));
   for (const migration of edited) {
     onEvent({ type: 'warning', code: 'MIGRATION_EDITED', revision: migration.revision, message: describeEditedMigration(migration) });
   }

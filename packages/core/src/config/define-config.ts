@@ -38,6 +38,12 @@ export interface MigrateConfig {
   readonly versionTable?: string | undefined;
   /** Schema of the version table (PostgreSQL). Default: the connection's search path. */
   readonly versionTableSchema?: string | undefined;
+  /**
+   * Name of cgmigrate's audit table (one row per applied step, with the migration
+   * file's checksum), kept beside the version table in `versionTableSchema`.
+   * Default `cgmigrate_audit`.
+   */
+  readonly auditTable?: string | undefined;
   /** Name of new migration files (without extension), e.g. `%(year)d%(month).2d%(day).2d_%(rev)s_%(slug)s`. */
   readonly fileTemplate?: string | undefined;
   /** Longest slug taken from a message for file names. Default 40, as Alembic. */
@@ -88,6 +94,8 @@ export interface ResolvedConfig {
   readonly configPath: string | undefined;
   readonly scriptLocation: string;
   readonly versionTable: VersionTableLocation;
+  /** The audit table: `auditTable` (default `cgmigrate_audit`) in the version table's schema. */
+  readonly auditTable: VersionTableLocation;
   readonly fileTemplate: string;
   readonly truncateSlugLength: number;
   /** An adapter object, or the name of a package that exports one; `undefined`: chosen by the URL's scheme. */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigInvalidError, ConfigNotFoundError } from '../errors.js';
-import type { DialectAdapter } from '../adapter/dialect-adapter.js';
+import { DEFAULT_AUDIT_TABLE, type DialectAdapter } from '../adapter/dialect-adapter.js';
 import { checkLockRetry, resolveLockRetry } from '../runtime/lock-retry.js';
 import { checkPostWriteHook } from '../hooks/post-write-hooks.js';
 import {
@@ -73,6 +73,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     configPath,
     scriptLocation: path.resolve(baseDir, config.scriptLocation ?? DEFAULT_SCRIPT_LOCATION),
     versionTable: { name: config.versionTable ?? DEFAULT_VERSION_TABLE, schema: config.versionTableSchema },
+    auditTable: { name: config.auditTable ?? DEFAULT_AUDIT_TABLE, schema: config.versionTableSchema },
     fileTemplate: config.fileTemplate ?? DEFAULT_FILE_TEMPLATE,
     truncateSlugLength: config.truncateSlugLength ?? 40,
     adapter: config.adapter,
@@ -161,6 +162,12 @@ const isAdapter: KeyCheck = (v) => {
     ? undefined
     : "a dialect adapter object (e.g. sqliteAdapter()) or the name of a package that exports one";
 };
+/** Adapters derive `<name>_revision_ix` from it, which must fit PostgreSQL's 63-byte identifiers. */
+const MAX_AUDIT_TABLE_NAME = 50;
+const isAuditTableName: KeyCheck = (v) =>
+  typeof v === 'string' && v.length > 0 && Buffer.byteLength(v) <= MAX_AUDIT_TABLE_NAME
+    ? undefined
+    : `a non-empty table name of at most ${MAX_AUDIT_TABLE_NAME} bytes`;
 const isLockTimeout: KeyCheck = (v) =>
   v === 'fail' || (Number.isInteger(v) && (v as number) >= 0) ? undefined : "'fail' or a number of milliseconds";
 
@@ -169,6 +176,7 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   scriptLocation: isString,
   versionTable: isString,
   versionTableSchema: isString,
+  auditTable: isAuditTableName,
   fileTemplate: isString,
   truncateSlugLength: isPositiveInteger,
   adapter: isAdapter,

@@ -1,11 +1,12 @@
-import type { AdapterConnection, Session, VersionStore } from '../adapter/dialect-adapter.js';
+import type { AdapterConnection, AuditEntry, Session } from '../adapter/dialect-adapter.js';
 import { IrreversibleMigrationError, MigrationFailedError, isMigrateError } from '../errors.js';
 import type { Migration, MigrationOperations } from '../migration.js';
-import type { MigrationStep, VersionChange } from '../plan/migration-step.js';
+import type { MigrationStep } from '../plan/migration-step.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { currentIdentity, fileChecksum, type AuditIdentity, type ReadBytes } from './audit.js';
 import type { MigrationEventListener, StepInfo, StepResult } from './events.js';
 import { DEFAULT_LOCK_RETRY, realSleep, retryDelayMs, type LockRetryPolicy, type Sleep } from './lock-retry.js';
+import { PendingRecords } from './pending-records.js';
 
 /** What {@link runSteps} needs. */
 export interface RunStepsOptions {
@@ -43,7 +44,8 @@ interface PreparedStep {
  * run); a `transactional: false` migration runs on its own with its version change
  * committed right after it. Each step also appends one row to the audit table
  * (revision, direction, the file's SHA-256, when, how long, who, where), in the
- * transaction of its version change.
+ * transaction of its version change. A transaction's version changes and audit rows
+ * are written together just before it commits (see {@link PendingRecords}).
  *
  * A transaction that fails because it lost a wait for a lock (the adapter's
  * {@link AdapterConnection.isTransientLockError}, e.g. PostgreSQL's `lock_timeout`) is
@@ -66,25 +68,23 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
   const committed: StepResult[] = [];
   let current: PreparedStep | undefined;
 
-  const record = async (session: Session, item: PreparedStep, durationMs: number): Promise<void> => {
-    await applyVersionChanges(store, session, item.step.versionChanges);
-    await audit.record(session, {
-      revision: item.info.revision,
-      direction: item.info.direction,
-      checksum: item.checksum,
-      appliedAt: now(),
-      durationMs: Math.round(durationMs),
-      ...identity,
-    });
-  };
+  const auditEntry = (item: PreparedStep, durationMs: number): AuditEntry => ({
+    revision: item.info.revision,
+    direction: item.info.direction,
+    checksum: item.checksum,
+    appliedAt: now(),
+    durationMs: Math.round(durationMs),
+    ...identity,
+  });
 
-  const runOne = async (session: Session, item: PreparedStep): Promise<StepResult> => {
+  /** Runs one step's migration; its version change and audit row go to `pending`, written before the commit. */
+  const runOne = async (session: Session, item: PreparedStep, pending: PendingRecords): Promise<StepResult> => {
     current = item;
     onEvent?.({ type: 'step-start', step: item.info });
     const started = performance.now();
     await invokeMigration(session, item, options.dialect);
-    if (item.info.transactional) await record(session, item, performance.now() - started);
     const durationMs = performance.now() - started;
+    pending.add(item.step.versionChanges, auditEntry(item, durationMs));
     onEvent?.({ type: 'step-end', step: item.info, durationMs });
     return { ...item.info, durationMs };
   };
@@ -120,17 +120,20 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
       if (group.transactional) {
         const done = await withRetry(() =>
           connection.transaction(async (session) => {
+            const pending = new PendingRecords();
             const results: StepResult[] = [];
-            for (const item of group.items) results.push(await runOne(session, item));
+            for (const item of group.items) results.push(await runOne(session, item, pending));
+            await pending.flush(session, store, audit);
             return results;
           }),
         );
         committed.push(...done);
       } else {
         const item = group.items[0]!;
-        const result = await connection.autocommit((session) => runOne(session, item));
+        const pending = new PendingRecords();
+        const result = await connection.autocommit((session) => runOne(session, item, pending));
         current = item;
-        await connection.transaction((session) => record(session, item, result.durationMs));
+        await connection.transaction((session) => pending.flush(session, store, audit));
         committed.push(result);
       }
     }
@@ -219,14 +222,6 @@ export function operationsFor(session: Session, dialect: string): MigrationOpera
     db: session.db,
     connection: session.connection,
   };
-}
-
-async function applyVersionChanges(store: VersionStore, session: Session, changes: readonly VersionChange[]): Promise<void> {
-  for (const change of changes) {
-    if (change.kind === 'insert') await store.insert(session, change.to);
-    else if (change.kind === 'delete') await store.delete(session, change.from);
-    else await store.update(session, change.from, change.to);
-  }
 }
 
 function describeError(error: unknown): string {

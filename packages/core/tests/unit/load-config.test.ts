@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       configPath: undefined,
       scriptLocation: path.join(cwd, 'migrations'),
       versionTable: { name: 'alembic_version' },
+      auditTable: { name: 'cgmigrate_audit', schema: undefined },
       fileTemplate: '%(year)d%(month).2d%(day).2d_%(rev)s_%(slug)s',
       transactionPerMigration: false,
     });
@@ -75,6 +76,19 @@ describe('loadConfig', () => {
       code: 'CONFIG_INVALID',
       message: expect.stringContaining("'includeTables' must be an array of table names"),
     });
+  });
+
+  it('names the audit table from auditTable, in the version table schema, and refuses a bad name', async () => {
+    const cwd = project({ 'cgmigrate.config.json': JSON.stringify({ auditTable: 'deploy_log', versionTableSchema: 'ops' }) });
+    expect((await loadConfig({ cwd, env: {} })).auditTable).toEqual({ name: 'deploy_log', schema: 'ops' });
+    for (const bad of ['', 42, 'x'.repeat(51)]) {
+      const wrong = project({ 'cgmigrate.config.json': JSON.stringify({ auditTable: bad }) });
+      await expect(loadConfig({ cwd: wrong, env: {} })).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+        path: path.join(wrong, 'cgmigrate.config.json'),
+        message: expect.stringContaining("'auditTable' must be a non-empty table name of at most 50 bytes"),
+      });
+    }
   });
 
   it('reports a config file that fails to load', async () => {

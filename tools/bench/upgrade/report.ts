@@ -1,0 +1,80 @@
+/** Renders a run as the Markdown that the terminal shows and docs/benchmarks/upgrade.md keeps. */
+import type { BenchRun, MachineFacts, WorkloadResult } from './results.ts';
+import type { TargetResult } from './targets.ts';
+
+/** The whole generated part of the report. */
+export function renderReport(run: BenchRun, targets: readonly TargetResult[]): string {
+  return [
+    `### Results (${run.machine.date}${run.quick ? ', --quick' : ''})`,
+    '',
+    renderMachine(run.machine),
+    '',
+    renderMedians(run),
+    '',
+    '#### Targets',
+    '',
+    renderTargets(targets.filter((t) => !run.quick || t.measured !== undefined)),
+    ...(run.quick ? ['', '`--quick` measures 1,000 migrations only: the growth targets need a full run.'] : []),
+    '',
+    '#### Upgrade and downgrade apart (the single checked run before the timings)',
+    '',
+    renderProbes(run.workloads),
+  ].join('\n');
+}
+
+function renderMachine(m: MachineFacts): string {
+  const versions = Object.entries(m.versions)
+    .map(([tool, version]) => `${tool} ${version}`)
+    .join(', ');
+  return `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.os}. Node ${m.node}; Python ${m.python}. ${versions}. cgmigrate at ${m.commit}.`;
+}
+
+function renderMedians(run: BenchRun): string {
+  const labels = [...new Set(run.workloads.flatMap((w) => w.timings.map((t) => t.name)))];
+  const cell = (workload: WorkloadResult, label: string): string => {
+    const t = workload.timings.find((timing) => timing.name === label);
+    return t ? `${seconds(t.medianMs)} ± ${seconds(t.stddevMs)} (${seconds(t.cpuMs)})` : '—';
+  };
+  const runs = run.workloads.map((w) => `${w.spec.label}: ${w.spec.runs.warmup} warm-up + ${w.spec.runs.runs.exact} timed`).join('; ');
+  const busy = run.workloads.map((w) => `${w.spec.label} ${w.cpuBusy === undefined ? '?' : `${Math.round(w.cpuBusy * 100)}%`}`);
+  return [
+    'Median wall time in seconds of `upgrade head` followed by `downgrade base`, two whole processes, on a fresh database ' +
+      `(± standard deviation; in brackets the mean CPU time, user + system, of the tool's own processes, which leaves out the database server). ` +
+      `One hyperfine run per column with every tool side by side (${runs}).`,
+    '',
+    `| tool | ${run.workloads.map((w) => w.spec.label).join(' | ')} |`,
+    `| --- | ${run.workloads.map(() => '---:').join(' | ')} |`,
+    ...labels.map((label) => `| ${label} | ${run.workloads.map((w) => cell(w, label)).join(' | ')} |`),
+    '',
+    `CPUs busy while each column was timed: ${busy.join(', ')} of ${run.machine.cpus} cores; more than about ${Math.round(100 / run.machine.cpus)}% means other work ran too.`,
+  ].join('\n');
+}
+
+function renderTargets(targets: readonly TargetResult[]): string {
+  const verdict = (t: TargetResult) => (t.pass === undefined ? 'not measured' : t.pass ? 'pass' : '**miss**');
+  return [
+    '| target | ratio of medians | required | measured | result |',
+    '| --- | --- | ---: | ---: | --- |',
+    ...targets.map((t) => `| ${t.target} | ${t.ratio} | ${t.required} | ${t.measured === undefined ? '—' : `${t.measured.toFixed(2)}×`} | ${verdict(t)} |`),
+  ].join('\n');
+}
+
+function renderProbes(workloads: readonly WorkloadResult[]): string {
+  const tools = [...new Set(workloads.flatMap((w) => Object.keys(w.probes)))];
+  return [
+    `| tool | ${workloads.map((w) => `${w.spec.label}: up / down`).join(' | ')} |`,
+    `| --- | ${workloads.map(() => '---:').join(' | ')} |`,
+    ...tools.map((tool) => {
+      const cells = workloads.map((w) => {
+        const p = w.probes[tool];
+        return p ? `${seconds(p.upgradeMs)} / ${seconds(p.downgradeMs)}` : '—';
+      });
+      return `| ${tool} | ${cells.join(' | ')} |`;
+    }),
+  ].join('\n');
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return s.toFixed(s < 10 ? 2 : 1);
+}
