@@ -13,7 +13,7 @@ import type { MikroORM, SqliteConnection } from '@mikro-orm/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
 
 import type { ResolvedSqliteOptions } from './sqlite-adapter.js';
-import { createMigrateDialect } from './sqlite-dialect.js';
+import { createMigrateDialect, type KyselyModule } from './sqlite-dialect.js';
 import { acquireSqliteLock, NO_LOCK, type DatabaseConstructor } from './sqlite-lock.js';
 import { KyselySession } from './sqlite-session.js';
 import type { SqliteLocation } from './sqlite-url.js';

@@ -50,7 +50,7 @@ const Post = defineEntity({
 interface Project {
   readonly dir: string;
   readonly file: string;
-  env(entities: readonly unknown[]): Promise<MigrationEnvironment>;
+  env(entities: readonly unknown[], overrides?: { readonly auditTable?: string }): Promise<MigrationEnvironment>;
   versions(): string[];
   tables(): string[];
   sql(statement: string): void;
@@ -71,8 +71,13 @@ function project(): Project {
   return {
     dir,
     file,
-    async env(entities) {
-      const config = await loadConfig({ cwd: dir, env: {}, url: 'sqlite:///app.db', overrides: { adapter: sqliteAdapter(), entities } });
+    async env(entities, overrides = {}) {
+      const config = await loadConfig({
+        cwd: dir,
+        env: {},
+        url: 'sqlite:///app.db',
+        overrides: { adapter: sqliteAdapter(), entities, ...overrides },
+      });
       return createEnvironment(config);
     },
     versions: () => readdirSync(path.join(dir, 'migrations', 'versions')).filter((name) => name.endsWith('.ts')).sort(),
@@ -143,6 +148,16 @@ describe('SQLite autogenerate and drift check', () => {
     // down() is the inverse of up(): down to base leaves only our own tables.
     await downgrade(env, { target: 'base' });
     expect(app.tables()).toEqual(['alembic_version', 'cgmigrate_audit']);
+  });
+
+  it('never reports an audit table renamed by the auditTable key as drift', async () => {
+    const app = project();
+    const env = await app.env([UserV1], { auditTable: 'deploy_log' });
+    const first = await autogenerateRevision(env, { message: 'Create users' });
+    expect(first.written && first.changes.map((change) => change.name)).toEqual(['user']);
+    await upgrade(env, { target: 'head' });
+    expect(app.tables()).toEqual(['alembic_version', 'deploy_log', 'user']);
+    expect(await check(env)).toMatchObject({ ok: true, drift: [], problems: [] });
   });
 
   it('refuses to autogenerate against a database behind head', async () => {

@@ -1,4 +1,3 @@
-import { auditTableFor } from '../adapter/dialect-adapter.js';
 import { ConfigInvalidError, DatabaseError, DatabaseNotUpToDateError, isMigrateError } from '../errors.js';
 import { planUpgrade } from '../plan/plan-upgrade.js';
 import type { RevisionMap } from '../revision/revision-map.js';
@@ -41,7 +40,7 @@ export async function compareWithDatabase(
   }
   const adapter = await resolveAdapter(env);
   const versionTable = env.config.versionTable;
-  const include = schemaFilter([versionTable, auditTableFor({ versionTable })], filter);
+  const include = schemaFilter([versionTable, env.config.auditTable], filter);
   return withConnection(env, adapter, 'migrate', async (connection) => {
     const differ = connection.schemaDiffer;
     if (differ === undefined) {

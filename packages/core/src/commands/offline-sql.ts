@@ -1,4 +1,4 @@
-import { auditTableFor, type DialectAdapter, type OfflineRenderer } from '../adapter/dialect-adapter.js';
+import type { DialectAdapter, OfflineRenderer } from '../adapter/dialect-adapter.js';
 import { InvalidTargetError, OfflineNotSupportedError } from '../errors.js';
 import { createOfflineConnection, type RunningMigration } from '../offline/offline-connection.js';
 import { OfflineScriptBuilder, renderOfflineScript, type OfflineBlock } from '../offline/offline-script.js';
@@ -105,7 +105,7 @@ export async function offlineRenderer(env: MigrationEnvironment, adapter: Dialec
     url: config.url,
     cwd: config.cwd,
     versionTable: config.versionTable,
-    auditTable: auditTableFor({ versionTable: config.versionTable }),
+    auditTable: config.auditTable,
   });
 }
 
