@@ -106,6 +106,7 @@ export async function runLocked(
       dialect: adapter.name,
       scripts,
       transactionPerMigration: env.config.transactionPerMigration,
+      transactionalDdl: adapter.capabilities.transactionalDdl,
       onEvent: env.onEvent,
       lockRetry: env.config.lockRetry,
       readFile,

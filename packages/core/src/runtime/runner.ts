@@ -16,6 +16,15 @@ export interface RunStepsOptions {
   readonly scripts: ScriptDirectory;
   /** Commit after each step instead of once for the whole run. */
   readonly transactionPerMigration: boolean;
+  /**
+   * Whether the database rolls DDL back with its transaction (the adapter's
+   * `capabilities.transactionalDdl`; `true` when absent). Without it (MariaDB, MySQL), each
+   * DDL statement commits on its own, so each migration runs in its own transaction with
+   * its version change and audit row right after it (a failure leaves the version table at
+   * the last migration that completed), and a lock timeout is not retried (the statements
+   * before it may have committed).
+   */
+  readonly transactionalDdl?: boolean | undefined;
   readonly onEvent?: MigrationEventListener | undefined;
   /** How a transaction that lost a lock wait is retried; {@link DEFAULT_LOCK_RETRY} when absent. */
   readonly lockRetry?: LockRetryPolicy | undefined;
@@ -66,6 +75,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
   const retry = options.lockRetry ?? DEFAULT_LOCK_RETRY;
   const sleep = options.sleep ?? realSleep;
   const committed: StepResult[] = [];
+  const transactionalDdl = options.transactionalDdl ?? true;
   let current: PreparedStep | undefined;
 
   const auditEntry = (item: PreparedStep, durationMs: number): AuditEntry => ({
@@ -95,7 +105,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
       try {
         return await work();
       } catch (error) {
-        if (attempt >= retry.attempts || !connection.isTransientLockError(error)) throw error;
+        if (attempt >= retry.attempts || !transactionalDdl || !connection.isTransientLockError(error)) throw error;
         const delay = retryDelayMs(retry, attempt);
         const revision = current?.info.revision;
         onEvent?.({
@@ -116,7 +126,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
       await store.ensure(session);
       await audit.ensure(session);
     });
-    for (const group of groupSteps(prepared, options.transactionPerMigration)) {
+    for (const group of groupSteps(prepared, options.transactionPerMigration || !transactionalDdl)) {
       if (group.transactional) {
         const done = await withRetry(() =>
           connection.transaction(async (session) => {

@@ -29,13 +29,15 @@ function migrationSource(script: Script): string {
 `;
 }
 
-async function project(scripts: Script[], options: { failOn?: RegExp; perMigration?: boolean } = {}) {
+async function project(scripts: Script[], options: { failOn?: RegExp; perMigration?: boolean; transactionalDdl?: boolean } = {}) {
   const cwd = mkdtempSync(path.join(tmpdir(), 'cgmigrate-runner-'));
   mkdirSync(path.join(cwd, 'migrations', 'versions'), { recursive: true });
   for (const [index, script] of scripts.entries()) {
     writeFileSync(path.join(cwd, 'migrations', 'versions', `${index}_${script.id}.mjs`), migrationSource(script));
   }
-  const adapter = createMemoryAdapter({ failOn: options.failOn });
+  const memory = createMemoryAdapter({ failOn: options.failOn });
+  // A dialect whose DDL commits on its own (MariaDB) declares it; the memory engine stays the same.
+  const adapter = { ...memory, capabilities: { transactionalDdl: options.transactionalDdl ?? true } };
   const config = await loadConfig({
     cwd,
     env: {},
@@ -44,7 +46,7 @@ async function project(scripts: Script[], options: { failOn?: RegExp; perMigrati
   });
   const events: MigrationEvent[] = [];
   const env: MigrationEnvironment = createEnvironment(config, { onEvent: (event) => events.push(event) });
-  return { env, db: adapter.database('memory://db'), events };
+  return { env, db: memory.database('memory://db'), events };
 }
 
 const linear: Script[] = [
@@ -100,6 +102,12 @@ describe('runner', () => {
     await expect(upgrade(env, { target: 'head' })).rejects.toMatchObject({ code: 'MIGRATION_FAILED', completed: ['a1'] });
     expect(db.statements).toEqual(['CREATE TABLE a']);
     expect(db.versions).toEqual(['a1']);
+  });
+
+  it('records each migration right after it on a dialect without transactional DDL, even in single-transaction mode', async () => {
+    const { env, db } = await project(linear, { failOn: /CREATE TABLE c/, transactionalDdl: false });
+    await expect(upgrade(env, { target: 'head' })).rejects.toMatchObject({ code: 'MIGRATION_FAILED', revision: 'c3', completed: ['a1', 'b2'] });
+    expect(db.versions).toEqual(['b2']);
   });
 
   it('refuses a downgrade through a migration without down() before changing anything', async () => {
