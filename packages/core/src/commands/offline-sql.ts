@@ -130,7 +130,8 @@ async function renderScript(env: MigrationEnvironment, start: string, plan: Plan
       env.onEvent?.(event);
     },
   };
-  const result = await runLocked(offlineEnv, adapter, connection, scripts, plan);
+  // Each step's version row right after its statements, as Alembic's --sql prints them.
+  const result = await runLocked(offlineEnv, adapter, connection, scripts, plan, undefined, { recordEachStep: true });
   const blocks = script.blocks;
   return { ...result, blocks, sql: renderOfflineScript(blocks, renderer) };
 }

@@ -5,7 +5,7 @@ import { planUpgrade } from '../plan/plan-upgrade.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import { describeEditedMigration, fileChecksum, findEditedMigrations, type ReadBytes } from '../runtime/audit.js';
 import type { MigrationEventListener, StepResult } from '../runtime/events.js';
-import { runSteps } from '../runtime/runner.js';
+import { runSteps, type RunStepsOptions } from '../runtime/runner.js';
 import { ScriptDirectory } from '../script/script-directory.js';
 import { ScriptFileCache } from '../runtime/script-file-cache.js';
 import { resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
@@ -95,6 +95,7 @@ export async function runLocked(
   scripts: ScriptDirectory,
   plan: Planner,
   readFile?: ReadBytes,
+  runOptions: Pick<RunStepsOptions, 'recordEachStep'> = {},
 ): Promise<MigrateResult> {
   const lock = await connection.acquireLock(env.config.lockWait);
   try {
@@ -110,6 +111,7 @@ export async function runLocked(
       onEvent: env.onEvent,
       lockRetry: env.config.lockRetry,
       readFile,
+      ...runOptions,
     });
     const to = steps.reduce<string[]>((heads, step) => applyVersionChanges(heads, step.versionChanges), [...from]);
     return { from, to, steps: results };

@@ -25,6 +25,11 @@ export interface RunStepsOptions {
    * before it may have committed).
    */
   readonly transactionalDdl?: boolean | undefined;
+  /**
+   * Write each step's version change and audit row right after its migration instead of
+   * once before the commit: what an offline script shows, in Alembic's `--sql` order.
+   */
+  readonly recordEachStep?: boolean | undefined;
   readonly onEvent?: MigrationEventListener | undefined;
   /** How a transaction that lost a lock wait is retried; {@link DEFAULT_LOCK_RETRY} when absent. */
   readonly lockRetry?: LockRetryPolicy | undefined;
@@ -132,7 +137,10 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
           connection.transaction(async (session) => {
             const pending = new PendingRecords();
             const results: StepResult[] = [];
-            for (const item of group.items) results.push(await runOne(session, item, pending));
+            for (const item of group.items) {
+              results.push(await runOne(session, item, pending));
+              if (options.recordEachStep) await pending.flush(session, store, audit);
+            }
             await pending.flush(session, store, audit);
             return results;
           }),
