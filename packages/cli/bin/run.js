@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import module from 'node:module';
+import process from 'node:process';
+import { URL } from 'node:url';
 
 // Node caches the compiled code of oclif, core and the user's .ts migrations across
 // runs (in the OS temp dir): a status command starts about a third faster.
