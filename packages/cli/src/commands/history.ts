@@ -11,7 +11,11 @@ export default class History extends BaseCommand<HistoryResult> {
     'Prints "<down> -> <revision> (head), <message>" per revision, newest first, in Alembic\'s format: <base> ' +
     'marks a first revision, and (head), (branchpoint), (mergepoint) and, with --indicate-current, (current) ' +
     'mark revisions. With --verbose, each revision is shown in full with when and by whom it was applied. Reads ' +
-    'the database only for --indicate-current, --verbose or a range that mentions `current`.';
+    'the database only for --indicate-current, --verbose, a range that mentions `current`, or a picture. ' +
+    '--graph draws the revisions as a graph (like `git log --graph`: a lane per branch, `*` a revision, `@` one the ' +
+    'database is at); --format mermaid|dot writes the graph for docs and pull requests. Pictures mark the current ' +
+    'revisions when the database can be read and are drawn without marks otherwise. --json prints the same list ' +
+    'whatever the picture flags.';
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
