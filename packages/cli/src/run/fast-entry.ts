@@ -5,12 +5,8 @@ import type { ResolvedConfig } from '@cloudguard/migrate-core';
 import { BUILTIN_ADAPTERS } from '../adapters.js';
 import { silenceTypelessPackageWarning } from '../node-warnings.js';
 import { DIAGRAM_FORMATS } from '../render/graph/diagram.js';
-import { runBranches } from './branches.js';
 import { CommandContext, type CommonFlags } from './command-context.js';
-import { runCurrent } from './current.js';
-import { runHeads } from './heads.js';
-import { runHistory, type HistoryFlags } from './history.js';
-import { runShow } from './show.js';
+import type { HistoryFlags } from './history.js';
 
 /**
  * The fast entry of the read-only status commands (`current`, `heads`, `history`,
@@ -91,12 +87,19 @@ const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
 const COMMON_EXCLUSIVE = [['quiet', 'verbose']] as const;
 
 const COMMANDS: Readonly<Record<string, CommandSpec>> = {
-  current: { flags: COMMON_FLAGS, exclusive: COMMON_EXCLUSIVE, args: 0, run: (context) => runCurrent(context) },
+  // Each body is imported when its command runs: `current` does not load the graph renderers.
+  current: {
+    flags: COMMON_FLAGS,
+    exclusive: COMMON_EXCLUSIVE,
+    args: 0,
+    run: async (context) => (await import('./current.js')).runCurrent(context),
+  },
   heads: {
     flags: { ...COMMON_FLAGS, 'resolve-dependencies': { kind: 'boolean' } },
     exclusive: COMMON_EXCLUSIVE,
     args: 0,
-    run: (context, { flags }) => runHeads(context, { 'resolve-dependencies': flags['resolve-dependencies'] === true }),
+    run: async (context, { flags }) =>
+      (await import('./heads.js')).runHeads(context, { 'resolve-dependencies': flags['resolve-dependencies'] === true }),
   },
   history: {
     flags: {
@@ -108,16 +111,26 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
     exclusive: [...COMMON_EXCLUSIVE, ['graph', 'format']],
     args: 0,
-    run: (context, { flags }) =>
-      runHistory(context, {
+    run: async (context, { flags }) =>
+      (await import('./history.js')).runHistory(context, {
         'rev-range': flags['rev-range'] as string | undefined,
         'indicate-current': flags['indicate-current'] === true,
         graph: flags['graph'] === true,
         format: flags['format'] as HistoryFlags['format'],
       }),
   },
-  branches: { flags: COMMON_FLAGS, exclusive: COMMON_EXCLUSIVE, args: 0, run: (context) => runBranches(context) },
-  show: { flags: COMMON_FLAGS, exclusive: COMMON_EXCLUSIVE, args: 1, run: (context, { args }) => runShow(context, args[0]!) },
+  branches: {
+    flags: COMMON_FLAGS,
+    exclusive: COMMON_EXCLUSIVE,
+    args: 0,
+    run: async (context) => (await import('./branches.js')).runBranches(context),
+  },
+  show: {
+    flags: COMMON_FLAGS,
+    exclusive: COMMON_EXCLUSIVE,
+    args: 1,
+    run: async (context, { args }) => (await import('./show.js')).runShow(context, args[0]!),
+  },
 };
 
 /**
