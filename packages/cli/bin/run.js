@@ -1,9 +1,59 @@
 #!/usr/bin/env node
 import module from 'node:module';
+import process from 'node:process';
+import { URL } from 'node:url';
 
 // Node caches the compiled code of oclif, core and the user's .ts migrations across
 // runs (in the OS temp dir): a status command starts about a third faster.
 module.enableCompileCache?.();
 
-const { execute } = await import('@oclif/core');
-await execute({ dir: import.meta.url });
+/** Commands the fast entry may run without oclif (dist/run/fast-entry.js). */
+const FAST_COMMANDS = new Set(['current', 'heads', 'history', 'branches', 'show']);
+
+/**
+ * `--version` / `-v` as oclif prints it (its `config.userAgent`), without loading oclif;
+ * `undefined` where oclif would name the platform differently (WSL) or plugins the
+ * user installed could hook in.
+ */
+async function versionLine() {
+  const { existsSync, readFileSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const env = process.env;
+  if (process.platform === 'linux') {
+    let kernel = os.release();
+    try {
+      kernel += readFileSync('/proc/version', 'utf8');
+    } catch {
+      // no /proc: not WSL either
+    }
+    if (kernel.toLowerCase().includes('microsoft')) return undefined;
+  }
+  const home = env.HOME || os.homedir() || os.tmpdir();
+  const dataDir =
+    env.CGMIGRATE_DATA_DIR ||
+    path.join(env.XDG_DATA_HOME || (process.platform === 'win32' && env.LOCALAPPDATA) || path.join(home, '.local/share'), 'cgmigrate');
+  if (existsSync(path.join(dataDir, 'package.json'))) return undefined;
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const arch = os.arch() === 'ia32' ? 'x86' : os.arch();
+  return `${pkg.name}/${pkg.version ?? '0.0.0'} ${process.platform}-${arch} node-${process.version}`;
+}
+
+async function main(argv) {
+  if (!process.env.CGMIGRATE_NO_FAST_PATH) {
+    if (argv[0] === '--version' || argv[0] === '-v') {
+      const line = await versionLine();
+      if (line !== undefined) {
+        process.stdout.write(`${line}\n`);
+        return;
+      }
+    } else if (FAST_COMMANDS.has(argv[0])) {
+      const { runFastEntry } = await import('../dist/run/fast-entry.js');
+      if (await runFastEntry(argv)) return;
+    }
+  }
+  const { execute } = await import('@oclif/core');
+  await execute({ dir: import.meta.url });
+}
+
+await main(process.argv.slice(2));

@@ -32,6 +32,12 @@ const grows = (atMost: number): Pick<TargetSpec, 'required' | 'passes'> => ({
 
 const SPECS: readonly TargetSpec[] = [
   {
+    target: '`cgmigrate --version` within 2.5× of `node -e 0` (issue 7)',
+    numerator: [LINEAR_1K.id, 'cgmigrate --version'],
+    denominator: [LINEAR_1K.id, 'node -e 0'],
+    ...grows(2.5),
+  },
+  {
     target: '`current` at 1,000: ≥ 5× faster than Alembic',
     numerator: [LINEAR_1K.id, 'alembic current'],
     denominator: [LINEAR_1K.id, 'cgmigrate current'],

@@ -1,6 +1,6 @@
-import { branches, history, type RevisionsResult } from '@cloudguard/migrate-core';
+import type { RevisionsResult } from '@cloudguard/migrate-core';
 import { BaseCommand } from '../base-command.js';
-import { formatBranchPoint } from '../render/revisions.js';
+import { runBranches } from '../run/branches.js';
 
 /** `cgmigrate branches`: Alembic's `branches`. */
 export default class Branches extends BaseCommand<RevisionsResult> {
@@ -14,19 +14,10 @@ export default class Branches extends BaseCommand<RevisionsResult> {
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     { description: 'With messages.', command: '<%= config.bin %> <%= command.id %> --verbose' },
+    { description: 'As JSON: each branch point with its nextRevisions.', command: '<%= config.bin %> <%= command.id %> --json' },
   ];
 
-  async run(): Promise<RevisionsResult> {
-    await this.parse(Branches);
-    const env = await this.environment();
-    const result = await branches(env);
-    if (result.revisions.length === 0 || this.jsonEnabled()) return result;
-    // The children are printed with their marks and messages: one more read of the scripts, no database.
-    const all = new Map((await history(env)).revisions.map((rev) => [rev.id, rev]));
-    for (const point of result.revisions) {
-      const next = point.nextRevisions.flatMap((id) => all.get(id) ?? []);
-      this.out(formatBranchPoint(point, next, { verbose: this.baseFlags.verbose }));
-    }
-    return result;
+  run(): Promise<RevisionsResult> {
+    return runBranches(this.context);
   }
 }

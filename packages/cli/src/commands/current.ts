@@ -1,6 +1,6 @@
-import { current, type CurrentResult } from '@cloudguard/migrate-core';
+import type { CurrentResult } from '@cloudguard/migrate-core';
 import { BaseCommand } from '../base-command.js';
-import { formatCurrentLine, formatRevisionEntry } from '../render/revisions.js';
+import { runCurrent } from '../run/current.js';
 
 /** `cgmigrate current`: Alembic's `current`. */
 export default class Current extends BaseCommand<CurrentResult> {
@@ -13,17 +13,13 @@ export default class Current extends BaseCommand<CurrentResult> {
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     { description: 'In a deploy script.', command: '<%= config.bin %> <%= command.id %> | grep -q "(head)" || <%= config.bin %> upgrade head' },
+    { description: 'Each revision in full: parents, path, message.', command: '<%= config.bin %> <%= command.id %> --verbose' },
     { description: 'As JSON.', command: '<%= config.bin %> <%= command.id %> --json' },
+    { description: 'Another database than the config\'s.', command: '<%= config.bin %> <%= command.id %> --url postgresql://app@db.internal/cloudguard' },
+    { description: 'Another project\'s config.', command: '<%= config.bin %> <%= command.id %> --config services/scanner/cgmigrate.config.ts' },
   ];
 
-  async run(): Promise<CurrentResult> {
-    await this.parse(Current);
-    const result = await current(await this.environment());
-    const effective = new Set(result.effectiveHeads);
-    for (const rev of result.revisions) {
-      const effectiveHead = effective.has(rev.id);
-      this.out(this.baseFlags.verbose ? formatRevisionEntry(rev) : formatCurrentLine(rev, { effectiveHead }));
-    }
-    return result;
+  run(): Promise<CurrentResult> {
+    return runCurrent(this.context);
   }
 }

@@ -1,7 +1,7 @@
-import { heads, type HeadsResult } from '@cloudguard/migrate-core';
+import type { HeadsResult } from '@cloudguard/migrate-core';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { formatHeadLine, formatRevisionEntries } from '../render/revisions.js';
+import { runHeads, type HeadsFlags } from '../run/heads.js';
 
 /** `cgmigrate heads [--resolve-dependencies]`: Alembic's `heads`. */
 export default class Heads extends BaseCommand<HeadsResult> {
@@ -16,6 +16,8 @@ export default class Heads extends BaseCommand<HeadsResult> {
     '<%= config.bin %> <%= command.id %>',
     { description: 'In CI: fail when the history has branched.', command: 'test "$(<%= config.bin %> <%= command.id %> | wc -l)" -le 1' },
     { description: 'Every head in full.', command: '<%= config.bin %> <%= command.id %> --verbose' },
+    { description: 'Only the heads no other revision depends on.', command: '<%= config.bin %> <%= command.id %> --resolve-dependencies' },
+    { description: 'As JSON, with the effective heads listed apart.', command: '<%= config.bin %> <%= command.id %> --json' },
   ];
 
   static override flags = {
@@ -24,17 +26,7 @@ export default class Heads extends BaseCommand<HeadsResult> {
     }),
   };
 
-  async run(): Promise<HeadsResult> {
-    const { flags } = await this.parse(Heads);
-    const result = await heads(await this.environment(), { resolveDependencies: flags['resolve-dependencies'] });
-    if (this.jsonEnabled()) return result;
-    if (this.baseFlags.verbose) {
-      if (result.revisions.length > 0) this.out(formatRevisionEntries(result.revisions));
-      return result;
-    }
-    // A head another revision depends on is not a real head: Alembic marks it "(effective head)".
-    const effective = new Set(result.effectiveHeads);
-    for (const rev of result.revisions) this.out(formatHeadLine(rev, { effectiveHead: effective.has(rev.id) }));
-    return result;
+  run(): Promise<HeadsResult> {
+    return runHeads(this.context, this.parsedInput.flags as HeadsFlags);
   }
 }

@@ -1,7 +1,7 @@
-import { current, show, type RevisionsResult } from '@cloudguard/migrate-core';
+import type { RevisionsResult } from '@cloudguard/migrate-core';
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { formatRevisionEntries } from '../render/revisions.js';
+import { runShow } from '../run/show.js';
 
 /** `cgmigrate show REVISION`: Alembic's `show`. */
 export default class Show extends BaseCommand<RevisionsResult> {
@@ -16,18 +16,15 @@ export default class Show extends BaseCommand<RevisionsResult> {
     { description: 'A revision by id prefix.', command: '<%= config.bin %> <%= command.id %> ae10' },
     { description: 'Every head.', command: '<%= config.bin %> <%= command.id %> heads' },
     { description: 'Where the database is.', command: '<%= config.bin %> <%= command.id %> current' },
+    { description: 'The head of one branch.', command: '<%= config.bin %> <%= command.id %> cart@head' },
+    { description: 'As JSON.', command: '<%= config.bin %> <%= command.id %> ae10 --json' },
   ];
 
   static override args = {
     revision: Args.string({ description: 'The revision to show: an id, prefix, label, head, heads, <label>@head or current.', required: true }),
   };
 
-  async run(): Promise<RevisionsResult> {
-    const { args } = await this.parse(Show);
-    const env = await this.environment();
-    const result: RevisionsResult =
-      args.revision === 'current' ? { revisions: (await current(env)).revisions } : await show(env, args.revision);
-    if (result.revisions.length > 0) this.out(formatRevisionEntries(result.revisions));
-    return result;
+  run(): Promise<RevisionsResult> {
+    return runShow(this.context, this.parsedInput.args['revision'] as string);
   }
 }

@@ -11,6 +11,8 @@
  * that lies is caught before it runs.
  */
 
+import { readTemplateShapedHeader } from './template-shaped-header.js';
+
 /** The fields of a migration that the graph needs, as written literally in its file. */
 export interface MigrationHeader {
   readonly revision: string;
@@ -27,9 +29,16 @@ const HEADER_KEYS = new Set(['revision', 'downRevision', 'branchLabels', 'depend
 
 /**
  * Parses the header, or returns `undefined` when `revision` or `downRevision` is not
- * written as a literal property of the default export.
+ * written as a literal property of the default export. Files in the revision
+ * template's shape take a quick path ({@link readTemplateShapedHeader}) with the same
+ * result.
  */
 export function parseMigrationHeader(source: string): MigrationHeader | undefined {
+  return readTemplateShapedHeader(source) ?? parseMigrationHeaderFully(source);
+}
+
+/** {@link parseMigrationHeader} without the quick path: the reference the quick path is tested against. */
+export function parseMigrationHeaderFully(source: string): MigrationHeader | undefined {
   const start = findDefaultExportObject(source);
   if (start === -1) return undefined;
   const fields = readTopLevelLiterals(source, start);
@@ -184,9 +193,12 @@ function readTopLevelLiterals(source: string, start: number): Map<string, Litera
       scanner.pos++;
       continue;
     }
+    const keyAt = scanner.pos;
     const key = scanner.readIdentifier() ?? scanner.readStringLiteral();
     if (key === undefined || scanner.peek() !== ':') {
       scanner.skipValue();
+      // A stray `)` or `]` stops skipValue where it stands: step over it, or this loop never ends.
+      if (scanner.pos === keyAt) scanner.pos++;
       continue;
     }
     scanner.pos++;

@@ -31,6 +31,11 @@ export const cgmigrate: ToolRunner = {
       argv: argv('--version'),
       expects: { what: 'its version', test: (stdout) => stdout.startsWith('@cloudguard/migrate-cli/') },
     },
+    {
+      name: 'cgmigrate --help',
+      argv: argv('--help'),
+      expects: { what: 'the command list', test: (stdout) => stdout.includes('COMMANDS') && stdout.includes('history') },
+    },
     { name: 'cgmigrate current', argv: argv('current'), expects: singleHead(graph.head) },
     { name: 'cgmigrate heads', argv: argv('heads'), expects: singleHead(graph.head) },
     { name: 'cgmigrate history', argv: argv('history'), expects: fullHistory(graph) },

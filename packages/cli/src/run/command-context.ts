@@ -1,0 +1,204 @@
+import {
+  createEnvironment,
+  isMigrateError,
+  loadConfig,
+  redactUrl,
+  type AdapterRegistry,
+  type MigrationEnvironment,
+  type ResolvedConfig,
+} from '@cloudguard/migrate-core';
+import { builtinAdapters } from '../adapters.js';
+import { exitStatusFor, ExitStatus } from '../exit-codes.js';
+import { hintFor } from '../hints.js';
+import { Redactor } from '../redact.js';
+import { errorJson, formatError, type ErrorReport } from '../render/error.js';
+import { Progress } from '../render/progress.js';
+import { painterFor } from '../render/style.js';
+
+/** The flags every cgmigrate command takes, parsed. */
+export interface CommonFlags {
+  readonly config?: string | undefined;
+  readonly url?: string | undefined;
+  readonly quiet?: boolean | undefined;
+  readonly verbose?: boolean | undefined;
+  readonly json?: boolean | undefined;
+}
+
+/** What a {@link CommandContext} needs to know about the invocation. */
+export interface CommandInvocation {
+  /** The command id, e.g. `history`; hints name it. */
+  readonly command: string;
+  /** The executable name, `cgmigrate`. */
+  readonly bin: string;
+  /** The arguments after the command id (URLs in them are redacted). */
+  readonly argv: readonly string[];
+  readonly flags: CommonFlags;
+  /** `--json` is on: stdout carries one JSON document and nothing else. */
+  readonly json: boolean;
+  /**
+   * Called with the configuration before anything is printed; may throw to stop the
+   * command (the fast entry uses it to hand a URL scheme it does not know to oclif).
+   */
+  readonly beforeEnvironment?: ((config: ResolvedConfig) => void) | undefined;
+  /**
+   * The adapters to offer, given a way to print a warning; the built-in ones when absent
+   * (the oclif commands add those of installed plugins).
+   */
+  readonly adapters?: ((warn: (message: string) => void) => Promise<AdapterRegistry>) | undefined;
+}
+
+/**
+ * Everything a command's body shares with the others, without oclif: the
+ * environment, output on stdout and stderr, redaction, and the error report with its
+ * exit status. The oclif command classes (`BaseCommand`) and the fast entry
+ * (`run/fast-entry.ts`) both run command bodies (`run/<command>.ts`) in one, so both
+ * print the same bytes and exit with the same status.
+ *
+ * Output rules: data goes to stdout (or the JSON document with `--json`); progress,
+ * notes, warnings and errors go to stderr. `--quiet` silences progress and notes.
+ * Every line and document passes through the {@link Redactor}.
+ */
+export class CommandContext {
+  readonly invocation: CommandInvocation;
+  readonly #redactor = new Redactor();
+  readonly #stderrPaint = painterFor(process.stderr);
+  #adapters: AdapterRegistry | undefined;
+  #progress: Progress | undefined;
+
+  constructor(invocation: CommandInvocation) {
+    this.invocation = invocation;
+    this.#redactor.add(process.env['DATABASE_URL'], ...Redactor.urlsInArgv(invocation.argv));
+  }
+
+  get flags(): CommonFlags {
+    return this.invocation.flags;
+  }
+
+  get verbose(): boolean {
+    return this.invocation.flags.verbose === true;
+  }
+
+  get json(): boolean {
+    return this.invocation.json;
+  }
+
+  /**
+   * Loads the configuration and builds the environment core's commands run in. The
+   * adapters are registered but not loaded: a driver loads only when a command opens
+   * the database.
+   *
+   * @throws {ConfigNotFoundError} {@link ConfigInvalidError}
+   */
+  async environment(): Promise<MigrationEnvironment> {
+    const config = await loadConfig({
+      cwd: process.cwd(),
+      configPath: this.flags.config,
+      url: this.flags.url,
+      env: process.env,
+    });
+    this.#redactor.add(config.url);
+    this.invocation.beforeEnvironment?.(config);
+    if (this.verbose) this.note(describeConfig(config));
+    const warn = (message: string) => this.#stderr(`Warning: ${message}`);
+    this.#adapters = this.invocation.adapters ? await this.invocation.adapters(warn) : builtinAdapters();
+    const stderr = {
+      write: (text: string) => process.stderr.write(this.#redactor.text(text)),
+      isTTY: process.stderr.isTTY,
+      columns: process.stderr.columns,
+    };
+    const progress = new Progress(stderr, { verbose: this.verbose, quiet: this.flags.quiet, paint: this.#stderrPaint });
+    this.#progress = progress;
+    return createEnvironment(config, { adapters: this.#adapters, onEvent: (event) => progress.handle(event) });
+  }
+
+  /** Ends the progress display (the step on screen, the total); safe to call more than once. */
+  finishProgress(outcome: { readonly failed: boolean }): void {
+    this.#progress?.finish(outcome);
+  }
+
+  /** Prints data on stdout, as one write (nothing with `--json`, which prints the result instead). */
+  out(text: string): void {
+    if (!this.json) process.stdout.write(`${this.#redactor.text(text)}\n`);
+  }
+
+  /** Prints a status message on stderr, unless `--quiet`. */
+  note(text: string): void {
+    if (!this.flags.quiet) this.#stderr(text);
+  }
+
+  /** Prints a JSON document on stdout, redacted, indented as oclif's `logJson` does. */
+  printJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(this.#redactor.value(json), undefined, 2)}\n`);
+  }
+
+  /** Turns any error into the report the user sees: code, message, hint, exit status. */
+  report(error: unknown): ErrorReport {
+    const redact = this.#redactor;
+    const causes = causeMessages(error).map((message) => redact.text(message));
+    if (isMigrateError(error)) {
+      const { code: _code, name: _name, message: _message, ...data } =
+        typeof error.toJSON === 'function' ? error.toJSON() : ({} as Record<string, unknown>);
+      const hint = hintFor(error, {
+        command: this.invocation.command,
+        bin: this.invocation.bin,
+        schemes: this.#adapters?.schemes,
+      });
+      return {
+        code: error.code,
+        message: redact.text(error.message),
+        hint: hint === undefined ? undefined : redact.text(hint),
+        exitCode: exitStatusFor(error.code),
+        data: redact.value(data),
+        causes,
+      };
+    }
+    const failure = error as { message?: string; stack?: string; oclif?: { exit?: unknown } } | undefined;
+    const oclifExit = failure?.oclif?.exit;
+    const isUsage = typeof oclifExit === 'number' && oclifExit !== 0;
+    return {
+      code: isUsage ? 'INVALID_ARGUMENTS' : 'UNEXPECTED_ERROR',
+      message: redact.text(failure?.message || String(error)),
+      // oclif's usage messages already end with "See more help with --help".
+      hint: undefined,
+      exitCode: isUsage ? oclifExit : ExitStatus.failure,
+      data: {},
+      causes: this.verbose && !isUsage && failure?.stack ? [redact.text(failure.stack), ...causes] : causes,
+    };
+  }
+
+  /** Prints an error's report (JSON on stdout with `--json`, text on stderr otherwise) and returns it. */
+  printError(error: unknown): ErrorReport {
+    const report = this.report(error);
+    if (this.json) this.printJson(errorJson(report));
+    else this.#stderr(formatError(report, { verbose: this.verbose, paint: this.#stderrPaint }));
+    return report;
+  }
+
+  #stderr(text: string): void {
+    process.stderr.write(`${this.#redactor.text(text)}\n`);
+  }
+}
+
+function describeConfig(config: ResolvedConfig): string {
+  const source = {
+    flag: '--url',
+    env: 'DATABASE_URL',
+    config: config.configPath ?? 'the config file',
+    default: 'the default',
+  }[config.urlSource];
+  return [
+    `Config: ${config.configPath ?? '(none; defaults)'}`,
+    `Database: ${redactUrl(config.url)} (from ${source})`,
+    `Script location: ${config.scriptLocation}`,
+  ].join('\n');
+}
+
+function causeMessages(error: unknown): string[] {
+  const messages: string[] = [];
+  let cause = (error as { cause?: unknown } | undefined)?.cause;
+  while (cause !== undefined && cause !== null && messages.length < 10) {
+    messages.push(cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause));
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return messages;
+}

@@ -1,0 +1,200 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BUILTIN_ADAPTERS, type ResolvedConfig } from '@cloudguard/migrate-core';
+import { silenceTypelessPackageWarning } from '../node-warnings.js';
+import { DIAGRAM_FORMATS } from '../render/graph/diagram.js';
+import { CommandContext, type CommonFlags } from './command-context.js';
+import type { HistoryFlags } from './history.js';
+
+/**
+ * The fast entry of the read-only status commands (`current`, `heads`, `history`,
+ * `branches`, `show`): it runs the same command bodies as the oclif classes
+ * (`run/<command>.ts` in a {@link CommandContext}) without loading oclif, which
+ * costs more start-up time than reading 1,000 migration headers.
+ *
+ * It takes only a command line it understands completely: the common flags, the
+ * command's own flags and arguments, written as `--flag value`, `--flag=value` or
+ * `-f value`, each once. For anything else (`--help`, an unknown or repeated flag,
+ * `--`, bundled short flags, a URL scheme no built-in adapter serves, plugins
+ * installed by the user, or `CGMIGRATE_NO_FAST_PATH=1`) it returns `false` before
+ * printing anything, and `bin/run.js` hands the command line to oclif, which then
+ * answers (or reports the usage error) as always.
+ *
+ * @returns whether the command ran (its exit status is in `process.exitCode`).
+ */
+export async function runFastEntry(argv: readonly string[]): Promise<boolean> {
+  if (!fastPathAllowed()) return false;
+  const [command, ...rest] = argv;
+  const spec = command === undefined ? undefined : COMMANDS[command];
+  if (spec === undefined || command === undefined) return false;
+  const parsed = parseCommandLine(rest, spec);
+  if (parsed === undefined) return false;
+
+  silenceTypelessPackageWarning();
+  const context = new CommandContext({
+    command,
+    bin: BIN,
+    argv: rest,
+    flags: parsed.flags,
+    json: parsed.flags.json === true,
+    beforeEnvironment: refuseForeignSchemes,
+  });
+  let result: unknown;
+  try {
+    result = await spec.run(context, parsed);
+  } catch (error) {
+    if (error instanceof HandToOclif) return false;
+    process.exitCode = context.printError(error).exitCode;
+    return true;
+  }
+  if (context.json) context.printJson(result);
+  return true;
+}
+
+/** The executable's name, as oclif's `config.bin` (package.json `oclif.bin`). */
+const BIN = 'cgmigrate';
+
+type FlagKind = 'string' | 'boolean' | { readonly options: readonly string[] };
+
+interface FlagSpec {
+  readonly kind: FlagKind;
+  readonly char?: string;
+}
+
+interface ParsedCommandLine {
+  readonly flags: CommonFlags & Record<string, string | boolean | undefined>;
+  readonly args: readonly string[];
+}
+
+interface CommandSpec {
+  readonly flags: Readonly<Record<string, FlagSpec>>;
+  /** Flags that must not be given together (oclif's `exclusive`). */
+  readonly exclusive: readonly (readonly [string, string])[];
+  readonly args: number;
+  run(context: CommandContext, parsed: ParsedCommandLine): Promise<unknown>;
+}
+
+/** The common flags (BaseCommand's `baseFlags` and oclif's `--json`). */
+const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  config: { kind: 'string', char: 'c' },
+  url: { kind: 'string' },
+  quiet: { kind: 'boolean', char: 'q' },
+  verbose: { kind: 'boolean', char: 'v' },
+  json: { kind: 'boolean' },
+};
+const COMMON_EXCLUSIVE = [['quiet', 'verbose']] as const;
+
+const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  // Each body is imported when its command runs: `current` does not load the graph renderers.
+  current: {
+    flags: COMMON_FLAGS,
+    exclusive: COMMON_EXCLUSIVE,
+    args: 0,
+    run: async (context) => (await import('./current.js')).runCurrent(context),
+  },
+  heads: {
+    flags: { ...COMMON_FLAGS, 'resolve-dependencies': { kind: 'boolean' } },
+    exclusive: COMMON_EXCLUSIVE,
+    args: 0,
+    run: async (context, { flags }) =>
+      (await import('./heads.js')).runHeads(context, { 'resolve-dependencies': flags['resolve-dependencies'] === true }),
+  },
+  history: {
+    flags: {
+      ...COMMON_FLAGS,
+      'rev-range': { kind: 'string', char: 'r' },
+      'indicate-current': { kind: 'boolean', char: 'i' },
+      graph: { kind: 'boolean', char: 'g' },
+      format: { kind: { options: DIAGRAM_FORMATS } },
+    },
+    exclusive: [...COMMON_EXCLUSIVE, ['graph', 'format']],
+    args: 0,
+    run: async (context, { flags }) =>
+      (await import('./history.js')).runHistory(context, {
+        'rev-range': flags['rev-range'] as string | undefined,
+        'indicate-current': flags['indicate-current'] === true,
+        graph: flags['graph'] === true,
+        format: flags['format'] as HistoryFlags['format'],
+      }),
+  },
+  branches: {
+    flags: COMMON_FLAGS,
+    exclusive: COMMON_EXCLUSIVE,
+    args: 0,
+    run: async (context) => (await import('./branches.js')).runBranches(context),
+  },
+  show: {
+    flags: COMMON_FLAGS,
+    exclusive: COMMON_EXCLUSIVE,
+    args: 1,
+    run: async (context, { args }) => (await import('./show.js')).runShow(context, args[0]!),
+  },
+};
+
+/**
+ * Parses a command line the way oclif would, or returns `undefined` for anything
+ * oclif might read differently or refuse.
+ */
+export function parseCommandLine(argv: readonly string[], spec: Pick<CommandSpec, 'flags' | 'exclusive' | 'args'>): ParsedCommandLine | undefined {
+  const byChar = new Map(Object.entries(spec.flags).flatMap(([name, flag]) => (flag.char ? [[flag.char, name] as const] : [])));
+  const flags: Record<string, string | boolean | undefined> = {};
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '-' || token === '--') return undefined;
+    if (!token.startsWith('-')) {
+      args.push(token);
+      continue;
+    }
+    let name: string | undefined;
+    let inline: string | undefined;
+    if (token.startsWith('--')) {
+      const equals = token.indexOf('=');
+      name = equals === -1 ? token.slice(2) : token.slice(2, equals);
+      inline = equals === -1 ? undefined : token.slice(equals + 1);
+    } else if (token.length === 2) {
+      name = byChar.get(token[1]!);
+    }
+    const flag = name === undefined ? undefined : spec.flags[name];
+    if (name === undefined || flag === undefined || Object.hasOwn(flags, name)) return undefined;
+    if (flag.kind === 'boolean') {
+      if (inline !== undefined) return undefined;
+      flags[name] = true;
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    // `-r -3:` is a value; `--url --json` or `-c -q` may not be one to oclif.
+    if (value === undefined || value === '') return undefined;
+    if (inline === undefined && (value.startsWith('--') || (value.length === 2 && byChar.has(value.slice(1))))) return undefined;
+    if (typeof flag.kind === 'object' && !flag.kind.options.includes(value)) return undefined;
+    flags[name] = value;
+  }
+  if (args.length !== spec.args) return undefined;
+  for (const [a, b] of spec.exclusive) if (flags[a] !== undefined && flags[b] !== undefined) return undefined;
+  return { flags, args };
+}
+
+/** Thrown before anything is printed when oclif must take the command line after all. */
+class HandToOclif extends Error {}
+
+/** A URL scheme without a built-in adapter may be served by a plugin's adapter: leave it to oclif. */
+function refuseForeignSchemes(config: ResolvedConfig): void {
+  if (config.adapter) return;
+  const scheme = config.url.slice(0, Math.max(0, config.url.indexOf(':'))).toLowerCase();
+  if (!BUILTIN_ADAPTERS.some((adapter) => adapter.schemes.includes(scheme))) throw new HandToOclif();
+}
+
+/**
+ * False when oclif could behave differently from the fast entry: it is switched off,
+ * JSON output is forced by environment, or the user installed or linked plugins
+ * (which may add hooks).
+ */
+export function fastPathAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env['CGMIGRATE_NO_FAST_PATH'] || env['CGMIGRATE_CONTENT_TYPE']) return false;
+  const home = env['HOME'] || os.homedir() || os.tmpdir();
+  const dataDir =
+    env['CGMIGRATE_DATA_DIR'] ||
+    path.join(env['XDG_DATA_HOME'] || (process.platform === 'win32' && env['LOCALAPPDATA']) || path.join(home, '.local/share'), 'cgmigrate');
+  return !existsSync(path.join(dataDir, 'package.json'));
+}

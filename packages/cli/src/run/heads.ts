@@ -1,0 +1,22 @@
+import { heads, type HeadsResult } from '@cloudguard/migrate-core';
+import { formatHeadLine, formatRevisionEntries } from '../render/revisions.js';
+import type { CommandContext } from './command-context.js';
+
+/** Flags of `cgmigrate heads` besides the common ones. */
+export interface HeadsFlags {
+  readonly 'resolve-dependencies'?: boolean | undefined;
+}
+
+/** The body of `cgmigrate heads`, shared by its oclif class and the fast entry. */
+export async function runHeads(ctx: CommandContext, flags: HeadsFlags): Promise<HeadsResult> {
+  const result = await heads(await ctx.environment(), { resolveDependencies: flags['resolve-dependencies'] });
+  if (ctx.json || result.revisions.length === 0) return result;
+  if (ctx.verbose) {
+    ctx.out(formatRevisionEntries(result.revisions));
+    return result;
+  }
+  // A head another revision depends on is not a real head: Alembic marks it "(effective head)".
+  const effective = new Set(result.effectiveHeads);
+  ctx.out(result.revisions.map((rev) => formatHeadLine(rev, { effectiveHead: effective.has(rev.id) })).join('\n'));
+  return result;
+}
