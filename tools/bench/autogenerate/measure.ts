@@ -56,7 +56,7 @@ interface HyperfineExport {
   }[];
 }
 
-/** Times the commands in one hyperfine run (`-N`, `--ignore-failure` for `check`'s status 3). */
+/** Times the commands in one hyperfine run (`-N`, `--ignore-failure` for `check`'s status 1). */
 export function hyperfine(commands: readonly TimedCommand[], warmup: number, runs: number, exportJson: string): Timing[] {
   const args = ['-N', '-i', '--warmup', String(warmup), '--runs', String(runs), '--export-json', exportJson];
   if (!process.stdout.isTTY) args.push('--style', 'basic');
