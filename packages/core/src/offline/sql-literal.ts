@@ -42,6 +42,48 @@ export function inlineParameters(
   syntax: PlaceholderSyntax,
 ): string {
   if (params.length === 0) return sql;
+  const { text, count } = replacePlaceholders(sql, syntax, (index) => {
+    if (index < 0 || index >= params.length) {
+      throw new RangeError(
+        syntax.placeholders === 'numbered'
+          ? `The statement uses $${index + 1} but ${params.length} parameter(s) were given`
+          : `The statement has more ? placeholders than the ${params.length} parameter(s) given`,
+      );
+    }
+    return literal(params[index]);
+  });
+  if (syntax.placeholders === 'question' && count !== params.length) {
+    throw new RangeError(`The statement has ${count} ? placeholder(s) but ${params.length} parameter(s) were given`);
+  }
+  return text;
+}
+
+/** What {@link replacePlaceholders} made of a statement. */
+export interface ReplacedPlaceholders {
+  readonly text: string;
+  /** `?` placeholders replaced, or the highest `$n` used. */
+  readonly count: number;
+}
+
+/**
+ * The one scanner of placeholders: walks `sql` as the dialect tokenizes it and replaces
+ * each placeholder with `replacement(index)` (0-based: the n-th `?`, or `$n` → `n - 1`, so
+ * `$0` gives `-1`),
+ * leaving alone what sits inside string constants, quoted identifiers, comments and
+ * (when enabled) dollar-quoted bodies; `\?` becomes `?` when `escapedQuestionMark` is on.
+ * {@link inlineParameters} builds on it, and adapters can too (e.g. to renumber `?` as `$n`).
+ *
+ * ### Examples
+ * ```ts
+ * replacePlaceholders("a = ? AND b = '?'", { placeholders: 'question' }, (i) => `$${i + 1}`)
+ * // { text: "a = $1 AND b = '?'", count: 1 }
+ * ```
+ */
+export function replacePlaceholders(
+  sql: string,
+  syntax: PlaceholderSyntax,
+  replacement: (index: number) => string,
+): ReplacedPlaceholders {
   let out = '';
   let count = 0;
   let i = 0;
@@ -72,10 +114,7 @@ export function inlineParameters(
     } else if (char === '$' && syntax.placeholders === 'numbered' && next !== undefined && /[0-9]/.test(next)) {
       const digits = /^\$([0-9]+)/.exec(sql.slice(i))![1]!;
       const index = Number(digits) - 1;
-      if (index < 0 || index >= params.length) {
-        throw new RangeError(`The statement uses $${digits} but ${params.length} parameter(s) were given`);
-      }
-      out += literal(params[index]);
+      out += replacement(index);
       count = Math.max(count, index + 1);
       i += digits.length + 1;
     } else if (char === '$' && syntax.dollarQuotes && !isIdentifierChar(sql[i - 1])) {
@@ -90,20 +129,13 @@ export function inlineParameters(
       out += '?';
       i += 2;
     } else if (char === '?' && syntax.placeholders === 'question') {
-      if (count >= params.length) {
-        throw new RangeError(`The statement has more ? placeholders than the ${params.length} parameter(s) given`);
-      }
-      out += literal(params[count++]);
+      out += replacement(count++);
       i += 1;
     } else {
       copyUntil(i + 1);
     }
   }
-
-  if (syntax.placeholders === 'question' && count !== params.length) {
-    throw new RangeError(`The statement has ${count} ? placeholder(s) but ${params.length} parameter(s) were given`);
-  }
-  return out;
+  return { text: out, count };
 }
 
 /**
