@@ -8,10 +8,10 @@ import {
   type OfflineRenderer,
   type OfflineRenderOptions,
   type OfflineStatementSink,
-  type OfflineVersionStore,
   type Row,
   type Session,
   type VersionTableLocation,
+  SqlOfflineVersionStore,
 } from '@cloudguard/migrate-core';
 import type * as KyselyNamespace from 'kysely';
 
@@ -72,7 +72,9 @@ export async function renderMariaDbOffline(options: OfflineRenderOptions): Promi
     preamble: [...MARIADB_SCRIPT_HEADER.map((line) => `-- ${line}`), '', 'SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;'],
     beginTransaction: ['BEGIN'],
     commitTransaction: 'COMMIT',
-    versionStore: new MariaDbOfflineVersionStore(options.versionTable),
+    versionStore: new SqlOfflineVersionStore(options.versionTable, qualifiedName(options.versionTable), [
+      versionTableDdl(options.versionTable),
+    ]),
     auditStore: new MariaDbOfflineAuditStore(auditTable),
     bulkInsert: (table, rows) => bulkInsertStatements(compiler, table, rows),
     queryBuilder: (sink) => offlineKysely(kysely, sink),
@@ -143,33 +145,6 @@ function localDatetime(date: Date): string {
     `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
   );
-}
-
-/** `alembic_version` written offline: the online store's statements, without the row-count checks that read. */
-class MariaDbOfflineVersionStore implements OfflineVersionStore {
-  readonly table: VersionTableLocation;
-  readonly #qualified: string;
-
-  constructor(table: VersionTableLocation) {
-    this.table = table;
-    this.#qualified = qualifiedName(table);
-  }
-
-  async ensure(session: Session): Promise<void> {
-    await session.execute(versionTableDdl(this.table));
-  }
-
-  async insert(session: Session, version: string): Promise<void> {
-    await session.execute(`INSERT INTO ${this.#qualified} (version_num) VALUES (?)`, [version]);
-  }
-
-  async delete(session: Session, version: string): Promise<void> {
-    await session.execute(`DELETE FROM ${this.#qualified} WHERE version_num = ?`, [version]);
-  }
-
-  async update(session: Session, from: string, to: string): Promise<void> {
-    await session.execute(`UPDATE ${this.#qualified} SET version_num = ? WHERE version_num = ?`, [to, from]);
-  }
 }
 
 /**

@@ -8,10 +8,10 @@ import {
   type OfflineRenderer,
   type OfflineRenderOptions,
   type OfflineStatementSink,
-  type OfflineVersionStore,
   type Row,
   type Session,
   type VersionTableLocation,
+  SqlOfflineVersionStore,
 } from '@cloudguard/migrate-core';
 
 import type { ResolvedPostgresOptions } from './postgres-adapter.js';
@@ -51,7 +51,9 @@ export async function renderPostgresOffline(options: OfflineRenderOptions, setti
     inline: inlinePostgres,
     beginTransaction: ['BEGIN', ...setStatements(timeouts, true)],
     commitTransaction: 'COMMIT',
-    versionStore: new PostgresOfflineVersionStore(options.versionTable),
+    versionStore: new SqlOfflineVersionStore(options.versionTable, qualifiedName(options.versionTable), [
+      versionTableDdl(options.versionTable, true),
+    ]),
     auditStore: new PostgresOfflineAuditStore(auditTable),
     bulkInsert: (table, rows) => bulkInsertStatements(compiler, table, rows),
     queryBuilder: (sink) => offlineKysely(kysely, sink),
@@ -115,33 +117,6 @@ function signed(text: string): string {
 
 function qualifiedName(table: VersionTableLocation): string {
   return table.schema === undefined ? quoteIdentifier(table.name) : `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`;
-}
-
-/** `alembic_version` written offline: the same statements as online, without the checks that read. */
-class PostgresOfflineVersionStore implements OfflineVersionStore {
-  readonly table: VersionTableLocation;
-  readonly #qualified: string;
-
-  constructor(table: VersionTableLocation) {
-    this.table = table;
-    this.#qualified = qualifiedName(table);
-  }
-
-  async ensure(session: Session): Promise<void> {
-    await session.execute(versionTableDdl(this.table, true));
-  }
-
-  async insert(session: Session, version: string): Promise<void> {
-    await session.execute(`INSERT INTO ${this.#qualified} (version_num) VALUES (?)`, [version]);
-  }
-
-  async delete(session: Session, version: string): Promise<void> {
-    await session.execute(`DELETE FROM ${this.#qualified} WHERE version_num = ?`, [version]);
-  }
-
-  async update(session: Session, from: string, to: string): Promise<void> {
-    await session.execute(`UPDATE ${this.#qualified} SET version_num = ? WHERE version_num = ?`, [to, from]);
-  }
 }
 
 /**

@@ -8,10 +8,10 @@ import {
   type OfflineRenderer,
   type OfflineRenderOptions,
   type OfflineStatementSink,
-  type OfflineVersionStore,
   type Row,
   type Session,
   type VersionTableLocation,
+  SqlOfflineVersionStore,
 } from '@cloudguard/migrate-core';
 
 import { auditTableDdl } from './sqlite-audit-store.js';
@@ -42,7 +42,9 @@ export async function renderSqliteOffline(options: OfflineRenderOptions): Promis
     inline: inlineSqlite,
     beginTransaction: ['BEGIN'],
     commitTransaction: 'COMMIT',
-    versionStore: new SqliteOfflineVersionStore(options.versionTable),
+    versionStore: new SqlOfflineVersionStore(options.versionTable, sqlAlchemyQualifiedName(options.versionTable), [
+      versionTableDdl(options.versionTable, true),
+    ]),
     auditStore: new SqliteOfflineAuditStore(auditTable),
     bulkInsert: (table, rows) => bulkInsertStatements(compiler, table, rows),
     queryBuilder: (sink) => offlineKysely(kysely, sink),
@@ -82,34 +84,6 @@ export function inlineSqlite(sql: string, params: readonly unknown[]): string {
 /** A negative number in parentheses, so that `a -?` never becomes the comment `a --1`. */
 function signed(text: string): string {
   return text.startsWith('-') ? `(${text})` : text;
-}
-
-/** `alembic_version` written offline: the same statements as online, without the checks that read. */
-class SqliteOfflineVersionStore implements OfflineVersionStore {
-  readonly table: VersionTableLocation;
-  readonly #qualified: string;
-
-  constructor(table: VersionTableLocation) {
-    const quote = quoteIdentifierAsSqlAlchemy;
-    this.table = table;
-    this.#qualified = table.schema === undefined ? quote(table.name) : `${quote(table.schema)}.${quote(table.name)}`;
-  }
-
-  async ensure(session: Session): Promise<void> {
-    await session.execute(versionTableDdl(this.table, true));
-  }
-
-  async insert(session: Session, version: string): Promise<void> {
-    await session.execute(`INSERT INTO ${this.#qualified} (version_num) VALUES (?)`, [version]);
-  }
-
-  async delete(session: Session, version: string): Promise<void> {
-    await session.execute(`DELETE FROM ${this.#qualified} WHERE version_num = ?`, [version]);
-  }
-
-  async update(session: Session, from: string, to: string): Promise<void> {
-    await session.execute(`UPDATE ${this.#qualified} SET version_num = ? WHERE version_num = ?`, [to, from]);
-  }
 }
 
 /**
@@ -165,4 +139,10 @@ function bulkInsertStatements(db: SqliteKysely, table: string, rows: readonly Ro
     statements.push(inlineSqlite(compiled.sql, compiled.parameters));
   }
   return statements;
+}
+
+/** The version table's name as the online store (and SQLAlchemy) quotes it. */
+function sqlAlchemyQualifiedName(table: VersionTableLocation): string {
+  const quote = quoteIdentifierAsSqlAlchemy;
+  return table.schema === undefined ? quote(table.name) : `${quote(table.schema)}.${quote(table.name)}`;
 }

@@ -123,6 +123,7 @@ export { upgradeSql, downgradeSql, stampSql } from './commands/offline-sql.js';
 export type { DowngradeSqlOptions, OfflineScriptResult, StampSqlOptions, UpgradeSqlOptions } from './commands/offline-sql.js';
 export type { OfflineBlock, OfflineEntry } from './offline/offline-script.js';
 export { renderOfflineScript } from './offline/offline-script.js';
+export { SqlOfflineVersionStore } from './offline/offline-version-store.js';
 export { bytesToHex, inlineParameters, quoteSqlString, replacePlaceholders } from './offline/sql-literal.js';
 export type { ReplacedPlaceholders } from './offline/sql-literal.js';
 export type { PlaceholderSyntax } from './offline/sql-literal.js';
