@@ -37,8 +37,20 @@ interface Node {
   deps: readonly string[];
   /** `downRevisions` plus the dependencies not already declared by an ancestor (Alembic's `_normalized_down_revisions`). */
   down: readonly string[];
-  /** Own and inherited branch labels. */
-  readonly labels: Set<string>;
+  /** Own and inherited branch labels; {@link NO_LABELS} until a label reaches the node. */
+  labels: Set<string>;
+}
+
+/** The empty list every node starts with. */
+const NONE: readonly string[] = Object.freeze([]);
+
+/** The `labels` of every node without any: one shared set, never written to. */
+const NO_LABELS: ReadonlySet<string> = new Set<string>();
+
+/** A node's labels, ready to be added to. */
+function writableLabels(node: Node): Set<string> {
+  if (node.labels === NO_LABELS) node.labels = new Set();
+  return node.labels;
 }
 
 /** Prefix lookups only consider names longer than this, as Alembic does. */
@@ -114,9 +126,9 @@ export class RevisionMap {
         index: nodes.size,
         children: [],
         allChildren: [],
-        deps: [],
-        down: [],
-        labels: new Set(revision.branchLabels),
+        deps: NONE,
+        down: NONE,
+        labels: revision.branchLabels.length === 0 ? (NO_LABELS as Set<string>) : new Set(revision.branchLabels),
       });
     }
 
@@ -144,6 +156,7 @@ export class RevisionMap {
           parentNode.allChildren.push(revision.id);
         }
       }
+      if (revision.dependsOn.length === 0) continue;
       const deps: string[] = [];
       for (const dependency of revision.dependsOn) {
         const id = nodes.has(dependency) ? dependency : labelOwners.get(dependency);
@@ -369,7 +382,8 @@ export class RevisionMap {
       targets = targets.filter((id) => this.#node(id).labels.has(label));
     }
 
-    const required = new Set(this.ancestors(targets, { includeDependencies: true }));
+    // A fresh set from #closure: changed in place below.
+    const required = this.ancestors(targets, { includeDependencies: true }) as Set<string>;
     if (lower.some((id) => !required.has(id))) throw new RangeNotAncestorError(lowerText, upperText);
     const below = this.ancestors(lower, { includeDependencies: true });
     for (const id of below) required.delete(id);
@@ -389,7 +403,7 @@ export class RevisionMap {
    * @internal used by the planners.
    */
   sortNewestFirst(ids: Iterable<string>): string[] {
-    const members = new Set(ids);
+    const members: ReadonlySet<string> = ids instanceof Set ? ids : new Set(ids);
     const pending = new Map<string, number>();
     for (const id of members) {
       for (const parent of this.#node(id).down) {
@@ -723,6 +737,10 @@ function normalizeDependencies(nodes: ReadonlyMap<string, Node>): void {
   for (const node of nodes.values()) {
     const drop = implied.get(node.revision.id);
     const deps = drop ? node.deps.filter((d) => !drop.has(d)) : node.deps;
+    if (deps.length === 0) {
+      node.down = node.revision.downRevisions;
+      continue;
+    }
     const down = [...node.revision.downRevisions];
     for (const d of deps) if (!down.includes(d)) down.push(d);
     node.down = down;
@@ -744,7 +762,8 @@ function propagateBranchLabels(nodes: ReadonlyMap<string, Node>, parentsFirst: r
   for (const id of parentsFirst) {
     const node = nodes.get(id) as Node;
     for (const parent of node.revision.downRevisions) {
-      for (const label of (nodes.get(parent) as Node).labels) node.labels.add(label);
+      const inherited = (nodes.get(parent) as Node).labels;
+      if (inherited.size > 0) for (const label of inherited) writableLabels(node).add(label);
     }
   }
   for (const id of own.keys()) {
@@ -755,7 +774,7 @@ function propagateBranchLabels(nodes: ReadonlyMap<string, Node>, parentsFirst: r
     const labels = [...start.labels];
     let at: Node | undefined = tip;
     while (at && at.allChildren.length <= 1 && at.revision.downRevisions.length <= 1) {
-      for (const label of labels) at.labels.add(label);
+      for (const label of labels) writableLabels(at).add(label);
       const parent: string | undefined = at.revision.downRevisions[0];
       at = parent === undefined ? undefined : nodes.get(parent);
     }

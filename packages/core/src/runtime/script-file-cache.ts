@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { ScriptDirectoryIo } from '../script/script-directory.js';
+import { openHeaderIndex, type ScriptDirectoryIo } from '../script/script-directory.js';
 import type { ReadBytes } from './audit.js';
 
 /**
@@ -16,6 +16,7 @@ export class ScriptFileCache {
     readdir: (dir) => readdirSync(dir),
     readFile: (file) => this.#read(file).toString('utf8'),
     importModule: (file) => import(pathToFileURL(file).href),
+    openHeaderIndex,
   };
 
   /** The bytes of `file`, from the cache when the script directory read it. */

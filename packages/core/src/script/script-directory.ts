@@ -5,6 +5,7 @@ import { MalformedMigrationError, ScriptLocationNotFoundError, isMigrateError } 
 import type { Migration } from '../migration.js';
 import { RevisionMap } from '../revision/revision-map.js';
 import { createRevision, toRevisionList, type Revision } from '../revision/revision.js';
+import { HeaderIndex } from './header-index.js';
 import { parseMigrationHeader, type MigrationHeader } from './migration-header.js';
 import { REVISION_TEMPLATE_FILE } from './revision-template.js';
 
@@ -16,12 +17,26 @@ export interface ScriptDirectoryIo {
   readdir(dir: string): string[];
   readFile(file: string): string;
   importModule(file: string): Promise<unknown>;
+  /**
+   * The headers kept from earlier runs ({@link HeaderIndex}); without it every header is
+   * parsed from its file.
+   */
+  openHeaderIndex?(location: string): HeaderIndex | undefined;
+}
+
+/**
+ * The {@link HeaderIndex} of a script location, unless `CGMIGRATE_NO_CACHE` is set
+ * (to anything but an empty string).
+ */
+export function openHeaderIndex(location: string): HeaderIndex | undefined {
+  return process.env['CGMIGRATE_NO_CACHE'] ? undefined : HeaderIndex.open(location);
 }
 
 const nodeIo: ScriptDirectoryIo = {
   readdir: (dir) => readdirSync(dir),
   readFile: readSmallFile,
   importModule: (file) => import(pathToFileURL(file).href),
+  openHeaderIndex,
 };
 
 /** One buffer for every migration file that fits in it, instead of one allocation (and fstat) per file. */
@@ -41,7 +56,8 @@ function readSmallFile(file: string): string {
 
 /**
  * The migration scripts of a project: `<location>/versions/*.{ts,js,mts,mjs}` mapped
- * onto a {@link RevisionMap}. Reading the map costs one file read per revision;
+ * onto a {@link RevisionMap}. Reading the map costs one `stat` per revision, and one
+ * file read for each file that changed since the last run (see {@link HeaderIndex});
  * modules are imported only when they are about to run.
  */
 export class ScriptDirectory {
@@ -86,13 +102,23 @@ export class ScriptDirectory {
       }
       throw error;
     }
+    const index = io.openHeaderIndex?.(location);
     const revisions: Revision[] = [];
+    const prefix = versionsDir + path.sep;
     for (const name of names.sort()) {
       if (!MIGRATION_FILE.test(name)) continue;
-      const file = path.join(versionsDir, name);
-      const header = parseMigrationHeader(io.readFile(file)) ?? (await readHeaderByImport(io, file));
-      revisions.push(toRevision(header, file));
+      const file = prefix + name;
+      const cached = index?.lookup(name, file);
+      let header: MigrationHeader | undefined;
+      if (cached !== undefined && 'header' in cached) {
+        header = cached.header;
+      } else {
+        header = parseMigrationHeader(io.readFile(file));
+        if (header !== undefined && cached !== undefined) index?.remember(name, cached.stamp, header);
+      }
+      revisions.push(toRevision(header ?? (await readHeaderByImport(io, file)), file));
     }
+    index?.save();
     return new ScriptDirectory(location, RevisionMap.from(revisions), io);
   }
 
