@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { importMigrationSource } from '../script/migration-import.js';
 import { openHeaderIndex, type ScriptDirectoryIo } from '../script/script-directory.js';
 import type { ReadBytes } from './audit.js';
 
 /**
- * Reads each migration file from disk once per run: the script directory parses its
- * header from the same bytes the audit checksum is taken of, so a run of 1,000
- * migrations reads 1,000 files, not 2,000. Modules are still imported by Node.
+ * Reads each migration file from disk once per run: its header (when the header index
+ * does not already have it), the audit checksum and the module Node compiles all come
+ * from the same bytes, so a run of 1,000 migrations reads 1,000 files, not 3,000.
  */
 export class ScriptFileCache {
   readonly #bytes = new Map<string, Buffer>();
@@ -15,7 +15,7 @@ export class ScriptFileCache {
   readonly io: ScriptDirectoryIo = {
     readdir: (dir) => readdirSync(dir),
     readFile: (file) => this.#read(file).toString('utf8'),
-    importModule: (file) => import(pathToFileURL(file).href),
+    importModule: (file) => importMigrationSource(file, this.#read(file).toString('utf8')),
     openHeaderIndex,
   };
 

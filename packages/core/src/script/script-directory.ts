@@ -1,11 +1,11 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { MalformedMigrationError, ScriptLocationNotFoundError, isMigrateError } from '../errors.js';
 import type { Migration } from '../migration.js';
 import { RevisionMap } from '../revision/revision-map.js';
 import { createRevision, toRevisionList, type Revision } from '../revision/revision.js';
 import { HeaderIndex } from './header-index.js';
+import { importMigrationSource } from './migration-import.js';
 import { parseMigrationHeader, type MigrationHeader } from './migration-header.js';
 import { REVISION_TEMPLATE_FILE } from './revision-template.js';
 
@@ -35,7 +35,7 @@ export function openHeaderIndex(location: string): HeaderIndex | undefined {
 const nodeIo: ScriptDirectoryIo = {
   readdir: (dir) => readdirSync(dir),
   readFile: readSmallFile,
-  importModule: (file) => import(pathToFileURL(file).href),
+  importModule: (file) => importMigrationSource(file),
   openHeaderIndex,
 };
 

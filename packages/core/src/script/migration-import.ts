@@ -1,0 +1,108 @@
+import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
+import module from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** A module format Node accepts from a load hook. */
+type ModuleFormat = 'module' | 'module-typescript';
+
+/** Migration modules whose source this process has read, by URL, until Node loads them. */
+const pending = new Map<string, { readonly source: string; readonly format: ModuleFormat }>();
+
+/** Package scope type (`"type": "module"` or not) of each folder asked about. */
+const moduleScopes = new Map<string, boolean>();
+
+/** Whether the real directory of each folder asked about is the folder itself (no symlink on the way). */
+const realFolders = new Map<string, boolean>();
+
+let hooksRegistered = false;
+
+/**
+ * Imports a migration file whose text the caller has already read (for its header or
+ * checksum), handing Node that text instead of letting it resolve and read the file
+ * again. With 1,000 migrations to run, Node's own resolution (a `stat`, a `realpath`
+ * and a package-scope lookup per file) and second read cost about as much as
+ * compiling them; this halves the time to import them.
+ *
+ * Only files whose format Node would decide without looking at their text are taken
+ * this way: `.mts`/`.mjs`, and `.ts`/`.js` in a package scope with `"type": "module"`.
+ * The file must not be a symbolic link and its folder must be its real path, so the
+ * module's URL (its `import.meta.url`, the base of its relative imports) is the one
+ * Node would give it. Everything else, and Node versions without synchronous module
+ * hooks (`module.registerHooks`, Node 22.15+), goes through a plain `import()`.
+ *
+ * @returns the module namespace, as `import()` returns it.
+ */
+export function importMigrationSource(file: string, source?: string): Promise<unknown> {
+  const url = pathToFileURL(file).href;
+  const format = formatKnownWithoutReading(file);
+  if (format !== undefined && registerHooks()) {
+    pending.set(url, { source: source ?? readFileSync(file, 'utf8'), format });
+  }
+  return import(url);
+}
+
+function registerHooks(): boolean {
+  if (hooksRegistered) return true;
+  if (typeof module.registerHooks !== 'function') return false;
+  module.registerHooks({
+    resolve(specifier, context, nextResolve) {
+      const entry = pending.get(specifier);
+      if (entry !== undefined) return { url: specifier, format: entry.format, shortCircuit: true };
+      return nextResolve(specifier, context);
+    },
+    load(url, context, nextLoad) {
+      const entry = pending.get(url);
+      if (entry === undefined) return nextLoad(url, context);
+      pending.delete(url);
+      return { source: entry.source, format: entry.format, shortCircuit: true };
+    },
+  });
+  hooksRegistered = true;
+  return true;
+}
+
+/** The format Node gives `file` by its extension and package scope alone, or `undefined` when it may look further. */
+function formatKnownWithoutReading(file: string): ModuleFormat | undefined {
+  const extension = path.extname(file);
+  const typescript = extension === '.ts' || extension === '.mts';
+  if (!typescript && extension !== '.js' && extension !== '.mjs') return undefined;
+  const folder = path.dirname(file);
+  if (!isRealFolder(folder) || lstatSync(file, { throwIfNoEntry: false })?.isFile() !== true) return undefined;
+  if ((extension === '.ts' || extension === '.js') && !inModuleScope(folder)) return undefined;
+  return typescript ? 'module-typescript' : 'module';
+}
+
+function isRealFolder(folder: string): boolean {
+  let real = realFolders.get(folder);
+  if (real === undefined) {
+    try {
+      real = realpathSync(folder) === folder;
+    } catch {
+      real = false;
+    }
+    realFolders.set(folder, real);
+  }
+  return real;
+}
+
+/** Whether the nearest package.json above `folder` says `"type": "module"`, as Node reads it. */
+function inModuleScope(folder: string): boolean {
+  let known = moduleScopes.get(folder);
+  if (known !== undefined) return known;
+  const manifest = path.join(folder, 'package.json');
+  const parent = path.dirname(folder);
+  if (path.basename(folder) === 'node_modules') {
+    known = false;
+  } else if (existsSync(manifest)) {
+    try {
+      known = (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type === 'module';
+    } catch {
+      known = false;
+    }
+  } else {
+    known = parent === folder ? false : inModuleScope(parent);
+  }
+  moduleScopes.set(folder, known);
+  return known;
+}
