@@ -258,7 +258,8 @@ export class RevisionMap {
    * @throws {RevisionNotFoundError}
    */
   branchLabels(id: string): readonly string[] {
-    return [...this.#node(id).labels].sort();
+    const labels = this.#node(id).labels;
+    return labels.size === 0 ? NONE : [...labels].sort();
   }
 
   /** The revision that declares a branch label, or `undefined`. */
