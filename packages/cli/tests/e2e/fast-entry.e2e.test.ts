@@ -375,7 +375,10 @@ describe('upgrade, downgrade and stamp: the fast entry does what oclif does', ()
   it('a bare `upgrade` whose stdin holds a target goes to oclif, which reads it from there', async () => {
     const withStdin = (env: Record<string, string>) =>
       new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [BIN, 'upgrade'], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['pipe', 'ignore', 'pipe'] });
+        // The environment as `cgmigrate()` makes it (nx sets FORCE_COLOR).
+        const environment: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...env };
+        for (const key of ['DATABASE_URL', 'FORCE_COLOR', 'DEBUG']) delete environment[key];
+        const child = spawn(process.execPath, [BIN, 'upgrade'], { cwd, env: environment, stdio: ['pipe', 'ignore', 'pipe'] });
         let stderr = '';
         child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
         child.on('error', reject);
