@@ -8,7 +8,7 @@ import { URL } from 'node:url';
 module.enableCompileCache?.();
 
 /** Commands the fast entry may run without oclif (dist/run/fast-entry.js). */
-const FAST_COMMANDS = new Set(['current', 'heads', 'history', 'branches', 'show']);
+const FAST_COMMANDS = new Set(['current', 'heads', 'history', 'branches', 'show', 'upgrade', 'downgrade', 'stamp']);
 
 /**
  * `--version` / `-v` as oclif prints it (its `config.userAgent`), without loading oclif;

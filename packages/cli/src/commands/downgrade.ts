@@ -1,8 +1,8 @@
-import { downgrade, downgradeSql, InvalidTargetError, type DowngradeResult } from '@cloudguard/migrate-core';
+import type { DowngradeResult } from '@cloudguard/migrate-core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { formatNothingToDo } from '../render/migrate.js';
-import { printScript, type ScriptResult } from '../render/offline.js';
+import type { ScriptResult } from '../render/offline.js';
+import { runDowngrade, type DowngradeFlags } from '../run/downgrade.js';
 
 /** `cgmigrate downgrade TARGET`: Alembic's `downgrade`. */
 export default class Downgrade extends BaseCommand<DowngradeResult | ScriptResult> {
@@ -40,15 +40,8 @@ export default class Downgrade extends BaseCommand<DowngradeResult | ScriptResul
     }),
   };
 
-  async run(): Promise<DowngradeResult | ScriptResult> {
-    const { args, flags } = await this.parse(Downgrade);
-    if (flags.sql) {
-      const result = await downgradeSql(await this.environment(), { range: args.target });
-      return printScript(result, { out: (text) => this.out(text), note: (text) => this.note(text), json: this.jsonEnabled() });
-    }
-    if (args.target.includes(':')) throw new InvalidTargetError(args.target, 'a range <from>:<to> is only for offline mode; add --sql');
-    const result = await downgrade(await this.environment(), { target: args.target });
-    if (result.steps.length === 0) this.note(formatNothingToDo(result));
-    return result;
+  run(): Promise<DowngradeResult | ScriptResult> {
+    const { args, flags } = this.parsedInput;
+    return runDowngrade(this.context, args['target'] as string, flags as DowngradeFlags);
   }
 }

@@ -1,9 +1,9 @@
-import { InvalidTargetError, stamp, stampSql, type MigrateResult } from '@cloudguard/migrate-core';
+import type { MigrateResult } from '@cloudguard/migrate-core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { formatNothingToDo } from '../render/migrate.js';
-import { printScript, type ScriptResult } from '../render/offline.js';
+import type { ScriptResult } from '../render/offline.js';
 import { revisionArgs } from '../revision-args.js';
+import { runStamp, type StampFlags } from '../run/stamp.js';
 
 /** `cgmigrate stamp REVISIONS... [--purge]`: Alembic's `stamp`. */
 export default class Stamp extends BaseCommand<MigrateResult | ScriptResult> {
@@ -48,16 +48,7 @@ export default class Stamp extends BaseCommand<MigrateResult | ScriptResult> {
   };
 
   async run(): Promise<MigrateResult | ScriptResult> {
-    const { argv, flags } = await this.parse(Stamp);
-    const revisions = revisionArgs(argv);
-    if (flags.sql) {
-      const script = await stampSql(await this.environment(), { revisions, purge: flags.purge });
-      return printScript(script, { out: (text) => this.out(text), note: (text) => this.note(text), json: this.jsonEnabled() });
-    }
-    const range = revisions.find((revision) => revision.includes(':'));
-    if (range !== undefined) throw new InvalidTargetError(range, 'a range <from>:<to> is only for offline mode; add --sql');
-    const result = await stamp(await this.environment(), { revisions, purge: flags.purge });
-    if (result.steps.length === 0) this.note(formatNothingToDo(result));
-    return result;
+    const { argv, flags } = this.parsedInput;
+    return runStamp(this.context, revisionArgs(argv), flags as StampFlags);
   }
 }

@@ -1,8 +1,8 @@
-import { InvalidTargetError, upgrade, upgradeSql, type UpgradeResult } from '@cloudguard/migrate-core';
+import type { UpgradeResult } from '@cloudguard/migrate-core';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { formatNothingToDo } from '../render/migrate.js';
-import { printScript, type ScriptResult } from '../render/offline.js';
+import type { ScriptResult } from '../render/offline.js';
+import { runUpgrade, type UpgradeFlags } from '../run/upgrade.js';
 
 /** `cgmigrate upgrade [TARGET]`: Alembic's `upgrade`. */
 export default class Upgrade extends BaseCommand<UpgradeResult | ScriptResult> {
@@ -39,15 +39,8 @@ export default class Upgrade extends BaseCommand<UpgradeResult | ScriptResult> {
     }),
   };
 
-  async run(): Promise<UpgradeResult | ScriptResult> {
-    const { args, flags } = await this.parse(Upgrade);
-    if (flags.sql) {
-      const script = await upgradeSql(await this.environment(), { range: args.target });
-      return printScript(script, { out: (text) => this.out(text), note: (text) => this.note(text), json: this.jsonEnabled() });
-    }
-    if (args.target.includes(':')) throw new InvalidTargetError(args.target, 'a range <from>:<to> is only for offline mode; add --sql');
-    const result = await upgrade(await this.environment(), { target: args.target });
-    if (result.steps.length === 0) this.note(formatNothingToDo(result));
-    return result;
+  run(): Promise<UpgradeResult | ScriptResult> {
+    const { args, flags } = this.parsedInput;
+    return runUpgrade(this.context, args['target'] as string, flags as UpgradeFlags);
   }
 }

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, fstatSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isatty } from 'node:tty';
 import { BUILTIN_ADAPTERS, type ResolvedConfig } from '@cloudguard/migrate-core';
 import { silenceTypelessPackageWarning } from '../node-warnings.js';
 import { DIAGRAM_FORMATS } from '../render/graph/diagram.js';
@@ -8,18 +9,21 @@ import { CommandContext, type CommonFlags } from './command-context.js';
 import type { HistoryFlags } from './history.js';
 
 /**
- * The fast entry of the read-only status commands (`current`, `heads`, `history`,
- * `branches`, `show`): it runs the same command bodies as the oclif classes
- * (`run/<command>.ts` in a {@link CommandContext}) without loading oclif, which
- * costs more start-up time than reading 1,000 migration headers.
+ * The fast entry of the status commands (`current`, `heads`, `history`, `branches`,
+ * `show`) and of `upgrade`, `downgrade` and `stamp`: it runs the same command bodies
+ * as the oclif classes (`run/<command>.ts` in a {@link CommandContext}) without
+ * loading oclif, which costs more start-up time than reading 1,000 migration headers.
+ * It ends the progress display on success and on failure as `BaseCommand.finally` and
+ * `catch` do, so a terminal shows the same lines either way.
  *
  * It takes only a command line it understands completely: the common flags, the
  * command's own flags and arguments, written as `--flag value`, `--flag=value` or
- * `-f value`, each once. For anything else (`--help`, an unknown or repeated flag,
- * `--`, bundled short flags, a URL scheme no built-in adapter serves, plugins
- * installed by the user, or `CGMIGRATE_NO_FAST_PATH=1`) it returns `false` before
- * printing anything, and `bin/run.js` hands the command line to oclif, which then
- * answers (or reports the usage error) as always.
+ * `-f value`, each once; a token like `-1` is an argument, as oclif reads it. For
+ * anything else (`--help`, an unknown or repeated flag, `--`, bundled short flags, a
+ * URL scheme no built-in adapter serves, plugins installed by the user, `upgrade`
+ * without TARGET when stdin may hold one, or `CGMIGRATE_NO_FAST_PATH=1`) it returns
+ * `false` before printing anything, and `bin/run.js` hands the command line to oclif,
+ * which then answers (or reports the usage error) as always.
  *
  * @returns whether the command ran (its exit status is in `process.exitCode`).
  */
@@ -45,9 +49,13 @@ export async function runFastEntry(argv: readonly string[]): Promise<boolean> {
     result = await spec.run(context, parsed);
   } catch (error) {
     if (error instanceof HandToOclif) return false;
+    // As BaseCommand.catch: the step that failed is ended on its own line before the error.
+    context.finishProgress({ failed: true });
     process.exitCode = context.printError(error).exitCode;
     return true;
   }
+  // As BaseCommand.finally, which oclif runs before it prints the JSON result.
+  context.finishProgress({ failed: false });
   if (context.json) context.printJson(result);
   return true;
 }
@@ -67,11 +75,20 @@ interface ParsedCommandLine {
   readonly args: readonly string[];
 }
 
+/** How many arguments a command takes, at least and at most. */
+interface ArgCount {
+  readonly min: number;
+  readonly max: number;
+}
+
+const NO_ARGS: ArgCount = { min: 0, max: 0 };
+const ONE_ARG: ArgCount = { min: 1, max: 1 };
+
 interface CommandSpec {
   readonly flags: Readonly<Record<string, FlagSpec>>;
   /** Flags that must not be given together (oclif's `exclusive`). */
   readonly exclusive: readonly (readonly [string, string])[];
-  readonly args: number;
+  readonly args: ArgCount;
   run(context: CommandContext, parsed: ParsedCommandLine): Promise<unknown>;
 }
 
@@ -90,13 +107,13 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   current: {
     flags: COMMON_FLAGS,
     exclusive: COMMON_EXCLUSIVE,
-    args: 0,
+    args: NO_ARGS,
     run: async (context) => (await import('./current.js')).runCurrent(context),
   },
   heads: {
     flags: { ...COMMON_FLAGS, 'resolve-dependencies': { kind: 'boolean' } },
     exclusive: COMMON_EXCLUSIVE,
-    args: 0,
+    args: NO_ARGS,
     run: async (context, { flags }) =>
       (await import('./heads.js')).runHeads(context, { 'resolve-dependencies': flags['resolve-dependencies'] === true }),
   },
@@ -109,7 +126,7 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       format: { kind: { options: DIAGRAM_FORMATS } },
     },
     exclusive: [...COMMON_EXCLUSIVE, ['graph', 'format']],
-    args: 0,
+    args: NO_ARGS,
     run: async (context, { flags }) =>
       (await import('./history.js')).runHistory(context, {
         'rev-range': flags['rev-range'] as string | undefined,
@@ -121,14 +138,39 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   branches: {
     flags: COMMON_FLAGS,
     exclusive: COMMON_EXCLUSIVE,
-    args: 0,
+    args: NO_ARGS,
     run: async (context) => (await import('./branches.js')).runBranches(context),
   },
   show: {
     flags: COMMON_FLAGS,
     exclusive: COMMON_EXCLUSIVE,
-    args: 1,
+    args: ONE_ARG,
     run: async (context, { args }) => (await import('./show.js')).runShow(context, args[0]!),
+  },
+  upgrade: {
+    flags: { ...COMMON_FLAGS, sql: { kind: 'boolean' } },
+    exclusive: COMMON_EXCLUSIVE,
+    args: { min: 0, max: 1 },
+    run: async (context, { args, flags }) => {
+      // Without TARGET oclif reads it from stdin when that is no terminal, else takes the default `head`.
+      if (args[0] === undefined && !stdinIsEmpty()) throw new HandToOclif();
+      return (await import('./upgrade.js')).runUpgrade(context, args[0] ?? 'head', { sql: flags['sql'] === true });
+    },
+  },
+  downgrade: {
+    flags: { ...COMMON_FLAGS, sql: { kind: 'boolean' } },
+    exclusive: COMMON_EXCLUSIVE,
+    args: ONE_ARG,
+    run: async (context, { args, flags }) =>
+      (await import('./downgrade.js')).runDowngrade(context, args[0]!, { sql: flags['sql'] === true }),
+  },
+  stamp: {
+    flags: { ...COMMON_FLAGS, purge: { kind: 'boolean' }, sql: { kind: 'boolean' } },
+    exclusive: COMMON_EXCLUSIVE,
+    // oclif takes any number of revisions (the class is not strict); no token here looks like a flag.
+    args: { min: 1, max: Number.POSITIVE_INFINITY },
+    run: async (context, { args, flags }) =>
+      (await import('./stamp.js')).runStamp(context, args, { purge: flags['purge'] === true, sql: flags['sql'] === true }),
   },
 };
 
@@ -143,7 +185,9 @@ export function parseCommandLine(argv: readonly string[], spec: Pick<CommandSpec
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === '-' || token === '--') return undefined;
-    if (!token.startsWith('-')) {
+    // oclif reads a token that looks like a negative number as an argument (`downgrade -1`);
+    // no flag here has a digit for its short form.
+    if (!token.startsWith('-') || /^-\d/.test(token)) {
       args.push(token);
       continue;
     }
@@ -170,7 +214,7 @@ export function parseCommandLine(argv: readonly string[], spec: Pick<CommandSpec
     if (typeof flag.kind === 'object' && !flag.kind.options.includes(value)) return undefined;
     flags[name] = value;
   }
-  if (args.length !== spec.args) return undefined;
+  if (args.length < spec.args.min || args.length > spec.args.max) return undefined;
   for (const [a, b] of spec.exclusive) if (flags[a] !== undefined && flags[b] !== undefined) return undefined;
   return { flags, args };
 }
@@ -183,6 +227,23 @@ function refuseForeignSchemes(config: ResolvedConfig): void {
   if (config.adapter) return;
   const scheme = config.url.slice(0, Math.max(0, config.url.indexOf(':'))).toLowerCase();
   if (!BUILTIN_ADAPTERS.some((adapter) => adapter.schemes.includes(scheme))) throw new HandToOclif();
+}
+
+/**
+ * Whether oclif would find no argument on stdin, where it looks for a missing one: a
+ * terminal (which it does not read), `/dev/null` or an empty file. A pipe, a socket or a
+ * file with something in it may hold an argument (oclif waits 10 ms for a pipe): `false`.
+ */
+export function stdinIsEmpty(): boolean {
+  if (isatty(0)) return true;
+  try {
+    const stdin = fstatSync(0);
+    if (stdin.isFile()) return stdin.size === 0;
+    return stdin.isCharacterDevice() && stdin.rdev === statSync('/dev/null').rdev;
+  } catch {
+    // stdin closed, or no /dev/null: oclif will know what to make of it
+    return false;
+  }
 }
 
 /**

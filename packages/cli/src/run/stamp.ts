@@ -1,0 +1,29 @@
+import { InvalidTargetError, stamp, stampSql, type MigrateResult } from '@cloudguard/migrate-core';
+import { formatNothingToDo } from '../render/migrate.js';
+import { printScript, type ScriptResult } from '../render/offline.js';
+import type { CommandContext } from './command-context.js';
+
+/** Flags of `cgmigrate stamp` besides the common ones. */
+export interface StampFlags {
+  readonly purge?: boolean | undefined;
+  readonly sql?: boolean | undefined;
+}
+
+/**
+ * The body of `cgmigrate stamp REVISIONS...`, shared by its oclif class and the fast entry.
+ *
+ * @param revisions the arguments, none of them a flag (the oclif class checks with
+ *   `revisionArgs`; the fast entry takes no unknown flag).
+ */
+export async function runStamp(ctx: CommandContext, revisions: readonly string[], flags: StampFlags): Promise<MigrateResult | ScriptResult> {
+  const purge = flags.purge === true;
+  if (flags.sql) {
+    const script = await stampSql(await ctx.environment(), { revisions, purge });
+    return printScript(script, { out: (text) => ctx.out(text), note: (text) => ctx.note(text), json: ctx.json });
+  }
+  const range = revisions.find((revision) => revision.includes(':'));
+  if (range !== undefined) throw new InvalidTargetError(range, 'a range <from>:<to> is only for offline mode; add --sql');
+  const result = await stamp(await ctx.environment(), { revisions, purge });
+  if (result.steps.length === 0) ctx.note(formatNothingToDo(result));
+  return result;
+}
