@@ -7,6 +7,15 @@ import { URL } from 'node:url';
 // runs (in the OS temp dir): a status command starts about a third faster.
 module.enableCompileCache?.();
 
+// `cgmigrate history | head`: the reader has what it wanted and closed the pipe. Stop
+// quietly, as Unix tools do, instead of a stack trace about EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 /** Commands the fast entry may run without oclif (dist/run/fast-entry.js). */
 const FAST_COMMANDS = new Set(['current', 'heads', 'history', 'branches', 'show', 'upgrade', 'downgrade', 'stamp']);
 
