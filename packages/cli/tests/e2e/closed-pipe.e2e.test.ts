@@ -29,7 +29,9 @@ afterAll(() => project.cleanup());
 describe('output into a pipe its reader closes early', () => {
   it.each([[[]], [['CGMIGRATE_NO_FAST_PATH=1']]])('`history | head -n 1` prints the first line, no EPIPE stack trace, exit 0 (%j)', (assignments) => {
     const script = `${assignments.join(' ')} "${process.execPath}" "${BIN}" history 2>stderr.txt | head -n 1; echo "status=\${PIPESTATUS[0]}"; cat stderr.txt`;
-    const env = { ...process.env, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    // As cgmigrate() in cli.ts: Nx sets FORCE_COLOR, which makes Node warn about NO_COLOR.
+    delete env['FORCE_COLOR'];
     delete env['DATABASE_URL'];
     const result = spawnSync('bash', ['-c', script], { cwd: project.dir, encoding: 'utf8', env });
     expect(result.stdout).toBe(`rev001998 -> rev001999 (head), Revision number 1999 with a message long enough to fill the pipe\nstatus=0\n`);

@@ -39,5 +39,11 @@ export const cgmigrate: ToolRunner = {
     { name: 'cgmigrate current', argv: argv('current'), expects: singleHead(graph.head) },
     { name: 'cgmigrate heads', argv: argv('heads'), expects: singleHead(graph.head) },
     { name: 'cgmigrate history', argv: argv('history'), expects: fullHistory(graph) },
+    {
+      // The first run after a checkout, before the header index exists: every file is read and parsed.
+      name: 'cgmigrate history, no header index',
+      argv: ['/usr/bin/env', 'CGMIGRATE_NO_CACHE=1', ...argv('history')],
+      expects: fullHistory(graph),
+    },
   ],
 };
