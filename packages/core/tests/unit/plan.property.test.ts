@@ -167,3 +167,53 @@ describe('planners on random graphs', () => {
     );
   });
 });
+
+/** Alembic's `_topological_sort` written with plain sets and maps: the reference for `sortNewestFirst`. */
+function newestFirstReference(map: RevisionMap, inputOrder: readonly string[], ids: readonly string[]): string[] {
+  const members = new Set(ids);
+  const pending = new Map<string, number>();
+  for (const id of members) {
+    for (const parent of map.normalizedDownRevisions(id)) if (members.has(parent)) pending.set(parent, (pending.get(parent) ?? 0) + 1);
+  }
+  const stack = [...members].filter((id) => !pending.has(id)).sort((a, b) => inputOrder.indexOf(b) - inputOrder.indexOf(a));
+  const output: string[] = [];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    output.push(id);
+    const freed: string[] = [];
+    for (const parent of map.normalizedDownRevisions(id)) {
+      const count = pending.get(parent);
+      if (count === undefined) continue;
+      if (count === 1) {
+        pending.delete(parent);
+        freed.push(parent);
+      } else {
+        pending.set(parent, count - 1);
+      }
+    }
+    for (let i = freed.length - 1; i >= 0; i--) stack.push(freed[i] as string);
+  }
+  return output;
+}
+
+describe('sortNewestFirst', () => {
+  it('orders any subset of a random graph, in any input order, as the set-based reference does; the whole history too', () => {
+    fc.assert(
+      fc.property(
+        graphArbitrary.chain((g) =>
+          fc.tuple(fc.constant(g), fc.shuffledSubarray([...g.revisions], { minLength: g.revisions.length }), fc.subarray([...g.ids])),
+        ),
+        ([, shuffled, subset]) => {
+          const map = RevisionMap.from(shuffled);
+          const inputOrder = shuffled.map((r) => r.id);
+          expect(map.sortNewestFirst(subset)).toEqual(newestFirstReference(map, inputOrder, subset));
+          expect(map.sortNewestFirst(inputOrder)).toEqual(newestFirstReference(map, inputOrder, inputOrder));
+          // The whole history is what lies below the real heads, through parents and dependencies.
+          const belowHeads = [...map.ancestors(map.realHeads, { includeDependencies: true })];
+          expect(map.history().map((r) => r.id)).toEqual(newestFirstReference(map, inputOrder, belowHeads));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
