@@ -134,5 +134,7 @@ function treeIndicators(rev: RevisionSummary): string {
 }
 
 function firstParagraph(message: string): string {
+  // Most messages are one line: no split (and no array) for those.
+  if (!message.includes('\n')) return message.trim();
   return message.trim().split(/\n\s*\n/)[0] ?? '';
 }
