@@ -52,11 +52,14 @@ export function assertValidRevisionId(id: string): void {
   }
 }
 
-/** Normalises a single id, a list or nothing into a list. */
+/** The list of a revision without parents, dependencies or labels: one frozen array shared by all. */
+const NONE: readonly string[] = Object.freeze([]);
+
+/** Normalises a single id, a list or nothing into a list (a new one, or a shared empty one). */
 export function toRevisionList(value: string | readonly string[] | null | undefined): readonly string[] {
-  if (value === null || value === undefined) return [];
+  if (value === null || value === undefined) return NONE;
   if (typeof value === 'string') return [value];
-  return [...value];
+  return value.length === 0 ? NONE : [...value];
 }
 
 /**
@@ -72,10 +75,15 @@ export function createRevision(input: RevisionInput): Revision {
   assertValidRevisionId(input.id);
   return Object.freeze({
     id: input.id,
-    downRevisions: Object.freeze(toRevisionList(input.downRevisions)),
-    dependsOn: Object.freeze(toRevisionList(input.dependsOn)),
-    branchLabels: Object.freeze(toRevisionList(input.branchLabels)),
+    downRevisions: frozenList(input.downRevisions),
+    dependsOn: frozenList(input.dependsOn),
+    branchLabels: frozenList(input.branchLabels),
     message: input.message,
     path: input.path,
   });
+}
+
+function frozenList(value: string | readonly string[] | null | undefined): readonly string[] {
+  const list = toRevisionList(value);
+  return list === NONE ? list : Object.freeze(list);
 }

@@ -74,15 +74,19 @@ export class HeaderIndex {
   readonly #file: string;
   readonly #io: HeaderIndexIo;
   readonly #previous: IndexDocument['files'];
+  readonly #previousCount: number;
   /** Entries written by a stamp not older than this (the index file's own mtime) are racy. */
   readonly #writtenAtMs: number;
   readonly #next: Record<string, Entry> = {};
+  /** Entries carried over from the previous index unchanged. */
+  #kept = 0;
   #changed = false;
 
   private constructor(file: string, io: HeaderIndexIo, previous: IndexDocument['files'], writtenAtMs: number) {
     this.#file = file;
     this.#io = io;
     this.#previous = previous;
+    this.#previousCount = Object.keys(previous).length;
     this.#writtenAtMs = writtenAtMs;
   }
 
@@ -108,17 +112,18 @@ export class HeaderIndex {
    */
   lookup(name: string, file: string): { readonly header: MigrationHeader } | { readonly stamp: FileStamp } {
     const stats = this.#io.stat(file);
-    const stamp: FileStamp = [stats.mtimeMs, stats.ctimeMs, stats.size, stats.ino];
     const entry = this.#previous[name];
     if (
       entry !== undefined &&
-      entry[0] === stamp[0] &&
-      entry[1] === stamp[1] &&
-      entry[2] === stamp[2] &&
-      entry[3] === stamp[3] &&
-      Math.max(stamp[0], stamp[1]) < this.#writtenAtMs
+      entry[0] === stats.mtimeMs &&
+      entry[1] === stats.ctimeMs &&
+      entry[2] === stats.size &&
+      entry[3] === stats.ino &&
+      stats.mtimeMs < this.#writtenAtMs &&
+      stats.ctimeMs < this.#writtenAtMs
     ) {
       this.#next[name] = entry;
+      this.#kept++;
       return {
         header: {
           revision: entry[4],
@@ -129,7 +134,7 @@ export class HeaderIndex {
         },
       };
     }
-    return { stamp };
+    return { stamp: [stats.mtimeMs, stats.ctimeMs, stats.size, stats.ino] };
   }
 
   /** Records the header parsed from `name` as it was when stamped. */
@@ -151,8 +156,8 @@ export class HeaderIndex {
    * Never throws: a cache that cannot be written only costs the next run some reads.
    */
   save(): void {
-    const kept = Object.keys(this.#next).length;
-    if (!this.#changed && kept === Object.keys(this.#previous).length) return;
+    // Unchanged when nothing was parsed and every previous entry was looked up again (none vanished).
+    if (!this.#changed && this.#kept === this.#previousCount) return;
     try {
       const dir = path.dirname(this.#file);
       this.#io.mkdir(dir);
