@@ -427,19 +427,21 @@ export class RevisionMap {
     }
     /** How many members list each member in their normalized down revisions and are not output yet. */
     const pending = new Int32Array(size);
-    const downIndices: number[][] = new Array<number[]>(size);
+    // Each member's parents among the members, as index ranges into one flat list (no array per revision).
+    const firstParent = new Int32Array(size + 1);
+    const parentList: number[] = [];
     for (let index = 0; index < size; index++) {
+      firstParent[index] = parentList.length;
       if (member[index] === 0) continue;
-      const parents: number[] = [];
       for (const parent of (this.#byIndex[index] as Node).down) {
         const parentIndex = (this.#nodes.get(parent) as Node).index;
         if (member[parentIndex] === 1) {
           pending[parentIndex]!++;
-          parents.push(parentIndex);
+          parentList.push(parentIndex);
         }
       }
-      downIndices[index] = parents;
     }
+    firstParent[size] = parentList.length;
     // Ready revisions, the earliest in input order on top of the stack.
     const stack: number[] = [];
     for (let index = size - 1; index >= 0; index--) if (member[index] === 1 && pending[index] === 0) stack.push(index);
@@ -448,10 +450,9 @@ export class RevisionMap {
     while (stack.length > 0) {
       const index = stack.pop() as number;
       output[written++] = (this.#byIndex[index] as Node).revision.id;
-      const parents = downIndices[index] as number[];
       // Freed parents go on the stack last-first, so the first parent is visited next.
-      for (let i = parents.length - 1; i >= 0; i--) {
-        const parent = parents[i] as number;
+      for (let i = firstParent[index + 1]! - 1; i >= firstParent[index]!; i--) {
+        const parent = parentList[i] as number;
         if (--pending[parent]! === 0) stack.push(parent);
       }
     }
