@@ -9,6 +9,13 @@ type ModuleFormat = 'module' | 'module-typescript';
 /** Migration modules whose source this process has read, by URL, until Node loads them. */
 const pending = new Map<string, { readonly source: string; readonly format: ModuleFormat }>();
 
+/**
+ * URLs already handed to Node: it answers a second `import()` from its module cache
+ * without loading again, so their text is not kept (a service that migrates more than
+ * once would otherwise hold every source it ever read).
+ */
+const handedOver = new Set<string>();
+
 /** Package scope type (`"type": "module"` or not) of each folder asked about. */
 const moduleScopes = new Map<string, boolean>();
 
@@ -36,8 +43,9 @@ let hooksRegistered = false;
 export function importMigrationSource(file: string, source?: string): Promise<unknown> {
   const url = pathToFileURL(file).href;
   const format = formatKnownWithoutReading(file);
-  if (format !== undefined && registerHooks()) {
+  if (format !== undefined && !handedOver.has(url) && registerHooks()) {
     pending.set(url, { source: source ?? readFileSync(file, 'utf8'), format });
+    handedOver.add(url);
   }
   return import(url);
 }
