@@ -129,7 +129,7 @@ export function quoteMariaDbString(text: string): string {
 
 /** A statement with `?` placeholders (`?` in strings, back-quoted names and comments left alone), parameters inlined. */
 export function inlineMariaDb(sql: string, params: readonly unknown[]): string {
-  return inlineParameters(sql, params, mariadbLiteral, { placeholders: 'question', backquotes: true });
+  return inlineParameters(sql, params, mariadbLiteral, { placeholders: 'question', backquotes: true, backslashEscapes: true });
 }
 
 /** A negative number in parentheses, so that `a -?` never becomes the comment `a --1`. */

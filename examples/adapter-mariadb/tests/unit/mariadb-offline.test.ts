@@ -40,6 +40,8 @@ describe('MariaDB literals', () => {
     expect(inlineMariaDb("UPDATE `t?` SET a = ?, b = '?' WHERE c = ? -- ?\n", ["it's", -2])).toBe(
       "UPDATE `t?` SET a = 'it''s', b = '?' WHERE c = (-2) -- ?\n",
     );
+    // MariaDB's default sql_mode: a backslash escapes a quote, so the ? inside stays text.
+    expect(inlineMariaDb("UPDATE t SET a = 'it\\'s ?' WHERE b = ?", [1])).toBe("UPDATE t SET a = 'it\\'s ?' WHERE b = 1");
     expect(() => inlineMariaDb('SELECT ?', [])).not.toThrow();
     expect(() => inlineMariaDb('SELECT ?, ?', [1])).toThrow(RangeError);
   });

@@ -18,6 +18,12 @@ export interface PlaceholderSyntax {
   readonly escapedQuestionMark?: boolean | undefined;
   /** MySQL/SQLite back-quoted identifiers and SQLite's `[…]` identifiers. */
   readonly backquotes?: boolean | undefined;
+  /**
+   * MySQL's and MariaDB's default string syntax: `'…'` and `"…"` are both string constants
+   * and a backslash escapes the next character (`'it\'s ?'` is one string). Off under their
+   * `NO_BACKSLASH_ESCAPES` mode, and in every other dialect.
+   */
+  readonly backslashEscapes?: boolean | undefined;
 }
 
 /**
@@ -97,10 +103,10 @@ export function replacePlaceholders(
     const char = sql[i]!;
     const next = sql[i + 1];
     if (char === "'") {
-      const escapes = syntax.escapeStrings === true && isEscapeStringPrefix(sql, i);
+      const escapes = syntax.backslashEscapes === true || (syntax.escapeStrings === true && isEscapeStringPrefix(sql, i));
       copyUntil(endOfQuoted(sql, i, "'", escapes));
     } else if (char === '"') {
-      copyUntil(endOfQuoted(sql, i, '"', false));
+      copyUntil(endOfQuoted(sql, i, '"', syntax.backslashEscapes === true));
     } else if (syntax.backquotes && char === '`') {
       copyUntil(endOfQuoted(sql, i, '`', false));
     } else if (syntax.backquotes && char === '[') {

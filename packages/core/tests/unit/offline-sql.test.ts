@@ -38,6 +38,15 @@ describe('inlineParameters', () => {
     );
   });
 
+  it("reads MySQL's backslash escapes in '…' and \"…\" strings when asked to, and only then", () => {
+    const sql = `INSERT INTO t VALUES ('it\\'s ?', "say \\"?\\"", ?)`;
+    expect(inlineParameters(sql, [1], literal, { placeholders: 'question', backslashEscapes: true })).toBe(
+      `INSERT INTO t VALUES ('it\\'s ?', "say \\"?\\"", 1)`,
+    );
+    // Without the option (SQL-92, SQLite, PostgreSQL) the backslash is an ordinary character: 'it\' is the whole string.
+    expect(inlineParameters(sql, [1], literal, { placeholders: 'question' })).toBe(`INSERT INTO t VALUES ('it\\'s 1', "say \\"?\\"", ?)`);
+  });
+
   it('quotes strings by doubling quotes, and refuses NUL', () => {
     expect(quoteSqlString("a'b\\c")).toBe("'a''b\\c'");
     expect(() => quoteSqlString('a\0b')).toThrow(RangeError);
