@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { LockTimeoutError, type LockWait, type MigrationLock } from '@cloudguard/migrate-core';
+import { LockTimeoutError, lockWaitedMs, type LockWait, type MigrationLock } from '@cloudguard/migrate-core';
 
 import type { MariaDbSession } from './mariadb-session.js';
 
@@ -44,7 +44,7 @@ export async function acquireMariaDbLock(holder: LockSession, name: string, wait
       const rows = await holder.session.query<{ locked: number | null }>('SELECT GET_LOCK(?, 0) AS locked', [name]);
       if (Number(rows[0]?.locked) === 1) return new MariaDbLock(holder, name);
       const waited = performance.now() - started;
-      if (waited >= limitMs) throw new LockTimeoutError(Math.round(waited), await describeHolder(holder.session, name));
+      if (waited >= limitMs) throw new LockTimeoutError(lockWaitedMs(wait, waited), await describeHolder(holder.session, name));
       await sleep(Math.min(POLL_INTERVAL_MS, limitMs - waited));
     }
   } catch (error) {

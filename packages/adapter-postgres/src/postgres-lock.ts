@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { LockTimeoutError, type LockWait, type MigrationLock, type VersionTableLocation } from '@cloudguard/migrate-core';
+import { LockTimeoutError, lockWaitedMs, type LockWait, type MigrationLock, type VersionTableLocation } from '@cloudguard/migrate-core';
 import type { Client } from 'pg';
 
 /** How often a waiting runner retries `pg_try_advisory_lock`. */
@@ -60,7 +60,7 @@ export async function acquirePostgresLock(
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]);
       if (rows[0]?.locked === true) return new PostgresLock(client, key);
       const waited = performance.now() - started;
-      if (waited >= limitMs) throw new LockTimeoutError(Math.round(waited), await describeHolder(client, key));
+      if (waited >= limitMs) throw new LockTimeoutError(lockWaitedMs(wait, waited), await describeHolder(client, key));
       await sleep(Math.min(POLL_INTERVAL_MS, limitMs - waited));
     }
   } catch (error) {

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { DatabaseError, LockTimeoutError, type LockWait, type MigrationLock } from '@cloudguard/migrate-core';
+import { DatabaseError, LockTimeoutError, lockWaitedMs, type LockWait, type MigrationLock } from '@cloudguard/migrate-core';
 import type BetterSqlite3 from 'better-sqlite3';
 
 /** Appended to the database path to name the lock file. */
@@ -78,7 +78,7 @@ export async function acquireSqliteLock(
       if (!isBusy(error) || waited >= limitMs) {
         lockDb.close();
         if (!isBusy(error)) throw new DatabaseError(`Taking the migration lock on ${lockPath}`, { cause: error });
-        throw new LockTimeoutError(Math.round(waited), describeHolder(`${lockPath}${HOLDER_FILE_SUFFIX}`));
+        throw new LockTimeoutError(lockWaitedMs(wait, waited), describeHolder(`${lockPath}${HOLDER_FILE_SUFFIX}`));
       }
       await sleep(Math.min(POLL_INTERVAL_MS, limitMs - waited));
     }

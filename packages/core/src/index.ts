@@ -30,7 +30,7 @@ export { HeaderIndex, CACHE_DIR, type FileStamp, type HeaderIndexIo } from './sc
 export { DEFAULT_REVISION_TEMPLATE, REVISION_TEMPLATE_FILE } from './script/revision-template.js';
 
 // adapter contract
-export { ADAPTER_API_VERSION } from './adapter/dialect-adapter.js';
+export { ADAPTER_API_VERSION, lockWaitedMs } from './adapter/dialect-adapter.js';
 export type {
   AdapterCapabilities,
   AdapterConnection,

@@ -169,6 +169,19 @@ export interface AuditStore {
 /** How long to wait for the migration lock. */
 export type LockWait = { readonly mode: 'fail' } | { readonly mode: 'wait'; readonly timeoutMs: number };
 
+/**
+ * The `waitedMs` an adapter's `LockTimeoutError` reports: 0 in `fail` mode, which makes
+ * one attempt and does not wait; otherwise the time since the first attempt, rounded.
+ *
+ * ### Examples
+ * ```ts
+ * throw new LockTimeoutError(lockWaitedMs(wait, performance.now() - started), holder);
+ * ```
+ */
+export function lockWaitedMs(wait: LockWait, elapsedMs: number): number {
+  return wait.mode === 'fail' ? 0 : Math.round(elapsedMs);
+}
+
 /** A held migration lock. */
 export interface MigrationLock {
   /** Releases the lock; safe to call more than once. */
