@@ -1,4 +1,4 @@
-import type { MigrateResult, OfflineScriptResult } from '@cloudguard/migrate-core';
+import { InvalidTargetError, type MigrateResult, type OfflineScriptResult } from '@cloudguard/migrate-core';
 
 /** What `--sql --json` prints: the run's data with the script as `sql`. */
 export interface ScriptResult extends MigrateResult {
@@ -23,4 +23,14 @@ export function printScript(result: OfflineScriptResult, output: ScriptOutput): 
   if (result.steps.length === 0) output.note('Nothing to migrate in this range: the script only makes sure the audit table exists.');
   if (!output.json) output.out(result.sql.trimEnd());
   return { from: result.from, to: result.to, steps: result.steps, sql: result.sql };
+}
+
+/**
+ * Refuses a `<from>:<to>` range when the command runs against the database: ranges are
+ * for offline scripts only (`upgrade`, `downgrade` and `stamp` share the rule).
+ *
+ * @throws {InvalidTargetError}
+ */
+export function refuseRangeOnline(target: string): void {
+  if (target.includes(':')) throw new InvalidTargetError(target, 'a range <from>:<to> is only for offline mode; add --sql');
 }

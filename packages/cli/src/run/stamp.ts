@@ -1,6 +1,6 @@
-import { InvalidTargetError, stamp, stampSql, type MigrateResult } from '@cloudguard/migrate-core';
+import { stamp, stampSql, type MigrateResult } from '@cloudguard/migrate-core';
 import { formatNothingToDo } from '../render/migrate.js';
-import { printScript, type ScriptResult } from '../render/offline.js';
+import { printScript, refuseRangeOnline, type ScriptResult } from '../render/offline.js';
 import type { CommandContext } from './command-context.js';
 
 /** Flags of `cgmigrate stamp` besides the common ones. */
@@ -19,10 +19,9 @@ export async function runStamp(ctx: CommandContext, revisions: readonly string[]
   const purge = flags.purge === true;
   if (flags.sql) {
     const script = await stampSql(await ctx.environment(), { revisions, purge });
-    return printScript(script, { out: (text) => ctx.out(text), note: (text) => ctx.note(text), json: ctx.json });
+    return printScript(script, ctx);
   }
-  const range = revisions.find((revision) => revision.includes(':'));
-  if (range !== undefined) throw new InvalidTargetError(range, 'a range <from>:<to> is only for offline mode; add --sql');
+  for (const revision of revisions) refuseRangeOnline(revision);
   const result = await stamp(await ctx.environment(), { revisions, purge });
   if (result.steps.length === 0) ctx.note(formatNothingToDo(result));
   return result;

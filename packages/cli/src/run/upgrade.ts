@@ -1,6 +1,6 @@
-import { InvalidTargetError, upgrade, upgradeSql, type UpgradeResult } from '@cloudguard/migrate-core';
+import { upgrade, upgradeSql, type UpgradeResult } from '@cloudguard/migrate-core';
 import { formatNothingToDo } from '../render/migrate.js';
-import { printScript, type ScriptResult } from '../render/offline.js';
+import { printScript, refuseRangeOnline, type ScriptResult } from '../render/offline.js';
 import type { CommandContext } from './command-context.js';
 
 /** Flags of `cgmigrate upgrade` besides the common ones. */
@@ -16,9 +16,9 @@ export interface UpgradeFlags {
 export async function runUpgrade(ctx: CommandContext, target: string, flags: UpgradeFlags): Promise<UpgradeResult | ScriptResult> {
   if (flags.sql) {
     const script = await upgradeSql(await ctx.environment(), { range: target });
-    return printScript(script, { out: (text) => ctx.out(text), note: (text) => ctx.note(text), json: ctx.json });
+    return printScript(script, ctx);
   }
-  if (target.includes(':')) throw new InvalidTargetError(target, 'a range <from>:<to> is only for offline mode; add --sql');
+  refuseRangeOnline(target);
   const result = await upgrade(await ctx.environment(), { target });
   if (result.steps.length === 0) ctx.note(formatNothingToDo(result));
   return result;

@@ -11,7 +11,7 @@ import {
   RevisionNotFoundError,
   RevisionNotInBranchError,
 } from '../errors.js';
-import { assertValidRevisionId, createRevision, type Revision, type RevisionInput } from './revision.js';
+import { assertValidRevisionId, createRevision, NO_REVISIONS, type Revision, type RevisionInput } from './revision.js';
 import { parseRevisionRange, parseRevisionTarget, type RevisionTarget } from './revision-target.js';
 
 /** Whether a walk follows `dependsOn` links as well as `downRevisions`. */
@@ -40,9 +40,6 @@ interface Node {
   /** Own and inherited branch labels; {@link NO_LABELS} until a label reaches the node. */
   labels: Set<string>;
 }
-
-/** The empty list every node starts with. */
-const NONE: readonly string[] = Object.freeze([]);
 
 /** The `labels` of every node without any: one shared set, never written to. */
 const NO_LABELS: ReadonlySet<string> = new Set<string>();
@@ -129,8 +126,8 @@ export class RevisionMap {
         index: nodes.size,
         children: [],
         allChildren: [],
-        deps: NONE,
-        down: NONE,
+        deps: NO_REVISIONS,
+        down: NO_REVISIONS,
         labels: revision.branchLabels.length === 0 ? (NO_LABELS as Set<string>) : new Set(revision.branchLabels),
       });
     }
@@ -262,7 +259,7 @@ export class RevisionMap {
    */
   branchLabels(id: string): readonly string[] {
     const labels = this.#node(id).labels;
-    return labels.size === 0 ? NONE : [...labels].sort();
+    return labels.size === 0 ? NO_REVISIONS : [...labels].sort();
   }
 
   /** The revision that declares a branch label, or `undefined`. */

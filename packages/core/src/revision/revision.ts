@@ -53,13 +53,13 @@ export function assertValidRevisionId(id: string): void {
 }
 
 /** The list of a revision without parents, dependencies or labels: one frozen array shared by all. */
-const NONE: readonly string[] = Object.freeze([]);
+export const NO_REVISIONS: readonly string[] = Object.freeze([]);
 
 /** Normalises a single id, a list or nothing into a list (a new one, or a shared empty one). */
 export function toRevisionList(value: string | readonly string[] | null | undefined): readonly string[] {
-  if (value === null || value === undefined) return NONE;
+  if (value === null || value === undefined) return NO_REVISIONS;
   if (typeof value === 'string') return [value];
-  return value.length === 0 ? NONE : [...value];
+  return value.length === 0 ? NO_REVISIONS : [...value];
 }
 
 /**
@@ -75,15 +75,10 @@ export function createRevision(input: RevisionInput): Revision {
   assertValidRevisionId(input.id);
   return Object.freeze({
     id: input.id,
-    downRevisions: frozenList(input.downRevisions),
-    dependsOn: frozenList(input.dependsOn),
-    branchLabels: frozenList(input.branchLabels),
+    downRevisions: Object.freeze(toRevisionList(input.downRevisions)),
+    dependsOn: Object.freeze(toRevisionList(input.dependsOn)),
+    branchLabels: Object.freeze(toRevisionList(input.branchLabels)),
     message: input.message,
     path: input.path,
   });
-}
-
-function frozenList(value: string | readonly string[] | null | undefined): readonly string[] {
-  const list = toRevisionList(value);
-  return list === NONE ? list : Object.freeze(list);
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationHeader } from './migration-header.js';
 
@@ -36,23 +36,6 @@ interface IndexDocument {
   readonly files: Record<string, Entry>;
 }
 
-/** The file-system calls of a {@link HeaderIndex}, injectable for tests. */
-export interface HeaderIndexIo {
-  stat(file: string): Stats;
-  readFile(file: string): string;
-  writeFile(file: string, text: string): void;
-  rename(from: string, to: string): void;
-  mkdir(dir: string): void;
-}
-
-const nodeIo: HeaderIndexIo = {
-  stat: (file) => statSync(file),
-  readFile: (file) => readFileSync(file, 'utf8'),
-  writeFile: (file, text) => writeFileSync(file, text),
-  rename: (from, to) => renameSync(from, to),
-  mkdir: (dir) => mkdirSync(dir, { recursive: true }),
-};
-
 /**
  * The headers of a script directory's migration files, kept between runs in
  * `<script location>/.cgmigrate-cache/headers.json`, so that `history`, `heads` and
@@ -72,7 +55,6 @@ const nodeIo: HeaderIndexIo = {
  */
 export class HeaderIndex {
   readonly #file: string;
-  readonly #io: HeaderIndexIo;
   readonly #previous: IndexDocument['files'];
   readonly #previousCount: number;
   /** Entries written by a stamp not older than this (the index file's own mtime) are racy. */
@@ -82,27 +64,26 @@ export class HeaderIndex {
   #kept = 0;
   #changed = false;
 
-  private constructor(file: string, io: HeaderIndexIo, previous: IndexDocument['files'], writtenAtMs: number) {
+  private constructor(file: string, previous: IndexDocument['files'], writtenAtMs: number) {
     this.#file = file;
-    this.#io = io;
     this.#previous = previous;
     this.#previousCount = Object.keys(previous).length;
     this.#writtenAtMs = writtenAtMs;
   }
 
   /** The index of the script location `location`; empty when there is none yet. */
-  static open(location: string, io: HeaderIndexIo = nodeIo): HeaderIndex {
+  static open(location: string): HeaderIndex {
     const file = path.join(location, CACHE_DIR, INDEX_FILE);
     try {
-      const writtenAtMs = io.stat(file).mtimeMs;
-      const document = JSON.parse(io.readFile(file)) as Partial<IndexDocument>;
+      const writtenAtMs = statSync(file).mtimeMs;
+      const document = JSON.parse(readFileSync(file, 'utf8')) as Partial<IndexDocument>;
       if (document.format === FORMAT && typeof document.files === 'object' && document.files !== null) {
-        return new HeaderIndex(file, io, document.files, writtenAtMs);
+        return new HeaderIndex(file, document.files, writtenAtMs);
       }
     } catch {
       // No index yet, or one that cannot be read: every file is read once more.
     }
-    return new HeaderIndex(file, io, {}, -Infinity);
+    return new HeaderIndex(file, {}, -Infinity);
   }
 
   /**
@@ -111,7 +92,7 @@ export class HeaderIndex {
    * it by once it is parsed.
    */
   lookup(name: string, file: string): { readonly header: MigrationHeader } | { readonly stamp: FileStamp } {
-    const stats = this.#io.stat(file);
+    const stats = statSync(file);
     const entry = this.#previous[name];
     if (
       entry !== undefined &&
@@ -160,13 +141,13 @@ export class HeaderIndex {
     if (!this.#changed && this.#kept === this.#previousCount) return;
     try {
       const dir = path.dirname(this.#file);
-      this.#io.mkdir(dir);
-      this.#io.writeFile(path.join(dir, '.gitignore'), GITIGNORE);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, '.gitignore'), GITIGNORE);
       // A whole new file renamed into place: a concurrent reader sees the old index or the new one.
       const temporary = `${this.#file}.${process.pid}.tmp`;
       const document: IndexDocument = { format: FORMAT, files: this.#next };
-      this.#io.writeFile(temporary, JSON.stringify(document));
-      this.#io.rename(temporary, this.#file);
+      writeFileSync(temporary, JSON.stringify(document));
+      renameSync(temporary, this.#file);
     } catch {
       // Read-only checkout, full disk, …: the next run reads the files again.
     }
