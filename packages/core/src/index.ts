@@ -26,7 +26,7 @@ export type { Revision, RevisionInput } from './revision/revision.js';
 export { generateRevisionId } from './revision/revision-target.js';
 export { ScriptDirectory } from './script/script-directory.js';
 export type { ScriptDirectoryIo } from './script/script-directory.js';
-export { HeaderIndex, type FileStamp } from './script/header-index.js';
+export { HeaderIndex, isFileStamp, type FileStamp } from './script/header-index.js';
 export { DEFAULT_REVISION_TEMPLATE, REVISION_TEMPLATE_FILE } from './script/revision-template.js';
 
 // adapter contract

@@ -47,8 +47,10 @@ export function formatRevision(rev: RevisionSummary, format: RevisionFormat = {}
 
 /** A `history` line: `<down> -> <rev> (head) (current) (branchpoint) (mergepoint), <message>`. */
 export function formatHistoryLine(rev: RevisionSummary): string {
-  return formatRevision(rev, { parents: true, branchLabels: true, message: true });
+  return formatRevision(rev, HISTORY_FORMAT);
 }
+
+const HISTORY_FORMAT: RevisionFormat = { parents: true, branchLabels: true, message: true };
 
 /** A `current` line: `<rev> (head)`, or `<rev> (effective head)` for a head another revision depends on. */
 export function formatCurrentLine(rev: RevisionSummary, options: { effectiveHead?: boolean | undefined } = {}): string {
@@ -126,7 +128,9 @@ export function formatRevisionEntries(revisions: readonly RevisionSummary[]): st
 }
 
 function formatDownRevisions(rev: RevisionSummary): string {
-  return rev.downRevisions.length === 0 ? '<base>' : rev.downRevisions.join(', ');
+  const down = rev.downRevisions;
+  // One parent is the common case: no join for it.
+  return down.length === 0 ? '<base>' : down.length === 1 ? (down[0] as string) : down.join(', ');
 }
 
 function treeIndicators(rev: RevisionSummary): string {

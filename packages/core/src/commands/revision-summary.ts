@@ -1,5 +1,5 @@
 import type { RevisionMap } from '../revision/revision-map.js';
-import type { Revision } from '../revision/revision.js';
+import { NO_REVISIONS, type Revision } from '../revision/revision.js';
 
 /** A revision as commands return it: plain data, safe to print as JSON. */
 export interface RevisionSummary {
@@ -31,19 +31,22 @@ export interface RevisionSummary {
 
 /** Summarises a revision of a map. */
 export function summarizeRevision(map: RevisionMap, revision: Revision, current?: ReadonlySet<string>): RevisionSummary {
-  const children = map.has(revision.id) ? map.children(revision.id) : [];
-  return {
+  const known = map.has(revision.id);
+  const children = known ? map.children(revision.id) : NO_REVISIONS;
+  const summary: RevisionSummary = {
     id: revision.id,
     downRevisions: revision.downRevisions,
     nextRevisions: children,
     dependsOn: revision.dependsOn,
-    branchLabels: map.has(revision.id) ? map.branchLabels(revision.id) : revision.branchLabels,
+    branchLabels: known ? map.branchLabels(revision.id) : revision.branchLabels,
     message: revision.message,
     path: revision.path,
     isHead: children.length === 0,
     isBase: revision.downRevisions.length === 0,
     isBranchPoint: children.length > 1,
     isMergePoint: revision.downRevisions.length > 1,
-    ...(current ? { isCurrent: current.has(revision.id) } : {}),
   };
+  // Only when asked: `isCurrent` absent means "not read", not "not current".
+  if (current) (summary as { isCurrent?: boolean }).isCurrent = current.has(revision.id);
+  return summary;
 }

@@ -29,10 +29,17 @@ export type WalkEnd = string | 'base' | undefined;
 interface Node {
   readonly revision: Revision;
   readonly index: number;
-  /** Revisions whose `downRevisions` name this one. */
-  readonly children: string[];
-  /** `children` plus revisions that depend on this one. */
-  readonly allChildren: string[];
+  /**
+   * Revisions whose `downRevisions` name this one; {@link NO_REVISIONS} until the first.
+   * Replaced, never grown in place, once shared with `allChildren`.
+   */
+  children: readonly string[];
+  /**
+   * `children` plus revisions that depend on this one: the very same list as `children`
+   * until a dependent arrives (most revisions have none), so that a linear history of
+   * 10,000 revisions allocates one list per revision, not two.
+   */
+  allChildren: readonly string[];
   /** `dependsOn`, with branch labels resolved to ids. */
   deps: readonly string[];
   /** `downRevisions` plus the dependencies not already declared by an ancestor (Alembic's `_normalized_down_revisions`). */
@@ -80,16 +87,40 @@ export class RevisionMap {
   readonly #heads: readonly string[];
   readonly #realHeads: readonly string[];
   readonly #bases: readonly string[];
-  #order: readonly string[] | undefined;
+  /** Each revision's parents (versioned, without repeats), by node index. */
+  readonly #parents: Adjacency;
+  readonly #anyDependency: boolean;
+  /** Each revision's normalized down revisions by node index: `#parents` again when there are no dependencies. */
+  #down: Adjacency | undefined;
+  /** Every revision newest first, as node indices. */
+  #wholeOrder: Int32Array | undefined;
 
-  private constructor(nodes: ReadonlyMap<string, Node>, labelOwners: ReadonlyMap<string, string>) {
+  private constructor(
+    nodes: ReadonlyMap<string, Node>,
+    byIndex: readonly Node[],
+    labelOwners: ReadonlyMap<string, string>,
+    parents: Adjacency,
+    anyDependency: boolean,
+    wholeOrder: Int32Array | undefined,
+  ) {
     this.#nodes = nodes;
-    this.#byIndex = [...nodes.values()];
+    this.#parents = parents;
+    this.#anyDependency = anyDependency;
+    this.#wholeOrder = wholeOrder;
+    this.#byIndex = byIndex;
     this.#labelOwners = labelOwners;
-    const all = [...nodes.values()];
-    this.#heads = all.filter((n) => n.children.length === 0).map((n) => n.revision.id);
-    this.#realHeads = all.filter((n) => n.allChildren.length === 0).map((n) => n.revision.id);
-    this.#bases = all.filter((n) => n.revision.downRevisions.length === 0).map((n) => n.revision.id);
+    const heads: string[] = [];
+    const realHeads: string[] = [];
+    const bases: string[] = [];
+    for (let index = 0; index < byIndex.length; index++) {
+      const node = byIndex[index] as Node;
+      if (node.children.length === 0) heads.push(node.revision.id);
+      if (node.allChildren.length === 0) realHeads.push(node.revision.id);
+      if (node.revision.downRevisions.length === 0) bases.push(node.revision.id);
+    }
+    this.#heads = heads;
+    this.#realHeads = realHeads;
+    this.#bases = bases;
   }
 
   /**
@@ -107,8 +138,15 @@ export class RevisionMap {
    * @throws {DependencyCycleError} for a cycle through `downRevisions` and `dependsOn`.
    */
   static from(revisions: Iterable<Revision | RevisionInput>): RevisionMap {
+    // Index loops over one array and no per-pass closures: at 10,000 revisions this runs
+    // once per command, mostly before the JIT has optimised it, so every operation counts.
+    const inputs = Array.isArray(revisions) ? (revisions as readonly (Revision | RevisionInput)[]) : [...revisions];
     const nodes = new Map<string, Node>();
-    for (const input of revisions) {
+    const byIndex: Node[] = new Array<Node>(inputs.length);
+    let anyLabels = false;
+    let anyDependsOn = false;
+    for (let index = 0; index < inputs.length; index++) {
+      const input = inputs[index] as Revision | RevisionInput;
       let revision: Revision;
       if (isRevision(input)) {
         assertValidRevisionId(input.id);
@@ -121,24 +159,31 @@ export class RevisionMap {
         const paths = [existing.revision.path, revision.path].filter((p): p is string => p !== undefined);
         throw new DuplicateRevisionError(revision.id, paths);
       }
-      nodes.set(revision.id, {
+      const hasLabels = revision.branchLabels.length > 0;
+      anyLabels ||= hasLabels;
+      anyDependsOn ||= revision.dependsOn.length > 0;
+      const node: Node = {
         revision,
-        index: nodes.size,
-        children: [],
-        allChildren: [],
+        index,
+        children: NO_REVISIONS,
+        allChildren: NO_REVISIONS,
         deps: NO_REVISIONS,
-        down: NO_REVISIONS,
-        labels: revision.branchLabels.length === 0 ? (NO_LABELS as Set<string>) : new Set(revision.branchLabels),
-      });
+        down: revision.downRevisions,
+        labels: hasLabels ? new Set(revision.branchLabels) : (NO_LABELS as Set<string>),
+      };
+      nodes.set(revision.id, node);
+      byIndex[index] = node;
     }
 
-    for (const { revision } of nodes.values()) {
+    for (let index = 0; index < byIndex.length; index++) {
+      const { revision } = byIndex[index] as Node;
       if (revision.downRevisions.includes(revision.id)) throw new RevisionCycleError([revision.id]);
-      if (revision.dependsOn.includes(revision.id)) throw new DependencyCycleError([revision.id]);
+      if (anyDependsOn && revision.dependsOn.includes(revision.id)) throw new DependencyCycleError([revision.id]);
     }
 
     const labelOwners = new Map<string, string>();
-    for (const { revision } of nodes.values()) {
+    for (let index = 0; anyLabels && index < byIndex.length; index++) {
+      const { revision } = byIndex[index] as Node;
       for (const label of revision.branchLabels) {
         const usedBy = nodes.has(label) ? label : labelOwners.get(label);
         if (usedBy !== undefined) throw new DuplicateBranchLabelError(label, revision.id, usedBy);
@@ -146,15 +191,20 @@ export class RevisionMap {
       }
     }
 
-    for (const node of nodes.values()) {
+    let anyDependency = false;
+    const parentStart = new Int32Array(byIndex.length + 1);
+    const parentList: number[] = [];
+    for (let index = 0; index < byIndex.length; index++) {
+      const node = byIndex[index] as Node;
       const { revision } = node;
-      for (const parent of revision.downRevisions) {
+      const parents = revision.downRevisions;
+      parentStart[index] = parentList.length;
+      for (let p = 0; p < parents.length; p++) {
+        const parent = parents[p] as string;
         const parentNode = nodes.get(parent);
         if (!parentNode) throw new MissingParentError(revision.id, parent, 'downRevision', revision.path);
-        if (!parentNode.children.includes(revision.id)) {
-          parentNode.children.push(revision.id);
-          parentNode.allChildren.push(revision.id);
-        }
+        if (p === 0 || !parentList.includes(parentNode.index, parentStart[index])) parentList.push(parentNode.index);
+        addChild(parentNode, revision.id);
       }
       if (revision.dependsOn.length === 0) continue;
       const deps: string[] = [];
@@ -165,28 +215,35 @@ export class RevisionMap {
         if (!deps.includes(id)) deps.push(id);
       }
       node.deps = deps;
-      for (const id of deps) {
-        const target = nodes.get(id);
-        if (target && !target.allChildren.includes(revision.id)) target.allChildren.push(revision.id);
+      anyDependency = true;
+      for (const id of deps) addDependent(nodes.get(id) as Node, revision.id);
+    }
+    parentStart[byIndex.length] = parentList.length;
+    const parentAdjacency: Adjacency = { start: parentStart, list: parentList };
+
+    if (!anyDependency) {
+      // One walk serves as the cycle check and as the order `history` prints: without
+      // dependencies, the newest-first order runs through parents only.
+      const order = newestFirst(parentAdjacency, undefined);
+      if (order.length < byIndex.length) throw new RevisionCycleError(cycleMembers(nodes, byIndex, false));
+      if (anyLabels) {
+        const parentsFirst: Node[] = [];
+        for (let i = order.length - 1; i >= 0; i--) parentsFirst.push(byIndex[order[i]!] as Node);
+        propagateBranchLabels(nodes, parentsFirst);
       }
+      return new RevisionMap(nodes, byIndex, labelOwners, parentAdjacency, false, order);
     }
 
-    const versionedParents = (n: Node): readonly string[] => n.revision.downRevisions;
-    const versionedChildren = (n: Node): readonly string[] => n.children;
-    const allChildren = (n: Node): readonly string[] => n.allChildren;
-    const versionedOrder = topologicalOrder(nodes, versionedParents, versionedChildren);
-    if (versionedOrder.length < nodes.size) {
-      throw new RevisionCycleError(cycleMembers(nodes, versionedParents, versionedChildren));
+    const versionedOrder = topologicalOrder(nodes, byIndex, false);
+    if (versionedOrder.length < byIndex.length) {
+      throw new RevisionCycleError(cycleMembers(nodes, byIndex, false));
     }
-    const anyDependency = [...nodes.values()].some((node) => node.deps.length > 0);
-    // Without dependencies the second order is the first one again.
-    if (anyDependency && topologicalOrder(nodes, allDown, allChildren).length < nodes.size) {
-      throw new DependencyCycleError(cycleMembers(nodes, allDown, allChildren));
+    if (topologicalOrder(nodes, byIndex, true).length < byIndex.length) {
+      throw new DependencyCycleError(cycleMembers(nodes, byIndex, true));
     }
-
     normalizeDependencies(nodes);
-    propagateBranchLabels(nodes, versionedOrder);
-    return new RevisionMap(nodes, labelOwners);
+    if (anyLabels) propagateBranchLabels(nodes, versionedOrder);
+    return new RevisionMap(nodes, byIndex, labelOwners, parentAdjacency, true, undefined);
   }
 
   /** Number of revisions. */
@@ -235,9 +292,9 @@ export class RevisionMap {
    *
    * @throws {RevisionNotFoundError}
    */
-  children(id: string, options: DependencyOption = {}): readonly string[] {
+  children(id: string, options?: DependencyOption): readonly string[] {
     const node = this.#node(id);
-    return options.includeDependencies ? node.allChildren : node.children;
+    return options?.includeDependencies ? node.allChildren : node.children;
   }
 
   /**
@@ -270,8 +327,8 @@ export class RevisionMap {
 
   /** All revisions, parents and dependencies before their children; deterministic. */
   *[Symbol.iterator](): IterableIterator<Revision> {
-    this.#order ??= this.sortNewestFirst(this.#nodes.keys()).reverse();
-    for (const id of this.#order) yield this.#node(id).revision;
+    const order = this.#newestFirstAll();
+    for (let i = order.length - 1; i >= 0; i--) yield (this.#byIndex[order[i]!] as Node).revision;
   }
 
   /**
@@ -391,7 +448,13 @@ export class RevisionMap {
       upperTarget.symbol === 'heads' &&
       upperTarget.branch === undefined;
     // Every revision lies below some real head (through parents or dependencies): no walk needed.
-    if (wholeGraph) return this.sortNewestFirst(this.#nodes.keys()).map((id) => this.#node(id).revision);
+    if (wholeGraph) {
+      const byIndex = this.#byIndex;
+      const order = this.#newestFirstAll();
+      const revisions = new Array<Revision>(order.length);
+      for (let i = 0; i < order.length; i++) revisions[i] = (byIndex[order[i]!] as Node).revision;
+      return revisions;
+    }
     const required = this.ancestors(targets, { includeDependencies: true }) as Set<string>;
     if (lower.some((id) => !required.has(id))) throw new RangeNotAncestorError(lowerText, upperText);
     const below = this.ancestors(lower, { includeDependencies: true });
@@ -412,49 +475,35 @@ export class RevisionMap {
    * @internal used by the planners.
    */
   sortNewestFirst(ids: Iterable<string>): string[] {
-    // Indices and typed arrays instead of sets and maps of ids: this runs over every
-    // revision on each `history`, 10,000 of them in a large project.
-    const size = this.#byIndex.length;
-    const member = new Uint8Array(size);
-    let count = 0;
-    for (const id of ids) {
-      const index = this.#node(id).index;
-      if (member[index] === 0) count++;
-      member[index] = 1;
-    }
-    /** How many members list each member in their normalized down revisions and are not output yet. */
-    const pending = new Int32Array(size);
-    // Each member's parents among the members, as index ranges into one flat list (no array per revision).
-    const firstParent = new Int32Array(size + 1);
-    const parentList: number[] = [];
-    for (let index = 0; index < size; index++) {
-      firstParent[index] = parentList.length;
-      if (member[index] === 0) continue;
-      for (const parent of (this.#byIndex[index] as Node).down) {
-        const parentIndex = (this.#nodes.get(parent) as Node).index;
-        if (member[parentIndex] === 1) {
-          pending[parentIndex]!++;
-          parentList.push(parentIndex);
-        }
-      }
-    }
-    firstParent[size] = parentList.length;
-    // Ready revisions, the earliest in input order on top of the stack.
-    const stack: number[] = [];
-    for (let index = size - 1; index >= 0; index--) if (member[index] === 1 && pending[index] === 0) stack.push(index);
-    const output: string[] = new Array<string>(count);
-    let written = 0;
-    while (stack.length > 0) {
-      const index = stack.pop() as number;
-      output[written++] = (this.#byIndex[index] as Node).revision.id;
-      // Freed parents go on the stack last-first, so the first parent is visited next.
-      for (let i = firstParent[index + 1]! - 1; i >= firstParent[index]!; i--) {
-        const parent = parentList[i] as number;
-        if (--pending[parent]! === 0) stack.push(parent);
-      }
-    }
-    output.length = written;
+    const byIndex = this.#byIndex;
+    const member = new Uint8Array(byIndex.length);
+    for (const id of ids) member[this.#node(id).index] = 1;
+    const order = newestFirst(this.#downAdjacency(), member);
+    const output = new Array<string>(order.length);
+    for (let i = 0; i < order.length; i++) output[i] = (byIndex[order[i]!] as Node).revision.id;
     return output;
+  }
+
+  /** Every revision newest first, as node indices (computed once). */
+  #newestFirstAll(): Int32Array {
+    return (this.#wholeOrder ??= newestFirst(this.#downAdjacency(), undefined));
+  }
+
+  /** The normalized down revisions of each node as indices; built on first use where dependencies exist. */
+  #downAdjacency(): Adjacency {
+    if (this.#down) return this.#down;
+    if (!this.#anyDependency) return (this.#down = this.#parents);
+    const start = new Int32Array(this.#byIndex.length + 1);
+    const list: number[] = [];
+    for (let index = 0; index < this.#byIndex.length; index++) {
+      start[index] = list.length;
+      for (const id of (this.#byIndex[index] as Node).down) {
+        const parent = this.#node(id).index;
+        if (!list.includes(parent, start[index])) list.push(parent);
+      }
+    }
+    start[this.#byIndex.length] = list.length;
+    return (this.#down = { start, list });
   }
 
   /**
@@ -667,44 +716,113 @@ function allDown(node: Node): readonly string[] {
   return node.deps.length === 0 ? node.revision.downRevisions : [...node.revision.downRevisions, ...node.deps];
 }
 
-/** Kahn's algorithm from the bases: the revisions in an order parents-first; a cycle leaves some out. */
-function topologicalOrder(
-  nodes: ReadonlyMap<string, Node>,
-  parents: (node: Node) => readonly string[],
-  children: (node: Node) => readonly string[],
-): string[] {
+/** For each node index, a list of node indices: entries `start[i]` to `start[i + 1]` of `list`. */
+interface Adjacency {
+  readonly start: Int32Array;
+  readonly list: readonly number[];
+}
+
+/**
+ * Orders the members (`member[index]` is 1), or every node when `member` is absent,
+ * newest first: every node before its parents (`down`), depth-first along each branch, a
+ * branch point only after all its branches (Alembic's `_topological_sort`); ties follow
+ * input order. Nodes on a cycle are left out.
+ */
+function newestFirst(down: Adjacency, member: Uint8Array | undefined): Int32Array {
+  // Indices and typed arrays instead of sets and maps of ids: this runs over every
+  // revision on each load, 10,000 of them in a large project.
+  const { start, list } = down;
+  const size = start.length - 1;
+  /** How many members list each member among their down revisions and are not output yet. */
+  const pending = new Int32Array(size);
+  let count = 0;
+  for (let index = 0; index < size; index++) {
+    if (member !== undefined && member[index] === 0) continue;
+    count++;
+    for (let e = start[index]!; e < start[index + 1]!; e++) {
+      const parent = list[e] as number;
+      if (member === undefined || member[parent] === 1) pending[parent]!++;
+    }
+  }
+  // Ready members, the earliest in input order on top of the stack.
+  const stack: number[] = [];
+  for (let index = size - 1; index >= 0; index--) {
+    if ((member === undefined || member[index] === 1) && pending[index] === 0) stack.push(index);
+  }
+  const output = new Int32Array(count);
+  let written = 0;
+  while (stack.length > 0) {
+    const index = stack.pop() as number;
+    output[written++] = index;
+    // Freed parents go on the stack last-first, so the first parent is visited next.
+    for (let e = start[index + 1]! - 1; e >= start[index]!; e--) {
+      const parent = list[e] as number;
+      if ((member === undefined || member[parent] === 1) && --pending[parent]! === 0) stack.push(parent);
+    }
+  }
+  return written === count ? output : output.subarray(0, written);
+}
+
+/** Adds `child` to the children of `parent` (once), and so to its `allChildren`. */
+function addChild(parent: Node, child: string): void {
+  if (parent.children.length === 0) {
+    const list = [child];
+    if (parent.allChildren.length === 0) parent.allChildren = list;
+    else (parent.allChildren as string[]).push(child);
+    parent.children = list;
+  } else if (!parent.children.includes(child)) {
+    (parent.children as string[]).push(child);
+    if (parent.allChildren !== parent.children) (parent.allChildren as string[]).push(child);
+  }
+}
+
+/** Adds `dependent` to the `allChildren` of `target` (once), which then stops sharing `children`. */
+function addDependent(target: Node, dependent: string): void {
+  if (target.allChildren.includes(dependent)) return;
+  target.allChildren = [...target.allChildren, dependent];
+}
+
+/** The parents of a node, and with `includeDependencies` its dependencies too. */
+function parentsOf(node: Node, includeDependencies: boolean): readonly string[] {
+  return includeDependencies ? allDown(node) : node.revision.downRevisions;
+}
+
+/**
+ * Kahn's algorithm from the bases, through parents (and with `includeDependencies`,
+ * dependencies): the nodes in an order parents-first; a cycle leaves some out.
+ */
+function topologicalOrder(nodes: ReadonlyMap<string, Node>, byIndex: readonly Node[], includeDependencies: boolean): Node[] {
   // Counts by node index rather than in a map of ids: this runs over every revision on each load.
-  const waiting = new Int32Array(nodes.size);
+  const waiting = new Int32Array(byIndex.length);
   const order: Node[] = [];
-  for (const node of nodes.values()) {
-    const list = parents(node);
+  for (let index = 0; index < byIndex.length; index++) {
+    const node = byIndex[index] as Node;
+    const list = parentsOf(node, includeDependencies);
     // A Set only where duplicates are possible: one per revision is most of this loop's cost at 10,000.
     const count = list.length < 2 ? list.length : new Set(list).size;
     if (count === 0) order.push(node);
-    else waiting[node.index] = count;
+    else waiting[index] = count;
   }
   for (let i = 0; i < order.length; i++) {
-    for (const child of children(order[i] as Node)) {
-      const childNode = nodes.get(child) as Node;
+    const children = includeDependencies ? (order[i] as Node).allChildren : (order[i] as Node).children;
+    for (let c = 0; c < children.length; c++) {
+      const childNode = nodes.get(children[c] as string) as Node;
       if (--waiting[childNode.index]! === 0) order.push(childNode);
     }
   }
-  return order.map((node) => node.revision.id);
+  return order;
 }
 
 /**
  * The revisions to report for a cycle, as Alembic does: all of them when there is no head
  * or no base, else those not both reachable down from a head and up from a base. Sorted.
  */
-function cycleMembers(
-  nodes: ReadonlyMap<string, Node>,
-  parents: (node: Node) => readonly string[],
-  children: (node: Node) => readonly string[],
-): string[] {
-  const all = [...nodes.values()];
-  const heads = all.filter((n) => children(n).length === 0);
-  const bases = all.filter((n) => parents(n).length === 0);
-  if (heads.length === 0 || bases.length === 0) return all.map((n) => n.revision.id).sort();
+function cycleMembers(nodes: ReadonlyMap<string, Node>, byIndex: readonly Node[], includeDependencies: boolean): string[] {
+  const parents = (n: Node): readonly string[] => parentsOf(n, includeDependencies);
+  const children = (n: Node): readonly string[] => (includeDependencies ? n.allChildren : n.children);
+  const heads = byIndex.filter((n) => children(n).length === 0);
+  const bases = byIndex.filter((n) => parents(n).length === 0);
+  if (heads.length === 0 || bases.length === 0) return byIndex.map((n) => n.revision.id).sort();
   const reach = (starts: readonly Node[], next: (n: Node) => readonly string[]): Set<string> => {
     const seen = new Set<string>();
     const stack = starts.map((n) => n.revision.id);
@@ -718,12 +836,12 @@ function cycleMembers(
   };
   const fromHeads = reach(heads, parents);
   const fromBases = reach(bases, children);
-  const members = all.map((n) => n.revision.id).filter((id) => !fromHeads.has(id) || !fromBases.has(id));
+  const members = byIndex.map((n) => n.revision.id).filter((id) => !fromHeads.has(id) || !fromBases.has(id));
   if (members.length > 0) return members.sort();
   // A cycle entered from a base and left towards a head passes Alembic's reachability test; report what Kahn's
   // algorithm could not order instead.
-  const ordered = new Set(topologicalOrder(nodes, parents, children));
-  return all.map((n) => n.revision.id).filter((id) => !ordered.has(id)).sort();
+  const ordered = new Set(topologicalOrder(nodes, byIndex, includeDependencies));
+  return byIndex.filter((n) => !ordered.has(n)).map((n) => n.revision.id).sort();
 }
 
 /**
@@ -777,14 +895,13 @@ function normalizeDependencies(nodes: ReadonlyMap<string, Node>): void {
  * reached by walking down from its tip until a branch point (counting dependents) or a
  * merge point.
  */
-function propagateBranchLabels(nodes: ReadonlyMap<string, Node>, parentsFirst: readonly string[]): void {
+function propagateBranchLabels(nodes: ReadonlyMap<string, Node>, parentsFirst: readonly Node[]): void {
   const own = new Map<string, readonly string[]>();
   for (const node of nodes.values()) {
     if (node.revision.branchLabels.length > 0) own.set(node.revision.id, node.revision.branchLabels);
   }
   if (own.size === 0) return;
-  for (const id of parentsFirst) {
-    const node = nodes.get(id) as Node;
+  for (const node of parentsFirst) {
     for (const parent of node.revision.downRevisions) {
       const inherited = (nodes.get(parent) as Node).labels;
       if (inherited.size > 0) for (const label of inherited) writableLabels(node).add(label);

@@ -10,7 +10,7 @@ import type { MigrationHeader } from './migration-header.js';
 export type FileStamp = readonly [mtimeMs: number, ctimeMs: number, size: number, ino: number];
 
 /** The index file's format; a file written by another format is ignored and replaced. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** The folder, inside the script location, that holds cgmigrate's caches. */
 export const CACHE_DIR = '.cgmigrate-cache';
@@ -20,8 +20,9 @@ const INDEX_FILE = 'headers.json';
 /** Makes git (and tools that read .gitignore) leave the cache folder alone. */
 const GITIGNORE = '# Written by cgmigrate: a cache of migration headers, safe to delete.\n*\n';
 
-/** A file's stamp and header, flat: fewer objects to parse and collect at 10,000 entries. */
+/** A file's name, stamp and header, flat: fewer objects to parse and collect at 10,000 entries. */
 type Entry = readonly [
+  name: string,
   ...FileStamp,
   revision: string,
   downRevision: MigrationHeader['downRevision'],
@@ -32,8 +33,17 @@ type Entry = readonly [
 
 interface IndexDocument {
   readonly format: number;
-  /** File name in the versions folder → its stamp and the header parsed from it. */
-  readonly files: Record<string, Entry>;
+  /**
+   * One entry per file of the versions folder, sorted by file name: the order in which
+   * the script directory looks them up, so that a lookup is a step along this list
+   * rather than a search in an object of 10,000 keys.
+   */
+  readonly files: readonly Entry[];
+}
+
+/** Whether a lookup found no usable entry and handed back the file's stamp instead of a header. */
+export function isFileStamp(value: MigrationHeader | FileStamp): value is FileStamp {
+  return Array.isArray(value);
 }
 
 /**
@@ -55,19 +65,21 @@ interface IndexDocument {
  */
 export class HeaderIndex {
   readonly #file: string;
-  readonly #previous: IndexDocument['files'];
-  readonly #previousCount: number;
+  readonly #previous: readonly Entry[];
   /** Entries written by a stamp not older than this (the index file's own mtime) are racy. */
   readonly #writtenAtMs: number;
-  readonly #next: Record<string, Entry> = {};
+  /** Where the next in-order lookup starts in `#previous`. */
+  #cursor = 0;
+  /** The previous entries by name, built only for a lookup that comes out of name order. */
+  #byName: Map<string, Entry> | undefined;
+  readonly #next: Entry[] = [];
   /** Entries carried over from the previous index unchanged. */
   #kept = 0;
   #changed = false;
 
-  private constructor(file: string, previous: IndexDocument['files'], writtenAtMs: number) {
+  private constructor(file: string, previous: readonly Entry[], writtenAtMs: number) {
     this.#file = file;
     this.#previous = previous;
-    this.#previousCount = Object.keys(previous).length;
     this.#writtenAtMs = writtenAtMs;
   }
 
@@ -77,59 +89,76 @@ export class HeaderIndex {
     try {
       const writtenAtMs = statSync(file).mtimeMs;
       const document = JSON.parse(readFileSync(file, 'utf8')) as Partial<IndexDocument>;
-      if (document.format === FORMAT && typeof document.files === 'object' && document.files !== null) {
+      if (document.format === FORMAT && Array.isArray(document.files)) {
         return new HeaderIndex(file, document.files, writtenAtMs);
       }
     } catch {
       // No index yet, or one that cannot be read: every file is read once more.
     }
-    return new HeaderIndex(file, {}, -Infinity);
+    return new HeaderIndex(file, [], -Infinity);
   }
 
   /**
    * The cached header of `name` (in the versions folder, at `file`) when the file is
-   * unchanged since it was cached; otherwise `undefined` and the stamp to {@link remember}
-   * it by once it is parsed.
+   * unchanged since it was cached; otherwise the file's stamp, to {@link remember} the
+   * header by once it is parsed ({@link isFileStamp} tells which). Fastest when called
+   * in file-name order, as the script directory does.
    */
-  lookup(name: string, file: string): { readonly header: MigrationHeader } | { readonly stamp: FileStamp } {
+  lookup(name: string, file: string): MigrationHeader | FileStamp {
     const stats = statSync(file);
-    const entry = this.#previous[name];
+    const entry = this.#find(name);
     if (
       entry !== undefined &&
-      entry[0] === stats.mtimeMs &&
-      entry[1] === stats.ctimeMs &&
-      entry[2] === stats.size &&
-      entry[3] === stats.ino &&
+      entry[1] === stats.mtimeMs &&
+      entry[2] === stats.ctimeMs &&
+      entry[3] === stats.size &&
+      entry[4] === stats.ino &&
       stats.mtimeMs < this.#writtenAtMs &&
-      stats.ctimeMs < this.#writtenAtMs
+      stats.ctimeMs < this.#writtenAtMs &&
+      typeof entry[5] === 'string'
     ) {
-      this.#next[name] = entry;
+      this.#next.push(entry);
       this.#kept++;
       return {
-        header: {
-          revision: entry[4],
-          downRevision: entry[5],
-          branchLabels: entry[6] ?? undefined,
-          dependsOn: entry[7] ?? undefined,
-          message: entry[8] ?? undefined,
-        },
+        revision: entry[5],
+        downRevision: entry[6],
+        branchLabels: entry[7] ?? undefined,
+        dependsOn: entry[8] ?? undefined,
+        message: entry[9] ?? undefined,
       };
     }
-    return { stamp: [stats.mtimeMs, stats.ctimeMs, stats.size, stats.ino] };
+    return [stats.mtimeMs, stats.ctimeMs, stats.size, stats.ino];
   }
 
   /** Records the header parsed from `name` as it was when stamped. */
   remember(name: string, stamp: FileStamp, header: MigrationHeader): void {
     // JSON has no `undefined`: null stands for it, which readers of a header treat alike.
-    this.#next[name] = [
+    this.#next.push([
+      name,
       ...stamp,
       header.revision,
       header.downRevision,
       header.branchLabels ?? null,
       header.dependsOn ?? null,
       header.message ?? null,
-    ];
+    ]);
     this.#changed = true;
+  }
+
+  /** The previous entry of `name`: the next one along the sorted list, else from a map of all. */
+  #find(name: string): Entry | undefined {
+    const previous = this.#previous;
+    let cursor = this.#cursor;
+    while (cursor < previous.length && (previous[cursor] as Entry)[0] < name) cursor++;
+    this.#cursor = cursor;
+    const entry = previous[cursor];
+    if (entry !== undefined && entry[0] === name) {
+      this.#cursor = cursor + 1;
+      return entry;
+    }
+    // Not in order (or a new file): look it up among all of them.
+    this.#byName ??= new Map(previous.map((e) => [e[0], e]));
+    return this.#byName.get(name);
   }
 
   /**
@@ -138,14 +167,15 @@ export class HeaderIndex {
    */
   save(): void {
     // Unchanged when nothing was parsed and every previous entry was looked up again (none vanished).
-    if (!this.#changed && this.#kept === this.#previousCount) return;
+    if (!this.#changed && this.#kept === this.#previous.length) return;
     try {
       const dir = path.dirname(this.#file);
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, '.gitignore'), GITIGNORE);
       // A whole new file renamed into place: a concurrent reader sees the old index or the new one.
       const temporary = `${this.#file}.${process.pid}.tmp`;
-      const document: IndexDocument = { format: FORMAT, files: this.#next };
+      const files = this.#next.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      const document: IndexDocument = { format: FORMAT, files };
       writeFileSync(temporary, JSON.stringify(document));
       renameSync(temporary, this.#file);
     } catch {

@@ -4,7 +4,7 @@ import { MalformedMigrationError, ScriptLocationNotFoundError, isMigrateError } 
 import type { Migration } from '../migration.js';
 import { RevisionMap } from '../revision/revision-map.js';
 import { createRevision, toRevisionList, type Revision } from '../revision/revision.js';
-import { HeaderIndex } from './header-index.js';
+import { HeaderIndex, isFileStamp } from './header-index.js';
 import { importMigrationSource } from './migration-import.js';
 import { parseMigrationHeader, type MigrationHeader } from './migration-header.js';
 import { REVISION_TEMPLATE_FILE } from './revision-template.js';
@@ -110,11 +110,11 @@ export class ScriptDirectory {
       const file = prefix + name;
       const cached = index?.lookup(name, file);
       let header: MigrationHeader | undefined;
-      if (cached !== undefined && 'header' in cached) {
-        header = cached.header;
+      if (cached !== undefined && !isFileStamp(cached)) {
+        header = cached;
       } else {
         header = parseMigrationHeader(io.readFile(file));
-        if (header !== undefined && cached !== undefined) index?.remember(name, cached.stamp, header);
+        if (header !== undefined && cached !== undefined) index?.remember(name, cached, header);
       }
       revisions.push(toRevision(header ?? (await readHeaderByImport(io, file)), file));
     }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CACHE_DIR, HeaderIndex } from '../../src/script/header-index.js';
+import { CACHE_DIR, HeaderIndex, isFileStamp, type FileStamp } from '../../src/script/header-index.js';
 import { DEFAULT_REVISION_TEMPLATE, renderRevisionTemplate } from '../../src/script/revision-template.js';
 import { openHeaderIndex, ScriptDirectory, type ScriptDirectoryIo } from '../../src/script/script-directory.js';
 
@@ -110,7 +110,7 @@ describe('HeaderIndex through ScriptDirectory.load', () => {
     expect(reads).toEqual(['d.ts']);
     expect(scripts.map.has('cccc03')).toBe(false);
     expect(scripts.map.heads).toEqual(['dddd04']);
-    expect(Object.keys((JSON.parse(readFileSync(indexFile(), 'utf8')) as { files: object }).files).sort()).toEqual([
+    expect((JSON.parse(readFileSync(indexFile(), 'utf8')) as { files: [string][] }).files.map(([name]) => name)).toEqual([
       'a.ts',
       'b.ts',
       'd.ts',
@@ -119,7 +119,7 @@ describe('HeaderIndex through ScriptDirectory.load', () => {
 
   it('ignores an index it cannot parse, and replaces it', async () => {
     mkdirSync(path.join(location, CACHE_DIR));
-    writeFileSync(indexFile(), '{"format": 2, "files": {"a.ts": [1, 2');
+    writeFileSync(indexFile(), '{"format": 3, "files": [["a.ts", 1, 2');
     const scripts = await ScriptDirectory.load(location, io);
     expect(reads.sort()).toEqual(['a.ts', 'b.ts', 'c.ts']);
     expect(scripts.map.heads).toEqual(['cccc03']);
@@ -129,14 +129,30 @@ describe('HeaderIndex through ScriptDirectory.load', () => {
   it('ignores entries that lie about a stamp no file has', async () => {
     await ScriptDirectory.load(location, io);
     ageFilesBeforeIndex();
-    const document = JSON.parse(readFileSync(indexFile(), 'utf8')) as { files: Record<string, unknown[]> };
-    document.files['b.ts']![2] = 1; // size
+    const document = JSON.parse(readFileSync(indexFile(), 'utf8')) as { files: unknown[][] };
+    document.files.find(([name]) => name === 'b.ts')![3] = 1; // size
     writeFileSync(indexFile(), JSON.stringify(document));
     ageFilesBeforeIndex();
 
     reads = [];
     await ScriptDirectory.load(location, io);
     expect(reads).toEqual(['b.ts']);
+  });
+
+  it('finds entries looked up out of file-name order, and writes them back sorted', async () => {
+    await ScriptDirectory.load(location, io);
+    ageFilesBeforeIndex();
+    const index = HeaderIndex.open(location);
+    const found = ['c.ts', 'a.ts', 'b.ts'].map((name) => index.lookup(name, path.join(versions, name)));
+    expect(found.map((header) => (isFileStamp(header) ? 'stamp' : header.revision))).toEqual(['cccc03', 'aaaa01', 'bbbb02']);
+
+    writeRevision('0.ts', 'zzzz00', null);
+    const stamp = index.lookup('0.ts', path.join(versions, '0.ts'));
+    expect(isFileStamp(stamp)).toBe(true);
+    index.remember('0.ts', stamp as FileStamp, { revision: 'zzzz00', downRevision: null });
+    index.save();
+    const names = (JSON.parse(readFileSync(indexFile(), 'utf8')) as { files: [string][] }).files.map(([name]) => name);
+    expect(names).toEqual(['0.ts', 'a.ts', 'b.ts', 'c.ts']);
   });
 
   it('keeps the cache out of git with its own .gitignore', async () => {
