@@ -16,7 +16,7 @@ import type { Client, Pool } from 'pg';
 import type { ResolvedPostgresOptions } from './postgres-adapter.js';
 import { openPgClient, type Pg } from './postgres-client.js';
 import { databaseError, describeTarget, pgClientConfig } from './postgres-connection-config.js';
-import { createMigrateDialect, type KyselyModule } from './postgres-dialect.js';
+import { createMigrateDialect } from './postgres-dialect.js';
 import { acquirePostgresLock } from './postgres-lock.js';
 import { KyselySession, setStatements } from './postgres-session.js';
 import type { PostgresLocation } from './postgres-url.js';
@@ -43,8 +43,9 @@ interface Parts {
 /**
  * A `migrate` connection: MikroORM's PostgreSQL driver over a pg pool of one
  * connection (so that, as with Alembic's single connection, session state such as a
- * migration's own `SET` stays put between statements); statements and transactions
- * go through the Kysely client of MikroORM's connection. The session sets
+ * migration's own `SET` stays put between statements); transactions and `op.db` go
+ * through the Kysely client of MikroORM's connection, `op.execute`/`op.query` to the
+ * pg client it holds (see `KyselySession`). The session sets
  * `client_connection_check_interval` (PostgreSQL 14+) so that the server cancels a
  * migration whose process died (`SIGKILL`) within a second, instead of letting it
  * run on with its locks. MikroORM, Kysely and pg load
