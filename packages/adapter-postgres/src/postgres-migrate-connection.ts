@@ -11,12 +11,12 @@ import {
 } from '@cloudguard/migrate-core';
 import type { MikroORM, PostgreSqlConnection } from '@mikro-orm/postgresql';
 import type { PostgresPool } from 'kysely';
-import type { Client } from 'pg';
+import type { Client, Pool } from 'pg';
 
 import type { ResolvedPostgresOptions } from './postgres-adapter.js';
 import { openPgClient, type Pg } from './postgres-client.js';
 import { databaseError, describeTarget, pgClientConfig } from './postgres-connection-config.js';
-import { createMigrateDialect, type KyselyModule } from './postgres-dialect.js';
+import { createMigrateDialect } from './postgres-dialect.js';
 import { acquirePostgresLock } from './postgres-lock.js';
 import { KyselySession, setStatements } from './postgres-session.js';
 import type { PostgresLocation } from './postgres-url.js';
@@ -36,14 +36,16 @@ const CONNECTION_CHECK_INTERVAL = '1s';
 interface Parts {
   readonly orm: MikroORM;
   readonly pg: Pg;
-  readonly kysely: KyselyModule;
+  /** The pool's client that Kysely holds (see {@link heldClient}). */
+  readonly heldClient: () => Client;
 }
 
 /**
  * A `migrate` connection: MikroORM's PostgreSQL driver over a pg pool of one
  * connection (so that, as with Alembic's single connection, session state such as a
- * migration's own `SET` stays put between statements); statements and transactions
- * go through the Kysely client of MikroORM's connection. The session sets
+ * migration's own `SET` stays put between statements); transactions and `op.db` go
+ * through the Kysely client of MikroORM's connection, `op.execute`/`op.query` to the
+ * pg client it holds (see `KyselySession`). The session sets
  * `client_connection_check_interval` (PostgreSQL 14+) so that the server cancels a
  * migration whose process died (`SIGKILL`) within a second, instead of letting it
  * run on with its locks. MikroORM, Kysely and pg load
@@ -59,7 +61,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
   readonly #settings: ResolvedPostgresOptions;
   readonly #orm: MikroORM;
   readonly #pg: Pg;
-  readonly #kysely: KyselyModule;
+  readonly #heldClient: () => Client;
   #closed = false;
 
   private constructor(location: PostgresLocation, options: ConnectOptions, settings: ResolvedPostgresOptions, parts: Parts) {
@@ -68,7 +70,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
     this.#settings = settings;
     this.#orm = parts.orm;
     this.#pg = parts.pg;
-    this.#kysely = parts.kysely;
+    this.#heldClient = parts.heldClient;
     this.versionStore = new PostgresVersionStore(options.versionTable, (work) => this.#outside(work));
     this.auditStore = new PostgresAuditStore(auditTableFor(options), (work) => this.#outside(work));
     this.schemaDiffer = {
@@ -101,6 +103,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
     // pg-pool re-emits it on the pool for an idle client, and leaves a checked-out client's to its
     // holder (MikroORM listens on both, but only on a pool it built). The query in flight fails anyway.
     pool.on('error', () => {});
+    const heldClient = trackHeldClient(pool);
     const checkConnection = !location.settings.has(CONNECTION_CHECK);
     pool.on('connect', (client: Client) => {
       client.on('error', () => {});
@@ -126,7 +129,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
       });
       await orm.connect();
       await orm.driver.getConnection().getClient().executeQuery(kysely.CompiledQuery.raw('SELECT 1'));
-      return new PostgresMigrateConnection(location, options, settings, { orm, pg, kysely });
+      return new PostgresMigrateConnection(location, options, settings, { orm, pg, heldClient });
     } catch (error) {
       await pool.end().catch(() => {});
       throw databaseError(`Connecting to ${describeTarget(location)}`, error, options.url, location.password);
@@ -156,7 +159,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
         .transaction()
         .execute(async (trx) => {
           begun = true;
-          const session = new KyselySession(trx, connection, this.#kysely.CompiledQuery, true);
+          const session = new KyselySession(trx, connection, this.#heldClient(), this.#options.onStatement, true);
           for (const sql of setStatements(this.#settings.timeouts, true)) await session.execute(sql);
           return work(session);
         });
@@ -177,7 +180,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
       .getClient()
       .connection()
       .execute(async (db) => {
-        const session = new KyselySession(db, connection, this.#kysely.CompiledQuery, false);
+        const session = new KyselySession(db, connection, this.#heldClient(), this.#options.onStatement, false);
         for (const sql of setStatements(this.#settings.timeouts, false)) await session.execute(sql);
         try {
           return await work(session);
@@ -225,4 +228,25 @@ export class PostgresMigrateConnection implements AdapterConnection {
       throw new DatabaseError('Reading the version and audit tables', { cause: error });
     }
   }
+}
+
+/**
+ * Follows which pg client of `pool` is checked out: with a pool of one, the one Kysely
+ * holds for the transaction or pinned connection being run, so that a session can send
+ * its statements to it directly.
+ *
+ * @returns the held client; it throws when Kysely holds none.
+ */
+function trackHeldClient(pool: Pool): () => Client {
+  let held: Client | undefined;
+  pool.on('acquire', (client: Client) => {
+    held = client;
+  });
+  pool.on('release', () => {
+    held = undefined;
+  });
+  return () => {
+    if (held === undefined) throw new Error('No pg client is checked out of the pool');
+    return held;
+  };
 }

@@ -44,6 +44,10 @@ declare module 'pg' {
       end(): Promise<void>;
       on(event: 'error', listener: (error: Error) => void): this;
       on(event: 'connect', listener: (client: Client) => void): this;
+      /** A client is checked out (`connect()` is about to resolve with it). */
+      on(event: 'acquire', listener: (client: Client) => void): this;
+      /** A checked-out client is given back. */
+      on(event: 'release', listener: (error: Error | undefined, client: Client) => void): this;
     }
   }
 

@@ -121,6 +121,25 @@ describe('PostgreSQL transactions', () => {
     expect(await connection.autocommit((session) => session.query('SELECT * FROM scans'))).toEqual([{ id: 1, target: 'prod' }]);
   });
 
+  it('runs execute, query and db on the one connection of the transaction, reporting each statement once', async () => {
+    const statements: string[] = [];
+    const connection = await connect(connectOptions(url(), { onStatement: (sql) => statements.push(sql) }));
+    const seen = await connection.transaction(async (session) => {
+      await session.execute('CREATE TEMP TABLE notes (id int) ON COMMIT DROP');
+      await (session.db as Kysely<{ notes: { id: number } }>).insertInto('notes').values({ id: 1 }).execute();
+      await session.execute('INSERT INTO notes VALUES (?)', [2]);
+      // A temporary table dropped at commit: only this session's transaction sees it.
+      return { rows: await session.query('SELECT id FROM notes ORDER BY id'), several: await session.query('SELECT 1; SELECT 2') };
+    });
+    expect(seen).toEqual({ rows: [{ id: 1 }, { id: 2 }], several: [] });
+    expect(statements.filter((sql) => sql.includes('notes'))).toEqual([
+      'CREATE TEMP TABLE notes (id int) ON COMMIT DROP',
+      'insert into "notes" ("id") values ($1)',
+      'INSERT INTO notes VALUES ($1)',
+      'SELECT id FROM notes ORDER BY id',
+    ]);
+  });
+
   it('runs CREATE INDEX CONCURRENTLY in autocommit, and PostgreSQL refuses it in a transaction', async () => {
     const connection = await connect(connectOptions(url()));
     await connection.autocommit((session) => session.execute('CREATE TABLE big (id int)'));
