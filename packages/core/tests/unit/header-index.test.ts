@@ -149,7 +149,13 @@ describe('HeaderIndex through ScriptDirectory.load', () => {
     writeRevision('0.ts', 'zzzz00', null);
     const stamp = index.lookup('0.ts', path.join(versions, '0.ts'));
     expect(isFileStamp(stamp)).toBe(true);
-    index.remember('0.ts', stamp as FileStamp, { revision: 'zzzz00', downRevision: null });
+    index.remember('0.ts', stamp as FileStamp, {
+      revision: 'zzzz00',
+      downRevision: null,
+      branchLabels: undefined,
+      dependsOn: undefined,
+      message: undefined,
+    });
     index.save();
     const names = (JSON.parse(readFileSync(indexFile(), 'utf8')) as { files: [string][] }).files.map(([name]) => name);
     expect(names).toEqual(['0.ts', 'a.ts', 'b.ts', 'c.ts']);
