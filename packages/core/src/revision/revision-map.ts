@@ -29,10 +29,7 @@ export type WalkEnd = string | 'base' | undefined;
 interface Node {
   readonly revision: Revision;
   readonly index: number;
-  /**
-   * Revisions whose `downRevisions` name this one; {@link NO_REVISIONS} until the first.
-   * Replaced, never grown in place, once shared with `allChildren`.
-   */
+  /** Revisions whose `downRevisions` name this one; {@link NO_REVISIONS} until the first. */
   children: readonly string[];
   /**
    * `children` plus revisions that depend on this one: the very same list as `children`
@@ -87,10 +84,10 @@ export class RevisionMap {
   readonly #heads: readonly string[];
   readonly #realHeads: readonly string[];
   readonly #bases: readonly string[];
-  /** Each revision's parents (versioned, without repeats), by node index. */
-  readonly #parents: Adjacency;
-  readonly #anyDependency: boolean;
-  /** Each revision's normalized down revisions by node index: `#parents` again when there are no dependencies. */
+  /**
+   * Each revision's normalized down revisions by node index: its parents when no revision
+   * has dependencies, else built on first use.
+   */
   #down: Adjacency | undefined;
   /** Every revision newest first, as node indices. */
   #wholeOrder: Int32Array | undefined;
@@ -99,13 +96,11 @@ export class RevisionMap {
     nodes: ReadonlyMap<string, Node>,
     byIndex: readonly Node[],
     labelOwners: ReadonlyMap<string, string>,
-    parents: Adjacency,
-    anyDependency: boolean,
+    down: Adjacency | undefined,
     wholeOrder: Int32Array | undefined,
   ) {
     this.#nodes = nodes;
-    this.#parents = parents;
-    this.#anyDependency = anyDependency;
+    this.#down = down;
     this.#wholeOrder = wholeOrder;
     this.#byIndex = byIndex;
     this.#labelOwners = labelOwners;
@@ -191,7 +186,6 @@ export class RevisionMap {
       }
     }
 
-    let anyDependency = false;
     const parentStart = new Int32Array(byIndex.length + 1);
     const parentList: number[] = [];
     for (let index = 0; index < byIndex.length; index++) {
@@ -215,13 +209,13 @@ export class RevisionMap {
         if (!deps.includes(id)) deps.push(id);
       }
       node.deps = deps;
-      anyDependency = true;
       for (const id of deps) addDependent(nodes.get(id) as Node, revision.id);
     }
     parentStart[byIndex.length] = parentList.length;
     const parentAdjacency: Adjacency = { start: parentStart, list: parentList };
 
-    if (!anyDependency) {
+    // Every declared dependency has resolved to an id by now (or thrown).
+    if (!anyDependsOn) {
       // One walk serves as the cycle check and as the order `history` prints: without
       // dependencies, the newest-first order runs through parents only.
       const order = newestFirst(parentAdjacency, undefined);
@@ -231,7 +225,7 @@ export class RevisionMap {
         for (let i = order.length - 1; i >= 0; i--) parentsFirst.push(byIndex[order[i]!] as Node);
         propagateBranchLabels(nodes, parentsFirst);
       }
-      return new RevisionMap(nodes, byIndex, labelOwners, parentAdjacency, false, order);
+      return new RevisionMap(nodes, byIndex, labelOwners, parentAdjacency, order);
     }
 
     const versionedOrder = topologicalOrder(nodes, byIndex, false);
@@ -243,7 +237,7 @@ export class RevisionMap {
     }
     normalizeDependencies(nodes);
     if (anyLabels) propagateBranchLabels(nodes, versionedOrder);
-    return new RevisionMap(nodes, byIndex, labelOwners, parentAdjacency, true, undefined);
+    return new RevisionMap(nodes, byIndex, labelOwners, undefined, undefined);
   }
 
   /** Number of revisions. */
@@ -492,7 +486,6 @@ export class RevisionMap {
   /** The normalized down revisions of each node as indices; built on first use where dependencies exist. */
   #downAdjacency(): Adjacency {
     if (this.#down) return this.#down;
-    if (!this.#anyDependency) return (this.#down = this.#parents);
     const start = new Int32Array(this.#byIndex.length + 1);
     const list: number[] = [];
     for (let index = 0; index < this.#byIndex.length; index++) {
