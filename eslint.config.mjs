@@ -30,5 +30,5 @@ export default tseslint.config(
     'an adapter depends on core and its own driver only.'),
   boundary(['packages/cli/src/**/*.ts'], ['@mikro-orm/*', 'pg', 'better-sqlite3', 'kysely'],
     'the CLI reaches databases only through adapters, loaded when a command needs one.'),
-  { files: ['**/tests/**/*.ts', 'tools/**/*.ts', 'tools/**/*.mts'], rules: { 'no-console': 'off' } },
+  { files: ['**/tests/**/*.ts', 'packages/*/scripts/**/*.ts', 'tools/**/*.ts', 'tools/**/*.mts'], rules: { 'no-console': 'off' } },
 );

@@ -57,7 +57,7 @@ async function main(argv) {
         return;
       }
     } else if (FAST_COMMANDS.has(argv[0])) {
-      const { runFastEntry } = await import('../dist/run/fast-entry.js');
+      const { runFastEntry } = await import('../dist/fast/fast-entry.js');
       if (await runFastEntry(argv)) return;
     }
   }

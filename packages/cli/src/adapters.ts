@@ -36,8 +36,19 @@ export async function cliAdapters(config: Config, warn: (message: string) => voi
   return registry;
 }
 
-// The specifier is data rather than a literal so the CLI type-checks and builds without
-// the adapters' declarations; a missing adapter package becomes ADAPTER_NOT_FOUND at run time.
+/**
+ * The first-party adapter packages, each imported by a literal specifier: the CLI depends
+ * on them, and the fast entry's bundle (`scripts/bundle-fast-entry.ts`) takes them in
+ * as lazy chunks of its own.
+ */
+const BUILTIN_LOADERS: Readonly<Record<string, () => Promise<AdapterModule>>> = {
+  '@cloudguard/migrate-adapter-sqlite': () => import('@cloudguard/migrate-adapter-sqlite'),
+  '@cloudguard/migrate-adapter-postgres': () => import('@cloudguard/migrate-adapter-postgres'),
+};
+
+// A first-party adapter core lists but the CLI does not know yet is imported by name; a missing
+// package then becomes ADAPTER_NOT_FOUND at run time.
 function importAdapter(packageName: string): Promise<AdapterModule> {
-  return import(packageName) as Promise<AdapterModule>;
+  const load = BUILTIN_LOADERS[packageName];
+  return load ? load() : (import(packageName) as Promise<AdapterModule>);
 }

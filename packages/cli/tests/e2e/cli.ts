@@ -4,12 +4,33 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'vitest';
 
 /** The built executable. */
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 export const TRACE_HOOK = fileURLToPath(new URL('./fixtures/trace-imports.mjs', import.meta.url));
+
+/**
+ * The modules a run traced with {@link TRACE_HOOK} loaded, as file URLs: each URL in the
+ * trace file, and for a chunk of the fast entry's bundle (`dist/fast/`), every module its
+ * source map names instead, so a test sees the MikroORM or oclif code a chunk carries.
+ */
+export function loadedModules(traceFile: string): string[] {
+  let urls: string[];
+  try {
+    urls = readFileSync(traceFile, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return []; // nothing resolved after the hook was installed
+  }
+  return urls.flatMap((url) => {
+    if (!url.startsWith('file:') || !url.includes('/dist/fast/')) return [url];
+    const chunk = fileURLToPath(url);
+    if (!existsSync(`${chunk}.map`)) return [url]; // the bundler's own helpers, no module of ours
+    const map = JSON.parse(readFileSync(`${chunk}.map`, 'utf8')) as { sources: string[] };
+    return map.sources.map((source) => pathToFileURL(path.resolve(path.dirname(chunk), source)).href);
+  });
+}
 
 /** What one run of the CLI printed and how it exited. */
 export interface RunResult {

@@ -1,9 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cgmigrate, tables, tempProject, TRACE_HOOK, versionRows, type RunResult } from './cli.js';
+import { BIN, cgmigrate, loadedModules, tables, tempProject, TRACE_HOOK, versionRows, type RunResult } from './cli.js';
 
 /**
  * The fast entry (bin/run.js → dist/run/fast-entry.js) runs the status commands,
@@ -109,7 +109,7 @@ describe('the fast entry prints exactly what oclif prints', () => {
       rmSync(trace, { force: true });
       const run = await cgmigrate(args, { cwd, nodeArgs: ['--import', TRACE_HOOK], env: { CGMIGRATE_TRACE_FILE: trace } });
       expect(run.code).toBe(args[0] === 'show' ? 2 : 0);
-      const loaded = readFileSync(trace, 'utf8');
+      const loaded = loadedModules(trace).join('\n');
       expect(loaded).toContain('/dist/run/fast-entry.js');
       expect(loaded).not.toContain('@oclif/core');
       expect(loaded).not.toContain('@mikro-orm');
@@ -146,7 +146,7 @@ describe('the fast entry prints exactly what oclif prints', () => {
       rmSync(trace, { force: true });
       const run = await cgmigrate([flag], { cwd, nodeArgs: ['--import', TRACE_HOOK], env: { CGMIGRATE_TRACE_FILE: trace } });
       expect({ stdout: run.stdout, stderr: run.stderr, code: run.code }).toEqual({ stdout: viaOclif.stdout, stderr: '', code: 0 });
-      expect(readFileSync(trace, 'utf8')).not.toContain('@oclif/core');
+      expect(loadedModules(trace).join('\n')).not.toContain('@oclif/core');
       expect(await oclif([flag])).toMatchObject({ stdout: viaOclif.stdout, code: 0 });
     }
   });
@@ -358,7 +358,7 @@ describe('upgrade, downgrade and stamp: the fast entry does what oclif does', ()
       const trace = path.join(cwd, 'trace.txt');
       rmSync(trace, { force: true });
       const viaFast = await runFrom(c, { CGMIGRATE_TRACE_FILE: trace }, ['--import', TRACE_HOOK]);
-      const loaded = readFileSync(trace, 'utf8');
+      const loaded = loadedModules(trace).join('\n');
       const viaOclif = await runFrom(c, { CGMIGRATE_NO_FAST_PATH: '1' });
       expect(shown(viaFast.run)).toEqual(shown(viaOclif.run));
       expect({ versions: viaFast.versions, tables: viaFast.tables }).toEqual({ versions: viaOclif.versions, tables: viaOclif.tables });

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cgmigrate, tempProject, TRACE_HOOK } from './cli.js';
+import { cgmigrate, loadedModules, tempProject, TRACE_HOOK } from './cli.js';
 
-const HEAVY = [/migrate-adapter-/, /@mikro-orm\//, /better-sqlite3/, /\/node_modules\/pg\//, /\/node_modules\/kysely\//];
+const HEAVY = [/migrate-adapter-/, /\/adapter-(sqlite|postgres)\/dist\//, /@mikro-orm\//, /better-sqlite3/, /\/node_modules\/pg\//, /\/node_modules\/kysely\//];
 
-/** Runs the CLI with an import tracer and returns what it printed and every module it resolved. */
+/** Runs the CLI with an import tracer and returns what it printed and every module it loaded. */
 async function traced(args: string[], cwd: string) {
   const traceFile = path.join(cwd, `trace-${Math.random().toString(36).slice(2)}.txt`);
   const run = await cgmigrate(args, {
@@ -13,13 +13,8 @@ async function traced(args: string[], cwd: string) {
     env: { CGMIGRATE_TRACE_FILE: traceFile },
     nodeArgs: ['--import', TRACE_HOOK],
   });
-  let modules: string[] = [];
-  try {
-    modules = readFileSync(traceFile, 'utf8').split('\n').filter(Boolean);
-  } catch {
-    // nothing resolved after the hook was installed
-  }
-  return { run, heavy: modules.filter((url) => HEAVY.some((pattern) => pattern.test(url))), modules };
+  const modules = loadedModules(traceFile);
+  return { run, heavy: modules.filter((url) => HEAVY.some((pattern) => pattern.test(url))), modules, traceFile };
 }
 
 describe('start-up stays lean', () => {
@@ -58,5 +53,19 @@ describe('start-up stays lean', () => {
       expect(inspect.run.code, inspect.run.stderr).toBe(0);
       expect(inspect.heavy, args.join(' ')).toEqual([]);
     }
+  });
+
+  it('upgrade loads the SQLite adapter, MikroORM and Kysely as a few bundled chunks, and nothing of PostgreSQL', async () => {
+    const upgrade = await traced(['upgrade', 'head', '--url', 'sqlite:///startup.db'], project.dir);
+    expect(upgrade.run.code, upgrade.run.stderr).toBe(0);
+    const loaded = upgrade.modules.join('\n');
+    for (const module of ['/adapter-sqlite/dist/', '/node_modules/@mikro-orm/sqlite/', '/node_modules/kysely/', '/node_modules/better-sqlite3/']) {
+      expect(loaded).toContain(module);
+    }
+    expect(upgrade.modules.filter((url) => /adapter-postgres|@mikro-orm\/postgresql|\/node_modules\/pg\//.test(url))).toEqual([]);
+    // Of node_modules, only the driver is loaded file by file; the rest comes in the fast entry's chunks.
+    const filesLoaded = readFileSync(upgrade.traceFile, 'utf8').split('\n');
+    const packagesLoaded = new Set(filesLoaded.flatMap((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []));
+    expect([...packagesLoaded]).toEqual(['better-sqlite3']);
   });
 });

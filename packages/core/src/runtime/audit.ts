@@ -27,7 +27,10 @@ export function currentIdentity(): AuditIdentity {
     appliedBy: safely(() => userInfo().username) ?? process.env['USER'] ?? process.env['USERNAME'] ?? uid(),
     host: safely(() => hostname()),
     toolVersion: safely(() => {
-      const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+      // By package name rather than relative to this file: the CLI's fast entry runs core from its bundle.
+      const manifest = JSON.parse(readFileSync(new URL(import.meta.resolve('@cloudguard/migrate-core/package.json')), 'utf8')) as {
+        version?: unknown;
+      };
       return typeof manifest.version === 'string' ? manifest.version : undefined;
     }),
   };
