@@ -53,8 +53,21 @@ export type ReadBytes = (file: string) => Uint8Array;
 export function fileChecksum(file: string | undefined, read: ReadBytes = readFileSync): string | undefined {
   if (file === undefined) return undefined;
   const bytes = safely(() => read(file));
-  return bytes === undefined ? undefined : createHash('sha256').update(bytes).digest('hex');
+  if (bytes === undefined) return undefined;
+  let checksum = checksums.get(bytes);
+  if (checksum === undefined) {
+    checksum = createHash('sha256').update(bytes).digest('hex');
+    checksums.set(bytes, checksum);
+  }
+  return checksum;
 }
+
+/**
+ * Checksums by the very bytes they were computed from. A run reads each file once
+ * (`ScriptFileCache`) and asks twice, for the edited-migration check and for the audit
+ * row, so the second answer is a lookup; bytes read anew are hashed anew.
+ */
+const checksums = new WeakMap<Uint8Array, string>();
 
 /** An applied migration whose file no longer has the checksum recorded when it ran. */
 export interface EditedMigration {

@@ -24,6 +24,15 @@ const realFolders = new Map<string, boolean>();
 
 let hooksRegistered = false;
 
+/** What the caller already knows about a migration file. */
+export interface ImportSourceOptions {
+  /**
+   * The file is a regular file, not a symbolic link (its directory listing said so), so
+   * it need not be `lstat`ed again.
+   */
+  readonly regularFile?: boolean;
+}
+
 /**
  * Imports a migration file whose text the caller has already read (for its header or
  * checksum), handing Node that text instead of letting it resolve and read the file
@@ -40,9 +49,9 @@ let hooksRegistered = false;
  *
  * @returns the module namespace, as `import()` returns it.
  */
-export function importMigrationSource(file: string, source?: string): Promise<unknown> {
+export function importMigrationSource(file: string, source?: string, options: ImportSourceOptions = {}): Promise<unknown> {
   const url = pathToFileURL(file).href;
-  const format = formatKnownWithoutReading(file);
+  const format = formatKnownWithoutReading(file, options.regularFile === true);
   if (format !== undefined && !handedOver.has(url) && registerHooks()) {
     pending.set(url, { source: source ?? readFileSync(file, 'utf8'), format });
     handedOver.add(url);
@@ -71,12 +80,13 @@ function registerHooks(): boolean {
 }
 
 /** The format Node gives `file` by its extension and package scope alone, or `undefined` when it may look further. */
-function formatKnownWithoutReading(file: string): ModuleFormat | undefined {
+function formatKnownWithoutReading(file: string, regularFile: boolean): ModuleFormat | undefined {
   const extension = path.extname(file);
   const typescript = extension === '.ts' || extension === '.mts';
   if (!typescript && extension !== '.js' && extension !== '.mjs') return undefined;
   const folder = path.dirname(file);
-  if (!isRealFolder(folder) || lstatSync(file, { throwIfNoEntry: false })?.isFile() !== true) return undefined;
+  if (!isRealFolder(folder)) return undefined;
+  if (!regularFile && lstatSync(file, { throwIfNoEntry: false })?.isFile() !== true) return undefined;
   if ((extension === '.ts' || extension === '.js') && !inModuleScope(folder)) return undefined;
   return typescript ? 'module-typescript' : 'module';
 }

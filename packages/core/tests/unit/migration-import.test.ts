@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
  * module in a child process and prints what the migration module exported.
  */
 const BUILT = pathToFileURL(fileURLToPath(new URL('../../dist/script/migration-import.js', import.meta.url))).href;
+const BUILT_FILE_CACHE = pathToFileURL(fileURLToPath(new URL('../../dist/runtime/script-file-cache.js', import.meta.url))).href;
 
 let root: string;
 
@@ -66,6 +67,27 @@ describe('importMigrationSource', () => {
     symlinkSync(target, link);
     const result = importInNode(link, onDisk('already read'));
     expect(result).toEqual({ value: 'read from disk', url: pathToFileURL(target).href, helper: 'from helper' });
+  });
+
+  it('through ScriptFileCache, a listed symbolic link still keeps the URL of its target', () => {
+    const versions = project('module');
+    mkdirSync(path.join(root, 'migrations', 'kept'));
+    const target = path.join(root, 'migrations', 'kept', 'real.ts');
+    writeFileSync(target, onDisk('linked'));
+    symlinkSync(target, path.join(versions, 'b.ts'));
+    writeFileSync(path.join(versions, 'a.ts'), onDisk('regular'));
+    const script = `
+      const { ScriptFileCache } = await import(${JSON.stringify(BUILT_FILE_CACHE)});
+      const files = new ScriptFileCache();
+      const names = files.io.readdir(${JSON.stringify(versions)}).sort();
+      const modules = [];
+      for (const name of names) modules.push((await files.io.importModule(${JSON.stringify(versions + path.sep)} + name)).default);
+      process.stdout.write(JSON.stringify(modules));`;
+    const stdout = execFileSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(stdout)).toEqual([
+      { value: 'regular', url: pathToFileURL(path.join(versions, 'a.ts')).href, helper: 'from helper' },
+      { value: 'linked', url: pathToFileURL(target).href, helper: 'from helper' },
+    ]);
   });
 
   it('takes an .mts file in any scope', () => {
