@@ -47,19 +47,30 @@ interface PreparedStep {
   readonly step: MigrationStep;
   readonly migration: Migration | undefined;
   readonly info: StepInfo;
-  /** SHA-256 of the migration file, read before anything runs. */
+  /** SHA-256 of the migration file, from the bytes it was imported from. */
   readonly checksum: string | undefined;
 }
 
 /**
- * Runs a plan. Every migration is imported and checked before the database is
- * touched, so a malformed file or a missing `down()` changes nothing. Each step's
- * migration and version change share one transaction (per step, or one for the whole
- * run); a `transactional: false` migration runs on its own with its version change
- * committed right after it. Each step also appends one row to the audit table
- * (revision, direction, the file's SHA-256, when, how long, who, where), in the
- * transaction of its version change. A transaction's version changes and audit rows
- * are written together just before it commits (see {@link PendingRecords}).
+ * Runs a plan. Every migration is imported and checked before anything commits, so a
+ * malformed file or a missing `down()` changes nothing. Each step's migration and
+ * version change share one transaction (per step, or one for the whole run); a
+ * `transactional: false` migration runs on its own with its version change committed
+ * right after it.
+ *
+ * When the whole run is one transaction (the default, on a database with transactional
+ * DDL), migration *n + 1* is imported while the database runs migration *n*: on a
+ * server the client would otherwise wait idle, and 1,000 imports cost about as much as
+ * starting the process. A file found broken on the way rolls the transaction back,
+ * version and audit tables included, and fails as it would have before the first
+ * statement. Before a `transactional: false` migration ends that transaction, every
+ * migration after it is imported and checked too. In the other modes (a transaction per
+ * migration, no transactional DDL, an offline script) everything is imported first.
+ *
+ * Each step also appends one row to the audit table (revision, direction, the file's
+ * SHA-256, when, how long, who, where), in the transaction of its version change. A
+ * transaction's version changes and audit rows are written together just before it
+ * commits (see {@link PendingRecords}).
  *
  * A transaction that fails because it lost a wait for a lock (the adapter's
  * {@link AdapterConnection.isTransientLockError}, e.g. PostgreSQL's `lock_timeout`) is
@@ -67,12 +78,15 @@ interface PreparedStep {
  * `LOCK_RETRY` warning event before each retry. Only that transaction runs again:
  * what earlier transactions committed stays.
  *
- * @throws {IrreversibleMigrationError} before any change, when a downgrade needs a missing `down()`.
+ * @throws {IrreversibleMigrationError} when a downgrade needs a missing `down()`; nothing is committed.
  * @throws {MigrationFailedError} when a step fails (after the last retry); its transaction is rolled back.
  */
 export async function runSteps(steps: readonly MigrationStep[], options: RunStepsOptions): Promise<StepResult[]> {
-  const prepared = await prepareSteps(steps, options.scripts, options.readFile);
   const { connection, onEvent } = options;
+  const transactionalDdl = options.transactionalDdl ?? true;
+  const preparer = new StepPreparer(steps, options.scripts, options.readFile);
+  const importAhead = transactionalDdl && !options.transactionPerMigration && options.recordEachStep !== true;
+  if (!importAhead) await preparer.all();
   const store = connection.versionStore;
   const audit = connection.auditStore;
   const identity = options.identity ?? currentIdentity();
@@ -80,7 +94,6 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
   const retry = options.lockRetry ?? DEFAULT_LOCK_RETRY;
   const sleep = options.sleep ?? realSleep;
   const committed: StepResult[] = [];
-  const transactionalDdl = options.transactionalDdl ?? true;
   let current: PreparedStep | undefined;
 
   const auditEntry = (item: PreparedStep, durationMs: number): AuditEntry => ({
@@ -126,12 +139,45 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
     }
   };
 
+  /**
+   * The run's one transaction, importing ahead: from the version and audit tables to the
+   * first `transactional: false` migration, or to the end. Returns where it stopped.
+   */
+  const runImportingAhead = async (session: Session): Promise<{ results: StepResult[]; end: number }> => {
+    await store.ensure(session);
+    await audit.ensure(session);
+    const pending = new PendingRecords();
+    const results: StepResult[] = [];
+    let index = 0;
+    for (; index < steps.length; index++) {
+      const item = await preparer.get(index);
+      if (!item.info.transactional) {
+        await preparer.all();
+        break;
+      }
+      // runOne sends the migration's first statement before it waits; the next import runs in that wait.
+      const running = runOne(session, item, pending);
+      preparer.prefetch(index + 1);
+      results.push(await running);
+    }
+    await pending.flush(session, store, audit);
+    return { results, end: index };
+  };
+
   try {
-    await connection.transaction(async (session) => {
-      await store.ensure(session);
-      await audit.ensure(session);
-    });
-    for (const group of groupSteps(prepared, options.transactionPerMigration || !transactionalDdl)) {
+    let next = 0;
+    if (importAhead) {
+      const first = await withRetry(() => connection.transaction(runImportingAhead));
+      committed.push(...first.results);
+      next = first.end;
+    } else {
+      await connection.transaction(async (session) => {
+        await store.ensure(session);
+        await audit.ensure(session);
+      });
+    }
+    const rest = (await preparer.all()).slice(next);
+    for (const group of groupSteps(rest, options.transactionPerMigration || !transactionalDdl)) {
       if (group.transactional) {
         const done = await withRetry(() =>
           connection.transaction(async (session) => {
@@ -169,33 +215,60 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
   return committed;
 }
 
-async function prepareSteps(
-  steps: readonly MigrationStep[],
-  scripts: ScriptDirectory,
-  readFile: ReadBytes | undefined,
-): Promise<PreparedStep[]> {
-  const prepared: PreparedStep[] = [];
-  for (const step of steps) {
-    const migration = step.direction === 'stamp' ? undefined : await scripts.importMigration(step.revision);
-    if (step.direction === 'downgrade' && typeof migration?.down !== 'function') {
-      throw new IrreversibleMigrationError(step.revision.id, step.revision.path);
-    }
-    prepared.push({
-      step,
-      migration,
-      info: {
-        direction: step.direction,
-        revision: step.revision.id,
-        from: step.from,
-        to: step.to,
-        message: step.revision.message,
-        transactional: migration?.transactional !== false,
-        path: step.revision.path,
-      },
-      checksum: fileChecksum(step.revision.path, readFile),
-    });
+/**
+ * Imports and checks the plan's migrations, each once: in order, or one ahead of the step
+ * that runs. A failed import surfaces when its step is reached, or from {@link all}.
+ */
+class StepPreparer {
+  readonly #steps: readonly MigrationStep[];
+  readonly #scripts: ScriptDirectory;
+  readonly #readFile: ReadBytes | undefined;
+  readonly #prepared: Promise<PreparedStep>[] = [];
+
+  constructor(steps: readonly MigrationStep[], scripts: ScriptDirectory, readFile: ReadBytes | undefined) {
+    this.#steps = steps;
+    this.#scripts = scripts;
+    this.#readFile = readFile;
   }
-  return prepared;
+
+  /** Step `index`, imported and checked. */
+  get(index: number): Promise<PreparedStep> {
+    this.#prepared[index] ??= prepareStep(this.#steps[index]!, this.#scripts, this.#readFile);
+    return this.#prepared[index];
+  }
+
+  /** Starts on step `index`, if there is one; its failure waits for {@link get}. */
+  prefetch(index: number): void {
+    if (index < this.#steps.length) this.get(index).catch(() => {});
+  }
+
+  /** Every step, in order: the first failure in plan order is the one thrown. */
+  async all(): Promise<PreparedStep[]> {
+    const prepared: PreparedStep[] = [];
+    for (let index = 0; index < this.#steps.length; index++) prepared.push(await this.get(index));
+    return prepared;
+  }
+}
+
+async function prepareStep(step: MigrationStep, scripts: ScriptDirectory, readFile: ReadBytes | undefined): Promise<PreparedStep> {
+  const migration = step.direction === 'stamp' ? undefined : await scripts.importMigration(step.revision);
+  if (step.direction === 'downgrade' && typeof migration?.down !== 'function') {
+    throw new IrreversibleMigrationError(step.revision.id, step.revision.path);
+  }
+  return {
+    step,
+    migration,
+    info: {
+      direction: step.direction,
+      revision: step.revision.id,
+      from: step.from,
+      to: step.to,
+      message: step.revision.message,
+      transactional: migration?.transactional !== false,
+      path: step.revision.path,
+    },
+    checksum: fileChecksum(step.revision.path, readFile),
+  };
 }
 
 interface StepGroup {

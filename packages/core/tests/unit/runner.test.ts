@@ -14,16 +14,23 @@ interface Script {
   up: string[];
   down?: string[];
   transactional?: boolean;
+  /** Top-level code of the module, run when it is imported. */
+  onImport?: string;
 }
+
+/** What the migrations of a test did, in order: `import <id>` as a module loads, `run <id>` as its `up()` starts. */
+const trace: string[] = ((globalThis as { cgmigrateTrace?: string[] }).cgmigrateTrace = []);
 
 function migrationSource(script: Script): string {
   const statements = (list: string[]) => list.map((sql) => `await op.execute(${JSON.stringify(sql)});`).join(' ');
-  return `export default {
+  return `globalThis.cgmigrateTrace?.push('import ${script.id}');
+${script.onImport ?? ''}
+export default {
   revision: '${script.id}',
   downRevision: ${script.parent === null ? 'null' : `'${script.parent}'`},
   message: 'create ${script.id}',
   ${script.transactional === false ? 'transactional: false,' : ''}
-  async up(op) { ${statements(script.up)} },
+  async up(op) { globalThis.cgmigrateTrace?.push('run ${script.id}'); ${statements(script.up)} },
   ${script.down ? `async down(op) { ${statements(script.down)} },` : ''}
 };
 `;
@@ -94,7 +101,8 @@ describe('runner', () => {
     });
     expect((failure as Error).message).toMatch(/^Upgrade of revision b2 \(.*1_b2\.mjs\) failed at statement: INSERT INTO b VALUES \(1\): statement rejected/);
     expect(db.statements).toEqual([]);
-    expect(db.versions).toEqual([]);
+    // The version table was created in the run's transaction and rolled back with it, as Alembic does.
+    expect(db.versions).toBeUndefined();
   });
 
   it('keeps the migrations that committed before a failure in per-migration mode', async () => {
@@ -131,6 +139,38 @@ describe('runner', () => {
     expect(result.steps.map((step) => step.transactional)).toEqual([true, false]);
     const started = events.filter((e) => e.type === 'step-start').map((e) => describeStep(e.step));
     expect(started[1]).toBe('Running upgrade a1 -> b2, create b2 (outside a transaction)');
+  });
+
+  it('imports each migration while the one before it runs when the run is one transaction, and all first otherwise', async () => {
+    const ahead = await project(linear);
+    trace.length = 0;
+    await upgrade(ahead.env, { target: 'head' });
+    expect(trace).toEqual(['import a1', 'run a1', 'import b2', 'run b2', 'import c3', 'run c3']);
+
+    const perMigration = await project(linear, { perMigration: true });
+    trace.length = 0;
+    await upgrade(perMigration.env, { target: 'head' });
+    expect(trace).toEqual(['import a1', 'import b2', 'import c3', 'run a1', 'run b2', 'run c3']);
+  });
+
+  it('rolls everything back, version table included, when a migration imported ahead fails to load', async () => {
+    const scripts: Script[] = [...linear, { id: 'd4', parent: 'c3', up: ['CREATE TABLE d'], onImport: "throw new Error('d4 cannot load');" }];
+    const { env, db } = await project(scripts);
+    await expect(upgrade(env, { target: 'head' })).rejects.toMatchObject({ code: 'MALFORMED_MIGRATION', path: expect.stringMatching(/3_d4\.mjs$/) });
+    expect(db.statements).toEqual([]);
+    expect(db.versions).toBeUndefined();
+  });
+
+  it('checks every later migration before a transactional: false one commits what ran before it', async () => {
+    const scripts: Script[] = [
+      linear[0]!,
+      { id: 'b2', parent: 'a1', up: ['CREATE INDEX CONCURRENTLY ix ON a (x)'], transactional: false },
+      { id: 'c3', parent: 'b2', up: ['CREATE TABLE c'], onImport: "throw new Error('c3 cannot load');" },
+    ];
+    const { env, db } = await project(scripts);
+    await expect(upgrade(env, { target: 'head' })).rejects.toMatchObject({ code: 'MALFORMED_MIGRATION', path: expect.stringMatching(/2_c3\.mjs$/) });
+    expect(db.statements).toEqual([]);
+    expect(db.versions).toBeUndefined();
   });
 
   it('names a malformed migration file and changes nothing', async () => {
