@@ -30,8 +30,8 @@ export function auditTableDdl(table: VersionTableLocation): string[] {
   ];
 }
 
-/** Rows per multi-row `INSERT`: 8 parameters each, well under the dialect's limit on bound parameters. */
-const AUDIT_ROWS_PER_INSERT = 1000;
+/** The columns an entry fills, in the order of `recordAll`'s arrays. */
+const AUDIT_COLUMNS = 'revision, direction, checksum, applied_at, duration_ms, applied_by, host, cgmigrate_version';
 
 type AuditRow = {
   readonly revision: string;
@@ -92,25 +92,28 @@ export class PostgresAuditStore implements AuditStore {
     await this.recordAll(session, [entry]);
   }
 
-  /** Appends `entries` in order, {@link AUDIT_ROWS_PER_INSERT} rows per `INSERT`. */
+  /**
+   * Appends `entries` in order, in one `INSERT` whatever their number: each column travels
+   * as one array parameter, so 1,000 rows are 8 parameters, not 8,000 for the server to
+   * parse and bind. `WITH ORDINALITY` keeps their order, and so the order of their ids.
+   */
   async recordAll(session: Session, entries: readonly AuditEntry[]): Promise<void> {
-    for (let start = 0; start < entries.length; start += AUDIT_ROWS_PER_INSERT) {
-      const chunk = entries.slice(start, start + AUDIT_ROWS_PER_INSERT);
-      await session.execute(
-        `INSERT INTO ${this.#qualified} (revision, direction, checksum, applied_at, duration_ms, applied_by, host, cgmigrate_version) ` +
-          `VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        chunk.flatMap((entry) => [
-          entry.revision,
-          entry.direction,
-          entry.checksum ?? null,
-          entry.appliedAt,
-          Math.max(0, Math.round(entry.durationMs)),
-          entry.appliedBy?.slice(0, 255) ?? null,
-          entry.host?.slice(0, 255) ?? null,
-          entry.toolVersion?.slice(0, 32) ?? null,
-        ]),
-      );
-    }
+    if (entries.length === 0) return;
+    await session.execute(
+      `INSERT INTO ${this.#qualified} (${AUDIT_COLUMNS}) SELECT ${AUDIT_COLUMNS} ` +
+        'FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::int[], ?::varchar[], ?::varchar[], ?::varchar[]) ' +
+        `WITH ORDINALITY AS entry(${AUDIT_COLUMNS}, position) ORDER BY position`,
+      [
+        entries.map((entry) => entry.revision),
+        entries.map((entry) => entry.direction),
+        entries.map((entry) => entry.checksum ?? null),
+        entries.map((entry) => entry.appliedAt),
+        entries.map((entry) => Math.max(0, Math.round(entry.durationMs))),
+        entries.map((entry) => entry.appliedBy?.slice(0, 255) ?? null),
+        entries.map((entry) => entry.host?.slice(0, 255) ?? null),
+        entries.map((entry) => entry.toolVersion?.slice(0, 32) ?? null),
+      ],
+    );
   }
 
   /** The newest row of each revision, oldest first; `[]` when the table does not exist. */

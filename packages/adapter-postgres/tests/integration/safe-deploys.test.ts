@@ -90,9 +90,11 @@ describe('PostgreSQL audit table', () => {
     expect(connection.auditStore.table).toEqual({ name: 'cgmigrate_audit', schema: undefined });
   });
 
-  it('appends many entries in order with recordAll, more than one INSERT holds', async () => {
+  it('appends many entries in order with recordAll, quotes, commas and nulls included', async () => {
     const connection = await connect(connectOptions(url()));
     const entries = Array.from({ length: 2345 }, (_, i) => entry(`r${i}`, 'upgrade', '2024-05-01T10:00:00.000Z', `c${i}`));
+    // Array parameters travel as text: characters that array syntax quotes must come back as they went.
+    entries[7] = { ...entries[7]!, appliedBy: 'o\'brien, "ops" {team} \\ NULL', host: undefined, checksum: undefined };
     await connection.transaction(async (session) => {
       await connection.auditStore.ensure(session);
       await connection.auditStore.recordAll!(session, entries);
