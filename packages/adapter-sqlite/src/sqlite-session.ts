@@ -36,6 +36,30 @@ export function runStatement(
 }
 
 /**
+ * Runs one statement for its effect. Without parameters it goes through better-sqlite3's
+ * `exec`, which compiles and steps it without building a `Statement` object (a third
+ * less time for a migration's DDL); as on PostgreSQL's simple query protocol, a string
+ * of several statements then runs them all. With parameters it is {@link runStatement}.
+ */
+export function executeStatement(
+  database: BetterSqlite3.Database,
+  onStatement: ((sql: string) => void) | undefined,
+  sql: string,
+  params: readonly unknown[],
+): void {
+  if (params.length > 0) {
+    runStatement(database, onStatement, sql, params);
+    return;
+  }
+  onStatement?.(sql);
+  try {
+    database.exec(sql);
+  } catch (error) {
+    throw attachSql(error, sql);
+  }
+}
+
+/**
  * A {@link Session} of a `migrate` connection: `db` is a Kysely transaction (or the
  * Kysely instance in autocommit mode) on MikroORM's client, `connection` MikroORM's
  * `SqliteConnection`. `op.db` statements are reported and tagged by the dialect (see
@@ -44,7 +68,8 @@ export function runStatement(
  * `execute` and `query` take the short way to the same better-sqlite3 database
  * ({@link runStatement}): better-sqlite3 is synchronous and the connection is this
  * session's for as long as it lives, so going through Kysely's executor and
- * connection mutex only cost time, about a tenth of a millisecond per statement.
+ * connection mutex only cost time, about a tenth of a millisecond per statement
+ * ({@link executeStatement} for `execute`).
  */
 export class KyselySession implements Session {
   readonly db: SqliteKysely;
@@ -60,7 +85,7 @@ export class KyselySession implements Session {
   }
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<void> {
-    runStatement(this.#database, this.#onStatement, sql, params);
+    executeStatement(this.#database, this.#onStatement, sql, params);
   }
 
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -89,7 +114,7 @@ export class NativeSession implements Session {
   }
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<void> {
-    this.#run(sql, params);
+    executeStatement(this.connection, this.#onStatement, sql, params);
   }
 
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {

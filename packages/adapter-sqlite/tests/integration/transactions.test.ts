@@ -51,6 +51,24 @@ describe('SQLite transactions', () => {
     expect(tables).toEqual([]);
   });
 
+  it('runs a statement without parameters whole, as PostgreSQL does: every statement of it, in the transaction', async () => {
+    const dir = tempDir();
+    const connection = await connect(connectOptions('sqlite:///app.db', dir));
+    const tablesInside: string[] = [];
+    const error = await rejection(
+      connection.transaction(async (session) => {
+        await session.execute('CREATE TABLE a (x INTEGER); CREATE TABLE b (x INTEGER)');
+        tablesInside.push(...(await session.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).map((r) => r.name));
+        await session.execute('CREATE TABLE c (x INTEGER); CREATE TABLE a (x INTEGER)');
+      }),
+    );
+    expect(tablesInside).toEqual(['a', 'b']);
+    expect(error).toMatchObject({ sql: 'CREATE TABLE c (x INTEGER); CREATE TABLE a (x INTEGER)' });
+    expect((error as Error).message).toContain('table a already exists');
+    const left = await connection.autocommit((session) => session.query("SELECT name FROM sqlite_master WHERE type = 'table'"));
+    expect(left).toEqual([]);
+  });
+
   it('commits what the work did and returns its result', async () => {
     const dir = tempDir();
     const connection = await connect(connectOptions('sqlite:///app.db', dir));
