@@ -36,9 +36,11 @@ export type MigrationEvent =
 /**
  * Kinds of {@link MigrationEvent} warnings:
  * - `MIGRATION_EDITED`: an applied migration's file no longer matches the checksum recorded when it ran;
- * - `LOCK_RETRY`: a transaction lost a wait for a table lock and is run again.
+ * - `LOCK_RETRY`: a transaction lost a wait for a table lock and is run again;
+ * - `RUN_ROLLED_BACK`: a migration found broken while the run's one transaction was under
+ *   way (imported ahead) ends the run; the migrations it had run are rolled back with it.
  */
-export type WarningCode = 'MIGRATION_EDITED' | 'LOCK_RETRY';
+export type WarningCode = 'MIGRATION_EDITED' | 'LOCK_RETRY' | 'RUN_ROLLED_BACK';
 
 /** Receives {@link MigrationEvent}s. */
 export type MigrationEventListener = (event: MigrationEvent) => void;

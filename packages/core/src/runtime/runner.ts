@@ -63,7 +63,7 @@ interface PreparedStep {
  * server the client would otherwise wait idle, and 1,000 imports cost about as much as
  * starting the process. A file found broken on the way rolls the transaction back,
  * version and audit tables included, and fails as it would have before the first
- * statement. Before a `transactional: false` migration ends that transaction, every
+ * statement, after a `RUN_ROLLED_BACK` warning when migrations had already run. Before a `transactional: false` migration ends that transaction, every
  * migration after it is imported and checked too. In the other modes (a transaction per
  * migration, no transactional DDL, an offline script) everything is imported first.
  *
@@ -139,6 +139,19 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
     }
   };
 
+  /** Says that the steps this transaction ran are undone, when a broken migration ends it. */
+  const warnRolledBack = (ran: readonly StepResult[]): void => {
+    if (ran.length === 0) return;
+    const span = ran.length === 1 ? ran[0]!.revision : `${ran[0]!.revision} to ${ran.at(-1)!.revision}`;
+    onEvent?.({
+      type: 'warning',
+      code: 'RUN_ROLLED_BACK',
+      message:
+        `Nothing was applied: a later migration cannot run, so the run's transaction is rolled back ` +
+        `with the ${ran.length} migration${ran.length === 1 ? '' : 's'} it had run (${span})`,
+    });
+  };
+
   /**
    * The run's one transaction, importing ahead: from the version and audit tables to the
    * first `transactional: false` migration, or to the end. Returns where it stopped.
@@ -150,11 +163,15 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
     const results: StepResult[] = [];
     let index = 0;
     for (; index < steps.length; index++) {
-      const item = await preparer.get(index);
-      if (!item.info.transactional) {
-        await preparer.all();
-        break;
+      let item: PreparedStep;
+      try {
+        item = await preparer.get(index);
+        if (!item.info.transactional) await preparer.all();
+      } catch (error) {
+        warnRolledBack(results);
+        throw error;
       }
+      if (!item.info.transactional) break;
       // runOne sends the migration's first statement before it waits; the next import runs in that wait.
       const running = runOne(session, item, pending);
       preparer.prefetch(index + 1);

@@ -155,10 +155,18 @@ describe('runner', () => {
 
   it('rolls everything back, version table included, when a migration imported ahead fails to load', async () => {
     const scripts: Script[] = [...linear, { id: 'd4', parent: 'c3', up: ['CREATE TABLE d'], onImport: "throw new Error('d4 cannot load');" }];
-    const { env, db } = await project(scripts);
+    const { env, db, events } = await project(scripts);
     await expect(upgrade(env, { target: 'head' })).rejects.toMatchObject({ code: 'MALFORMED_MIGRATION', path: expect.stringMatching(/3_d4\.mjs$/) });
     expect(db.statements).toEqual([]);
     expect(db.versions).toBeUndefined();
+    // The steps already shown as running are said to be undone.
+    expect(events.filter((e) => e.type === 'warning')).toEqual([
+      {
+        type: 'warning',
+        code: 'RUN_ROLLED_BACK',
+        message: "Nothing was applied: a later migration cannot run, so the run's transaction is rolled back with the 3 migrations it had run (a1 to c3)",
+      },
+    ]);
   });
 
   it('checks every later migration before a transactional: false one commits what ran before it', async () => {
@@ -167,10 +175,11 @@ describe('runner', () => {
       { id: 'b2', parent: 'a1', up: ['CREATE INDEX CONCURRENTLY ix ON a (x)'], transactional: false },
       { id: 'c3', parent: 'b2', up: ['CREATE TABLE c'], onImport: "throw new Error('c3 cannot load');" },
     ];
-    const { env, db } = await project(scripts);
+    const { env, db, events } = await project(scripts);
     await expect(upgrade(env, { target: 'head' })).rejects.toMatchObject({ code: 'MALFORMED_MIGRATION', path: expect.stringMatching(/2_c3\.mjs$/) });
     expect(db.statements).toEqual([]);
     expect(db.versions).toBeUndefined();
+    expect(events.filter((e) => e.type === 'warning')).toMatchObject([{ code: 'RUN_ROLLED_BACK', message: expect.stringContaining('1 migration it had run (a1)') }]);
   });
 
   it('names a malformed migration file and changes nothing', async () => {
