@@ -128,6 +128,9 @@ async function warnAboutEditedMigrations(
   readFile: ReadBytes | undefined,
 ): Promise<void> {
   if (!onEvent) return;
+  // A database at base has applied nothing, so no file can have changed since it ran:
+  // the audit table (which only grows) need not be read.
+  if (heads.length === 0) return;
   const edited = findEditedMigrations(scripts.map, heads, await connection.auditStore.latest(), (path) => fileChecksum(path, readFile));
   for (const migration of edited) {
     onEvent({ type: 'warning', code: 'MIGRATION_EDITED', revision: migration.revision, message: describeEditedMigration(migration) });
