@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 
@@ -56,7 +56,7 @@ export function fileChecksum(file: string | undefined, read: ReadBytes = readFil
   if (bytes === undefined) return undefined;
   let checksum = checksums.get(bytes);
   if (checksum === undefined) {
-    checksum = createHash('sha256').update(bytes).digest('hex');
+    checksum = hash('sha256', bytes, 'hex');
     checksums.set(bytes, checksum);
   }
   return checksum;

@@ -95,4 +95,26 @@ describe('importMigrationSource', () => {
     writeFileSync(file, onDisk('read from disk'));
     expect(importInNode(file, onDisk('already read')).value).toBe('already read');
   });
+
+  it('gives each module the URL pathToFileURL gives its file, whether or not the folder or name needs escaping', () => {
+    const plain = project('module');
+    const escaped = path.join(root, 'migrations', 'old #2 100%', 'ünïcode ?');
+    mkdirSync(escaped, { recursive: true });
+    const files = [
+      path.join(plain, '20240101_a1_create_users.ts'),
+      path.join(plain, '20240102_b2_add-email.v2.ts'),
+      path.join(plain, 'c3 with space #x.ts'),
+      path.join(escaped, '20240103_d4_plain.ts'),
+      path.join(escaped, '20240104_e5_plain.ts'),
+    ];
+    const exportUrl = 'export default { url: import.meta.url };\n';
+    for (const file of files) writeFileSync(file, exportUrl);
+    const script = `
+      const { importMigrationSource } = await import(${JSON.stringify(BUILT)});
+      const urls = [];
+      for (const file of ${JSON.stringify(files)}) urls.push((await importMigrationSource(file, ${JSON.stringify(exportUrl)})).default.url);
+      process.stdout.write(JSON.stringify(urls));`;
+    const stdout = execFileSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(stdout)).toEqual(files.map((file) => pathToFileURL(file).href));
+  });
 });
