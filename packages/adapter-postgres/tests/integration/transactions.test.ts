@@ -225,10 +225,9 @@ describe('PostgreSQL transactions', () => {
       await client.query('SELECT pg_terminate_backend($1)', [pid]);
       // pg_terminate_backend only signals the backend: wait until it is gone, or the first
       // transaction below may still reach it and the second one meet it dying.
-      for (let tries = 0; (await client.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount !== 0; tries++) {
-        if (tries === 100) throw new Error(`backend ${pid} still running 5 s after pg_terminate_backend`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await expect
+        .poll(async () => (await client.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount, { timeout: 5000 })
+        .toBe(0);
     });
     // the first try may fail on the dead connection (DatabaseError if at BEGIN); it must not hang or poison the pool
     await connection.transaction((session) => session.query('SELECT 1')).catch((error: unknown) => {
