@@ -68,6 +68,41 @@ export function countTables(db: BenchDatabase): number {
   return Number(result.stdout.trim());
 }
 
+/** What a PostgreSQL database's server processes did, in ms (from `pg_stat_database`). */
+export interface ServerTimes {
+  /** Running statements. */
+  readonly activeMs: number;
+  /** Inside a transaction, waiting for the client's next statement. */
+  readonly idleInTransactionMs: number;
+}
+
+/**
+ * The server times `db` has added up so far, once every session on it has ended (a
+ * session's figures reach `pg_stat_database` when it ends); `undefined` for SQLite.
+ */
+export function serverTimes(db: BenchDatabase): ServerTimes | undefined {
+  if (db.dialect !== 'postgresql') return undefined;
+  const name = db.target.replaceAll("'", "''");
+  const sql =
+    `SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = '${name}'), ` +
+    `coalesce(active_time, 0), coalesce(idle_in_transaction_time, 0) FROM pg_stat_database WHERE datname = '${name}'`;
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const result = spawnSync('psql', [testServerUrl(), '-AtX', '-F', ' ', '-c', sql], { encoding: 'utf8' });
+    if (result.error) throw result.error;
+    if (result.status !== 0) throw new Error(`reading pg_stat_database for ${db.target} failed: ${result.stderr}`);
+    const [sessions, activeMs, idleInTransactionMs] = result.stdout.trim().split(' ').map(Number);
+    if (sessions === 0) return { activeMs: activeMs!, idleInTransactionMs: idleInTransactionMs! };
+    if (performance.now() > deadline) throw new Error(`${db.target} still has ${sessions} sessions 10 s after its tool exited`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
+}
+
+/** `to - from`, each figure. */
+export function serverTimesBetween(from: ServerTimes, to: ServerTimes): ServerTimes {
+  return { activeMs: to.activeMs - from.activeMs, idleInTransactionMs: to.idleInTransactionMs - from.idleInTransactionMs };
+}
+
 /** Runs a shell command to completion, or throws with its output. */
 export function shell(command: string, cwd: string): void {
   const result = spawnSync('sh', ['-c', command], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });

@@ -1,12 +1,13 @@
 /**
- * Runs hyperfine once over a list of rounds, each with its own `--prepare` (a fresh
- * database) and reads back its JSON export.
+ * Runs hyperfine over a list of rounds, one pass at a time (each round once, after its
+ * own `--prepare`: a fresh database), reads back its JSON export, and sums the passes
+ * up as hyperfine would have.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { benchEnv } from '../revision-graph/process.ts';
 
-/** How many times hyperfine runs each command. */
+/** How many passes run: `warmup` left out of the figures, then `runs.exact` timed. */
 export interface RunCount {
   readonly warmup: number;
   readonly runs: { readonly exact: number };
@@ -35,14 +36,10 @@ export interface Timing {
   readonly warmup: number;
 }
 
+/** The part of hyperfine's JSON export read here (seconds). */
 interface HyperfineExport {
   readonly results: readonly {
     readonly command: string;
-    readonly median: number;
-    readonly mean: number;
-    readonly stddev: number | null;
-    readonly min: number;
-    readonly max: number;
     readonly user: number;
     readonly system: number;
     readonly times: readonly number[];
@@ -56,25 +53,50 @@ export function hyperfineVersion(): string {
   return result.stdout.trim().replace(/^hyperfine\s+/, '');
 }
 
-/** Times `commands` side by side in one hyperfine run, exporting its JSON to `exportJson`. */
-export function hyperfine(commands: readonly TimedCommand[], count: RunCount, cwd: string, exportJson: string): Timing[] {
-  const args = ['--shell', 'sh', '--warmup', String(count.warmup), '--runs', String(count.runs.exact), '--export-json', exportJson];
-  if (!process.stdout.isTTY) args.push('--style', 'basic');
+/** One command's wall and CPU time in one pass, in milliseconds. */
+export interface PassTime {
+  readonly name: string;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+/**
+ * Runs each of `commands` once, in the order given, each after its own `--prepare`,
+ * in one hyperfine call (which subtracts the shell's start-up), exporting its JSON to
+ * `exportJson`.
+ */
+export function timePass(commands: readonly TimedCommand[], cwd: string, exportJson: string): PassTime[] {
+  const args = ['--shell', 'sh', '--warmup', '0', '--runs', '1', '--style', 'none', '--export-json', exportJson];
   for (const command of commands) args.push('--prepare', command.prepare);
   for (const command of commands) args.push('--command-name', command.name, command.command);
   const result = spawnSync('hyperfine', args, { cwd, env: benchEnv(), stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`hyperfine exited with ${result.status ?? result.signal}`);
   const exported = JSON.parse(readFileSync(exportJson, 'utf8')) as HyperfineExport;
-  return exported.results.map((r) => ({
-    name: r.command,
-    medianMs: r.median * 1000,
-    meanMs: r.mean * 1000,
-    stddevMs: (r.stddev ?? 0) * 1000,
-    minMs: r.min * 1000,
-    maxMs: r.max * 1000,
-    cpuMs: (r.user + r.system) * 1000,
-    runs: r.times.length,
+  return exported.results.map((r) => ({ name: r.command, wallMs: r.times[0]! * 1000, cpuMs: (r.user + r.system) * 1000 }));
+}
+
+/** The figures of one command's passes (`count.warmup` passes left out before them). */
+export function summarize(name: string, passes: readonly PassTime[], count: RunCount): Timing {
+  const walls = passes.map((pass) => pass.wallMs).sort((a, b) => a - b);
+  const mid = walls.length >> 1;
+  const medianMs = walls.length % 2 === 1 ? walls[mid]! : (walls[mid - 1]! + walls[mid]!) / 2;
+  const meanMs = mean(walls);
+  // hyperfine's convention: the sample standard deviation, none for a single run.
+  const stddevMs = walls.length > 1 ? Math.sqrt(walls.reduce((sum, w) => sum + (w - meanMs) ** 2, 0) / (walls.length - 1)) : 0;
+  return {
+    name,
+    medianMs,
+    meanMs,
+    stddevMs,
+    minMs: walls[0]!,
+    maxMs: walls.at(-1)!,
+    cpuMs: mean(passes.map((pass) => pass.cpuMs)),
+    runs: walls.length,
     warmup: count.warmup,
-  }));
+  };
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
