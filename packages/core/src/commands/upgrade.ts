@@ -8,6 +8,7 @@ import type { MigrationEventListener, StepResult } from '../runtime/events.js';
 import { runSteps, type RunStepsOptions } from '../runtime/runner.js';
 import { ScriptDirectory } from '../script/script-directory.js';
 import { ScriptFileCache } from '../runtime/script-file-cache.js';
+import type { ScriptUse } from '../script/migration-script-cache.js';
 import { resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
 
 /** Options of {@link upgrade}. */
@@ -57,7 +58,7 @@ export type DowngradeResult = MigrateResult;
  */
 export async function upgrade(env: MigrationEnvironment, options: UpgradeOptions = {}): Promise<UpgradeResult> {
   const target = options.target ?? 'head';
-  return migrate(env, (map, heads) => planUpgrade(map, heads, target));
+  return migrate(env, 'upgrade', (map, heads) => planUpgrade(map, heads, target));
 }
 
 /**
@@ -72,16 +73,21 @@ export async function upgrade(env: MigrationEnvironment, options: UpgradeOptions
  * @throws {InvalidTargetError} for a target below base or above the current revision.
  */
 export async function downgrade(env: MigrationEnvironment, options: DowngradeOptions): Promise<DowngradeResult> {
-  return migrate(env, (map, heads) => planDowngrade(map, heads, options.target));
+  return migrate(env, 'downgrade', (map, heads) => planDowngrade(map, heads, options.target));
 }
 
 type Planner = (map: RevisionMap, currentHeads: readonly string[]) => MigrationStep[];
 
-async function migrate(env: MigrationEnvironment, plan: Planner): Promise<MigrateResult> {
+async function migrate(env: MigrationEnvironment, use: ScriptUse, plan: Planner): Promise<MigrateResult> {
   const files = new ScriptFileCache();
   const scripts = await ScriptDirectory.load(env.config.scriptLocation, files.io);
   const adapter = await resolveAdapter(env);
-  return withConnection(env, adapter, 'migrate', (connection) => runLocked(env, adapter, connection, scripts, plan, files.readBytes));
+  try {
+    return await withConnection(env, adapter, 'migrate', (connection) => runLocked(env, adapter, connection, scripts, plan, files.readBytes));
+  } finally {
+    // After the connection is closed: the code cache holds the functions that ran, for the next run.
+    files.saveCompiledScripts(use);
+  }
 }
 
 /**

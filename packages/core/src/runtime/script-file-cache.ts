@@ -1,30 +1,88 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { importMigrationSource } from '../script/migration-import.js';
+import { fileUrl, formatKnownWithoutReading, importMigrationSource } from '../script/migration-import.js';
+import { MigrationScriptCache, type ScriptUse } from '../script/migration-script-cache.js';
 import { openHeaderIndex, type ScriptDirectoryIo } from '../script/script-directory.js';
-import type { ReadBytes } from './audit.js';
+import { fileChecksum, type ReadBytes } from './audit.js';
+
+/** Options of a {@link ScriptFileCache}. */
+export interface ScriptFileCacheOptions {
+  /**
+   * Where compiled migration scripts are kept (see `MigrationScriptCache`): Node's
+   * compile cache folder when absent, `null` to import every migration.
+   */
+  readonly compiledScripts?: string | null | undefined;
+}
 
 /**
  * Reads each migration file from disk once per run: its header (when the header index
  * does not already have it), the audit checksum and the module Node compiles all come
  * from the same bytes, so a run of 1,000 migrations reads 1,000 files, not 3,000.
+ *
+ * A migration that needs nothing of the module system runs as a script, from a code
+ * cache kept per folder (see `MigrationScriptCache`); {@link saveCompiledScripts} updates
+ * that cache after a run.
  */
 export class ScriptFileCache {
   readonly #bytes = new Map<string, Buffer>();
   /** Files the directory listing showed as regular files (not symbolic links). */
   readonly #regularFiles = new Set<string>();
+  readonly #compiledScriptsDir: string | null | undefined;
+  /** The script cache of each folder a migration was imported from. */
+  readonly #scriptCaches = new Map<string, MigrationScriptCache | undefined>();
+  /** Migrations run as scripts, by file: as `import()` does for modules, each runs once per process. */
+  readonly #scripts = new Map<string, Promise<unknown>>();
+
+  constructor(options: ScriptFileCacheOptions = {}) {
+    this.#compiledScriptsDir = options.compiledScripts;
+  }
 
   /** What {@link ScriptDirectory.load} reads through; `readFile` keeps the bytes. */
   readonly io: ScriptDirectoryIo = {
     readdir: (dir) => this.#list(dir),
     readFile: (file) => this.#read(file).toString('utf8'),
-    importModule: (file) =>
-      importMigrationSource(file, this.#read(file).toString('utf8'), { regularFile: this.#regularFiles.has(file) }),
+    importModule: (file) => this.#import(file),
     openHeaderIndex,
   };
 
   /** The bytes of `file`, from the cache when the script directory read it. */
   readonly readBytes: ReadBytes = (file) => this.#read(file);
+
+  /**
+   * Updates the script cache of each folder migrations were imported from, after a
+   * command that ran their `up()`s (`upgrade`) or `down()`s (`downgrade`). Never throws.
+   */
+  saveCompiledScripts(use: ScriptUse): void {
+    for (const [folder, cache] of this.#scriptCaches) {
+      const prefix = folder + path.sep;
+      cache?.save(use, new Set([...this.#regularFiles].filter((file) => file.startsWith(prefix) && !file.slice(prefix.length).includes(path.sep))));
+    }
+  }
+
+  #import(file: string): Promise<unknown> {
+    const ran = this.#scripts.get(file);
+    if (ran !== undefined) return ran;
+    const source = this.#read(file).toString('utf8');
+    const regularFile = this.#regularFiles.has(file);
+    const format = regularFile ? formatKnownWithoutReading(file, true) : undefined;
+    if (format !== undefined) {
+      const checksum = fileChecksum(file, this.readBytes)!;
+      const loaded = this.#scriptCache(path.dirname(file))?.load(file, fileUrl(file), source, checksum, format === 'module-typescript');
+      if (loaded !== undefined) {
+        this.#scripts.set(file, loaded);
+        return loaded;
+      }
+    }
+    return importMigrationSource(file, source, { regularFile });
+  }
+
+  #scriptCache(folder: string): MigrationScriptCache | undefined {
+    if (this.#compiledScriptsDir === null) return undefined;
+    if (!this.#scriptCaches.has(folder)) {
+      this.#scriptCaches.set(folder, MigrationScriptCache.forFolder(folder, this.#compiledScriptsDir ?? undefined));
+    }
+    return this.#scriptCaches.get(folder);
+  }
 
   #list(dir: string): string[] {
     const entries = readdirSync(dir, { withFileTypes: true });

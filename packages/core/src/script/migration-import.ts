@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** A module format Node accepts from a load hook. */
-type ModuleFormat = 'module' | 'module-typescript';
+export type ModuleFormat = 'module' | 'module-typescript';
 
 /** Migration modules whose source this process has read, by URL, until Node loads them. */
 const pending = new Map<string, { readonly source: string; readonly format: ModuleFormat }>();
@@ -72,7 +72,7 @@ export function importMigrationSource(file: string, source?: string, options: Im
  * `pathToFileURL(file).href`, built from the folder's URL when the name needs no
  * escaping: one URL parse per folder instead of one per migration.
  */
-function fileUrl(file: string): string {
+export function fileUrl(file: string): string {
   const name = path.basename(file);
   if (!PLAIN_NAME.test(name) || !file.endsWith(name) || !path.isAbsolute(file)) return pathToFileURL(file).href;
   const folder = file.slice(0, file.length - name.length);
@@ -104,7 +104,7 @@ function registerHooks(): boolean {
 }
 
 /** The format Node gives `file` by its extension and package scope alone, or `undefined` when it may look further. */
-function formatKnownWithoutReading(file: string, regularFile: boolean): ModuleFormat | undefined {
+export function formatKnownWithoutReading(file: string, regularFile: boolean): ModuleFormat | undefined {
   const extension = path.extname(file);
   const typescript = extension === '.ts' || extension === '.mts';
   if (!typescript && extension !== '.js' && extension !== '.mjs') return undefined;
