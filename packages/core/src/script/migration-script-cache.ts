@@ -70,8 +70,9 @@ interface LoadedScript {
  * line. It runs in strict mode, in an `async` function (so a top-level `await` works),
  * with `this` undefined, as a module would. A file whose text does not compile as that
  * function (any other ES module syntax, say) goes to `import()`, which reports its errors
- * as before. Everything else goes to `import()` too, and the cache remembers that. (One
- * difference is left: a top-level `return`, a syntax error in a module, is accepted.)
+ * as before. Everything else goes to `import()` too, and the cache remembers that. (What
+ * differs is what a module would refuse: a top-level `return`, `arguments` or `new.target`
+ * compiles here.)
  *
  * The cache is an optimisation and never an error: a missing, stale or unreadable cache
  * file is ignored, a migration whose checksum changed is compiled again, and a cache that
