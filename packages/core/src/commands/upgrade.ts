@@ -82,11 +82,13 @@ async function migrate(env: MigrationEnvironment, use: ScriptUse, plan: Planner)
   const files = new ScriptFileCache();
   const scripts = await ScriptDirectory.load(env.config.scriptLocation, files.io);
   const adapter = await resolveAdapter(env);
+  let result: MigrateResult | undefined;
   try {
-    return await withConnection(env, adapter, 'migrate', (connection) => runLocked(env, adapter, connection, scripts, plan, files.readBytes));
+    result = await withConnection(env, adapter, 'migrate', (connection) => runLocked(env, adapter, connection, scripts, plan, files.readBytes));
+    return result;
   } finally {
-    // After the connection is closed: the code cache holds the functions that ran, for the next run.
-    files.saveCompiledScripts(use);
+    // After the connection is closed: the code cache keeps the functions that ran, for the next run.
+    files.saveCompiledScripts(use, result?.steps.map((step) => step.path) ?? []);
   }
 }
 

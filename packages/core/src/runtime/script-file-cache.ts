@@ -5,6 +5,12 @@ import { MigrationScriptCache, type ScriptUse } from '../script/migration-script
 import { openHeaderIndex, type ScriptDirectoryIo } from '../script/script-directory.js';
 import { fileChecksum, type ReadBytes } from './audit.js';
 
+/**
+ * Migrations run as scripts, by file: as `import()` does for modules, each runs once per
+ * process, however many runs (and `ScriptFileCache`s) ask for it.
+ */
+const scriptsRun = new Map<string, Promise<unknown>>();
+
 /** Options of a {@link ScriptFileCache}. */
 export interface ScriptFileCacheOptions {
   /**
@@ -30,8 +36,6 @@ export class ScriptFileCache {
   readonly #compiledScriptsDir: string | null | undefined;
   /** The script cache of each folder a migration was imported from. */
   readonly #scriptCaches = new Map<string, MigrationScriptCache | undefined>();
-  /** Migrations run as scripts, by file: as `import()` does for modules, each runs once per process. */
-  readonly #scripts = new Map<string, Promise<unknown>>();
 
   constructor(options: ScriptFileCacheOptions = {}) {
     this.#compiledScriptsDir = options.compiledScripts;
@@ -50,17 +54,21 @@ export class ScriptFileCache {
 
   /**
    * Updates the script cache of each folder migrations were imported from, after a
-   * command that ran their `up()`s (`upgrade`) or `down()`s (`downgrade`). Never throws.
+   * command whose `ran` files had their `up()` (`upgrade`) or `down()` (`downgrade`)
+   * run, so that the next run finds those functions compiled. Never throws.
    */
-  saveCompiledScripts(use: ScriptUse): void {
+  saveCompiledScripts(use: ScriptUse, ran: Iterable<string | undefined> = []): void {
+    const ranFiles = new Set<string>();
+    for (const file of ran) if (file !== undefined) ranFiles.add(file);
     for (const [folder, cache] of this.#scriptCaches) {
       const prefix = folder + path.sep;
-      cache?.save(use, new Set([...this.#regularFiles].filter((file) => file.startsWith(prefix) && !file.slice(prefix.length).includes(path.sep))));
+      const listed = new Set([...this.#regularFiles].filter((file) => file.startsWith(prefix) && !file.slice(prefix.length).includes(path.sep)));
+      cache?.save(use, listed, ranFiles);
     }
   }
 
   #import(file: string): Promise<unknown> {
-    const ran = this.#scripts.get(file);
+    const ran = scriptsRun.get(file);
     if (ran !== undefined) return ran;
     const source = this.#read(file).toString('utf8');
     const regularFile = this.#regularFiles.has(file);
@@ -69,7 +77,7 @@ export class ScriptFileCache {
       const checksum = fileChecksum(file, this.readBytes)!;
       const loaded = this.#scriptCache(path.dirname(file))?.load(file, fileUrl(file), source, checksum, format === 'module-typescript');
       if (loaded !== undefined) {
-        this.#scripts.set(file, loaded);
+        scriptsRun.set(file, loaded);
         return loaded;
       }
     }

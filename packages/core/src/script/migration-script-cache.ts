@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import path from 'node:path';
@@ -13,13 +13,21 @@ const EXPORTS = '__cgmigrate_exports__';
 const PREFIX = `(async function (${EXPORTS}) {"use strict";\n`;
 const SUFFIX = '\n})';
 
-/** The only ES module syntax a migration may use and still run as a script: one `export default` of an expression, at the start of a line. */
-const DEFAULT_EXPORT = /^([ \t]*)export(\s+)default\b(?!\s*(?:function\b|class\b|async\s+function\b))/m;
+/**
+ * The only ES module syntax a migration may use and still run as a script: one `export
+ * default` of an expression, at the start of a line, the two words on that line.
+ */
+const DEFAULT_EXPORT = /^([ \t]*)export[ \t]+default\b(?!\s*(?:function\b|class\b|async\s+function\b))/m;
 const ANY_EXPORT = /\bexport\b/g;
 /** `import` declarations, `import()` and `import.meta` need the module system; so does anything that merely mentions them. */
 const ANY_IMPORT = /\bimport\b/;
 
-const PACK_MAGIC = 'cgmigrate-scripts 1\n';
+/**
+ * The first line of a cache file: the format, and a digest of how a migration becomes a
+ * script, so that a cgmigrate that wraps or gates files differently never runs the text
+ * an older one cached.
+ */
+const PACK_MAGIC = `cgmigrate-scripts 2 ${hash('sha256', [PREFIX, SUFFIX, EXPORTS, DEFAULT_EXPORT.source, ANY_EXPORT.source, ANY_IMPORT.source].join('\0'), 'hex').slice(0, 16)}\n`;
 
 /** How a command used the migrations it ran, so that the cache knows which functions V8 compiled. */
 export type ScriptUse = 'upgrade' | 'downgrade';
@@ -45,11 +53,19 @@ interface PackHeaderEntry {
   readonly uses: readonly ScriptUse[];
 }
 
+/** A cache file's header: its entries, and the SHA-256 of the bytes after the header. */
+interface PackHeader {
+  readonly entries: readonly PackHeaderEntry[];
+  readonly blobsSha256: string;
+}
+
 interface LoadedScript {
   readonly checksum: string;
   readonly text: string;
   readonly script: vm.Script;
-  /** The uses of the code cache it was compiled with, or none when it was compiled from its text. */
+  /** Whether V8 took the cached code: when not, the cache needs this script's. */
+  readonly fromCache: boolean;
+  /** The uses of the code cache it was compiled with, none when it was compiled from its text. */
   readonly cachedUses: readonly ScriptUse[];
 }
 
@@ -74,10 +90,11 @@ interface LoadedScript {
  * differs is what a module would refuse: a top-level `return`, `arguments` or `new.target`
  * compiles here.)
  *
- * The cache is an optimisation and never an error: a missing, stale or unreadable cache
- * file is ignored, a migration whose checksum changed is compiled again, and a cache that
+ * The cache is an optimisation and never an error: a missing or unreadable cache file,
+ * one of another format, or one whose contents do not match the SHA-256 its header gives
+ * (damage) is ignored; a migration whose checksum changed is compiled again; a cache that
  * cannot be written is left as it was. Concurrent runners each write a file of their own
- * and rename it into place.
+ * and rename it into place. Like Node's compile cache, it trusts its folder.
  */
 export class MigrationScriptCache {
   readonly #file: string;
@@ -130,33 +147,35 @@ export class MigrationScriptCache {
       this.#loaded.set(file, { checksum, script: false });
       return undefined;
     }
-    const cachedUses = current !== undefined && !script.cachedDataRejected ? current.uses : [];
-    this.#loaded.set(file, { checksum, text, script, cachedUses });
+    const fromCache = current?.cache !== undefined && script.cachedDataRejected === false;
+    this.#loaded.set(file, { checksum, text, script, fromCache, cachedUses: fromCache ? current.uses : [] });
     const run = script.runInThisContext() as (exports: { default?: unknown }) => Promise<void>;
     const exports: { default?: unknown } = {};
     return run(exports).then(() => exports);
   }
 
   /**
-   * Writes the cache when this run compiled something it did not have: a script new or
-   * changed, or migration functions of a `use` its code cache was not made after. Entries
-   * of files not in `files` (the folder's migrations now) are dropped. Never throws.
+   * Writes the cache when this run compiled something it did not have: a script new,
+   * changed or whose cached code V8 refused, or the migration functions of `use` in a
+   * file of `ran` (the files whose `up()` or `down()` ran) that its code cache was not
+   * made after. Entries of files not in `files` (the folder's migrations now) are
+   * dropped. Never throws.
    */
-  save(use: ScriptUse, files: ReadonlySet<string>): void {
+  save(use: ScriptUse, files: ReadonlySet<string>, ran: ReadonlySet<string>): void {
     try {
-      const stale = [...this.#loaded.values()].some(
-        (loaded) => loaded.script !== false && !loaded.cachedUses.includes(use),
+      const stale = [...this.#loaded].some(([file, loaded]) =>
+        loaded.script === false
+          ? this.#entries().get(file)?.checksum !== loaded.checksum
+          : !loaded.fromCache || (ran.has(file) && !loaded.cachedUses.includes(use)),
       );
-      const newlyImported = [...this.#loaded].some(([file, loaded]) => loaded.script === false && this.#entries().get(file)?.checksum !== loaded.checksum);
       const gone = [...this.#entries().keys()].some((file) => !files.has(file));
-      if (!stale && !newlyImported && !gone) return;
-      this.#write(use, files);
+      if (stale || gone) this.#write(use, files, ran);
     } catch {
       // A cache that cannot be written costs the next run some time, and nothing else.
     }
   }
 
-  #write(use: ScriptUse, files: ReadonlySet<string>): void {
+  #write(use: ScriptUse, files: ReadonlySet<string>, ran: ReadonlySet<string>): void {
     const header: PackHeaderEntry[] = [];
     const blobs: Buffer[] = [];
     const add = (file: string, entry: PackEntry) => {
@@ -179,17 +198,19 @@ export class MigrationScriptCache {
       if (loaded.script === false) {
         add(file, { checksum: loaded.checksum, script: false, uses: [] });
       } else {
-        const uses = [...new Set([...loaded.cachedUses, use])];
+        const uses = ran.has(file) && !loaded.cachedUses.includes(use) ? [...loaded.cachedUses, use] : loaded.cachedUses;
         add(file, { checksum: loaded.checksum, script: true, text: Buffer.from(loaded.text), cache: loaded.script.createCachedData(), uses });
       }
     }
-    const headerBytes = Buffer.from(JSON.stringify(header));
+    const blobBytes = Buffer.concat(blobs);
+    const headerBytes = Buffer.from(JSON.stringify({ entries: header, blobsSha256: hash('sha256', blobBytes, 'hex') } satisfies PackHeader));
     const length = Buffer.alloc(4);
     length.writeUInt32LE(headerBytes.length);
     mkdirSync(path.dirname(this.#file), { recursive: true });
-    const partial = `${this.#file}.${process.pid}.tmp`;
+    // Unique per writer (processes in containers can share a pid, threads do); rename replaces the file whole.
+    const partial = `${this.#file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
     try {
-      writeFileSync(partial, Buffer.concat([Buffer.from(PACK_MAGIC), length, headerBytes, ...blobs]));
+      writeFileSync(partial, Buffer.concat([Buffer.from(PACK_MAGIC), length, headerBytes, blobBytes]));
       renameSync(partial, this.#file);
     } finally {
       rmSync(partial, { force: true });
@@ -222,31 +243,58 @@ export class MigrationScriptCache {
   }
 }
 
+/**
+ * The entries of a cache file; none when it is missing, not of this format, or its
+ * contents do not match the digest its header gives (a damaged file).
+ */
 function readPack(file: string): Map<string, PackEntry> {
-  const entries = new Map<string, PackEntry>();
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch {
-    return entries;
+    return new Map();
   }
   try {
     const magic = Buffer.from(PACK_MAGIC);
-    if (bytes.length < magic.length + 4 || !bytes.subarray(0, magic.length).equals(magic)) return entries;
+    if (bytes.length < magic.length + 4 || !bytes.subarray(0, magic.length).equals(magic)) return new Map();
     const headerLength = bytes.readUInt32LE(magic.length);
-    let offset = magic.length + 4;
-    const header = JSON.parse(bytes.subarray(offset, offset + headerLength).toString('utf8')) as PackHeaderEntry[];
-    offset += headerLength;
-    for (const entry of header) {
+    const blobsStart = magic.length + 4 + headerLength;
+    const header = JSON.parse(bytes.subarray(magic.length + 4, blobsStart).toString('utf8')) as unknown;
+    if (!isPackHeader(header) || hash('sha256', bytes.subarray(blobsStart), 'hex') !== header.blobsSha256) return new Map();
+    const entries = new Map<string, PackEntry>();
+    let offset = blobsStart;
+    for (const entry of header.entries) {
       const text = entry.textBytes > 0 ? bytes.subarray(offset, (offset += entry.textBytes)) : undefined;
       const cache = entry.cacheBytes > 0 ? bytes.subarray(offset, (offset += entry.cacheBytes)) : undefined;
-      if (offset > bytes.length) return new Map();
+      if (offset > bytes.length || (entry.script && text === undefined)) return new Map();
       entries.set(entry.file, { checksum: entry.checksum, script: entry.script, text, cache, uses: entry.uses });
     }
     return entries;
   } catch {
     return new Map();
   }
+}
+
+function isPackHeader(value: unknown): value is PackHeader {
+  const header = value as Partial<PackHeader> | null;
+  return (
+    typeof header === 'object' &&
+    header !== null &&
+    typeof header.blobsSha256 === 'string' &&
+    Array.isArray(header.entries) &&
+    header.entries.every(
+      (entry: Partial<PackHeaderEntry>) =>
+        typeof entry.file === 'string' &&
+        typeof entry.checksum === 'string' &&
+        typeof entry.script === 'boolean' &&
+        Number.isSafeInteger(entry.textBytes) &&
+        entry.textBytes! >= 0 &&
+        Number.isSafeInteger(entry.cacheBytes) &&
+        entry.cacheBytes! >= 0 &&
+        Array.isArray(entry.uses) &&
+        entry.uses.every((use) => use === 'upgrade' || use === 'downgrade'),
+    )
+  );
 }
 
 /**

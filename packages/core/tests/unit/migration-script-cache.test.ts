@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -40,14 +40,17 @@ interface Loaded {
 /**
  * Lists the folder, imports each file through a `ScriptFileCache` kept in `cacheDir`,
  * calls the default export's `describe()` (awaited) when it has one, and saves the cache
- * as after an upgrade. Warnings are not silenced: the test sees stderr.
+ * as after a command of `use` that ran every file. Warnings are not silenced: the test
+ * sees stderr.
  */
-function loadAll(): Loaded {
+function loadAll(use: 'upgrade' | 'downgrade' = 'upgrade'): Loaded {
   const script = `
     const { ScriptFileCache } = await import(${JSON.stringify(BUILT_FILE_CACHE)});
     const files = new ScriptFileCache({ compiledScripts: ${JSON.stringify(cacheDir)} });
     const results = {};
+    const ran = [];
     for (const name of files.io.readdir(${JSON.stringify(versions)}).sort()) {
+      ran.push(${JSON.stringify(versions + path.sep)} + name);
       try {
         const exported = (await files.io.importModule(${JSON.stringify(versions + path.sep)} + name)).default;
         results[name] = typeof exported?.describe === 'function' ? await exported.describe() : exported;
@@ -55,7 +58,7 @@ function loadAll(): Loaded {
         results[name] = { error: String(error.message).split('\\n')[0] };
       }
     }
-    files.saveCompiledScripts('upgrade');
+    files.saveCompiledScripts(${JSON.stringify(use)}, ran);
     process.stdout.write(JSON.stringify(results));`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`the child process failed: ${result.stderr}`);
@@ -68,14 +71,27 @@ function write(name: string, text: string): string {
   return file;
 }
 
-/** The cache file's entries (file, whether it runs as a script), as the cache wrote them. */
-function cacheEntries(): { file: string; script: boolean; uses: string[] }[] {
+/** The folder's one cache file. */
+function cacheFile(): string {
   const folder = path.join(cacheDir, 'cgmigrate-scripts');
-  const [name] = readdirSync(folder);
-  const bytes = readFileSync(path.join(folder, name!));
+  const names = readdirSync(folder);
+  expect(names).toHaveLength(1);
+  return path.join(folder, names[0]!);
+}
+
+/** The cache file's entries (file, whether it runs as a script, after which commands), as the cache wrote them. */
+function cacheEntries(): { file: string; script: boolean; uses: string[] }[] {
+  const bytes = readFileSync(cacheFile());
   const magicEnd = bytes.indexOf('\n') + 1;
   const length = bytes.readUInt32LE(magicEnd);
-  return JSON.parse(bytes.subarray(magicEnd + 4, magicEnd + 4 + length).toString('utf8')) as { file: string; script: boolean; uses: string[] }[];
+  return (JSON.parse(bytes.subarray(magicEnd + 4, magicEnd + 4 + length).toString('utf8')) as { entries: { file: string; script: boolean; uses: string[] }[] })
+    .entries;
+}
+
+/** When the cache file was last replaced (its inode changes with every rename into place). */
+function cacheIdentity(): string {
+  const stats = statSync(cacheFile());
+  return `${stats.ino}:${stats.mtimeMs}`;
 }
 
 const TEMPLATE_SHAPED = `/**
@@ -112,8 +128,11 @@ describe('migrations run as scripts', () => {
     const first = loadAll();
     expect(first.results).toEqual({ 'a1.ts': expected });
     expect(cacheEntries()).toEqual([expect.objectContaining({ file, script: true, uses: ['upgrade'] })]);
+    const written = cacheIdentity();
     const second = loadAll();
     expect(second.results).toEqual({ 'a1.ts': expected });
+    // Everything came from the cache, up to date: nothing to write.
+    expect(cacheIdentity()).toBe(written);
     // Stripping types in-process warns that the API is experimental; the user never asked for it.
     expect(first.stderr + second.stderr).toBe('');
   });
@@ -148,10 +167,16 @@ describe('migrations run as scripts', () => {
       const files = new ScriptFileCache({ compiledScripts: ${JSON.stringify(cacheDir)} });
       files.io.readdir(${JSON.stringify(versions)});
       const first = await files.io.importModule(${JSON.stringify(file)});
-      const second = await files.io.importModule(${JSON.stringify(file)});
-      process.stdout.write(JSON.stringify({ evaluations: globalThis.evaluations, same: first.default === second.default }));`;
+      const again = await files.io.importModule(${JSON.stringify(file)});
+      files.saveCompiledScripts('upgrade');
+      // A second run in the same process (a service that upgrades, then downgrades) has a cache of its own.
+      const next = new ScriptFileCache({ compiledScripts: ${JSON.stringify(cacheDir)} });
+      next.io.readdir(${JSON.stringify(versions)});
+      const later = await next.io.importModule(${JSON.stringify(file)});
+      process.stdout.write(JSON.stringify({ evaluations: globalThis.evaluations, same: first.default === again.default && first.default === later.default }));`;
     const stdout = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).stdout;
     expect(JSON.parse(stdout)).toEqual({ evaluations: 1, same: true });
+    expect(cacheEntries()).toEqual([expect.objectContaining({ file, script: true })]);
   });
 
   it('runs the new text of a migration edited since the cache was written', () => {
@@ -162,20 +187,54 @@ describe('migrations run as scripts', () => {
     expect(loadAll().results).toEqual({ 'a1.ts': 'edited' });
   });
 
-  it('ignores a damaged cache file and writes a good one', () => {
-    write('a1.ts', "export default { describe: () => 'fine' };\n");
+  it('ignores a cache file that is cut short or altered, and writes a good one', () => {
+    // other() does not run in the first process, so V8's code cache lacks it and compiles it from the cached text.
+    write('a1.ts', "export default { describe() { return process.env['CALL_OTHER'] ? this.other() : 'fine'; }, other() { return 'okay'; } };\n");
     loadAll();
-    const folder = path.join(cacheDir, 'cgmigrate-scripts');
-    const cacheFile = path.join(folder, readdirSync(folder)[0]!);
-    writeFileSync(cacheFile, readFileSync(cacheFile).subarray(0, 40));
+    const good = readFileSync(cacheFile());
+    writeFileSync(cacheFile(), good.subarray(0, 40));
     expect(loadAll().results).toEqual({ 'a1.ts': 'fine' });
     expect(cacheEntries()).toEqual([expect.objectContaining({ script: true })]);
+    // The same length, the script's text changed: its digest no longer matches.
+    const altered = Buffer.from(good);
+    altered.write("'evil'", good.indexOf("'okay'"));
+    writeFileSync(cacheFile(), altered);
+    process.env['CALL_OTHER'] = '1';
+    try {
+      expect(loadAll().results).toEqual({ 'a1.ts': 'okay' });
+    } finally {
+      delete process.env['CALL_OTHER'];
+    }
+  });
+
+  it('records which commands ran each script, and drops the files that are gone', () => {
+    const a1 = write('a1.ts', "export default { describe: () => 'a1' };\n");
+    const b2 = write('b2.ts', "export default { describe: () => 'b2' };\n");
+    loadAll('upgrade');
+    loadAll('downgrade');
+    expect(cacheEntries()).toEqual([
+      expect.objectContaining({ file: a1, uses: ['upgrade', 'downgrade'] }),
+      expect.objectContaining({ file: b2, uses: ['upgrade', 'downgrade'] }),
+    ]);
+    const written = cacheIdentity();
+    loadAll('upgrade');
+    expect(cacheIdentity()).toBe(written);
+    unlinkSync(b2);
+    expect(loadAll('upgrade').results).toEqual({ 'a1.ts': 'a1' });
+    expect(cacheEntries().map((entry) => entry.file)).toEqual([a1]);
   });
 
   it('reports a migration that does not compile as import() does', () => {
-    write('a1.ts', 'export default { describe() { return ; } ;\n');
-    const [viaScriptCache] = Object.values(loadAll().results) as { error: string }[];
-    expect(viaScriptCache?.error).toMatch(/SyntaxError|Unexpected|Expected/);
+    // An .mjs file is not stripped of types, so the script compiler is the first to see the mistake.
+    const file = write('a1.mjs', 'export default { describe() { return 1 +; } };\n');
+    const viaImport = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `try { await import(${JSON.stringify(pathToFileURL(file).href)}); } catch (error) { process.stdout.write(error.message); }`],
+      { encoding: 'utf8' },
+    ).stdout;
+    expect(viaImport).not.toBe('');
+    expect(loadAll().results).toEqual({ 'a1.mjs': { error: viaImport.split('\n')[0] } });
+    expect(cacheEntries()).toEqual([expect.objectContaining({ file, script: false })]);
   });
 
   it('leaves the cache valid when several runners write it at once', async () => {
