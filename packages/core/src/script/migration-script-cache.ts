@@ -27,7 +27,7 @@ const ANY_IMPORT = /\bimport\b/;
  * script, so that a cgmigrate that wraps or gates files differently never runs the text
  * an older one cached.
  */
-const PACK_MAGIC = `cgmigrate-scripts 2 ${hash('sha256', [PREFIX, SUFFIX, EXPORTS, DEFAULT_EXPORT.source, ANY_EXPORT.source, ANY_IMPORT.source].join('\0'), 'hex').slice(0, 16)}\n`;
+const PACK_MAGIC = `cgmigrate-scripts 3 ${hash('sha256', [PREFIX, SUFFIX, EXPORTS, DEFAULT_EXPORT.source, ANY_EXPORT.source, ANY_IMPORT.source].join('\0'), 'hex').slice(0, 16)}\n`;
 
 /** How a command used the migrations it ran, so that the cache knows which functions V8 compiled. */
 export type ScriptUse = 'upgrade' | 'downgrade';
@@ -42,6 +42,10 @@ interface PackEntry {
   readonly cache?: Buffer | undefined;
   /** The commands whose migration functions had run when `cache` was made. */
   readonly uses: readonly ScriptUse[];
+  /** SHA-256 of the text and code cache, as written; checked when the entry is used. */
+  readonly sha256: string;
+  /** The bytes `sha256` covers: the text followed by the code cache. */
+  readonly blob: Buffer;
 }
 
 interface PackHeaderEntry {
@@ -51,12 +55,12 @@ interface PackHeaderEntry {
   readonly textBytes: number;
   readonly cacheBytes: number;
   readonly uses: readonly ScriptUse[];
+  readonly sha256: string;
 }
 
-/** A cache file's header: its entries, and the SHA-256 of the bytes after the header. */
+/** A cache file's header: its entries, whose bytes follow in order. */
 interface PackHeader {
   readonly entries: readonly PackHeaderEntry[];
-  readonly blobsSha256: string;
 }
 
 interface LoadedScript {
@@ -91,8 +95,8 @@ interface LoadedScript {
  * compiles here.)
  *
  * The cache is an optimisation and never an error: a missing or unreadable cache file,
- * one of another format, or one whose contents do not match the SHA-256 its header gives
- * (damage) is ignored; a migration whose checksum changed is compiled again; a cache that
+ * or one of another format, is ignored, and so is an entry whose bytes do not match the
+ * SHA-256 the header gives for it (damage); a migration whose checksum changed is compiled again; a cache that
  * cannot be written is left as it was. Concurrent runners each write a file of their own
  * and rename it into place. Like Node's compile cache, it trusts its folder.
  */
@@ -129,7 +133,8 @@ export class MigrationScriptCache {
    */
   load(file: string, url: string, source: string, checksum: string, typescript: boolean): Promise<unknown> | undefined {
     const cached = this.#entries().get(file);
-    const current = cached?.checksum === checksum ? cached : undefined;
+    // An entry for this text, and intact: a damaged one is compiled again (and rewritten).
+    const current = cached?.checksum === checksum && hash('sha256', cached.blob, 'hex') === cached.sha256 ? cached : undefined;
     if (current?.script === false) {
       this.#loaded.set(file, { checksum, script: false });
       return undefined;
@@ -178,17 +183,19 @@ export class MigrationScriptCache {
   #write(use: ScriptUse, files: ReadonlySet<string>, ran: ReadonlySet<string>): void {
     const header: PackHeaderEntry[] = [];
     const blobs: Buffer[] = [];
-    const add = (file: string, entry: PackEntry) => {
+    const add = (file: string, entry: Omit<PackEntry, 'sha256' | 'blob'> & { readonly sha256?: string }) => {
+      const text = entry.text ?? Buffer.alloc(0);
+      const cache = entry.cache ?? Buffer.alloc(0);
       header.push({
         file,
         checksum: entry.checksum,
         script: entry.script,
-        textBytes: entry.text?.length ?? 0,
-        cacheBytes: entry.cache?.length ?? 0,
+        textBytes: text.length,
+        cacheBytes: cache.length,
         uses: entry.uses,
+        sha256: entry.sha256 ?? hash('sha256', Buffer.concat([text, cache]), 'hex'),
       });
-      if (entry.text) blobs.push(entry.text);
-      if (entry.cache) blobs.push(entry.cache);
+      blobs.push(text, cache);
     };
     for (const [file, entry] of this.#entries()) {
       if (files.has(file) && !this.#loaded.has(file)) add(file, entry);
@@ -203,7 +210,7 @@ export class MigrationScriptCache {
       }
     }
     const blobBytes = Buffer.concat(blobs);
-    const headerBytes = Buffer.from(JSON.stringify({ entries: header, blobsSha256: hash('sha256', blobBytes, 'hex') } satisfies PackHeader));
+    const headerBytes = Buffer.from(JSON.stringify({ entries: header } satisfies PackHeader));
     const length = Buffer.alloc(4);
     length.writeUInt32LE(headerBytes.length);
     mkdirSync(path.dirname(this.#file), { recursive: true });
@@ -244,8 +251,9 @@ export class MigrationScriptCache {
 }
 
 /**
- * The entries of a cache file; none when it is missing, not of this format, or its
- * contents do not match the digest its header gives (a damaged file).
+ * The entries of a cache file; none when it is missing, not of this format, or cut
+ * short. Each entry's digest is checked when it is used, so that a run that needs two
+ * migrations out of 1,000 hashes two.
  */
 function readPack(file: string): Map<string, PackEntry> {
   let bytes: Buffer;
@@ -260,14 +268,16 @@ function readPack(file: string): Map<string, PackEntry> {
     const headerLength = bytes.readUInt32LE(magic.length);
     const blobsStart = magic.length + 4 + headerLength;
     const header = JSON.parse(bytes.subarray(magic.length + 4, blobsStart).toString('utf8')) as unknown;
-    if (!isPackHeader(header) || hash('sha256', bytes.subarray(blobsStart), 'hex') !== header.blobsSha256) return new Map();
+    if (!isPackHeader(header)) return new Map();
     const entries = new Map<string, PackEntry>();
     let offset = blobsStart;
     for (const entry of header.entries) {
+      const start = offset;
       const text = entry.textBytes > 0 ? bytes.subarray(offset, (offset += entry.textBytes)) : undefined;
       const cache = entry.cacheBytes > 0 ? bytes.subarray(offset, (offset += entry.cacheBytes)) : undefined;
       if (offset > bytes.length || (entry.script && text === undefined)) return new Map();
-      entries.set(entry.file, { checksum: entry.checksum, script: entry.script, text, cache, uses: entry.uses });
+      const blob = bytes.subarray(start, offset);
+      entries.set(entry.file, { checksum: entry.checksum, script: entry.script, text, cache, uses: entry.uses, sha256: entry.sha256, blob });
     }
     return entries;
   } catch {
@@ -280,13 +290,13 @@ function isPackHeader(value: unknown): value is PackHeader {
   return (
     typeof header === 'object' &&
     header !== null &&
-    typeof header.blobsSha256 === 'string' &&
     Array.isArray(header.entries) &&
     header.entries.every(
       (entry: Partial<PackHeaderEntry>) =>
         typeof entry.file === 'string' &&
         typeof entry.checksum === 'string' &&
         typeof entry.script === 'boolean' &&
+        typeof entry.sha256 === 'string' &&
         Number.isSafeInteger(entry.textBytes) &&
         entry.textBytes! >= 0 &&
         Number.isSafeInteger(entry.cacheBytes) &&
