@@ -28,7 +28,8 @@ export function busyShare(from: CpuTicks | undefined, to: CpuTicks | undefined):
   return (to.busy - from.busy) / (to.total - from.total);
 }
 
-function sleep(ms: number): void {
+/** Blocks the thread for `ms` (the bench is synchronous throughout). */
+export function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 

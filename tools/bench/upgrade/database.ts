@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { sleep } from '../revision-graph/cpu-load.ts';
 import type { Dialect } from './options.ts';
 
 /** The PostgreSQL server the tests use too (an administrative database on it). */
@@ -94,7 +95,7 @@ export function serverTimes(db: BenchDatabase): ServerTimes | undefined {
     const [sessions, activeMs, idleInTransactionMs] = result.stdout.trim().split(' ').map(Number);
     if (sessions === 0) return { activeMs: activeMs!, idleInTransactionMs: idleInTransactionMs! };
     if (performance.now() > deadline) throw new Error(`${db.target} still has ${sessions} sessions 10 s after its tool exited`);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    sleep(20);
   }
 }
 

@@ -63,8 +63,9 @@ interface PreparedStep {
  * server the client would otherwise wait idle, and 1,000 imports cost about as much as
  * starting the process. A file found broken on the way rolls the transaction back,
  * version and audit tables included, and fails as it would have before the first
- * statement, after a `RUN_ROLLED_BACK` warning when migrations had already run. Before a `transactional: false` migration ends that transaction, every
- * migration after it is imported and checked too. In the other modes (a transaction per
+ * statement, after a `RUN_ROLLED_BACK` warning when migrations had already run. Before
+ * a `transactional: false` migration ends that transaction, every migration after it is
+ * imported and checked too. In the other modes (a transaction per
  * migration, no transactional DDL, an offline script) everything is imported first.
  *
  * Each step also appends one row to the audit table (revision, direction, the file's

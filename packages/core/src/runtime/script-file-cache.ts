@@ -33,6 +33,8 @@ export class ScriptFileCache {
   readonly #bytes = new Map<string, Buffer>();
   /** Files the directory listing showed as regular files (not symbolic links). */
   readonly #regularFiles = new Set<string>();
+  /** The regular files of each folder listed, by `path.dirname` of the file (as the script caches are keyed). */
+  readonly #filesByFolder = new Map<string, Set<string>>();
   readonly #compiledScriptsDir: string | null | undefined;
   /** The script cache of each folder a migration was imported from. */
   readonly #scriptCaches = new Map<string, MigrationScriptCache | undefined>();
@@ -60,11 +62,7 @@ export class ScriptFileCache {
   saveCompiledScripts(use: ScriptUse, ran: Iterable<string | undefined> = []): void {
     const ranFiles = new Set<string>();
     for (const file of ran) if (file !== undefined) ranFiles.add(file);
-    for (const [folder, cache] of this.#scriptCaches) {
-      const prefix = folder + path.sep;
-      const listed = new Set([...this.#regularFiles].filter((file) => file.startsWith(prefix) && !file.slice(prefix.length).includes(path.sep)));
-      cache?.save(use, listed, ranFiles);
-    }
+    for (const [folder, cache] of this.#scriptCaches) cache?.save(use, this.#filesByFolder.get(folder) ?? new Set(), ranFiles);
   }
 
   #import(file: string): Promise<unknown> {
@@ -95,7 +93,15 @@ export class ScriptFileCache {
   #list(dir: string): string[] {
     const entries = readdirSync(dir, { withFileTypes: true });
     // Keyed as ScriptDirectory names the files: the folder, the separator, the name.
-    for (const entry of entries) if (entry.isFile()) this.#regularFiles.add(dir + path.sep + entry.name);
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const file = dir + path.sep + entry.name;
+      this.#regularFiles.add(file);
+      const folder = path.dirname(file);
+      let files = this.#filesByFolder.get(folder);
+      if (files === undefined) this.#filesByFolder.set(folder, (files = new Set()));
+      files.add(file);
+    }
     return entries.map((entry) => entry.name);
   }
 

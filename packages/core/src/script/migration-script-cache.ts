@@ -135,22 +135,15 @@ export class MigrationScriptCache {
     const cached = this.#entries().get(file);
     // An entry for this text, and intact: a damaged one is compiled again (and rewritten).
     const current = cached?.checksum === checksum && hash('sha256', cached.blob, 'hex') === cached.sha256 ? cached : undefined;
-    if (current?.script === false) {
-      this.#loaded.set(file, { checksum, script: false });
-      return undefined;
-    }
+    if (current?.script === false) return this.#importInstead(file, checksum);
     const text = current?.text?.toString('utf8') ?? this.#scriptText(source, typescript);
-    if (text === undefined) {
-      this.#loaded.set(file, { checksum, script: false });
-      return undefined;
-    }
+    if (text === undefined) return this.#importInstead(file, checksum);
     let script: vm.Script;
     try {
       script = new vm.Script(text, { filename: url, lineOffset: -1, cachedData: current?.cache });
     } catch {
       // ES module syntax the text gate let through, or a syntax error: import() reports it as it should.
-      this.#loaded.set(file, { checksum, script: false });
-      return undefined;
+      return this.#importInstead(file, checksum);
     }
     const fromCache = current?.cache !== undefined && script.cachedDataRejected === false;
     this.#loaded.set(file, { checksum, text, script, fromCache, cachedUses: fromCache ? current.uses : [] });
@@ -222,6 +215,12 @@ export class MigrationScriptCache {
     } finally {
       rmSync(partial, { force: true });
     }
+  }
+
+  /** Records that `file` (at `checksum`) goes through `import()`, and says so to the caller. */
+  #importInstead(file: string, checksum: string): undefined {
+    this.#loaded.set(file, { checksum, script: false });
+    return undefined;
   }
 
   /** The cache file's entries, read once; empty when it is missing or not one of ours. */
