@@ -49,6 +49,10 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   MIGRATION_FAILED: ExitStatus.failure,
   IRREVERSIBLE_MIGRATION: ExitStatus.failure,
   LOCK_TIMEOUT: ExitStatus.failure,
+  LOCK_LOST: ExitStatus.failure,
+  LOCK_UNAVAILABLE: ExitStatus.failure,
+  // 130 or 143 by the signal in practice (see the CLI's interrupt handling); 1 when no signal caused it
+  INTERRUPTED: ExitStatus.failure,
   VERSION_TABLE_CONFLICT: ExitStatus.failure,
   DATABASE_ERROR: ExitStatus.failure,
   // checks

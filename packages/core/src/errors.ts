@@ -34,6 +34,9 @@ export type MigrateErrorCode =
   | 'MIGRATION_FAILED'
   | 'IRREVERSIBLE_MIGRATION'
   | 'LOCK_TIMEOUT'
+  | 'LOCK_LOST'
+  | 'LOCK_UNAVAILABLE'
+  | 'INTERRUPTED'
   | 'VERSION_TABLE_CONFLICT'
   | 'DATABASE_ERROR'
   // checks
@@ -317,6 +320,73 @@ export class LockTimeoutError extends MigrateError {
     readonly holder: string | undefined,
   ) {
     super(`Could not take the migration lock within ${waitedMs} ms${holder ? `; it is held by ${holder}` : ''}`);
+  }
+}
+
+/**
+ * The migration lock was lost while the run held it (its database session ended, or it
+ * was released behind the runner's back), so another runner may now be migrating the
+ * same database. The run stops before committing anything more: {@link completed} lists
+ * what committed before the loss, {@link notCommitted} what was rolled back or never
+ * started.
+ *
+ * An adapter raises it from {@link MigrationLock.verify} with only a {@link reason}; the
+ * runner adds what committed and what did not.
+ */
+export class LockLostError extends MigrateError {
+  readonly code = 'LOCK_LOST' as const;
+  constructor(
+    /** What happened to the lock, e.g. `the lock's session (pid 4242) has ended`. */
+    readonly reason: string,
+    /** Revisions whose steps committed before the loss was found, in order. */
+    readonly completed: readonly string[] = [],
+    /** The revisions of the transaction that was rolled back (or the step that did not start) when the loss was found. */
+    readonly notCommitted: readonly string[] = [],
+  ) {
+    super(
+      `The migration lock was lost: ${reason}. ` +
+        (completed.length > 0 ? `Committed before the loss: ${completed.join(', ')}. ` : 'Nothing was committed. ') +
+        (notCommitted.length > 0 ? `Not committed: ${notCommitted.join(', ')}.` : '').trimEnd(),
+    );
+  }
+}
+
+/**
+ * The migration lock cannot be taken at all (as opposed to being held by someone else:
+ * {@link LockTimeoutError}): for example a SQLite lock file this user cannot write, or
+ * a file in its place that is not a lock file. Nothing ran.
+ */
+export class LockUnavailableError extends MigrateError {
+  readonly code = 'LOCK_UNAVAILABLE' as const;
+  constructor(
+    /** The lock's location (a file path, or a description of a server-side lock). */
+    readonly lock: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Cannot take the migration lock ${lock}: ${reason}`, options);
+  }
+}
+
+/**
+ * The run was interrupted (SIGINT, SIGTERM, or an abort signal of the caller) and
+ * stopped: the transaction in flight was rolled back, the lock released.
+ */
+export class InterruptedError extends MigrateError {
+  readonly code = 'INTERRUPTED' as const;
+  constructor(
+    /** The signal that interrupted the run, when it was one (`SIGINT`, `SIGTERM`). */
+    readonly signal: string | undefined,
+    /** Revisions whose steps committed before the interruption, in order. */
+    readonly completed: readonly string[] = [],
+    /** The revisions of the transaction that was rolled back when the run stopped. */
+    readonly rolledBack: readonly string[] = [],
+  ) {
+    super(
+      `Interrupted${signal ? ` by ${signal}` : ''}` +
+        (rolledBack.length > 0 ? `: the transaction of ${rolledBack.join(', ')} was rolled back` : '') +
+        (completed.length > 0 ? `; committed before: ${completed.join(', ')}` : ''),
+    );
   }
 }
 

@@ -186,6 +186,17 @@ export function lockWaitedMs(wait: LockWait, elapsedMs: number): number {
 export interface MigrationLock {
   /** Releases the lock; safe to call more than once. */
   release(): Promise<void>;
+  /**
+   * Confirms that this lock is still held. The runner calls it inside every transaction
+   * just before it commits, and before every `transactional: false` migration, with the
+   * session about to commit or run, so that a lock lost on the way (its session ended by
+   * the server, a DBA or a network fault) stops the run before anything more commits.
+   *
+   * Throws {@link LockLostError} (with only its `reason`; the runner adds what committed)
+   * when the lock is gone. Optional: a lock that cannot be lost while its process lives
+   * may omit it. Added in contract version 1 as an optional member.
+   */
+  verify?(session: Session): Promise<void>;
 }
 
 /** An open connection to one database. */

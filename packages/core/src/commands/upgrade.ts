@@ -119,6 +119,7 @@ export async function runLocked(
       onEvent: env.onEvent,
       lockRetry: env.config.lockRetry,
       readFile,
+      lock,
       ...runOptions,
     });
     const to = steps.reduce<string[]>((heads, step) => applyVersionChanges(heads, step.versionChanges), [...from]);

@@ -1,5 +1,5 @@
-import type { AdapterConnection, AuditEntry, Session } from '../adapter/dialect-adapter.js';
-import { IrreversibleMigrationError, MigrationFailedError, isMigrateError } from '../errors.js';
+import type { AdapterConnection, AuditEntry, MigrationLock, Session } from '../adapter/dialect-adapter.js';
+import { IrreversibleMigrationError, LockLostError, MigrationFailedError, isMigrateError } from '../errors.js';
 import type { Migration, MigrationOperations } from '../migration.js';
 import type { MigrationStep } from '../plan/migration-step.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
@@ -41,6 +41,11 @@ export interface RunStepsOptions {
   readonly readFile?: ReadBytes | undefined;
   /** Waits between retries. */
   readonly sleep?: Sleep | undefined;
+  /**
+   * The migration lock this run holds: verified ({@link MigrationLock.verify}) inside every
+   * transaction just before it commits and before every `transactional: false` migration.
+   */
+  readonly lock?: MigrationLock | undefined;
 }
 
 interface PreparedStep {
@@ -96,6 +101,14 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
   const sleep = options.sleep ?? realSleep;
   const committed: StepResult[] = [];
   let current: PreparedStep | undefined;
+  /** A `transactional: false` migration whose statements ran (and committed) but whose version change has not. */
+  let ran: PreparedStep | undefined;
+  /** The revisions of the transaction in flight, for what a lost lock left uncommitted. */
+  const inFlight: PreparedStep[] = [];
+
+  const verifyLock = async (session: Session): Promise<void> => {
+    await options.lock?.verify?.(session);
+  };
 
   const auditEntry = (item: PreparedStep, durationMs: number): AuditEntry => ({
     revision: item.info.revision,
@@ -109,6 +122,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
   /** Runs one step's migration; its version change and audit row go to `pending`, written before the commit. */
   const runOne = async (session: Session, item: PreparedStep, pending: PendingRecords): Promise<StepResult> => {
     current = item;
+    inFlight.push(item);
     onEvent?.({ type: 'step-start', step: item.info });
     const started = performance.now();
     await invokeMigration(session, item, options.dialect);
@@ -158,6 +172,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
    * first `transactional: false` migration, or to the end. Returns where it stopped.
    */
   const runImportingAhead = async (session: Session): Promise<{ results: StepResult[]; end: number }> => {
+    inFlight.length = 0;
     await store.ensure(session);
     await audit.ensure(session);
     const pending = new PendingRecords();
@@ -179,6 +194,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
       results.push(await running);
     }
     await pending.flush(session, store, audit);
+    await verifyLock(session);
     return { results, end: index };
   };
 
@@ -187,11 +203,13 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
     if (importAhead) {
       const first = await withRetry(() => connection.transaction(runImportingAhead));
       committed.push(...first.results);
+      inFlight.length = 0;
       next = first.end;
     } else {
       await connection.transaction(async (session) => {
         await store.ensure(session);
         await audit.ensure(session);
+        await verifyLock(session);
       });
     }
     const rest = (await preparer.all()).slice(next);
@@ -199,6 +217,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
       if (group.transactional) {
         const done = await withRetry(() =>
           connection.transaction(async (session) => {
+            inFlight.length = 0;
             const pending = new PendingRecords();
             const results: StepResult[] = [];
             for (const item of group.items) {
@@ -206,20 +225,35 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
               if (options.recordEachStep) await pending.flush(session, store, audit);
             }
             await pending.flush(session, store, audit);
+            await verifyLock(session);
             return results;
           }),
         );
         committed.push(...done);
+        inFlight.length = 0;
       } else {
         const item = group.items[0]!;
         const pending = new PendingRecords();
-        const result = await connection.autocommit((session) => runOne(session, item, pending));
         current = item;
-        await connection.transaction((session) => pending.flush(session, store, audit));
+        inFlight.length = 0;
+        const result = await connection.autocommit(async (session) => {
+          await verifyLock(session);
+          return runOne(session, item, pending);
+        });
+        ran = item;
+        await connection.transaction(async (session) => {
+          await pending.flush(session, store, audit);
+          await verifyLock(session);
+        });
+        ran = undefined;
+        inFlight.length = 0;
         committed.push(result);
       }
     }
   } catch (error) {
+    if (error instanceof LockLostError || (isMigrateError(error) && error.code === 'LOCK_LOST')) {
+      throw lockLost(error as LockLostError, committed, ran, inFlight);
+    }
     if (current === undefined || isMigrateError(error)) throw error;
     throw new MigrationFailedError(
       current.info.revision,
@@ -231,6 +265,26 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
     );
   }
   return committed;
+}
+
+/**
+ * The {@link LockLostError} a run raises: the adapter's reason, with what committed and
+ * what did not. A `transactional: false` migration that ran before the loss was found
+ * has committed its statements but not its version change, and is named as such.
+ */
+function lockLost(
+  error: LockLostError,
+  committed: readonly StepResult[],
+  ran: PreparedStep | undefined,
+  inFlight: readonly PreparedStep[],
+): LockLostError {
+  const reason =
+    ran === undefined
+      ? error.reason
+      : `${error.reason}; revision ${ran.info.revision} (transactional: false) ran and its statements committed, ` +
+        `but its version change was not recorded`;
+  const notCommitted = ran === undefined ? inFlight.map((item) => item.info.revision) : [];
+  return new LockLostError(reason, committed.map((result) => result.revision), notCommitted);
 }
 
 /**
