@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationHeader } from './migration-header.js';
+import { replaceFile } from './private-cache.js';
 
 /**
  * What identifies one version of a file without reading it: modification and change
@@ -83,14 +84,23 @@ export class HeaderIndex {
     this.#writtenAtMs = writtenAtMs;
   }
 
-  /** The index of the script location `location`; empty when there is none yet. */
+  /**
+   * The index of the script location `location`; empty when there is none yet, or when it
+   * cannot be read, is of another format or of the wrong shape, or is reached through a
+   * symbolic link (the cache folder or the index file).
+   */
   static open(location: string): HeaderIndex {
     const file = path.join(location, CACHE_DIR, INDEX_FILE);
     try {
-      const writtenAtMs = statSync(file).mtimeMs;
-      const document = JSON.parse(readFileSync(file, 'utf8')) as Partial<IndexDocument>;
-      if (document.format === FORMAT && Array.isArray(document.files)) {
-        return new HeaderIndex(file, document.files, writtenAtMs);
+      if (lstatSync(path.dirname(file)).isDirectory()) {
+        const fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+        try {
+          const stats = fstatSync(fd);
+          const document = JSON.parse(readFileSync(fd, 'utf8')) as unknown;
+          if (stats.isFile() && isIndexDocument(document)) return new HeaderIndex(file, document.files, stats.mtimeMs);
+        } finally {
+          closeSync(fd);
+        }
       }
     } catch {
       // No index yet, or one that cannot be read: every file is read once more.
@@ -170,16 +180,65 @@ export class HeaderIndex {
     if (!this.#changed && this.#kept === this.#previous.length) return;
     try {
       const dir = path.dirname(this.#file);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, '.gitignore'), GITIGNORE);
-      // A whole new file renamed into place: a concurrent reader sees the old index or the new one.
-      const temporary = `${this.#file}.${process.pid}.tmp`;
+      if (!writableCacheFolder(dir)) return;
+      // Never through a symbolic link (a planted `.gitignore` link would have the run
+      // overwrite its target): each file is written new and renamed into place, which also
+      // lets a concurrent reader see the old index or the new one, never half of one.
+      if (lstatSync(path.join(dir, '.gitignore'), { throwIfNoEntry: false })?.isFile() !== true) {
+        replaceFile(path.join(dir, '.gitignore'), GITIGNORE, 0o666);
+      }
       const files = this.#next.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       const document: IndexDocument = { format: FORMAT, files };
-      writeFileSync(temporary, JSON.stringify(document));
-      renameSync(temporary, this.#file);
+      replaceFile(this.#file, JSON.stringify(document), 0o666);
     } catch {
       // Read-only checkout, full disk, …: the next run reads the files again.
     }
   }
+}
+
+/**
+ * Whether the index may be written in `dir` (`<script location>/.cgmigrate-cache`),
+ * creating it when missing: a real folder, not a symbolic link. Where there are owners,
+ * the current user must own it and the script location it is in, so that no other user
+ * can swap it for a link between this check and the write: a project another user owns
+ * (root running `cgmigrate` in someone's checkout) is read, never written.
+ */
+function writableCacheFolder(dir: string): boolean {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  if (uid !== undefined && statSync(path.dirname(dir)).uid !== uid) return false;
+  let stats = lstatSync(dir, { throwIfNoEntry: false });
+  if (stats === undefined) {
+    mkdirSync(dir);
+    stats = lstatSync(dir);
+  }
+  return stats.isDirectory() && (uid === undefined || stats.uid === uid);
+}
+
+const isNullableString = (value: unknown): boolean => value === null || typeof value === 'string';
+const isRevisionList = (value: unknown): boolean =>
+  isNullableString(value) || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
+
+/**
+ * Whether `value` is an index of this format whose every entry has the shape {@link Entry}
+ * gives it: a document of the right format but the wrong shape is ignored like an
+ * unreadable one.
+ */
+function isIndexDocument(value: unknown): value is IndexDocument {
+  const document = value as Partial<IndexDocument> | null;
+  if (typeof document !== 'object' || document === null || document.format !== FORMAT || !Array.isArray(document.files)) return false;
+  return document.files.every(
+    (entry: unknown) =>
+      Array.isArray(entry) &&
+      entry.length === 10 &&
+      typeof entry[0] === 'string' &&
+      typeof entry[1] === 'number' &&
+      typeof entry[2] === 'number' &&
+      typeof entry[3] === 'number' &&
+      typeof entry[4] === 'number' &&
+      typeof entry[5] === 'string' &&
+      isRevisionList(entry[6]) &&
+      isRevisionList(entry[7]) &&
+      isRevisionList(entry[8]) &&
+      isNullableString(entry[9]),
+  );
 }

@@ -6,6 +6,7 @@ import { RevisionMap } from '../revision/revision-map.js';
 import { createRevision, toRevisionList, type Revision } from '../revision/revision.js';
 import { HeaderIndex, isFileStamp } from './header-index.js';
 import { importMigrationSource } from './migration-import.js';
+import { cachesDisabled } from './private-cache.js';
 import { parseMigrationHeader, type MigrationHeader } from './migration-header.js';
 import { REVISION_TEMPLATE_FILE } from './revision-template.js';
 
@@ -29,7 +30,7 @@ export interface ScriptDirectoryIo {
  * (to anything but an empty string).
  */
 export function openHeaderIndex(location: string): HeaderIndex | undefined {
-  return process.env['CGMIGRATE_NO_CACHE'] ? undefined : HeaderIndex.open(location);
+  return cachesDisabled() ? undefined : HeaderIndex.open(location);
 }
 
 const nodeIo: ScriptDirectoryIo = {

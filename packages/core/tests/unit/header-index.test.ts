@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -171,6 +171,56 @@ describe('HeaderIndex through ScriptDirectory.load', () => {
     const scripts = await ScriptDirectory.load(location, io);
     expect(scripts.map.heads).toEqual(['cccc03']);
     expect(readFileSync(path.join(location, CACHE_DIR), 'utf8')).toBe('not a folder');
+  });
+
+  it('ignores an index of the right format but the wrong shape, as it ignores an unreadable one', async () => {
+    mkdirSync(path.join(location, CACHE_DIR));
+    for (const document of [
+      { format: 3, files: [null] },
+      { format: 3, files: [['a.ts', 1, 2, 3, 4]] },
+      { format: 3, files: [['a.ts', 1, 2, 3, 4, { revision: 'x' }, null, null, null, null]] },
+      { format: 3, files: [[7, 1, 2, 3, 4, 'aaaa01', null, null, null, null]] },
+    ]) {
+      writeFileSync(indexFile(), JSON.stringify(document));
+      ageFilesBeforeIndex();
+      reads = [];
+      const scripts = await ScriptDirectory.load(location, io);
+      expect(scripts.map.heads).toEqual(['cccc03']);
+      expect(reads.sort()).toEqual(['a.ts', 'b.ts', 'c.ts']);
+    }
+  });
+
+  it('does not follow a symbolic link where its .gitignore is: the link is replaced, its target left alone', async () => {
+    const target = path.join(location, 'precious.txt');
+    writeFileSync(target, 'do not overwrite\n');
+    mkdirSync(path.join(location, CACHE_DIR));
+    symlinkSync(target, path.join(location, CACHE_DIR, '.gitignore'));
+    await ScriptDirectory.load(location, io);
+    expect(readFileSync(target, 'utf8')).toBe('do not overwrite\n');
+    expect(lstatSync(path.join(location, CACHE_DIR, '.gitignore')).isFile()).toBe(true);
+  });
+
+  it('neither reads nor writes through a symbolic link where its folder or its index is', async () => {
+    const elsewhere = path.join(location, 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, path.join(location, CACHE_DIR));
+    await ScriptDirectory.load(location, io);
+    expect(readdirSync(elsewhere)).toEqual([]);
+
+    rmSync(path.join(location, CACHE_DIR));
+    await ScriptDirectory.load(location, io);
+    // A link in place of the index: its target is never written, and never read as the index.
+    const planted = path.join(elsewhere, 'planted.json');
+    writeFileSync(planted, readFileSync(indexFile()));
+    rmSync(indexFile());
+    symlinkSync(planted, indexFile());
+    const before = readFileSync(planted, 'utf8');
+    writeRevision('d.ts', 'dddd04', 'cccc03');
+    reads = [];
+    await ScriptDirectory.load(location, io);
+    expect(reads.sort()).toEqual(['a.ts', 'b.ts', 'c.ts', 'd.ts']);
+    expect(readFileSync(planted, 'utf8')).toBe(before);
+    expect(lstatSync(indexFile()).isFile()).toBe(true);
   });
 
   it('is switched off by CGMIGRATE_NO_CACHE', () => {
