@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileUrl, formatKnownWithoutReading, importMigrationSource } from '../script/migration-import.js';
 import { MigrationScriptCache, type ScriptUse } from '../script/migration-script-cache.js';
 import { openHeaderIndex, type ScriptDirectoryIo } from '../script/script-directory.js';
-import { fileChecksum, type ReadBytes } from './audit.js';
+import type { ReadBytes } from './audit.js';
 
 /**
  * Migrations run as scripts, by file: as `import()` does for modules, each runs once per
@@ -72,8 +72,7 @@ export class ScriptFileCache {
     const regularFile = this.#regularFiles.has(file);
     const format = regularFile ? formatKnownWithoutReading(file, true) : undefined;
     if (format !== undefined) {
-      const checksum = fileChecksum(file, this.readBytes)!;
-      const loaded = this.#scriptCache(path.dirname(file))?.load(file, fileUrl(file), source, checksum, format === 'module-typescript');
+      const loaded = this.#scriptCache(path.dirname(file))?.load(file, fileUrl(file), source, format === 'module-typescript');
       if (loaded !== undefined) {
         scriptsRun.set(file, loaded);
         return loaded;

@@ -1,8 +1,9 @@
-import { hash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hash } from 'node:crypto';
 import module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { cachesDisabled, checkPrivateFolder, ensurePrivateFolder, readPrivateFile, replaceFile, scriptCacheFile } from './private-cache.js';
+import { eraseTemplateTypes } from './template-types.js';
 
 /**
  * The parameter of the function a migration script runs in: its `export default`
@@ -22,50 +23,39 @@ const ANY_EXPORT = /\bexport\b/g;
 /** `import` declarations, `import()` and `import.meta` need the module system; so does anything that merely mentions them. */
 const ANY_IMPORT = /\bimport\b/;
 
-/**
- * The first line of a cache file: the format, and a digest of how a migration becomes a
- * script, so that a cgmigrate that wraps or gates files differently never runs the text
- * an older one cached.
- */
-const PACK_MAGIC = `cgmigrate-scripts 3 ${hash('sha256', [PREFIX, SUFFIX, EXPORTS, DEFAULT_EXPORT.source, ANY_EXPORT.source, ANY_IMPORT.source].join('\0'), 'hex').slice(0, 16)}\n`;
+/** The first line of a cache file: its format. Files of another format (format 3 kept script text) are ignored. */
+const PACK_MAGIC = 'cgmigrate-code-cache 4\n';
 
 /** How a command used the migrations it ran, so that the cache knows which functions V8 compiled. */
 export type ScriptUse = 'upgrade' | 'downgrade';
 
+/** One migration's V8 code cache, as read from a cache file. */
 interface PackEntry {
-  readonly checksum: string;
-  /** `false`: the file needs the module system; `import()` it. */
-  readonly script: boolean;
-  /** The script's text (the migration as a function body), when `script`. */
-  readonly text?: Buffer | undefined;
-  /** V8's code cache of the script, with the functions that had run when it was made. */
-  readonly cache?: Buffer | undefined;
+  /** SHA-256 of the exact script text the code cache was made from. */
+  readonly textSha256: string;
+  /** V8's code cache of that script, with the functions that had run when it was made. */
+  readonly cache: Buffer;
+  /** SHA-256 of `cache` as written, checked when the entry is used (V8 does not checksum a code cache). */
+  readonly cacheSha256: string;
   /** The commands whose migration functions had run when `cache` was made. */
   readonly uses: readonly ScriptUse[];
-  /** SHA-256 of the text and code cache, as written; checked when the entry is used. */
-  readonly sha256: string;
-  /** The bytes `sha256` covers: the text followed by the code cache. */
-  readonly blob: Buffer;
 }
 
 interface PackHeaderEntry {
   readonly file: string;
-  readonly checksum: string;
-  readonly script: boolean;
-  readonly textBytes: number;
+  readonly textSha256: string;
+  readonly cacheSha256: string;
   readonly cacheBytes: number;
   readonly uses: readonly ScriptUse[];
-  readonly sha256: string;
 }
 
-/** A cache file's header: its entries, whose bytes follow in order. */
+/** A cache file's header: its entries, whose code caches follow in order. */
 interface PackHeader {
   readonly entries: readonly PackHeaderEntry[];
 }
 
 interface LoadedScript {
-  readonly checksum: string;
-  readonly text: string;
+  readonly textSha256: string;
   readonly script: vm.Script;
   /** Whether V8 took the cached code: when not, the cache needs this script's. */
   readonly fromCache: boolean;
@@ -75,14 +65,23 @@ interface LoadedScript {
 
 /**
  * Loads plain migration files as scripts rather than ES modules, with a code cache of
- * its own: 1,000 migrations load and run in about a quarter of the time `import()` takes,
+ * its own: 1,000 migrations load and run in a fraction of the time `import()` takes,
  * as Alembic loads revision files by location rather than through Python's imports.
  *
  * Node's module loader costs ~80 µs per migration file, and since Node writes a module's
  * code cache before the module runs, V8 compiles each `up()` anew on every run. A script
  * (`vm.Script`) costs a fraction of that to load, and its code cache, written after the
  * run, holds the functions that ran. One file per script directory, beside Node's own
- * compile cache, keeps every script's text and code cache; a run reads it once.
+ * compile cache, keeps every script's V8 code cache; a run reads it once.
+ *
+ * What runs is always compiled from the migration file's bytes read in this run: its
+ * text is stripped of types and wrapped anew every time, and the cache supplies nothing
+ * but V8's `cachedData` for that text, and only when the entry was made from text of the
+ * same SHA-256. V8 itself checks a code cache against the source's length, its own
+ * version and its flags, not the source's content, so the SHA-256 is what ties an entry
+ * to a text; and since a hostile code cache is code, the cache is kept only in a folder
+ * private to the user (see `private-cache.ts`), where writing it already means running
+ * code as that user. `CGMIGRATE_NO_CACHE` turns it off.
  *
  * Only a file that needs nothing of the module system runs as a script: after type
  * stripping, no `import` anywhere (declarations, `import()`, `import.meta`, even in a
@@ -90,21 +89,22 @@ interface LoadedScript {
  * line. It runs in strict mode, in an `async` function (so a top-level `await` works),
  * with `this` undefined, as a module would. A file whose text does not compile as that
  * function (any other ES module syntax, say) goes to `import()`, which reports its errors
- * as before. Everything else goes to `import()` too, and the cache remembers that. (What
- * differs is what a module would refuse: a top-level `return`, `arguments` or `new.target`
- * compiles here.)
+ * as before. Everything else goes to `import()` too. (What differs is what a module
+ * would refuse: a top-level `return`, `arguments` or `new.target` compiles here.)
  *
- * The cache is an optimisation and never an error: a missing or unreadable cache file,
- * or one of another format, is ignored, and so is an entry whose bytes do not match the
- * SHA-256 the header gives for it (damage); a migration whose checksum changed is compiled again; a cache that
- * cannot be written is left as it was. Concurrent runners each write a file of their own
- * and rename it into place. Like Node's compile cache, it trusts its folder.
+ * The cache is an optimisation and never an error: a missing, unreadable or refused
+ * cache file, or one of another format, is ignored, and so is an entry whose bytes do
+ * not match the SHA-256 recorded for them (damage); a migration whose text changed is
+ * compiled from its text; a cache that cannot be written is left as it was. Concurrent
+ * runners each write a file of their own and rename it into place.
  */
 export class MigrationScriptCache {
   readonly #file: string;
   readonly #stripTypes: ((source: string) => string) | undefined;
   #pack: Map<string, PackEntry> | undefined;
-  readonly #loaded = new Map<string, LoadedScript | { readonly checksum: string; readonly script: false }>();
+  readonly #loaded = new Map<string, LoadedScript>();
+  /** Files this run imported instead (their entries, if any, are dropped). */
+  readonly #imported = new Set<string>();
 
   private constructor(file: string) {
     this.#file = file;
@@ -113,40 +113,51 @@ export class MigrationScriptCache {
 
   /**
    * The cache of the migrations in `folder`, kept under `cacheDir`: by default Node's
-   * compile cache folder (`module.enableCompileCache()`; the CLI enables it), so that
-   * clearing or disabling Node's cache (`NODE_DISABLE_COMPILE_CACHE=1`) does the same to
-   * this one. `undefined` when there is no such folder: migrations are then imported.
+   * compile cache folder (`module.enableCompileCache()`; the CLI enables it in a folder
+   * private to the user), so that clearing or disabling Node's cache
+   * (`NODE_DISABLE_COMPILE_CACHE=1`) does the same to this one. `undefined` when there is
+   * no such folder or `CGMIGRATE_NO_CACHE` is set: migrations are then compiled from
+   * their text on every run (or imported).
    */
   static forFolder(folder: string, cacheDir: string | undefined = module.getCompileCacheDir?.()): MigrationScriptCache | undefined {
-    if (cacheDir === undefined) return undefined;
-    const name = hash('sha256', path.resolve(folder), 'hex').slice(0, 32);
-    return new MigrationScriptCache(path.join(cacheDir, 'cgmigrate-scripts', `${name}.bin`));
+    if (cacheDir === undefined || cachesDisabled()) return undefined;
+    return new MigrationScriptCache(scriptCacheFile(folder, cacheDir));
   }
 
   /**
-   * Runs `file` (an ES module by its extension and package scope, whose text is `source`
-   * and SHA-256 `checksum`) as a script, and returns what `import()` would: an object
-   * with its default export. `undefined` when it must be imported instead.
+   * Runs `file` (an ES module by its extension and package scope, whose text is
+   * `source`) as a script, and returns what `import()` would: an object with its default
+   * export. `undefined` when it must be imported instead.
    *
    * @param url - the file's `file:` URL, the name its stack frames show.
    * @param typescript - whether `source` is TypeScript, to strip of its types first.
    */
-  load(file: string, url: string, source: string, checksum: string, typescript: boolean): Promise<unknown> | undefined {
+  load(file: string, url: string, source: string, typescript: boolean): Promise<unknown> | undefined {
+    // A template-shaped migration has its TypeScript erased without Node's stripper; if
+    // what is left does not compile, Node's stripper decides (see eraseTemplateTypes).
+    const erased = typescript ? eraseTemplateTypes(source) : undefined;
+    const quick = erased === undefined ? undefined : asScript(erased);
+    const loaded = quick === undefined ? undefined : this.#run(file, url, quick);
+    if (loaded !== undefined) return loaded;
+    const text = this.#scriptText(source, typescript);
+    return (text === undefined ? undefined : this.#run(file, url, text)) ?? this.#importInstead(file);
+  }
+
+  /** Compiles and runs the script `text` of `file`, with its code cache when the cache has one for this text; `undefined` when it does not compile. */
+  #run(file: string, url: string, text: string): Promise<unknown> | undefined {
+    const textSha256 = hash('sha256', text, 'hex');
     const cached = this.#entries().get(file);
-    // An entry for this text, and intact: a damaged one is compiled again (and rewritten).
-    const current = cached?.checksum === checksum && hash('sha256', cached.blob, 'hex') === cached.sha256 ? cached : undefined;
-    if (current?.script === false) return this.#importInstead(file, checksum);
-    const text = current?.text?.toString('utf8') ?? this.#scriptText(source, typescript);
-    if (text === undefined) return this.#importInstead(file, checksum);
+    // Code cached for exactly this text, and intact: anything else is compiled from the text (and rewritten).
+    const usable = cached !== undefined && cached.textSha256 === textSha256 && hash('sha256', cached.cache, 'hex') === cached.cacheSha256;
     let script: vm.Script;
     try {
-      script = new vm.Script(text, { filename: url, lineOffset: -1, cachedData: current?.cache });
+      script = new vm.Script(text, { filename: url, lineOffset: -1, cachedData: usable ? cached.cache : undefined });
     } catch {
       // ES module syntax the text gate let through, or a syntax error: import() reports it as it should.
-      return this.#importInstead(file, checksum);
+      return undefined;
     }
-    const fromCache = current?.cache !== undefined && script.cachedDataRejected === false;
-    this.#loaded.set(file, { checksum, text, script, fromCache, cachedUses: fromCache ? current.uses : [] });
+    const fromCache = usable && script.cachedDataRejected === false;
+    this.#loaded.set(file, { textSha256, script, fromCache, cachedUses: fromCache ? cached.uses : [] });
     const run = script.runInThisContext() as (exports: { default?: unknown }) => Promise<void>;
     const exports: { default?: unknown } = {};
     return run(exports).then(() => exports);
@@ -156,76 +167,54 @@ export class MigrationScriptCache {
    * Writes the cache when this run compiled something it did not have: a script new,
    * changed or whose cached code V8 refused, or the migration functions of `use` in a
    * file of `ran` (the files whose `up()` or `down()` ran) that its code cache was not
-   * made after. Entries of files not in `files` (the folder's migrations now) are
-   * dropped. Never throws.
+   * made after. Entries of files not in `files` (the folder's migrations now) or imported
+   * this run are dropped. Never throws.
    */
   save(use: ScriptUse, files: ReadonlySet<string>, ran: ReadonlySet<string>): void {
     try {
-      const stale = [...this.#loaded].some(([file, loaded]) =>
-        loaded.script === false
-          ? this.#entries().get(file)?.checksum !== loaded.checksum
-          : !loaded.fromCache || (ran.has(file) && !loaded.cachedUses.includes(use)),
-      );
-      const gone = [...this.#entries().keys()].some((file) => !files.has(file));
-      if (stale || gone) this.#write(use, files, ran);
+      const stale = [...this.#loaded].some(([file, loaded]) => !loaded.fromCache || (ran.has(file) && !loaded.cachedUses.includes(use)));
+      const dropped = [...this.#entries().keys()].some((file) => !files.has(file) || this.#imported.has(file));
+      if (stale || dropped) this.#write(use, files, ran);
     } catch {
       // A cache that cannot be written costs the next run some time, and nothing else.
     }
   }
 
   #write(use: ScriptUse, files: ReadonlySet<string>, ran: ReadonlySet<string>): void {
+    const folder = ensurePrivateFolder(path.dirname(this.#file));
+    if (!folder.ok) return;
     const header: PackHeaderEntry[] = [];
     const blobs: Buffer[] = [];
-    const add = (file: string, entry: Omit<PackEntry, 'sha256' | 'blob'> & { readonly sha256?: string }) => {
-      const text = entry.text ?? Buffer.alloc(0);
-      const cache = entry.cache ?? Buffer.alloc(0);
-      header.push({
-        file,
-        checksum: entry.checksum,
-        script: entry.script,
-        textBytes: text.length,
-        cacheBytes: cache.length,
-        uses: entry.uses,
-        sha256: entry.sha256 ?? hash('sha256', Buffer.concat([text, cache]), 'hex'),
-      });
-      blobs.push(text, cache);
+    const add = (file: string, textSha256: string, cache: Buffer, uses: readonly ScriptUse[], cacheSha256 = hash('sha256', cache, 'hex')) => {
+      header.push({ file, textSha256, cacheSha256, cacheBytes: cache.length, uses });
+      blobs.push(cache);
     };
     for (const [file, entry] of this.#entries()) {
-      if (files.has(file) && !this.#loaded.has(file)) add(file, entry);
+      if (files.has(file) && !this.#loaded.has(file) && !this.#imported.has(file)) add(file, entry.textSha256, entry.cache, entry.uses, entry.cacheSha256);
     }
     for (const [file, loaded] of this.#loaded) {
       if (!files.has(file)) continue;
-      if (loaded.script === false) {
-        add(file, { checksum: loaded.checksum, script: false, uses: [] });
-      } else {
-        const uses = ran.has(file) && !loaded.cachedUses.includes(use) ? [...loaded.cachedUses, use] : loaded.cachedUses;
-        add(file, { checksum: loaded.checksum, script: true, text: Buffer.from(loaded.text), cache: loaded.script.createCachedData(), uses });
-      }
+      const uses = ran.has(file) && !loaded.cachedUses.includes(use) ? [...loaded.cachedUses, use] : loaded.cachedUses;
+      add(file, loaded.textSha256, loaded.script.createCachedData(), uses);
     }
-    const blobBytes = Buffer.concat(blobs);
     const headerBytes = Buffer.from(JSON.stringify({ entries: header } satisfies PackHeader));
     const length = Buffer.alloc(4);
     length.writeUInt32LE(headerBytes.length);
-    mkdirSync(path.dirname(this.#file), { recursive: true });
-    // Unique per writer (processes in containers can share a pid, threads do); rename replaces the file whole.
-    const partial = `${this.#file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      writeFileSync(partial, Buffer.concat([Buffer.from(PACK_MAGIC), length, headerBytes, blobBytes]));
-      renameSync(partial, this.#file);
-    } finally {
-      rmSync(partial, { force: true });
-    }
+    replaceFile(this.#file, Buffer.concat([Buffer.from(PACK_MAGIC), length, headerBytes, ...blobs]));
   }
 
-  /** Records that `file` (at `checksum`) goes through `import()`, and says so to the caller. */
-  #importInstead(file: string, checksum: string): undefined {
-    this.#loaded.set(file, { checksum, script: false });
+  /** Records that `file` goes through `import()`, and says so to the caller. */
+  #importInstead(file: string): undefined {
+    this.#imported.add(file);
     return undefined;
   }
 
-  /** The cache file's entries, read once; empty when it is missing or not one of ours. */
+  /** The cache file's entries, read once; empty when it is missing, refused or not one of ours. */
   #entries(): Map<string, PackEntry> {
-    this.#pack ??= readPack(this.#file);
+    if (this.#pack === undefined) {
+      const folder = checkPrivateFolder(path.dirname(this.#file));
+      this.#pack = folder.ok ? readPack(readPrivateFile(this.#file)) : new Map();
+    }
     return this.#pack;
   }
 
@@ -240,27 +229,30 @@ export class MigrationScriptCache {
         return undefined;
       }
     }
-    if (ANY_IMPORT.test(javascript) || (javascript.match(ANY_EXPORT)?.length ?? 0) !== 1) return undefined;
-    const match = DEFAULT_EXPORT.exec(javascript);
-    if (match === null) return undefined;
-    const [whole, indent] = match;
-    const body = `${javascript.slice(0, match.index)}${indent}${EXPORTS}.default =${javascript.slice(match.index + whole.length)}`;
-    return `${PREFIX}${body}${SUFFIX}`;
+    return asScript(javascript);
   }
 }
 
 /**
- * The entries of a cache file; none when it is missing, not of this format, or cut
- * short. Each entry's digest is checked when it is used, so that a run that needs two
- * migrations out of 1,000 hashes two.
+ * A migration's JavaScript as the body of the function it runs in, or `undefined` when
+ * it needs the module system.
  */
-function readPack(file: string): Map<string, PackEntry> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    return new Map();
-  }
+function asScript(javascript: string): string | undefined {
+  if (ANY_IMPORT.test(javascript) || (javascript.match(ANY_EXPORT)?.length ?? 0) !== 1) return undefined;
+  const match = DEFAULT_EXPORT.exec(javascript);
+  if (match === null) return undefined;
+  const [whole, indent] = match;
+  const body = `${javascript.slice(0, match.index)}${indent}${EXPORTS}.default =${javascript.slice(match.index + whole.length)}`;
+  return `${PREFIX}${body}${SUFFIX}`;
+}
+
+/**
+ * The entries of a cache file's bytes; none when there are none, or they are not of this
+ * format, or cut short. Each entry's digest is checked when it is used, so that a run
+ * that needs two migrations out of 1,000 hashes two.
+ */
+function readPack(bytes: Buffer | undefined): Map<string, PackEntry> {
+  if (bytes === undefined) return new Map();
   try {
     const magic = Buffer.from(PACK_MAGIC);
     if (bytes.length < magic.length + 4 || !bytes.subarray(0, magic.length).equals(magic)) return new Map();
@@ -271,12 +263,9 @@ function readPack(file: string): Map<string, PackEntry> {
     const entries = new Map<string, PackEntry>();
     let offset = blobsStart;
     for (const entry of header.entries) {
-      const start = offset;
-      const text = entry.textBytes > 0 ? bytes.subarray(offset, (offset += entry.textBytes)) : undefined;
-      const cache = entry.cacheBytes > 0 ? bytes.subarray(offset, (offset += entry.cacheBytes)) : undefined;
-      if (offset > bytes.length || (entry.script && text === undefined)) return new Map();
-      const blob = bytes.subarray(start, offset);
-      entries.set(entry.file, { checksum: entry.checksum, script: entry.script, text, cache, uses: entry.uses, sha256: entry.sha256, blob });
+      const cache = bytes.subarray(offset, (offset += entry.cacheBytes));
+      if (offset > bytes.length) return new Map();
+      entries.set(entry.file, { textSha256: entry.textSha256, cache, cacheSha256: entry.cacheSha256, uses: entry.uses });
     }
     return entries;
   } catch {
@@ -291,13 +280,12 @@ function isPackHeader(value: unknown): value is PackHeader {
     header !== null &&
     Array.isArray(header.entries) &&
     header.entries.every(
-      (entry: Partial<PackHeaderEntry>) =>
+      (entry: Partial<PackHeaderEntry> | null) =>
+        typeof entry === 'object' &&
+        entry !== null &&
         typeof entry.file === 'string' &&
-        typeof entry.checksum === 'string' &&
-        typeof entry.script === 'boolean' &&
-        typeof entry.sha256 === 'string' &&
-        Number.isSafeInteger(entry.textBytes) &&
-        entry.textBytes! >= 0 &&
+        typeof entry.textSha256 === 'string' &&
+        typeof entry.cacheSha256 === 'string' &&
         Number.isSafeInteger(entry.cacheBytes) &&
         entry.cacheBytes! >= 0 &&
         Array.isArray(entry.uses) &&
