@@ -28,6 +28,7 @@ export { ScriptDirectory } from './script/script-directory.js';
 export type { ScriptDirectoryIo } from './script/script-directory.js';
 export { HeaderIndex, isFileStamp, type FileStamp } from './script/header-index.js';
 export { DEFAULT_REVISION_TEMPLATE, REVISION_TEMPLATE_FILE } from './script/revision-template.js';
+export { useModuleHooksForMigrations } from './script/migration-import.js';
 
 // adapter contract
 export { ADAPTER_API_VERSION, lockWaitedMs } from './adapter/dialect-adapter.js';

@@ -31,7 +31,21 @@ const PLAIN_NAME = /^[\w-][\w.-]*$/;
 /** Whether the real directory of each folder asked about is the folder itself (no symlink on the way). */
 const realFolders = new Map<string, boolean>();
 
+/** Whether the program opted in to synchronous module hooks ({@link useModuleHooksForMigrations}). */
+let hooksAllowed = false;
 let hooksRegistered = false;
+
+/**
+ * Lets migration imports go through a synchronous module hook (`module.registerHooks`)
+ * that hands Node the text cgmigrate already read, instead of letting Node resolve and
+ * read each file again. The hook is process-wide and stays for the life of the process,
+ * seeing every later `import` of the program, so core never installs it by itself: the
+ * CLI opts in, and a service that calls core's API keeps a module system without hooks
+ * (its migrations load through a plain `import()`).
+ */
+export function useModuleHooksForMigrations(): void {
+  hooksAllowed = true;
+}
 
 /** What the caller already knows about a migration file. */
 export interface ImportSourceOptions {
@@ -53,8 +67,10 @@ export interface ImportSourceOptions {
  * this way: `.mts`/`.mjs`, and `.ts`/`.js` in a package scope with `"type": "module"`.
  * The file must not be a symbolic link and its folder must be its real path, so the
  * module's URL (its `import.meta.url`, the base of its relative imports) is the one
- * Node would give it. Everything else, and Node versions without synchronous module
- * hooks (`module.registerHooks`, Node 22.15+), goes through a plain `import()`.
+ * Node would give it. Everything else, a program that has not opted in with
+ * {@link useModuleHooksForMigrations} (a service using core's API), and Node versions
+ * without synchronous module hooks (`module.registerHooks`, Node 22.15+), goes through a
+ * plain `import()`.
  *
  * @returns the module namespace, as `import()` returns it.
  */
@@ -85,7 +101,7 @@ export function fileUrl(file: string): string {
 
 function registerHooks(): boolean {
   if (hooksRegistered) return true;
-  if (typeof module.registerHooks !== 'function') return false;
+  if (!hooksAllowed || typeof module.registerHooks !== 'function') return false;
   module.registerHooks({
     resolve(specifier, context, nextResolve) {
       const entry = pending.get(specifier);

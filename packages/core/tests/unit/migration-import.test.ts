@@ -23,10 +23,14 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** What importing `file` (with `source` as the text already read) exports, as JSON. */
-function importInNode(file: string, source: string): { value: unknown; url: string; helper?: unknown } {
+/**
+ * What importing `file` (with `source` as the text already read) exports, as JSON; in a
+ * process that opted in to the module hook, as the CLI does, unless `optIn` is false.
+ */
+function importInNode(file: string, source: string, optIn = true): { value: unknown; url: string; helper?: unknown } {
   const script = `
-    const { importMigrationSource } = await import(${JSON.stringify(BUILT)});
+    const { importMigrationSource, useModuleHooksForMigrations } = await import(${JSON.stringify(BUILT)});
+    if (${optIn}) useModuleHooksForMigrations();
     const module = await importMigrationSource(${JSON.stringify(file)}, ${JSON.stringify(source)});
     process.stdout.write(JSON.stringify(module.default));`;
   const stdout = execFileSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], { encoding: 'utf8' });
@@ -50,6 +54,12 @@ describe('importMigrationSource', () => {
     writeFileSync(file, onDisk('read from disk'));
     const result = importInNode(file, onDisk('already read'));
     expect(result).toEqual({ value: 'already read', url: pathToFileURL(file).href, helper: 'from helper' });
+  });
+
+  it('installs no module hook in a program that did not opt in (a service using the API): Node reads the file itself', () => {
+    const file = path.join(project('module'), 'a.ts');
+    writeFileSync(file, onDisk('read from disk'));
+    expect(importInNode(file, onDisk('already read'), false)).toEqual({ value: 'read from disk', url: pathToFileURL(file).href, helper: 'from helper' });
   });
 
   it('leaves a .ts file outside an ES module scope to Node, which reads it itself', () => {
@@ -110,7 +120,8 @@ describe('importMigrationSource', () => {
     const exportUrl = 'export default { url: import.meta.url };\n';
     for (const file of files) writeFileSync(file, exportUrl);
     const script = `
-      const { importMigrationSource } = await import(${JSON.stringify(BUILT)});
+      const { importMigrationSource, useModuleHooksForMigrations } = await import(${JSON.stringify(BUILT)});
+      useModuleHooksForMigrations();
       const urls = [];
       for (const file of ${JSON.stringify(files)}) urls.push((await importMigrationSource(file, ${JSON.stringify(exportUrl)})).default.url);
       process.stdout.write(JSON.stringify(urls));`;
