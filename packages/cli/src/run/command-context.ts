@@ -1,12 +1,15 @@
+import path from 'node:path';
 import {
   createEnvironment,
   isMigrateError,
   loadConfig,
   redactUrl,
+  useModuleHooksForMigrations,
   type AdapterRegistry,
   type MigrationEnvironment,
   type ResolvedConfig,
 } from '@cloudguard/migrate-core';
+import { describeCompileCache, describeScriptCache } from '@cloudguard/migrate-core/private-cache';
 import { builtinAdapters } from '../adapters.js';
 import { exitStatusFor, ExitStatus } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
@@ -67,6 +70,9 @@ export class CommandContext {
 
   constructor(invocation: CommandInvocation) {
     this.invocation = invocation;
+    // The CLI owns its process: migrations it imports may take the module hook that core
+    // never installs for a service on its own.
+    useModuleHooksForMigrations();
     this.#redactor.add(process.env['DATABASE_URL'], ...Redactor.urlsInArgv(invocation.argv));
   }
 
@@ -98,7 +104,7 @@ export class CommandContext {
     });
     this.#redactor.add(config.url);
     this.invocation.beforeEnvironment?.(config);
-    if (this.verbose) this.note(describeConfig(config));
+    if (this.verbose) this.note([describeConfig(config), ...describeCaches(config)].join('\n'));
     const warn = (message: string) => this.#stderr(`Warning: ${message}`);
     this.#adapters = this.invocation.adapters ? await this.invocation.adapters(warn) : builtinAdapters();
     const stderr = {
@@ -191,6 +197,11 @@ function describeConfig(config: ResolvedConfig): string {
     `Database: ${redactUrl(config.url)} (from ${source})`,
     `Script location: ${config.scriptLocation}`,
   ].join('\n');
+}
+
+/** Where cgmigrate keeps its caches for this project, or why one is not used. */
+function describeCaches(config: ResolvedConfig): string[] {
+  return [describeCompileCache(), describeScriptCache(path.join(config.scriptLocation, 'versions'))];
 }
 
 function causeMessages(error: unknown): string[] {
