@@ -57,6 +57,8 @@ describe('credential forms', () => {
     expect(redactUrl('postgresql+asyncpg://app:s3cret@db:6432/cg?sslmode=require')).toBe('postgresql+asyncpg://app:***@db:6432/cg?sslmode=require');
     expect(redactUrl('postgresql://:s3cret@db/cg')).toBe('postgresql://:***@db/cg');
     expect(redactUrl('postgresql://app:@db/cg')).toBe('postgresql://app:***@db/cg');
+    expect(redactUrl('postgresql://app:s3cret@[::1]:5432/cg')).toBe('postgresql://app:***@[::1]:5432/cg');
+    expect(redactUrl('postgresql://[::1]:5432/cg?sslmode=disable')).toBe('postgresql://[::1]:5432/cg?sslmode=disable');
   });
 
   it('masks a password holding a raw @ whole (the authority ends at its last @, as libpq and WHATWG URLs read it)', () => {
