@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  ConfigInvalidError,
   DuplicateRevisionError,
   FileExistsError,
+  InvalidRevisionIdError,
   InvalidMessageError,
   InvalidTargetError,
   MultipleHeadsError,
@@ -11,7 +13,8 @@ import { RevisionMap } from '../revision/revision-map.js';
 import { generateRevisionId } from '../revision/revision-target.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { assertValidRevisionId, createRevision } from '../revision/revision.js';
-import { formatFileName, slugify } from '../script/file-template.js';
+import { formatFileName, slugify, type FileNameTokens } from '../script/file-template.js';
+import { notMigrationReason } from '../script/script-directory.js';
 import { DEFAULT_REVISION_TEMPLATE, renderRevisionTemplate } from '../script/revision-template.js';
 import { loadScripts, type MigrationEnvironment } from './environment.js';
 import { compareWithDatabase } from '../autogenerate/compare-with-database.js';
@@ -207,12 +210,10 @@ export async function writeRevision(env: MigrationEnvironment, scripts: ScriptDi
   RevisionMap.from([...map, created]);
 
   const now = spec.now ?? new Date();
-  const baseName = formatFileName(env.config.fileTemplate, {
-    rev: id,
-    slug: slugify(spec.message, env.config.truncateSlugLength),
-    date: now,
-  });
-  const file = path.join(scripts.versionsDir, `${baseName}.ts`);
+  const tokens: FileNameTokens = { rev: id, slug: slugify(spec.message, env.config.truncateSlugLength), date: now };
+  const fileName = `${formatFileName(env.config.fileTemplate, tokens)}.ts`;
+  assertReadAsMigration(fileName, env.config, tokens);
+  const file = path.join(scripts.versionsDir, fileName);
   if (existsSync(file)) throw new FileExistsError(file);
   const template = existsSync(scripts.templatePath) ? readFileSync(scripts.templatePath, 'utf8') : DEFAULT_REVISION_TEMPLATE;
   const source = renderRevisionTemplate(
@@ -237,6 +238,38 @@ export async function writeRevision(env: MigrationEnvironment, scripts: ScriptDi
     revision: { ...summarizeRevision(map, { ...created, path: file }), isHead: true, isBranchPoint: false, nextRevisions: [] },
     path: file,
   };
+}
+
+/**
+ * Refuses a file name the script directory would skip (see `notMigrationReason`): the
+ * revision would be written but never seen by any command. Blames what made the name:
+ * the id (`--rev-id _a1` under a template that starts with `%(rev)s`), the message (its
+ * slug), or the template itself.
+ *
+ * @throws {InvalidRevisionIdError} {@link InvalidMessageError} {@link ConfigInvalidError}
+ */
+function assertReadAsMigration(fileName: string, config: MigrationEnvironment['config'], tokens: FileNameTokens): void {
+  const reason = notMigrationReason(fileName);
+  if (reason === undefined) return;
+  const template = config.fileTemplate;
+  const skipped = `its file would be named "${fileName}" and ${reason}, so the script directory would skip it`;
+  const readsWith = (changes: Partial<FileNameTokens>) =>
+    notMigrationReason(`${formatFileName(template, { ...tokens, ...changes })}.ts`) === undefined;
+  if (readsWith({ rev: 'a1' })) {
+    throw new InvalidRevisionIdError(
+      tokens.rev,
+      `${skipped}; use an id that starts with a letter or a digit and does not end in ".d", ".test" or ".spec" ` +
+        '(or leave --rev-id out for a generated one)',
+    );
+  }
+  if (readsWith({ slug: 'x' })) {
+    throw new InvalidMessageError(`${skipped}; start the message with a letter or a digit`);
+  }
+  throw new ConfigInvalidError(
+    config.configPath,
+    `fileTemplate '${template}' makes file names that are not read as migrations (${skipped}); ` +
+      'start it with a token or a letter, e.g. %(rev)s_%(slug)s',
+  );
 }
 
 function chooseParents(options: RevisionOptions, map: RevisionMap): readonly string[] {
