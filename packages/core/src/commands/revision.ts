@@ -139,6 +139,11 @@ export async function autogenerateRevision(env: MigrationEnvironment, options: A
   const scripts = await loadScripts(env);
   const map = scripts.map;
   const parents = chooseParents(options, map);
+  // A given id is checked before the database is compared: the comparison is the slow part.
+  if (options.revId !== undefined) {
+    assertValidRevisionId(options.revId);
+    newFileName(env.config, options.revId, message, options.now ?? new Date());
+  }
   const comparison = await compareWithDatabase(env, map, options.filter);
   const messages = comparison.changes.map(describeChange);
   const empty = comparison.up.length === 0 && comparison.changes.length === 0;
@@ -210,10 +215,7 @@ export async function writeRevision(env: MigrationEnvironment, scripts: ScriptDi
   RevisionMap.from([...map, created]);
 
   const now = spec.now ?? new Date();
-  const tokens: FileNameTokens = { rev: id, slug: slugify(spec.message, env.config.truncateSlugLength), date: now };
-  const fileName = `${formatFileName(env.config.fileTemplate, tokens)}.ts`;
-  assertReadAsMigration(fileName, env.config, tokens);
-  const file = path.join(scripts.versionsDir, fileName);
+  const file = path.join(scripts.versionsDir, newFileName(env.config, id, spec.message, now));
   if (existsSync(file)) throw new FileExistsError(file);
   const template = existsSync(scripts.templatePath) ? readFileSync(scripts.templatePath, 'utf8') : DEFAULT_REVISION_TEMPLATE;
   const source = renderRevisionTemplate(
@@ -238,6 +240,19 @@ export async function writeRevision(env: MigrationEnvironment, scripts: ScriptDi
     revision: { ...summarizeRevision(map, { ...created, path: file }), isHead: true, isBranchPoint: false, nextRevisions: [] },
     path: file,
   };
+}
+
+/**
+ * The name of a new migration file (in `versions/`), from the config's `fileTemplate`.
+ *
+ * @throws {InvalidRevisionIdError} {@link InvalidMessageError} {@link ConfigInvalidError}
+ *   when the script directory would skip a file of that name.
+ */
+function newFileName(config: MigrationEnvironment['config'], id: string, message: string, now: Date): string {
+  const tokens: FileNameTokens = { rev: id, slug: slugify(message, config.truncateSlugLength), date: now };
+  const fileName = `${formatFileName(config.fileTemplate, tokens)}.ts`;
+  assertReadAsMigration(fileName, config, tokens);
+  return fileName;
 }
 
 /**
