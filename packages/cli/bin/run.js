@@ -2,13 +2,6 @@
 import module from 'node:module';
 import process from 'node:process';
 import { URL } from 'node:url';
-import { enablePrivateCompileCache } from '@cloudguard/migrate-core/private-cache';
-
-// Node caches the compiled code of oclif, core and the user's .ts migrations across
-// runs (in the OS temp dir): a status command starts about a third faster. Only in a
-// folder no other user can write (`--verbose` says why one is not used), and not with
-// CGMIGRATE_NO_CACHE.
-enablePrivateCompileCache();
 
 // `cgmigrate history | head`: the reader has what it wanted and closed the pipe. Stop
 // quietly, as Unix tools do, instead of a stack trace about EPIPE.
@@ -68,19 +61,25 @@ async function exitOnceWritten() {
 }
 
 async function main(argv) {
-  if (!process.env.CGMIGRATE_NO_FAST_PATH) {
-    if (argv[0] === '--version' || argv[0] === '-v') {
-      const line = await versionLine();
-      if (line !== undefined) {
-        process.stdout.write(`${line}\n`);
-        return;
-      }
-    } else if (FAST_COMMANDS.has(argv[0])) {
-      const { runFastEntry } = await import('../dist/fast/fast-entry.js');
-      if (await runFastEntry(argv)) {
-        await exitOnceWritten();
-        return;
-      }
+  const fastPath = !process.env.CGMIGRATE_NO_FAST_PATH;
+  if (fastPath && (argv[0] === '--version' || argv[0] === '-v')) {
+    const line = await versionLine();
+    if (line !== undefined) {
+      process.stdout.write(`${line}\n`);
+      return;
+    }
+  }
+  // Node caches the compiled code of oclif, core and the user's .ts migrations across
+  // runs (in the OS temp dir): a status command starts about a third faster. Only in a
+  // folder no other user can write (`--verbose` says why one is not used), and not with
+  // CGMIGRATE_NO_CACHE. Not for the version line, which loads nothing worth caching.
+  const { enablePrivateCompileCache } = await import('@cloudguard/migrate-core/private-cache');
+  enablePrivateCompileCache();
+  if (fastPath && FAST_COMMANDS.has(argv[0])) {
+    const { runFastEntry } = await import('../dist/fast/fast-entry.js');
+    if (await runFastEntry(argv)) {
+      await exitOnceWritten();
+      return;
     }
   }
   const { execute } = await import('@oclif/core');

@@ -1,4 +1,3 @@
-import { hash, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import module from 'node:module';
 import os from 'node:os';
@@ -20,8 +19,12 @@ import path from 'node:path';
  * (never through a symbolic link) renamed into place.
  *
  * This module imports nothing but Node's own: `bin/run.js` loads it before anything
- * else (`@cloudguard/migrate-core/private-cache`).
+ * else (`@cloudguard/migrate-core/private-cache`). It takes `node:crypto` only when it
+ * needs it, since importing it costs `cgmigrate --version` a few milliseconds.
  */
+
+/** `node:crypto`, loaded on first use. */
+const crypto = (): typeof import('node:crypto') => process.getBuiltinModule('node:crypto');
 
 /** Whether `CGMIGRATE_NO_CACHE` is set (to anything but an empty string): no cache is read or written. */
 export function cachesDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -154,7 +157,7 @@ export function readPrivateFile(file: string, refused?: (reason: string) => void
  */
 export function replaceFile(file: string, bytes: Uint8Array | string, fileMode = 0o600): void {
   // Unique per writer (processes in containers can share a pid, threads do); rename replaces the file whole.
-  const partial = `${file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  const partial = `${file}.${process.pid}-${crypto().randomBytes(6).toString('hex')}.tmp`;
   const fd = openSync(partial, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, fileMode);
   try {
     try {
@@ -225,7 +228,7 @@ export const SCRIPT_CACHE_DIR = 'cgmigrate-scripts';
 
 /** The code cache file of the migrations in `folder`, under the compile cache folder `compileCacheDir`. */
 export function scriptCacheFile(folder: string, compileCacheDir: string): string {
-  const name = hash('sha256', path.resolve(folder), 'hex').slice(0, 32);
+  const name = crypto().hash('sha256', path.resolve(folder), 'hex').slice(0, 32);
   return path.join(compileCacheDir, SCRIPT_CACHE_DIR, `${name}.bin`);
 }
 
