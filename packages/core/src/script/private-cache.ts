@@ -1,4 +1,5 @@
 import { chmodSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
+import type * as Crypto from 'node:crypto';
 import module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +25,7 @@ import path from 'node:path';
  */
 
 /** `node:crypto`, loaded on first use. */
-const crypto = (): typeof import('node:crypto') => process.getBuiltinModule('node:crypto');
+const crypto = (): typeof Crypto => process.getBuiltinModule('node:crypto');
 
 /** Whether `CGMIGRATE_NO_CACHE` is set (to anything but an empty string): no cache is read or written. */
 export function cachesDisabled(env: NodeJS.ProcessEnv = process.env): boolean {
