@@ -121,29 +121,18 @@ export function ensurePrivateFolder(folder: string): FolderCheck {
 /**
  * The bytes of `file` in a private folder, when it is a regular file (a symbolic link is
  * not followed) owned by the current user and writable by no one else; otherwise
- * `undefined`, with the reason given to `refused` (a missing file is no reason).
+ * `undefined` (`describeScriptCache` says why under `--verbose`).
  */
-export function readPrivateFile(file: string, refused?: (reason: string) => void): Buffer | undefined {
+export function readPrivateFile(file: string): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | O_NOFOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'EMLINK') refused?.(`${file} is a symbolic link`);
-    else if (code !== 'ENOENT') refused?.(`${file} cannot be read (${code ?? (error as Error).message})`);
+  } catch {
     return undefined;
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) {
-      refused?.(`${file} is not a regular file`);
-      return undefined;
-    }
-    const problem = ownershipProblem(file, stats, currentUid());
-    if (problem !== undefined) {
-      refused?.(problem);
-      return undefined;
-    }
+    if (!stats.isFile() || ownershipProblem(file, stats, currentUid()) !== undefined) return undefined;
     return readFileSync(fd);
   } finally {
     closeSync(fd);

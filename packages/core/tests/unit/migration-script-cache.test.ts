@@ -345,6 +345,17 @@ describe('what runs is the file read in this run', () => {
     expect(readdirSync(elsewhere)).toEqual([]);
   });
 
+  it('neither reads nor writes a cache file through a symbolic link', () => {
+    write('a1.ts', FROM_THE_FILE);
+    mkdirSync(path.dirname(cacheFileName()), { recursive: true, mode: 0o700 });
+    const target = path.join(root, 'target.bin');
+    writeFileSync(target, 'not a cache file');
+    symlinkSync(target, cacheFileName());
+    expect(loadAll().results).toEqual({ 'a1.ts': 'from the file' });
+    expect(readFileSync(target, 'utf8')).toBe('not a cache file');
+    expect(cacheEntries()).toEqual([expect.objectContaining({ uses: ['upgrade'] })]);
+  });
+
   it('keeps nothing at all with CGMIGRATE_NO_CACHE=1', () => {
     write('a1.ts', FROM_THE_FILE);
     expect(loadAll('upgrade', { ...process.env, CGMIGRATE_NO_CACHE: '1' }).results).toEqual({ 'a1.ts': 'from the file' });
