@@ -56,11 +56,11 @@ async function freshPostgres(): Promise<TestDatabase> {
   return db;
 }
 
-async function pgQuery<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+async function pgQuery<T>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return ((await client.query(sql, params)) as { rows: T[] }).rows;
+    return ((await client.query(sql)) as { rows: T[] }).rows;
   } finally {
     await client.end();
   }
@@ -155,12 +155,11 @@ describe('PostgreSQL: the migration lock is never lost in silence', () => {
       { id: 'r001', parent: null, up: "await op.execute('CREATE TABLE marks (pid int)');" },
       { id: 'r002', parent: 'r001', up: `await op.execute('INSERT INTO marks VALUES (pg_backend_pid())'); ${SLEEP}` },
     ]);
-    await pgQuery(db.url, 'SELECT 1');
     const first = start(['upgrade', 'head'], cwd);
     await first.until('Running upgrade r001 -> r002');
     const second = start(['upgrade', 'head'], cwd);
     const holder = await lockHolderPid(db.url);
-    await pgQuery(db.url, 'SELECT pg_terminate_backend($1)', [holder]);
+    await pgQuery(db.url, `SELECT pg_terminate_backend(${holder})`);
     const [lost, next] = await Promise.all([first.done, second.done]);
 
     expect(lost.code, lost.stderr).toBe(1);
@@ -189,7 +188,7 @@ describe('PostgreSQL: the migration lock is never lost in silence', () => {
     ]);
     const first = start(['upgrade', 'head'], cwd);
     await first.until('Running upgrade r001 -> r002');
-    await pgQuery(db.url, 'SELECT pg_terminate_backend($1)', [await lockHolderPid(db.url)]);
+    await pgQuery(db.url, `SELECT pg_terminate_backend(${await lockHolderPid(db.url)})`);
     const failed = await first.done;
 
     expect(failed.code, failed.stderr).toBe(1);
