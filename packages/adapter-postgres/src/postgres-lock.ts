@@ -104,7 +104,7 @@ export class PostgresSessionLock {
       for (;;) {
         if (this.#held === undefined) {
           const { rows } = await client.query<{ locked: boolean; pid: number }>(
-            'SELECT pg_try_advisory_lock($1::bigint) AS locked, pg_backend_pid() AS pid',
+            `SELECT ${TAKE_TWICE} AS locked, pg_backend_pid() AS pid`,
             [key],
           );
           const row = rows[0];
@@ -171,7 +171,8 @@ class PostgresLock implements MigrationLock {
       await this.#session.use(async (client) => {
         // A new backend (the pool reconnected) never held the lock: nothing to unlock.
         if (client.processID !== this.#pid) return;
-        await client.query('SELECT pg_advisory_unlock($1::bigint)', [this.#key]);
+        // Both holds (see TAKE_TWICE); never pg_advisory_unlock_all(), which would drop a migration's own advisory locks.
+        await client.query('SELECT pg_advisory_unlock($1::bigint), pg_advisory_unlock($1::bigint)', [this.#key]);
       });
     } catch {
       // the session is gone or going, or the connection is closed: the server releases its locks
@@ -199,7 +200,7 @@ class PostgresLock implements MigrationLock {
     if (this.#released) return 'the lock was released before the run ended';
     let row: { pid: number; held: boolean } | undefined;
     try {
-      row = (await query(VERIFY_SQL, lockIds(this.#key)))[0];
+      row = (await query(VERIFY_SQL, [this.#key]))[0];
     } catch (error) {
       return `the lock's session (pid ${this.#pid}) could not confirm that it still holds the lock (${describeError(error)})`;
     }
@@ -222,13 +223,24 @@ class PostgresLock implements MigrationLock {
 /** Runs the lock check on one session. */
 type LockQuery = (sql: string, params: readonly string[]) => Promise<{ pid: number; held: boolean }[]>;
 
-/** This backend's pid, and whether it holds the advisory lock `($1, $2)` in this database. */
-const VERIFY_SQL = `SELECT pg_backend_pid() AS pid, EXISTS (
-    SELECT 1 FROM pg_locks
-     WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND pid = pg_backend_pid()
-       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-       AND classid = $1::oid AND objid = $2::oid
-  ) AS held`;
+/**
+ * Takes the advisory lock `$1` twice (advisory locks count per session), or not at all:
+ * see {@link VERIFY_SQL}. `CASE` fixes the order, so the second take only runs after
+ * the first succeeded.
+ */
+const TAKE_TWICE = 'CASE WHEN pg_try_advisory_lock($1::bigint) THEN pg_try_advisory_lock($1::bigint) ELSE false END';
+
+/**
+ * This backend's pid, and whether it holds the advisory lock `$1`. The lock is held
+ * twice ({@link TAKE_TWICE}), so giving one hold back and taking it again never leaves
+ * it free for another session, and `pg_advisory_unlock` answers whether this session
+ * held it at all: `false` (with a server warning) once a statement released it or the
+ * session is a new one. This asks the lock manager about one lock, where reading
+ * `pg_locks` would list every lock of the server (thousands while a long migration's
+ * transaction holds its tables).
+ */
+const VERIFY_SQL = `SELECT pg_backend_pid() AS pid,
+  CASE WHEN pg_advisory_unlock($1::bigint) THEN pg_try_advisory_lock($1::bigint) ELSE false END AS held`;
 
 /**
  * The lock check on the pg client behind `session` when it has one (the adapter's
@@ -238,7 +250,10 @@ const VERIFY_SQL = `SELECT pg_backend_pid() AS pid, EXISTS (
 function sessionQuery(session: Session): LockQuery {
   const client = (session as Partial<PostgresSession>).pgClient;
   if (client !== undefined) return clientQuery(client);
-  return (sql, params) => session.query(sql.replaceAll(/\$\d::oid/g, '?::oid'), params);
+  return (sql, params) => {
+    const parts = sql.split('$1');
+    return session.query(parts.join('?'), parts.slice(1).map(() => params[0]));
+  };
 }
 
 function clientQuery(client: Client): LockQuery {
