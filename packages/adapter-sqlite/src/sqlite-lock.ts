@@ -49,8 +49,9 @@ export type DatabaseConstructor = typeof BetterSqlite3;
  * The lock is only as good as the lock file is writable: SQLite opens a file it cannot
  * write read-only without a word, and an exclusive transaction on a read-only file
  * excludes nobody. So a lock file (or, for a new one, a directory) that this user cannot
- * write is refused before SQLite opens it, as is a file there that is not an SQLite
- * database (see `checkLockFileWritable`). {@link MigrationLock.verify} confirms that the
+ * write is refused before SQLite opens it (see `checkLockFileWritable`), and so is a
+ * file there that SQLite cannot use, such as one that is not an SQLite database (see
+ * `isUnusableLockFile`); neither is removed. {@link MigrationLock.verify} confirms that the
  * lock's connection is still in its transaction and that the lock file is still the one
  * locked (not removed or replaced, which would let another runner lock a new file).
  *
