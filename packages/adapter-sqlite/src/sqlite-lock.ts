@@ -115,15 +115,18 @@ class SqliteLock implements MigrationLock {
   #db: BetterSqlite3.Database | undefined;
   readonly #lockPath: string;
   readonly #holderPath: string;
-  /** The locked file's identity, to tell it from a file put in its place. */
-  readonly #file: { readonly dev: number; readonly ino: number };
+  /**
+   * The identity of the file at the lock path once the lock was taken, to tell it from a
+   * file put in its place; `undefined` when there was none by then (a run removed it
+   * meanwhile), so that {@link verify} fails, as the lock then excludes nobody.
+   */
+  readonly #file: FileIdentity | undefined;
 
   constructor(db: BetterSqlite3.Database, lockPath: string, holderPath: string) {
     this.#db = db;
     this.#lockPath = lockPath;
     this.#holderPath = holderPath;
-    const { dev, ino } = statSync(lockPath);
-    this.#file = { dev, ino };
+    this.#file = fileIdentity(lockPath);
   }
 
   /**
@@ -139,13 +142,8 @@ class SqliteLock implements MigrationLock {
     if (!db.open || !db.inTransaction) {
       throw new LockLostError(`the connection holding ${this.#lockPath} is no longer in its exclusive transaction`);
     }
-    let current: { dev: number; ino: number } | undefined;
-    try {
-      current = statSync(this.#lockPath);
-    } catch {
-      current = undefined;
-    }
-    if (current?.dev !== this.#file.dev || current.ino !== this.#file.ino) {
+    const current = fileIdentity(this.#lockPath);
+    if (current === undefined || current.dev !== this.#file?.dev || current.ino !== this.#file.ino) {
       throw new LockLostError(
         `the lock file ${this.#lockPath} was ${current === undefined ? 'removed' : 'replaced by another file'} while this run held it, ` +
           'so another run may have locked a new one',
@@ -164,6 +162,22 @@ class SqliteLock implements MigrationLock {
     } finally {
       db.close();
     }
+  }
+}
+
+/** Which file a path names: its device and inode, which no other file shares while it exists. */
+interface FileIdentity {
+  readonly dev: bigint;
+  readonly ino: bigint;
+}
+
+/** The file `path` names, or `undefined` when there is none (or it cannot be examined). */
+function fileIdentity(path: string): FileIdentity | undefined {
+  try {
+    const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return stats === undefined ? undefined : { dev: stats.dev, ino: stats.ino };
+  } catch {
+    return undefined;
   }
 }
 
