@@ -181,11 +181,12 @@ export function parsePostgresUrl(url: string): PostgresLocation {
 }
 
 /**
- * The URL with every password replaced by `***`: the one before `@` (as core's
- * `redactUrl`) and a libpq-style `password=` query parameter.
+ * The URL with every credential replaced by `***`: the password before `@` and the
+ * `password=`, `sslpassword=` (and other credential) parameters, as core's `redactUrl`
+ * decides for every adapter.
  */
 export function redactPostgresUrl(url: string): string {
-  return redactUrl(url).replace(/([?&]password=)[^&#]*/gi, '$1***');
+  return redactUrl(url);
 }
 
 /** `search_path` for one schema: double-quoted, so any name (capitals, spaces, commas) is taken literally. */

@@ -13,8 +13,9 @@ import type { MikroORM, SqliteConnection } from '@mikro-orm/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
 
 import type { ResolvedSqliteOptions } from './sqlite-adapter.js';
+import { acquireLockOnDisk, SqliteDatabaseFile } from './sqlite-database-file.js';
 import { createMigrateDialect, type KyselyModule } from './sqlite-dialect.js';
-import { acquireSqliteLock, NO_LOCK, type DatabaseConstructor } from './sqlite-lock.js';
+import { NO_LOCK, type DatabaseConstructor } from './sqlite-lock.js';
 import { KyselySession } from './sqlite-session.js';
 import type { SqliteLocation } from './sqlite-url.js';
 import { SqliteVersionStore } from './sqlite-version-store.js';
@@ -37,6 +38,8 @@ export class SqliteMigrateConnection implements AdapterConnection {
   readonly #kysely: KyselyModule;
   readonly #foreignKeys: boolean;
   readonly #onStatement: ((sql: string) => void) | undefined;
+  /** The database file and whether this connection created it; `undefined` in memory. */
+  readonly #file: SqliteDatabaseFile | undefined;
   #closed = false;
 
   private constructor(
@@ -44,7 +47,9 @@ export class SqliteMigrateConnection implements AdapterConnection {
     options: ConnectOptions,
     parts: { orm: MikroORM; database: BetterSqlite3.Database; Database: DatabaseConstructor; kysely: KyselyModule },
     foreignKeys: boolean,
+    file: SqliteDatabaseFile | undefined,
   ) {
+    this.#file = file;
     this.#foreignKeys = foreignKeys;
     this.#location = location;
     this.#orm = parts.orm;
@@ -66,7 +71,8 @@ export class SqliteMigrateConnection implements AdapterConnection {
 
   /**
    * Opens the database file (creating it, but not its directory, as SQLAlchemy does)
-   * and starts MikroORM on it.
+   * and starts MikroORM on it. A file created here is removed again when the connection
+   * closes with nothing committed to it (see {@link SqliteDatabaseFile}).
    *
    * @throws {DatabaseError} when the file cannot be opened or MikroORM cannot start.
    */
@@ -81,11 +87,14 @@ export class SqliteMigrateConnection implements AdapterConnection {
       import('@mikro-orm/sqlite'),
     ]);
     const filename = location.kind === 'memory' ? ':memory:' : location.path;
+    const file = location.kind === 'file' ? SqliteDatabaseFile.prepare(location.path) : undefined;
+    const removeIfCreated = async () => file?.removeIfNothingCommitted(Database);
 
     let database: BetterSqlite3.Database;
     try {
       database = new Database(filename, { timeout: settings.busyTimeoutMs });
     } catch (error) {
+      await removeIfCreated();
       throw new DatabaseError(`Opening SQLite database ${filename}`, { cause: error });
     }
 
@@ -111,9 +120,10 @@ export class SqliteMigrateConnection implements AdapterConnection {
       if (!settings.foreignKeys) {
         await orm.driver.getConnection().getClient().executeQuery(kysely.CompiledQuery.raw('PRAGMA foreign_keys = OFF'));
       }
-      return new SqliteMigrateConnection(location, options, { orm, database, Database, kysely }, settings.foreignKeys);
+      return new SqliteMigrateConnection(location, options, { orm, database, Database, kysely }, settings.foreignKeys, file);
     } catch (error) {
       if (database.open) database.close();
+      await removeIfCreated();
       throw new DatabaseError(`Connecting to SQLite database ${filename}`, { cause: error });
     }
   }
@@ -141,6 +151,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
    */
   async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const connection = this.#connection();
+    this.#file?.assertOnDisk();
     let begun = false;
     if (this.#foreignKeys) await this.#setForeignKeys(false);
     try {
@@ -170,6 +181,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
   /** Runs `work` with each statement committing on its own; statement errors propagate as in {@link transaction}. */
   async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const connection = this.#connection();
+    this.#file?.assertOnDisk();
     return work(new KyselySession(connection.getClient(), connection, this.#database, this.#onStatement));
   }
 
@@ -182,7 +194,8 @@ export class SqliteMigrateConnection implements AdapterConnection {
   async acquireLock(wait: LockWait): Promise<MigrationLock> {
     this.#connection();
     if (this.#location.kind === 'memory') return NO_LOCK;
-    return acquireSqliteLock(this.#Database, this.#location.path, wait);
+    // On the lock file that is on disk: a failed run that created the database removes it (see close()).
+    return acquireLockOnDisk(this.#Database, this.#location.path, wait);
   }
 
   /** `SQLITE_BUSY` and `SQLITE_LOCKED`: another connection held the database past the busy timeout. */
@@ -190,6 +203,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
     return isTransientLockError(error);
   }
 
+  /** Closes the database; one this connection created is removed when nothing was committed to it. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -199,6 +213,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
       throw new DatabaseError('Closing the SQLite connection', { cause: error });
     } finally {
       if (this.#database.open) this.#database.close();
+      await this.#file?.removeIfNothingCommitted(this.#Database);
     }
   }
 

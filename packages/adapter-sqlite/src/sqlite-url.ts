@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 
-import { InvalidUrlError } from '@cloudguard/migrate-core';
+import { InvalidUrlError, redactUrl } from '@cloudguard/migrate-core';
 
 /** Where a SQLite URL points: a file (absolute path) or a private in-memory database. */
 export type SqliteLocation = { readonly kind: 'memory' } | { readonly kind: 'file'; readonly path: string };
@@ -31,8 +31,9 @@ export function parseSqliteUrl(url: string, cwd: string): SqliteLocation {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s.exec(url);
   const scheme = match?.[1]?.toLowerCase();
   const rest = match?.[2] ?? '';
+  // SQLite URLs carry no credentials, but a mistyped one might: never echo a password.
   const fail = (reason: string): never => {
-    throw new InvalidUrlError(withoutCredentials(url), reason);
+    throw new InvalidUrlError(redactUrl(url), reason);
   };
 
   if (scheme === undefined || scheme.split('+')[0] !== 'sqlite') fail('the scheme must be sqlite://');
@@ -56,9 +57,4 @@ export function parseSqliteUrl(url: string, cwd: string): SqliteLocation {
   if (path === MEMORY) return { kind: 'memory' };
   if (path === '' || path === '/' || path.endsWith('/')) fail('the URL names no database file');
   return { kind: 'file', path: isAbsolute(path) ? path : resolve(cwd, path) };
-}
-
-/** SQLite URLs carry no credentials, but a mistyped one might: never echo a password. */
-function withoutCredentials(url: string): string {
-  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#@:]*):[^/?#@]*@/, '$1$2:***@');
 }

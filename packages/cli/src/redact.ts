@@ -1,20 +1,17 @@
-import { redactSecrets } from '@cloudguard/migrate-core';
-
-/** `scheme://user:password@` anywhere in a text, for URLs nobody told us about. */
-const CREDENTIALS_ANYWHERE = /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#@]*@/g;
-/** A token that is, or ends with, a URL carrying credentials (`--url=postgresql://u:p@h/db`). */
-const URL_WITH_CREDENTIALS = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@]*:[^\s/?#@]*@\S*/;
+import { redactSecrets, redactUrl } from '@cloudguard/migrate-core';
 
 /**
- * Hides database passwords in whatever the CLI prints. It knows the URLs that may
- * carry one (the configured URL, `--url`, `DATABASE_URL`, URLs on the command line)
- * and replaces their passwords anywhere in a text, since drivers echo connection
- * strings and their parts in their errors.
+ * Hides database credentials in whatever the CLI prints. It knows the URLs that may
+ * carry one (the configured URL, `--url`, `DATABASE_URL`, URLs and connection strings on
+ * the command line) and replaces their secrets anywhere in a text, in every spelling
+ * (as written, percent-decoded, re-encoded), since drivers echo connection strings and
+ * their parts in their errors; the credentials of any other URL in a text are masked
+ * too. What counts as a credential is decided in core (`redactUrl`, `redactSecrets`).
  *
  * ### Examples
  * ```ts
- * const redactor = new Redactor(['postgresql://app:s3cret@db/cloudguard']);
- * redactor.text('auth failed for app:s3cret') // 'auth failed for app:***'
+ * const redactor = new Redactor(['postgresql://app@db/cloudguard?password=s3cr%40t']);
+ * redactor.text('auth failed for app: s3cr@t') // 'auth failed for app: ***'
  * ```
  */
 export class Redactor {
@@ -24,9 +21,17 @@ export class Redactor {
     this.add(...urls);
   }
 
-  /** URLs found in command-line arguments, in `--flag=value` form too. */
+  /**
+   * The command-line arguments that carry a credential: a URL with a password or a
+   * credential parameter, or a libpq connection string with one, as a token of its own
+   * or as the value of `--flag=value`.
+   */
   static urlsInArgv(argv: readonly string[]): string[] {
-    return argv.flatMap((token) => URL_WITH_CREDENTIALS.exec(token)?.[0] ?? []);
+    return argv.flatMap((token) => {
+      const candidate = /^--?[A-Za-z][\w-]*=(.*)$/s.exec(token)?.[1] ?? token;
+      // Whatever redactUrl would change carries a credential.
+      return redactUrl(candidate) === candidate ? [] : [candidate];
+    });
   }
 
   /** Adds URLs whose passwords must be hidden. */
@@ -35,11 +40,9 @@ export class Redactor {
     return this;
   }
 
-  /** A text with every known password, and any `scheme://user:password@`, masked. */
+  /** A text with every known credential, and those of any URL written in it, masked. */
   text(text: string): string {
-    const known = redactSecrets(text, [...this.#urls]);
-    // Without a `://` the pattern cannot match: no scan of a long output (history of 10,000 revisions).
-    return known.includes('://') ? known.replace(CREDENTIALS_ANYWHERE, '$1:***@') : known;
+    return redactSecrets(text, [...this.#urls]);
   }
 
   /** A JSON-safe value with every string in it redacted. */

@@ -24,7 +24,7 @@ export { RevisionMap } from './revision/revision-map.js';
 export { createRevision, assertValidRevisionId, MAX_REVISION_ID_LENGTH } from './revision/revision.js';
 export type { Revision, RevisionInput } from './revision/revision.js';
 export { generateRevisionId } from './revision/revision-target.js';
-export { ScriptDirectory } from './script/script-directory.js';
+export { ScriptDirectory, type SkippedScriptFile } from './script/script-directory.js';
 export type { ScriptDirectoryIo } from './script/script-directory.js';
 export { HeaderIndex, isFileStamp, type FileStamp } from './script/header-index.js';
 export { DEFAULT_REVISION_TEMPLATE, REVISION_TEMPLATE_FILE } from './script/revision-template.js';

@@ -137,6 +137,16 @@ describe('parsePostgresUrl', () => {
     expect(asParameter.url).toBe('postgresql://db/d?password=***&sslmode=bogus');
     expect(asParameter.message).not.toContain('s3cret');
   });
+
+  it('never echoes an sslpassword, a token or a password holding a raw @ (core decides what is a credential)', () => {
+    const unsupported = invalid('postgresql://db/d?sslpassword=k3y%40pass&sslmode=require');
+    expect(unsupported.reason).toBe(`unsupported parameter 'sslpassword' (supported: ${'sslmode, options, schema, application_name, host, port, user, password, dbname, connect_timeout, lock_timeout, statement_timeout'})`);
+    expect(unsupported.url).toBe('postgresql://db/d?sslpassword=***&sslmode=require');
+    expect(invalid('postgresql://db/d?access_token=t0k3n').url).toBe('postgresql://db/d?access_token=***');
+    const rawAt = invalid('postgresql://app:p@ss@db/d?sslmode=bogus');
+    expect(rawAt.url).toBe('postgresql://app:***@db/d?sslmode=bogus');
+    expect(rawAt.message).not.toContain('ss@');
+  });
 });
 
 describe('libpq options', () => {

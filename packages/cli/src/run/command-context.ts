@@ -99,7 +99,7 @@ export class CommandContext {
     this.#redactor.add(config.url);
     this.invocation.beforeEnvironment?.(config);
     if (this.verbose) this.note(describeConfig(config));
-    const warn = (message: string) => this.#stderr(`Warning: ${message}`);
+    const warn = (message: string) => this.warn(message);
     this.#adapters = this.invocation.adapters ? await this.invocation.adapters(warn) : builtinAdapters();
     const stderr = {
       write: (text: string) => process.stderr.write(this.#redactor.text(text)),
@@ -124,6 +124,16 @@ export class CommandContext {
   /** Prints a status message on stderr, unless `--quiet`. */
   note(text: string): void {
     if (!this.flags.quiet) this.#stderr(text);
+  }
+
+  /** Prints a `Warning:` line on stderr, even with `--quiet`. */
+  warn(text: string): void {
+    this.#stderr(`Warning: ${text}`);
+  }
+
+  /** The text as every output prints it: each known credential, and those of any URL in it, masked. */
+  redact(text: string): string {
+    return this.#redactor.text(text);
   }
 
   /** Prints a JSON document on stdout, redacted, indented as oclif's `logJson` does. */

@@ -23,6 +23,32 @@ describe('Redactor', () => {
     expect(Redactor.urlsInArgv(['upgrade', `--url=${url}`, 'head', 'sqlite:///x.db'])).toEqual([url]);
   });
 
+  it('finds every credential form on the command line: query parameters and libpq connection strings', () => {
+    const query = 'postgresql://u@h/db?sslmode=require&password=s3cr%40t';
+    const conninfo = "host=h password='s3 cr@t'";
+    expect(Redactor.urlsInArgv(['current', '--url', query, `--url=${conninfo}`, '-m', 'add users', 'postgresql://u@h/db'])).toEqual([
+      query,
+      conninfo,
+    ]);
+  });
+
+  it('hides a password given as a query parameter, raw and percent-decoded (the --verbose Database: line)', () => {
+    const withQuery = 'postgresql://postgres@127.0.0.1:5432/db?password=s3cr%40t';
+    const redactor = new Redactor([withQuery]);
+    expect(redactor.text(`Database: ${withQuery} (from --url)`)).toBe('Database: postgresql://postgres@127.0.0.1:5432/db?password=*** (from --url)');
+    expect(redactor.text('auth failed: s3cr@t / s3cr%40t')).toBe('auth failed: *** / ***');
+    expect(redactor.value({ error: { message: `bad ${withQuery}`, causes: ['s3cr@t'] } })).toEqual({
+      error: { message: 'bad postgresql://postgres@127.0.0.1:5432/db?password=***', causes: ['***'] },
+    });
+  });
+
+  it('hides sslpassword, token-style parameters and JDBC-style ;password= of URLs it was not told about', () => {
+    const redactor = new Redactor();
+    expect(redactor.text('at postgresql://u@h/db?sslpassword=k3y&sslmode=require')).toBe('at postgresql://u@h/db?sslpassword=***&sslmode=require');
+    expect(redactor.text('at libsql://x.turso.io?authToken=eyJ0')).toBe('at libsql://x.turso.io?authToken=***');
+    expect(redactor.text('at sqlserver://h/db;user=sa;password=pw')).toBe('at sqlserver://h/db;user=sa;password=***');
+  });
+
   it('redacts every string of a JSON value, including error toJSON output', () => {
     const redactor = new Redactor([url]);
     const error = { toJSON: () => ({ message: `bad ${url}` }) };

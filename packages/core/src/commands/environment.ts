@@ -3,7 +3,7 @@ import type { AdapterConnection, ConnectOptions, DialectAdapter } from '../adapt
 import type { ResolvedConfig } from '../config/define-config.js';
 import { DatabaseError, isMigrateError } from '../errors.js';
 import type { MigrationEventListener } from '../runtime/events.js';
-import { ScriptDirectory } from '../script/script-directory.js';
+import { describeSkippedFile, ScriptDirectory, type ScriptDirectoryIo } from '../script/script-directory.js';
 
 /**
  * What every command works in: the resolved configuration, where adapters come from,
@@ -35,9 +35,18 @@ export function createEnvironment(config: ResolvedConfig, options: EnvironmentOp
   return { config, adapters: options.adapters ?? new AdapterRegistry(), onEvent: options.onEvent };
 }
 
-/** Reads the script directory of an environment. */
-export function loadScripts(env: MigrationEnvironment): Promise<ScriptDirectory> {
-  return ScriptDirectory.load(env.config.scriptLocation);
+/**
+ * Reads the script directory of an environment, and warns (`MIGRATION_FILE_SKIPPED`)
+ * about each file in `versions/` that looks like code but is not read as a migration.
+ *
+ * @param io how files are read (`upgrade` keeps their bytes); Node's file system when absent.
+ */
+export async function loadScripts(env: MigrationEnvironment, io?: ScriptDirectoryIo): Promise<ScriptDirectory> {
+  const scripts = await ScriptDirectory.load(env.config.scriptLocation, io);
+  for (const skipped of scripts.skippedFiles) {
+    env.onEvent?.({ type: 'warning', code: 'MIGRATION_FILE_SKIPPED', message: describeSkippedFile(skipped) });
+  }
+  return scripts;
 }
 
 /** The adapter for the environment's URL: the configured one (an object or a package name), or the one registered for its scheme. */

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  ConfigInvalidError,
   DuplicateRevisionError,
   FileExistsError,
+  InvalidRevisionIdError,
   InvalidMessageError,
   InvalidTargetError,
   MultipleHeadsError,
@@ -11,7 +13,8 @@ import { RevisionMap } from '../revision/revision-map.js';
 import { generateRevisionId } from '../revision/revision-target.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { assertValidRevisionId, createRevision } from '../revision/revision.js';
-import { formatFileName, slugify } from '../script/file-template.js';
+import { formatFileName, slugify, type FileNameTokens } from '../script/file-template.js';
+import { notMigrationReason } from '../script/script-directory.js';
 import { DEFAULT_REVISION_TEMPLATE, renderRevisionTemplate } from '../script/revision-template.js';
 import { loadScripts, type MigrationEnvironment } from './environment.js';
 import { compareWithDatabase } from '../autogenerate/compare-with-database.js';
@@ -136,6 +139,11 @@ export async function autogenerateRevision(env: MigrationEnvironment, options: A
   const scripts = await loadScripts(env);
   const map = scripts.map;
   const parents = chooseParents(options, map);
+  // A given id is checked before the database is compared: the comparison is the slow part.
+  if (options.revId !== undefined) {
+    assertValidRevisionId(options.revId);
+    newFileName(env.config, options.revId, message, options.now ?? new Date());
+  }
   const comparison = await compareWithDatabase(env, map, options.filter);
   const messages = comparison.changes.map(describeChange);
   const empty = comparison.up.length === 0 && comparison.changes.length === 0;
@@ -207,12 +215,7 @@ export async function writeRevision(env: MigrationEnvironment, scripts: ScriptDi
   RevisionMap.from([...map, created]);
 
   const now = spec.now ?? new Date();
-  const baseName = formatFileName(env.config.fileTemplate, {
-    rev: id,
-    slug: slugify(spec.message, env.config.truncateSlugLength),
-    date: now,
-  });
-  const file = path.join(scripts.versionsDir, `${baseName}.ts`);
+  const file = path.join(scripts.versionsDir, newFileName(env.config, id, spec.message, now));
   if (existsSync(file)) throw new FileExistsError(file);
   const template = existsSync(scripts.templatePath) ? readFileSync(scripts.templatePath, 'utf8') : DEFAULT_REVISION_TEMPLATE;
   const source = renderRevisionTemplate(
@@ -237,6 +240,51 @@ export async function writeRevision(env: MigrationEnvironment, scripts: ScriptDi
     revision: { ...summarizeRevision(map, { ...created, path: file }), isHead: true, isBranchPoint: false, nextRevisions: [] },
     path: file,
   };
+}
+
+/**
+ * The name of a new migration file (in `versions/`), from the config's `fileTemplate`.
+ *
+ * @throws {InvalidRevisionIdError} {@link InvalidMessageError} {@link ConfigInvalidError}
+ *   when the script directory would skip a file of that name.
+ */
+function newFileName(config: MigrationEnvironment['config'], id: string, message: string, now: Date): string {
+  const tokens: FileNameTokens = { rev: id, slug: slugify(message, config.truncateSlugLength), date: now };
+  const fileName = `${formatFileName(config.fileTemplate, tokens)}.ts`;
+  assertReadAsMigration(fileName, config, tokens);
+  return fileName;
+}
+
+/**
+ * Refuses a file name the script directory would skip (see `notMigrationReason`): the
+ * revision would be written but never seen by any command. Blames what made the name:
+ * the id (`--rev-id _a1` under a template that starts with `%(rev)s`), the message (its
+ * slug), or the template itself.
+ *
+ * @throws {InvalidRevisionIdError} {@link InvalidMessageError} {@link ConfigInvalidError}
+ */
+function assertReadAsMigration(fileName: string, config: MigrationEnvironment['config'], tokens: FileNameTokens): void {
+  const reason = notMigrationReason(fileName);
+  if (reason === undefined) return;
+  const template = config.fileTemplate;
+  const skipped = `its file would be named "${fileName}" and ${reason}, so the script directory would skip it`;
+  const readsWith = (changes: Partial<FileNameTokens>) =>
+    notMigrationReason(`${formatFileName(template, { ...tokens, ...changes })}.ts`) === undefined;
+  if (readsWith({ rev: 'a1' })) {
+    throw new InvalidRevisionIdError(
+      tokens.rev,
+      `${skipped}; use an id that starts with a letter or a digit and does not end in ".d", ".test" or ".spec" ` +
+        '(or leave --rev-id out for a generated one)',
+    );
+  }
+  if (readsWith({ slug: 'x' })) {
+    throw new InvalidMessageError(`${skipped}; start the message with a letter or a digit`);
+  }
+  throw new ConfigInvalidError(
+    config.configPath,
+    `fileTemplate '${template}' makes file names that are not read as migrations (${skipped}); ` +
+      'start it with a token or a letter, e.g. %(rev)s_%(slug)s',
+  );
 }
 
 function chooseParents(options: RevisionOptions, map: RevisionMap): readonly string[] {

@@ -6,10 +6,10 @@ import type { RevisionMap } from '../revision/revision-map.js';
 import { describeEditedMigration, fileChecksum, findEditedMigrations, type ReadBytes } from '../runtime/audit.js';
 import type { MigrationEventListener, StepResult } from '../runtime/events.js';
 import { runSteps, type RunStepsOptions } from '../runtime/runner.js';
-import { ScriptDirectory } from '../script/script-directory.js';
+import type { ScriptDirectory } from '../script/script-directory.js';
 import { ScriptFileCache } from '../runtime/script-file-cache.js';
 import type { ScriptUse } from '../script/migration-script-cache.js';
-import { resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
+import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
 
 /** Options of {@link upgrade}. */
 export interface UpgradeOptions {
@@ -80,7 +80,7 @@ type Planner = (map: RevisionMap, currentHeads: readonly string[]) => MigrationS
 
 async function migrate(env: MigrationEnvironment, use: ScriptUse, plan: Planner): Promise<MigrateResult> {
   const files = new ScriptFileCache();
-  const scripts = await ScriptDirectory.load(env.config.scriptLocation, files.io);
+  const scripts = await loadScripts(env, files.io);
   const adapter = await resolveAdapter(env);
   let result: MigrateResult | undefined;
   try {

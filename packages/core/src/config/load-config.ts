@@ -5,6 +5,7 @@ import { ConfigInvalidError, ConfigNotFoundError } from '../errors.js';
 import { DEFAULT_AUDIT_TABLE, type DialectAdapter } from '../adapter/dialect-adapter.js';
 import { checkLockRetry, resolveLockRetry } from '../runtime/lock-retry.js';
 import { checkPostWriteHook } from '../hooks/post-write-hooks.js';
+import { describeThrown, readConfigObject } from './read-config-object.js';
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_FILE_TEMPLATE,
@@ -59,8 +60,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
   const configPath = options.inline ? undefined : findConfigFile(cwd, options.configPath);
-  const fileConfig = options.inline ?? (configPath ? await importConfigFile(configPath) : {});
-  const config: MigrateConfig = { ...fileConfig, ...definedEntries(options.overrides ?? {}) };
+  const fileConfig = options.inline ? readConfigObject(options.inline, undefined) : configPath ? await importConfigFile(configPath) : {};
+  const overrides = options.overrides ? readConfigObject(options.overrides, undefined) : {};
+  const config: MigrateConfig = { ...fileConfig, ...definedEntries(overrides) };
   validateConfig(config, configPath);
 
   const baseDir = configPath ? path.dirname(configPath) : cwd;
@@ -108,6 +110,13 @@ function findConfigFile(cwd: string, explicit: string | undefined): string | und
   return undefined;
 }
 
+/**
+ * The config a file exports: its default export, or what a default-exported function
+ * returns or a default-exported promise resolves to, read once (see {@link readConfigObject}).
+ *
+ * @throws {ConfigInvalidError} when the module throws as it loads, its function throws
+ *   or its promise rejects, it exports no object, or reading a value throws.
+ */
 async function importConfigFile(file: string): Promise<MigrateConfig> {
   let loaded: unknown;
   try {
@@ -118,13 +127,29 @@ async function importConfigFile(file: string): Promise<MigrateConfig> {
       loaded = module.default;
     }
   } catch (error) {
-    throw new ConfigInvalidError(file, `it could not be loaded: ${(error as Error).message}`, { cause: error });
+    throw new ConfigInvalidError(file, `it could not be loaded: ${describeThrown(error)}`, { cause: error });
   }
-  if (typeof loaded === 'function') loaded = await (loaded as () => unknown)();
+  if (typeof loaded === 'function') {
+    try {
+      loaded = await (loaded as () => unknown)();
+    } catch (error) {
+      throw new ConfigInvalidError(file, `its default export, a function, threw: ${describeThrown(error)}`, { cause: error });
+    }
+  } else if (isThenable(loaded)) {
+    try {
+      loaded = await loaded;
+    } catch (error) {
+      throw new ConfigInvalidError(file, `its default export, a promise, rejected: ${describeThrown(error)}`, { cause: error });
+    }
+  }
   if (typeof loaded !== 'object' || loaded === null || Array.isArray(loaded)) {
     throw new ConfigInvalidError(file, 'its default export must be an object (export default { url: … })');
   }
-  return loaded as MigrateConfig;
+  return readConfigObject(loaded, file);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function chooseUrl(
@@ -192,18 +217,25 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
 
 /**
  * Checks every key of a config object; unknown keys are refused so that a typo does
- * not silently fall back to a default.
+ * not silently fall back to a default. Values are read once, as {@link readConfigObject}
+ * does, so a getter that throws is named rather than escaping.
  *
  * @throws {ConfigInvalidError}
  */
 export function validateConfig(config: MigrateConfig, configPath?: string): void {
-  for (const [key, value] of Object.entries(config)) {
+  for (const [key, value] of Object.entries(readConfigObject(config, configPath))) {
     if (!Object.hasOwn(KEY_CHECKS, key)) {
       const known = Object.keys(KEY_CHECKS).join(', ');
       throw new ConfigInvalidError(configPath, `unknown key '${key}' (known keys: ${known})`);
     }
     if (value === undefined) continue;
-    const expected = KEY_CHECKS[key as keyof MigrateConfig](value);
+    let expected: string | undefined;
+    try {
+      expected = KEY_CHECKS[key as keyof MigrateConfig](value);
+    } catch (error) {
+      // A getter of a value kept as it is (an adapter object) threw as the check read it.
+      throw new ConfigInvalidError(configPath, `reading '${key}' threw: ${describeThrown(error)}`, { cause: error });
+    }
     if (expected) throw new ConfigInvalidError(configPath, `'${key}' must be ${expected}`);
   }
 }

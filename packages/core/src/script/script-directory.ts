@@ -12,6 +12,83 @@ import { REVISION_TEMPLATE_FILE } from './revision-template.js';
 /** File endings read as migrations. Declarations and tests next to them are skipped. */
 const MIGRATION_FILE = /^(?![._]).*(?<!\.d)(?<!\.test|\.spec)\.(?:ts|mts|js|mjs)$/;
 
+/** Endings of JavaScript and TypeScript code, in any case: a skipped file with one of them may be a lost migration. */
+const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
+
+/**
+ * Files skipped without a word, each for a documented reason (docs/cli.md, "Which files
+ * are migrations"): type declarations hold no code, tests are often kept beside the
+ * migrations they test, and `.#name` is the lock link Emacs makes while a file is
+ * being edited (Alembic skips it too).
+ */
+const QUIETLY_SKIPPED = /^\.#|\.d\.[cm]?ts$|\.(?:test|spec)\.[cm]?[jt]sx?$/i;
+
+/** A file in `versions/` that looks like code but is not read as a migration, and why. */
+export interface SkippedScriptFile {
+  /** The file (absolute). */
+  readonly path: string;
+  /** Why it is skipped, e.g. `its name starts with "_"`. */
+  readonly reason: string;
+}
+
+/**
+ * Whether a file name in `versions/` is read as a migration: it ends in `.ts`, `.mts`,
+ * `.js` or `.mjs`, does not start with `_` or `.`, and is not a declaration (`.d.ts`)
+ * or a test (`.test.ts`, `.spec.ts`).
+ */
+export function isMigrationFileName(name: string): boolean {
+  return MIGRATION_FILE.test(name);
+}
+
+/**
+ * Why a file name that looks like code is not read as a migration, whatever the reason
+ * (a declaration and a test included), or `undefined` when it is read as one or is not
+ * code at all.
+ *
+ * ### Examples
+ * ```ts
+ * notMigrationReason('_0001_init.ts')   // 'its name starts with "_"'
+ * notMigrationReason('0001_a.d.ts')     // 'it is a type declaration (.d.ts)'
+ * notMigrationReason('0001_init.ts')    // undefined
+ * ```
+ */
+export function notMigrationReason(name: string): string | undefined {
+  if (MIGRATION_FILE.test(name) || !CODE_FILE.test(name)) return undefined;
+  if (name.startsWith('_') || name.startsWith('.')) return `its name starts with "${name[0]}"`;
+  if (/\.d\.[cm]?ts$/i.test(name)) return 'it is a type declaration (.d.ts)';
+  if (/\.(?:test|spec)\.[cm]?[jt]sx?$/i.test(name)) return 'its name ends like a test (.test.ts, .spec.ts)';
+  return 'its extension is not one that is read as a migration (.ts, .mts, .js, .mjs)';
+}
+
+/**
+ * Why the script directory skips a file name that looks like code, for the warning it
+ * gives; `undefined` when the name is read as a migration, is not code, or is skipped
+ * quietly (declarations, tests, editor lock links: see {@link QUIETLY_SKIPPED}).
+ *
+ * ### Examples
+ * ```ts
+ * skippedFileReason('_0001_init.ts') // 'its name starts with "_"'
+ * skippedFileReason('0001_init.ts')  // undefined: a migration
+ * skippedFileReason('notes.md')      // undefined: not code
+ * ```
+ */
+export function skippedFileReason(name: string): string | undefined {
+  return QUIETLY_SKIPPED.test(name) ? undefined : notMigrationReason(name);
+}
+
+/**
+ * The warning for a skipped file: which, why, and what to do.
+ *
+ * ### Examples
+ * ```ts
+ * describeSkippedFile({ path: '/app/migrations/versions/_a1_init.ts', reason: 'its name starts with "_"' })
+ * // 'Skipped /app/migrations/versions/_a1_init.ts: its name starts with "_", so it is not read as a migration; …'
+ * ```
+ */
+export function describeSkippedFile(file: SkippedScriptFile): string {
+  return `Skipped ${file.path}: ${file.reason}, so it is not read as a migration; rename it if it is one, or move it out of versions/`;
+}
+
 /** The file-system operations a {@link ScriptDirectory} performs, injectable for tests. */
 export interface ScriptDirectoryIo {
   readdir(dir: string): string[];
@@ -69,6 +146,11 @@ export class ScriptDirectory {
     readonly location: string,
     /** The revision graph of every script. */
     readonly map: RevisionMap,
+    /**
+     * Files in `versions/` that look like code but are not read as migrations (see
+     * {@link skippedFileReason}), in name order; commands warn about each.
+     */
+    readonly skippedFiles: readonly SkippedScriptFile[],
     io: ScriptDirectoryIo,
   ) {
     this.#io = io;
@@ -104,9 +186,14 @@ export class ScriptDirectory {
     }
     const index = io.openHeaderIndex?.(location);
     const revisions: Revision[] = [];
+    const skippedFiles: SkippedScriptFile[] = [];
     const prefix = versionsDir + path.sep;
     for (const name of names.sort()) {
-      if (!MIGRATION_FILE.test(name)) continue;
+      if (!MIGRATION_FILE.test(name)) {
+        const reason = skippedFileReason(name);
+        if (reason !== undefined) skippedFiles.push({ path: prefix + name, reason });
+        continue;
+      }
       const file = prefix + name;
       const cached = index?.lookup(name, file);
       let header: MigrationHeader | undefined;
@@ -119,7 +206,7 @@ export class ScriptDirectory {
       revisions.push(toRevision(header ?? (await readHeaderByImport(io, file)), file));
     }
     index?.save();
-    return new ScriptDirectory(location, RevisionMap.from(revisions), io);
+    return new ScriptDirectory(location, RevisionMap.from(revisions), skippedFiles, io);
   }
 
   /**
