@@ -477,7 +477,11 @@ async function invokeMigration(
     }
     if (failed) throw failure;
     const rejected = tracker.failure;
-    if (rejected !== undefined) throw new UnawaitedOperationError(method, rejected.statement, rejected.error);
+    if (rejected !== undefined) {
+      // A typed error (e.g. OFFLINE_READ_NOT_SUPPORTED) keeps its code; a driver's is named as not awaited.
+      if (isMigrateError(rejected.error)) throw rejected.error;
+      throw new UnawaitedOperationError(method, rejected.statement, rejected.error);
+    }
     if (stillRunning > 0) throw new OperationsNotAwaitedError(method, stillRunning, lastStarted);
     await supervisor.checkpoint();
   } finally {
