@@ -125,7 +125,7 @@ export async function superviseMigration<T>(output: SupervisionOutput, work: (si
     abort(new InterruptedError(signal));
     forceExit = setTimeout(() => {
       output.line(
-        `Interrupted: the rollback did not finish within ${ROLLBACK_GRACE_MS / 1000} s (a statement is still running), so ` +
+        `Interrupted: the run did not stop within ${ROLLBACK_GRACE_MS / 1000} s (a statement or a lock wait is still running), so ` +
           'cgmigrate exits and closes the connection: the database rolls back what was not committed and the lock is freed. ' +
           'Run `cgmigrate current` to see the revision.',
       );

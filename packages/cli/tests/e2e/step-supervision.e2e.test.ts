@@ -355,7 +355,7 @@ describe('PostgreSQL: SIGINT while a statement runs on the server', () => {
     first.child.kill('SIGINT');
     const run = await first.done;
     expect(run.code, run.stderr).toBe(130);
-    expect(run.stderr).toContain('the rollback did not finish within 5 s (a statement is still running), so cgmigrate exits and closes the connection');
+    expect(run.stderr).toContain('the run did not stop within 5 s (a statement or a lock wait is still running), so cgmigrate exits and closes the connection');
 
     const second = await startUpgrade(project.cwd, 'r002 sleeping');
     second.child.kill('SIGINT');
