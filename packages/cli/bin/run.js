@@ -3,6 +3,11 @@ import module from 'node:module';
 import process from 'node:process';
 import { URL } from 'node:url';
 
+// process.exit as Node made it: while a command runs the CLI makes process.exit() throw, so that
+// a migration or config file cannot end the run half done (src/run/process-guard.ts); the CLI's
+// own exits use this one.
+const exitProcess = process.exit.bind(process);
+
 // Node caches the compiled code of oclif, core and the user's .ts migrations across
 // runs (in the OS temp dir): a status command starts about a third faster.
 module.enableCompileCache?.();
@@ -12,7 +17,7 @@ module.enableCompileCache?.();
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
     if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? 0);
+    exitProcess(process.exitCode ?? 0);
   });
 }
 
@@ -61,7 +66,7 @@ async function exitOnceWritten() {
   await new Promise((resolve) => setImmediate(resolve));
   module.flushCompileCache?.();
   const written = process.stdout.writableLength === 0 && process.stderr.writableLength === 0;
-  if (written && process.listenerCount('beforeExit') === 0) process.exit();
+  if (written && process.listenerCount('beforeExit') === 0) exitProcess();
 }
 
 async function main(argv) {

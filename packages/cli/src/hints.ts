@@ -5,6 +5,7 @@ import type {
   IrreversibleMigrationError,
   MalformedMigrationError,
   MigrateError,
+  MigrationFailedError,
   MigrateErrorCode,
   MissingParentError,
   MultipleHeadsError,
@@ -139,12 +140,14 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
     command === 'init'
       ? 'Choose a directory that does not exist yet or is empty.'
       : `Move ${(error as FileExistsError).path} away, or pass another --rev-id or message.`,
-  // The error does not say whether the failed step ran in a transaction, so the hint states both cases
-  // rather than claim a rollback that a `transactional: false` migration never had.
-  MIGRATION_FAILED: (_error, { bin }) =>
-    'A migration that runs in a transaction (the default) is rolled back with it; a `transactional: false` migration ' +
-    'keeps the statements that completed before the failure, so check those first. ' +
-    `Fix the migration and run the command again; \`${bin} current\` shows the revision the database is at now.`,
+  MIGRATION_FAILED: (error, { bin }) =>
+    (error as MigrationFailedError).rolledBack === false
+      ? 'The failing migration ran outside a transaction (`transactional: false`, or a database whose DDL commits by itself), ' +
+        'so the statements it ran before the failure may have committed: nothing was rolled back. Check the schema and undo or ' +
+        `finish those statements by hand, then fix the migration and run the command again; \`${bin} current\` shows the revision the database is at now.`
+      : `The failing migration's changes were rolled back. Fix it and run the command again; \`${bin} current\` shows the revision the database is at now.`,
+  INTERRUPTED: (_error, { bin }) =>
+    `Run the command again when ready: it continues from where the database is (\`${bin} current\` shows it).`,
   IRREVERSIBLE_MIGRATION: (error) => {
     const { revision, path } = error as IrreversibleMigrationError;
     return `Add a down() to ${path ?? `revision ${revision}`}, or downgrade only to a revision above ${revision}. Nothing was changed.`;
