@@ -357,7 +357,17 @@ describe('PostgreSQL: SIGINT while a statement runs on the server', () => {
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain('the run did not stop within 5 s (a statement or a lock wait is still running), so cgmigrate exits and closes the connection');
 
-    const second = await startUpgrade(project.cwd, 'r002 sleeping');
+    // The lock lives on the migrations' session, which the server ends once it notices the client is gone
+    // (client_connection_check_interval, 1 s): until then a new run finds the lock held.
+    let second: Awaited<ReturnType<typeof startUpgrade>> | undefined;
+    for (let attempt = 0; second === undefined; attempt++) {
+      try {
+        second = await startUpgrade(project.cwd, 'r002 sleeping');
+      } catch (error) {
+        if (attempt >= 20 || !String(error).includes('LOCK_TIMEOUT')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
     second.child.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const sent = Date.now();
