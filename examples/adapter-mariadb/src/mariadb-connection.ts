@@ -114,7 +114,7 @@ export class MariaDbConnection implements AdapterConnection {
     return client.connection().execute((db) => work(this.#session(db)));
   }
 
-  /** Takes the `GET_LOCK` lock on a connection of its own (see {@link acquireMariaDbLock}). */
+  /** Takes the `GET_LOCK` lock on a connection of its own, kept from `wait_timeout` and checked by `verify` (see {@link acquireMariaDbLock}). */
   async acquireLock(wait: LockWait): Promise<MigrationLock> {
     this.#client();
     const holder = await this.#openLockSession();

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { LockTimeoutError, lockWaitedMs, type LockWait, type MigrationLock } from '@cloudguard/migrate-core';
+import { LockLostError, LockTimeoutError, lockWaitedMs, type LockWait, type MigrationLock } from '@cloudguard/migrate-core';
 
 import type { MariaDbSession } from './mariadb-session.js';
 
 /** How often a waiting runner asks again with `GET_LOCK(name, 0)`. */
 const POLL_INTERVAL_MS = 100;
+
+/** The lock connection's `wait_timeout`: a year, MariaDB's maximum on every platform. */
+const LOCK_SESSION_WAIT_TIMEOUT_S = 31_536_000;
 
 /**
  * The name of the migration lock of a version table: `cgmigrate_` and 40 hex digits of
@@ -31,6 +34,15 @@ export interface LockSession {
  * named in the error. The server frees the lock when the holder's connection ends, so
  * a runner killed with `SIGKILL` never leaves it taken.
  *
+ * The lock's connection is idle while the migrations run on another, so it first lifts
+ * its own `wait_timeout` (the server would otherwise end it after the configured idle
+ * time, a few minutes on some hosted servers, and free the lock), and
+ * {@link MigrationLock.verify} asks it, before every commit and every
+ * `transactional: false` migration, whether it still holds the lock. The lock is not
+ * taken on the migrations' own connection, as the PostgreSQL adapter does: MikroORM's
+ * pool may replace that connection between transactions, and MariaDB commits DDL by
+ * itself anyway, so sharing it would buy little here.
+ *
  * Takes ownership of `holder`: it is ended on every path that does not return a lock.
  *
  * @throws {LockTimeoutError} when another connection holds the lock past the wait (at
@@ -38,11 +50,15 @@ export interface LockSession {
  */
 export async function acquireMariaDbLock(holder: LockSession, name: string, wait: LockWait): Promise<MigrationLock> {
   try {
+    await holder.session.execute(`SET SESSION wait_timeout = ${LOCK_SESSION_WAIT_TIMEOUT_S}`);
     const started = performance.now();
     const limitMs = wait.mode === 'wait' ? Math.max(0, wait.timeoutMs) : 0;
     for (;;) {
-      const rows = await holder.session.query<{ locked: number | null }>('SELECT GET_LOCK(?, 0) AS locked', [name]);
-      if (Number(rows[0]?.locked) === 1) return new MariaDbLock(holder, name);
+      const rows = await holder.session.query<{ locked: number | null; id: number }>(
+        'SELECT GET_LOCK(?, 0) AS locked, CONNECTION_ID() AS id',
+        [name],
+      );
+      if (Number(rows[0]?.locked) === 1) return new MariaDbLock(holder, name, Number(rows[0]!.id));
       const waited = performance.now() - started;
       if (waited >= limitMs) throw new LockTimeoutError(lockWaitedMs(wait, waited), await describeHolder(holder.session, name));
       await sleep(Math.min(POLL_INTERVAL_MS, limitMs - waited));
@@ -56,10 +72,36 @@ export async function acquireMariaDbLock(holder: LockSession, name: string, wait
 class MariaDbLock implements MigrationLock {
   #holder: LockSession | undefined;
   readonly #name: string;
+  readonly #connectionId: number;
 
-  constructor(holder: LockSession, name: string) {
+  constructor(holder: LockSession, name: string, connectionId: number) {
     this.#holder = holder;
     this.#name = name;
+    this.#connectionId = connectionId;
+  }
+
+  /**
+   * Asks the lock's connection whether it still holds the lock (`IS_USED_LOCK(name) =
+   * CONNECTION_ID()`). The session passed in (the migrations' own) is not the one that
+   * holds it, so it is not used.
+   *
+   * @throws {LockLostError} when the lock was released, its connection ended, or it no
+   *   longer holds the lock.
+   */
+  async verify(): Promise<void> {
+    const holder = this.#holder;
+    if (holder === undefined) throw new LockLostError('the lock was released before the run ended');
+    let rows: { held: number | null }[];
+    try {
+      rows = await holder.session.query<{ held: number | null }>('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS held', [this.#name]);
+    } catch (error) {
+      throw new LockLostError(
+        `the lock's connection (${this.#connectionId}) has ended (${error instanceof Error ? error.message : String(error)})`,
+      );
+    }
+    if (Number(rows[0]?.held) !== 1) {
+      throw new LockLostError(`the lock's connection (${this.#connectionId}) no longer holds it (RELEASE_LOCK or RELEASE_ALL_LOCKS)`);
+    }
   }
 
   /** Ending the connection frees the lock by itself, so a failed `RELEASE_LOCK` (a dropped connection) is not an error. */

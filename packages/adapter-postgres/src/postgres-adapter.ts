@@ -48,9 +48,10 @@ export interface ResolvedPostgresOptions {
  * as `op.connection` (the pg `Client` on an inspect connection). `?` placeholders are
  * translated to `$1…`. A statement that fails keeps its pg error (with PostgreSQL's
  * `code`), with the SQL attached as `(error as { sql?: string }).sql`. Two runners
- * serialise on a session advisory lock keyed on the version table, taken on a
- * connection of its own; the server frees it when the holder's session ends, even
- * if the process is killed.
+ * serialise on a session advisory lock keyed on the version table, taken on the
+ * session the migrations run on: the server frees it when that session ends (even if
+ * the process is killed), and the run checks it still holds it before every commit and
+ * every `transactional: false` migration (`LOCK_LOST` otherwise).
  *
  * ### Examples
  * ```ts

@@ -1,6 +1,7 @@
 import { DatabaseError, redactSecrets } from '@cloudguard/migrate-core';
 import type { ClientConfig } from 'pg';
 
+import { KEEPALIVE_INITIAL_DELAY_MS } from './postgres-session-guard.js';
 import { formatLibpqOptions, quoteSearchPathSchema, type PostgresLocation, type SslMode } from './postgres-url.js';
 
 /** The `application_name` sessions report in `pg_stat_activity` unless the URL sets one. */
@@ -33,7 +34,8 @@ export function pgSsl(mode: SslMode | undefined): ClientConfig['ssl'] {
 /**
  * pg's client configuration for a parsed URL. The session's startup `options` are
  * `defaults`, then the URL's settings, then `overrides` (a later one wins for the same
- * name); `schema` becomes `search_path` unless the URL sets one.
+ * name); `schema` becomes `search_path` unless the URL sets one. TCP keepalives are on
+ * (see {@link KEEPALIVE_INITIAL_DELAY_MS}).
  */
 export function pgClientConfig(
   location: PostgresLocation,
@@ -55,6 +57,8 @@ export function pgClientConfig(
     options: formatLibpqOptions(settings),
     application_name: location.applicationName ?? DEFAULT_APPLICATION_NAME,
     connectionTimeoutMillis: location.connectTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
   };
 }
 

@@ -11,9 +11,10 @@ import {
 import type { Client } from 'pg';
 
 import type { ResolvedPostgresOptions } from './postgres-adapter.js';
-import { openPgClient, type Pg } from './postgres-client.js';
-import { pgClientConfig } from './postgres-connection-config.js';
-import { acquirePostgresLock } from './postgres-lock.js';
+import { openPgClient } from './postgres-client.js';
+import { databaseError, describeTarget, pgClientConfig } from './postgres-connection-config.js';
+import { PostgresSessionLock } from './postgres-lock.js';
+import { sessionGuardStatement } from './postgres-session-guard.js';
 import { NativeSession } from './postgres-session.js';
 import type { PostgresLocation } from './postgres-url.js';
 import { PostgresVersionStore } from './postgres-version-store.js';
@@ -32,18 +33,17 @@ export class PostgresInspectConnection implements AdapterConnection {
   readonly versionStore: PostgresVersionStore;
   readonly auditStore: PostgresAuditStore;
   readonly #client: Client;
-  readonly #pg: Pg;
   readonly #location: PostgresLocation;
   readonly #options: ConnectOptions;
-  readonly #settings: ResolvedPostgresOptions;
+  readonly #lock: PostgresSessionLock;
   #closed = false;
+  #guarded = false;
 
-  private constructor(pg: Pg, client: Client, location: PostgresLocation, options: ConnectOptions, settings: ResolvedPostgresOptions) {
-    this.#pg = pg;
+  private constructor(client: Client, location: PostgresLocation, options: ConnectOptions) {
     this.#client = client;
     this.#location = location;
     this.#options = options;
-    this.#settings = settings;
+    this.#lock = new PostgresSessionLock({ use: (work) => work(this.#client) }, options.versionTable);
     this.versionStore = new PostgresVersionStore(options.versionTable, (work) => this.#outside(work));
     this.auditStore = new PostgresAuditStore(auditTableFor(options), (work) => this.#outside(work));
   }
@@ -57,7 +57,7 @@ export class PostgresInspectConnection implements AdapterConnection {
     const { default: pg } = await import('pg');
     const config = pgClientConfig(location, settings.schema, settings.timeouts, READ_ONLY);
     const client = await openPgClient(pg, config, location, options);
-    return new PostgresInspectConnection(pg, client, location, options, settings);
+    return new PostgresInspectConnection(client, location, options);
   }
 
   async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
@@ -81,12 +81,24 @@ export class PostgresInspectConnection implements AdapterConnection {
     return work(this.#session(false));
   }
 
-  /** The same advisory lock a `migrate` connection takes, on a client of its own. */
+  /**
+   * The same advisory lock a `migrate` connection takes, on this connection's one
+   * session (see {@link PostgresSessionLock}), which is first set up as a `migrate`
+   * session is (see `sessionGuardStatement`).
+   *
+   * @throws {DatabaseError} when the connection is closed or the lock cannot be queried.
+   */
   async acquireLock(wait: LockWait): Promise<MigrationLock> {
     this.#session(false);
-    const config = pgClientConfig(this.#location, this.#settings.schema);
-    const client = await openPgClient(this.#pg, config, this.#location, this.#options, 'Opening the migration lock connection to');
-    return acquirePostgresLock(client, this.#options.versionTable, wait);
+    try {
+      const guard = this.#guarded ? undefined : sessionGuardStatement(this.#location.settings);
+      if (guard !== undefined) await this.#client.query(guard);
+      this.#guarded = true;
+      return await this.#lock.acquire(wait);
+    } catch (error) {
+      if (isMigrateError(error)) throw error;
+      throw databaseError(`Taking the migration lock on ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);
+    }
   }
 
   /** PostgreSQL's `lock_not_available` (55P03, e.g. from `lock_timeout`) and `deadlock_detected` (40P01). */

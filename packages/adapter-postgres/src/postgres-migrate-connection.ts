@@ -14,28 +14,19 @@ import type { PostgresPool } from 'kysely';
 import type { Client, Pool } from 'pg';
 
 import type { ResolvedPostgresOptions } from './postgres-adapter.js';
-import { openPgClient, type Pg } from './postgres-client.js';
 import { databaseError, describeTarget, pgClientConfig } from './postgres-connection-config.js';
 import { createMigrateDialect } from './postgres-dialect.js';
-import { acquirePostgresLock } from './postgres-lock.js';
+import { PostgresSessionLock, type LockSession } from './postgres-lock.js';
+import { sessionGuardStatement } from './postgres-session-guard.js';
 import { KyselySession, setStatements } from './postgres-session.js';
 import type { PostgresLocation } from './postgres-url.js';
 import { PostgresVersionStore } from './postgres-version-store.js';
 import { PostgresAuditStore } from './postgres-audit-store.js';
 import { isTransientLockError } from './postgres-errors.js';
 
-/**
- * PostgreSQL 14+ checks, this often while a statement runs, that the client is still
- * there, and cancels the statement when it is not. Without it, a migration whose
- * process was killed during a long statement keeps running on the server, holding
- * its table locks (and blocking the application) until that statement ends.
- */
-const CONNECTION_CHECK = 'client_connection_check_interval';
-const CONNECTION_CHECK_INTERVAL = '1s';
-
 interface Parts {
   readonly orm: MikroORM;
-  readonly pg: Pg;
+  readonly pool: Pool;
   /** The pool's client that Kysely holds (see {@link heldClient}). */
   readonly heldClient: () => Client;
 }
@@ -45,11 +36,11 @@ interface Parts {
  * connection (so that, as with Alembic's single connection, session state such as a
  * migration's own `SET` stays put between statements); transactions and `op.db` go
  * through the Kysely client of MikroORM's connection, `op.execute`/`op.query` to the
- * pg client it holds (see `KyselySession`). The session sets
- * `client_connection_check_interval` (PostgreSQL 14+) so that the server cancels a
- * migration whose process died (`SIGKILL`) within a second, instead of letting it
- * run on with its locks. MikroORM, Kysely and pg load
- * here, when a command needs to migrate.
+ * pg client it holds (see `KyselySession`). The migration lock is taken on that same
+ * session (see `PostgresSessionLock`), which is set up so that the server does not end
+ * it while the run is alive, and cancels a migration whose process died (see
+ * `sessionGuardStatement`). MikroORM, Kysely and pg load here, when a command needs to
+ * migrate.
  */
 export class PostgresMigrateConnection implements AdapterConnection {
   readonly versionStore: PostgresVersionStore;
@@ -60,8 +51,8 @@ export class PostgresMigrateConnection implements AdapterConnection {
   readonly #options: ConnectOptions;
   readonly #settings: ResolvedPostgresOptions;
   readonly #orm: MikroORM;
-  readonly #pg: Pg;
   readonly #heldClient: () => Client;
+  readonly #lock: PostgresSessionLock;
   #closed = false;
 
   private constructor(location: PostgresLocation, options: ConnectOptions, settings: ResolvedPostgresOptions, parts: Parts) {
@@ -69,8 +60,8 @@ export class PostgresMigrateConnection implements AdapterConnection {
     this.#options = options;
     this.#settings = settings;
     this.#orm = parts.orm;
-    this.#pg = parts.pg;
     this.#heldClient = parts.heldClient;
+    this.#lock = new PostgresSessionLock(poolSession(parts.pool, () => this.#connection()), options.versionTable);
     this.versionStore = new PostgresVersionStore(options.versionTable, (work) => this.#outside(work));
     this.auditStore = new PostgresAuditStore(auditTableFor(options), (work) => this.#outside(work));
     this.schemaDiffer = {
@@ -104,11 +95,11 @@ export class PostgresMigrateConnection implements AdapterConnection {
     // holder (MikroORM listens on both, but only on a pool it built). The query in flight fails anyway.
     pool.on('error', () => {});
     const heldClient = trackHeldClient(pool);
-    const checkConnection = !location.settings.has(CONNECTION_CHECK);
+    const guard = sessionGuardStatement(location.settings);
     pool.on('connect', (client: Client) => {
       client.on('error', () => {});
-      // Queued before any statement of ours; refused (and ignored) by servers older than 14.
-      if (checkConnection) client.query(`SET ${CONNECTION_CHECK} = '${CONNECTION_CHECK_INTERVAL}'`).catch(() => {});
+      // Queued before any statement of ours. A failure is left to the statements that follow.
+      if (guard !== undefined) client.query(guard).catch(() => {});
     });
     try {
       // The constructor rather than `MikroORM.init()`: with no entities it loses nothing, and it
@@ -129,7 +120,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
       });
       await orm.connect();
       await orm.driver.getConnection().getClient().executeQuery(kysely.CompiledQuery.raw('SELECT 1'));
-      return new PostgresMigrateConnection(location, options, settings, { orm, pg, heldClient });
+      return new PostgresMigrateConnection(location, options, settings, { orm, pool, heldClient });
     } catch (error) {
       await pool.end().catch(() => {});
       throw databaseError(`Connecting to ${describeTarget(location)}`, error, options.url, location.password);
@@ -149,6 +140,9 @@ export class PostgresMigrateConnection implements AdapterConnection {
    * and pg-pool discards a broken client on release.
    *
    * @throws {DatabaseError} when the transaction cannot begin.
+   * @throws {LockLostError} when `work` fails while this connection holds the migration
+   *   lock and the lock's session has ended or dropped it (see `PostgresSessionLock.explainFailure`):
+   *   the failure is then the loss, and another runner may hold the lock now.
    */
   async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const connection = this.#connection();
@@ -164,7 +158,8 @@ export class PostgresMigrateConnection implements AdapterConnection {
           return work(session);
         });
     } catch (error) {
-      if (begun) throw error;
+      // A transaction that failed because the lock's session ended is a lost lock, not a failed migration.
+      if (begun) throw await this.#lock.explainFailure(error);
       throw new DatabaseError('Beginning a transaction', { cause: error });
     }
   }
@@ -190,12 +185,20 @@ export class PostgresMigrateConnection implements AdapterConnection {
       });
   }
 
-  /** Takes the advisory lock on a pg client of its own (see {@link acquirePostgresLock}). */
+  /**
+   * Takes the advisory lock on this connection's one session, the one every migration
+   * runs on (see {@link PostgresSessionLock}).
+   *
+   * @throws {DatabaseError} when the connection is closed or the lock cannot be queried.
+   */
   async acquireLock(wait: LockWait): Promise<MigrationLock> {
     this.#connection();
-    const config = pgClientConfig(this.#location, this.#settings.schema);
-    const client = await openPgClient(this.#pg, config, this.#location, this.#options, 'Opening the migration lock connection to');
-    return acquirePostgresLock(client, this.#options.versionTable, wait);
+    try {
+      return await this.#lock.acquire(wait);
+    } catch (error) {
+      if (isMigrateError(error)) throw error;
+      throw databaseError(`Taking the migration lock on ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);
+    }
   }
 
   /** PostgreSQL's `lock_not_available` (55P03, e.g. from `lock_timeout`) and `deadlock_detected` (40P01). */
@@ -228,6 +231,24 @@ export class PostgresMigrateConnection implements AdapterConnection {
       throw new DatabaseError('Reading the version and audit tables', { cause: error });
     }
   }
+}
+
+/**
+ * The pool's one session, for the migration lock: `use` checks its client out for the
+ * call (nothing else holds it while the lock is taken or released).
+ */
+function poolSession(pool: Pool, ensureOpen: () => void): LockSession {
+  return {
+    async use(work) {
+      ensureOpen();
+      const client = await pool.connect();
+      try {
+        return await work(client);
+      } finally {
+        client.release();
+      }
+    },
+  };
 }
 
 /**

@@ -16,6 +16,8 @@ const MAX_PARAMETERS = 65_535;
 /** A {@link Session} of this adapter, which knows whether it runs inside a transaction block. */
 export interface PostgresSession extends Session {
   readonly inTransaction: boolean;
+  /** The pg client (one server session) the statements run on; the migration lock checks itself there. */
+  readonly pgClient: Client;
 }
 
 /**
@@ -33,7 +35,7 @@ export class KyselySession implements PostgresSession {
   readonly db: PostgresKysely;
   readonly connection: unknown;
   readonly inTransaction: boolean;
-  readonly #client: Client;
+  readonly pgClient: Client;
   readonly #onStatement: ((sql: string) => void) | undefined;
 
   constructor(
@@ -45,18 +47,18 @@ export class KyselySession implements PostgresSession {
   ) {
     this.db = db;
     this.connection = connection;
-    this.#client = client;
+    this.pgClient = client;
     this.#onStatement = onStatement;
     this.inTransaction = inTransaction;
   }
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<void> {
-    await runStatement(this.#client, this.#onStatement, translated(sql, params), params);
+    await runStatement(this.pgClient, this.#onStatement, translated(sql, params), params);
   }
 
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     // Several statements in one string give pg several results and no `rows`: Kysely's `[]`.
-    return ((await runStatement(this.#client, this.#onStatement, translated(sql, params), params)) ?? []) as T[];
+    return ((await runStatement(this.pgClient, this.#onStatement, translated(sql, params), params)) ?? []) as T[];
   }
 
   async bulkInsert(table: string, rows: readonly Row[]): Promise<void> {
@@ -108,6 +110,10 @@ export class NativeSession implements PostgresSession {
       const sql = `insert into ${quoteQualifiedName(table)} (${columns.map(quoteIdentifier).join(', ')}) values ${tuples.join(', ')}`;
       await this.#run(sql, params);
     }
+  }
+
+  get pgClient(): Client {
+    return this.connection;
   }
 
   #run(sql: string, params: readonly unknown[]): Promise<unknown[]> {

@@ -41,7 +41,9 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  * as `op.connection` (the better-sqlite3 `Database` on a read-only connection). A
  * statement that fails keeps its driver error, with the SQL attached as
  * `(error as { sql?: string }).sql`. Two runners on one database file serialise on a
- * lock file, `<database>.cgmigrate-lock`, released by the OS if a process dies.
+ * lock file, `<database>.cgmigrate-lock`, released by the OS if a process dies. A lock
+ * file this user cannot write, or one that is not an SQLite database, is refused with
+ * `LOCK_UNAVAILABLE` (SQLite would open it read-only, and lock nobody out).
  *
  * ### Examples
  * ```ts

@@ -91,7 +91,7 @@ export class SqliteInspectConnection implements AdapterConnection {
     return work(this.#session());
   }
 
-  /** The same lock file as a `migrate` connection takes. */
+  /** The same lock file as a `migrate` connection takes, refused alike when unusable (see {@link acquireSqliteLock}). */
   async acquireLock(wait: LockWait): Promise<MigrationLock> {
     this.#session();
     if (this.#location.kind === 'memory') return NO_LOCK;

@@ -1,9 +1,18 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { DatabaseError, LockTimeoutError, lockWaitedMs, type LockWait, type MigrationLock } from '@cloudguard/migrate-core';
+import {
+  DatabaseError,
+  LockLostError,
+  LockTimeoutError,
+  lockWaitedMs,
+  type LockWait,
+  type MigrationLock,
+} from '@cloudguard/migrate-core';
 import type BetterSqlite3 from 'better-sqlite3';
+
+import { checkLockFileWritable, isUnusableLockFile, notALockFile } from './sqlite-lock-file.js';
 
 /** Appended to the database path to name the lock file. */
 export const LOCK_FILE_SUFFIX = '.cgmigrate-lock';
@@ -37,6 +46,15 @@ export type DatabaseConstructor = typeof BetterSqlite3;
  * better-sqlite3 is synchronous, and a busy wait would freeze the event loop (and
  * signal handling) for the whole timeout.
  *
+ * The lock is only as good as the lock file is writable: SQLite opens a file it cannot
+ * write read-only without a word, and an exclusive transaction on a read-only file
+ * excludes nobody. So a lock file (or, for a new one, a directory) that this user cannot
+ * write is refused before SQLite opens it (see `checkLockFileWritable`), and so is a
+ * file there that SQLite cannot use, such as one that is not an SQLite database (see
+ * `isUnusableLockFile`); neither is removed. {@link MigrationLock.verify} confirms that the
+ * lock's connection is still in its transaction and that the lock file is still the one
+ * locked (not removed or replaced, which would let another runner lock a new file).
+ *
  * ### Examples
  * ```ts
  * const lock = await acquireSqliteLock(Database, '/srv/app.db', { mode: 'wait', timeoutMs: 10_000 });
@@ -45,7 +63,9 @@ export type DatabaseConstructor = typeof BetterSqlite3;
  *
  * @throws {LockTimeoutError} when another connection holds the lock past the wait
  *   (at once in `fail` mode); its `holder` is read from the holder's note.
- * @throws {DatabaseError} when the lock file cannot be opened.
+ * @throws {LockUnavailableError} when this user cannot write the lock file (or create
+ *   it), or the file there is not an SQLite database: the lock cannot be taken at all.
+ * @throws {DatabaseError} when the lock file cannot be opened for another reason.
  */
 export async function acquireSqliteLock(
   Database: DatabaseConstructor,
@@ -53,10 +73,12 @@ export async function acquireSqliteLock(
   wait: LockWait,
 ): Promise<MigrationLock> {
   const lockPath = `${databasePath}${LOCK_FILE_SUFFIX}`;
+  checkLockFileWritable(lockPath);
   let lockDb: BetterSqlite3.Database;
   try {
     lockDb = new Database(lockPath, { timeout: 0 });
   } catch (error) {
+    if (isUnusableLockFile(error)) throw notALockFile(lockPath, error);
     throw new DatabaseError(`Opening the migration lock file ${lockPath}`, { cause: error });
   }
 
@@ -72,11 +94,12 @@ export async function acquireSqliteLock(
       lockDb.exec('BEGIN EXCLUSIVE');
       const holderPath = `${lockPath}${HOLDER_FILE_SUFFIX}`;
       writeHolder(holderPath);
-      return new SqliteLock(lockDb, holderPath);
+      return new SqliteLock(lockDb, lockPath, holderPath);
     } catch (error) {
       const waited = performance.now() - started;
       if (!isBusy(error) || waited >= limitMs) {
         lockDb.close();
+        if (isUnusableLockFile(error)) throw notALockFile(lockPath, error);
         if (!isBusy(error)) throw new DatabaseError(`Taking the migration lock on ${lockPath}`, { cause: error });
         throw new LockTimeoutError(lockWaitedMs(wait, waited), describeHolder(`${lockPath}${HOLDER_FILE_SUFFIX}`));
       }
@@ -90,11 +113,42 @@ export const NO_LOCK: MigrationLock = { release: async () => {} };
 
 class SqliteLock implements MigrationLock {
   #db: BetterSqlite3.Database | undefined;
+  readonly #lockPath: string;
   readonly #holderPath: string;
+  /**
+   * The identity of the file at the lock path once the lock was taken, to tell it from a
+   * file put in its place; `undefined` when there was none by then (a run removed it
+   * meanwhile), so that {@link verify} fails, as the lock then excludes nobody.
+   */
+  readonly #file: FileIdentity | undefined;
 
-  constructor(db: BetterSqlite3.Database, holderPath: string) {
+  constructor(db: BetterSqlite3.Database, lockPath: string, holderPath: string) {
     this.#db = db;
+    this.#lockPath = lockPath;
     this.#holderPath = holderPath;
+    this.#file = fileIdentity(lockPath);
+  }
+
+  /**
+   * Confirms that the lock's connection is open and in its exclusive transaction, and
+   * that `<database>.cgmigrate-lock` is still the file it locked: one that was removed
+   * or replaced lets the next runner lock a new file beside this one.
+   *
+   * @throws {LockLostError} otherwise.
+   */
+  async verify(): Promise<void> {
+    const db = this.#db;
+    if (db === undefined) throw new LockLostError('the lock was released before the run ended');
+    if (!db.open || !db.inTransaction) {
+      throw new LockLostError(`the connection holding ${this.#lockPath} is no longer in its exclusive transaction`);
+    }
+    const current = fileIdentity(this.#lockPath);
+    if (current === undefined || current.dev !== this.#file?.dev || current.ino !== this.#file.ino) {
+      throw new LockLostError(
+        `the lock file ${this.#lockPath} was ${current === undefined ? 'removed' : 'replaced by another file'} while this run held it, ` +
+          'so another run may have locked a new one',
+      );
+    }
   }
 
   async release(): Promise<void> {
@@ -108,6 +162,22 @@ class SqliteLock implements MigrationLock {
     } finally {
       db.close();
     }
+  }
+}
+
+/** Which file a path names: its device and inode, which no other file shares while it exists. */
+interface FileIdentity {
+  readonly dev: bigint;
+  readonly ino: bigint;
+}
+
+/** The file `path` names, or `undefined` when there is none (or it cannot be examined). */
+function fileIdentity(path: string): FileIdentity | undefined {
+  try {
+    const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return stats === undefined ? undefined : { dev: stats.dev, ino: stats.ino };
+  } catch {
+    return undefined;
   }
 }
 

@@ -185,7 +185,12 @@ export class SqliteMigrateConnection implements AdapterConnection {
     return work(new KyselySession(connection.getClient(), connection, this.#database, this.#onStatement));
   }
 
-  /** Takes the lock file next to the database; an in-memory database needs none. */
+  /**
+   * Takes the lock file next to the database (see {@link acquireSqliteLock}); an
+   * in-memory database needs none.
+   *
+   * @throws {LockUnavailableError} when this user cannot write the lock file, or it is not an SQLite database.
+   */
   async acquireLock(wait: LockWait): Promise<MigrationLock> {
     this.#connection();
     if (this.#location.kind === 'memory') return NO_LOCK;

@@ -3,12 +3,17 @@ import module from 'node:module';
 import process from 'node:process';
 import { URL } from 'node:url';
 
+// process.exit as Node made it: while a command runs the CLI makes process.exit() throw, so that
+// a migration or config file cannot end the run half done (src/run/process-guard.ts); the CLI's
+// own exits use this one.
+const exitProcess = process.exit.bind(process);
+
 // `cgmigrate history | head`: the reader has what it wanted and closed the pipe. Stop
 // quietly, as Unix tools do, instead of a stack trace about EPIPE.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
     if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? 0);
+    exitProcess(process.exitCode ?? 0);
   });
 }
 
@@ -57,7 +62,7 @@ async function exitOnceWritten() {
   await new Promise((resolve) => setImmediate(resolve));
   module.flushCompileCache?.();
   const written = process.stdout.writableLength === 0 && process.stderr.writableLength === 0;
-  if (written && process.listenerCount('beforeExit') === 0) process.exit();
+  if (written && process.listenerCount('beforeExit') === 0) exitProcess();
 }
 
 async function main(argv) {

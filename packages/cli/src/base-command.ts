@@ -3,6 +3,7 @@ import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { silenceTypelessPackageWarning } from './node-warnings.js';
 import { cliAdapters } from './adapters.js';
 import { CommandContext } from './run/command-context.js';
+import { trapProcessExit } from './run/process-guard.js';
 
 const GLOBAL = 'GLOBAL';
 
@@ -77,10 +78,14 @@ export abstract class BaseCommand<T> extends Command {
   };
 
   #context: CommandContext | undefined;
+  /** Puts `process.exit` back (see {@link trapProcessExit}); set while the command runs. */
+  #restoreExit: (() => void) | undefined;
 
   abstract override run(): Promise<T>;
 
   protected override async init(): Promise<void> {
+    // From here to finally(), a migration or the config calling process.exit() fails instead of exiting.
+    this.#restoreExit = trapProcessExit();
     await super.init();
     // Before the config file and the migrations are imported.
     silenceTypelessPackageWarning();
@@ -140,6 +145,8 @@ export abstract class BaseCommand<T> extends Command {
   }
 
   protected override async finally(error: Error | undefined): Promise<void> {
+    this.#restoreExit?.();
+    this.#restoreExit = undefined;
     this.#context?.finishProgress({ failed: error !== undefined });
     await super.finally(error);
   }

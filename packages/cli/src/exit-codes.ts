@@ -1,4 +1,5 @@
-import type { MigrateErrorCode } from '@cloudguard/migrate-core';
+import { constants } from 'node:os';
+import type { MigrateError, MigrateErrorCode } from '@cloudguard/migrate-core';
 
 /**
  * The exit statuses of `cgmigrate` (documented in docs/cli.md#exit-codes):
@@ -51,7 +52,7 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   LOCK_TIMEOUT: ExitStatus.failure,
   LOCK_LOST: ExitStatus.failure,
   LOCK_UNAVAILABLE: ExitStatus.failure,
-  // 130 or 143 by the signal in practice (see the CLI's interrupt handling); 1 when no signal caused it
+  // 128 + the signal's number when a signal caused it (130 SIGINT, 143 SIGTERM: exitStatusForError); 1 otherwise
   INTERRUPTED: ExitStatus.failure,
   VERSION_TABLE_CONFLICT: ExitStatus.failure,
   DATABASE_ERROR: ExitStatus.failure,
@@ -83,4 +84,20 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
  */
 export function exitStatusFor(code: string): ExitStatus {
   return Object.hasOwn(EXIT_CODES, code) ? EXIT_CODES[code as MigrateErrorCode] : ExitStatus.failure;
+}
+
+/** How a process interrupted by a signal exits: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM); 1 for an unknown name. */
+export function signalExitStatus(signal: string): number {
+  const number = (constants.signals as Record<string, number | undefined>)[signal];
+  return number === undefined ? ExitStatus.failure : 128 + number;
+}
+
+/**
+ * The exit status for an error: {@link exitStatusFor} its code, except an interruption by
+ * a signal, which exits with 128 + the signal's number as shells report it (130 for
+ * SIGINT, 143 for SIGTERM).
+ */
+export function exitStatusForError(error: MigrateError): number {
+  const signal = error.code === 'INTERRUPTED' ? (error as { signal?: unknown }).signal : undefined;
+  return typeof signal === 'string' ? signalExitStatus(signal) : exitStatusFor(error.code);
 }

@@ -5,6 +5,7 @@ import type {
   IrreversibleMigrationError,
   MalformedMigrationError,
   MigrateError,
+  MigrationFailedError,
   MigrateErrorCode,
   MissingParentError,
   MultipleHeadsError,
@@ -139,14 +140,29 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
     command === 'init'
       ? 'Choose a directory that does not exist yet or is empty.'
       : `Move ${(error as FileExistsError).path} away, or pass another --rev-id or message.`,
-  MIGRATION_FAILED: (_error, { bin }) =>
-    `The failing migration's changes were rolled back. Fix it and run the command again; \`${bin} current\` shows the revision the database is at now.`,
+  MIGRATION_FAILED: (error, { bin }) =>
+    (error as MigrationFailedError).rolledBack === false
+      ? 'The failing migration ran outside a transaction (`transactional: false`, or a database whose DDL commits by itself), ' +
+        'so the statements it ran before the failure may have committed: nothing was rolled back. Check the schema and undo or ' +
+        `finish those statements by hand, then fix the migration and run the command again; \`${bin} current\` shows the revision the database is at now.`
+      : `The failing migration's changes were rolled back. Fix it and run the command again; \`${bin} current\` shows the revision the database is at now.`,
+  INTERRUPTED: (_error, { bin }) =>
+    `Run the command again when ready: it continues from where the database is (\`${bin} current\` shows it).`,
   IRREVERSIBLE_MIGRATION: (error) => {
     const { revision, path } = error as IrreversibleMigrationError;
     return `Add a down() to ${path ?? `revision ${revision}`}, or downgrade only to a revision above ${revision}. Nothing was changed.`;
   },
   LOCK_TIMEOUT: () =>
     'Another cgmigrate run is migrating this database. Wait for it to finish, or raise `lockTimeout` (milliseconds) in cgmigrate.config.ts.',
+  LOCK_LOST: (_error, { bin }) =>
+    'The session that held the lock ended or dropped it (a DBA or watchdog ending it, a server restart, a network fault), ' +
+    'so another cgmigrate run may have started on this database. Let that run finish, check ' +
+    `\`${bin} current\`, then run the command again: it continues from what committed. A \`transactional: false\` ` +
+    'migration named as not recorded has applied its statements: check them before running again.',
+  LOCK_UNAVAILABLE: () =>
+    'This is not another run holding the lock: the lock itself cannot be used. Run as the user that owns the database ' +
+    'and its lock file, or give this user write access to both (a shared group with g+w); a file that is not a ' +
+    'cgmigrate lock file can be removed once no cgmigrate run is using the database.',
   VERSION_TABLE_CONFLICT: (_error, { bin }) =>
     `Something else changed the version table during this run. Check \`${bin} current\`, then run the command again.`,
   DATABASE_ERROR: () =>

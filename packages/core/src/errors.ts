@@ -280,9 +280,22 @@ export class FileExistsError extends MigrateError {
 
 // ── execution ─────────────────────────────────────────────────────────────────
 
-/** A migration's `up` or `down` failed; its transaction was rolled back. */
+/**
+ * A migration's `up` or `down` failed, or was stopped (an operation it did not await, an
+ * unhandled rejection or timer exception while it ran, `stepTimeout`, the caller's
+ * `AbortSignal`). {@link rolledBack} says whether its changes were undone: a migration
+ * marked `transactional: false`, or one on a database without transactional DDL
+ * (MariaDB, MySQL), runs statements that commit as they go, and those stay.
+ */
 export class MigrationFailedError extends MigrateError {
   readonly code = 'MIGRATION_FAILED' as const;
+  /**
+   * True when the step's transaction was rolled back, so nothing of the failing migration
+   * remains; false when it ran outside a transaction (`transactional: false`) or on a
+   * database whose DDL commits by itself: the statements it ran before the failure may
+   * have committed.
+   */
+  readonly rolledBack: boolean;
   constructor(
     readonly revision: string,
     readonly direction: 'upgrade' | 'downgrade',
@@ -291,13 +304,14 @@ export class MigrationFailedError extends MigrateError {
     readonly statement: string | undefined,
     /** Revisions applied (and committed) before the failure, in order. */
     readonly completed: readonly string[],
-    options: ErrorOptions & { cause: unknown },
+    options: ErrorOptions & { cause: unknown; rolledBack?: boolean | undefined },
   ) {
     super(
       `${direction === 'upgrade' ? 'Upgrade' : 'Downgrade'} of revision ${revision}${path ? ` (${path})` : ''} failed` +
         `${statement ? ` at statement: ${statement}` : ''}: ${describeCause(options.cause)}`,
-      options,
+      { cause: options.cause },
     );
+    this.rolledBack = options.rolledBack ?? true;
   }
 }
 
@@ -370,10 +384,17 @@ export class LockUnavailableError extends MigrateError {
 
 /**
  * The run was interrupted (SIGINT, SIGTERM, or an abort signal of the caller) and
- * stopped: the transaction in flight was rolled back, the lock released.
+ * stopped: the transaction in flight was rolled back, the lock released. A migration
+ * that ran outside a transaction (`transactional: false`, or any migration on a database
+ * without transactional DDL) when the run stopped is named in {@link mayHaveCommitted}
+ * instead: the statements it ran may have committed.
  */
 export class InterruptedError extends MigrateError {
   readonly code = 'INTERRUPTED' as const;
+  /** Revisions whose statements ran outside a transaction when the run stopped: they may have committed, their version change did not. */
+  readonly mayHaveCommitted: readonly string[];
+  /** The revisions the version table holds after the run stopped (empty at base), when known. */
+  readonly heads: readonly string[] | undefined;
   constructor(
     /** The signal that interrupted the run, when it was one (`SIGINT`, `SIGTERM`). */
     readonly signal: string | undefined,
@@ -381,12 +402,26 @@ export class InterruptedError extends MigrateError {
     readonly completed: readonly string[] = [],
     /** The revisions of the transaction that was rolled back when the run stopped. */
     readonly rolledBack: readonly string[] = [],
+    details: {
+      readonly mayHaveCommitted?: readonly string[] | undefined;
+      readonly heads?: readonly string[] | undefined;
+      readonly cause?: unknown;
+    } = {},
   ) {
+    const mayHaveCommitted = details.mayHaveCommitted ?? [];
     super(
       `Interrupted${signal ? ` by ${signal}` : ''}` +
         (rolledBack.length > 0 ? `: the transaction of ${rolledBack.join(', ')} was rolled back` : '') +
-        (completed.length > 0 ? `; committed before: ${completed.join(', ')}` : ''),
+        (mayHaveCommitted.length > 0
+          ? `${rolledBack.length > 0 ? ';' : ':'} ${mayHaveCommitted.join(', ')} ran outside a transaction, so the statements ` +
+            'it ran may have committed (its version change was not recorded)'
+          : '') +
+        (completed.length > 0 ? `; committed before: ${completed.join(', ')}` : '') +
+        (details.heads ? `; the database is at ${details.heads.length > 0 ? details.heads.join(', ') : 'base'}` : ''),
+      details.cause === undefined ? undefined : { cause: details.cause },
     );
+    this.mayHaveCommitted = mayHaveCommitted;
+    this.heads = details.heads;
   }
 }
 

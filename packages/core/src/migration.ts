@@ -17,6 +17,13 @@ export type Row = Readonly<Record<string, unknown>>;
  * What a migration's `up` and `down` receive. Every call runs inside the migration's
  * transaction (unless the migration is `transactional: false`).
  *
+ * Await every operation. The runner counts each `execute`, `query` and `bulkInsert` a
+ * step starts: one that fails fails the migration even when it was not awaited or its
+ * error was caught, and one still running when `up()`/`down()` settles fails it as not
+ * awaited; its transaction is rolled back either way. Once the step has ended these
+ * methods refuse to run anything. `db` and `connection` are the adapter's own objects and
+ * are not counted.
+ *
  * @typeParam Db - the adapter's query builder type (`op.db`); for the built-in
  *   MikroORM adapters this is a Kysely transaction, so `op.db.schema` is Kysely's
  *   schema builder.

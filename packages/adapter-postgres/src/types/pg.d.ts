@@ -13,6 +13,10 @@ declare module 'pg' {
       readonly options?: string | undefined;
       readonly application_name?: string | undefined;
       readonly connectionTimeoutMillis?: number | undefined;
+      /** TCP keepalives on the socket. */
+      readonly keepAlive?: boolean | undefined;
+      /** Idle time before the first keepalive probe. */
+      readonly keepAliveInitialDelayMillis?: number | undefined;
     }
 
     interface PoolConfig extends ClientConfig {

@@ -171,7 +171,7 @@ describe('libpq options', () => {
 });
 
 describe('pgClientConfig', () => {
-  it("names the session cgmigrate unless the URL names it, and sets the target schema's search_path", () => {
+  it("names the session cgmigrate unless the URL names it, sets the target schema's search_path, and keeps TCP keepalives on", () => {
     const config = pgClientConfig(parsePostgresUrl('postgresql://u:pw@h:5433/d?sslmode=require'), 'app');
     expect(config).toEqual({
       host: 'h',
@@ -183,6 +183,8 @@ describe('pgClientConfig', () => {
       options: '-c search_path="app"',
       application_name: 'cgmigrate',
       connectionTimeoutMillis: undefined,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     expect(pgClientConfig(parsePostgresUrl('postgresql://h/d?application_name=x'), undefined).application_name).toBe('x');
   });

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { LockTimeoutError } from '@cloudguard/migrate-core';
+import { LockLostError, LockTimeoutError, LockUnavailableError } from '@cloudguard/migrate-core';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { HOLDER_FILE_SUFFIX, LOCK_FILE_SUFFIX } from '../../src/sqlite-lock.js';
@@ -121,5 +121,58 @@ describe('SQLite migration lock', () => {
     const lock = await connection.acquireLock({ mode: 'fail' });
     await lock.release();
     expect(existsSync(join(dir, `:memory:${LOCK_FILE_SUFFIX}`))).toBe(false);
+  });
+
+  it('refuses a lock file that is not an SQLite database with LOCK_UNAVAILABLE saying it may be removed, and leaves it alone', async () => {
+    const dir = tempDir();
+    const lockPath = join(dir, `app.db${LOCK_FILE_SUFFIX}`);
+    writeFileSync(lockPath, 'these bytes were left here by something else, and they are not an SQLite database at all\n');
+    for (const purpose of ['migrate', 'inspect'] as const) {
+      const connection = await connect(connectOptions('sqlite:///app.db', dir, { purpose }));
+      const error: unknown = await connection.acquireLock({ mode: 'fail' }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(LockUnavailableError);
+      expect((error as LockUnavailableError).code).toBe('LOCK_UNAVAILABLE');
+      expect((error as Error).message).toBe(
+        `Cannot take the migration lock ${lockPath}: it is not a cgmigrate lock file (SQLite: file is not a database); ` +
+          'remove it once no cgmigrate run is using the database',
+      );
+    }
+    expect(readFileSync(lockPath, 'utf8')).toContain('not an SQLite database');
+  });
+
+  it('verify() passes while the lock is held, and throws LOCK_LOST once released, or when the lock file is removed or replaced', async () => {
+    const dir = tempDir();
+    const lockPath = join(dir, `app.db${LOCK_FILE_SUFFIX}`);
+    const connection = await connect(connectOptions('sqlite:///app.db', dir));
+    const lost = async (promise: Promise<void>): Promise<string> => {
+      const error: unknown = await promise.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(LockLostError);
+      return (error as Error).message;
+    };
+
+    const lock = await connection.acquireLock({ mode: 'fail' });
+    await connection.transaction((session) => lock.verify!(session));
+    await connection.autocommit((session) => lock.verify!(session));
+    await lock.release();
+    expect(await lost(connection.transaction((session) => lock.verify!(session)))).toContain('the lock was released before the run ended');
+
+    const removed = await connection.acquireLock({ mode: 'fail' });
+    rmSync(lockPath);
+    expect(await lost(connection.transaction((session) => removed.verify!(session)))).toContain(
+      `the lock file ${lockPath} was removed while this run held it`,
+    );
+    await removed.release();
+
+    const replaced = await connection.acquireLock({ mode: 'fail' });
+    writeFileSync(`${lockPath}.new`, '');
+    renameSync(`${lockPath}.new`, lockPath);
+    expect(await lost(connection.transaction((session) => replaced.verify!(session)))).toContain('was replaced by another file');
+    await replaced.release();
   });
 });

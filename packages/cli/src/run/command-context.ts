@@ -2,6 +2,7 @@ import path from 'node:path';
 import {
   createEnvironment,
   isMigrateError,
+  type InterruptedError,
   loadConfig,
   redactUrl,
   useModuleHooksForMigrations,
@@ -11,12 +12,14 @@ import {
 } from '@cloudguard/migrate-core';
 import { describeCompileCache, describeScriptCache } from '@cloudguard/migrate-core/private-cache';
 import { builtinAdapters } from '../adapters.js';
-import { exitStatusFor, ExitStatus } from '../exit-codes.js';
+import { exitStatusForError, ExitStatus } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
 import { Redactor } from '../redact.js';
 import { errorJson, formatError, type ErrorReport } from '../render/error.js';
 import { Progress } from '../render/progress.js';
 import { painterFor } from '../render/style.js';
+import { interruptionLine } from './interruption.js';
+import { superviseMigration } from './process-guard.js';
 
 /** The flags every cgmigrate command takes, parsed. */
 export interface CommonFlags {
@@ -117,6 +120,24 @@ export class CommandContext {
     return createEnvironment(config, { adapters: this.#adapters, onEvent: (event) => progress.handle(event) });
   }
 
+  /**
+   * Runs a command that migrates (upgrade, downgrade, stamp) with the `AbortSignal` the
+   * CLI aborts on SIGINT/SIGTERM, an unhandled rejection, an uncaught exception or an
+   * event loop that empties with the run unfinished (see {@link superviseMigration}).
+   */
+  supervise<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return superviseMigration(
+      {
+        line: (text) => this.#stderr(text),
+        fail: (error) => {
+          this.finishProgress({ failed: true });
+          this.printError(error);
+        },
+      },
+      work,
+    );
+  }
+
   /** Ends the progress display (the step on screen, the total); safe to call more than once. */
   finishProgress(outcome: { readonly failed: boolean }): void {
     this.#progress?.finish(outcome);
@@ -163,7 +184,7 @@ export class CommandContext {
         code: error.code,
         message: redact.text(error.message),
         hint: hint === undefined ? undefined : redact.text(hint),
-        exitCode: exitStatusFor(error.code),
+        exitCode: exitStatusForError(error),
         data: redact.value(data),
         causes,
       };
@@ -186,6 +207,8 @@ export class CommandContext {
   printError(error: unknown): ErrorReport {
     const report = this.report(error);
     if (this.json) this.printJson(errorJson(report));
+    // One line, as an interrupted Unix tool prints: what was rolled back, where the database is.
+    else if (isMigrateError(error) && error.code === 'INTERRUPTED') this.#stderr(interruptionLine(error as InterruptedError, this.invocation.bin));
     else this.#stderr(formatError(report, { verbose: this.verbose, paint: this.#stderrPaint }));
     return report;
   }

@@ -15,7 +15,7 @@ export async function runDowngrade(ctx: CommandContext, target: string, flags: D
     return printScript(script, ctx);
   }
   refuseRangeOnline(target);
-  const result = await downgrade(await ctx.environment(), { target });
+  const result = await ctx.supervise(async (signal) => downgrade(await ctx.environment(), { target, signal }));
   if (result.steps.length === 0) ctx.note(formatNothingToDo(result));
   return result;
 }

@@ -7,6 +7,7 @@ import { silenceTypelessPackageWarning } from '../node-warnings.js';
 import { DIAGRAM_FORMATS } from '../render/graph/diagram.js';
 import { CommandContext, type CommonFlags } from './command-context.js';
 import type { HistoryFlags } from './history.js';
+import { trapProcessExit } from './process-guard.js';
 
 /**
  * The fast entry of the status commands (`current`, `heads`, `history`, `branches`,
@@ -45,6 +46,8 @@ export async function runFastEntry(argv: readonly string[]): Promise<boolean> {
     beforeEnvironment: refuseForeignSchemes,
   });
   let result: unknown;
+  // As BaseCommand.init/finally: a migration or the config calling process.exit() fails instead.
+  const restoreExit = trapProcessExit();
   try {
     result = await spec.run(context, parsed);
   } catch (error) {
@@ -53,6 +56,8 @@ export async function runFastEntry(argv: readonly string[]): Promise<boolean> {
     context.finishProgress({ failed: true });
     process.exitCode = context.printError(error).exitCode;
     return true;
+  } finally {
+    restoreExit();
   }
   // As BaseCommand.finally, which oclif runs before it prints the JSON result.
   context.finishProgress({ failed: false });

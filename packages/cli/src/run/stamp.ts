@@ -22,7 +22,7 @@ export async function runStamp(ctx: CommandContext, revisions: readonly string[]
     return printScript(script, ctx);
   }
   for (const revision of revisions) refuseRangeOnline(revision);
-  const result = await stamp(await ctx.environment(), { revisions, purge });
+  const result = await ctx.supervise(async (signal) => stamp(await ctx.environment(), { revisions, purge, signal }));
   if (result.steps.length === 0) ctx.note(formatNothingToDo(result));
   return result;
 }

@@ -19,7 +19,7 @@ export async function runUpgrade(ctx: CommandContext, target: string, flags: Upg
     return printScript(script, ctx);
   }
   refuseRangeOnline(target);
-  const result = await upgrade(await ctx.environment(), { target });
+  const result = await ctx.supervise(async (signal) => upgrade(await ctx.environment(), { target, signal }));
   if (result.steps.length === 0) ctx.note(formatNothingToDo(result));
   return result;
 }

@@ -1,5 +1,6 @@
+import { InterruptedError, MigrationFailedError } from '@cloudguard/migrate-core';
 import { describe, expect, it } from 'vitest';
-import { EXIT_CODES, ExitStatus, exitStatusFor } from '../../src/exit-codes.js';
+import { EXIT_CODES, ExitStatus, exitStatusFor, exitStatusForError } from '../../src/exit-codes.js';
 
 describe('exit codes', () => {
   it('gives usage errors status 2 and execution failures status 1', () => {
@@ -32,5 +33,12 @@ describe('exit codes', () => {
 
   it('never maps a code to success', () => {
     expect(Object.values(EXIT_CODES)).not.toContain(ExitStatus.ok);
+  });
+
+  it('exits 128 + the signal number after an interruption by a signal, 1 after any other', () => {
+    expect(exitStatusForError(new InterruptedError('SIGINT'))).toBe(130);
+    expect(exitStatusForError(new InterruptedError('SIGTERM'))).toBe(143);
+    expect(exitStatusForError(new InterruptedError(undefined))).toBe(1);
+    expect(exitStatusForError(new MigrationFailedError('a1', 'upgrade', undefined, undefined, [], { cause: new Error('x') }))).toBe(1);
   });
 });

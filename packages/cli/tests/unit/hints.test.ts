@@ -5,7 +5,10 @@ import {
   InvalidMessageError,
   InvalidTargetError,
   InvalidUrlError,
+  LockLostError,
+  LockUnavailableError,
   MalformedMigrationError,
+  MigrationFailedError,
   MultipleHeadsError,
   RevisionNotFoundError,
   RevisionNotInBranchError,
@@ -109,5 +112,18 @@ describe('hintFor', () => {
 
   it('uses the executable name it is given', () => {
     expect(hintFor(new RevisionNotFoundError('x'), { bin: 'migrate' })).toContain('`migrate history`');
+  });
+
+  it('says a lost lock may have let another run start, and to check a transactional: false migration named as not recorded', () => {
+    const hint = hintFor(new LockLostError("the lock's session (pid 42) has ended", ['a1'], ['b2']));
+    expect(hint).toContain('another cgmigrate run may have started');
+    expect(hint).toContain('`cgmigrate current`');
+    expect(hint).toContain('`transactional: false`');
+  });
+
+  it('tells an unusable lock apart from a held one, and says how to make it usable', () => {
+    const hint = hintFor(new LockUnavailableError('/srv/app.db.cgmigrate-lock', 'it is owned by deploy (uid 1001)'));
+    expect(hint).toContain('not another run holding the lock');
+    expect(hint).toContain('write access');
   });
 });

@@ -60,4 +60,16 @@ export interface MigrationApiOptions {
   readonly onEvent?: MigrationEventListener | undefined;
   /** Receives progress as text lines; see {@link MigrationLogger}. Nothing is printed by default. */
   readonly logger?: MigrationLogger | undefined;
+  /**
+   * Interrupts a running upgrade, downgrade or stamp when it fires (a service shutting
+   * down): the migration running fails, its transaction is rolled back, the lock is
+   * released, and the call rejects with `InterruptedError` (`INTERRUPTED`) when the
+   * reason is an `AbortError` (`controller.abort()`) or an `InterruptedError`, else with
+   * `MigrationFailedError` caused by the reason. cgmigrate installs no process-wide
+   * handler of its own: to fail a migration on an unhandled rejection, abort this signal
+   * from your `process.on('unhandledRejection')` listener.
+   */
+  readonly signal?: AbortSignal | undefined;
+  /** `stepTimeout` (milliseconds or `'off'`), winning over the configuration's. */
+  readonly stepTimeout?: number | 'off' | undefined;
 }

@@ -85,9 +85,10 @@ export class MigrationManager implements AsyncDisposable {
    * @throws {RevisionNotFoundError} (`REVISION_NOT_FOUND`) for an unknown target, or a database revision no script defines.
    * @throws {MigrationFailedError} (`MIGRATION_FAILED`) when a migration fails; its transaction is rolled back.
    * @throws {LockTimeoutError} (`LOCK_TIMEOUT`) when another runner holds the lock past `lockTimeout`.
+   * @throws {InterruptedError} (`INTERRUPTED`) when the options' `signal` interrupts the run.
    */
   upgrade(target = 'head'): Promise<UpgradeResult> {
-    return this.#run((env) => upgrade(env, { target }));
+    return this.#run((env) => upgrade(env, { target, signal: this.#options.signal }));
   }
 
   /**
@@ -104,7 +105,7 @@ export class MigrationManager implements AsyncDisposable {
    * @throws {MigrationFailedError} (`MIGRATION_FAILED`) when a `down()` fails.
    */
   downgrade(target: string): Promise<DowngradeResult> {
-    return this.#run((env) => downgrade(env, { target }));
+    return this.#run((env) => downgrade(env, { target, signal: this.#options.signal }));
   }
 
   /**
@@ -165,7 +166,7 @@ export class MigrationManager implements AsyncDisposable {
    */
   stamp(revisions: string | readonly string[], options: StampCallOptions = {}): Promise<StampResult> {
     const list = typeof revisions === 'string' ? [revisions] : revisions;
-    return this.#run((env) => stamp(env, { revisions: list, purge: options.purge }));
+    return this.#run((env) => stamp(env, { revisions: list, purge: options.purge, signal: this.#options.signal }));
   }
 
   /**
@@ -270,7 +271,7 @@ async function openEnvironment(options: MigrationApiOptions): Promise<Opened> {
     inline: typeof options.config === 'object' ? options.config : undefined,
     url: options.url,
     env: options.env ?? process.env,
-    overrides: options.adapter === undefined ? undefined : { adapter: options.adapter },
+    overrides: { adapter: options.adapter, stepTimeout: options.stepTimeout },
   });
   const adapters = new AdapterRegistry();
   if (options.adapters) adapters.fallBackTo(options.adapters);

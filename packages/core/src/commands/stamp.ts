@@ -8,6 +8,8 @@ export interface StampOptions {
   readonly revisions: readonly string[];
   /** Replace whatever the version table holds, even revisions no script defines. */
   readonly purge?: boolean | undefined;
+  /** Interrupts the run: see `UpgradeOptions.signal`. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -25,8 +27,14 @@ export async function stamp(env: MigrationEnvironment, options: StampOptions): P
   const scripts = await loadScripts(env);
   const adapter = await resolveAdapter(env);
   return withConnection(env, adapter, 'migrate', (connection) =>
-    runLocked(env, adapter, connection, scripts, (map, currentHeads) =>
-      planStamp(map, currentHeads, options.revisions, { purge: options.purge ?? false }),
+    runLocked(
+      env,
+      adapter,
+      connection,
+      scripts,
+      (map, currentHeads) => planStamp(map, currentHeads, options.revisions, { purge: options.purge ?? false }),
+      undefined,
+      { signal: options.signal },
     ),
   );
 }

@@ -2,6 +2,7 @@ import type { AdapterConnection, DialectAdapter } from '../adapter/dialect-adapt
 import { applyVersionChanges, type MigrationStep } from '../plan/migration-step.js';
 import { planDowngrade } from '../plan/plan-downgrade.js';
 import { planUpgrade } from '../plan/plan-upgrade.js';
+import { InterruptedError } from '../errors.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import { describeEditedMigration, fileChecksum, findEditedMigrations, type ReadBytes } from '../runtime/audit.js';
 import type { MigrationEventListener, StepResult } from '../runtime/events.js';
@@ -15,12 +16,28 @@ import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment 
 export interface UpgradeOptions {
   /** `head` (default), `heads`, a revision id or prefix, `+N`, `<id>+N`, `<branch>@head`. */
   readonly target?: string | undefined;
+  /** Stops the run: see {@link RunControl.signal}. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of {@link downgrade}. */
 export interface DowngradeOptions {
   /** `-N`, a revision id or prefix, `base`, `<branch>@base`, `<branch>@-N`. */
   readonly target: string;
+  /** Stops the run: see {@link RunControl.signal}. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** What a caller can do to a run in progress. */
+export interface RunControl {
+  /**
+   * Interrupts the run when it fires: the migration running fails, its transaction is
+   * rolled back and the lock released. With an {@link InterruptedError} or an
+   * `AbortError` for its reason (`controller.abort()`), the run throws
+   * {@link InterruptedError} (`INTERRUPTED`); with any other reason,
+   * {@link MigrationFailedError} naming the migration, caused by the reason.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What an upgrade or downgrade did. */
@@ -53,12 +70,14 @@ export type DowngradeResult = MigrateResult;
  * ```
  * @throws {MultipleHeadsError} when `head` is ambiguous.
  * @throws {RevisionNotFoundError} for an unknown target, or a database revision no script defines.
- * @throws {MigrationFailedError} when a migration fails (its transaction is rolled back).
+ * @throws {MigrationFailedError} when a migration fails (its transaction is rolled back,
+ *   unless `rolledBack` is false: `transactional: false`, or a database without transactional DDL).
  * @throws {LockTimeoutError} when another runner holds the lock too long.
+ * @throws {InterruptedError} when `signal` interrupts the run.
  */
 export async function upgrade(env: MigrationEnvironment, options: UpgradeOptions = {}): Promise<UpgradeResult> {
   const target = options.target ?? 'head';
-  return migrate(env, 'upgrade', (map, heads) => planUpgrade(map, heads, target));
+  return migrate(env, 'upgrade', (map, heads) => planUpgrade(map, heads, target), options.signal);
 }
 
 /**
@@ -73,18 +92,20 @@ export async function upgrade(env: MigrationEnvironment, options: UpgradeOptions
  * @throws {InvalidTargetError} for a target below base or above the current revision.
  */
 export async function downgrade(env: MigrationEnvironment, options: DowngradeOptions): Promise<DowngradeResult> {
-  return migrate(env, 'downgrade', (map, heads) => planDowngrade(map, heads, options.target));
+  return migrate(env, 'downgrade', (map, heads) => planDowngrade(map, heads, options.target), options.signal);
 }
 
 type Planner = (map: RevisionMap, currentHeads: readonly string[]) => MigrationStep[];
 
-async function migrate(env: MigrationEnvironment, use: ScriptUse, plan: Planner): Promise<MigrateResult> {
+async function migrate(env: MigrationEnvironment, use: ScriptUse, plan: Planner, signal: AbortSignal | undefined): Promise<MigrateResult> {
   const files = new ScriptFileCache();
   const scripts = await loadScripts(env, files.io);
   const adapter = await resolveAdapter(env);
   let result: MigrateResult | undefined;
   try {
-    result = await withConnection(env, adapter, 'migrate', (connection) => runLocked(env, adapter, connection, scripts, plan, files.readBytes));
+    result = await withConnection(env, adapter, 'migrate', (connection) =>
+      runLocked(env, adapter, connection, scripts, plan, files.readBytes, { signal }),
+    );
     return result;
   } finally {
     // After the connection is closed: the code cache keeps the functions that ran, for the next run.
@@ -94,7 +115,8 @@ async function migrate(env: MigrationEnvironment, use: ScriptUse, plan: Planner)
 
 /**
  * Takes the lock, reads the heads, warns about edited migrations, plans and runs; the
- * lock is released whatever happens.
+ * lock is released whatever happens. A step may take `stepTimeout` (the configuration's)
+ * at most; an interrupted run's {@link InterruptedError} says where the database is.
  */
 export async function runLocked(
   env: MigrationEnvironment,
@@ -103,14 +125,16 @@ export async function runLocked(
   scripts: ScriptDirectory,
   plan: Planner,
   readFile?: ReadBytes,
-  runOptions: Pick<RunStepsOptions, 'recordEachStep'> = {},
+  runOptions: Pick<RunStepsOptions, 'recordEachStep' | 'signal'> = {},
 ): Promise<MigrateResult> {
   const lock = await connection.acquireLock(env.config.lockWait);
   try {
     const from = await connection.versionStore.read();
     const steps = plan(scripts.map, from);
     await warnAboutEditedMigrations(connection, scripts, from, env.onEvent, readFile);
-    const results = await runSteps(steps, {
+    let results: StepResult[];
+    try {
+      results = await runSteps(steps, {
       connection,
       dialect: adapter.name,
       scripts,
@@ -120,13 +144,30 @@ export async function runLocked(
       lockRetry: env.config.lockRetry,
       readFile,
       lock,
+      stepTimeoutMs: env.config.stepTimeoutMs,
       ...runOptions,
     });
+    } catch (error) {
+      if (error instanceof InterruptedError) throw withHeads(error, from, steps);
+      throw error;
+    }
     const to = steps.reduce<string[]>((heads, step) => applyVersionChanges(heads, step.versionChanges), [...from]);
     return { from, to, steps: results };
   } finally {
     await lock.release();
   }
+}
+
+/** The interruption, saying which revisions the database is at: where it was, plus the steps that committed. */
+function withHeads(error: InterruptedError, from: readonly string[], steps: readonly MigrationStep[]): InterruptedError {
+  const heads = steps
+    .slice(0, error.completed.length)
+    .reduce<string[]>((current, step) => applyVersionChanges(current, step.versionChanges), [...from]);
+  return new InterruptedError(error.signal, error.completed, error.rolledBack, {
+    mayHaveCommitted: error.mayHaveCommitted,
+    heads,
+    cause: error.cause,
+  });
 }
 
 async function warnAboutEditedMigrations(

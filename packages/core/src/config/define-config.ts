@@ -67,6 +67,16 @@ export interface MigrateConfig {
    * `attempts` counts every try, so `1` turns retries off.
    */
   readonly lockRetry?: Partial<LockRetryPolicy> | undefined;
+  /**
+   * How long one migration's `up()` or `down()` may take, in milliseconds, before it
+   * fails (`MIGRATION_FAILED`, "did not settle within … (stepTimeout)") and its
+   * transaction is rolled back; or `'off'`. Default `'off'`, as in Alembic: a long data
+   * migration is legitimate, and only the project knows how long is too long. It ends a
+   * step that awaits something that never comes; it does not cancel a statement the
+   * database is running (the rollback waits for that statement: use the database's own
+   * `statement_timeout` for it).
+   */
+  readonly stepTimeout?: number | 'off' | undefined;
   /** Autogenerate and `check` compare only these tables (`name` or `schema.name`). Default: all. */
   readonly includeTables?: readonly string[] | undefined;
   /** Autogenerate and `check` never compare these tables (`name` or `schema.name`). */
@@ -104,6 +114,8 @@ export interface ResolvedConfig {
   readonly transactionPerMigration: boolean;
   readonly lockWait: LockWait;
   readonly lockRetry: LockRetryPolicy;
+  /** `stepTimeout` in milliseconds; `undefined` when off. */
+  readonly stepTimeoutMs?: number | undefined;
   /** What autogenerate and `check` compare (`includeTables`, `excludeTables`, `includeObject`). */
   readonly schemaFilter: SchemaFilterOptions;
   /** Run on each new migration file (`postWriteHooks`); empty by default. */

@@ -88,6 +88,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
           ? { mode: 'fail' }
           : { mode: 'wait', timeoutMs: lockTimeout },
     lockRetry: resolveLockRetry(config.lockRetry),
+    stepTimeoutMs: config.stepTimeout === undefined || config.stepTimeout === 'off' ? undefined : config.stepTimeout,
     schemaFilter: {
       includeTables: config.includeTables,
       excludeTables: config.excludeTables,
@@ -196,6 +197,13 @@ const isAuditTableName: KeyCheck = (v) =>
 const isLockTimeout: KeyCheck = (v) =>
   v === 'fail' || (Number.isInteger(v) && (v as number) >= 0) ? undefined : "'fail' or a number of milliseconds";
 
+/** Node's timers take at most 2^31 - 1 ms (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const isStepTimeout: KeyCheck = (v) =>
+  v === 'off' || (Number.isInteger(v) && (v as number) > 0 && (v as number) <= MAX_TIMER_MS)
+    ? undefined
+    : `'off' or a positive number of milliseconds (at most ${MAX_TIMER_MS})`;
+
 const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   url: isString,
   scriptLocation: isString,
@@ -209,6 +217,7 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   transactionPerMigration: isBoolean,
   lockTimeout: isLockTimeout,
   lockRetry: checkLockRetry,
+  stepTimeout: isStepTimeout,
   includeTables: isStringArray,
   excludeTables: isStringArray,
   includeObject: isFunction,

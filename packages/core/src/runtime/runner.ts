@@ -1,5 +1,5 @@
 import type { AdapterConnection, AuditEntry, MigrationLock, Session } from '../adapter/dialect-adapter.js';
-import { IrreversibleMigrationError, LockLostError, MigrationFailedError, isMigrateError } from '../errors.js';
+import { InterruptedError, IrreversibleMigrationError, LockLostError, MigrationFailedError, isMigrateError } from '../errors.js';
 import type { Migration, MigrationOperations } from '../migration.js';
 import type { MigrationStep } from '../plan/migration-step.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
@@ -7,6 +7,14 @@ import { currentIdentity, fileChecksum, type AuditIdentity, type ReadBytes } fro
 import type { MigrationEventListener, StepInfo, StepResult } from './events.js';
 import { DEFAULT_LOCK_RETRY, realSleep, retryDelayMs, type LockRetryPolicy, type Sleep } from './lock-retry.js';
 import { PendingRecords } from './pending-records.js';
+import {
+  OperationTracker,
+  OperationsNotAwaitedError,
+  StepSupervisor,
+  UnawaitedOperationError,
+  callMigration,
+  operationsFor as supervisedOperations,
+} from './step-supervision.js';
 
 /** What {@link runSteps} needs. */
 export interface RunStepsOptions {
@@ -46,6 +54,17 @@ export interface RunStepsOptions {
    * transaction just before it commits and before every `transactional: false` migration.
    */
   readonly lock?: MigrationLock | undefined;
+  /**
+   * Stops the run: when it fires, the step running fails with `signal.reason` (an
+   * {@link InterruptedError} when the reason is one, or an `AbortError`; otherwise a
+   * {@link MigrationFailedError} naming the step, caused by the reason), its transaction
+   * rolls back, and nothing more runs. With a signal, one turn of the event loop passes
+   * after each step, so that whoever turns unhandled rejections into an abort (the CLI)
+   * is heard before the step's changes can commit.
+   */
+  readonly signal?: AbortSignal | undefined;
+  /** How long a step's `up()`/`down()` may take to settle before it fails; no limit when absent. */
+  readonly stepTimeoutMs?: number | undefined;
 }
 
 interface PreparedStep {
@@ -84,8 +103,15 @@ interface PreparedStep {
  * `LOCK_RETRY` warning event before each retry. Only that transaction runs again:
  * what earlier transactions committed stays.
  *
+ * Every operation a migration starts through `op` is watched (see `step-supervision.ts`):
+ * one that fails fails its step even when it was not awaited, and a step whose `up()`
+ * settles with operations still running fails once they have ended. `signal` and
+ * `stepTimeoutMs` end a step early.
+ *
  * @throws {IrreversibleMigrationError} when a downgrade needs a missing `down()`; nothing is committed.
- * @throws {MigrationFailedError} when a step fails (after the last retry); its transaction is rolled back.
+ * @throws {MigrationFailedError} when a step fails (after the last retry); `rolledBack` says
+ *   whether its changes were undone (not for `transactional: false`, nor without transactional DDL).
+ * @throws {InterruptedError} when `signal` fires with an interruption for its reason.
  */
 export async function runSteps(steps: readonly MigrationStep[], options: RunStepsOptions): Promise<StepResult[]> {
   const { connection, onEvent } = options;
@@ -100,6 +126,9 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
   const retry = options.lockRetry ?? DEFAULT_LOCK_RETRY;
   const sleep = options.sleep ?? realSleep;
   const committed: StepResult[] = [];
+  const supervisor = new StepSupervisor(options.signal, options.stepTimeoutMs);
+  const tracker = new OperationTracker();
+  /** The step running, or whose transaction has not committed yet. */
   let current: PreparedStep | undefined;
   /** A `transactional: false` migration whose statements ran (and committed) but whose version change has not. */
   let ran: PreparedStep | undefined;
@@ -107,6 +136,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
   const inFlight: PreparedStep[] = [];
 
   const verifyLock = async (session: Session): Promise<void> => {
+    supervisor.throwIfAborted();
     await options.lock?.verify?.(session);
   };
 
@@ -121,11 +151,12 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
 
   /** Runs one step's migration; its version change and audit row go to `pending`, written before the commit. */
   const runOne = async (session: Session, item: PreparedStep, pending: PendingRecords): Promise<StepResult> => {
+    supervisor.throwIfAborted();
     current = item;
     inFlight.push(item);
     onEvent?.({ type: 'step-start', step: item.info });
     const started = performance.now();
-    await invokeMigration(session, item, options.dialect);
+    await invokeMigration(session, item, options.dialect, tracker, supervisor);
     const durationMs = performance.now() - started;
     pending.add(item.step.versionChanges, auditEntry(item, durationMs));
     onEvent?.({ type: 'step-end', step: item.info, durationMs });
@@ -199,11 +230,13 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
   };
 
   try {
+    supervisor.throwIfAborted();
     let next = 0;
     if (importAhead) {
       const first = await withRetry(() => connection.transaction(runImportingAhead));
       committed.push(...first.results);
       inFlight.length = 0;
+      current = undefined;
       next = first.end;
     } else {
       await connection.transaction(async (session) => {
@@ -231,6 +264,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
         );
         committed.push(...done);
         inFlight.length = 0;
+        current = undefined;
       } else {
         const item = group.items[0]!;
         const pending = new PendingRecords();
@@ -247,12 +281,16 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
         });
         ran = undefined;
         inFlight.length = 0;
+        current = undefined;
         committed.push(result);
       }
     }
   } catch (error) {
     if (error instanceof LockLostError || (isMigrateError(error) && error.code === 'LOCK_LOST')) {
       throw lockLost(error as LockLostError, committed, ran, inFlight);
+    }
+    if (isInterruption(error, options.signal)) {
+      throw interrupted(error, committed, inFlight, ran ?? outsideTransaction(current, transactionalDdl));
     }
     if (current === undefined || isMigrateError(error)) throw error;
     throw new MigrationFailedError(
@@ -261,7 +299,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
       current.info.path,
       failedStatement(error),
       committed.map((result) => result.revision),
-      { cause: error },
+      { cause: error, rolledBack: current.info.transactional && transactionalDdl },
     );
   }
   return committed;
@@ -285,6 +323,44 @@ function lockLost(
         `but its version change was not recorded`;
   const notCommitted = ran === undefined ? inFlight.map((item) => item.info.revision) : [];
   return new LockLostError(reason, committed.map((result) => result.revision), notCommitted);
+}
+
+/**
+ * Whether `error` is the run's signal firing to interrupt it: its reason is an
+ * {@link InterruptedError} (the CLI's, on SIGINT or SIGTERM) or an `AbortError` /
+ * `TimeoutError` (`controller.abort()`, `AbortSignal.timeout()`). Any other reason is a
+ * failure of the step that was running.
+ */
+function isInterruption(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted !== true || error !== signal.reason) return false;
+  if (isMigrateError(error)) return error.code === 'INTERRUPTED';
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'AbortError' || name === 'TimeoutError';
+}
+
+/** The step running outside a rolled-back transaction: `transactional: false`, or any step without transactional DDL. */
+function outsideTransaction(current: PreparedStep | undefined, transactionalDdl: boolean): PreparedStep | undefined {
+  return current !== undefined && (!current.info.transactional || !transactionalDdl) ? current : undefined;
+}
+
+/**
+ * The {@link InterruptedError} a run raises: the signal of the reason, what committed,
+ * which transaction was rolled back, and which step ran outside any transaction (its
+ * statements may have committed). The heads are added by the caller, which knows them.
+ */
+function interrupted(
+  reason: unknown,
+  committed: readonly StepResult[],
+  inFlight: readonly PreparedStep[],
+  outside: PreparedStep | undefined,
+): InterruptedError {
+  const signal = isMigrateError(reason) ? (reason as InterruptedError).signal : undefined;
+  return new InterruptedError(
+    signal,
+    committed.map((result) => result.revision),
+    inFlight.filter((item) => item !== outside).map((item) => item.info.revision),
+    { mayHaveCommitted: outside === undefined ? [] : [outside.info.revision], cause: isMigrateError(reason) ? undefined : reason },
+  );
 }
 
 /**
@@ -366,25 +442,56 @@ function groupSteps(prepared: readonly PreparedStep[], perMigration: boolean): S
   return groups;
 }
 
-async function invokeMigration(session: Session, item: PreparedStep, dialect: string): Promise<void> {
+/**
+ * Runs a step's `up()` or `down()` and waits until it and every operation it started
+ * through `op` have ended; throws what failed first: `up()` itself, an operation it did
+ * not await, or the supervisor (signal, timeout). Operations still running are waited
+ * for before the error is thrown, so that the rollback does not race them.
+ */
+async function invokeMigration(
+  session: Session,
+  item: PreparedStep,
+  dialect: string,
+  tracker: OperationTracker,
+  supervisor: StepSupervisor,
+): Promise<void> {
   const migration = item.migration;
   if (!migration) return;
-  const op = operationsFor(session, dialect);
-  if (item.step.direction === 'upgrade') await migration.up(op);
-  else await migration.down!(op);
+  const method = item.step.direction === 'upgrade' ? 'up' : 'down';
+  tracker.begin();
+  const op = supervisedOperations(session, dialect, tracker);
+  try {
+    let failure: unknown;
+    let failed = false;
+    try {
+      await supervisor.settle(callMigration(() => (method === 'up' ? migration.up(op) : migration.down!(op))), method);
+    } catch (error) {
+      failure = error;
+      failed = true;
+    }
+    const stillRunning = tracker.pending;
+    const lastStarted = tracker.lastStarted;
+    // Interrupted or timed out: the statement in flight, if any, ends with the rollback queued behind it.
+    if (stillRunning > 0 && !(failed && supervisor.stopped(failure))) {
+      await supervisor.settle(tracker.idle(), method);
+    }
+    if (failed) throw failure;
+    const rejected = tracker.failure;
+    if (rejected !== undefined) {
+      // A typed error (e.g. OFFLINE_READ_NOT_SUPPORTED) keeps its code; a driver's is named as not awaited.
+      if (isMigrateError(rejected.error)) throw rejected.error;
+      throw new UnawaitedOperationError(method, rejected.statement, rejected.error);
+    }
+    if (stillRunning > 0) throw new OperationsNotAwaitedError(method, stillRunning, lastStarted);
+    await supervisor.checkpoint();
+  } finally {
+    tracker.end();
+  }
 }
 
-/** Wraps a session as the `op` a migration receives. */
+/** Wraps a session as the `op` a migration receives (untracked; the runner tracks its own). */
 export function operationsFor(session: Session, dialect: string): MigrationOperations {
-  return {
-    dialect,
-    offline: session.offline === true,
-    execute: (sql, params) => session.execute(sql, params),
-    query: (sql, params) => session.query(sql, params),
-    bulkInsert: (table, rows) => session.bulkInsert(table, rows),
-    db: session.db,
-    connection: session.connection,
-  };
+  return supervisedOperations(session, dialect);
 }
 
 function describeError(error: unknown): string {

@@ -32,7 +32,8 @@ import { versionStoreChecks } from './version-store.js';
  * - **sessions** (SQL engines): `?` parameters, rows back, `bulkInsert` of 1,500 rows;
  * - **locking**: exclusion between connections (`LOCK_TIMEOUT`), `release()` twice,
  *   waiting and giving up a wait; across processes (holder killed with `SIGKILL`) when
- *   `crossProcessLock` is given;
+ *   `crossProcessLock` is given; `verify()`, when the lock has it, passes in the
+ *   holder's transaction and autocommit sessions and throws `LOCK_LOST` once released;
  * - **errors**: `isTransientLockError` says no to other errors; `close()` twice; a
  *   closed connection refuses work with `DATABASE_ERROR`; bad URLs give `INVALID_URL`
  *   and `DATABASE_ERROR` without showing the password.

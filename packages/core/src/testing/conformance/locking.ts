@@ -84,6 +84,27 @@ export function lockingChecks(fx: ConformanceFixture): void {
       }
     });
 
+    fx.check(
+      'locking.verify',
+      "verify(), when the lock has it, passes in the holder's transaction and autocommit sessions, and throws LOCK_LOST once released",
+      async () => {
+        const connection = await fx.connect();
+        const lock = await connection.acquireLock({ mode: 'fail' });
+        // verify is optional in the contract: a lock that cannot be lost while its process lives may omit it.
+        if (lock.verify === undefined) return lock.release();
+        const verify = lock.verify.bind(lock);
+        try {
+          await connection.transaction((session) => verify(session));
+          await connection.autocommit((session) => verify(session));
+        } finally {
+          await lock.release();
+        }
+        // A released lock is not held: the runner must not commit on its strength.
+        const error = await rejection(connection.transaction((session) => verify(session)));
+        expect(error).toMatchObject({ code: 'LOCK_LOST' });
+      },
+    );
+
     const spawnHolder = fx.options.crossProcessLock?.spawnHolder;
     fx.check(
       'locking.cross-process',

@@ -72,6 +72,7 @@ export const CONFORMANCE_CHECKS = [
   'locking.wait-acquires',
   'locking.wait-timeout',
   'locking.cross-process',
+  'locking.verify',
   'errors.transient-lock',
   'errors.close-twice',
   'errors.closed-refuses-work',

@@ -1,0 +1,41 @@
+import { InterruptedError, MigrationFailedError } from '@cloudguard/migrate-core';
+import { describe, expect, it } from 'vitest';
+import { hintFor } from '../../src/hints.js';
+import { interruptionLine } from '../../src/run/interruption.js';
+
+describe('the line an interrupted run prints', () => {
+  it('says the transaction was rolled back and where the database is', () => {
+    expect(interruptionLine(new InterruptedError('SIGINT', ['a1'], ['b2'], { heads: ['a1'] }))).toBe(
+      'Interrupted: the transaction was rolled back; the database is at a1.',
+    );
+    expect(interruptionLine(new InterruptedError('SIGTERM', [], ['a1'], { heads: [] }))).toBe(
+      'Interrupted: the transaction was rolled back; the database is at base.',
+    );
+  });
+
+  it('claims no rollback for a migration that ran outside a transaction', () => {
+    const line = interruptionLine(new InterruptedError('SIGINT', [], [], { mayHaveCommitted: ['b2'], heads: ['a1'] }));
+    expect(line).toBe(
+      'Interrupted: b2 ran outside a transaction, so the statements it ran may have committed (its version change was not recorded); the database is at a1.',
+    );
+    expect(line).not.toContain('rolled back');
+  });
+
+  it('points at `current` when the heads are unknown', () => {
+    expect(interruptionLine(new InterruptedError('SIGINT'))).toBe(
+      'Interrupted: no migration was running; `cgmigrate current` shows the revision the database is at.',
+    );
+  });
+});
+
+describe('the MIGRATION_FAILED hint', () => {
+  const failure = (rolledBack: boolean) =>
+    new MigrationFailedError('b2', 'upgrade', 'b2.ts', undefined, [], { cause: new Error('x'), rolledBack });
+
+  it('says the changes were rolled back only when they were', () => {
+    expect(hintFor(failure(true))).toContain("The failing migration's changes were rolled back.");
+    const hint = hintFor(failure(false))!;
+    expect(hint).toContain('may have committed: nothing was rolled back');
+    expect(hint).not.toContain('were rolled back');
+  });
+});
