@@ -8,7 +8,6 @@ import {
   LockLostError,
   LockUnavailableError,
   MalformedMigrationError,
-  MigrationFailedError,
   MultipleHeadsError,
   RevisionNotFoundError,
   RevisionNotInBranchError,
