@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,23 +47,48 @@ export interface RunOptions {
   readonly nodeArgs?: readonly string[];
 }
 
-/** Runs the built `bin/run.js` with this Node (24) in `cwd`, with a clean environment. */
-export function cgmigrate(args: readonly string[], options: RunOptions): Promise<RunResult> {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
-  delete env['DATABASE_URL'];
-  delete env['FORCE_COLOR'];
-  delete env['DEBUG'];
-  if (options.env?.['DATABASE_URL']) env['DATABASE_URL'] = options.env['DATABASE_URL'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
-      cwd: options.cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+/** A `cgmigrate` process started by {@link startCgmigrate}. */
+export interface RunningCgmigrate {
+  readonly child: ChildProcess;
+  /** Resolves with the run's output when the process has exited. */
+  readonly done: Promise<RunResult>;
+  /** Resolves once stderr holds `marker`; rejects if the process exits first. */
+  until(marker: string): Promise<void>;
+}
+
+/** How {@link startCgmigrate} starts the CLI: as {@link RunOptions}, or as another OS user. */
+export interface StartOptions extends RunOptions {
+  /** Run as this OS user through `runuser -u`, with only `PATH`, `NO_COLOR`, `HOME` and `TMPDIR` (the cwd) set. */
+  readonly asUser?: string | undefined;
+}
+
+/**
+ * Starts the built `bin/run.js` with this Node (24) in `cwd`, with a clean environment
+ * (`DATABASE_URL`, `FORCE_COLOR` and `DEBUG` removed unless `env` sets them).
+ */
+export function startCgmigrate(args: readonly string[], options: StartOptions): RunningCgmigrate {
+  const command = [...(options.nodeArgs ?? []), BIN, ...args];
+  let child: ChildProcess;
+  if (options.asUser === undefined) {
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
+    delete env['DATABASE_URL'];
+    delete env['FORCE_COLOR'];
+    delete env['DEBUG'];
+    if (options.env?.['DATABASE_URL']) env['DATABASE_URL'] = options.env['DATABASE_URL'];
+    child = spawn(process.execPath, command, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  } else {
+    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', NO_COLOR: '1', HOME: options.cwd, TMPDIR: options.cwd, ...options.env };
+    child = spawn('runuser', ['-u', options.asUser, '--', process.execPath, ...command], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+  let stdout = '';
+  let stderr = '';
+  const waiters: { readonly marker: string; readonly resolve: () => void }[] = [];
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    for (const waiter of waiters) if (stderr.includes(waiter.marker)) waiter.resolve();
+  });
+  const done = new Promise<RunResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) =>
       resolve({
@@ -80,6 +105,21 @@ export function cgmigrate(args: readonly string[], options: RunOptions): Promise
       }),
     );
   });
+  return {
+    child,
+    done,
+    until: (marker) =>
+      new Promise<void>((resolve, reject) => {
+        if (stderr.includes(marker)) return resolve();
+        waiters.push({ marker, resolve });
+        void done.then((run) => reject(new Error(`cgmigrate exited with ${run.code} before '${marker}':\n${run.stderr}`)));
+      }),
+  };
+}
+
+/** Runs the built `bin/run.js` with this Node (24) in `cwd`, with a clean environment, to its end. */
+export function cgmigrate(args: readonly string[], options: RunOptions): Promise<RunResult> {
+  return startCgmigrate(args, options).done;
 }
 
 /** A fresh temporary project directory, removed by the returned function. */

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
-import { BIN, tempProject, type RunResult } from './cli.js';
+import { startCgmigrate, tempProject, type RunningCgmigrate } from './cli.js';
 
 /**
  * The PostgreSQL migration lock is never lost in silence: a session the server ends
@@ -77,52 +76,13 @@ async function lockHolderPid(url: string): Promise<number> {
   return rows[0]!.pid;
 }
 
-/** A running `cgmigrate` whose stderr can be waited on; `done` resolves when it exits. */
-interface Runner {
-  readonly child: ChildProcess;
-  readonly done: Promise<RunResult>;
-  until(marker: string): Promise<void>;
-}
-
-function start(args: string[], cwd: string): Runner {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
-  delete env['FORCE_COLOR'];
-  delete env['DATABASE_URL'];
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `cgmigrate`, killed at the end of the test if it still runs. */
+function start(args: string[], cwd: string): RunningCgmigrate {
+  const run = startCgmigrate(args, { cwd });
   cleanups.push(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
   });
-  let stdout = '';
-  let stderr = '';
-  const waiters: { marker: string; resolve: () => void }[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    for (const waiter of waiters.filter((w) => stderr.includes(w.marker))) waiter.resolve();
-  });
-  const done = new Promise<RunResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        code,
-        stdout,
-        stderr,
-        json<T>() {
-          return JSON.parse(stdout) as T;
-        },
-      }),
-    );
-  });
-  return {
-    child,
-    done,
-    until: (marker) =>
-      new Promise<void>((resolve, reject) => {
-        if (stderr.includes(marker)) return resolve();
-        waiters.push({ marker, resolve });
-        void done.then((run) => reject(new Error(`cgmigrate exited with ${run.code} before '${marker}':\n${run.stderr}`)));
-      }),
-  };
+  return run;
 }
 
 /** Every claim of a rollback a run may print: none may appear where nothing was rolled back. */

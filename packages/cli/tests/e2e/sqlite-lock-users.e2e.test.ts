@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, cgmigrate, fileDigest, tables, tempProject, versionRows, type RunResult } from './cli.js';
+import { cgmigrate, fileDigest, startCgmigrate, tables, tempProject, versionRows, type RunResult } from './cli.js';
 
 /**
  * The SQLite migration lock between two OS users: a lock file another user left behind
@@ -67,25 +66,7 @@ function rootsLockFile(lock: string): void {
 
 /** Runs the built CLI as nobody, with a clean environment of its own. */
 function asNobody(args: readonly string[], cwd: string): Promise<RunResult> {
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', NO_COLOR: '1', HOME: cwd, TMPDIR: cwd };
-  return new Promise((resolve, reject) => {
-    const child = spawn('runuser', ['-u', 'nobody', '--', process.execPath, BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        code,
-        stdout,
-        stderr,
-        json<T>() {
-          return JSON.parse(stdout) as T;
-        },
-      }),
-    );
-  });
+  return startCgmigrate(args, { cwd, asUser: 'nobody' }).done;
 }
 
 describe.skipIf(!isRoot)('SQLite lock file of another user (runuser -u nobody)', () => {

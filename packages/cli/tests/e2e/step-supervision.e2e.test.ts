@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../../tools/test-db/postgres.js';
-import { BIN, cgmigrate, tables, tempProject, versionRows, type RunResult } from './cli.js';
+import { cgmigrate, startCgmigrate, tables, tempProject, versionRows, type RunningCgmigrate, type RunResult } from './cli.js';
 
 /**
  * A migration that does something the runner must supervise: operations it does not
@@ -257,36 +256,14 @@ describe('process.exit() outside up() (SQLite)', () => {
   });
 });
 
-/** Starts `upgrade head` and resolves with the child once the migration under test printed `marker`. */
-async function startUpgrade(cwd: string, marker: string): Promise<{ child: ReturnType<typeof spawn>; done: Promise<RunResult> }> {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', SLOW: '1' };
-  delete env['FORCE_COLOR'];
-  delete env['DATABASE_URL'];
-  const child = spawn(process.execPath, [BIN, 'upgrade', 'head'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `upgrade head` and resolves with the run once the migration under test printed `marker`. */
+async function startUpgrade(cwd: string, marker: string): Promise<RunningCgmigrate> {
+  const run = startCgmigrate(['upgrade', 'head'], { cwd, env: { SLOW: '1' } });
   cleanups.push(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  let reached: () => void;
-  const markerSeen = new Promise<void>((resolve) => (reached = resolve));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    if (stderr.includes(marker)) reached();
-  });
-  const done = new Promise<RunResult>((resolve) =>
-    child.on('close', (code) =>
-      resolve({
-        code,
-        stdout,
-        stderr,
-        json: () => JSON.parse(stdout),
-      }),
-    ),
-  );
-  await Promise.race([markerSeen, done.then((run) => Promise.reject(new Error(`exited ${run.code} before '${marker}':\n${run.stderr}`)))]);
-  return { child, done };
+  await run.until(marker);
+  return run;
 }
 
 describe.each(DIALECTS)('%s: SIGINT and SIGTERM during a run', (dialect) => {
@@ -359,7 +336,7 @@ describe('PostgreSQL: SIGINT while a statement runs on the server', () => {
 
     // The lock lives on the migrations' session, which the server ends once it notices the client is gone
     // (client_connection_check_interval, 1 s): until then a new run finds the lock held.
-    let second: Awaited<ReturnType<typeof startUpgrade>> | undefined;
+    let second: RunningCgmigrate | undefined;
     for (let attempt = 0; second === undefined; attempt++) {
       try {
         second = await startUpgrade(project.cwd, 'r002 sleeping');
