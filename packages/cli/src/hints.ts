@@ -8,6 +8,7 @@ import type {
   MigrateErrorCode,
   MissingParentError,
   MultipleHeadsError,
+  OverlappingRevisionsError,
   PostWriteHookError,
   RevisionNotFoundError,
   RevisionNotInBranchError,
@@ -104,6 +105,20 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
     return (
       `Name a revision of branch '${branch}' after \`${branch}@\`, or drop the \`${branch}@\` prefix to name ${revision} by itself; ` +
       `\`${bin} show ${branch}@head\` and \`${bin} history\` show which revisions carry the label.`
+    );
+  },
+  OVERLAPPING_REVISIONS: (error, { bin }) => {
+    const { revision, overlaps, source } = error as OverlappingRevisionsError;
+    if (source === 'database') {
+      return (
+        `The version table records ${revision} and also ${overlaps.join(', ')}, which ${revision} already includes ` +
+        `(another tool wrote both). Keep one row per branch: \`${bin} stamp --purge <each branch's revision>\` ` +
+        `(for instance \`${bin} stamp --purge ${revision}\` when it is the only branch), then run the command again.`
+      );
+    }
+    return (
+      `Name only the newest revision of each branch: ${revision} already includes ${overlaps.join(', ')}, ` +
+      `so \`${bin} stamp ${revision}\` records them all.`
     );
   },
   MISSING_PARENT: (error) => {

@@ -25,6 +25,36 @@ describe('Alembic 1.8.1 fidelity (issue 17)', () => {
     expect(cgmigrate.map(comparable)).toEqual(alembic.map(comparable));
     expect(cgmigrate[1]!.stdout).toContain('p -> a (effective head), a\n');
     expect(cgmigrate[4]!.stdout).toContain('p -> a (effective head), a\n');
-    expect(cgmigrate[5]!.stdout).toBe('p (branchpoint)\n  -> a (effective head)\n  -> x (head)\n\n');
+    expect(comparable(cgmigrate[5]!).stdout).toBe('p (branchpoint)\n  -> a (effective head)\n  -> x (head)\n\n');
+  });
+
+  it('refuses `stamp a b` after `stamp heads` with a typed error and writes nothing, where Alembic crashes after writing a row', async () => {
+    const twin = projects(['a'], ['b', ['a']], ['c', ['b']]);
+    const commands = [['stamp', 'heads'], ['stamp', 'a', 'b']];
+    const { alembic, cgmigrate } = await twin.both(commands);
+    expect(alembic[1]).toMatchObject({ ok: false, rows: ['a'] });
+    expect(alembic[1]!.stderr).toContain('KeyError');
+    expect(cgmigrate[0]).toMatchObject({ ok: true, rows: ['c'] });
+    expect(cgmigrate[1]).toMatchObject({ ok: false, rows: ['c'], steps: [] });
+    expect(cgmigrate[1]!.stderr).toContain('Error [OVERLAPPING_REVISIONS]: Requested revision b overlaps with other requested revisions a\n');
+    expect(cgmigrate[1]!.stderr).toContain('Hint: Name only the newest revision of each branch: b already includes a, so `cgmigrate stamp b` records them all.');
+    expect(cgmigrate[1]!.stderr).not.toContain('UNEXPECTED_ERROR');
+  });
+
+  it('stamps several targets each on its own line, where Alembic 1.8.1 moves every row to the first and crashes', async () => {
+    const twin = projects(['a'], ['b', ['a']], ['c'], ['d', ['c']], ['m', ['b', 'd']]);
+    const commands = [['upgrade', 'b'], ['upgrade', 'd'], ['stamp', 'a', 'c'], ['stamp', 'm'], ['stamp', 'b', 'd']];
+    const { alembic, cgmigrate } = await twin.both(commands);
+    expect(alembic[2]).toMatchObject({ ok: false, rows: ['a'] });
+    expect(alembic[2]!.stderr).toContain('KeyError');
+    expect(cgmigrate.map((run) => [run.ok, run.rows])).toEqual([
+      [true, ['b']],
+      [true, ['b', 'd']],
+      [true, ['a', 'c']],
+      [true, ['m']],
+      // Unmerging by stamp: m moves to b, and d, whose line holds no row any more, gets its own.
+      [true, ['b', 'd']],
+    ]);
+    expect(cgmigrate[2]!.steps).toEqual(['Running stamp_revision b -> a', 'Running stamp_revision d -> c']);
   });
 });

@@ -97,10 +97,20 @@ export function rev(id: string, parents: readonly string[] = [], extra: Partial<
 
 /**
  * What two runs share when they agree: exit, stdout, steps and rows. Alembic prints
- * `current` from a Python set (an order that changes from run to run): its lines are
- * compared sorted.
+ * `current`, and the branches of each `branches` block, from Python sets (an order that
+ * changes from run to run): those lines are compared sorted.
  */
 export function comparable(run: ToolRun): Pick<ToolRun, 'args' | 'ok' | 'stdout' | 'steps' | 'rows'> {
-  const stdout = run.args[0] === 'current' ? [...run.stdout.split('\n').filter(Boolean)].sort().join('\n') : run.stdout;
+  let stdout = run.stdout;
+  if (run.args[0] === 'current') stdout = stdout.split('\n').filter(Boolean).sort().join('\n');
+  if (run.args[0] === 'branches' && !run.args.includes('--verbose')) {
+    stdout = stdout
+      .split('\n\n')
+      .map((block) => {
+        const [point, ...branches] = block.split('\n');
+        return [point, ...branches.sort()].join('\n');
+      })
+      .join('\n\n');
+  }
   return { args: run.args, ok: run.ok, stdout, steps: run.steps, rows: run.rows };
 }

@@ -1,4 +1,4 @@
-import { InvalidTargetError } from '../errors.js';
+import { InvalidTargetError, OverlappingRevisionsError } from '../errors.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import type { Revision } from '../revision/revision.js';
 import { parseRevisionTarget } from '../revision/revision-target.js';
@@ -35,6 +35,7 @@ export interface StampOptions {
  * @throws {MultipleHeadsError} for `head` with several heads.
  * @throws {AmbiguousRevisionError} for a prefix matching several revisions.
  * @throws {InvalidTargetError} for a relative target.
+ * @throws {OverlappingRevisionsError} when one target descends from another (`stamp a b` with b after a).
  */
 export function planStamp(
   map: RevisionMap,
@@ -67,17 +68,20 @@ export function planStamp(
       throw new InvalidTargetError(text, 'stamp needs an absolute revision');
     }
   }
-  const onLine = [...new Set(wanted.flatMap((text) => map.filterForLineage(heads, text, true)))];
-  const destinations: readonly (string | undefined)[] = (() => {
-    const ids = wanted.flatMap((text) => map.resolve(text, heads).map((r) => r.id));
-    return ids.length === 0 ? [undefined] : ids;
-  })();
+  const destinations = wanted.flatMap((text): { text: string; id: string | undefined }[] => {
+    const ids = map.resolve(text, heads).map((r) => r.id);
+    return ids.length === 0 ? [{ text, id: undefined }] : ids.map((id) => ({ text, id }));
+  });
+  assertNoOverlap(map, destinations.flatMap(({ id }) => (id === undefined ? [] : [id])));
 
   const rows = new VersionRows(map, heads);
   const record = (revision: Revision, from: readonly string[], to: readonly string[], isUpgrade: boolean, branchMove: boolean): void => {
     steps.push({ direction: 'stamp', revision, from, to, versionChanges: rows.stamp(from, to, isUpgrade, branchMove) });
   };
-  for (const destination of destinations) {
+  for (const { text, id: destination } of destinations) {
+    // The rows on this target's line as the earlier targets left them: a target moves only its own line, so
+    // `stamp a c` from rows b and d moves b to a and d to c (Alembic 1.8.1 moves both rows to a, then fails).
+    const onLine = map.filterForLineage(rows.heads, text, true);
     if (destination === undefined) {
       for (const head of onLine) record(map.get(head), [head], [], false, true);
       continue;
@@ -91,6 +95,22 @@ export function planStamp(
     else record(revision, [], [destination], true, true);
   }
   return steps;
+}
+
+/**
+ * Refuses stamp targets where one descends from another, as Alembic's `check=True`
+ * ancestor walk does for upgrade targets: the version table keeps one row per branch, so
+ * `stamp a b` with b after a would write a row that b already implies.
+ *
+ * @throws {OverlappingRevisionsError}
+ */
+function assertNoOverlap(map: RevisionMap, ids: readonly string[]): void {
+  if (ids.length < 2) return;
+  const named = new Set(ids);
+  for (const id of named) {
+    const overlaps = [...map.ancestors([id], { includeDependencies: true })].filter((other) => other !== id && named.has(other));
+    if (overlaps.length > 0) throw new OverlappingRevisionsError(id, overlaps);
+  }
 }
 
 function bareRevision(id: string): Revision {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTargetError, MultipleHeadsError, RevisionNotFoundError } from '../../src/errors.js';
+import { InvalidTargetError, MultipleHeadsError, OverlappingRevisionsError, RevisionNotFoundError } from '../../src/errors.js';
 import { planStamp } from '../../src/plan/plan-stamp.js';
 import { RevisionMap } from '../../src/revision/revision-map.js';
 import { rev, headsAfter, thrown } from '../support/graph.js';
@@ -33,6 +33,29 @@ describe('planStamp on a line', () => {
     expect(unknown).toBeInstanceOf(RevisionNotFoundError);
     expect(unknown).toMatchObject({ revision: 'zz', source: 'database' });
     expect(thrown(() => planStamp(map, [], ['nope'], keep))).toMatchObject({ revision: 'nope', source: 'argument' });
+  });
+});
+
+describe('planStamp with several targets (issue 17)', () => {
+  it('refuses targets where one descends from another, whatever the rows', () => {
+    const map = RevisionMap.from([rev('a'), rev('b', 'a'), rev('c', 'b')]);
+    for (const heads of [[], ['c'], ['a']]) {
+      const error = thrown(() => planStamp(map, heads, ['a', 'b'], keep));
+      expect(error).toBeInstanceOf(OverlappingRevisionsError);
+      expect(error).toMatchObject({ revision: 'b', overlaps: ['a'], source: 'argument' });
+    }
+    expect(thrown(() => planStamp(map, ['c'], ['c', 'a'], keep))).toMatchObject({ revision: 'c', overlaps: ['a'] });
+  });
+
+  it('refuses a target that depends on another', () => {
+    const map = RevisionMap.from([rev('a'), { id: 'x', dependsOn: ['a'] }]);
+    expect(thrown(() => planStamp(map, [], ['a', 'x'], keep))).toMatchObject({ revision: 'x', overlaps: ['a'] });
+  });
+
+  it('moves each row on its own target\'s line, against the rows the earlier targets left', () => {
+    const map = RevisionMap.from([rev('a'), rev('b', 'a'), rev('c'), rev('d', 'c'), rev('m', ['b', 'd'])]);
+    expect(headsAfter(['b', 'd'], planStamp(map, ['b', 'd'], ['a', 'c'], keep))).toEqual(new Set(['a', 'c']));
+    expect(headsAfter(['m'], planStamp(map, ['m'], ['b', 'd'], keep))).toEqual(new Set(['b', 'd']));
   });
 });
 
