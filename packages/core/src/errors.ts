@@ -119,8 +119,7 @@ export class RevisionNotFoundError extends MigrateError {
 }
 
 /**
- * Revisions named together where one is an ancestor of another (through parents or
- * dependencies): stamp targets such as `stamp a b` when b descends from a, or version
+ * Revisions named together where one is an ancestor of another (through parents): stamp targets such as `stamp a b` when b descends from a, or version
  * rows written by another tool that record both a revision and one of its ancestors.
  * A version table keeps one row per branch head, so such a set has no meaning.
  */

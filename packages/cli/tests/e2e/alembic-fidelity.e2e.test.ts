@@ -57,4 +57,29 @@ describe('Alembic 1.8.1 fidelity (issue 17)', () => {
     ]);
     expect(cgmigrate[2]!.steps).toEqual(['Running stamp_revision b -> a', 'Running stamp_revision d -> c']);
   });
+
+  it('reads version rows where one descends from another as Alembic does: current shows the newest, upgrade refuses', async () => {
+    const twin = projects(['a'], ['b', ['a']], ['c', ['b']]);
+    // Alembic writes both rows for `stamp a b`; cgmigrate refuses that (see above), so its twin gets them by hand.
+    const alembic = twin.alembic([['stamp', 'a', 'b'], ['current'], ['upgrade', 'heads'], ['history', '-i']]);
+    expect(alembic[0]!.rows).toEqual(['a', 'b']);
+    await twin.cgmigrate([['stamp', 'a']]);
+    twin.setCgmigrateRows(['a', 'b']);
+    const cgmigrate = await twin.cgmigrate([['current'], ['upgrade', 'heads'], ['history', '-i']]);
+    expect(cgmigrate.map(comparable)).toEqual(alembic.slice(1).map(comparable).map((run) => ({ ...run, stdout: run.ok ? run.stdout : '' })));
+    expect(alembic[2]!.stdout).toBe('FAILED: Requested revision b overlaps with other requested revisions a\n');
+    expect(cgmigrate[1]!.stderr).toContain('Error [OVERLAPPING_REVISIONS]: Requested revision b overlaps with other requested revisions a\n');
+    expect(cgmigrate[1]!.stderr).toContain('Hint: The version table records b and also a, which b already includes (another tool wrote both).');
+
+    // Alembic downgrades from such rows; cgmigrate refuses every plan from them (docs/alembic-compatibility.md)
+    // until `stamp --purge` records what the database is.
+    const refused = await twin.cgmigrate([['downgrade', 'base'], ['stamp', 'c'], ['stamp', '--purge', 'b'], ['upgrade', 'heads']]);
+    expect(refused.map((run) => [run.ok, run.rows])).toEqual([
+      [false, ['a', 'b']],
+      [false, ['a', 'b']],
+      [true, ['b']],
+      [true, ['c']],
+    ]);
+    expect(refused[0]!.stderr).toContain('Error [OVERLAPPING_REVISIONS]');
+  });
 });

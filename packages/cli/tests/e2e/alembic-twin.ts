@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import {
   runAlembicSession,
   writeAlembicProject,
@@ -78,6 +79,18 @@ export class TwinProjects {
       });
     }
     return runs;
+  }
+
+  /** Replaces cgmigrate's version rows, as another tool would leave them (the table must exist). */
+  setCgmigrateRows(rows: readonly string[]): void {
+    const db = new DatabaseSync(this.#cgDb);
+    try {
+      db.exec('DELETE FROM alembic_version');
+      const insert = db.prepare('INSERT INTO alembic_version (version_num) VALUES (?)');
+      for (const row of rows) insert.run(row);
+    } finally {
+      db.close();
+    }
   }
 
   /** Runs the commands through both tools. */

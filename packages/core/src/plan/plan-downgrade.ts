@@ -25,6 +25,7 @@ import { checkCurrentHeads, VersionRows } from './plan-upgrade.js';
  * @throws {InvalidTargetError} for `+N` without a revision, `-N` past base, or a branch with nothing to drop.
  * @throws {MultipleHeadsError} when `<branch>@-N` matches several current heads.
  * @throws {AmbiguousRevisionError} for a prefix matching several revisions.
+ * @throws {OverlappingRevisionsError} (source `database`) when one version row descends from another.
  */
 export function planDowngrade(map: RevisionMap, currentHeads: readonly string[], target: string): MigrationStep[] {
   const current = checkCurrentHeads(map, currentHeads);

@@ -35,7 +35,8 @@ export interface StampOptions {
  * @throws {MultipleHeadsError} for `head` with several heads.
  * @throws {AmbiguousRevisionError} for a prefix matching several revisions.
  * @throws {InvalidTargetError} for a relative target.
- * @throws {OverlappingRevisionsError} when one target descends from another (`stamp a b` with b after a).
+ * @throws {OverlappingRevisionsError} when one target descends from another (`stamp a b` with b after a),
+ *   or (source `database`, unless purging) one version row from another.
  */
 export function planStamp(
   map: RevisionMap,
@@ -72,16 +73,20 @@ export function planStamp(
     const ids = map.resolve(text, heads).map((r) => r.id);
     return ids.length === 0 ? [{ text, id: undefined }] : ids.map((id) => ({ text, id }));
   });
-  assertNoOverlap(map, destinations.flatMap(({ id }) => (id === undefined ? [] : [id])));
+  // One row per branch: `stamp a b` with b after a would write a row that b implies (Alembic writes both).
+  const overlap = map.overlapOf(destinations.flatMap(({ id }) => (id === undefined ? [] : [id])));
+  if (overlap) throw new OverlappingRevisionsError(overlap.revision, overlap.overlaps);
 
   const rows = new VersionRows(map, heads);
   const record = (revision: Revision, from: readonly string[], to: readonly string[], isUpgrade: boolean, branchMove: boolean): void => {
     steps.push({ direction: 'stamp', revision, from, to, versionChanges: rows.stamp(from, to, isUpgrade, branchMove) });
   };
   for (const { text, id: destination } of destinations) {
-    // The rows on this target's line as the earlier targets left them: a target moves only its own line, so
-    // `stamp a c` from rows b and d moves b to a and d to c (Alembic 1.8.1 moves both rows to a, then fails).
-    const onLine = map.filterForLineage(rows.heads, text, true);
+    // The rows on this target's line that no earlier target has moved: `stamp a c` from rows b and d moves b to
+    // a and d to c, and `stamp b d` from a merge of them moves the merge to b and adds d (Alembic 1.8.1 moves
+    // the rows of every target's line to the first target, then fails on rows that are gone).
+    const present = new Set(rows.heads);
+    const onLine = map.filterForLineage(heads.filter((head) => present.has(head)), text, true);
     if (destination === undefined) {
       for (const head of onLine) record(map.get(head), [head], [], false, true);
       continue;
@@ -95,22 +100,6 @@ export function planStamp(
     else record(revision, [], [destination], true, true);
   }
   return steps;
-}
-
-/**
- * Refuses stamp targets where one descends from another, as Alembic's `check=True`
- * ancestor walk does for upgrade targets: the version table keeps one row per branch, so
- * `stamp a b` with b after a would write a row that b already implies.
- *
- * @throws {OverlappingRevisionsError}
- */
-function assertNoOverlap(map: RevisionMap, ids: readonly string[]): void {
-  if (ids.length < 2) return;
-  const named = new Set(ids);
-  for (const id of named) {
-    const overlaps = [...map.ancestors([id], { includeDependencies: true })].filter((other) => other !== id && named.has(other));
-    if (overlaps.length > 0) throw new OverlappingRevisionsError(id, overlaps);
-  }
 }
 
 function bareRevision(id: string): Revision {

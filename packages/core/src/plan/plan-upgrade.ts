@@ -1,4 +1,4 @@
-import { InvalidTargetError, MultipleHeadsError, RevisionNotFoundError } from '../errors.js';
+import { InvalidTargetError, MultipleHeadsError, OverlappingRevisionsError, RevisionNotFoundError } from '../errors.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import { parseRevisionTarget } from '../revision/revision-target.js';
 import type { MigrationStep, VersionChange } from './migration-step.js';
@@ -23,6 +23,7 @@ import type { MigrationStep, VersionChange } from './migration-step.js';
  * @throws {MultipleHeadsError} for `head` with several heads, or `+N` from several current heads without a branch.
  * @throws {AmbiguousRevisionError} for a prefix matching several revisions.
  * @throws {InvalidTargetError} for `-N` without a revision, or a relative step past the end of the graph.
+ * @throws {OverlappingRevisionsError} (source `database`) when one version row descends from another.
  */
 export function planUpgrade(map: RevisionMap, currentHeads: readonly string[], target: string): MigrationStep[] {
   const current = checkCurrentHeads(map, currentHeads);
@@ -80,14 +81,21 @@ function upgradeTargets(map: RevisionMap, current: readonly string[], text: stri
 }
 
 /**
- * Checks the database's heads against the map and drops repeated rows.
+ * Checks the database's heads against the map and drops repeated rows. Rows where one
+ * descends from another (another tool wrote them: Alembic's `stamp a b`) are refused, as
+ * Alembic refuses to upgrade from them: which of them the database is at is a guess, and
+ * every later row change would carry the redundant row along.
  *
  * @internal shared by the planners.
  * @throws {RevisionNotFoundError} with source `database`.
+ * @throws {OverlappingRevisionsError} with source `database`.
  */
 export function checkCurrentHeads(map: RevisionMap, currentHeads: readonly string[]): readonly string[] {
   for (const id of currentHeads) if (!map.has(id)) throw new RevisionNotFoundError(id, 'database');
-  return [...new Set(currentHeads)];
+  const heads = [...new Set(currentHeads)];
+  const overlap = map.overlapOf(heads);
+  if (overlap) throw new OverlappingRevisionsError(overlap.revision, overlap.overlaps, 'database');
+  return heads;
 }
 
 /**

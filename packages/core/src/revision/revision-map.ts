@@ -567,6 +567,27 @@ export class RevisionMap {
   }
 
   /**
+   * The first of `ids` (in order) that descends from others of them through parents, with
+   * those others: what Alembic reports as "Requested revision b overlaps with other
+   * requested revisions a". `undefined` when none does. Dependencies do not count: a row
+   * for a revision next to a row for one that depends on it is a state Alembic's own
+   * downgrades go through (its `MultipleBranchEffectiveHead` test). Walks each id's
+   * ancestors, so only for the few ids of a command line or a version table.
+   *
+   * @internal used by the planners.
+   * @throws {RevisionNotFoundError}
+   */
+  overlapOf(ids: readonly string[]): { readonly revision: string; readonly overlaps: readonly string[] } | undefined {
+    if (ids.length < 2) return undefined;
+    const named = new Set(ids);
+    for (const id of named) {
+      const overlaps = [...this.ancestors([id])].filter((other) => other !== id && named.has(other));
+      if (overlaps.length > 0) return { revision: id, overlaps };
+    }
+    return undefined;
+  }
+
+  /**
    * Resolves the branch part of `<branch>@…`: a branch label, else a revision id or prefix.
    *
    * @internal used by the planners.

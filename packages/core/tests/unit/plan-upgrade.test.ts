@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTargetError, MultipleHeadsError, RevisionNotFoundError } from '../../src/errors.js';
+import { InvalidTargetError, MultipleHeadsError, OverlappingRevisionsError, RevisionNotFoundError } from '../../src/errors.js';
 import { planUpgrade } from '../../src/plan/plan-upgrade.js';
+import { planDowngrade } from '../../src/plan/plan-downgrade.js';
+import { planStamp } from '../../src/plan/plan-stamp.js';
 import { RevisionMap } from '../../src/revision/revision-map.js';
 import { rev, headsAfter, thrown } from '../support/graph.js';
 import type { RevisionInput } from '../../src/revision/revision.js';
@@ -295,5 +297,24 @@ describe('planUpgrade at scale', () => {
     const plan = planUpgrade(map, [], 'heads');
     expect(plan).toHaveLength(8_001);
     expect(headsAfter([], plan)).toEqual(new Set(['x3999', 'y3999']));
+  });
+});
+
+describe('version rows where one descends from another (issue 17)', () => {
+  const map = RevisionMap.from([rev('a'), rev('b', 'a'), rev('c', 'b'), rev('x')]);
+
+  it('are refused by every planner with the database as source, as Alembic refuses the upgrade', () => {
+    const plans = [
+      () => planUpgrade(map, ['a', 'b'], 'heads'),
+      () => planDowngrade(map, ['a', 'b', 'x'], 'base'),
+      () => planStamp(map, ['b', 'a'], ['c'], { purge: false }),
+    ];
+    for (const plan of plans) {
+      const error = thrown(plan);
+      expect(error).toBeInstanceOf(OverlappingRevisionsError);
+      expect(error).toMatchObject({ revision: 'b', overlaps: ['a'], source: 'database' });
+    }
+    expect(headsAfter(['a', 'b'], planStamp(map, ['a', 'b'], ['b'], { purge: true }))).toEqual(new Set(['b']));
+    expect(planUpgrade(map, ['b', 'x'], 'heads').map((step) => step.revision.id)).toEqual(['c']);
   });
 });
