@@ -136,7 +136,7 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
       case 'history':
         return 'A range is lower:upper, e.g. base:head, -3:, current: or ae10:head; -N cannot walk through a merge or branch point, so name a revision id there instead.';
       case 'stamp':
-        return `Stamp takes revisions, not steps: ids or prefixes, head, heads, <label>@head or base; \`${bin} history\` lists them.`;
+        return `Stamp takes ids or prefixes, head, heads, <label>@head, base, -N (below the heads of the scripts), <label>@-N or <revision>±N; -N cannot walk through a merge or branch point, so name a revision there; \`${bin} history\` lists them.`;
       default:
         return `Run \`${bin} history\` to see the revisions you can name.`;
     }

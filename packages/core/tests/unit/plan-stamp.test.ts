@@ -28,11 +28,43 @@ describe('planStamp on a line', () => {
 
   it('rejects relative targets, unknown current heads and unknown targets', () => {
     expect(thrown(() => planStamp(map, ['a'], ['+1'], keep))).toBeInstanceOf(InvalidTargetError);
-    expect(thrown(() => planStamp(map, ['a'], ['+1'], keep))).toMatchObject({ target: '+1', reason: 'stamp needs an absolute revision' });
+    expect(thrown(() => planStamp(map, ['a'], ['+1'], keep))).toMatchObject({ target: '+1', reason: 'stamp counts up from a revision: name it, as in <revision>+1' });
+    expect(thrown(() => planStamp(map, ['a'], ['-6'], keep))).toBeInstanceOf(InvalidTargetError);
     const unknown = thrown(() => planStamp(map, ['zz'], ['head'], keep));
     expect(unknown).toBeInstanceOf(RevisionNotFoundError);
     expect(unknown).toMatchObject({ revision: 'zz', source: 'database' });
     expect(thrown(() => planStamp(map, [], ['nope'], keep))).toMatchObject({ revision: 'nope', source: 'argument' });
+  });
+});
+
+describe('planStamp with relative targets, as Alembic counts them (issue 17)', () => {
+  const map = RevisionMap.from([
+    rev('a'),
+    rev('b', 'a'),
+    rev('c', 'b'),
+    rev('x', undefined, { branchLabels: 'side' }),
+    rev('y', 'x'),
+  ]);
+  const after = (heads: string[], targets: string[]): Set<string> => headsAfter(heads, planStamp(map, heads, targets, keep));
+
+  it('counts -N below each head of the scripts, whatever the rows', () => {
+    expect(after([], ['-1'])).toEqual(new Set(['b', 'x']));
+    expect(after(['c', 'y'], ['-1'])).toEqual(new Set(['b', 'x']));
+    expect(after(['a'], ['-1'])).toEqual(new Set(['b', 'x']));
+    expect(after(['c', 'y'], ['-2'])).toEqual(new Set(['a']));
+  });
+
+  it('counts <branch>@-N below that branch\'s heads, and <id>±N from a revision', () => {
+    expect(after(['c', 'y'], ['side@-1'])).toEqual(new Set(['c', 'x']));
+    expect(after(['c', 'y'], ['side@-2'])).toEqual(new Set(['c']));
+    expect(after(['c', 'y'], ['c-2'])).toEqual(new Set(['a', 'y']));
+    expect(after(['y'], ['a+1'])).toEqual(new Set(['b', 'y']));
+  });
+
+  it('refuses a walk past base or through a merge', () => {
+    expect(thrown(() => planStamp(map, [], ['-4'], keep))).toBeInstanceOf(InvalidTargetError);
+    const merged = RevisionMap.from([rev('a'), rev('b'), rev('m', ['a', 'b'])]);
+    expect(thrown(() => planStamp(merged, ['m'], ['-1'], keep))).toMatchObject({ code: 'INVALID_TARGET' });
   });
 });
 
