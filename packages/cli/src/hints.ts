@@ -77,6 +77,11 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   },
   AMBIGUOUS_REVISION: () => 'Type more characters of the revision id, so that only one revision starts with them.',
   MULTIPLE_HEADS: (error, { bin, command }) => {
+    const { perHead } = error as MultipleHeadsError;
+    if (perHead !== undefined && perHead.length > 0) {
+      const commands = perHead.map((target, i) => `\`${bin} ${command ?? 'downgrade'} ${target}\` (${(error as MultipleHeadsError).heads[i]})`);
+      return `The database has several heads, so a relative step does not say which branch goes down. Name the head: ${commands.join(' or ')}.`;
+    }
     const heads = (error as MultipleHeadsError).heads.join(', ');
     if (command === 'revision') {
       return `Choose the parent with \`--head <revision>\` (one of ${heads}) or \`--head <branch>@head\`, or join the heads first with \`${bin} merge heads -m "Merge heads"\`.`;

@@ -101,6 +101,12 @@ export class MultipleHeadsError extends MigrateError {
   constructor(
     readonly heads: readonly string[],
     readonly target: string,
+    /**
+     * For a relative step from several current heads (`downgrade -1`): the target that
+     * takes the same step from each head alone (`<label>@-1`, else `<head>@-1`), in the
+     * order of `heads`.
+     */
+    readonly perHead?: readonly string[],
   ) {
     super(`Multiple head revisions are present for given argument '${target}': ${heads.join(', ')}`);
   }

@@ -93,4 +93,25 @@ describe('Alembic 1.8.1 fidelity (issue 17)', () => {
     expect(alembic[3]).toMatchObject({ ok: false, rows: ['c'], stdout: "FAILED: Can't locate revision identified by '-2'\n" });
     expect(cgmigrate[3]).toMatchObject({ ok: true, rows: ['a'], steps: ['Running stamp_revision c -> a'] });
   });
+
+  it('refuses downgrade -1 from several heads, naming the command for each head, where Alembic warns and takes the first row', async () => {
+    const twin = projects(['a'], ['b', ['a']], ['c'], ['x'], ['y', ['x'], { branchLabels: ['side'] }]);
+    const setup = [['upgrade', 'a'], ['upgrade', 'heads']];
+    const { alembic, cgmigrate } = await twin.both([...setup, ['downgrade', '-1']]);
+    expect(cgmigrate.slice(0, 2).map(comparable)).toEqual(alembic.slice(0, 2).map(comparable));
+    expect(alembic[2]!.stderr).toContain('UserWarning: downgrade -1 from multiple heads is ambiguous');
+    expect(alembic[2]).toMatchObject({ ok: true, steps: ['Running downgrade b -> a, b'], rows: ['a', 'c', 'y'] });
+
+    expect(cgmigrate[2]).toMatchObject({ ok: false, steps: [], rows: ['b', 'c', 'y'] });
+    const [error, hint] = cgmigrate[2]!.stderr.split('\n');
+    expect(error).toMatch(/^Error \[MULTIPLE_HEADS\]: Multiple head revisions are present for given argument '-1': [bcy], [bcy], [bcy]$/);
+    expect(hint).toMatch(/^Hint: The database has several heads, so a relative step does not say which branch goes down\. Name the head: /);
+    for (const command of ['`cgmigrate downgrade b@-1` (b)', '`cgmigrate downgrade c@-1` (c)', '`cgmigrate downgrade side@-1` (y)']) {
+      expect(hint).toContain(command);
+    }
+
+    // The command named for b does what Alembic's -1 did.
+    const [named] = await twin.cgmigrate([['downgrade', 'b@-1']]);
+    expect(comparable(named!)).toEqual({ ...comparable(alembic[2]!), args: ['downgrade', 'b@-1'] });
+  });
 });
