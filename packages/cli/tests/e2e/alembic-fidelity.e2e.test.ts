@@ -114,4 +114,21 @@ describe('Alembic 1.8.1 fidelity (issue 17)', () => {
     const [named] = await twin.cgmigrate([['downgrade', 'b@-1']]);
     expect(comparable(named!)).toEqual({ ...comparable(alembic[2]!), args: ['downgrade', 'b@-1'] });
   });
+
+  it("runs upgrade steps and prints history in Alembic's order", async () => {
+    // The issue's graph `3152←base, 15c4←base, a379←[3152,15c4], da46←base`.
+    const twin = projects(['3152'], ['15c4'], ['a379', ['3152', '15c4']], ['da46']);
+    const commands = [['upgrade', 'heads'], ['history'], ['history', '-r', '15c4:'], ['downgrade', 'base'], ['upgrade', 'a379'], ['downgrade', 'base']];
+    const { alembic, cgmigrate } = await twin.both(commands);
+    expect(cgmigrate.map(comparable)).toEqual(alembic.map(comparable));
+    expect(cgmigrate[0]!.steps).toEqual([
+      'Running upgrade  -> 15c4, 15c4',
+      'Running upgrade  -> da46, da46',
+      'Running upgrade  -> 3152, 3152',
+      'Running upgrade 3152, 15c4 -> a379, a379',
+    ]);
+    expect(cgmigrate[1]!.stdout).toBe(
+      '3152, 15c4 -> a379 (head) (mergepoint), a379\n<base> -> 3152, 3152\n<base> -> da46 (head), da46\n<base> -> 15c4, 15c4\n',
+    );
+  });
 });

@@ -45,7 +45,8 @@ export function planDowngrade(map: RevisionMap, currentHeads: readonly string[],
   }
 
   const rows = new VersionRows(map, current);
-  return map.sortNewestFirst(dropped).map((id) => {
+  // Alembic's newest-first order from the current heads.
+  return map.sortNewestFirst(dropped, current).map((id) => {
     const step = map.get(id);
     return {
       direction: 'downgrade',

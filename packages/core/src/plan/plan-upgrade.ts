@@ -32,7 +32,8 @@ export function planUpgrade(map: RevisionMap, currentHeads: readonly string[], t
   for (const id of map.ancestors(current, { includeDependencies: true })) needed.delete(id);
   const rows = new VersionRows(map, current);
   return map
-    .sortNewestFirst(needed)
+    // Alembic runs its newest-first order from the targets, reversed.
+    .sortNewestFirst(needed, targets)
     .reverse()
     .map((id) => {
       const revision = map.get(id);
