@@ -110,11 +110,11 @@ export function rev(id: string, parents: readonly string[] = [], extra: Partial<
 
 /**
  * What two runs share when they agree: exit, stdout, steps and rows. Alembic prints
- * `current`, and the branches of each `branches` block, from Python sets (an order that
- * changes from run to run): those lines are compared sorted.
+ * `current`, the branches of each `branches` block and a revision's branch labels from
+ * Python sets (an order that changes from run to run): those are compared sorted.
  */
 export function comparable(run: ToolRun): Pick<ToolRun, 'args' | 'ok' | 'stdout' | 'steps' | 'rows'> {
-  let stdout = run.stdout;
+  let stdout = run.stdout.replace(/\(([^()]+, [^()]+)\)/g, (_, list: string) => `(${list.split(', ').sort().join(', ')})`);
   if (run.args[0] === 'current') stdout = stdout.split('\n').filter(Boolean).sort().join('\n');
   if (run.args[0] === 'branches' && !run.args.includes('--verbose')) {
     stdout = stdout
@@ -125,5 +125,9 @@ export function comparable(run: ToolRun): Pick<ToolRun, 'args' | 'ok' | 'stdout'
       })
       .join('\n\n');
   }
-  return { args: run.args, ok: run.ok, stdout, steps: run.steps, rows: run.rows };
+  // A stamp step's rows are listed in version-table order, which follows each tool's own write order.
+  const steps = run.steps.map((line) =>
+    line.replace(/^(Running stamp_revision )(.*)( -> .*)$/, (_, head: string, from: string, rest: string) => `${head}${from.split(', ').sort().join(', ')}${rest}`),
+  );
+  return { args: run.args, ok: run.ok, stdout, steps, rows: run.rows };
 }

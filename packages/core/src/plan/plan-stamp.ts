@@ -67,7 +67,10 @@ export function planStamp(
 
   const wanted = targets.filter((t) => t !== '');
   if (wanted.length === 0) wanted.push('base');
-  const destinations = wanted.flatMap((text) => stampDestinations(map, text, heads));
+  // A revision named twice is recorded once (Alembic 1.8.1 moves the row twice and fails).
+  const destinations = wanted
+    .flatMap((text) => stampDestinations(map, text, heads))
+    .filter((destination, i, all) => destination.id === undefined || all.findIndex((d) => d.id === destination.id) === i);
   // One row per branch: `stamp a b` with b after a would write a row that b implies (Alembic writes both).
   const overlap = map.overlapOf(destinations.flatMap(({ id }) => (id === undefined ? [] : [id])));
   if (overlap) throw new OverlappingRevisionsError(overlap.revision, overlap.overlaps);

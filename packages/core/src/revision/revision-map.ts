@@ -595,21 +595,20 @@ export class RevisionMap {
   }
 
   /**
-   * The first of `ids` (in order) that descends from others of them through parents, with
-   * those others: what Alembic reports as "Requested revision b overlaps with other
-   * requested revisions a". `undefined` when none does. Dependencies do not count: a row
-   * for a revision next to a row for one that depends on it is a state Alembic's own
-   * downgrades go through (its `MultipleBranchEffectiveHead` test). Walks each id's
-   * ancestors, so only for the few ids of a command line or a version table.
+   * The first of `ids` (in order) that descends from others of them through parents (and
+   * with `includeDependencies`, dependencies), with those others: what Alembic reports as
+   * "Requested revision b overlaps with other requested revisions a". `undefined` when none
+   * does. Walks each id's ancestors, so only for the few ids of a command line or a
+   * version table.
    *
    * @internal used by the planners.
    * @throws {RevisionNotFoundError}
    */
-  overlapOf(ids: readonly string[]): { readonly revision: string; readonly overlaps: readonly string[] } | undefined {
+  overlapOf(ids: readonly string[], options: DependencyOption = {}): { readonly revision: string; readonly overlaps: readonly string[] } | undefined {
     if (ids.length < 2) return undefined;
     const named = new Set(ids);
     for (const id of named) {
-      const overlaps = [...this.ancestors([id])].filter((other) => other !== id && named.has(other));
+      const overlaps = [...this.ancestors([id], options)].filter((other) => other !== id && named.has(other));
       if (overlaps.length > 0) return { revision: id, overlaps };
     }
     return undefined;
@@ -857,14 +856,18 @@ function alembicOrder(down: Adjacency, up: Adjacency, member: Uint8Array | undef
   const seen = new Int32Array(size);
   let stamp = 0;
   const stack: number[] = [];
+  /** The members the last search met that no member not emitted lies above. */
+  const tops: number[] = [];
   const firstSlotAbove = (node: number): number => {
     stamp++;
     let best = -1;
+    tops.length = 0;
     stack.push(node);
     seen[node] = stamp;
     while (stack.length > 0) {
       const at = stack.pop() as number;
       if (at !== node && slotOf[at] !== -1 && (best === -1 || slotOf[at]! < best)) best = slotOf[at]!;
+      if (pending[at] === 0) tops.push(at);
       for (let e = up.start[at]!; e < up.start[at + 1]!; e++) {
         const child = up.list[e] as number;
         if (todo[child] === 1 && seen[child] !== stamp) {
@@ -895,15 +898,19 @@ function alembicOrder(down: Adjacency, up: Adjacency, member: Uint8Array | undef
         slot = above;
         continue;
       }
-      // Only members no head reaches lie above it. Over the whole graph that is a cycle: leave the line.
-      if (member === undefined) {
+      // Only members no head reaches lie above it (where Alembic fails its final assertion): they become
+      // heads, newest first by input order. None at the top of them means a cycle: leave the line.
+      if (tops.length === 0) {
         slotOf[candidate] = -1;
         const before = prev[slot] as number;
         remove(slot);
         slot = before === -1 ? first : before;
         continue;
       }
-      // Within a range, Alembic sees no head above it and emits it.
+      tops.sort((a, b) => a - b);
+      slot = slotHead.length;
+      for (const top of tops) append(top);
+      continue;
     }
     output[written++] = candidate;
     todo[candidate] = 0;

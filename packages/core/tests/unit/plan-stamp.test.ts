@@ -84,6 +84,11 @@ describe('planStamp with several targets (issue 17)', () => {
     expect(headsAfter([], planStamp(map, [], ['a', 'x'], keep))).toEqual(new Set(['a', 'x']));
   });
 
+  it('records a revision named twice once', () => {
+    const map = RevisionMap.from([rev('a'), rev('b', 'a'), rev('m', ['b', 'a'])]);
+    expect(planStamp(map, ['m'], ['b', 'b'], keep).map((step) => step.versionChanges)).toEqual([[{ kind: 'update', from: 'm', to: 'b' }]]);
+  });
+
   it('moves each row on its own target\'s line, against the rows the earlier targets left', () => {
     const map = RevisionMap.from([rev('a'), rev('b', 'a'), rev('c'), rev('d', 'c'), rev('m', ['b', 'd'])]);
     expect(headsAfter(['b', 'd'], planStamp(map, ['b', 'd'], ['a', 'c'], keep))).toEqual(new Set(['a', 'c']));

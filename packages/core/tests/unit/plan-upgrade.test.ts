@@ -318,4 +318,10 @@ describe('version rows where one descends from another (issue 17)', () => {
     expect(headsAfter(['a', 'b'], planStamp(map, ['a', 'b'], ['b'], { purge: true }))).toEqual(new Set(['b']));
     expect(planUpgrade(map, ['b', 'x'], 'heads').map((step) => step.revision.id)).toEqual(['c']);
   });
+
+  it('refuses an upgrade, as Alembic does, from a row next to one that depends on it; a downgrade goes through', () => {
+    const deps = RevisionMap.from([rev('x1'), rev('y1'), rev('x2', 'x1'), rev('y2', 'y1', { dependsOn: 'x1' })]);
+    expect(thrown(() => planUpgrade(deps, ['x1', 'y2'], 'heads'))).toMatchObject({ code: 'OVERLAPPING_REVISIONS', revision: 'y2', overlaps: ['x1'] });
+    expect(planDowngrade(deps, ['x1', 'y2'], 'base').map((step) => step.revision.id)).toEqual(['y2', 'y1', 'x1']);
+  });
 });

@@ -242,6 +242,29 @@ describe('sortNewestFirst', () => {
     );
   });
 
+  it('orders any subset from any heads newest first, every member once, even where Alembic fails its assertion', () => {
+    fc.assert(
+      fc.property(
+        graphArbitrary.chain((g) => fc.tuple(fc.constant(g), fc.subarray([...g.ids]), fc.subarray([...g.ids]))),
+        ([g, subset, heads]) => {
+          const map = RevisionMap.from(g.revisions);
+          const order = map.sortNewestFirst(subset, heads);
+          expect([...order].sort()).toEqual([...subset].sort());
+          const position = new Map(order.map((id, i) => [id, i]));
+          for (const id of order) {
+            for (const down of map.normalizedDownRevisions(id)) {
+              if (position.has(down)) expect(position.get(down)!).toBeGreaterThan(position.get(id)!);
+            }
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // `history -r p:`: b reaches a only through its dependency; Alembic 1.8.1 fails an assertion.
+    const map = RevisionMap.from([{ id: 'a', downRevisions: ['p'] }, { id: 'b', dependsOn: ['a'] }, { id: 'p' }, { id: 'x', downRevisions: ['p'] }]);
+    expect(map.history('p:').map((r) => r.id)).toEqual(['x', 'a', 'p']);
+  });
+
   it('orders the issue 17 graph as Alembic 1.8.1 does', () => {
     const map = RevisionMap.from([
       { id: '15c4' },
