@@ -117,3 +117,81 @@ export function runAlembic(dir: string, ...args: string[]): string {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/** What one Alembic command of {@link runAlembicSession} did. */
+export interface AlembicCommandResult {
+  /** The command line after `alembic -c <ini>`. */
+  readonly args: readonly string[];
+  /** As the `alembic` executable exits: 0, 255 for a `FAILED:` error, 1 for a crash. */
+  readonly status: number;
+  readonly stdout: string;
+  /** Log lines (`Running upgrade a -> b, …`) and warnings. */
+  readonly stderr: string;
+  /** For a crash (an exception other than Alembic's `CommandError`): `<ExceptionType>: <message>`. */
+  readonly crash: string | undefined;
+  /** The version table's rows after the command, sorted; empty when there is no table. */
+  readonly rows: readonly string[];
+}
+
+/**
+ * Runs Alembic commands one after another in one Python process (a second each would
+ * dominate a differential test), as the `alembic` executable would: `CommandError` is
+ * printed as `FAILED: …` on stdout with status 255, any other exception is a crash with status 1.
+ * Warnings are shown every time, not once per process.
+ *
+ * Alembic lists the versions folder in the file system's order (`os.listdir`) and
+ * breaks ties between unrelated revisions by that order; cgmigrate sorts file names. The
+ * session lists them sorted, so both tools see the same input order and any difference
+ * left is one of algorithm.
+ */
+export function runAlembicSession(dir: string, commands: readonly (readonly string[])[], dbFile: string): AlembicCommandResult[] {
+  const output = execFileSync(PYTHON, ['-c', SESSION_PY, path.join(dir, 'alembic.ini'), dbFile, JSON.stringify(commands)], {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(output) as AlembicCommandResult[];
+}
+
+const SESSION_PY = `
+import contextlib, io, json, os, sqlite3, sys, traceback, warnings
+import alembic.script.base as script_base
+from alembic.config import CommandLine, Config
+
+_list = script_base.Script._list_py_dir.__func__
+script_base.Script._list_py_dir = classmethod(lambda cls, scriptdir, path: sorted(_list(cls, scriptdir, path)))
+warnings.simplefilter("always")
+warnings.formatwarning = lambda message, category, *args, **kwargs: "%s: %s\\n" % (category.__name__, message)
+
+ini, db_file, commands = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+real_stdout = sys.stdout
+
+def rows():
+    if not os.path.exists(db_file):
+        return []
+    db = sqlite3.connect(db_file)
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'").fetchone():
+            return []
+        return sorted(r[0] for r in db.execute("SELECT version_num FROM alembic_version"))
+    finally:
+        db.close()
+
+results = []
+for args in commands:
+    out, err = io.StringIO(), io.StringIO()
+    status, crash = 0, None
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            # Config's stdout defaults to the sys.stdout of import time: pass the capture.
+            cli = CommandLine()
+            options = cli.parser.parse_args(["-c", ini] + args)
+            cli.run_cmd(Config(file_=options.config, ini_section=options.name, cmd_opts=options, stdout=out), options)
+        except SystemExit as e:
+            status = (e.code if isinstance(e.code, int) else 1) & 0xFF
+        except BaseException as e:
+            status, crash = 1, "%s: %s" % (type(e).__name__, e)
+    results.append({"args": args, "status": status, "stdout": out.getvalue(), "stderr": err.getvalue(), "crash": crash, "rows": rows()})
+real_stdout.write(json.dumps(results))
+`;

@@ -40,6 +40,7 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   INVALID_TARGET: ExitStatus.usage,
   DUPLICATE_BRANCH_LABEL: ExitStatus.usage,
   REVISION_NOT_IN_BRANCH: ExitStatus.usage,
+  OVERLAPPING_REVISIONS: ExitStatus.usage,
   // script directory
   SCRIPT_LOCATION_NOT_FOUND: ExitStatus.usage,
   MALFORMED_MIGRATION: ExitStatus.usage,

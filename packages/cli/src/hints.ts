@@ -9,6 +9,7 @@ import type {
   MigrateErrorCode,
   MissingParentError,
   MultipleHeadsError,
+  OverlappingRevisionsError,
   PostWriteHookError,
   RevisionNotFoundError,
   RevisionNotInBranchError,
@@ -77,6 +78,11 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   },
   AMBIGUOUS_REVISION: () => 'Type more characters of the revision id, so that only one revision starts with them.',
   MULTIPLE_HEADS: (error, { bin, command }) => {
+    const { perHead } = error as MultipleHeadsError;
+    if (perHead !== undefined && perHead.length > 0) {
+      const commands = perHead.map((target, i) => `\`${bin} ${command ?? 'downgrade'} ${target}\` (${(error as MultipleHeadsError).heads[i]})`);
+      return `The database has several heads, so a relative step does not say which branch goes down. Name the head: ${commands.join(' or ')}.`;
+    }
     const heads = (error as MultipleHeadsError).heads.join(', ');
     if (command === 'revision') {
       return `Choose the parent with \`--head <revision>\` (one of ${heads}) or \`--head <branch>@head\`, or join the heads first with \`${bin} merge heads -m "Merge heads"\`.`;
@@ -107,6 +113,20 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
       `\`${bin} show ${branch}@head\` and \`${bin} history\` show which revisions carry the label.`
     );
   },
+  OVERLAPPING_REVISIONS: (error, { bin }) => {
+    const { revision, overlaps, source } = error as OverlappingRevisionsError;
+    if (source === 'database') {
+      return (
+        `The version table records ${revision} and also ${overlaps.join(', ')}, which ${revision} already includes ` +
+        `(another tool wrote both). Keep one row per branch: \`${bin} stamp --purge <each branch's revision>\` ` +
+        `(for instance \`${bin} stamp --purge ${revision}\` when it is the only branch), then run the command again.`
+      );
+    }
+    return (
+      `Name only the newest revision of each branch: ${revision} already includes ${overlaps.join(', ')}, ` +
+      `so \`${bin} stamp ${revision}\` records them all.`
+    );
+  },
   MISSING_PARENT: (error) => {
     const missing = error as MissingParentError;
     return `Restore the migration that defines '${missing.missing}', or correct \`${missing.relation}\`${missing.path ? ` in ${missing.path}` : ''}.`;
@@ -122,7 +142,7 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
       case 'history':
         return 'A range is lower:upper, e.g. base:head, -3:, current: or ae10:head; -N cannot walk through a merge or branch point, so name a revision id there instead.';
       case 'stamp':
-        return `Stamp takes revisions, not steps: ids or prefixes, head, heads, <label>@head or base; \`${bin} history\` lists them.`;
+        return `Stamp takes ids or prefixes, head, heads, <label>@head, base, -N (below the heads of the scripts), <label>@-N or <revision>±N; -N cannot walk through a merge or branch point, so name a revision there; \`${bin} history\` lists them.`;
       default:
         return `Run \`${bin} history\` to see the revisions you can name.`;
     }

@@ -24,6 +24,7 @@ export type MigrateErrorCode =
   | 'INVALID_TARGET'
   | 'DUPLICATE_BRANCH_LABEL'
   | 'REVISION_NOT_IN_BRANCH'
+  | 'OVERLAPPING_REVISIONS'
   // script directory
   | 'SCRIPT_LOCATION_NOT_FOUND'
   | 'MALFORMED_MIGRATION'
@@ -100,6 +101,12 @@ export class MultipleHeadsError extends MigrateError {
   constructor(
     readonly heads: readonly string[],
     readonly target: string,
+    /**
+     * For a relative step from several current heads (`downgrade -1`): the target that
+     * takes the same step from each head alone (`<label>@-1`, else `<head>@-1`), in the
+     * order of `heads`.
+     */
+    readonly perHead?: readonly string[],
   ) {
     super(`Multiple head revisions are present for given argument '${target}': ${heads.join(', ')}`);
   }
@@ -114,6 +121,25 @@ export class RevisionNotFoundError extends MigrateError {
     readonly source: 'argument' | 'database' = 'argument',
   ) {
     super(`Can't locate revision identified by '${revision}'`);
+  }
+}
+
+/**
+ * Revisions named together where one is an ancestor of another (through parents): stamp targets such as `stamp a b` when b descends from a, or version
+ * rows written by another tool that record both a revision and one of its ancestors.
+ * A version table keeps one row per branch head, so such a set has no meaning.
+ */
+export class OverlappingRevisionsError extends MigrateError {
+  readonly code = 'OVERLAPPING_REVISIONS' as const;
+  constructor(
+    /** The revision that descends from the others. */
+    readonly revision: string,
+    /** The named revisions it descends from. */
+    readonly overlaps: readonly string[],
+    /** `database` when the version table holds them, `argument` when the command line named them. */
+    readonly source: 'argument' | 'database' = 'argument',
+  ) {
+    super(`Requested revision ${revision} overlaps with other requested revisions ${overlaps.join(', ')}`);
   }
 }
 

@@ -10,7 +10,8 @@ export default class Downgrade extends BaseCommand<DowngradeResult | ScriptResul
   static override description =
     'Runs the down() of the migrations between the current revision and TARGET under the migration lock, one ' +
     '"Running downgrade <from> -> <to>, <message>" line per step on stderr. TARGET is required: `-N` (N steps ' +
-    'down; written as is, e.g. `downgrade -1`), a revision id or unique prefix, `base`, or `<label>@base`. ' +
+    'down; written as is, e.g. `downgrade -1`; with several current heads name one, `<label>@-1` or `<head>@-1`), ' +
+    'a revision id or unique prefix, `base`, or `<label>@base`. ' +
     'Every migration to undo must have a down(); this is checked before anything changes.';
 
   static override examples = [

@@ -12,7 +12,9 @@ export default class Stamp extends BaseCommand<MigrateResult | ScriptResult> {
     'Sets the revisions the database is at without running any up() or down(), under the migration lock, one ' +
     '"Running stamp_revision <from> -> <to>" line per change on stderr, as Alembic does. Use it when the schema ' +
     'already matches a revision (created by hand, or restored from a dump). REVISIONS are ids or prefixes, ' +
-    '`head`, `heads`, `<label>@head` or `base` (clears the line). When the database records a revision no ' +
+    '`head`, `heads`, `<label>@head`, `base` (clears the line), or steps counted as Alembic does: `-1` is one ' +
+    'below each head of the scripts, `<label>@-1` one below that branch\'s head, `<id>-2` / `<id>+1` counted from ' +
+    'a revision. When the database records a revision no ' +
     'migration file defines ("Can\'t locate revision identified by …"), add --purge: it empties the version ' +
     'table first.';
 
@@ -23,6 +25,7 @@ export default class Stamp extends BaseCommand<MigrateResult | ScriptResult> {
       command: '<%= config.bin %> <%= command.id %> head --purge',
     },
     { description: 'Both heads of a branched history.', command: '<%= config.bin %> <%= command.id %> heads' },
+    { description: 'The newest migration is not applied yet; everything before it is.', command: '<%= config.bin %> <%= command.id %> -1' },
     { description: 'Print the SQL that records the head, without connecting.', command: '<%= config.bin %> <%= command.id %> head --sql' },
   ];
 
@@ -30,7 +33,7 @@ export default class Stamp extends BaseCommand<MigrateResult | ScriptResult> {
   static override strict = false;
 
   static override args = {
-    revisions: Args.string({ description: 'Revisions to record: ids, prefixes, head, heads, <label>@head or base.', required: true }),
+    revisions: Args.string({ description: 'Revisions to record: ids, prefixes, head, heads, <label>@head, base, -N or <label>@-N.', required: true }),
   };
 
   static override flags = {

@@ -13,12 +13,6 @@ export interface RevisionFormat {
    * `heads` leaves them out.
    */
   readonly treeIndicators?: boolean | undefined;
-  /**
-   * The revision is a head only because no revision *revises* it: another one depends on
-   * it, so `heads` does not reach it by itself. Shown as ` (effective head)` instead of
-   * ` (head)`, as Alembic does.
-   */
-  readonly effectiveHead?: boolean | undefined;
 }
 
 /**
@@ -38,7 +32,8 @@ export function formatRevision(rev: RevisionSummary, format: RevisionFormat = {}
     text = `${formatDownRevisions(rev)}${deps} -> ${text}`;
   }
   if (format.branchLabels && rev.branchLabels.length > 0) text += ` (${rev.branchLabels.join(', ')})`;
-  if (rev.isHead) text += format.effectiveHead ? ' (effective head)' : ' (head)';
+  // A head that another revision depends on is not reached by `heads` by itself: Alembic's `(effective head)`.
+  if (rev.isHead) text += rev.isEffectiveHead ? ' (effective head)' : ' (head)';
   if (rev.isCurrent) text += ' (current)';
   if (format.treeIndicators ?? true) text += treeIndicators(rev);
   if (format.message && rev.message !== undefined && rev.message !== '') text += `, ${firstParagraph(rev.message)}`;
@@ -53,8 +48,8 @@ export function formatHistoryLine(rev: RevisionSummary): string {
 const HISTORY_FORMAT: RevisionFormat = { parents: true, branchLabels: true, message: true };
 
 /** A `current` line: `<rev> (head)`, or `<rev> (effective head)` for a head another revision depends on. */
-export function formatCurrentLine(rev: RevisionSummary, options: { effectiveHead?: boolean | undefined } = {}): string {
-  return formatRevision(rev, { effectiveHead: options.effectiveHead });
+export function formatCurrentLine(rev: RevisionSummary): string {
+  return formatRevision(rev);
 }
 
 /**
@@ -63,12 +58,12 @@ export function formatCurrentLine(rev: RevisionSummary, options: { effectiveHead
  *
  * ### Examples
  * ```ts
- * formatHeadLine(rev)                          // '2a95102259be (networking) (head)'
- * formatHeadLine(rev, { effectiveHead: true }) // '53fffde5ad5 (effective head)'
+ * formatHeadLine(rev)       // '2a95102259be (networking) (head)'
+ * formatHeadLine(dependedOn) // '53fffde5ad5 (effective head)'
  * ```
  */
-export function formatHeadLine(rev: RevisionSummary, options: { effectiveHead?: boolean | undefined } = {}): string {
-  return formatRevision(rev, { branchLabels: true, treeIndicators: false, effectiveHead: options.effectiveHead });
+export function formatHeadLine(rev: RevisionSummary): string {
+  return formatRevision(rev, { branchLabels: true, treeIndicators: false });
 }
 
 /**

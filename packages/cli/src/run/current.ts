@@ -6,9 +6,6 @@ import type { CommandContext } from './command-context.js';
 export async function runCurrent(ctx: CommandContext): Promise<CurrentResult> {
   const result = await current(await ctx.environment());
   if (ctx.json || result.revisions.length === 0) return result;
-  const effective = new Set(result.effectiveHeads);
-  const format = (rev: CurrentResult['revisions'][number]) =>
-    ctx.verbose ? formatRevisionEntry(rev) : formatCurrentLine(rev, { effectiveHead: effective.has(rev.id) });
-  ctx.out(result.revisions.map(format).join('\n'));
+  ctx.out(result.revisions.map(ctx.verbose ? formatRevisionEntry : formatCurrentLine).join('\n'));
   return result;
 }

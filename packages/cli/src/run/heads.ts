@@ -15,8 +15,6 @@ export async function runHeads(ctx: CommandContext, flags: HeadsFlags): Promise<
     ctx.out(formatRevisionEntries(result.revisions));
     return result;
   }
-  // A head another revision depends on is not a real head: Alembic marks it "(effective head)".
-  const effective = new Set(result.effectiveHeads);
-  ctx.out(result.revisions.map((rev) => formatHeadLine(rev, { effectiveHead: effective.has(rev.id) })).join('\n'));
+  ctx.out(result.revisions.map(formatHeadLine).join('\n'));
   return result;
 }

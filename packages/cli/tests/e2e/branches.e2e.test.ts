@@ -404,12 +404,16 @@ describe("Alembic's branching tutorial (SQLite)", () => {
       expect(tables(db)).toEqual(schema);
     });
 
-    it.each(MODES)('stamp refuses a missing revision, an unknown flag and a relative step (%s)', async (mode) => {
+    it.each(MODES)('stamp refuses a missing revision, an unknown flag, +N without a revision and -N through a merge (%s)', async (mode) => {
       await fails(mode, ['stamp'], cwd, { code: 'INVALID_ARGUMENTS', exit: 2 });
       const flag = await fails(mode, ['stamp', 'head', '--prge'], cwd, { code: 'INVALID_ARGUMENTS', exit: 2 });
       expect(flag.message).toContain('--prge');
+      // Relative stamps count as Alembic's do (issue 17): -1 is one below each head, and the head here is a merge.
+      const up = await fails(mode, ['stamp', '+1'], cwd, { code: 'INVALID_TARGET', exit: 2 });
+      expect(up.message).toContain('stamp counts up from a revision');
       const step = await fails(mode, ['stamp', '-1'], cwd, { code: 'INVALID_TARGET', exit: 2 });
-      expect(step.hint).toContain('not steps');
+      expect(step.message).toContain('ambiguous walk');
+      expect(step.hint).toContain('-N cannot walk through a merge or branch point');
       expect(versionRows(db)).toEqual([join]);
     });
   });
@@ -426,7 +430,8 @@ describe('heads with dependencies', () => {
     const labelled = ['revision', '-m', 'audit', '--head', 'base', '--branch-label', 'audit', '--depends-on', 'aaa111', '--rev-id', 'bbb222'];
     expect((await cgmigrate(labelled, { cwd })).code).toBe(0);
 
-    expect((await cgmigrate(['heads'], { cwd })).stdout).toBe('bbb222 (audit) (head)\naaa111 (effective head)\n');
+    // In the scripts' order, as Alembic lists them (issue 17).
+    expect((await cgmigrate(['heads'], { cwd })).stdout).toBe('aaa111 (effective head)\nbbb222 (audit) (head)\n');
     expect((await cgmigrate(['heads', '--resolve-dependencies'], { cwd })).stdout).toBe('bbb222 (audit) (head)\n');
     const json = (await cgmigrate(['heads', '--resolve-dependencies', '--json'], { cwd })).json<{ revisions: Summary[] }>();
     expect(json.revisions.map((rev) => rev.id)).toEqual(['bbb222']);

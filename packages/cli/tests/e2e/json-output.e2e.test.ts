@@ -110,7 +110,7 @@ describe('--json documents match docs/json schemas', () => {
   });
 
   it('the schemas refuse what they do not document', () => {
-    const revision = { id: 'a1', downRevisions: [], nextRevisions: [], dependsOn: [], branchLabels: [], isHead: true, isBase: true, isBranchPoint: false, isMergePoint: false };
+    const revision = { id: 'a1', downRevisions: [], nextRevisions: [], dependsOn: [], branchLabels: [], isHead: true, isEffectiveHead: false, isBase: true, isBranchPoint: false, isMergePoint: false };
     const rows = { effectiveHeads: [], rows: ['a1'] };
     expect(schema('current')({ revisions: [revision], ...rows })).toBe(true);
     expect(schema('current')({ revisions: [revision] })).toBe(false);

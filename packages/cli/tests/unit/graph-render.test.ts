@@ -18,6 +18,7 @@ function history(spec: readonly [id: string, down: string[], message: string, ex
       message,
       path: undefined,
       isHead: next.length === 0,
+      isEffectiveHead: false,
       isBase: down.length === 0,
       isBranchPoint: next.length > 1,
       isMergePoint: down.length > 1,

@@ -9,6 +9,7 @@ import {
   LockUnavailableError,
   MalformedMigrationError,
   MultipleHeadsError,
+  OverlappingRevisionsError,
   RevisionNotFoundError,
   RevisionNotInBranchError,
   ScriptLocationNotFoundError,
@@ -105,8 +106,21 @@ describe('hintFor', () => {
     expect(hintFor(new InvalidTargetError('-9', 'below base'), { command: 'downgrade' })).toContain('-N');
     expect(hintFor(new InvalidTargetError('+9', 'above head'), { command: 'upgrade' })).toContain('+N');
     expect(hintFor(new InvalidTargetError('a1', 'a merge needs two'), { command: 'merge' })).toContain('two or more');
-    expect(hintFor(new InvalidTargetError('-1', 'absolute'), { command: 'stamp' })).toContain('not steps');
+    // Stamp counts -N as Alembic does since issue 17; the hint lists the relative forms.
+    expect(hintFor(new InvalidTargetError('+1', 'counts up from a revision'), { command: 'stamp' })).toContain('-N (below the heads of the scripts)');
     expect(hintFor(new InvalidTargetError('-1', 'ambiguous walk'), { command: 'history' })).toContain('lower:upper');
+  });
+
+  it('names the command for each head of a relative downgrade, and how to repair overlapping rows (issue 17)', () => {
+    const perHead = new MultipleHeadsError(['b', 'y'], '-1', ['b@-1', 'side@-1']);
+    expect(hintFor(perHead, { command: 'downgrade', bin: 'cgmigrate' })).toBe(
+      'The database has several heads, so a relative step does not say which branch goes down. ' +
+        'Name the head: `cgmigrate downgrade b@-1` (b) or `cgmigrate downgrade side@-1` (y).',
+    );
+    expect(hintFor(new OverlappingRevisionsError('b', ['a']), { command: 'stamp', bin: 'cgmigrate' })).toContain('`cgmigrate stamp b`');
+    expect(hintFor(new OverlappingRevisionsError('b', ['a'], 'database'), { command: 'upgrade', bin: 'cgmigrate' })).toContain(
+      '`cgmigrate stamp --purge b`',
+    );
   });
 
   it('uses the executable name it is given', () => {

@@ -23,6 +23,7 @@ function rev(id: string, down: string[], extra: Partial<RevisionSummary> = {}): 
     message: `Message of ${id}`,
     path: `/m/versions/${id}.ts`,
     isHead: false,
+    isEffectiveHead: false,
     isBase: down.length === 0,
     isBranchPoint: false,
     isMergePoint: down.length > 1,
@@ -70,7 +71,7 @@ describe('heads lines (Alembic heads)', () => {
   });
 
   it('marks a head that another revision depends on as (effective head)', () => {
-    expect(formatHeadLine(rev('53ff', ['x'], { isHead: true }), { effectiveHead: true })).toBe('53ff (effective head)');
+    expect(formatHeadLine(rev('53ff', ['x'], { isHead: true, isEffectiveHead: true }))).toBe('53ff (effective head)');
   });
 });
 

@@ -48,14 +48,14 @@ export async function current(env: MigrationEnvironment): Promise<CurrentResult>
  * Alembic's `_get_all_current`: the rows and everything they imply (parents and
  * dependencies), reduced to the revisions no applied revision follows as a child. With a
  * cross-branch `dependsOn`, Alembic keeps one row for both branches, yet reports the
- * dependency's branch as current too. Rows come first, in table order.
+ * dependency's branch as current too. A row that another row follows (another tool wrote
+ * both) is left out, as Alembic leaves it out. Rows come first, in table order.
  */
 function currentRevisionIds(map: RevisionMap, rows: readonly string[]): string[] {
   const applied = map.ancestors(rows, { includeDependencies: true });
-  const tips = new Set(rows);
-  for (const id of applied) {
-    if (!map.children(id).some((child) => applied.has(child))) tips.add(id);
-  }
+  const isTip = (id: string): boolean => !map.children(id).some((child) => applied.has(child));
+  const tips = new Set(rows.filter(isTip));
+  for (const id of applied) if (isTip(id)) tips.add(id);
   return [...tips];
 }
 

@@ -35,7 +35,8 @@ export async function heads(env: MigrationEnvironment, options: HeadsOptions = {
   const realHeads = new Set(map.realHeads);
   const ids = options.resolveDependencies ? [...realHeads] : map.heads;
   return {
-    revisions: map.sortNewestFirst(ids).map((id) => summarizeRevision(map, map.get(id))),
+    // In the scripts' order, as Alembic lists them.
+    revisions: ids.map((id) => summarizeRevision(map, map.get(id))),
     effectiveHeads: map.heads.filter((id) => !realHeads.has(id)),
   };
 }
@@ -50,8 +51,9 @@ export async function heads(env: MigrationEnvironment, options: HeadsOptions = {
  */
 export async function branches(env: MigrationEnvironment): Promise<RevisionsResult> {
   const { map } = await loadScripts(env);
-  const points = [...map].filter((rev) => map.children(rev.id).length > 1).map((rev) => rev.id);
-  return { revisions: map.sortNewestFirst(points).map((id) => summarizeRevision(map, map.get(id))) };
+  // In `history`'s order, as Alembic walks every revision to find them.
+  const points = map.history().filter((rev) => map.children(rev.id).length > 1);
+  return { revisions: points.map((rev) => summarizeRevision(map, rev)) };
 }
 
 /**

@@ -15,6 +15,12 @@ export interface RevisionSummary {
   readonly path: string | undefined;
   /** No revision follows it. */
   readonly isHead: boolean;
+  /**
+   * A head only because no revision *revises* it: another revision depends on it
+   * (`dependsOn`), so `heads` reaches it through that revision. Alembic prints it as
+   * `(effective head)` instead of `(head)`.
+   */
+  readonly isEffectiveHead: boolean;
   /** It follows no revision. */
   readonly isBase: boolean;
   /** Several revisions follow it. */
@@ -42,6 +48,7 @@ export function summarizeRevision(map: RevisionMap, revision: Revision, current?
     message: revision.message,
     path: revision.path,
     isHead: children.length === 0,
+    isEffectiveHead: children.length === 0 && known && map.children(revision.id, { includeDependencies: true }).length > 0,
     isBase: revision.downRevisions.length === 0,
     isBranchPoint: children.length > 1,
     isMergePoint: revision.downRevisions.length > 1,

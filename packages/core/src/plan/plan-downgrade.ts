@@ -11,7 +11,7 @@ import { checkCurrentHeads, VersionRows } from './plan-upgrade.js';
  * that ends, or whose parent another head implies, loses its row).
  *
  * Targets: `base`, an id or unique prefix, `<branch>@base`, `<branch>@<id>`, `-N` (from
- * the first current head, as Alembic), `<branch>@-N`, `<id>-N`, `<branch>@head-N`,
+ * the one current head; with several it is refused, where Alembic takes the first row), `<branch>@-N`, `<id>-N`, `<branch>@head-N`,
  * `base+N`, `<branch>@base+N`, `<id>+N`. A target that is already current plans nothing.
  *
  * ### Examples
@@ -23,8 +23,9 @@ import { checkCurrentHeads, VersionRows } from './plan-upgrade.js';
  * @throws {RevisionNotFoundError} for a current head no revision defines (source `database`), or an unknown target.
  * @throws {RangeNotAncestorError} when the target is not below the current revisions (nothing to drop).
  * @throws {InvalidTargetError} for `+N` without a revision, `-N` past base, or a branch with nothing to drop.
- * @throws {MultipleHeadsError} when `<branch>@-N` matches several current heads.
+ * @throws {MultipleHeadsError} when `-N` starts from several current heads (with `perHead`), or `<branch>@-N` matches several.
  * @throws {AmbiguousRevisionError} for a prefix matching several revisions.
+ * @throws {OverlappingRevisionsError} (source `database`) when one version row descends from another.
  */
 export function planDowngrade(map: RevisionMap, currentHeads: readonly string[], target: string): MigrationStep[] {
   const current = checkCurrentHeads(map, currentHeads);
@@ -44,7 +45,8 @@ export function planDowngrade(map: RevisionMap, currentHeads: readonly string[],
   }
 
   const rows = new VersionRows(map, current);
-  return map.sortNewestFirst(dropped).map((id) => {
+  // Alembic's newest-first order from the current heads.
+  return map.sortNewestFirst(dropped, current).map((id) => {
     const step = map.get(id);
     return {
       direction: 'downgrade',
@@ -98,7 +100,9 @@ function downgradeTarget(
       if (current.length === 0) {
         throw new InvalidTargetError(text, `relative revision ${steps} didn't produce ${-steps} migrations`);
       }
-      // Alembic takes the first current head (and warns when there are several) and keeps to its branch.
+      // Alembic takes the first row of the version table (and warns) when there are several heads: which
+      // branch goes down would depend on row order, so the step is refused with a target for each head.
+      if (current.length > 1) throw new MultipleHeadsError(current, text, current.map((head) => perHeadTarget(map, current, head, steps)));
       symbol = current[0] as string;
       branch = symbol;
     }
@@ -114,4 +118,13 @@ function downgradeTarget(
     );
   }
   return { branch, revision: end === 'base' ? undefined : end };
+}
+
+/**
+ * The target that takes a relative step down from one of several current heads alone: `<label>@-N`
+ * when a branch label of the head covers no other current head, else `<head>@-N`.
+ */
+function perHeadTarget(map: RevisionMap, current: readonly string[], head: string, steps: number): string {
+  const label = map.branchLabels(head).find((l) => map.filterForLineage(current, l).length === 1);
+  return `${label ?? head}@${steps}`;
 }

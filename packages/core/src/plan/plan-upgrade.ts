@@ -1,5 +1,5 @@
-import { InvalidTargetError, MultipleHeadsError, RevisionNotFoundError } from '../errors.js';
-import type { RevisionMap } from '../revision/revision-map.js';
+import { InvalidTargetError, MultipleHeadsError, OverlappingRevisionsError, RevisionNotFoundError } from '../errors.js';
+import type { DependencyOption, RevisionMap } from '../revision/revision-map.js';
 import { parseRevisionTarget } from '../revision/revision-target.js';
 import type { MigrationStep, VersionChange } from './migration-step.js';
 
@@ -23,15 +23,17 @@ import type { MigrationStep, VersionChange } from './migration-step.js';
  * @throws {MultipleHeadsError} for `head` with several heads, or `+N` from several current heads without a branch.
  * @throws {AmbiguousRevisionError} for a prefix matching several revisions.
  * @throws {InvalidTargetError} for `-N` without a revision, or a relative step past the end of the graph.
+ * @throws {OverlappingRevisionsError} (source `database`) when one version row descends from another.
  */
 export function planUpgrade(map: RevisionMap, currentHeads: readonly string[], target: string): MigrationStep[] {
-  const current = checkCurrentHeads(map, currentHeads);
+  const current = checkCurrentHeads(map, currentHeads, { includeDependencies: true });
   const targets = upgradeTargets(map, current, target);
   const needed = new Set(map.ancestors(targets, { includeDependencies: true }));
   for (const id of map.ancestors(current, { includeDependencies: true })) needed.delete(id);
   const rows = new VersionRows(map, current);
   return map
-    .sortNewestFirst(needed)
+    // Alembic runs its newest-first order from the targets, reversed.
+    .sortNewestFirst(needed, targets)
     .reverse()
     .map((id) => {
       const revision = map.get(id);
@@ -80,14 +82,23 @@ function upgradeTargets(map: RevisionMap, current: readonly string[], text: stri
 }
 
 /**
- * Checks the database's heads against the map and drops repeated rows.
+ * Checks the database's heads against the map and drops repeated rows. Rows where one
+ * descends from another through parents (another tool wrote them: Alembic's `stamp a b`)
+ * are refused, as Alembic refuses to upgrade from them: which of them the database is at
+ * is a guess, and every later row change would carry the redundant row along. An upgrade
+ * also refuses a row that another depends on, as Alembic's does; downgrades and stamps go
+ * through such rows (a state Alembic's own `MultipleBranchEffectiveHead` downgrades use).
  *
  * @internal shared by the planners.
  * @throws {RevisionNotFoundError} with source `database`.
+ * @throws {OverlappingRevisionsError} with source `database`.
  */
-export function checkCurrentHeads(map: RevisionMap, currentHeads: readonly string[]): readonly string[] {
+export function checkCurrentHeads(map: RevisionMap, currentHeads: readonly string[], options: DependencyOption = {}): readonly string[] {
   for (const id of currentHeads) if (!map.has(id)) throw new RevisionNotFoundError(id, 'database');
-  return [...new Set(currentHeads)];
+  const heads = [...new Set(currentHeads)];
+  const overlap = map.overlapOf(heads, options);
+  if (overlap) throw new OverlappingRevisionsError(overlap.revision, overlap.overlaps, 'database');
+  return heads;
 }
 
 /**

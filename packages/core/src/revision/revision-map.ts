@@ -91,6 +91,8 @@ export class RevisionMap {
   #down: Adjacency | undefined;
   /** Every revision newest first, as node indices. */
   #wholeOrder: Int32Array | undefined;
+  /** {@link RevisionMap.#down} reversed, built on first use. */
+  #up: Adjacency | undefined;
 
   private constructor(
     nodes: ReadonlyMap<string, Node>,
@@ -218,7 +220,9 @@ export class RevisionMap {
     if (!anyDependsOn) {
       // One walk serves as the cycle check and as the order `history` prints: without
       // dependencies, the newest-first order runs through parents only.
-      const order = newestFirst(parentAdjacency, undefined);
+      const heads: number[] = [];
+      for (let index = 0; index < byIndex.length; index++) if ((byIndex[index] as Node).children.length === 0) heads.push(index);
+      const order = alembicOrder(parentAdjacency, reverseAdjacency(parentAdjacency), undefined, heads);
       if (order.length < byIndex.length) throw new RevisionCycleError(cycleMembers(nodes, byIndex, false));
       if (anyLabels) {
         const parentsFirst: Node[] = [];
@@ -458,29 +462,53 @@ export class RevisionMap {
       const above = this.descendants(lower);
       for (const id of required) if (!above.has(id)) required.delete(id);
     }
-    return this.sortNewestFirst(required).map((id) => this.#node(id).revision);
+    return this.sortNewestFirst(required, targets).map((id) => this.#node(id).revision);
   }
 
   /**
-   * Orders revisions newest first: every revision before its parents and dependencies,
-   * depth-first along each branch, a branch point only after all its branches (Alembic's
-   * `_topological_sort`). Ties follow input order.
+   * Orders revisions newest first, exactly as Alembic 1.8.1's `_topological_sort` does
+   * (what `history` prints, and reversed, the order `upgrade` runs): every revision before
+   * its parents and dependencies, walking down from `heads` (those of them in `ids`, in
+   * input order) one line at a time, and leaving a line for the first head above the
+   * revision it reached. Without `heads`, from the revisions of `ids` that none of the
+   * others lists as a parent or dependency. Ties follow input order.
    *
    * @internal used by the planners.
    */
-  sortNewestFirst(ids: Iterable<string>): string[] {
+  sortNewestFirst(ids: Iterable<string>, heads?: Iterable<string>): string[] {
     const byIndex = this.#byIndex;
     const member = new Uint8Array(byIndex.length);
     for (const id of ids) member[this.#node(id).index] = 1;
-    const order = newestFirst(this.#downAdjacency(), member);
+    const down = this.#downAdjacency();
+    const up = this.#upAdjacency();
+    let starts: number[];
+    if (heads === undefined) {
+      starts = [];
+      for (let index = 0; index < byIndex.length; index++) {
+        if (member[index] === 0) continue;
+        let above = false;
+        for (let e = up.start[index]!; e < up.start[index + 1]! && !above; e++) above = member[up.list[e] as number] === 1;
+        if (!above) starts.push(index);
+      }
+    } else {
+      starts = [...heads].map((id) => this.#node(id).index);
+    }
+    const order = alembicOrder(down, up, member, starts);
     const output = new Array<string>(order.length);
     for (let i = 0; i < order.length; i++) output[i] = (byIndex[order[i]!] as Node).revision.id;
     return output;
   }
 
-  /** Every revision newest first, as node indices (computed once). */
+  /** Every revision newest first, as node indices (computed once): Alembic's order from the real heads. */
   #newestFirstAll(): Int32Array {
-    return (this.#wholeOrder ??= newestFirst(this.#downAdjacency(), undefined));
+    if (this.#wholeOrder) return this.#wholeOrder;
+    const heads = this.#realHeads.map((id) => this.#node(id).index);
+    return (this.#wholeOrder = alembicOrder(this.#downAdjacency(), this.#upAdjacency(), undefined, heads));
+  }
+
+  /** {@link RevisionMap.#downAdjacency} reversed: each node's children and dependents, as indices. */
+  #upAdjacency(): Adjacency {
+    return (this.#up ??= reverseAdjacency(this.#downAdjacency()));
   }
 
   /** The normalized down revisions of each node as indices; built on first use where dependencies exist. */
@@ -564,6 +592,26 @@ export class RevisionMap {
     return [...all]
       .filter((id) => !this.#node(id).children.some((child) => all.has(child)))
       .sort((a, b) => this.#node(a).index - this.#node(b).index);
+  }
+
+  /**
+   * The first of `ids` (in order) that descends from others of them through parents (and
+   * with `includeDependencies`, dependencies), with those others: what Alembic reports as
+   * "Requested revision b overlaps with other requested revisions a". `undefined` when none
+   * does. Walks each id's ancestors, so only for the few ids of a command line or a
+   * version table.
+   *
+   * @internal used by the planners.
+   * @throws {RevisionNotFoundError}
+   */
+  overlapOf(ids: readonly string[], options: DependencyOption = {}): { readonly revision: string; readonly overlaps: readonly string[] } | undefined {
+    if (ids.length < 2) return undefined;
+    const named = new Set(ids);
+    for (const id of named) {
+      const overlaps = [...this.ancestors([id], options)].filter((other) => other !== id && named.has(other));
+      if (overlaps.length > 0) return { revision: id, overlaps };
+    }
+    return undefined;
   }
 
   /**
@@ -715,42 +763,176 @@ interface Adjacency {
   readonly list: readonly number[];
 }
 
-/**
- * Orders the members (`member[index]` is 1), or every node when `member` is absent,
- * newest first: every node before its parents (`down`), depth-first along each branch, a
- * branch point only after all its branches (Alembic's `_topological_sort`); ties follow
- * input order. Nodes on a cycle are left out.
- */
-function newestFirst(down: Adjacency, member: Uint8Array | undefined): Int32Array {
-  // Indices and typed arrays instead of sets and maps of ids: this runs over every
-  // revision on each load, 10,000 of them in a large project.
+/** Node indices of the adjacency lists, reversed: for each node, the nodes whose list holds it. */
+function reverseAdjacency(down: Adjacency): Adjacency {
   const { start, list } = down;
   const size = start.length - 1;
-  /** How many members list each member among their down revisions and are not output yet. */
-  const pending = new Int32Array(size);
+  const upStart = new Int32Array(size + 1);
+  for (let e = 0; e < list.length; e++) upStart[(list[e] as number) + 1]!++;
+  for (let index = 0; index < size; index++) upStart[index + 1]! += upStart[index]!;
+  const fill = upStart.slice(0, size);
+  const upList = new Array<number>(list.length);
+  for (let index = 0; index < size; index++) {
+    for (let e = start[index]!; e < start[index + 1]!; e++) upList[fill[list[e] as number]!++] = index;
+  }
+  return { start: upStart, list: upList };
+}
+
+/**
+ * Alembic 1.8.1's `_topological_sort`, step for step: the members (`member[index]` is 1,
+ * or every node without `member`) newest first, every node before its `down` nodes.
+ *
+ * Alembic keeps a list of current heads, starting with the given `heads` that are members,
+ * in input order, and a candidate position in it. The candidate is emitted unless another
+ * head lies above it; then the first such head in the list becomes the candidate. An
+ * emitted head is replaced in place by its first `down` member not already a head, the
+ * others going to the end of the list; with none, it leaves the list and the candidate
+ * becomes the head before it (or the first).
+ *
+ * Alembic tests "another head lies above" against each head's ancestor set, and moves each
+ * step. Here the test is a count per node of its members above it not emitted yet (every
+ * member not emitted lies below some head, so the count is zero exactly when no other head
+ * lies above), and only the move to another head searches: up from the candidate, through
+ * members not emitted yet. List positions are slot numbers that only grow, so the first
+ * head in the list is the one with the smallest slot. Alembic fails an assertion when
+ * members are left that no head reaches (a `history` range whose lower end is joined to
+ * the rest only through a dependency); here the walk goes on from those left, newest first
+ * by input order. Nodes on a cycle are left out.
+ *
+ * Cost: linear, plus one search per move to another head, over the members not emitted
+ * that lie above the waiting revision. A history that branches and merges back (the usual
+ * shape) moves once per branch and searches only that branch; many branches off one
+ * revision that stays waiting are searched again at each move, where Alembic recomputes
+ * ancestor sets of the whole graph.
+ */
+function alembicOrder(down: Adjacency, up: Adjacency, member: Uint8Array | undefined, heads: readonly number[]): Int32Array {
+  // Typed arrays over node indices: this runs over every revision on each `history` of 10,000.
+  const size = down.start.length - 1;
+  const { start, list } = down;
+  /** 1 for a member not emitted yet. */
+  const todo = new Uint8Array(size);
   let count = 0;
   for (let index = 0; index < size; index++) {
-    if (member !== undefined && member[index] === 0) continue;
-    count++;
-    for (let e = start[index]!; e < start[index + 1]!; e++) {
-      const parent = list[e] as number;
-      if (member === undefined || member[parent] === 1) pending[parent]!++;
+    if (member === undefined || member[index] === 1) {
+      todo[index] = 1;
+      count++;
     }
   }
-  // Ready members, the earliest in input order on top of the stack.
-  const stack: number[] = [];
-  for (let index = size - 1; index >= 0; index--) {
-    if ((member === undefined || member[index] === 1) && pending[index] === 0) stack.push(index);
+  /** How many members not emitted yet list each node among their `down` nodes. */
+  const pending = new Int32Array(size);
+  for (let index = 0; index < size; index++) {
+    if (todo[index] === 0) continue;
+    for (let e = start[index]!; e < start[index + 1]!; e++) {
+      const parent = list[e] as number;
+      if (todo[parent] === 1) pending[parent]!++;
+    }
   }
+  /** The slot a node is the head of, or -1. */
+  const slotOf = new Int32Array(size).fill(-1);
+  const slotHead: number[] = [];
+  const prev: number[] = [];
+  const next: number[] = [];
+  let first = -1;
+  let last = -1;
+  const append = (node: number): void => {
+    const slot = slotHead.length;
+    slotHead.push(node);
+    prev.push(last);
+    next.push(-1);
+    if (last === -1) first = slot;
+    else next[last] = slot;
+    last = slot;
+    slotOf[node] = slot;
+  };
+  const remove = (slot: number): void => {
+    const before = prev[slot] as number;
+    const after = next[slot] as number;
+    if (before === -1) first = after;
+    else next[before] = after;
+    if (after === -1) last = before;
+    else prev[after] = before;
+  };
+  /** Search marks: `seen[node] === stamp` once visited by the current search. */
+  const seen = new Int32Array(size);
+  let stamp = 0;
+  const stack: number[] = [];
+  /** The members the last search met that no member not emitted lies above. */
+  const tops: number[] = [];
+  const firstSlotAbove = (node: number): number => {
+    stamp++;
+    let best = -1;
+    tops.length = 0;
+    stack.push(node);
+    seen[node] = stamp;
+    while (stack.length > 0) {
+      const at = stack.pop() as number;
+      if (at !== node && slotOf[at] !== -1 && (best === -1 || slotOf[at]! < best)) best = slotOf[at]!;
+      if (pending[at] === 0) tops.push(at);
+      for (let e = up.start[at]!; e < up.start[at + 1]!; e++) {
+        const child = up.list[e] as number;
+        if (todo[child] === 1 && seen[child] !== stamp) {
+          seen[child] = stamp;
+          stack.push(child);
+        }
+      }
+    }
+    return best;
+  };
+
+  const sortedHeads = [...new Set(heads)].filter((index) => todo[index] === 1).sort((a, b) => a - b);
+  for (const head of sortedHeads) append(head);
   const output = new Int32Array(count);
   let written = 0;
-  while (stack.length > 0) {
-    const index = stack.pop() as number;
-    output[written++] = index;
-    // Freed parents go on the stack last-first, so the first parent is visited next.
-    for (let e = start[index + 1]! - 1; e >= start[index]!; e--) {
+  let slot = first;
+  while (written < count) {
+    if (first === -1) {
+      // Members no head reaches: go on from the newest of them (none left on a cycle).
+      for (let index = 0; index < size; index++) if (todo[index] === 1 && pending[index] === 0) append(index);
+      if (first === -1) break;
+      slot = first;
+    }
+    const candidate = slotHead[slot] as number;
+    if (pending[candidate]! > 0) {
+      const above = firstSlotAbove(candidate);
+      if (above !== -1) {
+        slot = above;
+        continue;
+      }
+      // Only members no head reaches lie above it (where Alembic fails its final assertion): they become
+      // heads, newest first by input order. None at the top of them means a cycle: leave the line.
+      if (tops.length === 0) {
+        slotOf[candidate] = -1;
+        const before = prev[slot] as number;
+        remove(slot);
+        slot = before === -1 ? first : before;
+        continue;
+      }
+      tops.sort((a, b) => a - b);
+      slot = slotHead.length;
+      for (const top of tops) append(top);
+      continue;
+    }
+    output[written++] = candidate;
+    todo[candidate] = 0;
+    slotOf[candidate] = -1;
+    let replaced = false;
+    for (let e = start[candidate]!; e < start[candidate + 1]!; e++) {
       const parent = list[e] as number;
-      if ((member === undefined || member[parent] === 1) && --pending[parent]! === 0) stack.push(parent);
+      if (todo[parent] === 0) continue;
+      pending[parent]!--;
+      if (slotOf[parent] !== -1) continue;
+      if (!replaced) {
+        slotHead[slot] = parent;
+        slotOf[parent] = slot;
+        replaced = true;
+      } else {
+        append(parent);
+      }
+    }
+    if (!replaced) {
+      const before = prev[slot] as number;
+      remove(slot);
+      slot = before === -1 ? first : before;
     }
   }
   return written === count ? output : output.subarray(0, written);

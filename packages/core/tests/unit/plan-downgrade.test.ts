@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTargetError, RangeNotAncestorError, RevisionNotFoundError } from '../../src/errors.js';
+import { InvalidTargetError, MultipleHeadsError, RangeNotAncestorError, RevisionNotFoundError } from '../../src/errors.js';
 import { planDowngrade } from '../../src/plan/plan-downgrade.js';
 import { planUpgrade } from '../../src/plan/plan-upgrade.js';
 import { RevisionMap } from '../../src/revision/revision-map.js';
@@ -90,11 +90,27 @@ describe('planDowngrade with branches (BranchedPathTest)', () => {
     expect(downgrade(map, ['d2', 'd1'], 'c2branch@base+3')).toEqual({ steps: ['d2'], heads: new Set(['d1', 'c2']) });
   });
 
-  it('takes -1 from the first current head, as Alembic', () => {
-    expect(downgrade(map, ['d2', 'd1'], '-1')).toEqual({ steps: ['d2'], heads: new Set(['d1', 'c2']) });
-    expect(downgrade(map, ['c2', 'd1'], '-1')).toEqual({ steps: ['c2'], heads: new Set(['d1']) });
-    expect(downgrade(map, ['d1', 'd2'], '-1')).toEqual({ steps: ['d1'], heads: new Set(['d2', 'c1']) });
-    expect(downgrade(map, ['c1', 'd2'], '-1')).toEqual({ steps: ['c1'], heads: new Set(['d2']) });
+  it('refuses -1 from several current heads, giving the target that takes the step from each (issue 17)', () => {
+    // Alembic 1.8.1 warns and takes the first row; which branch went down depended on row order.
+    for (const rows of [['d2', 'd1'], ['c2', 'd1'], ['d1', 'd2'], ['c1', 'd2']]) {
+      const error = thrown(() => planDowngrade(map, rows, '-1'));
+      expect(error).toBeInstanceOf(MultipleHeadsError);
+      expect(error).toMatchObject({ heads: rows, target: '-1' });
+    }
+    expect(thrown(() => planDowngrade(map, ['d2', 'd1'], '-2'))).toMatchObject({ perHead: ['c2branch@-2', 'c1branch@-2'] });
+    // Each target does what Alembic's -1 did when that head was the first row.
+    expect(downgrade(map, ['d2', 'd1'], 'c2branch@-1')).toEqual({ steps: ['d2'], heads: new Set(['d1', 'c2']) });
+    expect(downgrade(map, ['c2', 'd1'], 'c2branch@-1')).toEqual({ steps: ['c2'], heads: new Set(['d1']) });
+    expect(downgrade(map, ['d1', 'd2'], 'c1branch@-1')).toEqual({ steps: ['d1'], heads: new Set(['d2', 'c1']) });
+    expect(downgrade(map, ['c1', 'd2'], 'c1branch@-1')).toEqual({ steps: ['c1'], heads: new Set(['d2']) });
+  });
+
+  it('names a head by its id when no label covers it alone', () => {
+    const forest = RevisionMap.from([rev('a'), rev('b', 'a'), rev('c')]);
+    const error = thrown(() => planDowngrade(forest, ['b', 'c'], '-1'));
+    expect(error).toMatchObject({ heads: ['b', 'c'], perHead: ['b@-1', 'c@-1'] });
+    expect(downgrade(forest, ['b', 'c'], 'b@-1')).toEqual({ steps: ['b'], heads: new Set(['a', 'c']) });
+    expect(downgrade(forest, ['b', 'c'], 'c@-1')).toEqual({ steps: ['c'], heads: new Set(['b']) });
   });
 
   it('downgrades one branch by label or revision', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTargetError, MultipleHeadsError, RevisionNotFoundError } from '../../src/errors.js';
+import { InvalidTargetError, MultipleHeadsError, OverlappingRevisionsError, RevisionNotFoundError } from '../../src/errors.js';
 import { planStamp } from '../../src/plan/plan-stamp.js';
 import { RevisionMap } from '../../src/revision/revision-map.js';
 import { rev, headsAfter, thrown } from '../support/graph.js';
@@ -28,11 +28,71 @@ describe('planStamp on a line', () => {
 
   it('rejects relative targets, unknown current heads and unknown targets', () => {
     expect(thrown(() => planStamp(map, ['a'], ['+1'], keep))).toBeInstanceOf(InvalidTargetError);
-    expect(thrown(() => planStamp(map, ['a'], ['+1'], keep))).toMatchObject({ target: '+1', reason: 'stamp needs an absolute revision' });
+    expect(thrown(() => planStamp(map, ['a'], ['+1'], keep))).toMatchObject({ target: '+1', reason: 'stamp counts up from a revision: name it, as in <revision>+1' });
+    expect(thrown(() => planStamp(map, ['a'], ['-6'], keep))).toBeInstanceOf(InvalidTargetError);
     const unknown = thrown(() => planStamp(map, ['zz'], ['head'], keep));
     expect(unknown).toBeInstanceOf(RevisionNotFoundError);
     expect(unknown).toMatchObject({ revision: 'zz', source: 'database' });
     expect(thrown(() => planStamp(map, [], ['nope'], keep))).toMatchObject({ revision: 'nope', source: 'argument' });
+  });
+});
+
+describe('planStamp with relative targets, as Alembic counts them (issue 17)', () => {
+  const map = RevisionMap.from([
+    rev('a'),
+    rev('b', 'a'),
+    rev('c', 'b'),
+    rev('x', undefined, { branchLabels: 'side' }),
+    rev('y', 'x'),
+  ]);
+  const after = (heads: string[], targets: string[]): Set<string> => headsAfter(heads, planStamp(map, heads, targets, keep));
+
+  it('counts -N below each head of the scripts, whatever the rows', () => {
+    expect(after([], ['-1'])).toEqual(new Set(['b', 'x']));
+    expect(after(['c', 'y'], ['-1'])).toEqual(new Set(['b', 'x']));
+    expect(after(['a'], ['-1'])).toEqual(new Set(['b', 'x']));
+    expect(after(['c', 'y'], ['-2'])).toEqual(new Set(['a']));
+  });
+
+  it('counts <branch>@-N below that branch\'s heads, and <id>±N from a revision', () => {
+    expect(after(['c', 'y'], ['side@-1'])).toEqual(new Set(['c', 'x']));
+    expect(after(['c', 'y'], ['side@-2'])).toEqual(new Set(['c']));
+    expect(after(['c', 'y'], ['c-2'])).toEqual(new Set(['a', 'y']));
+    expect(after(['y'], ['a+1'])).toEqual(new Set(['b', 'y']));
+  });
+
+  it('refuses a walk past base or through a merge', () => {
+    expect(thrown(() => planStamp(map, [], ['-4'], keep))).toBeInstanceOf(InvalidTargetError);
+    const merged = RevisionMap.from([rev('a'), rev('b'), rev('m', ['a', 'b'])]);
+    expect(thrown(() => planStamp(merged, ['m'], ['-1'], keep))).toMatchObject({ code: 'INVALID_TARGET' });
+  });
+});
+
+describe('planStamp with several targets (issue 17)', () => {
+  it('refuses targets where one descends from another, whatever the rows', () => {
+    const map = RevisionMap.from([rev('a'), rev('b', 'a'), rev('c', 'b')]);
+    for (const heads of [[], ['c'], ['a']]) {
+      const error = thrown(() => planStamp(map, heads, ['a', 'b'], keep));
+      expect(error).toBeInstanceOf(OverlappingRevisionsError);
+      expect(error).toMatchObject({ revision: 'b', overlaps: ['a'], source: 'argument' });
+    }
+    expect(thrown(() => planStamp(map, ['c'], ['c', 'a'], keep))).toMatchObject({ revision: 'c', overlaps: ['a'] });
+  });
+
+  it('accepts a target next to one it depends on, as rows Alembic\'s own downgrades go through', () => {
+    const map = RevisionMap.from([rev('a'), { id: 'x', dependsOn: ['a'] }]);
+    expect(headsAfter([], planStamp(map, [], ['a', 'x'], keep))).toEqual(new Set(['a', 'x']));
+  });
+
+  it('records a revision named twice once', () => {
+    const map = RevisionMap.from([rev('a'), rev('b', 'a'), rev('m', ['b', 'a'])]);
+    expect(planStamp(map, ['m'], ['b', 'b'], keep).map((step) => step.versionChanges)).toEqual([[{ kind: 'update', from: 'm', to: 'b' }]]);
+  });
+
+  it('moves each row on its own target\'s line, against the rows the earlier targets left', () => {
+    const map = RevisionMap.from([rev('a'), rev('b', 'a'), rev('c'), rev('d', 'c'), rev('m', ['b', 'd'])]);
+    expect(headsAfter(['b', 'd'], planStamp(map, ['b', 'd'], ['a', 'c'], keep))).toEqual(new Set(['a', 'c']));
+    expect(headsAfter(['m'], planStamp(map, ['m'], ['b', 'd'], keep))).toEqual(new Set(['b', 'd']));
   });
 });
 

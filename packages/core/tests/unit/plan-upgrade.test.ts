@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTargetError, MultipleHeadsError, RevisionNotFoundError } from '../../src/errors.js';
+import { InvalidTargetError, MultipleHeadsError, OverlappingRevisionsError, RevisionNotFoundError } from '../../src/errors.js';
 import { planUpgrade } from '../../src/plan/plan-upgrade.js';
+import { planDowngrade } from '../../src/plan/plan-downgrade.js';
+import { planStamp } from '../../src/plan/plan-stamp.js';
 import { RevisionMap } from '../../src/revision/revision-map.js';
 import { rev, headsAfter, thrown } from '../support/graph.js';
 import type { RevisionInput } from '../../src/revision/revision.js';
@@ -203,7 +205,8 @@ describe('planUpgrade across merge points', () => {
       rev('d2', 'c2'),
     ]);
     const plan = planUpgrade(map, ['a'], 'heads');
-    expect(plan.map((s) => s.revision.id)).toEqual(['b3', 'b2', 'c2', 'd2', 'b1', 'c1', 'd1']);
+    // Alembic 1.8.1's order (its iterate_revisions on this graph, reversed).
+    expect(plan.map((s) => s.revision.id)).toEqual(['b2', 'b3', 'c2', 'd2', 'b1', 'c1', 'd1']);
     expect(plan.find((s) => s.revision.id === 'c1')?.versionChanges).toEqual([{ kind: 'update', from: 'b1', to: 'c1' }]);
     expect(headsAfter(['a'], plan)).toEqual(new Set(['d1', 'd2']));
   });
@@ -295,5 +298,30 @@ describe('planUpgrade at scale', () => {
     const plan = planUpgrade(map, [], 'heads');
     expect(plan).toHaveLength(8_001);
     expect(headsAfter([], plan)).toEqual(new Set(['x3999', 'y3999']));
+  });
+});
+
+describe('version rows where one descends from another (issue 17)', () => {
+  const map = RevisionMap.from([rev('a'), rev('b', 'a'), rev('c', 'b'), rev('x')]);
+
+  it('are refused by every planner with the database as source, as Alembic refuses the upgrade', () => {
+    const plans = [
+      () => planUpgrade(map, ['a', 'b'], 'heads'),
+      () => planDowngrade(map, ['a', 'b', 'x'], 'base'),
+      () => planStamp(map, ['b', 'a'], ['c'], { purge: false }),
+    ];
+    for (const plan of plans) {
+      const error = thrown(plan);
+      expect(error).toBeInstanceOf(OverlappingRevisionsError);
+      expect(error).toMatchObject({ revision: 'b', overlaps: ['a'], source: 'database' });
+    }
+    expect(headsAfter(['a', 'b'], planStamp(map, ['a', 'b'], ['b'], { purge: true }))).toEqual(new Set(['b']));
+    expect(planUpgrade(map, ['b', 'x'], 'heads').map((step) => step.revision.id)).toEqual(['c']);
+  });
+
+  it('refuses an upgrade, as Alembic does, from a row next to one that depends on it; a downgrade goes through', () => {
+    const deps = RevisionMap.from([rev('x1'), rev('y1'), rev('x2', 'x1'), rev('y2', 'y1', { dependsOn: 'x1' })]);
+    expect(thrown(() => planUpgrade(deps, ['x1', 'y2'], 'heads'))).toMatchObject({ code: 'OVERLAPPING_REVISIONS', revision: 'y2', overlaps: ['x1'] });
+    expect(planDowngrade(deps, ['x1', 'y2'], 'base').map((step) => step.revision.id)).toEqual(['y2', 'y1', 'x1']);
   });
 });

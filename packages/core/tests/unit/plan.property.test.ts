@@ -168,52 +168,111 @@ describe('planners on random graphs', () => {
   });
 });
 
-/** Alembic's `_topological_sort` written with plain sets and maps: the reference for `sortNewestFirst`. */
-function newestFirstReference(map: RevisionMap, inputOrder: readonly string[], ids: readonly string[]): string[] {
-  const members = new Set(ids);
-  const pending = new Map<string, number>();
-  for (const id of members) {
-    for (const parent of map.normalizedDownRevisions(id)) if (members.has(parent)) pending.set(parent, (pending.get(parent) ?? 0) + 1);
-  }
-  const stack = [...members].filter((id) => !pending.has(id)).sort((a, b) => inputOrder.indexOf(b) - inputOrder.indexOf(a));
+/**
+ * Alembic 1.8.1's `_topological_sort` (alembic/script/revision.py), line for line, with
+ * its ancestor sets: the reference for `sortNewestFirst`. `undefined` where Alembic fails
+ * its final `assert not todo`.
+ */
+function alembicTopologicalSort(map: RevisionMap, inputOrder: readonly string[], revisions: Iterable<string>, heads: Iterable<string>): string[] | undefined {
+  const getAncestors = (id: string): Set<string> => closure([id], (r) => map.normalizedDownRevisions(r));
+  const todo = new Set(revisions);
+  const currentHeads = [...new Set([...heads].filter((id) => todo.has(id)))].sort((a, b) => inputOrder.indexOf(a) - inputOrder.indexOf(b));
+  const ancestorsByIdx = currentHeads.map(getAncestors);
   const output: string[] = [];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    output.push(id);
-    const freed: string[] = [];
-    for (const parent of map.normalizedDownRevisions(id)) {
-      const count = pending.get(parent);
-      if (count === undefined) continue;
-      if (count === 1) {
-        pending.delete(parent);
-        freed.push(parent);
-      } else {
-        pending.set(parent, count - 1);
+  let currentCandidateIdx = 0;
+  while (currentHeads.length > 0) {
+    const candidate = currentHeads[currentCandidateIdx] as string;
+    const blockedBy = ancestorsByIdx.findIndex((ancestors, i) => i !== currentCandidateIdx && ancestors.has(candidate));
+    if (blockedBy !== -1) {
+      currentCandidateIdx = blockedBy;
+      continue;
+    }
+    if (todo.has(candidate)) {
+      output.push(candidate);
+      todo.delete(candidate);
+    }
+    const down = map.normalizedDownRevisions(candidate);
+    const headsToAdd = down.filter((r) => todo.has(r) && !currentHeads.includes(r));
+    if (headsToAdd.length === 0) {
+      currentHeads.splice(currentCandidateIdx, 1);
+      ancestorsByIdx.splice(currentCandidateIdx, 1);
+      currentCandidateIdx = Math.max(currentCandidateIdx - 1, 0);
+    } else {
+      currentHeads[currentCandidateIdx] = headsToAdd[0] as string;
+      ancestorsByIdx[currentCandidateIdx] = getAncestors(headsToAdd[0] as string);
+      for (const head of headsToAdd.slice(1)) {
+        currentHeads.push(head);
+        ancestorsByIdx.push(getAncestors(head));
       }
     }
-    for (let i = freed.length - 1; i >= 0; i--) stack.push(freed[i] as string);
   }
-  return output;
+  return todo.size === 0 ? output : undefined;
 }
 
 describe('sortNewestFirst', () => {
-  it('orders any subset of a random graph, in any input order, as the set-based reference does; the whole history too', () => {
+  it("orders what upgrades, downgrades and history walk exactly as Alembic's _topological_sort does", () => {
     fc.assert(
       fc.property(
         graphArbitrary.chain((g) =>
-          fc.tuple(fc.constant(g), fc.shuffledSubarray([...g.revisions], { minLength: g.revisions.length }), fc.subarray([...g.ids])),
+          fc.tuple(
+            fc.constant(g),
+            fc.shuffledSubarray([...g.revisions], { minLength: g.revisions.length }),
+            fc.subarray([...g.ids]),
+            fc.subarray([...g.ids], { minLength: 1 }),
+          ),
         ),
-        ([, shuffled, subset]) => {
+        ([, shuffled, current, targets]) => {
           const map = RevisionMap.from(shuffled);
           const inputOrder = shuffled.map((r) => r.id);
-          expect(map.sortNewestFirst(subset)).toEqual(newestFirstReference(map, inputOrder, subset));
-          expect(map.sortNewestFirst(inputOrder)).toEqual(newestFirstReference(map, inputOrder, inputOrder));
-          // The whole history is what lies below the real heads, through parents and dependencies.
-          const belowHeads = [...map.ancestors(map.realHeads, { includeDependencies: true })];
-          expect(map.history().map((r) => r.id)).toEqual(newestFirstReference(map, inputOrder, belowHeads));
+          // upgrade: what the targets need beyond the current revisions, from the targets
+          const needed = new Set(map.ancestors(targets, { includeDependencies: true }));
+          for (const id of map.ancestors(current, { includeDependencies: true })) needed.delete(id);
+          const upgrade = alembicTopologicalSort(map, inputOrder, needed, targets);
+          if (upgrade) expect(map.sortNewestFirst(needed, targets)).toEqual(upgrade);
+          // downgrade: what lies above the targets among the current revisions, from the current heads
+          const active = map.ancestors(current, { includeDependencies: true });
+          const dropped = [...map.descendants(targets, { includeDependencies: true })].filter((id) => active.has(id));
+          const downgrade = alembicTopologicalSort(map, inputOrder, dropped, current);
+          if (downgrade) expect(map.sortNewestFirst(dropped, current)).toEqual(downgrade);
+          // the whole history, from the real heads
+          expect(map.history().map((r) => r.id)).toEqual(alembicTopologicalSort(map, inputOrder, inputOrder, map.realHeads));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('orders any subset from any heads newest first, every member once, even where Alembic fails its assertion', () => {
+    fc.assert(
+      fc.property(
+        graphArbitrary.chain((g) => fc.tuple(fc.constant(g), fc.subarray([...g.ids]), fc.subarray([...g.ids]))),
+        ([g, subset, heads]) => {
+          const map = RevisionMap.from(g.revisions);
+          const order = map.sortNewestFirst(subset, heads);
+          expect([...order].sort()).toEqual([...subset].sort());
+          const position = new Map(order.map((id, i) => [id, i]));
+          for (const id of order) {
+            for (const down of map.normalizedDownRevisions(id)) {
+              if (position.has(down)) expect(position.get(down)!).toBeGreaterThan(position.get(id)!);
+            }
+          }
         },
       ),
       { numRuns: 500 },
     );
+    // `history -r p:`: b reaches a only through its dependency; Alembic 1.8.1 fails an assertion.
+    const map = RevisionMap.from([{ id: 'a', downRevisions: ['p'] }, { id: 'b', dependsOn: ['a'] }, { id: 'p' }, { id: 'x', downRevisions: ['p'] }]);
+    expect(map.history('p:').map((r) => r.id)).toEqual(['x', 'a', 'p']);
+  });
+
+  it('orders the issue 17 graph as Alembic 1.8.1 does', () => {
+    const map = RevisionMap.from([
+      { id: '15c4' },
+      { id: '3152' },
+      { id: 'a379', downRevisions: ['3152', '15c4'] },
+      { id: 'da46' },
+    ]);
+    expect(map.history().map((r) => r.id)).toEqual(['a379', '3152', 'da46', '15c4']);
+    expect(planUpgrade(map, [], 'heads').map((step) => step.revision.id)).toEqual(['15c4', 'da46', '3152', 'a379']);
   });
 });
