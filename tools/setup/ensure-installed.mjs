@@ -30,6 +30,13 @@ process.stderr.write(
     ? 'Installing the npm packages (npm ci), once after a fresh clone…\n'
     : 'package-lock.json changed since the last install: running npm ci…\n',
 );
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(
+    `This is Node ${process.versions.node}: npm warns "EBADENGINE" for each package below, which is expected. ` +
+      'The install brings Node 24 (the devDependency "node"), and every npm script after it runs on that.\n',
+  );
+}
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const result = spawnSync(npm, ['ci'], { cwd: root, stdio: 'inherit' });
 if (result.error) {
