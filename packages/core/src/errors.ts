@@ -382,12 +382,24 @@ export class LockLostError extends MigrateError {
     readonly completed: readonly string[] = [],
     /** The revisions of the transaction that was rolled back (or the step that did not start) when the loss was found. */
     readonly notCommitted: readonly string[] = [],
+    /**
+     * A step that ran outside a transaction that rolls back (`transactional: false`, or a
+     * database whose DDL commits by itself): its statements may have committed, its version
+     * change was not recorded.
+     */
+    readonly mayHaveCommitted: readonly string[] = [],
   ) {
-    super(
-      `The migration lock was lost: ${reason}. ` +
-        (completed.length > 0 ? `Committed before the loss: ${completed.join(', ')}. ` : 'Nothing was committed. ') +
-        (notCommitted.length > 0 ? `Not committed: ${notCommitted.join(', ')}.` : '').trimEnd(),
-    );
+    const parts = [`The migration lock was lost: ${reason}.`];
+    if (completed.length > 0) parts.push(`Committed before the loss: ${completed.join(', ')}.`);
+    if (mayHaveCommitted.length > 0) {
+      parts.push(
+        `${mayHaveCommitted.join(', ')} ran outside a transaction, so its statements may have committed; ` +
+          'its version change was not recorded.',
+      );
+    }
+    if (completed.length === 0 && mayHaveCommitted.length === 0) parts.push('Nothing was committed.');
+    if (notCommitted.length > 0) parts.push(`Not committed: ${notCommitted.join(', ')}.`);
+    super(parts.join(' '));
   }
 }
 

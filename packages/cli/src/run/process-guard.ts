@@ -28,7 +28,7 @@ export class ProcessExitCalledError extends Error {
   /** The status it asked for. */
   readonly exitCode: string | number | null | undefined;
   constructor(exitCode: string | number | null | undefined) {
-    super(`called process.exit(${exitCode ?? ''}) (cgmigrate stopped there instead of exiting: nothing it was running is committed)`);
+    super(`called process.exit(${exitCode ?? ''}) (cgmigrate stopped the migration there instead of exiting)`);
     this.name = 'ProcessExitCalledError';
     this.exitCode = exitCode;
   }

@@ -287,7 +287,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
     }
   } catch (error) {
     if (error instanceof LockLostError || (isMigrateError(error) && error.code === 'LOCK_LOST')) {
-      throw lockLost(error as LockLostError, committed, ran, inFlight);
+      throw lockLost(error as LockLostError, committed, current, ran, inFlight, transactionalDdl);
     }
     if (isInterruption(error, options.signal)) {
       throw interrupted(error, committed, inFlight, ran ?? outsideTransaction(current, transactionalDdl));
@@ -313,16 +313,23 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
 function lockLost(
   error: LockLostError,
   committed: readonly StepResult[],
+  current: PreparedStep | undefined,
   ran: PreparedStep | undefined,
   inFlight: readonly PreparedStep[],
+  transactionalDdl: boolean,
 ): LockLostError {
-  const reason =
-    ran === undefined
-      ? error.reason
-      : `${error.reason}; revision ${ran.info.revision} (transactional: false) ran and its statements committed, ` +
-        `but its version change was not recorded`;
-  const notCommitted = ran === undefined ? inFlight.map((item) => item.info.revision) : [];
-  return new LockLostError(reason, committed.map((result) => result.revision), notCommitted);
+  // A step that started outside a transaction that rolls back (`transactional: false`, or any
+  // step without transactional DDL) may have committed its statements; one that never started did not.
+  const started = current !== undefined && inFlight.includes(current);
+  const outside = ran ?? (started ? outsideTransaction(current, transactionalDdl) : undefined);
+  const notCommitted = inFlight.filter((item) => item !== outside).map((item) => item.info.revision);
+  if (current !== undefined && !started && current !== ran) notCommitted.push(current.info.revision);
+  return new LockLostError(
+    error.reason,
+    committed.map((result) => result.revision),
+    notCommitted,
+    outside === undefined ? [] : [outside.info.revision],
+  );
 }
 
 /**

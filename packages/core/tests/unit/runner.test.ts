@@ -7,6 +7,7 @@ import { downgrade, upgrade } from '../../src/commands/upgrade.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { describeStep, type MigrationEvent } from '../../src/runtime/events.js';
 import { createMemoryAdapter } from '../../src/testing/memory-adapter.js';
+import { LockLostError } from '../../src/errors.js';
 
 interface Script {
   id: string;
@@ -36,7 +37,10 @@ export default {
 `;
 }
 
-async function project(scripts: Script[], options: { failOn?: RegExp; perMigration?: boolean; transactionalDdl?: boolean } = {}) {
+async function project(
+  scripts: Script[],
+  options: { failOn?: RegExp; perMigration?: boolean; transactionalDdl?: boolean; lockLostAtVerify?: number } = {},
+) {
   const cwd = mkdtempSync(path.join(tmpdir(), 'cgmigrate-runner-'));
   mkdirSync(path.join(cwd, 'migrations', 'versions'), { recursive: true });
   for (const [index, script] of scripts.entries()) {
@@ -45,6 +49,7 @@ async function project(scripts: Script[], options: { failOn?: RegExp; perMigrati
   const memory = createMemoryAdapter({ failOn: options.failOn });
   // A dialect whose DDL commits on its own (MariaDB) declares it; the memory engine stays the same.
   const adapter = { ...memory, capabilities: { transactionalDdl: options.transactionalDdl ?? true } };
+  if (options.lockLostAtVerify !== undefined) adapter.connect = loseLockAtVerify(memory, options.lockLostAtVerify);
   const config = await loadConfig({
     cwd,
     env: {},
@@ -54,6 +59,25 @@ async function project(scripts: Script[], options: { failOn?: RegExp; perMigrati
   const events: MigrationEvent[] = [];
   const env: MigrationEnvironment = createEnvironment(config, { onEvent: (event) => events.push(event) });
   return { env, db: memory.database('memory://db'), events };
+}
+
+/** Connects through `memory`, with a lock whose `verify()` throws LOCK_LOST from its `n`th call on. */
+function loseLockAtVerify(memory: ReturnType<typeof createMemoryAdapter>, n: number): typeof memory.connect {
+  return async (options) => {
+    const connection = await memory.connect(options);
+    const acquire = connection.acquireLock.bind(connection);
+    connection.acquireLock = async (wait) => {
+      const lock = await acquire(wait);
+      let calls = 0;
+      return {
+        release: () => lock.release(),
+        verify: async () => {
+          if (++calls >= n) throw new LockLostError("the lock's session has ended");
+        },
+      };
+    };
+    return connection;
+  };
 }
 
 const linear: Script[] = [
@@ -193,5 +217,51 @@ describe('runner', () => {
       path: path.join(env.config.scriptLocation, 'versions', '9_broken.mjs'),
     });
     expect(db.statements).toEqual([]);
+  });
+});
+
+describe('a lost lock', () => {
+  const withNonTransactional: Script[] = [
+    { id: 'a1', parent: null, up: ['CREATE TABLE a'] },
+    { id: 'b2', parent: 'a1', up: ['CREATE TABLE b'], transactional: false },
+  ];
+
+  it('names a transactional: false migration that ran as one whose statements may have committed', async () => {
+    // verify #1: before a1's transaction commits; #2: before b2 runs; #3: before b2's version change commits.
+    const { env } = await project(withNonTransactional, { lockLostAtVerify: 3 });
+    const error = (await upgrade(env, { target: 'head' }).catch((caught: unknown) => caught)) as LockLostError;
+    expect(error.code).toBe('LOCK_LOST');
+    expect(error.completed).toEqual(['a1']);
+    expect(error.mayHaveCommitted).toEqual(['b2']);
+    expect(error.notCommitted).toEqual([]);
+    expect(error.message).toContain('b2 ran outside a transaction, so its statements may have committed');
+    expect(error.message).not.toContain('Nothing was committed');
+  });
+
+  it('names a transactional: false migration found before it started as not committed', async () => {
+    const { env, db } = await project(withNonTransactional, { lockLostAtVerify: 2 });
+    const error = (await upgrade(env, { target: 'head' }).catch((caught: unknown) => caught)) as LockLostError;
+    expect(error.completed).toEqual(['a1']);
+    expect(error.notCommitted).toEqual(['b2']);
+    expect(error.mayHaveCommitted).toEqual([]);
+    expect([...db.tables.keys()]).not.toContain('b');
+  });
+
+  it('without transactional DDL, names the step whose DDL committed on its own', async () => {
+    // verify #1: the version table's transaction; #2: a1's; #3: b2's, whose DDL has committed already.
+    const { env } = await project(linear, { transactionalDdl: false, lockLostAtVerify: 3 });
+    const error = (await upgrade(env, { target: 'head' }).catch((caught: unknown) => caught)) as LockLostError;
+    expect(error.completed).toEqual(['a1']);
+    expect(error.mayHaveCommitted).toEqual(['b2']);
+    expect(error.message).not.toContain('Nothing was committed');
+  });
+
+  it('says nothing was committed when the first transaction loses it', async () => {
+    const { env, db } = await project(linear, { lockLostAtVerify: 1 });
+    const error = (await upgrade(env, { target: 'head' }).catch((caught: unknown) => caught)) as LockLostError;
+    expect(error.message).toBe(
+      "The migration lock was lost: the lock's session has ended. Nothing was committed. Not committed: a1, b2, c3.",
+    );
+    expect(db.versions ?? []).toEqual([]);
   });
 });
