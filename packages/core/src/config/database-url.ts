@@ -85,6 +85,8 @@ interface Credential {
  * ```
  */
 export function redactUrl(url: string): string {
+  const unencoded = unencodedPassword(url);
+  if (unencoded !== undefined) return `${url.slice(0, unencoded.start)}${MASK}${url.slice(unencoded.end)}`;
   const parts = URL_PARTS.exec(url);
   if (!parts) return SCHEME.test(url) ? url : redactConninfo(url);
   const [, scheme = '', authority = '', path = '', query = '', fragment = ''] = parts;
@@ -208,7 +210,37 @@ function redactConninfo(text: string): string {
   );
 }
 
+/**
+ * Where a password written without percent-encoding sits, when it holds a `/`, `?` or `#`
+ * (`postgresql://app:pa#ss@db/cg`): a strict parse ends the authority at that character
+ * and finds no user information, so the password would show. Found as the text from the
+ * first `:` after `scheme://` to the last `@` before any space, when the authority a strict
+ * parse sees has no `@`, unless the `:` starts a port followed by a path and the `@` is in
+ * the query or fragment. Masking from there may hide more than the password (never less).
+ */
+function unencodedPassword(url: string): { readonly start: number; readonly end: number } | undefined {
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(url);
+  if (!scheme) return undefined;
+  const afterScheme = scheme[0].length;
+  const authorityEnd = url.slice(afterScheme).search(/[/?#]/);
+  if (authorityEnd === -1 || url.slice(afterScheme, afterScheme + authorityEnd).includes('@')) return undefined;
+  const space = url.slice(afterScheme).search(/\s/);
+  const rest = space === -1 ? url.slice(afterScheme) : url.slice(afterScheme, afterScheme + space);
+  const at = rest.lastIndexOf('@');
+  const colon = rest.indexOf(':');
+  if (at === -1 || colon === -1 || colon > at || colon > authorityEnd) return undefined;
+  // `host:5432/db?x=a@b`: a port, a path, and an `@` only in the query or fragment.
+  const queryStart = rest.search(/[?#]/);
+  if (/^\d+\//.test(rest.slice(colon + 1)) && queryStart !== -1 && queryStart < at) return undefined;
+  return { start: afterScheme + colon + 1, end: afterScheme + at };
+}
+
 function credentialsOf(url: string): Credential[] {
+  const unencoded = unencodedPassword(url);
+  if (unencoded !== undefined) {
+    const raw = url.slice(unencoded.start, unencoded.end);
+    return [{ raw, decoded: decodeLeniently(raw) }];
+  }
   const parts = URL_PARTS.exec(url);
   if (!parts) return SCHEME.test(url) ? [] : conninfoCredentials(url);
   const [, , authority = '', path = '', query = ''] = parts;

@@ -68,6 +68,19 @@ describe('credential forms', () => {
     expect(redactSecrets('auth failed with p@ss:w', [url])).toBe('auth failed with ***');
   });
 
+  it('masks a password written with a raw #, ? or / (where a strict parse sees no user information)', () => {
+    for (const password of ['pa#ss', 's?ec', 'se/cret', '12#34', '12/34']) {
+      const url = `postgresql://postgres:${password}@127.0.0.1:5432/db`;
+      expect(redactUrl(url)).toBe('postgresql://postgres:***@127.0.0.1:5432/db');
+      expect(urlSecrets(url)).toContain(password);
+      expect(redactSecrets(`Invalid database URL '${url}'; ${password}`, [url])).not.toContain(password);
+      expect(redactSecrets(`see ${url} there`, [])).not.toContain(password);
+    }
+    // A port, a path, and an @ only in the query: nothing to hide.
+    expect(redactUrl('postgresql://db:5432/cg?application_name=me@corp')).toBe('postgresql://db:5432/cg?application_name=me@corp');
+    expect(redactUrl('postgresql://db/cg#frag@x')).toBe('postgresql://db/cg#frag@x');
+  });
+
   it('masks every credential query parameter, raw and percent-encoded, and keeps the others', () => {
     expect(redactUrl('postgresql://postgres@127.0.0.1:5432/db?password=s3cr%40t')).toBe('postgresql://postgres@127.0.0.1:5432/db?password=***');
     expect(redactUrl('postgresql://u@h/db?sslmode=verify-full&sslpassword=k3y&application_name=ci#x')).toBe(
