@@ -206,6 +206,32 @@ export class PostgresMigrateConnection implements AdapterConnection {
     return isTransientLockError(error);
   }
 
+  /**
+   * Cancels the statement the migrations' session runs, if any: `pg_cancel_backend` of that
+   * backend, sent from a short-lived connection of its own (the session itself is busy).
+   * Best effort: a failure to connect or cancel leaves the rollback to wait for the statement.
+   */
+  async cancelStatement(): Promise<void> {
+    let pid: number | null;
+    try {
+      pid = this.#heldClient().processID;
+    } catch {
+      return;
+    }
+    if (pid === null) return;
+    const { default: pg } = await import('pg');
+    const client = new pg.Client(pgClientConfig(this.#location, this.#settings.schema));
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('SELECT pg_cancel_backend($1)', [pid]);
+    } catch {
+      // the server is gone or refuses: the rollback waits for the statement, as without this
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -223,6 +223,14 @@ export interface AdapterConnection {
    */
   isTransientLockError(error: unknown): boolean;
   /**
+   * Cancels the statement this connection is running, if any, so that a step the runner
+   * stops (its `stepTimeout` passed, or the run's `AbortSignal` fired) rolls back at once
+   * instead of after the statement ends: PostgreSQL's `pg_cancel_backend` sent from a
+   * short-lived connection of its own. Optional: without it the rollback waits for the
+   * statement. Best effort: it never throws. Added in contract version 1 as an optional member.
+   */
+  cancelStatement?(): Promise<void>;
+  /**
    * Compares entity definitions with this database's schema, for
    * `revision --autogenerate` and `check`. Present on a `migrate` connection of a
    * dialect that can compare (both built-in adapters); absent otherwise, and core

@@ -127,6 +127,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
   const sleep = options.sleep ?? realSleep;
   const committed: StepResult[] = [];
   const supervisor = new StepSupervisor(options.signal, options.stepTimeoutMs);
+  const cancelStatement = connection.cancelStatement === undefined ? undefined : () => connection.cancelStatement!();
   const tracker = new OperationTracker();
   /** The step running, or whose transaction has not committed yet. */
   let current: PreparedStep | undefined;
@@ -156,7 +157,7 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
     inFlight.push(item);
     onEvent?.({ type: 'step-start', step: item.info });
     const started = performance.now();
-    await invokeMigration(session, item, options.dialect, tracker, supervisor);
+    await invokeMigration(session, item, options.dialect, tracker, supervisor, cancelStatement);
     const durationMs = performance.now() - started;
     pending.add(item.step.versionChanges, auditEntry(item, durationMs));
     onEvent?.({ type: 'step-end', step: item.info, durationMs });
@@ -461,6 +462,7 @@ async function invokeMigration(
   dialect: string,
   tracker: OperationTracker,
   supervisor: StepSupervisor,
+  cancelStatement: (() => Promise<void>) | undefined,
 ): Promise<void> {
   const migration = item.migration;
   if (!migration) return;
@@ -479,6 +481,8 @@ async function invokeMigration(
     const stillRunning = tracker.pending;
     const lastStarted = tracker.lastStarted;
     // Interrupted or timed out: the statement in flight, if any, ends with the rollback queued behind it.
+    // Stopped with a statement in flight: cancel it, so that the rollback queued behind it runs now.
+    if (stillRunning > 0 && failed && supervisor.stopped(failure)) await cancelStatement?.();
     if (stillRunning > 0 && !(failed && supervisor.stopped(failure))) {
       await supervisor.settle(tracker.idle(), method);
     }
