@@ -65,13 +65,26 @@ export async function createTestDatabase(prefix = 'cgmigrate_test'): Promise<Tes
   };
 }
 
-async function onServer(server: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server, application_name: 'cgmigrate-test-db' });
+/**
+ * Runs one statement on `url` (a test database's, or the server's) on a connection of its
+ * own, and returns its rows.
+ *
+ * ### Examples
+ * ```ts
+ * const [row] = await queryTestDatabase<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM applied_log');
+ * ```
+ */
+export async function queryTestDatabase<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url, application_name: 'cgmigrate-test-db' });
   client.on('error', () => {});
   await client.connect();
   try {
-    await client.query(sql);
+    return ((await client.query(sql)) as { rows: T[] }).rows;
   } finally {
     await client.end();
   }
+}
+
+async function onServer(server: string, sql: string): Promise<void> {
+  await queryTestDatabase(server, sql);
 }

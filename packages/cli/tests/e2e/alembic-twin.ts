@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import {
   runAlembicSession,
   writeAlembicProject,
@@ -9,7 +8,7 @@ import {
   type AlembicCommandResult,
   type TwinRevision,
 } from '../../../../tools/alembic/alembic-project.js';
-import { cgmigrate, versionRows } from './cli.js';
+import { cgmigrate, setVersionRows, versionRows } from './cli.js';
 
 /** What one command did in one tool, in the terms both tools share. */
 export interface ToolRun {
@@ -83,14 +82,7 @@ export class TwinProjects {
 
   /** Replaces cgmigrate's version rows, as another tool would leave them (the table must exist). */
   setCgmigrateRows(rows: readonly string[]): void {
-    const db = new DatabaseSync(this.#cgDb);
-    try {
-      db.exec('DELETE FROM alembic_version');
-      const insert = db.prepare('INSERT INTO alembic_version (version_num) VALUES (?)');
-      for (const row of rows) insert.run(row);
-    } finally {
-      db.close();
-    }
+    setVersionRows(this.#cgDb, rows);
   }
 
   /** Runs the commands through both tools. */

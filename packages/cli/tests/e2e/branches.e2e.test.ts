@@ -1,8 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cgmigrate, fails, fillMigrationSql, migrationFiles, MODES, tables, tempProject, versionRows, type RunResult } from './cli.js';
+import { cgmigrate, fails, fillMigrationSql, migrationFiles, MODES, setVersionRows, tables, tempProject, versionRows, type RunResult } from './cli.js';
 
 /** A revision as `--json` prints it. */
 interface Summary {
@@ -22,18 +21,6 @@ interface MigrateJson {
   from: string[];
   to: string[];
   steps: { direction: string; revision: string; from: string[]; to: string[] }[];
-}
-
-/** Replaces the rows of the version table, as another checkout or a restored dump would leave them. */
-function setVersionRows(dbFile: string, rows: readonly string[]): void {
-  const db = new DatabaseSync(dbFile);
-  try {
-    db.exec('DELETE FROM alembic_version');
-    const insert = db.prepare('INSERT INTO alembic_version (version_num) VALUES (?)');
-    for (const row of rows) insert.run(row);
-  } finally {
-    db.close();
-  }
 }
 
 const sortedLines = (text: string): string[] => text.split('\n').filter(Boolean).sort();

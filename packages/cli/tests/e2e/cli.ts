@@ -144,6 +144,18 @@ export function versionRows(dbFile: string): string[] | undefined {
   }
 }
 
+/** Replaces the rows of an SQLite file's version table (which must exist), as another tool or a restored dump would leave them. */
+export function setVersionRows(dbFile: string, rows: readonly string[]): void {
+  const db = new DatabaseSync(dbFile);
+  try {
+    db.exec('DELETE FROM alembic_version');
+    const insert = db.prepare('INSERT INTO alembic_version (version_num) VALUES (?)');
+    for (const row of rows) insert.run(row);
+  } finally {
+    db.close();
+  }
+}
+
 /** The user tables of an SQLite file, sorted. */
 export function tables(dbFile: string): string[] {
   if (!existsSync(dbFile)) return [];

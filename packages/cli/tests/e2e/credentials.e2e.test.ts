@@ -1,9 +1,8 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
+import { createTestDatabase, queryTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
 import { cgmigrate, tempProject, type RunResult } from './cli.js';
 
 /**
@@ -158,20 +157,10 @@ function filesUnder(dir: string): { file: string; text: string }[] {
     .map((file) => ({ file, text: readFileSync(file, 'latin1') }));
 }
 
-async function rows(url: string, sql: string): Promise<unknown[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return ((await client.query(sql)) as { rows: unknown[] }).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 /** The rows of a table, none when it does not exist. */
 async function rowsIfTable(url: string, table: string): Promise<unknown[]> {
-  const [found] = (await rows(url, `SELECT to_regclass('${table}') IS NOT NULL AS exists`)) as { exists: boolean }[];
-  return found?.exists ? rows(url, `SELECT * FROM ${table}`) : [];
+  const [found] = (await queryTestDatabase(url, `SELECT to_regclass('${table}') IS NOT NULL AS exists`)) as { exists: boolean }[];
+  return found?.exists ? queryTestDatabase(url, `SELECT * FROM ${table}`) : [];
 }
 
 /** Runs `tasks` with at most `size` at a time (the machine has two cores). */
@@ -244,7 +233,7 @@ describe('credentials in every form are redacted everywhere (issue 16, finding 5
         seen.push(label);
       }
       for (const { file, text } of [...filesUnder(project), ...filesUnder(autogenerate)]) checkNoSecret(file, text);
-      const audit = await rows(db.url, 'SELECT * FROM cgmigrate_audit ORDER BY id');
+      const audit = await queryTestDatabase(db.url, 'SELECT * FROM cgmigrate_audit ORDER BY id');
       expect(audit.length).toBeGreaterThanOrEqual(5);
       checkNoSecret(`the audit rows of ${mode.name}`, JSON.stringify(audit));
       return seen;

@@ -2,9 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
+import { createTestDatabase, queryTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
 import { BIN, cgmigrate, fails, MODES, tempProject, type RunResult } from './cli.js';
 
 /** Concurrent deploys: several runners on one fresh database, and what a runner that cannot wait is told. */
@@ -47,16 +46,6 @@ function project(count: number, config: Record<string, unknown>, sleepSql: strin
   }
   writeFileSync(path.join(dir, 'cgmigrate.config.json'), JSON.stringify(config));
   return dir;
-}
-
-async function pgRows<T>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return ((await client.query(sql)) as { rows: T[] }).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 function sqliteRows<T>(file: string, sql: string): T[] {
@@ -111,9 +100,9 @@ describe(`${RUNNERS} runners of upgrade head at once on a fresh database with ${
     const cwd = project(MIGRATIONS, { url: db.url }, 'SELECT 1');
     const runs = await Promise.all(Array.from({ length: RUNNERS }, () => cgmigrate(['upgrade', 'head'], { cwd })));
     expectAllSucceeded(runs);
-    expect(await pgRows(db.url, 'SELECT revision, count(*)::int AS n FROM applied_log GROUP BY revision ORDER BY revision')).toEqual(everyOnce);
-    expect(await pgRows(db.url, 'SELECT version_num FROM alembic_version')).toEqual([{ version_num: id(MIGRATIONS) }]);
-    expect(await pgRows(db.url, 'SELECT count(*)::int AS n FROM cgmigrate_audit')).toEqual([{ n: MIGRATIONS }]);
+    expect(await queryTestDatabase(db.url, 'SELECT revision, count(*)::int AS n FROM applied_log GROUP BY revision ORDER BY revision')).toEqual(everyOnce);
+    expect(await queryTestDatabase(db.url, 'SELECT version_num FROM alembic_version')).toEqual([{ version_num: id(MIGRATIONS) }]);
+    expect(await queryTestDatabase(db.url, 'SELECT count(*)::int AS n FROM cgmigrate_audit')).toEqual([{ n: MIGRATIONS }]);
   }, 120_000);
 
   it('SQLite: all exit 0, each migration is applied exactly once, the version table is at head', async () => {

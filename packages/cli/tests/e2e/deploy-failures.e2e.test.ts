@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
+import { createTestDatabase, queryTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
 import { BIN, cgmigrate, fails, MODES, tempProject } from './cli.js';
 
 /**
@@ -69,24 +69,14 @@ async function freshPostgres(): Promise<TestDatabase> {
   return db;
 }
 
-async function pgQuery<T>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, application_name: 'cgmigrate-test' });
-  await client.connect();
-  try {
-    return ((await client.query(sql)) as { rows: T[] }).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 const pgVersions = async (url: string) => {
-  const [{ exists } = { exists: false }] = await pgQuery<{ exists: boolean }>(url, "SELECT to_regclass('alembic_version') IS NOT NULL AS exists");
+  const [{ exists } = { exists: false }] = await queryTestDatabase<{ exists: boolean }>(url, "SELECT to_regclass('alembic_version') IS NOT NULL AS exists");
   if (!exists) return [];
-  return (await pgQuery<{ version_num: string }>(url, 'SELECT version_num FROM alembic_version ORDER BY 1')).map((r) => r.version_num);
+  return (await queryTestDatabase<{ version_num: string }>(url, 'SELECT version_num FROM alembic_version ORDER BY 1')).map((r) => r.version_num);
 };
 const pgTables = async (url: string) =>
   (
-    await pgQuery<{ name: string }>(url, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")
+    await queryTestDatabase<{ name: string }>(url, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")
   ).map((r) => r.name);
 
 async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
@@ -159,16 +149,16 @@ describe('a runner killed during a migration (SIGKILL)', () => {
       { url: db.url, lockTimeout: 'fail' },
     );
     const runner = await startUntil(['upgrade', 'head'], cwd, { SLOW: '1' }, 'Running upgrade r001 -> r002');
-    expect(await eventually(async () => (await pgQuery(db.url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")).length > 0, 5000)).toBe(true);
+    expect(await eventually(async () => (await queryTestDatabase(db.url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")).length > 0, 5000)).toBe(true);
     await kill(runner);
 
-    // The advisory lock goes with its idle session at once; the sleeping statement is cancelled within
-    // client_connection_check_interval (1 s) instead of running its 30 s with the run's locks.
+    // The server notices the client is gone within client_connection_check_interval (1 s): it cancels the
+    // sleeping statement instead of running its 30 s, and ends the session with the advisory lock it holds.
     expect(
-      await eventually(async () => (await pgQuery(db.url, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory'")).length === 0, 3000),
+      await eventually(async () => (await queryTestDatabase(db.url, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory'")).length === 0, 3000),
     ).toBe(true);
     expect(
-      await eventually(async () => (await pgQuery(db.url, "SELECT 1 FROM pg_stat_activity WHERE application_name = 'cgmigrate'")).length === 0, 5000),
+      await eventually(async () => (await queryTestDatabase(db.url, "SELECT 1 FROM pg_stat_activity WHERE application_name = 'cgmigrate'")).length === 0, 5000),
     ).toBe(true);
     // One transaction for the whole run: r001 went with r002, schema and version agree.
     expect(await pgVersions(db.url)).toEqual([]);
@@ -179,7 +169,7 @@ describe('a runner killed during a migration (SIGKILL)', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(await pgVersions(db.url)).toEqual(['r003']);
     expect(await pgTables(db.url)).toEqual(['accounts', 'alembic_version', 'cgmigrate_audit', 'scans']);
-    expect(await pgQuery(db.url, "SELECT 1 FROM information_schema.columns WHERE table_name = 'scans' AND column_name = 'duration_ms'")).toHaveLength(1);
+    expect(await queryTestDatabase(db.url, "SELECT 1 FROM information_schema.columns WHERE table_name = 'scans' AND column_name = 'duration_ms'")).toHaveLength(1);
   }, 60_000);
 
   it('SQLite: the hot journal is rolled back, the lock file freed, and the next upgrade reaches head', async () => {
@@ -230,7 +220,7 @@ describe('a runner killed during a migration (SIGKILL)', () => {
 describe('a table lock that is not free in time (PostgreSQL, ?lock_timeout= in DATABASE_URL)', () => {
   it('fails fast, retries with a warning, and succeeds once the blocker lets go', async () => {
     const db = await freshPostgres();
-    await pgQuery(db.url, 'CREATE TABLE scans (id int)');
+    await queryTestDatabase(db.url, 'CREATE TABLE scans (id int)');
     const cwd = project([{ id: 'r001', parent: null, up: ['ALTER TABLE scans ADD COLUMN duration_ms int'] }], {});
     const blocker = new pg.Client({ connectionString: db.url, application_name: 'blocker' });
     await blocker.connect();
@@ -282,7 +272,7 @@ describe('transactional: false (PostgreSQL)', () => {
     expect(run.stderr).toContain('Running upgrade r001 -> r002, migration r002 (outside a transaction)\n');
     expect(await pgVersions(db.url)).toEqual(['r002']);
     expect(
-      await pgQuery(db.url, "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'findings_severity_ix'"),
+      await queryTestDatabase(db.url, "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'findings_severity_ix'"),
     ).toEqual([{ indisvalid: true }]);
   }, 60_000);
 });

@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
+import { createTestDatabase, queryTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
 import { startCgmigrate, tempProject, type RunningCgmigrate } from './cli.js';
 
 /**
@@ -55,19 +54,9 @@ async function freshPostgres(): Promise<TestDatabase> {
   return db;
 }
 
-async function pgQuery<T>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return ((await client.query(sql)) as { rows: T[] }).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 /** The backend holding the migration lock (the only granted advisory lock in the test database). */
 async function lockHolderPid(url: string): Promise<number> {
-  const rows = await pgQuery<{ pid: number }>(
+  const rows = await queryTestDatabase<{ pid: number }>(
     url,
     `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
@@ -91,15 +80,15 @@ const ROLLBACK_CLAIM = /rolled back/i;
 describe('PostgreSQL: the migration lock is never lost in silence', () => {
   it("issue 16's reproduction: idle_session_timeout = '1s' on the database, a transactional: false migration that inserts a row and sleeps 2.5 s, two runners at once: the row is inserted once", async () => {
     const db = await freshPostgres();
-    await pgQuery(db.url, `ALTER DATABASE "${db.name}" SET idle_session_timeout = '1s'`);
+    await queryTestDatabase(db.url, `ALTER DATABASE "${db.name}" SET idle_session_timeout = '1s'`);
     const cwd = project(db.url, [
       { id: 'r001', parent: null, up: "await op.execute('CREATE TABLE marks (pid int)');" },
       { id: 'r002', parent: 'r001', transactional: false, up: `await op.execute('INSERT INTO marks VALUES (pg_backend_pid())'); ${SLEEP}` },
     ]);
     const runs = await Promise.all([start(['upgrade', 'head'], cwd).done, start(['upgrade', 'head'], cwd).done]);
 
-    expect(await pgQuery(db.url, 'SELECT count(*)::int AS n FROM marks')).toEqual([{ n: 1 }]);
-    expect(await pgQuery(db.url, 'SELECT version_num FROM alembic_version')).toEqual([{ version_num: 'r002' }]);
+    expect(await queryTestDatabase(db.url, 'SELECT count(*)::int AS n FROM marks')).toEqual([{ n: 1 }]);
+    expect(await queryTestDatabase(db.url, 'SELECT version_num FROM alembic_version')).toEqual([{ version_num: 'r002' }]);
     // The lock's session is kept from idle_session_timeout, so it is never lost: one runner applies, the other waits.
     for (const run of runs) {
       expect(run.code, run.stderr).toBe(0);
@@ -119,7 +108,7 @@ describe('PostgreSQL: the migration lock is never lost in silence', () => {
     await first.until('Running upgrade r001 -> r002');
     const second = start(['upgrade', 'head'], cwd);
     const holder = await lockHolderPid(db.url);
-    await pgQuery(db.url, `SELECT pg_terminate_backend(${holder})`);
+    await queryTestDatabase(db.url, `SELECT pg_terminate_backend(${holder})`);
     const [lost, next] = await Promise.all([first.done, second.done]);
 
     expect(lost.code, lost.stderr).toBe(1);
@@ -130,9 +119,9 @@ describe('PostgreSQL: the migration lock is never lost in silence', () => {
     expect(lost.stderr).toMatch(/^Hint: .*another cgmigrate run/m);
     expect(next.code, next.stderr).toBe(0);
     expect(next.stderr).toContain('Running upgrade r001 -> r002');
-    expect(await pgQuery(db.url, 'SELECT count(*)::int AS n FROM marks')).toEqual([{ n: 1 }]);
-    expect(await pgQuery(db.url, 'SELECT version_num FROM alembic_version')).toEqual([{ version_num: 'r002' }]);
-    expect(await pgQuery(db.url, 'SELECT revision FROM cgmigrate_audit ORDER BY id')).toEqual([{ revision: 'r001' }, { revision: 'r002' }]);
+    expect(await queryTestDatabase(db.url, 'SELECT count(*)::int AS n FROM marks')).toEqual([{ n: 1 }]);
+    expect(await queryTestDatabase(db.url, 'SELECT version_num FROM alembic_version')).toEqual([{ version_num: 'r002' }]);
+    expect(await queryTestDatabase(db.url, 'SELECT revision FROM cgmigrate_audit ORDER BY id')).toEqual([{ revision: 'r001' }, { revision: 'r002' }]);
   }, 60_000);
 
   it('pg_terminate_backend during a transactional: false migration: its later statements do not run, the run fails without claiming a rollback', async () => {
@@ -148,7 +137,7 @@ describe('PostgreSQL: the migration lock is never lost in silence', () => {
     ]);
     const first = start(['upgrade', 'head'], cwd);
     await first.until('Running upgrade r001 -> r002');
-    await pgQuery(db.url, `SELECT pg_terminate_backend(${await lockHolderPid(db.url)})`);
+    await queryTestDatabase(db.url, `SELECT pg_terminate_backend(${await lockHolderPid(db.url)})`);
     const failed = await first.done;
 
     expect(failed.code, failed.stderr).toBe(1);
@@ -156,7 +145,7 @@ describe('PostgreSQL: the migration lock is never lost in silence', () => {
     expect(failed.stderr).not.toContain("The failing migration's changes were rolled back");
     expect(failed.stderr).toMatch(/transactional: false/);
     // The statement after the session ended never ran; the one before it committed, as in any failed transactional: false migration.
-    expect(await pgQuery(db.url, 'SELECT step FROM marks')).toEqual([{ step: 'before' }]);
-    expect(await pgQuery(db.url, 'SELECT version_num FROM alembic_version')).toEqual([{ version_num: 'r001' }]);
+    expect(await queryTestDatabase(db.url, 'SELECT step FROM marks')).toEqual([{ step: 'before' }]);
+    expect(await queryTestDatabase(db.url, 'SELECT version_num FROM alembic_version')).toEqual([{ version_num: 'r001' }]);
   }, 60_000);
 });

@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../../../tools/test-db/postgres.js';
+import { createTestDatabase, queryTestDatabase } from '../../../../tools/test-db/postgres.js';
 import { cgmigrate, startCgmigrate, tables, tempProject, versionRows, type RunningCgmigrate, type RunResult } from './cli.js';
 
 /**
@@ -33,16 +32,6 @@ interface Database {
   tables(): Promise<string[]>;
 }
 
-async function pgQuery<T>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, application_name: 'cgmigrate-test' });
-  await client.connect();
-  try {
-    return ((await client.query(sql)) as { rows: T[] }).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 async function database(dialect: Dialect, dir: string): Promise<Database> {
   if (dialect === 'sqlite') {
     const file = path.join(dir, 'app.db');
@@ -53,16 +42,16 @@ async function database(dialect: Dialect, dir: string): Promise<Database> {
   return {
     url: db.url,
     versions: async () => {
-      const [{ exists } = { exists: false }] = await pgQuery<{ exists: boolean }>(
+      const [{ exists } = { exists: false }] = await queryTestDatabase<{ exists: boolean }>(
         db.url,
         "SELECT to_regclass('alembic_version') IS NOT NULL AS exists",
       );
       if (!exists) return [];
-      return (await pgQuery<{ version_num: string }>(db.url, 'SELECT version_num FROM alembic_version ORDER BY 1')).map((r) => r.version_num);
+      return (await queryTestDatabase<{ version_num: string }>(db.url, 'SELECT version_num FROM alembic_version ORDER BY 1')).map((r) => r.version_num);
     },
     tables: async () =>
       (
-        await pgQuery<{ name: string }>(
+        await queryTestDatabase<{ name: string }>(
           db.url,
           "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
         )

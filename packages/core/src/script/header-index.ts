@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { MigrationHeader } from './migration-header.js';
-import { replaceFile } from './private-cache.js';
+import { currentUid, replaceFile } from './private-cache.js';
 
 /**
  * What identifies one version of a file without reading it: modification and change
@@ -204,7 +204,7 @@ export class HeaderIndex {
  * (root running `cgmigrate` in someone's checkout) is read, never written.
  */
 function writableCacheFolder(dir: string): boolean {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  const uid = currentUid();
   if (uid !== undefined && statSync(path.dirname(dir)).uid !== uid) return false;
   let stats = lstatSync(dir, { throwIfNoEntry: false });
   if (stats === undefined) {

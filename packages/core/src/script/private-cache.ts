@@ -40,7 +40,7 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const S_ISVTX = 0o1000;
 
 /** The current user's id, or `undefined` where there are no POSIX owners (Windows). */
-function currentUid(): number | undefined {
+export function currentUid(): number | undefined {
   return typeof process.getuid === 'function' ? process.getuid() : undefined;
 }
 
