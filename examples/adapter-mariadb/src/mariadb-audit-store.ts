@@ -1,4 +1,4 @@
-import type { AuditDirection, AuditEntry, AuditStore, Session, VersionTableLocation } from '@cloudguard/migrate-core';
+import type { AuditDirection, AuditEntry, AuditStore, Session, VersionTableLocation } from '@cloudguard/migrate-core/adapter';
 
 import { errnoOf, NO_SUCH_TABLE } from './mariadb-errors.js';
 import { qualifiedName, quoteIdentifier } from './mariadb-url.js';

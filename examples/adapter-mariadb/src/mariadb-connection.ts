@@ -1,13 +1,5 @@
-import {
-  DatabaseError,
-  auditTableFor,
-  isMigrateError,
-  type AdapterConnection,
-  type ConnectOptions,
-  type LockWait,
-  type MigrationLock,
-  type Session,
-} from '@cloudguard/migrate-core';
+import { DatabaseError, isMigrateError } from '@cloudguard/migrate-core';
+import { auditTableFor, type AdapterConnection, type ConnectOptions, type LockWait, type MigrationLock, type Session } from '@cloudguard/migrate-core/adapter';
 import { MikroORM } from '@mikro-orm/mariadb';
 import { CompiledQuery } from 'kysely';
 

@@ -1,18 +1,5 @@
-import {
-  bytesToHex,
-  createRecordingDriver,
-  inlineParameters,
-  quoteSqlString,
-  type AuditEntry,
-  type OfflineAuditStore,
-  type OfflineRenderer,
-  type OfflineRenderOptions,
-  type OfflineStatementSink,
-  type Row,
-  type Session,
-  type VersionTableLocation,
-  SqlOfflineVersionStore,
-} from '@cloudguard/migrate-core';
+import { type Row } from '@cloudguard/migrate-core';
+import { bytesToHex, createRecordingDriver, inlineParameters, quoteSqlString, type AuditEntry, type OfflineAuditStore, type OfflineRenderer, type OfflineRenderOptions, type OfflineStatementSink, type Session, type VersionTableLocation, SqlOfflineVersionStore } from '@cloudguard/migrate-core/adapter';
 import type * as KyselyNamespace from 'kysely';
 
 import { auditTableDdl } from './mariadb-audit-store.js';

@@ -1,4 +1,5 @@
-import type { Row, Session } from '@cloudguard/migrate-core';
+import type { Row } from '@cloudguard/migrate-core';
+import type { Session } from '@cloudguard/migrate-core/adapter';
 import { CompiledQuery, type Kysely } from 'kysely';
 
 import { attachSql } from './mariadb-errors.js';

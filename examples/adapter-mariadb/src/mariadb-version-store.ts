@@ -1,4 +1,5 @@
-import { VersionTableConflictError, type Session, type VersionStore, type VersionTableLocation } from '@cloudguard/migrate-core';
+import { VersionTableConflictError } from '@cloudguard/migrate-core';
+import { type Session, type VersionStore, type VersionTableLocation } from '@cloudguard/migrate-core/adapter';
 
 import { errnoOf, NO_SUCH_TABLE } from './mariadb-errors.js';
 import { qualifiedName, quoteIdentifier } from './mariadb-url.js';

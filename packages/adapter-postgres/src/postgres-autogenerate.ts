@@ -1,18 +1,6 @@
-import {
-  ConfigInvalidError,
-  DatabaseError,
-  describeSchemaDifference,
-  filterComparedSchemas,
-  isMigrateError,
-  splitStatements,
-  type SchemaCompareRequest,
-  type SchemaComparison,
-} from '@cloudguard/migrate-core';
-import { MetadataDiscovery, MetadataStorage } from '@mikro-orm/core';
-import { DatabaseSchema, MikroORM, SchemaComparator, SqlSchemaGenerator, type EntityClass, type EntitySchema } from '@mikro-orm/postgresql';
-
-/** How MikroORM writes the diff: statements only, drops included (the down of an add is a drop). */
-const DIFF_OPTIONS = { wrap: false, safe: false, dropTables: true } as const;
+import { compareEntitiesWithDatabase, entityMetadataOrm } from '@cloudguard/migrate-adapter-kit/autogenerate';
+import { DatabaseError, describeSchemaDifference, type SchemaCompareRequest, type SchemaComparison } from '@cloudguard/migrate-core/adapter';
+import { DatabaseSchema, MikroORM } from '@mikro-orm/postgresql';
 
 const DEFAULT_SCHEMA = 'public';
 
@@ -41,34 +29,24 @@ export async function comparePostgresSchema(live: MikroORM, dbName: string, requ
   } catch (error) {
     throw new DatabaseError('Reading the current PostgreSQL schema', { cause: error });
   }
-  const target = entityOrm(dbName, schema, request.entities);
-  try {
-    const generator = new SqlSchemaGenerator(target.driver);
-    const platform = target.driver.getPlatform();
-    const toEntities = generator.getTargetSchema();
-    let fromDatabase: DatabaseSchema;
-    try {
-      fromDatabase = await DatabaseSchema.create(connection, platform, target.config, schema, toEntities.getNamespaces());
-    } catch (error) {
-      throw new DatabaseError('Reading the PostgreSQL schema', { cause: error });
-    }
-    filterComparedSchemas(fromDatabase, toEntities, request.include);
-    fromDatabase.prune(undefined, []);
-    toEntities.prune(undefined, []);
-    // Introspection (and prune) know a schema by its tables: one that exists but holds none of the
-    // entities' tables would be "added" by up() and dropped by down().
-    const existing = await existingSchemas(live, toEntities.getNamespaces());
-    fromDatabase.setNamespaces(new Set([...fromDatabase.getNamespaces(), ...existing]));
-
-    const comparator = new SchemaComparator(platform);
-    const upDiff = comparator.compare(fromDatabase, toEntities);
-    const downDiff = comparator.compare(toEntities, fromDatabase, upDiff);
-    const up = splitStatements(generator.diffToSQL(upDiff, DIFF_OPTIONS));
-    const down = splitStatements(generator.diffToSQL(downDiff, DIFF_OPTIONS));
-    return { up, down, changes: describeSchemaDifference(upDiff), warnings: [] };
-  } finally {
-    await target.close(true);
-  }
+  const target = entityMetadataOrm(
+    (options) => new MikroORM(options),
+    { dbName, schema: schema === DEFAULT_SCHEMA ? undefined : schema },
+    request.entities,
+  );
+  const compared = await compareEntitiesWithDatabase(
+    target,
+    request,
+    'PostgreSQL',
+    (platform, config, namespaces) => DatabaseSchema.create(connection, platform, config, schema, namespaces),
+    async (fromDatabase, toEntities) => {
+      // Introspection (and prune) know a schema by its tables: one that exists but holds none of the
+      // entities' tables would be "added" by up() and dropped by down().
+      const existing = await existingSchemas(live, toEntities.getNamespaces());
+      fromDatabase.setNamespaces(new Set([...fromDatabase.getNamespaces(), ...existing]));
+    },
+  );
+  return { up: compared.up, down: compared.down, changes: describeSchemaDifference(compared.upDiff), warnings: [] };
 }
 
 async function existingSchemas(live: MikroORM, names: readonly string[]): Promise<string[]> {
@@ -80,32 +58,5 @@ async function existingSchemas(live: MikroORM, names: readonly string[]): Promis
     return rows.map((row) => row.name);
   } catch (error) {
     throw new DatabaseError('Reading the PostgreSQL schemas', { cause: error });
-  }
-}
-
-/**
- * A MikroORM instance that holds the entities' metadata and never connects. Discovery
- * runs here rather than in the constructor, which would also build an EntityManager
- * and decorate every entity prototype for it, none of which the schema generator uses.
- */
-function entityOrm(dbName: string, schema: string, entities: readonly unknown[]): MikroORM {
-  try {
-    const orm = new MikroORM({
-      dbName,
-      ...(schema === DEFAULT_SCHEMA ? {} : { schema }),
-      // Checked by MikroORM's discovery, which names what it cannot use.
-      entities: [...entities] as (EntityClass<object> | EntitySchema)[],
-      discovery: { skipSyncDiscovery: true },
-      allowGlobalContext: true,
-      ensureDatabase: false,
-      preferTs: false,
-      debug: false,
-      logger: () => {},
-    });
-    orm.driver.setMetadata(new MetadataDiscovery(new MetadataStorage(), orm.driver.getPlatform(), orm.config).discoverSync());
-    return orm;
-  } catch (error) {
-    if (isMigrateError(error)) throw error;
-    throw new ConfigInvalidError(undefined, `entities: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

@@ -1,8 +1,8 @@
-import type { ConnectOptions } from '@cloudguard/migrate-core';
+import { redactedDatabaseError, type ConnectOptions } from '@cloudguard/migrate-core/adapter';
 import type PgModule from 'pg';
 import type { Client, ClientConfig } from 'pg';
 
-import { databaseError, describeTarget } from './postgres-connection-config.js';
+import { describeTarget } from './postgres-connection-config.js';
 import type { PostgresLocation } from './postgres-url.js';
 
 /** The `pg` module, loaded by the caller only when a command connects. */
@@ -29,6 +29,6 @@ export async function openPgClient(
     return client;
   } catch (error) {
     await client.end().catch(() => {});
-    throw databaseError(`${purpose} ${describeTarget(location)}`, error, options.url, location.password);
+    throw redactedDatabaseError(`${purpose} ${describeTarget(location)}`, error, options.url, location.password);
   }
 }

@@ -1,4 +1,3 @@
-import { DatabaseError, redactSecrets } from '@cloudguard/migrate-core';
 import type { ClientConfig } from 'pg';
 
 import { KEEPALIVE_INITIAL_DELAY_MS } from './postgres-session-guard.js';
@@ -71,17 +70,3 @@ export function describeTarget(location: PostgresLocation): string {
   return `PostgreSQL database ${database} on ${host}${port}${user}`;
 }
 
-/**
- * A {@link DatabaseError} whose message and cause cannot leak the password: a driver
- * message that echoes it is replaced, keeping the driver's `code`.
- */
-export function databaseError(operation: string, error: unknown, url: string, password: string | undefined): DatabaseError {
-  const message = error instanceof Error ? error.message : String(error);
-  let redacted = redactSecrets(message, [url]);
-  if (password) redacted = redacted.split(password).join('***');
-  if (redacted === message) return new DatabaseError(operation, { cause: error });
-  const cause = new Error(redacted);
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code !== undefined) Object.defineProperty(cause, 'code', { value: code, enumerable: true });
-  return new DatabaseError(operation, { cause });
-}

@@ -1,7 +1,6 @@
+import { observedConnection } from '@cloudguard/migrate-adapter-kit';
 import type * as Kysely from 'kysely';
-import type { CompiledQuery, DatabaseConnection, Dialect, Driver, PostgresPool, QueryResult } from 'kysely';
-
-import { attachSql } from './statement-error.js';
+import type { DatabaseConnection, Dialect, Driver, PostgresPool } from 'kysely';
 
 /** The `kysely` module, loaded by the caller only when a migration needs it. */
 export type KyselyModule = typeof Kysely;
@@ -12,7 +11,7 @@ type PostgresDriver = InstanceType<KyselyModule['PostgresDriver']>;
  * Kysely's pg dialect on `pool`, changed so that every statement, including those
  * migrations build with `op.db` and the driver's own `begin`/`commit`, is reported to
  * `onStatement`, and a statement that fails gets its SQL attached to the error (see
- * {@link attachSql}).
+ * `observedConnection`).
  *
  * The driver wraps each connection it hands out, so it must unwrap it on release:
  * Kysely's `PostgresDriver.releaseConnection` calls a private symbol of its own
@@ -30,7 +29,7 @@ export function createMigrateDialect(
 
     override async acquireConnection(options?: Parameters<Driver['acquireConnection']>[0]): Promise<DatabaseConnection> {
       const inner = await super.acquireConnection(options);
-      const outer = observed(inner, onStatement);
+      const outer = observedConnection(inner, onStatement);
       this.#inner.set(outer, inner);
       return outer;
     }
@@ -46,26 +45,4 @@ export function createMigrateDialect(
       return new ObservedPostgresDriver(config);
     }
   })(config);
-}
-
-function observed(inner: DatabaseConnection, onStatement: ((sql: string) => void) | undefined): DatabaseConnection {
-  const connection: DatabaseConnection = {
-    async executeQuery<R>(query: CompiledQuery, options?: Parameters<DatabaseConnection['executeQuery']>[1]): Promise<QueryResult<R>> {
-      onStatement?.(query.sql);
-      try {
-        return await inner.executeQuery<R>(query, options);
-      } catch (error) {
-        throw attachSql(error, query.sql);
-      }
-    },
-    streamQuery<R>(query: CompiledQuery, chunkSize: number, options?: Parameters<DatabaseConnection['streamQuery']>[2]) {
-      onStatement?.(query.sql);
-      return inner.streamQuery<R>(query, chunkSize, options);
-    },
-  };
-  // Kysely calls these (when present) to cancel a query whose AbortSignal fired.
-  if (inner.cancelQuery) connection.cancelQuery = (provider) => inner.cancelQuery!(provider);
-  if (inner.killSession) connection.killSession = (provider) => inner.killSession!(provider);
-  if (inner.collectSessionInfo) connection.collectSessionInfo = () => inner.collectSessionInfo!();
-  return connection;
 }

@@ -1,3 +1,5 @@
+import { hasErrorCode } from '@cloudguard/migrate-core/adapter';
+
 /**
  * SQLSTATEs of a transaction that lost a wait for a lock and may succeed when run
  * again: `lock_not_available` (55P03, raised by `lock_timeout` and `NOWAIT`) and
@@ -15,10 +17,5 @@ const TRANSIENT_LOCK_CODES: ReadonlySet<string> = new Set(['55P03', '40P01']);
  * ```
  */
 export function isTransientLockError(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    if (TRANSIENT_LOCK_CODES.has(String((current as { code?: unknown }).code))) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return hasErrorCode(error, (code) => TRANSIENT_LOCK_CODES.has(String(code)));
 }

@@ -1,25 +1,27 @@
+import { closedConnectionError, nativeTransaction, storeReader } from '@cloudguard/migrate-adapter-kit';
 import {
-  DatabaseError,
   auditTableFor,
   isMigrateError,
+  redactedDatabaseError,
+  SqlAuditStore,
+  SqlVersionStore,
   type AdapterConnection,
   type ConnectOptions,
   type LockWait,
   type MigrationLock,
   type Session,
-} from '@cloudguard/migrate-core';
+} from '@cloudguard/migrate-core/adapter';
 import type { Client } from 'pg';
 
-import type { ResolvedPostgresOptions } from './postgres-adapter.js';
 import { openPgClient } from './postgres-client.js';
-import { databaseError, describeTarget, pgClientConfig } from './postgres-connection-config.js';
+import { describeTarget, pgClientConfig } from './postgres-connection-config.js';
 import { PostgresSessionLock } from './postgres-lock.js';
+import type { ResolvedPostgresOptions } from './postgres-options.js';
 import { sessionGuardStatement } from './postgres-session-guard.js';
 import { NativeSession } from './postgres-session.js';
 import type { PostgresLocation } from './postgres-url.js';
-import { PostgresVersionStore } from './postgres-version-store.js';
-import { PostgresAuditStore } from './postgres-audit-store.js';
 import { isTransientLockError } from './postgres-errors.js';
+import { postgresStoreDialect } from './postgres-store-dialect.js';
 
 const READ_ONLY: ReadonlyMap<string, string> = new Map([['default_transaction_read_only', 'on']]);
 
@@ -30,8 +32,8 @@ const READ_ONLY: ReadonlyMap<string, string> = new Map([['default_transaction_re
  * anything. The timeouts are set once, as startup options.
  */
 export class PostgresInspectConnection implements AdapterConnection {
-  readonly versionStore: PostgresVersionStore;
-  readonly auditStore: PostgresAuditStore;
+  readonly versionStore: SqlVersionStore;
+  readonly auditStore: SqlAuditStore;
   readonly #client: Client;
   readonly #location: PostgresLocation;
   readonly #options: ConnectOptions;
@@ -44,8 +46,9 @@ export class PostgresInspectConnection implements AdapterConnection {
     this.#location = location;
     this.#options = options;
     this.#lock = new PostgresSessionLock({ use: (work) => work(this.#client) }, options.versionTable);
-    this.versionStore = new PostgresVersionStore(options.versionTable, (work) => this.#outside(work));
-    this.auditStore = new PostgresAuditStore(auditTableFor(options), (work) => this.#outside(work));
+    const outside = storeReader((work) => this.autocommit(work));
+    this.versionStore = new SqlVersionStore(postgresStoreDialect, options.versionTable, outside);
+    this.auditStore = new SqlAuditStore(postgresStoreDialect, auditTableFor(options), outside);
   }
 
   /** @throws {DatabaseError} when the server cannot be reached or refuses the connection. */
@@ -61,20 +64,7 @@ export class PostgresInspectConnection implements AdapterConnection {
   }
 
   async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    const session = this.#session(true);
-    try {
-      await session.execute('BEGIN');
-    } catch (error) {
-      throw new DatabaseError('Beginning a transaction', { cause: error });
-    }
-    try {
-      const result = await work(session);
-      await session.execute('COMMIT');
-      return result;
-    } catch (error) {
-      await session.execute('ROLLBACK').catch(() => {});
-      throw error;
-    }
+    return nativeTransaction(this.#session(true), work);
   }
 
   async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
@@ -97,7 +87,7 @@ export class PostgresInspectConnection implements AdapterConnection {
       return await this.#lock.acquire(wait);
     } catch (error) {
       if (isMigrateError(error)) throw error;
-      throw databaseError(`Taking the migration lock on ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);
+      throw redactedDatabaseError(`Taking the migration lock on ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);
     }
   }
 
@@ -113,18 +103,7 @@ export class PostgresInspectConnection implements AdapterConnection {
   }
 
   #session(inTransaction: boolean): NativeSession {
-    if (this.#closed) {
-      throw new DatabaseError('Using the PostgreSQL connection', { cause: new Error('the connection is closed') });
-    }
+    if (this.#closed) throw closedConnectionError('PostgreSQL');
     return new NativeSession(this.#client, this.#options.onStatement, inTransaction);
-  }
-
-  async #outside<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    try {
-      return await this.autocommit(work);
-    } catch (error) {
-      if (isMigrateError(error)) throw error;
-      throw new DatabaseError('Reading the version and audit tables', { cause: error });
-    }
   }
 }

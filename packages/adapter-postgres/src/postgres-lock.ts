@@ -9,7 +9,7 @@ import {
   type MigrationLock,
   type Session,
   type VersionTableLocation,
-} from '@cloudguard/migrate-core';
+} from '@cloudguard/migrate-core/adapter';
 import type { Client } from 'pg';
 
 import type { PostgresSession } from './postgres-session.js';

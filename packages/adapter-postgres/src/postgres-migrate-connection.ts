@@ -1,28 +1,31 @@
+import { closedConnectionError, kyselyTransaction, ORM_WITHOUT_ENTITIES, storeReader } from '@cloudguard/migrate-adapter-kit';
 import {
   DatabaseError,
   auditTableFor,
   isMigrateError,
+  redactedDatabaseError,
+  SqlAuditStore,
+  SqlVersionStore,
   type AdapterConnection,
   type ConnectOptions,
   type LockWait,
   type MigrationLock,
   type SchemaDiffer,
   type Session,
-} from '@cloudguard/migrate-core';
+} from '@cloudguard/migrate-core/adapter';
 import type { MikroORM, PostgreSqlConnection } from '@mikro-orm/postgresql';
 import type { PostgresPool } from 'kysely';
 import type { Client, Pool } from 'pg';
 
-import type { ResolvedPostgresOptions } from './postgres-adapter.js';
-import { databaseError, describeTarget, pgClientConfig } from './postgres-connection-config.js';
+import { describeTarget, pgClientConfig } from './postgres-connection-config.js';
 import { createMigrateDialect } from './postgres-dialect.js';
 import { PostgresSessionLock, type LockSession } from './postgres-lock.js';
+import type { ResolvedPostgresOptions } from './postgres-options.js';
 import { sessionGuardStatement } from './postgres-session-guard.js';
 import { KyselySession, setStatements } from './postgres-session.js';
 import type { PostgresLocation } from './postgres-url.js';
-import { PostgresVersionStore } from './postgres-version-store.js';
-import { PostgresAuditStore } from './postgres-audit-store.js';
 import { isTransientLockError } from './postgres-errors.js';
+import { postgresStoreDialect } from './postgres-store-dialect.js';
 
 interface Parts {
   readonly orm: MikroORM;
@@ -43,8 +46,8 @@ interface Parts {
  * migrate.
  */
 export class PostgresMigrateConnection implements AdapterConnection {
-  readonly versionStore: PostgresVersionStore;
-  readonly auditStore: PostgresAuditStore;
+  readonly versionStore: SqlVersionStore;
+  readonly auditStore: SqlAuditStore;
   /** Compares entities with this database (MikroORM's comparator, loaded at the first comparison). */
   readonly schemaDiffer: SchemaDiffer;
   readonly #location: PostgresLocation;
@@ -62,8 +65,9 @@ export class PostgresMigrateConnection implements AdapterConnection {
     this.#orm = parts.orm;
     this.#heldClient = parts.heldClient;
     this.#lock = new PostgresSessionLock(poolSession(parts.pool, () => this.#connection()), options.versionTable);
-    this.versionStore = new PostgresVersionStore(options.versionTable, (work) => this.#outside(work));
-    this.auditStore = new PostgresAuditStore(auditTableFor(options), (work) => this.#outside(work));
+    const outside = storeReader((work) => this.autocommit(work));
+    this.versionStore = new SqlVersionStore(postgresStoreDialect, options.versionTable, outside);
+    this.auditStore = new SqlAuditStore(postgresStoreDialect, auditTableFor(options), outside);
     this.schemaDiffer = {
       compare: async (request) => {
         this.#connection();
@@ -110,20 +114,14 @@ export class PostgresMigrateConnection implements AdapterConnection {
         // A ready dialect: MikroORM then builds no pool of its own (nor reads the URL) and uses ours.
         // (The cast: Kysely's `PostgresPool` narrows pg's `command: string` to the commands it reads.)
         driverOptions: createMigrateDialect(kysely, pool as unknown as PostgresPool, options.onStatement),
-        entities: [],
-        discovery: { warnWhenNoEntities: false },
-        allowGlobalContext: true,
-        ensureDatabase: false,
-        preferTs: false,
-        debug: false,
-        logger: () => {},
+        ...ORM_WITHOUT_ENTITIES,
       });
       await orm.connect();
       await orm.driver.getConnection().getClient().executeQuery(kysely.CompiledQuery.raw('SELECT 1'));
       return new PostgresMigrateConnection(location, options, settings, { orm, pool, heldClient });
     } catch (error) {
       await pool.end().catch(() => {});
-      throw databaseError(`Connecting to ${describeTarget(location)}`, error, options.url, location.password);
+      throw redactedDatabaseError(`Connecting to ${describeTarget(location)}`, error, options.url, location.password);
     }
   }
 
@@ -132,12 +130,10 @@ export class PostgresMigrateConnection implements AdapterConnection {
    * timeouts. A statement that fails inside `work` propagates unchanged, with its SQL
    * in `(error as { sql?: string }).sql`; PostgreSQL rolls back the DDL with the rest.
    *
-   * The transaction is Kysely's callback form on MikroORM's client, not MikroORM's
-   * `transactional()`: that one opens a Kysely `ControlledTransaction`, and Kysely 0.29
-   * never releases the connection when its `BEGIN` fails. With a pool of one, a `BEGIN`
-   * that fails (say, on a connection the server has just closed) would leave every
-   * later statement waiting for that connection forever. The callback form releases it,
-   * and pg-pool discards a broken client on release.
+   * The transaction is Kysely's callback form on MikroORM's client (see the kit's
+   * `kyselyTransaction`): with a pool of one, a `BEGIN` that fails (say, on a connection
+   * the server has just closed) must release the connection, and pg-pool discards a
+   * broken client on release.
    *
    * @throws {DatabaseError} when the transaction cannot begin.
    * @throws {LockLostError} when `work` fails while this connection holds the migration
@@ -146,22 +142,18 @@ export class PostgresMigrateConnection implements AdapterConnection {
    */
   async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const connection = this.#connection();
-    let begun = false;
-    try {
-      return await connection
-        .getClient()
-        .transaction()
-        .execute(async (trx) => {
-          begun = true;
-          const session = new KyselySession(trx, connection, this.#heldClient(), this.#options.onStatement, true);
+    return kyselyTransaction(
+      connection.getClient(),
+      (trx) => new KyselySession(trx, connection, this.#heldClient(), this.#options.onStatement, true),
+      work,
+      {
+        begin: async (session) => {
           for (const sql of setStatements(this.#settings.timeouts, true)) await session.execute(sql);
-          return work(session);
-        });
-    } catch (error) {
-      // A transaction that failed because the lock's session ended is a lost lock, not a failed migration.
-      if (begun) throw await this.#lock.explainFailure(error);
-      throw new DatabaseError('Beginning a transaction', { cause: error });
-    }
+        },
+        // A transaction that failed because the lock's session ended is a lost lock, not a failed migration.
+        explainAfter: (error) => this.#lock.explainFailure(error),
+      },
+    );
   }
 
   /**
@@ -197,7 +189,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
       return await this.#lock.acquire(wait);
     } catch (error) {
       if (isMigrateError(error)) throw error;
-      throw databaseError(`Taking the migration lock on ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);
+      throw redactedDatabaseError(`Taking the migration lock on ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);
     }
   }
 
@@ -243,19 +235,8 @@ export class PostgresMigrateConnection implements AdapterConnection {
   }
 
   #connection(): PostgreSqlConnection {
-    if (this.#closed) {
-      throw new DatabaseError('Using the PostgreSQL connection', { cause: new Error('the connection is closed') });
-    }
+    if (this.#closed) throw closedConnectionError('PostgreSQL');
     return this.#orm.driver.getConnection() as PostgreSqlConnection;
-  }
-
-  async #outside<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    try {
-      return await this.autocommit(work);
-    } catch (error) {
-      if (isMigrateError(error)) throw error;
-      throw new DatabaseError('Reading the version and audit tables', { cause: error });
-    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { replacePlaceholders, type PlaceholderSyntax } from '@cloudguard/migrate-core';
+import { replacePlaceholders, type PlaceholderSyntax } from '@cloudguard/migrate-core/adapter';
 
 /**
  * Rewrites the `?` placeholders of a statement as PostgreSQL's `$1`, `$2`, …, leaving

@@ -1,4 +1,4 @@
-import { InvalidUrlError, redactUrl } from '@cloudguard/migrate-core';
+import { InvalidUrlError, redactUrl } from '@cloudguard/migrate-core/adapter';
 
 /** libpq's `sslmode` values. */
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';

@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 
-import type { DialectAdapter } from '@cloudguard/migrate-core';
+import type { DialectAdapter } from '@cloudguard/migrate-core/adapter';
 
 import { sqliteAdapter } from './sqlite-adapter.js';
 

@@ -1,29 +1,9 @@
-import {
-  ConfigInvalidError,
-  DatabaseError,
-  describeSchemaDifference,
-  filterComparedSchemas,
-  isMigrateError,
-  splitStatements,
-  type SchemaCompareRequest,
-  type SchemaComparison,
-} from '@cloudguard/migrate-core';
-import { MetadataDiscovery, MetadataStorage } from '@mikro-orm/core';
-import {
-  DatabaseSchema,
-  MikroORM,
-  SchemaComparator,
-  SqlSchemaGenerator,
-  type AbstractSqlConnection,
-  type EntityClass,
-  type EntitySchema,
-} from '@mikro-orm/sqlite';
+import { compareEntitiesWithDatabase, entityMetadataOrm } from '@cloudguard/migrate-adapter-kit/autogenerate';
+import { DatabaseError, describeSchemaDifference, type SchemaCompareRequest, type SchemaComparison } from '@cloudguard/migrate-core/adapter';
+import { DatabaseSchema, MikroORM, type AbstractSqlConnection, type AbstractSqlPlatform } from '@mikro-orm/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
 
 import { completeRebuilds, DEPENDENTS_QUERY, rebuiltTables, type SchemaDependent } from './sqlite-rebuild.js';
-
-/** How MikroORM writes the diff: statements only, drops included (the down of an add is a drop). */
-const DIFF_OPTIONS = { wrap: false, safe: false, dropTables: true } as const;
 
 /** MikroORM's table rebuild toggles foreign keys around it; see {@link compareSqliteSchema}. */
 const FOREIGN_KEYS_PRAGMA = /^pragma foreign_keys\s*=\s*(on|off)$/i;
@@ -56,73 +36,28 @@ export async function compareSqliteSchema(
   dbName: string,
   request: SchemaCompareRequest,
 ): Promise<SchemaComparison> {
-  const target = entityOrm(dbName, request.entities);
-  try {
-    const generator = new SqlSchemaGenerator(target.driver);
-    const platform = target.driver.getPlatform();
-    const toEntities = generator.getTargetSchema();
-    let fromDatabase: DatabaseSchema;
-    try {
-      fromDatabase = await DatabaseSchema.create(introspection(database, platform), platform, target.config, undefined, toEntities.getNamespaces());
-    } catch (error) {
-      throw new DatabaseError('Reading the SQLite schema', { cause: error });
-    }
-    filterComparedSchemas(fromDatabase, toEntities, request.include);
-    fromDatabase.prune(undefined, []);
-    toEntities.prune(undefined, []);
-
-    const comparator = new SchemaComparator(platform);
-    const upDiff = comparator.compare(fromDatabase, toEntities);
-    const downDiff = comparator.compare(toEntities, fromDatabase, upDiff);
-    const upStatements = statements(generator.diffToSQL(upDiff, DIFF_OPTIONS));
-    const downStatements = statements(generator.diffToSQL(downDiff, DIFF_OPTIONS));
-    const rebuilds = rebuiltTables(upStatements).length + rebuiltTables(downStatements).length;
-    const dependents = rebuilds === 0 ? [] : readDependents(database);
-    const up = completeRebuilds(upStatements, upDiff, dependents);
-    const down = completeRebuilds(downStatements, downDiff, dependents);
-    return {
-      up: up.statements,
-      down: down.statements,
-      upChecks: up.checks,
-      downChecks: down.checks,
-      changes: describeSchemaDifference(upDiff),
-      warnings: up.notes,
-    };
-  } finally {
-    await target.close(true);
-  }
+  const target = entityMetadataOrm((options) => new MikroORM(options), { dbName }, request.entities);
+  const compared = await compareEntitiesWithDatabase(target, request, 'SQLite', (platform, config, namespaces) =>
+    DatabaseSchema.create(introspection(database, platform), platform, config, undefined, namespaces),
+  );
+  const upStatements = withoutForeignKeyPragmas(compared.up);
+  const downStatements = withoutForeignKeyPragmas(compared.down);
+  const rebuilds = rebuiltTables(upStatements).length + rebuiltTables(downStatements).length;
+  const dependents = rebuilds === 0 ? [] : readDependents(database);
+  const up = completeRebuilds(upStatements, compared.upDiff, dependents);
+  const down = completeRebuilds(downStatements, compared.downDiff, dependents);
+  return {
+    up: up.statements,
+    down: down.statements,
+    upChecks: up.checks,
+    downChecks: down.checks,
+    changes: describeSchemaDifference(compared.upDiff),
+    warnings: up.notes,
+  };
 }
 
-/**
- * A MikroORM instance that holds the entities' metadata and never connects. Discovery
- * runs here rather than in the constructor, which would also build an EntityManager
- * and decorate every entity prototype for it (a third of the discovery's time at 200
- * entities), none of which the schema generator uses.
- */
-function entityOrm(dbName: string, entities: readonly unknown[]): MikroORM {
-  try {
-    const orm = new MikroORM({
-      dbName,
-      // Checked by MikroORM's discovery, which names what it cannot use.
-      entities: [...entities] as (EntityClass<object> | EntitySchema)[],
-      discovery: { skipSyncDiscovery: true },
-      allowGlobalContext: true,
-      ensureDatabase: false,
-      preferTs: false,
-      debug: false,
-      logger: () => {},
-    });
-    const metadata = new MetadataDiscovery(new MetadataStorage(), orm.driver.getPlatform(), orm.config).discoverSync();
-    orm.driver.setMetadata(metadata);
-    return orm;
-  } catch (error) {
-    if (isMigrateError(error)) throw error;
-    throw new ConfigInvalidError(undefined, `entities: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-}
-
-function statements(script: string): string[] {
-  return splitStatements(script).filter((statement) => !FOREIGN_KEYS_PRAGMA.test(statement));
+function withoutForeignKeyPragmas(statements: readonly string[]): string[] {
+  return statements.filter((statement) => !FOREIGN_KEYS_PRAGMA.test(statement));
 }
 
 /**
@@ -133,7 +68,7 @@ function statements(script: string): string[] {
  * that table: SQLite has no index on it, so each lookup scans every table's, index's
  * and trigger's SQL (at 200 tables, 600 lookups took longer than everything else).
  */
-function introspection(database: BetterSqlite3.Database, platform: ReturnType<MikroORM['driver']['getPlatform']>): AbstractSqlConnection {
+function introspection(database: BetterSqlite3.Database, platform: AbstractSqlPlatform): AbstractSqlConnection {
   // Several of its queries are the same text for every table, with the table as a parameter.
   const statements = new Map<string, BetterSqlite3.Statement>();
   let catalog: readonly CatalogRow[] | undefined;

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, rmSync, statSync, unlinkSync, type BigIntStats } from 'node:fs';
 
-import { DatabaseError, type LockWait, type MigrationLock } from '@cloudguard/migrate-core';
+import { DatabaseError, type LockWait, type MigrationLock } from '@cloudguard/migrate-core/adapter';
 
 import { acquireSqliteLock, LOCK_FILE_SUFFIX, type DatabaseConstructor } from './sqlite-lock.js';
 

@@ -1,7 +1,6 @@
+import { observedConnection } from '@cloudguard/migrate-adapter-kit';
 import type * as Kysely from 'kysely';
-import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, SqliteDatabase } from 'kysely';
-
-import { attachSql } from './statement-error.js';
+import type { DatabaseConnection, Dialect, Driver, SqliteDatabase } from 'kysely';
 
 /** The `kysely` module, loaded by the caller only when a migration needs it. */
 export type KyselyModule = typeof Kysely;
@@ -15,7 +14,7 @@ export type KyselyModule = typeof Kysely;
  *   gets `SQLITE_BUSY` at once, without waiting for the busy timeout, because waiting
  *   could deadlock. Taking the write lock up front lets two writers queue instead;
  * - every statement is reported to `onStatement`, and a statement that fails gets its
- *   SQL attached to the error (see {@link attachSql}).
+ *   SQL attached to the error (see `observedConnection`).
  */
 export function createMigrateDialect(
   kysely: KyselyModule,
@@ -26,7 +25,7 @@ export function createMigrateDialect(
 
   class ImmediateSqliteDriver extends kysely.SqliteDriver {
     override async acquireConnection(): Promise<DatabaseConnection> {
-      return observed(await super.acquireConnection(), onStatement);
+      return observedConnection(await super.acquireConnection(), onStatement);
     }
 
     override async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -45,21 +44,4 @@ export function createMigrateDialect(
       return new ImmediateSqliteDriver(config);
     }
   })(config);
-}
-
-function observed(inner: DatabaseConnection, onStatement: ((sql: string) => void) | undefined): DatabaseConnection {
-  return {
-    async executeQuery<R>(query: CompiledQuery, options?: Parameters<DatabaseConnection['executeQuery']>[1]): Promise<QueryResult<R>> {
-      onStatement?.(query.sql);
-      try {
-        return await inner.executeQuery<R>(query, options);
-      } catch (error) {
-        throw attachSql(error, query.sql);
-      }
-    },
-    streamQuery<R>(query: CompiledQuery, chunkSize: number, options?: Parameters<DatabaseConnection['streamQuery']>[2]) {
-      onStatement?.(query.sql);
-      return inner.streamQuery<R>(query, chunkSize, options);
-    },
-  };
 }

@@ -1,24 +1,25 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+import { closedConnectionError, nativeTransaction, storeReader, type DriverSession } from '@cloudguard/migrate-adapter-kit';
 import {
   DatabaseError,
   auditTableFor,
-  isMigrateError,
+  SqlAuditStore,
+  SqlVersionStore,
   type AdapterConnection,
   type ConnectOptions,
   type LockWait,
   type MigrationLock,
   type Session,
-} from '@cloudguard/migrate-core';
+} from '@cloudguard/migrate-core/adapter';
 import type BetterSqlite3 from 'better-sqlite3';
 
-import type { ResolvedSqliteOptions } from './sqlite-adapter.js';
 import { acquireSqliteLock, NO_LOCK, type DatabaseConstructor } from './sqlite-lock.js';
-import { NativeSession } from './sqlite-session.js';
+import type { ResolvedSqliteOptions } from './sqlite-options.js';
+import { nativeSession } from './sqlite-session.js';
+import { isTransientLockError, sqliteStoreDialect } from './sqlite-store-dialect.js';
 import type { SqliteLocation } from './sqlite-url.js';
-import { SqliteVersionStore } from './sqlite-version-store.js';
-import { isTransientLockError, SqliteAuditStore } from './sqlite-audit-store.js';
 
 /**
  * An `inspect` connection, for commands that only read the version table: better-sqlite3
@@ -27,8 +28,8 @@ import { isTransientLockError, SqliteAuditStore } from './sqlite-audit-store.js'
  * database instead, so every query sees no tables and the version store no versions.
  */
 export class SqliteInspectConnection implements AdapterConnection {
-  readonly versionStore: SqliteVersionStore;
-  readonly auditStore: SqliteAuditStore;
+  readonly versionStore: SqlVersionStore;
+  readonly auditStore: SqlAuditStore;
   readonly #location: SqliteLocation;
   readonly #database: BetterSqlite3.Database;
   readonly #Database: DatabaseConstructor;
@@ -39,8 +40,9 @@ export class SqliteInspectConnection implements AdapterConnection {
     this.#database = database;
     this.#Database = Database;
     this.#onStatement = options.onStatement;
-    this.versionStore = new SqliteVersionStore(options.versionTable, (work) => this.#outside(work));
-    this.auditStore = new SqliteAuditStore(auditTableFor(options), (work) => this.#outside(work));
+    const outside = storeReader((work) => this.autocommit(work));
+    this.versionStore = new SqlVersionStore(sqliteStoreDialect, options.versionTable, outside);
+    this.auditStore = new SqlAuditStore(sqliteStoreDialect, auditTableFor(options), outside);
   }
 
   /** @throws {DatabaseError} when an existing file cannot be opened, or the file's folder does not exist. */
@@ -71,29 +73,16 @@ export class SqliteInspectConnection implements AdapterConnection {
 
   /** Runs `work` in a deferred (read) transaction. */
   async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    const session = this.#session();
-    try {
-      await session.execute('BEGIN');
-    } catch (error) {
-      throw new DatabaseError('Beginning a transaction', { cause: error });
-    }
-    try {
-      const result = await work(session);
-      await session.execute('COMMIT');
-      return result;
-    } catch (error) {
-      if (this.#database.inTransaction) await session.execute('ROLLBACK');
-      throw error;
-    }
+    return nativeTransaction(this.#session(true), work, () => this.#database.inTransaction);
   }
 
   async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    return work(this.#session());
+    return work(this.#session(false));
   }
 
   /** The same lock file as a `migrate` connection takes, refused alike when unusable (see {@link acquireSqliteLock}). */
   async acquireLock(wait: LockWait): Promise<MigrationLock> {
-    this.#session();
+    this.#session(false);
     if (this.#location.kind === 'memory') return NO_LOCK;
     return acquireSqliteLock(this.#Database, this.#location.path, wait);
   }
@@ -107,19 +96,8 @@ export class SqliteInspectConnection implements AdapterConnection {
     if (this.#database.open) this.#database.close();
   }
 
-  #session(): NativeSession {
-    if (!this.#database.open) {
-      throw new DatabaseError('Using the SQLite connection', { cause: new Error('the connection is closed') });
-    }
-    return new NativeSession(this.#database, this.#onStatement);
-  }
-
-  async #outside<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    try {
-      return await this.autocommit(work);
-    } catch (error) {
-      if (isMigrateError(error)) throw error;
-      throw new DatabaseError('Reading the version and audit tables', { cause: error });
-    }
+  #session(inTransaction: boolean): DriverSession {
+    if (!this.#database.open) throw closedConnectionError('SQLite');
+    return nativeSession(this.#database, this.#onStatement, inTransaction);
   }
 }

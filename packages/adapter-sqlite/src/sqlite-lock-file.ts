@@ -2,7 +2,7 @@ import { accessSync, constants, readFileSync, statSync, type Stats } from 'node:
 import { userInfo } from 'node:os';
 import path from 'node:path';
 
-import { LockUnavailableError } from '@cloudguard/migrate-core';
+import { LockUnavailableError } from '@cloudguard/migrate-core/adapter';
 
 /**
  * Refuses a lock file this user cannot write, before SQLite opens it: SQLite would fall

@@ -9,7 +9,7 @@ import {
   lockWaitedMs,
   type LockWait,
   type MigrationLock,
-} from '@cloudguard/migrate-core';
+} from '@cloudguard/migrate-core/adapter';
 import type BetterSqlite3 from 'better-sqlite3';
 
 import { checkLockFileWritable, isUnusableLockFile, notALockFile } from './sqlite-lock-file.js';

@@ -1,25 +1,26 @@
+import { closedConnectionError, kyselyTransaction, ORM_WITHOUT_ENTITIES, storeReader } from '@cloudguard/migrate-adapter-kit';
 import {
   DatabaseError,
   auditTableFor,
-  isMigrateError,
+  SqlAuditStore,
+  SqlVersionStore,
   type AdapterConnection,
   type ConnectOptions,
   type LockWait,
   type MigrationLock,
   type SchemaDiffer,
   type Session,
-} from '@cloudguard/migrate-core';
+} from '@cloudguard/migrate-core/adapter';
 import type { MikroORM, SqliteConnection } from '@mikro-orm/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
 
-import type { ResolvedSqliteOptions } from './sqlite-adapter.js';
 import { acquireLockOnDisk, SqliteDatabaseFile } from './sqlite-database-file.js';
 import { createMigrateDialect, type KyselyModule } from './sqlite-dialect.js';
 import { NO_LOCK, type DatabaseConstructor } from './sqlite-lock.js';
-import { KyselySession } from './sqlite-session.js';
+import type { ResolvedSqliteOptions } from './sqlite-options.js';
+import { kyselySession } from './sqlite-session.js';
+import { isTransientLockError, sqliteStoreDialect } from './sqlite-store-dialect.js';
 import type { SqliteLocation } from './sqlite-url.js';
-import { SqliteVersionStore } from './sqlite-version-store.js';
-import { isTransientLockError, SqliteAuditStore } from './sqlite-audit-store.js';
 
 /**
  * A `migrate` connection: MikroORM's SQLite driver over one better-sqlite3 database;
@@ -27,8 +28,8 @@ import { isTransientLockError, SqliteAuditStore } from './sqlite-audit-store.js'
  * MikroORM, Kysely and better-sqlite3 load here, when a command needs to migrate.
  */
 export class SqliteMigrateConnection implements AdapterConnection {
-  readonly versionStore: SqliteVersionStore;
-  readonly auditStore: SqliteAuditStore;
+  readonly versionStore: SqlVersionStore;
+  readonly auditStore: SqlAuditStore;
   /** Compares entities with this database (MikroORM's comparator, loaded at the first comparison). */
   readonly schemaDiffer: SchemaDiffer;
   readonly #location: SqliteLocation;
@@ -57,8 +58,9 @@ export class SqliteMigrateConnection implements AdapterConnection {
     this.#Database = parts.Database;
     this.#kysely = parts.kysely;
     this.#onStatement = options.onStatement;
-    this.versionStore = new SqliteVersionStore(options.versionTable, (work) => this.#outside(work));
-    this.auditStore = new SqliteAuditStore(auditTableFor(options), (work) => this.#outside(work));
+    const outside = storeReader((work) => this.autocommit(work));
+    this.versionStore = new SqlVersionStore(sqliteStoreDialect, options.versionTable, outside);
+    this.auditStore = new SqlAuditStore(sqliteStoreDialect, auditTableFor(options), outside);
     const dbName = location.kind === 'memory' ? ':memory:' : location.path;
     this.schemaDiffer = {
       compare: async (request) => {
@@ -106,13 +108,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
         dbName: filename,
         // A ready dialect: MikroORM then skips its own better-sqlite3 setup and uses ours.
         driverOptions: createMigrateDialect(kysely, database, options.onStatement),
-        entities: [],
-        discovery: { warnWhenNoEntities: false },
-        allowGlobalContext: true,
-        ensureDatabase: false,
-        preferTs: false,
-        debug: false,
-        logger: () => {},
+        ...ORM_WITHOUT_ENTITIES,
       });
       await orm.connect();
       // MikroORM turns foreign keys on as it connects; SQLAlchemy (so Alembic) leaves them off,
@@ -132,11 +128,9 @@ export class SqliteMigrateConnection implements AdapterConnection {
    * Runs `work` in one `BEGIN IMMEDIATE` transaction. A statement that fails inside
    * `work` propagates unchanged, with its SQL in `(error as { sql?: string }).sql`.
    *
-   * The transaction is Kysely's callback form on MikroORM's client, not MikroORM's
-   * `transactional()`: that one opens a Kysely `ControlledTransaction`, and Kysely 0.29
-   * never releases the connection when its `BEGIN` fails. SQLite has one connection
-   * behind a mutex, so a `BEGIN IMMEDIATE` that times out on a busy database would
-   * leave every later statement waiting forever. The callback form releases it.
+   * The transaction is Kysely's callback form on MikroORM's client (see the kit's
+   * `kyselyTransaction`): SQLite has one connection behind a mutex, and a `BEGIN
+   * IMMEDIATE` that times out on a busy database must release it.
    *
    * With the `foreignKeys` option on, the transaction follows SQLite's procedure for
    * schema changes (https://www.sqlite.org/lang_altertable.html#otheralter): enforcement
@@ -152,22 +146,14 @@ export class SqliteMigrateConnection implements AdapterConnection {
   async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const connection = this.#connection();
     this.#file?.assertOnDisk();
-    let begun = false;
     if (this.#foreignKeys) await this.#setForeignKeys(false);
     try {
-      return await connection
-        .getClient()
-        .transaction()
-        .execute(async (trx) => {
-          begun = true;
-          const session = new KyselySession(trx, connection, this.#database, this.#onStatement);
-          const result = await work(session);
-          if (this.#foreignKeys) await assertForeignKeys(session);
-          return result;
-        });
-    } catch (error) {
-      if (begun) throw error;
-      throw new DatabaseError('Beginning a transaction', { cause: error });
+      return await kyselyTransaction(
+        connection.getClient(),
+        (trx) => kyselySession(trx, connection, this.#database, this.#onStatement, true),
+        work,
+        { beforeCommit: this.#foreignKeys ? assertForeignKeys : undefined },
+      );
     } finally {
       if (this.#foreignKeys) await this.#setForeignKeys(true);
     }
@@ -182,7 +168,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
   async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const connection = this.#connection();
     this.#file?.assertOnDisk();
-    return work(new KyselySession(connection.getClient(), connection, this.#database, this.#onStatement));
+    return work(kyselySession(connection.getClient(), connection, this.#database, this.#onStatement, false));
   }
 
   /**
@@ -218,17 +204,8 @@ export class SqliteMigrateConnection implements AdapterConnection {
   }
 
   #connection(): SqliteConnection {
-    if (this.#closed) throw new DatabaseError('Using the SQLite connection', { cause: new Error('the connection is closed') });
+    if (this.#closed) throw closedConnectionError('SQLite');
     return this.#orm.driver.getConnection();
-  }
-
-  async #outside<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    try {
-      return await this.autocommit(work);
-    } catch (error) {
-      if (isMigrateError(error)) throw error;
-      throw new DatabaseError('Reading the version and audit tables', { cause: error });
-    }
   }
 }
 

@@ -19,7 +19,7 @@
  * @packageDocumentation
  */
 
-import type { ComparedColumn, ComparedSchemaDifference, SchemaCheckQuery } from '@cloudguard/migrate-core';
+import type { ComparedColumn, ComparedSchemaDifference, SchemaCheckQuery } from '@cloudguard/migrate-core/adapter';
 
 /** Quotes as MikroORM's statements do, so that the generated file reads alike. */
 function quoteIdentifier(name: string): string {

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 
-import { InvalidUrlError, redactUrl } from '@cloudguard/migrate-core';
+import { InvalidUrlError, redactUrl } from '@cloudguard/migrate-core/adapter';
 
 /** Where a SQLite URL points: a file (absolute path) or a private in-memory database. */
 export type SqliteLocation = { readonly kind: 'memory' } | { readonly kind: 'file'; readonly path: string };

@@ -1,4 +1,4 @@
-import { AdapterRegistry, BUILTIN_ADAPTERS, type AdapterModule } from '@cloudguard/migrate-core';
+import { AdapterRegistry, BUILTIN_ADAPTERS, type AdapterModule } from '@cloudguard/migrate-core/adapter';
 import type { Config } from '@oclif/core';
 
 import { registerPluginAdapters, type PluginAdapterProblem } from './plugin-adapters.js';

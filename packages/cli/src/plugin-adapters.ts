@@ -1,4 +1,5 @@
-import { CLI_ADAPTER_HOOK, type AdapterRegistration, type AdapterRegistry } from '@cloudguard/migrate-core';
+import { type AdapterRegistration } from '@cloudguard/migrate-core';
+import { CLI_ADAPTER_HOOK, type AdapterRegistry } from '@cloudguard/migrate-core/adapter';
 import type { Config } from '@oclif/core';
 
 /** What a plugin's `cgmigrate:adapters` hook may return: one registration, several, or nothing. */

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-import { defineAdapterConformanceSuite, spawnLockHolder } from '@cloudguard/migrate-core/testing';
+import { defineAdapterConformanceSuite, spawnLockHolder } from '@cloudguard/migrate-core/conformance';
 
 import { createTestMariaDbDatabase } from '../../../../tools/test-db/mariadb.js';
 import { mariadbAdapter } from '../../src/index.js';

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
-import { LockLostError, type AdapterConnection } from '@cloudguard/migrate-core';
+import { LockLostError } from '@cloudguard/migrate-core';
+import { type AdapterConnection } from '@cloudguard/migrate-core/adapter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestMariaDbDatabase, type TestMariaDbDatabase } from '../../../../tools/test-db/mariadb.js';

@@ -1,4 +1,4 @@
-import { renderOfflineScript } from '@cloudguard/migrate-core';
+import { renderOfflineScript } from '@cloudguard/migrate-core/adapter';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 

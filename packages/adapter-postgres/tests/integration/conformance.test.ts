@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-import { defineAdapterConformanceSuite, spawnLockHolder } from '@cloudguard/migrate-core/testing';
+import { defineAdapterConformanceSuite, spawnLockHolder } from '@cloudguard/migrate-core/conformance';
 
 import { createTestDatabase } from '../../../../tools/test-db/postgres.js';
 import { postgresAdapter } from '../../src/index.js';

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { LockLostError, LockTimeoutError, type AdapterConnection, type MigrationLock } from '@cloudguard/migrate-core';
+import { LockLostError, LockTimeoutError } from '@cloudguard/migrate-core';
+import { type AdapterConnection, type MigrationLock } from '@cloudguard/migrate-core/adapter';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { advisoryLockKey } from '../../src/postgres-lock.js';

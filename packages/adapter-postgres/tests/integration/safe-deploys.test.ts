@@ -2,20 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import {
-  check,
-  createEnvironment,
-  history,
-  loadConfig,
-  upgrade,
-  type AuditEntry,
-  type MigrationEvent,
-  type ResolvedConfig,
-} from '@cloudguard/migrate-core';
+import { check, createEnvironment, history, loadConfig, upgrade, type MigrationEvent, type ResolvedConfig } from '@cloudguard/migrate-core';
+import { type AuditEntry } from '@cloudguard/migrate-core/adapter';
 import { describe, expect, it } from 'vitest';
 
 import { postgresAdapter, type PostgresAdapterOptions } from '../../src/index.js';
-import { auditTableDdl } from '../../src/postgres-audit-store.js';
+import { auditTableDdl } from '../../src/postgres-store-dialect.js';
 import { connect, connectOptions, onCleanup, openClient, rejection, useTestDatabase, withClient } from '../support/fixtures.js';
 
 const url = useTestDatabase('cgm_pg_deploys');

@@ -1,4 +1,5 @@
-import { DatabaseError, isMigrateError, type Session } from '@cloudguard/migrate-core';
+import { DatabaseError, isMigrateError } from '@cloudguard/migrate-core';
+import { type Session } from '@cloudguard/migrate-core/adapter';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 

@@ -1,4 +1,4 @@
-import type { AdapterConnection, ConnectOptions } from '@cloudguard/migrate-core';
+import type { AdapterConnection, ConnectOptions } from '@cloudguard/migrate-core/adapter';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import adapter, { postgresAdapter } from '../../src/index.js';
 import { advisoryLockKey } from '../../src/postgres-lock.js';
 import { setStatements } from '../../src/postgres-session.js';
-import { versionTableDdl } from '../../src/postgres-version-store.js';
+import { versionTableDdl } from '../../src/postgres-store-dialect.js';
 import { ALEMBIC_DDL } from '../support/alembic.js';
 
 describe('postgresAdapter', () => {

@@ -1,15 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import {
-  AdapterRegistry,
-  createEnvironment,
-  current,
-  downgrade,
-  loadConfig,
-  upgrade,
-  type MigrationEnvironment,
-} from '@cloudguard/migrate-core';
+import { createEnvironment, current, downgrade, loadConfig, upgrade, type MigrationEnvironment } from '@cloudguard/migrate-core';
+import { AdapterRegistry } from '@cloudguard/migrate-core/adapter';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import {

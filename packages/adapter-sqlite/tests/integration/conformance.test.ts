@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { defineAdapterConformanceSuite, spawnLockHolder } from '@cloudguard/migrate-core/testing';
+import { defineAdapterConformanceSuite, spawnLockHolder } from '@cloudguard/migrate-core/conformance';
 
 import { sqliteAdapter } from '../../src/index.js';
 

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { check, createEnvironment, history, loadConfig, upgrade, type AuditEntry } from '@cloudguard/migrate-core';
+import { check, createEnvironment, history, loadConfig, upgrade } from '@cloudguard/migrate-core';
+import { type AuditEntry } from '@cloudguard/migrate-core/adapter';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 

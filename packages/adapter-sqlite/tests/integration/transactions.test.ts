@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
-import { DatabaseError, isMigrateError, type Session } from '@cloudguard/migrate-core';
+import { DatabaseError, isMigrateError } from '@cloudguard/migrate-core';
+import { type Session } from '@cloudguard/migrate-core/adapter';
 import Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { AdapterConnection, ConnectOptions } from '@cloudguard/migrate-core';
+import type { AdapterConnection, ConnectOptions } from '@cloudguard/migrate-core/adapter';
 import { afterEach } from 'vitest';
 
 import { sqliteAdapter, type SqliteAdapterOptions } from '../../src/index.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { versionTableDdl } from '../../src/sqlite-version-store.js';
+import { versionTableDdl } from '../../src/sqlite-store-dialect.js';
 import { ALEMBIC_DDL } from '../support/alembic.js';
 
 describe('versionTableDdl', () => {

@@ -1,15 +1,6 @@
 import path from 'node:path';
-import {
-  createEnvironment,
-  isMigrateError,
-  type InterruptedError,
-  loadConfig,
-  redactUrl,
-  useModuleHooksForMigrations,
-  type AdapterRegistry,
-  type MigrationEnvironment,
-  type ResolvedConfig,
-} from '@cloudguard/migrate-core';
+import { createEnvironment, isMigrateError, type InterruptedError, loadConfig, redactUrl, useModuleHooksForMigrations, type MigrationEnvironment, type ResolvedConfig } from '@cloudguard/migrate-core';
+import { type AdapterRegistry } from '@cloudguard/migrate-core/adapter';
 import { describeCompileCache, describeScriptCache } from '@cloudguard/migrate-core/private-cache';
 import { builtinAdapters } from '../adapters.js';
 import { exitStatusForError, ExitStatus } from '../exit-codes.js';

@@ -1,4 +1,5 @@
-import { AdapterRegistry, type AdapterRegistration } from '@cloudguard/migrate-core';
+import { type AdapterRegistration } from '@cloudguard/migrate-core';
+import { AdapterRegistry } from '@cloudguard/migrate-core/adapter';
 import { createMemoryAdapter } from '@cloudguard/migrate-core/testing';
 import type { Config } from '@oclif/core';
 import { describe, expect, it } from 'vitest';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { AdapterIncompatibleError, AdapterNotFoundError, ConfigInvalidError } from '../errors.js';
-import { urlScheme } from '../config/database-url.js';
+import { urlScheme } from './database-url.js';
 import { ADAPTER_API_VERSION, type DialectAdapter } from './dialect-adapter.js';
 
 /** What a module that provides an adapter may export: the adapter itself, as `default` or as `adapter`. */

@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 
-import type { SchemaDiffer } from '../autogenerate/schema-change.js';
+import type { SchemaDiffer } from './schema-change.js';
 import type { Row } from '../migration.js';
 
 /** The version of this contract. An adapter declares the one it implements in {@link DialectAdapter.apiVersion}. */
@@ -73,6 +73,12 @@ export interface Session {
    * migrations see it as `op.offline`. Absent means false.
    */
   readonly offline?: boolean | undefined;
+  /**
+   * Whether the statements run inside a transaction block (`false` for an
+   * {@link AdapterConnection.autocommit} session). Absent means unknown, taken as `true`.
+   * The shared stores read it to guard their DDL with a savepoint only where one can be set.
+   */
+  readonly inTransaction?: boolean | undefined;
 }
 
 /**

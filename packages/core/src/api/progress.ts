@@ -1,4 +1,4 @@
-import { redactUrl } from '../config/database-url.js';
+import { redactUrl } from '../adapter/database-url.js';
 import type { ResolvedConfig } from '../config/define-config.js';
 import { describeStep, type MigrationEvent, type MigrationEventListener } from '../runtime/events.js';
 import type { MigrationLogger } from './api-options.js';

@@ -14,7 +14,7 @@ import type {
   SchemaObjectRef,
   SchemaObjectType,
   SchemaPropertyChange,
-} from './schema-change.js';
+} from '../adapter/schema-change.js';
 
 type Dict<T> = Readonly<Record<string, T>>;
 

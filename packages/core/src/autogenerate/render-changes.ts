@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import type { SchemaChange, SchemaCheckQuery, SchemaObjectType } from './schema-change.js';
+import type { SchemaChange, SchemaCheckQuery, SchemaObjectType } from '../adapter/schema-change.js';
 
 const OBJECT_NAMES: Readonly<Record<SchemaObjectType, string>> = {
   schema: 'schema',

@@ -1,5 +1,5 @@
 import type { VersionTableLocation } from '../adapter/dialect-adapter.js';
-import type { SchemaObjectFilter, SchemaObjectRef } from './schema-change.js';
+import type { SchemaObjectFilter, SchemaObjectRef } from '../adapter/schema-change.js';
 
 /**
  * Which tables autogenerate and `check` compare, like Alembic's `include_name` and

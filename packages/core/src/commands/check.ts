@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../adapter/dialect-adapter.js';
-import { compareWithDatabase } from '../autogenerate/compare-with-database.js';
+import { compareWithDatabase } from './compare-with-database.js';
 import { describeChange } from '../autogenerate/render-changes.js';
-import type { SchemaChange } from '../autogenerate/schema-change.js';
+import type { SchemaChange } from '../adapter/schema-change.js';
 import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 import { planUpgrade } from '../plan/plan-upgrade.js';
 import { describeEditedMigration, fileChecksum, findEditedMigrations, type EditedMigration } from '../runtime/audit.js';

@@ -17,9 +17,9 @@ import { formatFileName, slugify, type FileNameTokens } from '../script/file-tem
 import { notMigrationReason } from '../script/script-directory.js';
 import { DEFAULT_REVISION_TEMPLATE, renderRevisionTemplate } from '../script/revision-template.js';
 import { loadScripts, type MigrationEnvironment } from './environment.js';
-import { compareWithDatabase } from '../autogenerate/compare-with-database.js';
+import { compareWithDatabase } from './compare-with-database.js';
 import { describeChange, renderOperations } from '../autogenerate/render-changes.js';
-import type { SchemaChange } from '../autogenerate/schema-change.js';
+import type { SchemaChange } from '../adapter/schema-change.js';
 import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 import { summarizeRevision, type RevisionSummary } from './revision-summary.js';
 import { runPostWriteHooks, type PostWriteHookRun } from '../hooks/post-write-hooks.js';

@@ -1,5 +1,5 @@
 import type { DialectAdapter, LockWait, VersionTableLocation } from '../adapter/dialect-adapter.js';
-import type { SchemaObjectFilter } from '../autogenerate/schema-change.js';
+import type { SchemaObjectFilter } from '../adapter/schema-change.js';
 import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 import type { LockRetryPolicy } from '../runtime/lock-retry.js';
 import type { PostWriteHook } from '../hooks/post-write-hooks.js';

@@ -201,3 +201,17 @@ function endOfBlockComment(sql: string, open: number): number {
 function isIdentifierChar(char: string | undefined): boolean {
   return char !== undefined && /[\w$\u0080-\uffff]/.test(char);
 }
+
+/**
+ * A number's text as a literal that stays one token after any operator: a negative
+ * number in parentheses, so that `a -?` with `-1` never becomes the comment `a --1`.
+ *
+ * ### Examples
+ * ```ts
+ * signedLiteral('-2') // '(-2)'
+ * signedLiteral('3')  // '3'
+ * ```
+ */
+export function signedLiteral(text: string): string {
+  return text.startsWith('-') ? `(${text})` : text;
+}

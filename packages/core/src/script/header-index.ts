@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { MigrationHeader } from './migration-header.js';
+import type { MigrationHeader } from './revision-header.js';
 import { currentUid, replaceFile } from './private-cache.js';
 
 /**

@@ -11,16 +11,10 @@
  * that lies is caught before it runs.
  */
 
+import type { MigrationHeader } from './revision-header.js';
 import { readTemplateShapedHeader } from './template-shaped-header.js';
 
-/** The fields of a migration that the graph needs, as written literally in its file. */
-export interface MigrationHeader {
-  readonly revision: string;
-  readonly downRevision: string | readonly string[] | null;
-  readonly branchLabels: string | readonly string[] | null | undefined;
-  readonly dependsOn: string | readonly string[] | null | undefined;
-  readonly message: string | undefined;
-}
+export type { MigrationHeader } from './revision-header.js';
 
 type Literal = string | null | readonly string[] | boolean;
 const UNREADABLE = Symbol('unreadable');

@@ -1,4 +1,4 @@
-import type { MigrationHeader } from './migration-header.js';
+import type { MigrationHeader } from './revision-header.js';
 
 /**
  * The quick reading of a header written the way the revision template writes it:

@@ -1,27 +1,11 @@
 /**
- * `@cloudguard/migrate-core/testing`: fakes for testing code built on core, and the
- * adapter conformance suite ({@link defineAdapterConformanceSuite}) that every
- * dialect adapter runs against its own database.
+ * `@cloudguard/migrate-core/testing`: an in-memory adapter for testing code built on
+ * core (a service's start-up, a CLI plugin, a custom command) without a database. It
+ * loads no test runner, so it works under Vitest, Jest, `node:test` or a plain script.
  *
- * Importing this entry loads Vitest, an optional peer dependency of core: install it
- * to use anything here, the in-memory adapter included. The main entry
- * (`@cloudguard/migrate-core`) never loads it.
+ * The adapter conformance suite, which needs Vitest, is `@cloudguard/migrate-core/conformance`.
  *
  * @packageDocumentation
  */
-export {
-  CONFORMANCE_CHECKS,
-  DEFAULT_CONFORMANCE_SQL,
-  defineAdapterConformanceSuite,
-  spawnLockHolder,
-} from './conformance/index.js';
-export type {
-  AdapterConformanceOptions,
-  ConformanceCheckId,
-  ConformanceDatabase,
-  ConformanceGroup,
-  ConformanceSql,
-  LockHolderOptions,
-} from './conformance/index.js';
 export { createMemoryAdapter, MemoryAuditStore, MemoryVersionStore } from './memory-adapter.js';
 export type { MemoryAdapterOptions, MemoryDatabase } from './memory-adapter.js';

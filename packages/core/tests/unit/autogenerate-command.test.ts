@@ -10,7 +10,7 @@ import {
   type ComparedSchemaDifference,
   type ComparedTable,
 } from '../../src/autogenerate/describe-difference.js';
-import type { SchemaCompareRequest, SchemaComparison } from '../../src/autogenerate/schema-change.js';
+import type { SchemaCompareRequest, SchemaComparison } from '../../src/adapter/schema-change.js';
 import { check } from '../../src/commands/check.js';
 import { createEnvironment } from '../../src/commands/environment.js';
 import { autogenerateRevision } from '../../src/commands/revision.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { describeChange, renderOperations, reviewNotes, stringLiteral } from '../../src/autogenerate/render-changes.js';
-import type { SchemaChange } from '../../src/autogenerate/schema-change.js';
+import type { SchemaChange } from '../../src/adapter/schema-change.js';
 import { schemaFilter } from '../../src/autogenerate/schema-filter.js';
 import { splitStatements } from '../../src/autogenerate/split-statements.js';
 

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
-import { createMemoryAdapter, defineAdapterConformanceSuite } from '../../src/testing/index.js';
+import { defineAdapterConformanceSuite } from '../../src/testing/conformance/index.js';
+import { createMemoryAdapter } from '../../src/testing/index.js';
 
 defineAdapterConformanceSuite({
   name: 'memory',
@@ -35,8 +36,10 @@ describe('the testing entry', () => {
     return JSON.parse(result.stdout) as string[];
   }
 
-  it('is the only one that loads vitest', () => {
+  it('is the only one that loads vitest: the in-memory adapter of /testing works under any test runner', () => {
     expect(importedSpecifiers('@cloudguard/migrate-core')).not.toContain('vitest');
-    expect(importedSpecifiers('@cloudguard/migrate-core/testing')).toContain('vitest');
+    expect(importedSpecifiers('@cloudguard/migrate-core/adapter')).not.toContain('vitest');
+    expect(importedSpecifiers('@cloudguard/migrate-core/testing')).not.toContain('vitest');
+    expect(importedSpecifiers('@cloudguard/migrate-core/conformance')).toContain('vitest');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretParameter, redactSecrets, redactUrl, urlScheme, urlSecrets } from '../../src/config/database-url.js';
+import { isSecretParameter, redactSecrets, redactUrl, urlScheme, urlSecrets } from '../../src/adapter/database-url.js';
 
 /** Every spelling of `p@ss:w/rd?#` a message could carry. */
 const AWKWARD = 'p@ss:w/rd?#';

@@ -1,10 +1,10 @@
 import { ConfigInvalidError, DatabaseError, DatabaseNotUpToDateError, isMigrateError } from '../errors.js';
 import { planUpgrade } from '../plan/plan-upgrade.js';
 import type { RevisionMap } from '../revision/revision-map.js';
-import { resolveAdapter, withConnection, type MigrationEnvironment } from '../commands/environment.js';
-import { reviewNotes } from './render-changes.js';
-import type { SchemaComparison } from './schema-change.js';
-import { schemaFilter, type SchemaFilterOptions } from './schema-filter.js';
+import { resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
+import { reviewNotes } from '../autogenerate/render-changes.js';
+import type { SchemaComparison } from '../adapter/schema-change.js';
+import { schemaFilter, type SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 
 /** A comparison of the configured entities with a database at its head revisions. */
 export interface DatabaseComparison extends SchemaComparison {

@@ -1,0 +1,8 @@
+/**
+ * `@cloudguard/migrate-adapter-kit/autogenerate`: comparing entity definitions with a
+ * database through MikroORM's own schema calls. MikroORM loads with this entry, which an
+ * adapter imports only when `revision --autogenerate` or `check` compares.
+ *
+ * @packageDocumentation
+ */
+export { compareEntitiesWithDatabase, entityMetadataOrm, type EntityComparison, type EntityOrm, type EntityOrmOptions } from './compare-entities.js';

@@ -1,0 +1,105 @@
+/**
+ * `@cloudguard/migrate-core/adapter`: what an adapter author needs. The contract
+ * ({@link DialectAdapter} and what it returns), the shared SQL stores that write the
+ * version and audit tables for any dialect described by a {@link SqlStoreDialect}
+ * (online and offline), the helpers for driver errors and offline literals, and the
+ * registry a CLI plugin fills.
+ *
+ * A third party's adapter is a dialect record, a connection and a lock; see
+ * `docs/writing-an-adapter.md`. Adapters built on MikroORM and Kysely also find the
+ * session, transaction and comparator glue of the built-in adapters in
+ * `@cloudguard/migrate-adapter-kit`.
+ *
+ * @packageDocumentation
+ */
+
+// the contract
+export { ADAPTER_API_VERSION, auditTableFor, DEFAULT_AUDIT_TABLE, lockWaitedMs } from './adapter/dialect-adapter.js';
+export type {
+  AdapterCapabilities,
+  AdapterConnection,
+  AuditDirection,
+  AuditEntry,
+  AuditStore,
+  ConnectOptions,
+  DialectAdapter,
+  LockWait,
+  MigrationLock,
+  OfflineAuditStore,
+  OfflineRenderer,
+  OfflineRenderOptions,
+  OfflineStatementSink,
+  OfflineVersionStore,
+  Session,
+  VersionStore,
+  VersionTableLocation,
+} from './adapter/dialect-adapter.js';
+export type { Row } from './migration.js';
+
+// the shared SQL stores
+export {
+  alembicVersionTableDdl,
+  AUDIT_COLUMNS,
+  AUDIT_ROWS_PER_INSERT,
+  auditRowValues,
+  createIfMissing,
+  qualifiedTableName,
+} from './adapter/sql-store-dialect.js';
+export type { SqlStoreDialect } from './adapter/sql-store-dialect.js';
+export { SqlVersionStore, type OutsideSession } from './adapter/sql-version-store.js';
+export { SqlAuditStore } from './adapter/sql-audit-store.js';
+export { SqlOfflineAuditStore, SqlOfflineVersionStore } from './offline/offline-stores.js';
+
+// driver errors, URLs and secrets
+export { attachSql, hasErrorCode, redactedDatabaseError } from './adapter/driver-errors.js';
+export { redactSecrets, redactUrl, urlScheme } from './adapter/database-url.js';
+
+// offline rendering (`--sql`)
+export { bytesToHex, inlineParameters, quoteSqlString, replacePlaceholders, signedLiteral } from './offline/sql-literal.js';
+export type { PlaceholderSyntax, ReplacedPlaceholders } from './offline/sql-literal.js';
+export { createRecordingDriver } from './offline/recording-driver.js';
+export type { RecordedQuery, RecordingDatabaseConnection, RecordingDriver } from './offline/recording-driver.js';
+export { renderOfflineScript } from './offline/offline-script.js';
+export type { OfflineBlock, OfflineEntry } from './offline/offline-script.js';
+
+// comparing entities with a database (`revision --autogenerate`, `check`)
+export type {
+  SchemaChange,
+  SchemaChangeAction,
+  SchemaCheckQuery,
+  SchemaCompareRequest,
+  SchemaComparison,
+  SchemaDiffer,
+  SchemaObjectFilter,
+  SchemaObjectRef,
+  SchemaObjectType,
+  SchemaPropertyChange,
+} from './adapter/schema-change.js';
+export { describeSchemaDifference, filterComparedSchemas } from './autogenerate/describe-difference.js';
+export type {
+  ComparedCheck,
+  ComparedColumn,
+  ComparedEnum,
+  ComparedForeignKey,
+  ComparedIndex,
+  ComparedSchemaDifference,
+  ComparedTable,
+  ComparedTableDifference,
+  FilterableSchema,
+} from './autogenerate/describe-difference.js';
+export { splitStatements } from './autogenerate/split-statements.js';
+
+// finding adapters: the registry, the built-in packages and the CLI plugin hook
+export {
+  adapterOf,
+  AdapterRegistry,
+  assertCompatibleAdapter,
+  BUILTIN_ADAPTERS,
+  builtinAdapterRegistry,
+  CLI_ADAPTER_HOOK,
+  importAdapterPackage,
+} from './adapter/adapter-registry.js';
+export type { AdapterChoice, AdapterModule, AdapterRegistration } from './adapter/adapter-registry.js';
+
+// errors: every class with its stable code, and the brand check that works across copies of core
+export * from './errors.js';
