@@ -9,8 +9,8 @@
  * @packageDocumentation
  */
 
-import type { DialectAdapter } from '@cloudguard/migrate-core';
 
+import type { DialectAdapter } from '@cloudguard/migrate-core/adapter';
 import { mariadbAdapter } from './mariadb-adapter.js';
 
 export { mariadbAdapter } from './mariadb-adapter.js';

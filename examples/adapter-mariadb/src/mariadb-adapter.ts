@@ -1,4 +1,4 @@
-import type { DialectAdapter } from '@cloudguard/migrate-core';
+import type { DialectAdapter } from '@cloudguard/migrate-core/adapter';
 import type { AdapterConnection, ConnectOptions } from '@cloudguard/migrate-core/adapter';
 
 import { MARIADB_SCHEMES, parseMariaDbUrl } from './mariadb-url.js';

@@ -1,15 +1,25 @@
-import { DatabaseError, isMigrateError } from '@cloudguard/migrate-core';
-import { auditTableFor, type AdapterConnection, type ConnectOptions, type LockWait, type MigrationLock, type Session } from '@cloudguard/migrate-core/adapter';
+import { closedConnectionError, kyselyTransaction, ORM_WITHOUT_ENTITIES, type AnyKysely } from '@cloudguard/migrate-adapter-kit';
+import {
+  auditTableFor,
+  DatabaseError,
+  redactedDatabaseError,
+  SqlAuditStore,
+  storeReader,
+  type AdapterConnection,
+  type ConnectOptions,
+  type LockWait,
+  type MigrationLock,
+  type Session,
+} from '@cloudguard/migrate-core/adapter';
 import { MikroORM } from '@mikro-orm/mariadb';
 import { CompiledQuery } from 'kysely';
 
-import { MariaDbAuditStore } from './mariadb-audit-store.js';
-import { databaseError, isTransientLockError } from './mariadb-errors.js';
+import { isTransientLockError } from './mariadb-errors.js';
 import { acquireMariaDbLock, lockName, type LockSession } from './mariadb-lock.js';
 import { committedBeforeFailure, MariaDbPartialCommitError } from './mariadb-partial-failure.js';
-import { MariaDbSession, type MariaDbKysely } from './mariadb-session.js';
+import { MariaDbSession } from './mariadb-session.js';
+import { mariadbStoreDialect, MariaDbVersionStore } from './mariadb-store-dialect.js';
 import { describeLocation, type MariaDbLocation } from './mariadb-url.js';
-import { MariaDbVersionStore } from './mariadb-version-store.js';
 
 /**
  * Starts MikroORM's MariaDB driver on a pool of one connection (so that session state
@@ -27,13 +37,7 @@ async function startOrm(location: MariaDbLocation, url: string, purpose: string)
     ...(location.password === undefined ? {} : { password: location.password }),
     ...(location.socketPath === undefined ? {} : { driverOptions: { socketPath: location.socketPath } }),
     pool: { min: 0, max: 1 },
-    entities: [],
-    discovery: { warnWhenNoEntities: false },
-    allowGlobalContext: true,
-    ensureDatabase: false,
-    preferTs: false,
-    debug: false,
-    logger: () => {},
+    ...ORM_WITHOUT_ENTITIES,
   });
   try {
     await orm.connect();
@@ -41,7 +45,7 @@ async function startOrm(location: MariaDbLocation, url: string, purpose: string)
     return orm;
   } catch (error) {
     await orm.close(true).catch(() => {});
-    throw databaseError(`${purpose} ${describeLocation(location)}`, error, url, location.password);
+    throw redactedDatabaseError(`${purpose} ${describeLocation(location)}`, error, url, location.password);
   }
 }
 
@@ -53,7 +57,7 @@ async function startOrm(location: MariaDbLocation, url: string, purpose: string)
  */
 export class MariaDbConnection implements AdapterConnection {
   readonly versionStore: MariaDbVersionStore;
-  readonly auditStore: MariaDbAuditStore;
+  readonly auditStore: SqlAuditStore;
   readonly #location: MariaDbLocation;
   readonly #options: ConnectOptions;
   readonly #orm: MikroORM;
@@ -63,8 +67,9 @@ export class MariaDbConnection implements AdapterConnection {
     this.#location = location;
     this.#options = options;
     this.#orm = orm;
-    this.versionStore = new MariaDbVersionStore(options.versionTable, (work) => this.#outside(work));
-    this.auditStore = new MariaDbAuditStore(auditTableFor(options), (work) => this.#outside(work));
+    const outside = storeReader((work) => this.autocommit(work));
+    this.versionStore = new MariaDbVersionStore(mariadbStoreDialect, options.versionTable, outside);
+    this.auditStore = new SqlAuditStore(mariadbStoreDialect, auditTableFor(options), outside);
   }
 
   /** @throws {DatabaseError} when the server cannot be reached or refuses the connection. */
@@ -82,28 +87,15 @@ export class MariaDbConnection implements AdapterConnection {
    * @throws {DatabaseError} when the transaction cannot begin.
    */
   async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    const client = this.#client();
-    let begun = false;
-    try {
-      return await client.transaction().execute(async (trx) => {
-        begun = true;
-        const session = this.#session(trx);
-        try {
-          return await work(session);
-        } catch (error) {
-          throw await this.#explainPartialCommit(session, error);
-        }
-      });
-    } catch (error) {
-      if (begun) throw error;
-      throw new DatabaseError('Beginning a transaction', { cause: error });
-    }
+    return kyselyTransaction(this.#client(), (trx) => this.#session(trx, true), work, {
+      explainInside: (error, session) => this.#explainPartialCommit(session, error),
+    });
   }
 
   /** Runs `work` on one connection outside any transaction; each statement commits on its own. */
   async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const client = this.#client();
-    return client.connection().execute((db) => work(this.#session(db)));
+    return client.connection().execute((db) => work(this.#session(db, false)));
   }
 
   /** Takes the `GET_LOCK` lock on a connection of its own, kept from `wait_timeout` and checked by `verify` (see {@link acquireMariaDbLock}). */
@@ -129,15 +121,13 @@ export class MariaDbConnection implements AdapterConnection {
     }
   }
 
-  #client(): MariaDbKysely {
-    if (this.#closed) {
-      throw new DatabaseError('Using the MariaDB connection', { cause: new Error('the connection is closed') });
-    }
+  #client(): AnyKysely {
+    if (this.#closed) throw closedConnectionError('MariaDB');
     return this.#orm.driver.getConnection().getClient();
   }
 
-  #session(db: MariaDbKysely): MariaDbSession {
-    return new MariaDbSession(db, this.#orm.driver.getConnection(), this.#options.onStatement);
+  #session(db: AnyKysely, inTransaction: boolean): MariaDbSession {
+    return new MariaDbSession(db, this.#orm.driver.getConnection(), this.#options.onStatement, inTransaction);
   }
 
   async #explainPartialCommit(session: MariaDbSession, error: unknown): Promise<unknown> {
@@ -169,7 +159,7 @@ export class MariaDbConnection implements AdapterConnection {
           .getClient()
           .connection()
           .execute(async (db) => {
-            resolve(new MariaDbSession(db, orm.driver.getConnection(), this.#options.onStatement));
+            resolve(new MariaDbSession(db, orm.driver.getConnection(), this.#options.onStatement, false));
             await finished;
           })
           .catch(reject);
@@ -185,16 +175,7 @@ export class MariaDbConnection implements AdapterConnection {
     } catch (error) {
       finish();
       await orm.close(true).catch(() => {});
-      throw databaseError('Opening the migration lock connection', error, this.#options.url, this.#location.password);
-    }
-  }
-
-  async #outside<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    try {
-      return await this.autocommit(work);
-    } catch (error) {
-      if (isMigrateError(error)) throw error;
-      throw new DatabaseError('Reading the version and audit tables', { cause: error });
+      throw redactedDatabaseError('Opening the migration lock connection', error, this.#options.url, this.#location.password);
     }
   }
 }

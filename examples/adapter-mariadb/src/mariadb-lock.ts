@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { LockLostError, LockTimeoutError } from '@cloudguard/migrate-core';
-import { lockWaitedMs, type LockWait, type MigrationLock } from '@cloudguard/migrate-core/adapter';
+import { LockLostError, LockTimeoutError, lockWaitedMs, type LockWait, type MigrationLock } from '@cloudguard/migrate-core/adapter';
 
 import type { MariaDbSession } from './mariadb-session.js';
 

@@ -1,17 +1,9 @@
-import { type Row } from '@cloudguard/migrate-core';
-import { bytesToHex, createRecordingDriver, inlineParameters, quoteSqlString, type AuditEntry, type OfflineAuditStore, type OfflineRenderer, type OfflineRenderOptions, type OfflineStatementSink, type Session, type VersionTableLocation, SqlOfflineVersionStore } from '@cloudguard/migrate-core/adapter';
-import type * as KyselyNamespace from 'kysely';
+import { kyselyOfflineRenderer } from '@cloudguard/migrate-adapter-kit/offline';
+import { inlineParameters, literalWriter, quoteSqlString, type OfflineRenderer, type OfflineRenderOptions } from '@cloudguard/migrate-core/adapter';
 
-import { auditTableDdl } from './mariadb-audit-store.js';
-import { MAX_PARAMETERS, type MariaDbKysely } from './mariadb-session.js';
-import { parseMariaDbUrl, qualifiedName } from './mariadb-url.js';
-import { versionTableDdl } from './mariadb-version-store.js';
-
-/** Kysely as `await import('kysely')` yields it (loaded only when rendering). */
-type KyselyModule = typeof KyselyNamespace;
-
-/** Rows per `INSERT` of `op.bulkInsert`, to keep the script readable (online sends as many as 65,535 placeholders allow). */
-const ROWS_PER_INSERT = 500;
+import { MAX_PARAMETERS } from './mariadb-session.js';
+import { mariadbStoreDialect } from './mariadb-store-dialect.js';
+import { parseMariaDbUrl } from './mariadb-url.js';
 
 /**
  * The note at the top of every MariaDB script. MariaDB commits by itself around DDL,
@@ -46,26 +38,17 @@ export const MARIADB_SCRIPT_HEADER = [
  */
 export async function renderMariaDbOffline(options: OfflineRenderOptions): Promise<OfflineRenderer> {
   parseMariaDbUrl(options.url);
-  const kysely = await import('kysely');
-  const auditTable = options.auditTable ?? { name: 'cgmigrate_audit', schema: options.versionTable.schema };
-  const compiler = offlineKysely(kysely, {
-    statement: () => {},
-    refuseRead: () => {
-      throw new Error('unreachable: the bulk-insert compiler executes nothing');
-    },
-  });
-  return {
+  return kyselyOfflineRenderer(options, {
+    dialect: mariadbStoreDialect,
     inline: inlineMariaDb,
     preamble: [...MARIADB_SCRIPT_HEADER.map((line) => `-- ${line}`), '', 'SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;'],
-    beginTransaction: ['BEGIN'],
-    commitTransaction: 'COMMIT',
-    versionStore: new SqlOfflineVersionStore(options.versionTable, qualifiedName(options.versionTable), [
-      versionTableDdl(options.versionTable),
-    ]),
-    auditStore: new MariaDbOfflineAuditStore(auditTable),
-    bulkInsert: (table, rows) => bulkInsertStatements(compiler, table, rows),
-    queryBuilder: (sink) => offlineKysely(kysely, sink),
-  };
+    maxParameters: MAX_PARAMETERS,
+    compiler: (kysely) => ({
+      createAdapter: () => new kysely.MysqlAdapter(),
+      createQueryCompiler: () => new kysely.MysqlQueryCompiler(),
+      createIntrospector: (db) => new kysely.MysqlIntrospector(db),
+    }),
+  });
 }
 
 /**
@@ -83,20 +66,13 @@ export async function renderMariaDbOffline(options: OfflineRenderOptions): Promi
  * ```
  * @throws {RangeError} for NaN or an infinite number, an invalid date, and objects (JSON.stringify them first).
  */
-export function mariadbLiteral(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError(`MariaDB has no literal for ${value}`);
-    return signed(String(value));
-  }
-  if (typeof value === 'bigint') return signed(value.toString());
-  if (typeof value === 'string') return quoteMariaDbString(value);
-  if (value instanceof Date) return quoteSqlString(localDatetime(value));
-  if (value instanceof Uint8Array) return `X'${bytesToHex(value)}'`;
-  if (Array.isArray(value)) return value.map((item) => (Array.isArray(item) ? `(${mariadbLiteral(item)})` : mariadbLiteral(item))).join(', ');
-  throw new RangeError(`A parameter of type ${typeof value} has no MariaDB literal here; convert it first (e.g. JSON.stringify)`);
-}
+export const mariadbLiteral: (value: unknown) => string = literalWriter('MariaDB', {
+  boolean: (value) => (value ? 'true' : 'false'),
+  string: (value) => quoteMariaDbString(value),
+  date: (value) => quoteSqlString(localDatetime(value)),
+  bytes: (hex) => `X'${hex}'`,
+  array: (value) => value.map((item) => (Array.isArray(item) ? `(${mariadbLiteral(item)})` : mariadbLiteral(item))).join(', '),
+});
 
 /**
  * A MariaDB string constant for the default `sql_mode`, where a backslash escapes the
@@ -119,10 +95,6 @@ export function inlineMariaDb(sql: string, params: readonly unknown[]): string {
   return inlineParameters(sql, params, mariadbLiteral, { placeholders: 'question', backquotes: true, backslashEscapes: true });
 }
 
-/** A negative number in parentheses, so that `a -?` never becomes the comment `a --1`. */
-function signed(text: string): string {
-  return text.startsWith('-') ? `(${text})` : text;
-}
 
 /** `2024-05-01 10:00:00.000` in this machine's time zone, as sqlstring's `dateToString(date, 'local')`. */
 function localDatetime(date: Date): string {
@@ -132,68 +104,4 @@ function localDatetime(date: Date): string {
     `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
   );
-}
-
-/**
- * `cgmigrate_audit` written offline: the online store's `INSERT`, with `applied_at` from
- * the server's clock when the statement runs (`UTC_TIMESTAMP(3)`: UTC, as online) and
- * `duration_ms` 0, since nothing was timed.
- */
-class MariaDbOfflineAuditStore implements OfflineAuditStore {
-  readonly table: VersionTableLocation;
-  readonly #qualified: string;
-
-  constructor(table: VersionTableLocation) {
-    this.table = table;
-    this.#qualified = qualifiedName(table);
-  }
-
-  async ensure(session: Session): Promise<void> {
-    await session.execute(auditTableDdl(this.table));
-  }
-
-  async record(session: Session, entry: AuditEntry): Promise<void> {
-    await session.execute(
-      `INSERT INTO ${this.#qualified} (revision, direction, checksum, applied_at, duration_ms, applied_by, host, cgmigrate_version) ` +
-        'VALUES (?, ?, ?, UTC_TIMESTAMP(3), 0, ?, ?, ?)',
-      [
-        entry.revision,
-        entry.direction,
-        entry.checksum ?? null,
-        entry.appliedBy?.slice(0, 255) ?? null,
-        entry.host?.slice(0, 255) ?? null,
-        entry.toolVersion?.slice(0, 32) ?? null,
-      ],
-    );
-  }
-}
-
-type KyselyDriver = ReturnType<InstanceType<KyselyModule['MysqlDialect']>['createDriver']>;
-
-/** A Kysely instance on MySQL's compiler whose driver writes to `sink` instead of a database. */
-function offlineKysely(kysely: KyselyModule, sink: OfflineStatementSink): MariaDbKysely {
-  return new kysely.Kysely({
-    dialect: {
-      createAdapter: () => new kysely.MysqlAdapter(),
-      createDriver: () => createRecordingDriver(sink, inlineMariaDb) as unknown as KyselyDriver,
-      createIntrospector: (db) => new kysely.MysqlIntrospector(db),
-      createQueryCompiler: () => new kysely.MysqlQueryCompiler(),
-    },
-  });
-}
-
-/** `op.bulkInsert` as the online session builds it: Kysely's `insertInto` (a column a row lacks gets `DEFAULT`). */
-function bulkInsertStatements(db: MariaDbKysely, table: string, rows: readonly Row[]): string[] {
-  if (rows.length === 0) return [];
-  const columns = new Set(rows.flatMap((row) => Object.keys(row))).size;
-  const perStatement = Math.min(ROWS_PER_INSERT, Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, columns))));
-  const statements: string[] = [];
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const compiled = db
-      .insertInto(table)
-      .values(rows.slice(start, start + perStatement) as Record<string, unknown>[])
-      .compile();
-    statements.push(inlineMariaDb(compiled.sql, compiled.parameters));
-  }
-  return statements;
 }

@@ -1,5 +1,4 @@
-import { InvalidUrlError, redactUrl } from '@cloudguard/migrate-core';
-import { urlScheme } from '@cloudguard/migrate-core/adapter';
+import { InvalidUrlError, redactUrl, urlScheme } from '@cloudguard/migrate-core/adapter';
 
 /** The URL schemes this adapter serves. `mysql+pymysql://` and other `dialect+driver` forms reduce to these. */
 export const MARIADB_SCHEMES = ['mysql', 'mariadb'] as const;

@@ -1,4 +1,4 @@
-import { DatabaseError, isMigrateError, type OutsideSession, type Session } from '@cloudguard/migrate-core/adapter';
+import { DatabaseError, type Session } from '@cloudguard/migrate-core/adapter';
 
 import type { AnyKysely } from './driver-session.js';
 
@@ -81,22 +81,6 @@ export async function nativeTransaction<T>(
     if (isOpen()) await session.execute('ROLLBACK').catch(() => {});
     throw error;
   }
-}
-
-/**
- * The `outside` runner of the shared stores: reads made without a session run in
- * `autocommit`, and a driver error there becomes a {@link DatabaseError} that says what
- * was being read.
- */
-export function storeReader(autocommit: OutsideSession): OutsideSession {
-  return async (work) => {
-    try {
-      return await autocommit(work);
-    } catch (error) {
-      if (isMigrateError(error)) throw error;
-      throw new DatabaseError('Reading the version and audit tables', { cause: error });
-    }
-  };
 }
 
 /**

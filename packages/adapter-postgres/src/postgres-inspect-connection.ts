@@ -1,15 +1,15 @@
-import { closedConnectionError, nativeTransaction, storeReader } from '@cloudguard/migrate-adapter-kit';
+import { closedConnectionError, nativeTransaction } from '@cloudguard/migrate-adapter-kit';
 import {
-  auditTableFor,
+  createSqlStores,
   isMigrateError,
   redactedDatabaseError,
-  SqlAuditStore,
-  SqlVersionStore,
   type AdapterConnection,
+  type AuditStore,
   type ConnectOptions,
   type LockWait,
   type MigrationLock,
   type Session,
+  type VersionStore,
 } from '@cloudguard/migrate-core/adapter';
 import type { Client } from 'pg';
 
@@ -32,8 +32,8 @@ const READ_ONLY: ReadonlyMap<string, string> = new Map([['default_transaction_re
  * anything. The timeouts are set once, as startup options.
  */
 export class PostgresInspectConnection implements AdapterConnection {
-  readonly versionStore: SqlVersionStore;
-  readonly auditStore: SqlAuditStore;
+  readonly versionStore: VersionStore;
+  readonly auditStore: AuditStore;
   readonly #client: Client;
   readonly #location: PostgresLocation;
   readonly #options: ConnectOptions;
@@ -46,9 +46,9 @@ export class PostgresInspectConnection implements AdapterConnection {
     this.#location = location;
     this.#options = options;
     this.#lock = new PostgresSessionLock({ use: (work) => work(this.#client) }, options.versionTable);
-    const outside = storeReader((work) => this.autocommit(work));
-    this.versionStore = new SqlVersionStore(postgresStoreDialect, options.versionTable, outside);
-    this.auditStore = new SqlAuditStore(postgresStoreDialect, auditTableFor(options), outside);
+    ({ versionStore: this.versionStore, auditStore: this.auditStore } = createSqlStores(postgresStoreDialect, options, (work) =>
+      this.autocommit(work),
+    ));
   }
 
   /** @throws {DatabaseError} when the server cannot be reached or refuses the connection. */

@@ -1,17 +1,17 @@
-import { closedConnectionError, kyselyTransaction, ORM_WITHOUT_ENTITIES, storeReader } from '@cloudguard/migrate-adapter-kit';
+import { closedConnectionError, kyselyTransaction, ORM_WITHOUT_ENTITIES } from '@cloudguard/migrate-adapter-kit';
 import {
   DatabaseError,
-  auditTableFor,
+  createSqlStores,
   isMigrateError,
   redactedDatabaseError,
-  SqlAuditStore,
-  SqlVersionStore,
   type AdapterConnection,
+  type AuditStore,
   type ConnectOptions,
   type LockWait,
   type MigrationLock,
   type SchemaDiffer,
   type Session,
+  type VersionStore,
 } from '@cloudguard/migrate-core/adapter';
 import type { MikroORM, PostgreSqlConnection } from '@mikro-orm/postgresql';
 import type { PostgresPool } from 'kysely';
@@ -46,8 +46,8 @@ interface Parts {
  * migrate.
  */
 export class PostgresMigrateConnection implements AdapterConnection {
-  readonly versionStore: SqlVersionStore;
-  readonly auditStore: SqlAuditStore;
+  readonly versionStore: VersionStore;
+  readonly auditStore: AuditStore;
   /** Compares entities with this database (MikroORM's comparator, loaded at the first comparison). */
   readonly schemaDiffer: SchemaDiffer;
   readonly #location: PostgresLocation;
@@ -65,9 +65,9 @@ export class PostgresMigrateConnection implements AdapterConnection {
     this.#orm = parts.orm;
     this.#heldClient = parts.heldClient;
     this.#lock = new PostgresSessionLock(poolSession(parts.pool, () => this.#connection()), options.versionTable);
-    const outside = storeReader((work) => this.autocommit(work));
-    this.versionStore = new SqlVersionStore(postgresStoreDialect, options.versionTable, outside);
-    this.auditStore = new SqlAuditStore(postgresStoreDialect, auditTableFor(options), outside);
+    ({ versionStore: this.versionStore, auditStore: this.auditStore } = createSqlStores(postgresStoreDialect, options, (work) =>
+      this.autocommit(work),
+    ));
     this.schemaDiffer = {
       compare: async (request) => {
         this.#connection();

@@ -2,8 +2,8 @@ import { kyselyOfflineRenderer } from '@cloudguard/migrate-adapter-kit/offline';
 import {
   bytesToHex,
   inlineParameters,
+  literalWriter,
   quoteSqlString,
-  signedLiteral,
   type OfflineRenderer,
   type OfflineRenderOptions,
 } from '@cloudguard/migrate-core/adapter';
@@ -53,21 +53,14 @@ export async function renderPostgresOffline(options: OfflineRenderOptions, setti
  * postgresLiteral(['a', 'b']) // `'{"a","b"}'`
  * ```
  */
-export function postgresLiteral(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return "'NaN'::float8";
-    if (!Number.isFinite(value)) return value > 0 ? "'Infinity'::float8" : "'-Infinity'::float8";
-    return signedLiteral(String(value));
-  }
-  if (typeof value === 'bigint') return signedLiteral(value.toString());
-  if (typeof value === 'string') return quoteSqlString(value);
-  if (value instanceof Date) return quoteSqlString(value.toISOString());
-  if (value instanceof Uint8Array) return `'\\x${bytesToHex(value)}'::bytea`;
-  if (Array.isArray(value)) return quoteSqlString(arrayLiteral(value));
-  return quoteSqlString(JSON.stringify(value));
-}
+export const postgresLiteral: (value: unknown) => string = literalWriter('PostgreSQL', {
+  boolean: (value) => (value ? 'TRUE' : 'FALSE'),
+  nonFinite: (value) => (Number.isNaN(value) ? "'NaN'::float8" : value > 0 ? "'Infinity'::float8" : "'-Infinity'::float8"),
+  date: (value) => quoteSqlString(value.toISOString()),
+  bytes: (hex) => `'\\x${hex}'::bytea`,
+  array: (value) => quoteSqlString(arrayLiteral(value)),
+  object: (value) => quoteSqlString(JSON.stringify(value)),
+});
 
 /** A statement with `?` (or `$n`) placeholders, parameters inlined as PostgreSQL literals. */
 export function inlinePostgres(sql: string, params: readonly unknown[]): string {

@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-import { closedConnectionError, nativeTransaction, storeReader, type DriverSession } from '@cloudguard/migrate-adapter-kit';
+import { closedConnectionError, nativeTransaction, type DriverSession } from '@cloudguard/migrate-adapter-kit';
 import {
   DatabaseError,
-  auditTableFor,
-  SqlAuditStore,
-  SqlVersionStore,
+  createSqlStores,
   type AdapterConnection,
+  type AuditStore,
   type ConnectOptions,
   type LockWait,
   type MigrationLock,
   type Session,
+  type VersionStore,
 } from '@cloudguard/migrate-core/adapter';
 import type BetterSqlite3 from 'better-sqlite3';
 
@@ -28,8 +28,8 @@ import type { SqliteLocation } from './sqlite-url.js';
  * database instead, so every query sees no tables and the version store no versions.
  */
 export class SqliteInspectConnection implements AdapterConnection {
-  readonly versionStore: SqlVersionStore;
-  readonly auditStore: SqlAuditStore;
+  readonly versionStore: VersionStore;
+  readonly auditStore: AuditStore;
   readonly #location: SqliteLocation;
   readonly #database: BetterSqlite3.Database;
   readonly #Database: DatabaseConstructor;
@@ -40,9 +40,9 @@ export class SqliteInspectConnection implements AdapterConnection {
     this.#database = database;
     this.#Database = Database;
     this.#onStatement = options.onStatement;
-    const outside = storeReader((work) => this.autocommit(work));
-    this.versionStore = new SqlVersionStore(sqliteStoreDialect, options.versionTable, outside);
-    this.auditStore = new SqlAuditStore(sqliteStoreDialect, auditTableFor(options), outside);
+    ({ versionStore: this.versionStore, auditStore: this.auditStore } = createSqlStores(sqliteStoreDialect, options, (work) =>
+      this.autocommit(work),
+    ));
   }
 
   /** @throws {DatabaseError} when an existing file cannot be opened, or the file's folder does not exist. */

@@ -1,15 +1,15 @@
-import { closedConnectionError, kyselyTransaction, ORM_WITHOUT_ENTITIES, storeReader } from '@cloudguard/migrate-adapter-kit';
+import { closedConnectionError, kyselyTransaction, ORM_WITHOUT_ENTITIES } from '@cloudguard/migrate-adapter-kit';
 import {
   DatabaseError,
-  auditTableFor,
-  SqlAuditStore,
-  SqlVersionStore,
+  createSqlStores,
   type AdapterConnection,
+  type AuditStore,
   type ConnectOptions,
   type LockWait,
   type MigrationLock,
   type SchemaDiffer,
   type Session,
+  type VersionStore,
 } from '@cloudguard/migrate-core/adapter';
 import type { MikroORM, SqliteConnection } from '@mikro-orm/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -28,8 +28,8 @@ import type { SqliteLocation } from './sqlite-url.js';
  * MikroORM, Kysely and better-sqlite3 load here, when a command needs to migrate.
  */
 export class SqliteMigrateConnection implements AdapterConnection {
-  readonly versionStore: SqlVersionStore;
-  readonly auditStore: SqlAuditStore;
+  readonly versionStore: VersionStore;
+  readonly auditStore: AuditStore;
   /** Compares entities with this database (MikroORM's comparator, loaded at the first comparison). */
   readonly schemaDiffer: SchemaDiffer;
   readonly #location: SqliteLocation;
@@ -58,9 +58,9 @@ export class SqliteMigrateConnection implements AdapterConnection {
     this.#Database = parts.Database;
     this.#kysely = parts.kysely;
     this.#onStatement = options.onStatement;
-    const outside = storeReader((work) => this.autocommit(work));
-    this.versionStore = new SqlVersionStore(sqliteStoreDialect, options.versionTable, outside);
-    this.auditStore = new SqlAuditStore(sqliteStoreDialect, auditTableFor(options), outside);
+    ({ versionStore: this.versionStore, auditStore: this.auditStore } = createSqlStores(sqliteStoreDialect, options, (work) =>
+      this.autocommit(work),
+    ));
     const dbName = location.kind === 'memory' ? ':memory:' : location.path;
     this.schemaDiffer = {
       compare: async (request) => {

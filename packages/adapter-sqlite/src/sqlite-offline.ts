@@ -1,9 +1,8 @@
 import { kyselyOfflineRenderer } from '@cloudguard/migrate-adapter-kit/offline';
 import {
-  bytesToHex,
   inlineParameters,
+  literalWriter,
   quoteSqlString,
-  signedLiteral,
   type OfflineRenderer,
   type OfflineRenderOptions,
 } from '@cloudguard/migrate-core/adapter';
@@ -47,19 +46,11 @@ export async function renderSqliteOffline(options: OfflineRenderOptions): Promis
  * ```
  * @throws {RangeError} for NaN or an infinite number, and for values better-sqlite3 cannot bind (objects, arrays).
  */
-export function sqliteLiteral(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError(`SQLite has no literal for ${value}`);
-    return signedLiteral(String(value));
-  }
-  if (typeof value === 'bigint') return signedLiteral(value.toString());
-  if (typeof value === 'string') return quoteSqlString(value);
-  if (value instanceof Date) return quoteSqlString(value.toISOString());
-  if (value instanceof Uint8Array) return `X'${bytesToHex(value)}'`;
-  throw new RangeError(`SQLite cannot bind a value of type ${Array.isArray(value) ? 'array' : typeof value}; convert it first (e.g. JSON.stringify)`);
-}
+export const sqliteLiteral: (value: unknown) => string = literalWriter('SQLite', {
+  boolean: (value) => (value ? '1' : '0'),
+  date: (value) => quoteSqlString(value.toISOString()),
+  bytes: (hex) => `X'${hex}'`,
+});
 
 /** A statement with `?` placeholders, parameters inlined as SQLite literals. */
 export function inlineSqlite(sql: string, params: readonly unknown[]): string {

@@ -45,9 +45,10 @@ export {
   createIfMissing,
   qualifiedTableName,
 } from './adapter/sql-store-dialect.js';
-export type { SqlStoreDialect } from './adapter/sql-store-dialect.js';
-export { SqlVersionStore, type OutsideSession } from './adapter/sql-version-store.js';
+export type { OutsideSession, SqlStoreDialect } from './adapter/sql-store-dialect.js';
+export { SqlVersionStore } from './adapter/sql-version-store.js';
 export { SqlAuditStore } from './adapter/sql-audit-store.js';
+export { createSqlStores, storeReader } from './adapter/sql-stores.js';
 export { SqlOfflineAuditStore, SqlOfflineVersionStore } from './offline/offline-stores.js';
 
 // driver errors, URLs and secrets
@@ -55,8 +56,8 @@ export { attachSql, hasErrorCode, redactedDatabaseError } from './adapter/driver
 export { redactSecrets, redactUrl, urlScheme } from './adapter/database-url.js';
 
 // offline rendering (`--sql`)
-export { bytesToHex, inlineParameters, quoteSqlString, replacePlaceholders, signedLiteral } from './offline/sql-literal.js';
-export type { PlaceholderSyntax, ReplacedPlaceholders } from './offline/sql-literal.js';
+export { bytesToHex, inlineParameters, literalWriter, quoteSqlString, replacePlaceholders, signedLiteral } from './offline/sql-literal.js';
+export type { LiteralSpelling, PlaceholderSyntax, ReplacedPlaceholders } from './offline/sql-literal.js';
 export { createRecordingDriver } from './offline/recording-driver.js';
 export type { RecordedQuery, RecordingDatabaseConnection, RecordingDriver } from './offline/recording-driver.js';
 export { renderOfflineScript } from './offline/offline-script.js';

@@ -5,9 +5,9 @@ import {
   auditRowValues,
   createIfMissing,
   qualifiedTableName,
+  type OutsideSession,
   type SqlStoreDialect,
 } from './sql-store-dialect.js';
-import type { OutsideSession } from './sql-version-store.js';
 
 type AuditRow = {
   readonly revision: string;

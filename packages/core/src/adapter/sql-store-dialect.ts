@@ -72,6 +72,9 @@ export interface SqlStoreDialect {
   insertAuditRows?(session: Session, qualifiedName: string, entries: readonly AuditEntry[]): Promise<void>;
 }
 
+/** Runs work on a session of the connection's own, for a store read made without one. */
+export type OutsideSession = <T>(work: (session: Session) => Promise<T>) => Promise<T>;
+
 /** Rows per multi-row audit `INSERT`: 8 parameters each, under every dialect's limit on bound parameters. */
 export const AUDIT_ROWS_PER_INSERT = 1000;
 

@@ -1,9 +1,6 @@
 import { VersionTableConflictError } from '../errors.js';
 import type { Session, VersionStore, VersionTableLocation } from './dialect-adapter.js';
-import { createIfMissing, qualifiedTableName, type SqlStoreDialect } from './sql-store-dialect.js';
-
-/** Runs work on a session of the connection's own, for a read made without one. */
-export type OutsideSession = <T>(work: (session: Session) => Promise<T>) => Promise<T>;
+import { createIfMissing, qualifiedTableName, type OutsideSession, type SqlStoreDialect } from './sql-store-dialect.js';
 
 /**
  * Alembic's version table (`alembic_version`: `version_num VARCHAR(32) NOT NULL`, one
@@ -82,3 +79,4 @@ export class SqlVersionStore implements VersionStore {
     throw new VersionTableConflictError(name, expected, await this.read(session));
   }
 }
+

@@ -215,3 +215,59 @@ function isIdentifierChar(char: string | undefined): boolean {
 export function signedLiteral(text: string): string {
   return text.startsWith('-') ? `(${text})` : text;
 }
+
+/** How a dialect spells the values whose literal differs between dialects; see {@link literalWriter}. */
+export interface LiteralSpelling {
+  /** `true`/`false`: `TRUE`, `1`, `true`. */
+  readonly boolean: (value: boolean) => string;
+  /** NaN and ±Infinity; absent: they have no literal (a `RangeError`). */
+  readonly nonFinite?: ((value: number) => string) | undefined;
+  /** A string constant; {@link quoteSqlString} when absent. */
+  readonly string?: ((value: string) => string) | undefined;
+  /** A date, as the driver binds it. */
+  readonly date: (value: Date) => string;
+  /** Bytes, from their hexadecimal digits. */
+  readonly bytes: (hex: string) => string;
+  /** An array; absent: arrays have no literal (a `RangeError`). */
+  readonly array?: ((value: readonly unknown[]) => string) | undefined;
+  /** Any other object; absent: objects have no literal (a `RangeError`). */
+  readonly object?: ((value: object) => string) | undefined;
+}
+
+/**
+ * The literal writer of a dialect: `NULL` for `null` and `undefined`, numbers and bigints
+ * as digits ({@link signedLiteral}), strings quoted, and the rest as `spelling` says.
+ *
+ * ### Examples
+ * ```ts
+ * const sqliteLiteral = literalWriter('SQLite', {
+ *   boolean: (value) => (value ? '1' : '0'),
+ *   date: (value) => quoteSqlString(value.toISOString()),
+ *   bytes: (hex) => `X'${hex}'`,
+ * });
+ * sqliteLiteral(-2) // '(-2)'
+ * ```
+ * @throws {RangeError} (from the writer) for a value the dialect has no literal for.
+ */
+export function literalWriter(database: string, spelling: LiteralSpelling): (value: unknown) => string {
+  const quote = spelling.string ?? quoteSqlString;
+  const write = (value: unknown): string => {
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'boolean') return spelling.boolean(value);
+    if (typeof value === 'number') {
+      if (Number.isFinite(value)) return signedLiteral(String(value));
+      if (spelling.nonFinite) return spelling.nonFinite(value);
+      throw new RangeError(`${database} has no literal for ${value}`);
+    }
+    if (typeof value === 'bigint') return signedLiteral(value.toString());
+    if (typeof value === 'string') return quote(value);
+    if (value instanceof Date) return spelling.date(value);
+    if (value instanceof Uint8Array) return spelling.bytes(bytesToHex(value));
+    if (Array.isArray(value) && spelling.array) return spelling.array(value);
+    if (!Array.isArray(value) && typeof value === 'object' && spelling.object) return spelling.object(value);
+    throw new RangeError(
+      `${database} cannot bind a value of type ${Array.isArray(value) ? 'array' : typeof value}; convert it first (e.g. JSON.stringify)`,
+    );
+  };
+  return write;
+}
