@@ -79,8 +79,8 @@ export { auditTableFor, DEFAULT_AUDIT_TABLE } from './adapter/dialect-adapter.js
 export type { AuditDirection, AuditEntry, AuditStore } from './adapter/dialect-adapter.js';
 export { appliedEntries, describeEditedMigration, fileChecksum, findEditedMigrations } from './runtime/audit.js';
 export type { AuditIdentity, EditedMigration } from './runtime/audit.js';
-export { checkLockRetry, DEFAULT_LOCK_RETRY, resolveLockRetry } from './runtime/lock-retry.js';
-export type { LockRetryPolicy } from './runtime/lock-retry.js';
+export { checkLockRetry, DEFAULT_LOCK_RETRY, resolveLockRetry } from './config/lock-retry-policy.js';
+export type { LockRetryPolicy } from './config/lock-retry-policy.js';
 export type { WarningCode } from './runtime/events.js';
 export { check, readDatabaseState } from './commands/check.js';
 export type { CheckOptions, CheckProblem, CheckProblemCode, CheckResult, DatabaseState } from './commands/check.js';

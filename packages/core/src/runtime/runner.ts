@@ -5,7 +5,8 @@ import type { MigrationStep } from '../plan/migration-step.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { currentIdentity, fileChecksum, type AuditIdentity, type ReadBytes } from './audit.js';
 import type { MigrationEventListener, StepInfo, StepResult } from './events.js';
-import { DEFAULT_LOCK_RETRY, realSleep, retryDelayMs, type LockRetryPolicy, type Sleep } from './lock-retry.js';
+import { DEFAULT_LOCK_RETRY, type LockRetryPolicy } from '../config/lock-retry-policy.js';
+import { realSleep, retryDelayMs, type Sleep } from './lock-retry.js';
 import { PendingRecords } from './pending-records.js';
 import {
   OperationTracker,
