@@ -19,8 +19,8 @@ export type { Migration, MigrationOperations, RevisionList, Row } from './migrat
 // ── Configuration files ──────────────────────────────────────────────────────────
 export { defineConfig, DEFAULT_DATABASE_URL, DEFAULT_FILE_TEMPLATE, DEFAULT_SCRIPT_LOCATION, DEFAULT_VERSION_TABLE } from './config/define-config.js';
 export type { MigrateConfig, ResolvedConfig } from './config/define-config.js';
-export { checkLockRetry, DEFAULT_LOCK_RETRY, resolveLockRetry } from './runtime/lock-retry.js';
-export type { LockRetryPolicy } from './runtime/lock-retry.js';
+export { checkLockRetry, DEFAULT_LOCK_RETRY, resolveLockRetry } from './config/lock-retry-policy.js';
+export type { LockRetryPolicy } from './config/lock-retry-policy.js';
 export { schemaFilter } from './autogenerate/schema-filter.js';
 export type { SchemaFilterOptions } from './autogenerate/schema-filter.js';
 export type { SchemaObjectFilter, SchemaObjectRef, SchemaObjectType } from './adapter/schema-change.js';

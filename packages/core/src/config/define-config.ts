@@ -1,7 +1,7 @@
 import type { DialectAdapter, LockWait, VersionTableLocation } from '../adapter/dialect-adapter.js';
 import type { SchemaObjectFilter } from '../adapter/schema-change.js';
 import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
-import type { LockRetryPolicy } from '../runtime/lock-retry.js';
+import type { LockRetryPolicy } from './lock-retry-policy.js';
 import type { PostWriteHook } from '../hooks/post-write-hooks.js';
 
 /** The URL used when none is given anywhere: an SQLite file in the working directory. */

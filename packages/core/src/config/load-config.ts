@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigInvalidError, ConfigNotFoundError } from '../errors.js';
 import { DEFAULT_AUDIT_TABLE, type DialectAdapter } from '../adapter/dialect-adapter.js';
-import { checkLockRetry, resolveLockRetry } from '../runtime/lock-retry.js';
+import { checkLockRetry, resolveLockRetry } from './lock-retry-policy.js';
 import { checkPostWriteHook } from '../hooks/post-write-hooks.js';
 import { describeThrown, readConfigObject } from './read-config-object.js';
 import {

@@ -1,61 +1,57 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LockRetryPolicy } from '../config/lock-retry-policy.js';
+import type { MigrationEventListener } from './events.js';
+import { rollsBack, type TransactionGroupKind } from './transaction-groups.js';
 
-/**
- * How often a transaction that lost a wait for a table lock is run again (see
- * {@link AdapterConnection.isTransientLockError}): PostgreSQL's `lock_timeout` makes a
- * migration's `ALTER TABLE` fail fast instead of queuing behind a long query (and
- * holding up every query queued behind it); retrying a little later usually finds the
- * table free.
- *
- * Only the transaction that failed is run again: the whole run's, by default, or one
- * migration's with `transactionPerMigration`. A `transactional: false` migration is
- * never retried, since what it did before failing has already been committed.
- */
-export interface LockRetryPolicy {
-  /** How many times a transaction is tried in all; `1` never retries. A whole number, at least 1. */
-  readonly attempts: number;
-  /** The wait before the first retry, in milliseconds; it doubles before each later one. */
-  readonly backoffMs: number;
-}
-
-/** Three tries, waiting 500 ms and then 1 s. */
-export const DEFAULT_LOCK_RETRY: LockRetryPolicy = Object.freeze({ attempts: 3, backoffMs: 500 });
-
-/**
- * Checks a `lockRetry` config value; returns what it must be when it is wrong, in
- * the words `validateConfig` uses (`'lockRetry' must be …`), else `undefined`.
- *
- * ### Examples
- * ```ts
- * checkLockRetry({ attempts: 3, backoffMs: 500 }) // undefined
- * checkLockRetry({ attempts: 0 })                 // 'an object { attempts: whole number ≥ 1, backoffMs: whole number ≥ 0 }'
- * ```
- */
-export function checkLockRetry(value: unknown): string | undefined {
-  const expected = 'an object { attempts: whole number ≥ 1, backoffMs: whole number ≥ 0 }, both optional';
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return expected;
-  const { attempts, backoffMs, ...rest } = value as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) return expected;
-  if (attempts !== undefined && !(Number.isInteger(attempts) && (attempts as number) >= 1)) return expected;
-  if (backoffMs !== undefined && !(Number.isInteger(backoffMs) && (backoffMs as number) >= 0)) return expected;
-  return undefined;
+/** What {@link LockRetry} needs. */
+export interface LockRetryOptions {
+  readonly policy: LockRetryPolicy;
+  /** The adapter's `AdapterConnection.isTransientLockError`. */
+  readonly isTransientLockError: (error: unknown) => boolean;
+  readonly sleep: Sleep;
+  readonly onEvent: MigrationEventListener | undefined;
+  /** The revision of the step that was running when a transaction failed, for the warning. */
+  readonly failedRevision: () => string | undefined;
 }
 
 /**
- * A full policy from a partial one (a config's `lockRetry`), defaults filled in.
- *
- * ### Examples
- * ```ts
- * resolveLockRetry({ attempts: 5 }) // { attempts: 5, backoffMs: 500 }
- * resolveLockRetry(undefined)       // DEFAULT_LOCK_RETRY
- * ```
+ * Runs a group's transaction again while it fails because it lost a wait for a lock (the
+ * adapter's `isTransientLockError`, e.g. PostgreSQL's `lock_timeout`), up to
+ * `policy.attempts` times in all, waiting {@link retryDelayMs} before each retry, with a
+ * `LOCK_RETRY` warning event. Only that transaction runs again: what earlier ones
+ * committed stays. A group that does not roll back whole (a `transactional: false`
+ * migration, any step without transactional DDL; see `rollsBack`) runs once, since what
+ * it did before failing may have committed.
  */
-export function resolveLockRetry(value: Partial<LockRetryPolicy> | undefined): LockRetryPolicy {
-  if (value === undefined) return DEFAULT_LOCK_RETRY;
-  return {
-    attempts: value.attempts ?? DEFAULT_LOCK_RETRY.attempts,
-    backoffMs: value.backoffMs ?? DEFAULT_LOCK_RETRY.backoffMs,
-  };
+export class LockRetry {
+  readonly #options: LockRetryOptions;
+
+  constructor(options: LockRetryOptions) {
+    this.#options = options;
+  }
+
+  /** Runs `transaction`, the work of a group of `kind`, again while it loses lock waits and tries remain. */
+  async run<T>(kind: TransactionGroupKind, transaction: () => Promise<T>): Promise<T> {
+    const { policy, onEvent } = this.#options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await transaction();
+      } catch (error) {
+        if (attempt >= policy.attempts || !rollsBack(kind) || !this.#options.isTransientLockError(error)) throw error;
+        const delay = retryDelayMs(policy, attempt);
+        const revision = this.#options.failedRevision();
+        onEvent?.({
+          type: 'warning',
+          code: 'LOCK_RETRY',
+          revision,
+          message:
+            `${revision ? `Revision ${revision}` : 'A transaction'} could not take a lock in time (${describeError(error)}); ` +
+            `its transaction was rolled back and runs again in ${delay} ms (attempt ${attempt + 1} of ${policy.attempts})`,
+        });
+        await this.#options.sleep(delay);
+      }
+    }
+  }
 }
 
 /** The wait before retry number `retry` (1 for the first retry): `backoffMs × 2^(retry − 1)`. */
@@ -70,3 +66,9 @@ export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = async (ms) => {
   await sleep(ms);
 };
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
+}

@@ -12,7 +12,8 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { isMigrateError } from '../../src/errors.js';
 import { appliedEntries } from '../../src/runtime/audit.js';
 import type { MigrationEvent } from '../../src/runtime/events.js';
-import { checkLockRetry, resolveLockRetry, retryDelayMs } from '../../src/runtime/lock-retry.js';
+import { checkLockRetry, resolveLockRetry } from '../../src/config/lock-retry-policy.js';
+import { retryDelayMs } from '../../src/runtime/lock-retry.js';
 import { createMemoryAdapter, type MemoryAdapterOptions } from '../../src/testing/memory-adapter.js';
 import { RevisionMap } from '../../src/revision/revision-map.js';
 
