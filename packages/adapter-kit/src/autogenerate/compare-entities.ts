@@ -7,7 +7,7 @@ import {
   type SchemaCompareRequest,
 } from '@cloudguard/migrate-core/adapter';
 import { MetadataDiscovery, MetadataStorage, type Configuration, type EntityClass, type EntitySchema, type Options } from '@mikro-orm/core';
-import { DatabaseSchema, SchemaComparator, SqlSchemaGenerator, type AbstractSqlDriver, type AbstractSqlPlatform, type SchemaDifference } from '@mikro-orm/sql';
+import { SchemaComparator, SqlSchemaGenerator, type AbstractSqlDriver, type AbstractSqlPlatform, type DatabaseSchema, type SchemaDifference } from '@mikro-orm/sql';
 
 /** What the comparison needs of a MikroORM instance: its SQL driver and configuration. */
 export interface EntityOrm {
