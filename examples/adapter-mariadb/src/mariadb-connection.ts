@@ -1,7 +1,6 @@
-import { closedConnectionError, kyselyTransaction, ORM_WITHOUT_ENTITIES, type AnyKysely } from '@cloudguard/migrate-adapter-kit';
+import { closedConnectionError, closeOrm, kyselyTransaction, ORM_WITHOUT_ENTITIES, type AnyKysely } from '@cloudguard/migrate-adapter-kit';
 import {
   auditTableFor,
-  DatabaseError,
   redactedDatabaseError,
   SqlAuditStore,
   storeReader,
@@ -114,11 +113,7 @@ export class MariaDbConnection implements AdapterConnection {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      await this.#orm.close(true);
-    } catch (error) {
-      throw new DatabaseError('Closing the MariaDB connection', { cause: error });
-    }
+    await closeOrm(this.#orm, 'MariaDB');
   }
 
   #client(): AnyKysely {

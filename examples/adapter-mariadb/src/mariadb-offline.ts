@@ -43,11 +43,7 @@ export async function renderMariaDbOffline(options: OfflineRenderOptions): Promi
     inline: inlineMariaDb,
     preamble: [...MARIADB_SCRIPT_HEADER.map((line) => `-- ${line}`), '', 'SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;'],
     maxParameters: MAX_PARAMETERS,
-    compiler: (kysely) => ({
-      createAdapter: () => new kysely.MysqlAdapter(),
-      createQueryCompiler: () => new kysely.MysqlQueryCompiler(),
-      createIntrospector: (db) => new kysely.MysqlIntrospector(db),
-    }),
+    compiler: 'mysql',
   });
 }
 

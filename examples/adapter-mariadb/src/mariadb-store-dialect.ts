@@ -1,5 +1,6 @@
 import {
   alembicVersionTableDdl,
+  auditTableColumns,
   qualifiedTableName,
   SqlVersionStore,
   type Session,
@@ -18,15 +19,7 @@ import { quoteIdentifier } from './mariadb-url.js';
 export function auditTableDdl(table: VersionTableLocation): string {
   return (
     `CREATE TABLE IF NOT EXISTS ${qualifiedTableName(mariadbStoreDialect, table)} (\n` +
-    `\tid BIGINT NOT NULL AUTO_INCREMENT, \n` +
-    `\trevision VARCHAR(32) NOT NULL, \n` +
-    `\tdirection VARCHAR(16) NOT NULL, \n` +
-    `\tchecksum VARCHAR(64) NULL, \n` +
-    `\tapplied_at DATETIME(3) NOT NULL, \n` +
-    `\tduration_ms INTEGER NOT NULL, \n` +
-    `\tapplied_by VARCHAR(255) NULL, \n` +
-    `\thost VARCHAR(255) NULL, \n` +
-    `\tcgmigrate_version VARCHAR(32) NULL, \n` +
+    auditTableColumns({ id: 'BIGINT NOT NULL AUTO_INCREMENT', appliedAt: 'DATETIME(3) NOT NULL', nullable: ' NULL' }) +
     `\tPRIMARY KEY (id), \n` +
     `\tINDEX ${quoteIdentifier(`${table.name}_revision_ix`)} (revision, id)\n` +
     `)`

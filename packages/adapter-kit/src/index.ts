@@ -15,5 +15,5 @@
 export { DriverSession, fillColumns, kyselyBulkInsert, rowChunks, rowsPerStatement } from './driver-session.js';
 export type { AnyKysely, DriverSessionParts, StatementRunner } from './driver-session.js';
 export { observedConnection } from './observed-connection.js';
-export { closedConnectionError, kyselyTransaction, nativeTransaction, ORM_WITHOUT_ENTITIES } from './transactions.js';
+export { closedConnectionError, closeOrm, kyselyTransaction, nativeTransaction, ORM_WITHOUT_ENTITIES } from './transactions.js';
 export type { TransactionHooks } from './transactions.js';

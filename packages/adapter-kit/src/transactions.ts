@@ -96,6 +96,18 @@ export function closedConnectionError(database: string): DatabaseError {
 }
 
 /**
+ * Closes an adapter's MikroORM instance (and with it the pool or database it owns); a
+ * failure becomes a {@link DatabaseError} naming the database.
+ */
+export async function closeOrm(orm: { close(force?: boolean): Promise<void> }, database: string): Promise<void> {
+  try {
+    await orm.close(true);
+  } catch (error) {
+    throw new DatabaseError(`Closing the ${database} connection`, { cause: error });
+  }
+}
+
+/**
  * The options every MikroORM instance of an adapter starts with: no entities (the
  * adapter only borrows its connection, transactions and platform), no global-context
  * check, no database creation, no TypeScript discovery, no logging.

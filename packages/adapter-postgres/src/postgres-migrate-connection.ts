@@ -1,6 +1,5 @@
-import { closedConnectionError, kyselyTransaction, ORM_WITHOUT_ENTITIES } from '@cloudguard/migrate-adapter-kit';
+import { closedConnectionError, closeOrm, kyselyTransaction, ORM_WITHOUT_ENTITIES } from '@cloudguard/migrate-adapter-kit';
 import {
-  DatabaseError,
   createSqlStores,
   isMigrateError,
   redactedDatabaseError,
@@ -227,11 +226,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    try {
-      await this.#orm.close(true);
-    } catch (error) {
-      throw new DatabaseError('Closing the PostgreSQL connection', { cause: error });
-    }
+    await closeOrm(this.#orm, 'PostgreSQL');
   }
 
   #connection(): PostgreSqlConnection {

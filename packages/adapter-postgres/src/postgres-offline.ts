@@ -33,11 +33,7 @@ export async function renderPostgresOffline(options: OfflineRenderOptions, setti
     inlineCompiled: inlineNumbered,
     beginTransaction: ['BEGIN', ...setStatements(timeouts, true)],
     maxParameters: MAX_PARAMETERS,
-    compiler: (kysely) => ({
-      createAdapter: () => new kysely.PostgresAdapter(),
-      createQueryCompiler: () => new kysely.PostgresQueryCompiler(),
-      createIntrospector: (db) => new kysely.PostgresIntrospector(db),
-    }),
+    compiler: 'postgres',
   });
 }
 

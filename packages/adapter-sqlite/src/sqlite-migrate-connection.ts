@@ -1,4 +1,4 @@
-import { closedConnectionError, kyselyTransaction, ORM_WITHOUT_ENTITIES } from '@cloudguard/migrate-adapter-kit';
+import { closedConnectionError, closeOrm, kyselyTransaction, ORM_WITHOUT_ENTITIES } from '@cloudguard/migrate-adapter-kit';
 import {
   DatabaseError,
   createSqlStores,
@@ -194,9 +194,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
     if (this.#closed) return;
     this.#closed = true;
     try {
-      await this.#orm.close(true);
-    } catch (error) {
-      throw new DatabaseError('Closing the SQLite connection', { cause: error });
+      await closeOrm(this.#orm, 'SQLite');
     } finally {
       if (this.#database.open) this.#database.close();
       await this.#file?.removeIfNothingCommitted(this.#Database);

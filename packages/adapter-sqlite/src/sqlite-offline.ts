@@ -27,11 +27,7 @@ export async function renderSqliteOffline(options: OfflineRenderOptions): Promis
     inline: inlineSqlite,
     maxParameters: MAX_VARIABLES,
     everyColumn: true,
-    compiler: (kysely) => ({
-      createAdapter: () => new kysely.SqliteAdapter(),
-      createQueryCompiler: () => new kysely.SqliteQueryCompiler(),
-      createIntrospector: (db) => new kysely.SqliteIntrospector(db),
-    }),
+    compiler: 'sqlite',
   });
 }
 

@@ -1,5 +1,6 @@
 import {
   alembicVersionTableDdl,
+  auditTableColumns,
   hasErrorCode,
   type SqlStoreDialect,
   type VersionTableLocation,
@@ -27,15 +28,7 @@ export function auditTableDdl(table: VersionTableLocation): string[] {
   const prefix = table.schema === undefined ? '' : `${quoteIdentifier(table.schema)}.`;
   return [
     `CREATE TABLE IF NOT EXISTS ${prefix}${quoteIdentifier(table.name)} (\n` +
-      `\tid INTEGER NOT NULL, \n` +
-      `\trevision VARCHAR(32) NOT NULL, \n` +
-      `\tdirection VARCHAR(16) NOT NULL, \n` +
-      `\tchecksum VARCHAR(64), \n` +
-      `\tapplied_at VARCHAR(32) NOT NULL, \n` +
-      `\tduration_ms INTEGER NOT NULL, \n` +
-      `\tapplied_by VARCHAR(255), \n` +
-      `\thost VARCHAR(255), \n` +
-      `\tcgmigrate_version VARCHAR(32), \n` +
+      auditTableColumns({ id: 'INTEGER NOT NULL', appliedAt: 'VARCHAR(32) NOT NULL' }) +
       `\tCONSTRAINT ${quoteIdentifier(`${table.name}_pk`)} PRIMARY KEY (id)\n` +
       `)`,
     `CREATE INDEX IF NOT EXISTS ${prefix}${quoteIdentifier(`${table.name}_revision_ix`)} ON ${quoteIdentifier(table.name)} (revision, id)`,

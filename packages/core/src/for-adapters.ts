@@ -42,10 +42,11 @@ export {
   AUDIT_COLUMNS,
   AUDIT_ROWS_PER_INSERT,
   auditRowValues,
+  auditTableColumns,
   createIfMissing,
   qualifiedTableName,
 } from './adapter/sql-store-dialect.js';
-export type { OutsideSession, SqlStoreDialect } from './adapter/sql-store-dialect.js';
+export type { AuditColumnTypes, OutsideSession, SqlStoreDialect } from './adapter/sql-store-dialect.js';
 export { SqlVersionStore } from './adapter/sql-version-store.js';
 export { SqlAuditStore } from './adapter/sql-audit-store.js';
 export { createSqlStores, storeReader } from './adapter/sql-stores.js';

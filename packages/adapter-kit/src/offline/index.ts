@@ -5,4 +5,4 @@
  *
  * @packageDocumentation
  */
-export { kyselyOfflineRenderer, type KyselyCompilerParts, type KyselyOfflineSpec } from './kysely-offline-renderer.js';
+export { kyselyOfflineRenderer, type KyselyCompilerName, type KyselyCompilerParts, type KyselyOfflineSpec } from './kysely-offline-renderer.js';

@@ -24,6 +24,23 @@ export interface KyselyCompilerParts {
   createIntrospector(db: AnyKysely): DatabaseIntrospector;
 }
 
+/** The dialects whose compilers Kysely ships. */
+export type KyselyCompilerName = 'sqlite' | 'postgres' | 'mysql' | 'mssql';
+
+/** Kysely's own compilers, by dialect. */
+function builtinCompiler(kysely: KyselyModule, name: KyselyCompilerName): KyselyCompilerParts {
+  switch (name) {
+    case 'sqlite':
+      return { createAdapter: () => new kysely.SqliteAdapter(), createQueryCompiler: () => new kysely.SqliteQueryCompiler(), createIntrospector: (db) => new kysely.SqliteIntrospector(db) };
+    case 'postgres':
+      return { createAdapter: () => new kysely.PostgresAdapter(), createQueryCompiler: () => new kysely.PostgresQueryCompiler(), createIntrospector: (db) => new kysely.PostgresIntrospector(db) };
+    case 'mysql':
+      return { createAdapter: () => new kysely.MysqlAdapter(), createQueryCompiler: () => new kysely.MysqlQueryCompiler(), createIntrospector: (db) => new kysely.MysqlIntrospector(db) };
+    case 'mssql':
+      return { createAdapter: () => new kysely.MssqlAdapter(), createQueryCompiler: () => new kysely.MssqlQueryCompiler(), createIntrospector: (db) => new kysely.MssqlIntrospector(db) };
+  }
+}
+
 /** What {@link kyselyOfflineRenderer} needs of a dialect. */
 export interface KyselyOfflineSpec {
   /** The version and audit tables' dialect, which the offline stores write with. */
@@ -32,8 +49,11 @@ export interface KyselyOfflineSpec {
   readonly inline: (sql: string, params: readonly unknown[]) => string;
   /** A statement Kysely compiled, its parameters inlined; {@link KyselyOfflineSpec.inline} when absent. */
   readonly inlineCompiled?: ((sql: string, params: readonly unknown[]) => string) | undefined;
-  /** Kysely's compiler for the dialect (`new kysely.SqliteAdapter()`, …). */
-  readonly compiler: (kysely: KyselyModule) => KyselyCompilerParts;
+  /**
+   * Kysely's compiler for the dialect: one of Kysely's own (`sqlite`, `postgres`, `mysql`,
+   * `mssql`), or the parts of a third-party Kysely dialect.
+   */
+  readonly compiler: KyselyCompilerName | ((kysely: KyselyModule) => KyselyCompilerParts);
   /** Lines printed once at the top of the script; see {@link OfflineRenderer.preamble}. */
   readonly preamble?: readonly string[] | undefined;
   /** Statements that open a transaction; `['BEGIN']` when absent. */
@@ -60,18 +80,13 @@ const ROWS_PER_INSERT = 500;
  * ### Examples
  * ```ts
  * renderOffline: (options) => kyselyOfflineRenderer(options, {
- *   dialect: sqliteStoreDialect, inline: inlineSqlite, maxParameters: 32_766, everyColumn: true,
- *   compiler: (kysely) => ({
- *     createAdapter: () => new kysely.SqliteAdapter(),
- *     createQueryCompiler: () => new kysely.SqliteQueryCompiler(),
- *     createIntrospector: (db) => new kysely.SqliteIntrospector(db),
- *   }),
+ *   dialect: sqliteStoreDialect, inline: inlineSqlite, maxParameters: 32_766, everyColumn: true, compiler: 'sqlite',
  * }),
  * ```
  */
 export async function kyselyOfflineRenderer(options: OfflineRenderOptions, spec: KyselyOfflineSpec): Promise<OfflineRenderer> {
   const kysely = await import('kysely');
-  const compiler = spec.compiler(kysely);
+  const compiler = typeof spec.compiler === 'string' ? builtinCompiler(kysely, spec.compiler) : spec.compiler(kysely);
   const inlineCompiled = spec.inlineCompiled ?? spec.inline;
   const builder = (sink: OfflineStatementSink): AnyKysely =>
     new kysely.Kysely({

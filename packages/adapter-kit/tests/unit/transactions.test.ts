@@ -6,7 +6,7 @@ import { closedConnectionError, DriverSession, nativeTransaction } from '../../s
 /** A session that records its statements and fails the ones `fails` matches. */
 function recordingSession(fails: RegExp = /^$/): { session: Session; statements: string[] } {
   const statements: string[] = [];
-  const run = (sql: string) => {
+  const run = (sql: string): unknown[] => {
     statements.push(sql);
     if (fails.test(sql)) throw Object.assign(new Error(`${sql} failed`), { code: 'E_TEST' });
     return [];
@@ -15,7 +15,7 @@ function recordingSession(fails: RegExp = /^$/): { session: Session; statements:
     db: null,
     connection: null,
     inTransaction: true,
-    runner: { execute: run, query: run },
+    runner: { execute: (sql) => void run(sql), query: run },
     insertRows: async () => {},
   });
   return { session, statements };
