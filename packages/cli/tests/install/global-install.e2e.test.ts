@@ -1,5 +1,5 @@
 /**
- * What a user gets from `npm i -g`: the four packages are packed exactly as they would
+ * What a user gets from `npm i -g`: the five packages are packed exactly as they would
  * be published, installed into an empty global prefix from the npm cache (offline), and
  * the installed `cgmigrate` is run from an empty project directory whose PATH holds only
  * Node 24 and the system tools — no workspace, no hoisted node_modules.
@@ -15,7 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../../../../tools/test-db
 import { fillMigration, versionRows } from '../e2e/cli.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-const PACKAGES = ['core', 'adapter-sqlite', 'adapter-postgres', 'cli'];
+const PACKAGES = ['core', 'adapter-kit', 'adapter-sqlite', 'adapter-postgres', 'cli'];
 /** The repository's Node 24 (root devDependency `node`), else the one running the tests. */
 const NODE_BIN = existsSync(path.join(REPO, 'node_modules/node/bin/node'))
   ? path.join(REPO, 'node_modules/node/bin')
@@ -103,13 +103,13 @@ describe('npm i -g of the packed packages', () => {
     expect(existsSync(bin)).toBe(true);
     // better-sqlite3 ships prebuilt binaries: npm 11 blocking its install script must not matter.
     expect(install.stderr).not.toMatch(/better-sqlite3.*(install|preinstall|postinstall):/);
-    for (const name of ['migrate-core', 'migrate-adapter-sqlite', 'migrate-adapter-postgres', 'migrate-cli']) {
+    for (const name of ['migrate-core', 'migrate-adapter-kit', 'migrate-adapter-sqlite', 'migrate-adapter-postgres', 'migrate-cli']) {
       expect(existsSync(path.join(prefix, 'lib/node_modules/@cloudguard', name, 'package.json'))).toBe(true);
     }
   });
 
   it('gives each library an ESM exports map whose JavaScript and declarations are all in the package', async () => {
-    const libraries = ['migrate-core', 'migrate-adapter-sqlite', 'migrate-adapter-postgres'];
+    const libraries = ['migrate-core', 'migrate-adapter-kit', 'migrate-adapter-sqlite', 'migrate-adapter-postgres'];
     for (const name of libraries) {
       const packageRoot = path.join(prefix, 'lib/node_modules/@cloudguard', name);
       const manifest = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as {
@@ -129,7 +129,7 @@ describe('npm i -g of the packed packages', () => {
     writeFileSync(
       path.join(consumer, 'imports.mjs'),
       [
-        "const core = await import('@cloudguard/migrate-core');",
+        "const core = { ...(await import('@cloudguard/migrate-core')), ...(await import('@cloudguard/migrate-core/adapter')) };",
         "const sqlite = (await import('@cloudguard/migrate-adapter-sqlite')).default;",
         "const postgres = (await import('@cloudguard/migrate-adapter-postgres')).default;",
         'console.log(JSON.stringify([typeof core.upgrade, typeof core.AdapterRegistry, sqlite.name, postgres.name]));',
