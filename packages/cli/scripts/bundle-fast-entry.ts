@@ -6,8 +6,10 @@
  * the compile cache, and an `upgrade` loads ~500 of them (Kysely alone is 254, MikroORM's
  * core, sql and sqlite packages ~170 more). In a handful of chunks the same code loads in a
  * tenth of the time. The fast entry runs only in a closed world (no user plugins, built-in
- * adapters only), so no second copy of core, MikroORM or Kysely can meet this one; the
- * oclif path keeps loading the packages themselves.
+ * adapters only), so no second copy of MikroORM or Kysely can meet this one; the oclif path
+ * keeps loading the packages themselves. Core and the adapters are entries of their own
+ * (`src/run/bundled-packages.ts`): a config file or a migration that imports them gets
+ * these chunks, the very modules the fast entry runs, instead of a second copy.
  *
  * Code splitting keeps the laziness of the sources: each command body and each adapter is
  * its own chunk, so `history` loads no adapter and a SQLite run loads nothing of PostgreSQL.
@@ -22,6 +24,7 @@ import path from 'node:path';
 import { builtinModules, createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'rolldown';
+import { BUNDLED_PACKAGES } from '../dist/run/bundled-packages.js';
 import { INERT_KEYS } from '../dist/run/command-line.js';
 
 /** Packages the bundle leaves to Node's loader. */
@@ -56,6 +59,9 @@ function checkDriverVersions(): void {
 }
 
 const entry = fileURLToPath(new URL('../dist/run/fast-entry.js', import.meta.url));
+// Core and the adapters are entries too, exporting what the packages export: a config file's or a
+// migration's import of them loads these chunks (src/run/bundled-packages.ts), not a second copy.
+const packageEntries = Object.fromEntries(Object.entries(BUNDLED_PACKAGES).map(([name, chunk]) => [chunk, fileURLToPath(import.meta.resolve(name))]));
 const outDir = fileURLToPath(new URL('../dist/fast/', import.meta.url));
 
 checkDriverVersions();
@@ -98,7 +104,7 @@ function withoutInertKeys(command: CommandEntry): CommandEntry {
 
 const started = performance.now();
 const { output } = await build({
-  input: { 'fast-entry': entry },
+  input: { 'fast-entry': entry, ...packageEntries },
   platform: 'node',
   external: (id) => BUILTINS.has(id) || DRIVERS.some((driver) => id === driver || id.startsWith(`${driver}/`)),
   logLevel: 'warn',

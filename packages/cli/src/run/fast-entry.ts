@@ -4,6 +4,7 @@ import path from 'node:path';
 import { isatty } from 'node:tty';
 import { BUILTIN_ADAPTERS, type ResolvedConfig } from '@cloudguard/migrate-core';
 import { silenceTypelessPackageWarning } from '../node-warnings.js';
+import { shareBundledPackages } from './bundled-packages.js';
 import { CommandContext, type CommonFlags } from './command-context.js';
 import { commandLineRules, parseCommandLine, type ParsedCommandLine } from './command-line.js';
 import { manifestCommands } from './command-manifest.js';
@@ -46,6 +47,8 @@ export async function runFastEntry(argv: readonly string[]): Promise<boolean> {
   if (parsed === undefined) return false;
 
   silenceTypelessPackageWarning();
+  // This module is the bundle's entry chunk: the package chunks lie beside it.
+  shareBundledPackages(new URL('./', import.meta.url).href);
   const context = new CommandContext({
     command,
     bin: BIN,
