@@ -16,7 +16,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-/** Commands the fast entry may run without oclif (dist/run/fast-entry.js). */
+/** Commands the fast entry may run without oclif (its FAST_COMMANDS; tests/unit/command-line.test.ts compares the two). */
 const FAST_COMMANDS = new Set(['current', 'heads', 'history', 'branches', 'show', 'upgrade', 'downgrade', 'stamp']);
 
 /**
