@@ -6,8 +6,10 @@
  * the compile cache, and an `upgrade` loads ~500 of them (Kysely alone is 254, MikroORM's
  * core, sql and sqlite packages ~170 more). In a handful of chunks the same code loads in a
  * tenth of the time. The fast entry runs only in a closed world (no user plugins, built-in
- * adapters only), so no second copy of core, MikroORM or Kysely can meet this one; the
- * oclif path keeps loading the packages themselves.
+ * adapters only), so no second copy of MikroORM or Kysely can meet this one; the oclif path
+ * keeps loading the packages themselves. Core and the adapters are entries of their own
+ * (`src/run/bundled-packages.ts`): a config file or a migration that imports them gets
+ * these chunks, the very modules the fast entry runs, instead of a second copy.
  *
  * Code splitting keeps the laziness of the sources: each command body and each adapter is
  * its own chunk, so `history` loads no adapter and a SQLite run loads nothing of PostgreSQL.
@@ -21,7 +23,9 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { builtinModules, createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { build } from 'rolldown';
+import { build, type Plugin } from 'rolldown';
+import { BUNDLED_PACKAGES } from '../dist/run/bundled-packages.js';
+import { INERT_KEYS } from '../dist/run/command-line.js';
 
 /** Packages the bundle leaves to Node's loader. */
 const DRIVERS = ['better-sqlite3', 'pg'];
@@ -55,6 +59,9 @@ function checkDriverVersions(): void {
 }
 
 const entry = fileURLToPath(new URL('../dist/run/fast-entry.js', import.meta.url));
+// Core and the adapters are entries too, exporting what the packages export: a config file's or a
+// migration's import of them loads these chunks (src/run/bundled-packages.ts), not a second copy.
+const packageEntries = Object.fromEntries(Object.entries(BUNDLED_PACKAGES).map(([name, chunk]) => [chunk, fileURLToPath(import.meta.resolve(name))]));
 const outDir = fileURLToPath(new URL('../dist/fast/', import.meta.url));
 
 checkDriverVersions();
@@ -62,12 +69,46 @@ checkDriverVersions();
 // Chunk names carry content hashes: chunks of an earlier build would stay behind.
 rmSync(outDir, { recursive: true, force: true });
 
+/**
+ * The fast entry reads the commands' flags and arguments from oclif's manifest
+ * (`src/run/command-manifest.ts`). The bundle carries them instead, without the help texts
+ * (7 KB of the manifest's 49): no file to read and parse on every start. `oclif manifest`
+ * has just written the manifest from the same build's command classes.
+ */
+function embedCommandManifest(): Plugin {
+  const module = fileURLToPath(new URL('../dist/run/command-manifest.js', import.meta.url));
+  return {
+    name: 'embed-command-manifest',
+    load(id) {
+      if (id !== module) return null;
+      const manifest = JSON.parse(readFileSync(new URL('../oclif.manifest.json', import.meta.url), 'utf8')) as { commands: Record<string, CommandEntry> };
+      const commands = Object.fromEntries(Object.entries(manifest.commands).map(([name, command]) => [name, withoutInertKeys(command)]));
+      // A string for JSON.parse: quicker to read than the same object written as code.
+      return `export function manifestCommands() {\n  return JSON.parse(${JSON.stringify(JSON.stringify(commands))});\n}\n`;
+    },
+  };
+}
+
+interface CommandEntry {
+  readonly flags?: Record<string, object>;
+  readonly args?: Record<string, object>;
+  readonly [key: string]: unknown;
+}
+
+function withoutInertKeys(command: CommandEntry): CommandEntry {
+  const keep = (entry: object, inert: ReadonlySet<string>) => Object.fromEntries(Object.entries(entry).filter(([key]) => !inert.has(key)));
+  const mapValues = (entries: Record<string, object> | undefined, inert: ReadonlySet<string>) =>
+    entries && Object.fromEntries(Object.entries(entries).map(([name, entry]) => [name, keep(entry, inert)]));
+  return { ...keep(command, INERT_KEYS.command), flags: mapValues(command.flags, INERT_KEYS.flag), args: mapValues(command.args, INERT_KEYS.arg) };
+}
+
 const started = performance.now();
 const { output } = await build({
-  input: { 'fast-entry': entry },
+  input: { 'fast-entry': entry, ...packageEntries },
   platform: 'node',
   external: (id) => BUILTINS.has(id) || DRIVERS.some((driver) => id === driver || id.startsWith(`${driver}/`)),
   logLevel: 'warn',
+  plugins: [embedCommandManifest()],
   output: {
     dir: outDir,
     format: 'esm',
