@@ -115,7 +115,7 @@ describe('a config that imports core or an adapter factory', () => {
 });
 
 /**
- * A project of its own with core and the SQLite adapter installed in its `node_modules` as
+ * A project of its own with core, the adapter kit and the SQLite adapter installed in its `node_modules` as
  * copies (not the CLI's files) of `version`, everything else the repository's.
  */
 function projectWithOwnCopies(version: string): { dir: string; cleanup: () => void } {
@@ -125,7 +125,7 @@ function projectWithOwnCopies(version: string): { dir: string; cleanup: () => vo
   for (const name of readdirSync(REPO_NODE_MODULES)) {
     if (name !== '@cloudguard' && name !== '.bin') symlinkSync(path.join(REPO_NODE_MODULES, name), path.join(nodeModules, name), 'dir');
   }
-  for (const [folder, name] of [['core', 'migrate-core'], ['adapter-sqlite', 'migrate-adapter-sqlite']] as const) {
+  for (const [folder, name] of [['core', 'migrate-core'], ['adapter-kit', 'migrate-adapter-kit'], ['adapter-sqlite', 'migrate-adapter-sqlite']] as const) {
     const copy = path.join(nodeModules, '@cloudguard', name);
     cpSync(path.join(PACKAGES, folder, 'dist'), path.join(copy, 'dist'), { recursive: true });
     const manifest = JSON.parse(readFileSync(path.join(PACKAGES, folder, 'package.json'), 'utf8')) as Record<string, unknown>;
