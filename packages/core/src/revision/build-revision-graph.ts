@@ -272,17 +272,18 @@ function makeNodes(
   const heads: string[] = [];
   const realHeads: string[] = [];
   const bases: string[] = [];
+  const { down, childrenAndDependents } = links;
+  const dependents = childrenAndDependents !== links.children;
   for (let index = 0; index < revisions.length; index++) {
     const revision = revisions[index]!;
     const children = idsAt(revisions, links.children, index);
-    const allChildren =
-      links.childrenAndDependents === links.children ? children : idsAt(revisions, links.childrenAndDependents, index);
+    const allChildren = dependents ? idsAt(revisions, childrenAndDependents, index) : children;
     byIndex[index] = {
       revision,
       index,
       children,
       allChildren,
-      down: links.down?.[index] ?? revision.downRevisions,
+      down: down === undefined ? revision.downRevisions : down[index]!,
       labels: labels?.[index] ?? NO_LABELS,
     };
     if (children.length === 0) heads.push(revision.id);
