@@ -22,6 +22,8 @@ export interface BenchOptions {
   /** Rewrite docs/benchmarks/upgrade.md. */
   readonly write: boolean;
   readonly workloads: readonly WorkloadSpec[];
+  /** Another checkout's built CLI (`…/packages/cli/bin/run.js`), timed beside this one as `cgmigrate (baseline)`. */
+  readonly baseline: string | undefined;
 }
 
 export const USAGE = `Usage: npx node tools/bench/upgrade/run.ts [--quick] [--keep] [--no-write] [--write] [--only sqlite|postgresql]
@@ -31,6 +33,8 @@ export const USAGE = `Usage: npx node tools/bench/upgrade/run.ts [--quick] [--ke
   --no-write  print the report only, in full mode
   --write     also write docs/benchmarks/upgrade.md in --quick mode
   --only D    measure one dialect only
+  --baseline BIN  also time another checkout's built CLI (its packages/cli/bin/run.js) in the same
+              passes, as "cgmigrate (baseline)": a before/after comparison in one run
 
 Environment: CGMIGRATE_TEST_PG_URL names the PostgreSQL server (default postgresql://postgres@127.0.0.1:5432/postgres);
 CGMIGRATE_ALEMBIC_PYTHON picks the Python that runs Alembic (default /usr/bin/python3).`;
@@ -77,6 +81,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
       write: { type: 'boolean' },
       'no-write': { type: 'boolean', default: false },
       only: { type: 'string' },
+      baseline: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -88,5 +93,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
   }
   const quick = values.quick;
   const workloads = (quick ? quickWorkloads() : fullWorkloads()).filter((w) => only === undefined || w.dialect === only);
-  return { quick, keep: values.keep, write: values['no-write'] ? false : (values.write ?? (!quick && only === undefined)), workloads };
+  return {
+    quick,
+    keep: values.keep,
+    write: values['no-write'] ? false : (values.write ?? (!quick && only === undefined)),
+    workloads,
+    baseline: values.baseline,
+  };
 }

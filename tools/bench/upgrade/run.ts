@@ -5,7 +5,7 @@
  * MikroORM's CLI and the same SQL run by sqlite3 / psql. Prints a Markdown report
  * and writes it to docs/benchmarks/upgrade.md. See README.md beside this file.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,7 @@ import { parseOptions, USAGE, type BenchOptions, type WorkloadSpec } from './opt
 import { renderReport } from './report.ts';
 import type { BenchRun, MachineFacts, WorkloadResult } from './results.ts';
 import { alembic, alembicVersion } from './runners/alembic.ts';
-import { assertCgmigrateBuilt, cgmigrate } from './runners/cgmigrate.ts';
+import { assertCgmigrateBuilt, cgmigrate, cgmigrateRunner } from './runners/cgmigrate.ts';
 import { knex, knexVersion } from './runners/knex.ts';
 import { mikroOrm, mikroOrmVersion } from './runners/mikro-orm.ts';
 import { nodePgMigrate, nodePgMigrateVersion } from './runners/node-pg-migrate.ts';
@@ -33,6 +33,19 @@ export const REPORT_DOC = fileURLToPath(new URL('../../../docs/benchmarks/upgrad
 
 const RUNNERS: readonly ToolRunner[] = [sqlFloor, cgmigrate, alembic, knex, nodePgMigrate, mikroOrm];
 
+/** The tools of a run: every peer, and the baseline CLI when `--baseline` names one. */
+function runnersOf(baseline: string | undefined): readonly ToolRunner[] {
+  if (baseline === undefined) return RUNNERS;
+  const bin = path.resolve(baseline);
+  let commit = 'another checkout';
+  try {
+    commit = execFileSync('git', ['-C', path.dirname(bin), 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not in a git checkout: the label says only that it is another build
+  }
+  return [...RUNNERS.slice(0, 2), cgmigrateRunner(bin, 'cgmigrate-baseline', `cgmigrate at ${commit} (baseline)`), ...RUNNERS.slice(2)];
+}
+
 const SECTION_INTRO = `Run it after \`npx nx run-many -t build\`:
 
 \`\`\`sh
@@ -40,11 +53,11 @@ npx node tools/bench/upgrade/run.ts          # full: 1,000 on both dialects and 
 npx node tools/bench/upgrade/run.ts --quick  # 1,000 migrations, one checked and one timed run each, prints only
 \`\`\``;
 
-function runWorkload(spec: WorkloadSpec, workDir: string, resultsDir: string): WorkloadResult {
+function runWorkload(spec: WorkloadSpec, workDir: string, resultsDir: string, runners: readonly ToolRunner[]): WorkloadResult {
   console.log(`\n== ${spec.label}: writing each tool's project`);
   const graph = buildGraph('linear', spec.count);
   const root = path.join(workDir, spec.id);
-  const rounds: Round[] = RUNNERS.filter((runner) => runner.dialects.includes(spec.dialect)).map((runner) => {
+  const rounds: Round[] = runners.filter((runner) => runner.dialects.includes(spec.dialect)).map((runner) => {
     const dir = path.join(root, runner.name);
     mkdirSync(dir, { recursive: true });
     const db = benchDatabase(spec.dialect, spec.id, runner.name, dir);
@@ -97,7 +110,7 @@ function main(options: BenchOptions): void {
   mkdirSync(resultsDir, { recursive: true });
   const workloads: WorkloadResult[] = [];
   try {
-    for (const spec of options.workloads) workloads.push(runWorkload(spec, workDir, resultsDir));
+    for (const spec of options.workloads) workloads.push(runWorkload(spec, workDir, resultsDir, runnersOf(options.baseline)));
   } finally {
     if (options.keep) console.log(`\nProjects kept in ${workDir}`);
     else rmSync(workDir, { recursive: true, force: true });

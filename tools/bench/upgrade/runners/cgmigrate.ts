@@ -51,19 +51,27 @@ function renderMigration(rev: TwinRevision): string {
   });
 }
 
-export const cgmigrate: ToolRunner = {
-  name: 'cgmigrate',
-  label: 'cgmigrate',
-  dialects: ['sqlite', 'postgresql'],
-  write(dir, graph, db) {
-    const versions = path.join(dir, 'migrations', 'versions');
-    mkdirSync(versions, { recursive: true });
-    writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'bench-cgmigrate', private: true, type: 'module' })}\n`);
-    writeFileSync(path.join(dir, 'cgmigrate.config.json'), `${JSON.stringify({ url: db.url, scriptLocation: 'migrations' }, null, 2)}\n`);
-    for (const rev of graph.revisions) {
-      writeFileSync(path.join(versions, `20240101_${rev.id}_${slug(rev.message ?? rev.id)}.ts`), renderMigration(rev));
-    }
-    const cli = `${sh(NODE)} ${sh(CGMIGRATE_BIN)}`;
-    return { dir, upgrade: `${cli} upgrade head --quiet`, downgrade: `${cli} downgrade base --quiet` };
-  },
-};
+/**
+ * cgmigrate's runner for the CLI at `bin`: the one built in this checkout, or, with
+ * `--baseline`, another checkout's build timed beside it in the same passes.
+ */
+export function cgmigrateRunner(bin: string, name: string, label: string): ToolRunner {
+  return {
+    name,
+    label,
+    dialects: ['sqlite', 'postgresql'],
+    write(dir, graph, db) {
+      const versions = path.join(dir, 'migrations', 'versions');
+      mkdirSync(versions, { recursive: true });
+      writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: `bench-${name}`, private: true, type: 'module' })}\n`);
+      writeFileSync(path.join(dir, 'cgmigrate.config.json'), `${JSON.stringify({ url: db.url, scriptLocation: 'migrations' }, null, 2)}\n`);
+      for (const rev of graph.revisions) {
+        writeFileSync(path.join(versions, `20240101_${rev.id}_${slug(rev.message ?? rev.id)}.ts`), renderMigration(rev));
+      }
+      const cli = `${sh(NODE)} ${sh(bin)}`;
+      return { dir, upgrade: `${cli} upgrade head --quiet`, downgrade: `${cli} downgrade base --quiet` };
+    },
+  };
+}
+
+export const cgmigrate: ToolRunner = cgmigrateRunner(CGMIGRATE_BIN, 'cgmigrate', 'cgmigrate');
