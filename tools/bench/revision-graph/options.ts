@@ -29,6 +29,8 @@ export interface BenchOptions {
   readonly write: boolean;
   readonly workloads: readonly WorkloadSpec[];
   readonly measure: MeasureSettings;
+  /** Another checkout's built CLI (`…/packages/cli/bin/run.js`), timed beside this one. */
+  readonly baseline: string | undefined;
 }
 
 export const USAGE = `Usage: npx node tools/bench/revision-graph/run.ts [--quick] [--keep] [--no-write] [--write]
@@ -37,6 +39,8 @@ export const USAGE = `Usage: npx node tools/bench/revision-graph/run.ts [--quick
   --keep      keep the generated projects and databases (their folder is printed)
   --no-write  print the table only, in full mode
   --write     also write docs/benchmarks.md in --quick mode
+  --baseline BIN  also time another checkout's built CLI (its packages/cli/bin/run.js) in the same
+              run, its rows named "cgmigrate at <commit>": a before/after comparison in one run
 
 Environment: CGMIGRATE_BENCH_PEERS=<dir> takes knex and better-sqlite3 from <dir>/node_modules;
 CGMIGRATE_ALEMBIC_PYTHON picks the Python that runs Alembic (default /usr/bin/python3).`;
@@ -50,6 +54,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
       keep: { type: 'boolean', default: false },
       write: { type: 'boolean' },
       'no-write': { type: 'boolean', default: false },
+      baseline: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -64,5 +69,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     measure: quick
       ? { normal: { warmup: 1, runs: { exact: 5 } }, slow: { warmup: 0, runs: { exact: 2 } }, slowLaneMs: 5000 }
       : { normal: { warmup: 3, runs: { min: 10, max: 40 } }, slow: { warmup: 0, runs: { exact: 3 } }, slowLaneMs: 5000 },
+    baseline: values.baseline,
   };
 }

@@ -4,6 +4,7 @@
  * `node -e 0` as the floor. Prints a Markdown table and the target ratios, and
  * writes them to docs/benchmarks.md. See README.md beside this file.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,7 @@ import { parseOptions, USAGE, type BenchOptions, type WorkloadSpec } from './opt
 import { renderReport } from './report.ts';
 import type { BenchRun, WorkloadResult } from './results.ts';
 import { alembic, alembicVersion } from './runners/alembic.ts';
-import { assertCgmigrateBuilt, cgmigrate } from './runners/cgmigrate.ts';
+import { assertCgmigrateBuilt, cgmigrate, cgmigrateRunner } from './runners/cgmigrate.ts';
 import { findKnex, knexRunner } from './runners/knex.ts';
 import { nodeFloor } from './runners/node-floor.ts';
 import type { ToolRunner } from './runners/tool-runner.ts';
@@ -71,6 +72,19 @@ function runWorkload(spec: WorkloadSpec, runners: readonly ToolRunner[], options
   return { spec, merges: graph.merges, timings, setupMs, cpuBusy };
 }
 
+/** The baseline CLI's runner when `--baseline` names one, its rows labelled with its commit. */
+function baselineRunners(baseline: string | undefined): ToolRunner[] {
+  if (baseline === undefined) return [];
+  const bin = path.resolve(baseline);
+  let commit = 'baseline';
+  try {
+    commit = execFileSync('git', ['-C', path.dirname(bin), 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not in a git checkout: the rows say only "baseline"
+  }
+  return [cgmigrateRunner(bin, `cgmigrate at ${commit}`)];
+}
+
 function main(options: BenchOptions): void {
   const started = performance.now();
   assertCgmigrateBuilt();
@@ -78,7 +92,7 @@ function main(options: BenchOptions): void {
   const hyperfine = hyperfineVersion();
   const knex = findKnex();
   const skipped = 'missing' in knex ? [knex.missing] : [];
-  const runners = [nodeFloor, cgmigrate, alembic, ...('missing' in knex ? [] : [knexRunner(knex)])];
+  const runners = [nodeFloor, cgmigrate, ...baselineRunners(options.baseline), alembic, ...('missing' in knex ? [] : [knexRunner(knex)])];
   if ('missing' in knex) console.warn(`knex is left out: ${knex.missing}`);
 
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'cgmigrate-bench-'));

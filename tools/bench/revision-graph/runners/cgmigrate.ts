@@ -18,32 +18,38 @@ export function assertCgmigrateBuilt(): void {
   }
 }
 
-function argv(...args: string[]): MeasuredCommand['argv'] {
-  return [process.execPath, CGMIGRATE_BIN, ...args];
+/**
+ * cgmigrate's runner for the CLI at `bin`, its rows named `<label> current` and so on:
+ * the build of this checkout as `cgmigrate`, or with `--baseline` another checkout's build
+ * timed in the same run.
+ */
+export function cgmigrateRunner(bin: string, label: string): ToolRunner {
+  const argv = (...args: string[]): MeasuredCommand['argv'] => [process.execPath, bin, ...args];
+  return {
+    name: label,
+    setup: (paths) => run({ argv: argv('upgrade', 'head', '--quiet'), cwd: paths.cgmigrate.dir }).ms,
+    commands: (_paths, graph) => [
+      {
+        name: `${label} --version`,
+        argv: argv('--version'),
+        expects: { what: 'its version', test: (stdout) => stdout.startsWith('@cloudguard/migrate-cli/') },
+      },
+      {
+        name: `${label} --help`,
+        argv: argv('--help'),
+        expects: { what: 'the command list', test: (stdout) => stdout.includes('COMMANDS') && stdout.includes('history') },
+      },
+      { name: `${label} current`, argv: argv('current'), expects: singleHead(graph.head) },
+      { name: `${label} heads`, argv: argv('heads'), expects: singleHead(graph.head) },
+      { name: `${label} history`, argv: argv('history'), expects: fullHistory(graph) },
+      {
+        // The first run after a checkout, before the header index exists: every file is read and parsed.
+        name: `${label} history, no header index`,
+        argv: ['/usr/bin/env', 'CGMIGRATE_NO_CACHE=1', ...argv('history')],
+        expects: fullHistory(graph),
+      },
+    ],
+  };
 }
 
-export const cgmigrate: ToolRunner = {
-  name: 'cgmigrate',
-  setup: (paths) => run({ argv: argv('upgrade', 'head', '--quiet'), cwd: paths.cgmigrate.dir }).ms,
-  commands: (_paths, graph) => [
-    {
-      name: 'cgmigrate --version',
-      argv: argv('--version'),
-      expects: { what: 'its version', test: (stdout) => stdout.startsWith('@cloudguard/migrate-cli/') },
-    },
-    {
-      name: 'cgmigrate --help',
-      argv: argv('--help'),
-      expects: { what: 'the command list', test: (stdout) => stdout.includes('COMMANDS') && stdout.includes('history') },
-    },
-    { name: 'cgmigrate current', argv: argv('current'), expects: singleHead(graph.head) },
-    { name: 'cgmigrate heads', argv: argv('heads'), expects: singleHead(graph.head) },
-    { name: 'cgmigrate history', argv: argv('history'), expects: fullHistory(graph) },
-    {
-      // The first run after a checkout, before the header index exists: every file is read and parsed.
-      name: 'cgmigrate history, no header index',
-      argv: ['/usr/bin/env', 'CGMIGRATE_NO_CACHE=1', ...argv('history')],
-      expects: fullHistory(graph),
-    },
-  ],
-};
+export const cgmigrate: ToolRunner = cgmigrateRunner(CGMIGRATE_BIN, 'cgmigrate');
