@@ -19,8 +19,8 @@ interface Run {
 }
 
 /**
- * The plugin installed into the built CLI, as a user would: `cgmigrate plugins link`,
- * into an oclif data, config and cache directory of the test's own (oclif reads
+ * The plugin installed into the built CLI, as a user would: `cgmigrate plugins install
+ * file:<path>` (and, once, `plugins link <path>`), into an oclif data, config and cache directory of the test's own (oclif reads
  * `CGMIGRATE_DATA_DIR`, `CGMIGRATE_CONFIG_DIR` and `CGMIGRATE_CACHE_DIR`), so the
  * machine's real CLI setup is never touched.
  */
@@ -74,13 +74,15 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
     expect(await db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")).toEqual([]);
   });
 
-  it('links the plugin, after which DATABASE_URL=mysql://… cgmigrate upgrade head migrates MariaDB', async () => {
-    const link = await cgmigrate(['plugins', 'link', PLUGIN_DIR, '--no-install']);
-    expect(link.code, link.stderr).toBe(0);
+  it('installs the plugin from its folder with plugins install file:<path>, after which DATABASE_URL=mysql://… cgmigrate upgrade head migrates MariaDB', async () => {
+    const install = await cgmigrate(['plugins', 'install', `file:${PLUGIN_DIR}`]);
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stderr).toContain(`Installing plugin file:${PLUGIN_DIR}... installed v0.1.0`);
     const plugins = await cgmigrate(['plugins']);
-    expect(plugins.stdout).toContain('@cloudguard-examples/migrate-adapter-mariadb 0.1.0 (link)');
+    expect(plugins.stdout).toBe('@cloudguard-examples/migrate-adapter-mariadb 0.1.0\n'); // a user plugin: no "(link)"
 
-    const up = await cgmigrate(['upgrade', 'head'], { DATABASE_URL: db.url, OCLIF_DISABLE_LINKED_ESM_WARNING: '1' });
+    // no OCLIF_DISABLE_LINKED_ESM_WARNING: an installed plugin, unlike a linked one, prints no note
+    const up = await cgmigrate(['upgrade', 'head'], { DATABASE_URL: db.url });
     expect(up.code, up.stderr).toBe(0);
     expect(up.stderr).toBe(
       [
@@ -274,6 +276,20 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
     } finally {
       await db2.drop();
     }
+  });
+
+  it('links the plugin for development with plugins link <path> --no-install, as the README shows', async () => {
+    const dirs = {
+      CGMIGRATE_DATA_DIR: path.join(home, 'link-data'),
+      CGMIGRATE_CONFIG_DIR: path.join(home, 'link-config'),
+      CGMIGRATE_CACHE_DIR: path.join(home, 'link-cache'),
+    };
+    const link = await cgmigrate(['plugins', 'link', PLUGIN_DIR, '--no-install'], dirs);
+    expect(link.code, link.stderr).toBe(0);
+    const plugins = await cgmigrate(['plugins'], dirs);
+    expect(plugins.stdout).toContain('@cloudguard-examples/migrate-adapter-mariadb 0.1.0 (link)');
+    const current = await cgmigrate(['current'], { ...dirs, DATABASE_URL: db.url, OCLIF_DISABLE_LINKED_ESM_WARNING: '1' });
+    expect(current.code, current.stderr).toBe(0);
   });
 });
 

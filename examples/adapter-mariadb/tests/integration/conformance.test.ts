@@ -1,26 +1,46 @@
+// Core's conformance suite against a real MariaDB, a throwaway database per check.
+// Every check runs, the offline ones included (the adapter implements renderOffline); the
+// suite itself skips transactions.rollback-ddl, which transactionalDdl: false rules out.
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
-import { defineAdapterConformanceSuite, spawnLockHolder } from '@cloudguard/migrate-core/conformance';
+import { defineAdapterConformanceSuite, spawnLockHolder, type ConformanceDatabase } from '@cloudguard/migrate-core/conformance';
 
-import { createTestMariaDbDatabase } from '../../../../tools/test-db/mariadb.js';
 import { mariadbAdapter } from '../../src/index.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
+/** A server the tests may create databases on, and a database on it to connect to. */
+const SERVER_URL = process.env['CGMIGRATE_TEST_MARIADB_URL'] || 'mysql://root@127.0.0.1:3306/mysql';
 
-// Every check runs, the offline ones (offline.render-apply, offline.read-refused) included, since the
-// adapter implements renderOffline; the kit itself skips only transactions.rollback-ddl, which
-// capabilities.transactionalDdl = false rules out. The default SQL snippets are valid MariaDB.
+/** Runs one statement on the test server through the adapter's own connection: no other driver needed. */
+async function onServer(statement: string): Promise<void> {
+  const connection = await mariadbAdapter().connect({
+    url: SERVER_URL,
+    cwd: PACKAGE_DIR,
+    versionTable: { name: 'alembic_version' },
+    purpose: 'migrate',
+  });
+  try {
+    await connection.autocommit((session) => session.execute(statement));
+  } finally {
+    await connection.close();
+  }
+}
+
+/** A fresh, empty database for one check; `drop()` removes it. */
+async function throwawayDatabase(): Promise<ConformanceDatabase> {
+  const name = `cgm_conformance_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await onServer(`CREATE DATABASE \`${name}\``);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return { url: url.href, cwd: PACKAGE_DIR, drop: () => onServer(`DROP DATABASE IF EXISTS \`${name}\``) };
+}
+
 defineAdapterConformanceSuite({
   name: 'mariadb',
   adapter: () => mariadbAdapter(),
-  database: async () => {
-    const db = await createTestMariaDbDatabase('cgm_conformance');
-    return { url: db.url, cwd: PACKAGE_DIR, drop: () => db.drop() };
-  },
-  badUrls: {
-    invalid: 'mysql://root@127.0.0.1:3306/',
-    unreachable: 'mysql://root:s3cret-pw@127.0.0.1:1/cloudguard',
-  },
+  database: throwawayDatabase,
+  badUrls: { invalid: 'mysql://root@127.0.0.1:3306/', unreachable: 'mysql://root:s3cret-pw@127.0.0.1:1/cloudguard' },
   crossProcessLock: {
     spawnHolder: (connectOptions) =>
       spawnLockHolder({ module: '@cloudguard-examples/migrate-adapter-mariadb', connectOptions, cwd: PACKAGE_DIR }),

@@ -48,7 +48,7 @@ import { versionStoreChecks } from './version-store.js';
  * the version-store, audit-store, transaction and lock checks observe the database
  * only through the adapter, so they need no SQL of the dialect.
  *
- * Importing `@cloudguard/migrate-core/testing` loads Vitest (an optional peer
+ * Importing `@cloudguard/migrate-core/conformance` loads Vitest (an optional peer
  * dependency of core); the main entry never does.
  *
  * ### Examples
@@ -57,7 +57,7 @@ import { versionStoreChecks } from './version-store.js';
  * import { mkdtempSync, rmSync } from 'node:fs';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
- * import { defineAdapterConformanceSuite } from '@cloudguard/migrate-core/testing';
+ * import { defineAdapterConformanceSuite } from '@cloudguard/migrate-core/conformance';
  * import { duckdbAdapter } from '../src/index.js';
  *
  * defineAdapterConformanceSuite({
