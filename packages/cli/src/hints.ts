@@ -160,12 +160,28 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
     command === 'init'
       ? 'Choose a directory that does not exist yet or is empty.'
       : `Move ${(error as FileExistsError).path} away, or pass another --rev-id or message.`,
-  MIGRATION_FAILED: (error, { bin }) =>
-    (error as MigrationFailedError).rolledBack === false
-      ? 'The failing migration ran outside a transaction (`transactional: false`, or a database whose DDL commits by itself), ' +
-        'so the statements it ran before the failure may have committed: nothing was rolled back. Check the schema and undo or ' +
-        `finish those statements by hand, then fix the migration and run the command again; \`${bin} current\` shows the revision the database is at now.`
-      : `The failing migration's changes were rolled back. Fix it and run the command again; \`${bin} current\` shows the revision the database is at now.`,
+  MIGRATION_FAILED: (error, { bin }) => {
+    const current = `\`${bin} current\` shows the revision the database is at now`;
+    const byHand =
+      'inspect the schema, undo or finish those statements by hand, then either record the revision the schema now ' +
+      `matches with \`${bin} stamp <revision>\`, or fix the migration and run the command again; ${current}.`;
+    switch ((error as MigrationFailedError).rolledBack) {
+      case true:
+        return `The failing migration's changes were rolled back. Fix it and run the command again; ${current}.`;
+      case false:
+        return (
+          'The statements the failing migration ran before the failure may have committed: nothing was rolled back ' +
+          '(it ran outside a transaction, `transactional: false`, or the database committed its DDL by itself, as the ' +
+          `error says). Check the schema: ${byHand}`
+        );
+      default:
+        return (
+          'Whether all of the failing migration was undone is not known: its transaction was rolled back, but this ' +
+          'database commits DDL by itself (no transactional DDL), so statements it ran before the failure may have ' +
+          `stayed. Check the schema; if any did, ${byHand}`
+        );
+    }
+  },
   INTERRUPTED: (_error, { bin }) =>
     `Run the command again when ready: it continues from where the database is (\`${bin} current\` shows it).`,
   IRREVERSIBLE_MIGRATION: (error) => {
