@@ -1,5 +1,6 @@
 import type {
   AdapterNotFoundError,
+  CheckResult,
   DuplicateBranchLabelError,
   FileExistsError,
   IrreversibleMigrationError,
@@ -243,4 +244,19 @@ export function hintFor(error: MigrateError, context: HintContext = {}): string 
     bin: context.bin ?? 'cgmigrate',
     schemes: context.schemes ?? [],
   });
+}
+
+/**
+ * The remedy for what `check` found, printed after its problems, or `undefined` when
+ * nothing it found has one: revisions not applied yet call for an upgrade.
+ *
+ * ### Examples
+ * ```ts
+ * checkHint({ ...result, pending: ['b2'], heads: ['b2'] }) // 'Run `cgmigrate upgrade head` to apply it.'
+ * ```
+ */
+export function checkHint(result: Pick<CheckResult, 'pending' | 'heads'>, context: Pick<HintContext, 'bin'> = {}): string | undefined {
+  if (result.pending.length === 0) return undefined;
+  const target = result.heads.length > 1 ? 'heads' : 'head';
+  return `Run \`${context.bin ?? 'cgmigrate'} upgrade ${target}\` to apply ${result.pending.length === 1 ? 'it' : 'them'}.`;
 }

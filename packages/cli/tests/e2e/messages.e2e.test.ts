@@ -5,8 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { fails, MODES, tables, tempProject, versionRows, type ErrorJson } from './cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cgmigrate, fails, MODES, tables, tempProject, versionRows, type ErrorJson } from './cli.js';
 
 /** A project with the given migrations, none applied. */
 function projectWith(migrations: readonly { id: string; parent: string | null; up: string; transactional?: boolean }[]): { cwd: string; db: string; cleanup: () => void } {
@@ -69,5 +69,33 @@ describe('MIGRATION_FAILED: the hint says what happened to the failing migration
     } finally {
       project.cleanup();
     }
+  });
+});
+
+describe('check on a database that is behind', () => {
+  const project = projectWith([
+    { id: 'a1', parent: null, up: "    await op.execute('CREATE TABLE a (id INTEGER)');" },
+    { id: 'b2', parent: 'a1', up: "    await op.execute('CREATE TABLE b (id INTEGER)');" },
+    { id: 'c3', parent: 'b2', up: "    await op.execute('CREATE TABLE c (id INTEGER)');" },
+  ]);
+  afterAll(() => project.cleanup());
+
+  it('counts the revisions in words, and hints at upgrade head (on stderr; the problems stay on stdout)', async () => {
+    expect((await cgmigrate(['upgrade', 'a1', '-q'], { cwd: project.cwd })).code).toBe(0);
+    const two = await cgmigrate(['check'], { cwd: project.cwd });
+    expect(two.code).toBe(1);
+    expect(two.stdout).toBe('Target database is not up to date: 2 revisions are not applied (b2, c3)\n');
+    expect(two.stderr).toBe('Hint: Run `cgmigrate upgrade head` to apply them.\n');
+
+    expect((await cgmigrate(['upgrade', 'b2', '-q'], { cwd: project.cwd })).code).toBe(0);
+    const one = await cgmigrate(['check'], { cwd: project.cwd });
+    expect(one.code).toBe(1);
+    expect(one.stdout).toBe('Target database is not up to date: 1 revision is not applied (c3)\n');
+    expect(one.stderr).toBe('Hint: Run `cgmigrate upgrade head` to apply it.\n');
+
+    // --json: the document alone on stdout, nothing on stderr
+    const json = await cgmigrate(['check', '--json'], { cwd: project.cwd });
+    expect(json.json<{ problems: { message: string }[] }>().problems[0]?.message).toBe('Target database is not up to date: 1 revision is not applied (c3)');
+    expect(json.stderr).toBe('');
   });
 });

@@ -15,7 +15,7 @@ import {
   ScriptLocationNotFoundError,
 } from '@cloudguard/migrate-core';
 import { describe, expect, it } from 'vitest';
-import { hintFor } from '../../src/hints.js';
+import { checkHint, hintFor } from '../../src/hints.js';
 
 describe('hintFor', () => {
   it('points at history for an unknown revision given as an argument', () => {
@@ -138,5 +138,14 @@ describe('hintFor', () => {
     const hint = hintFor(new LockUnavailableError('/srv/app.db.cgmigrate-lock', 'it is owned by deploy (uid 1001)'));
     expect(hint).toContain('not another run holding the lock');
     expect(hint).toContain('write access');
+  });
+});
+
+describe('checkHint', () => {
+  it('says to upgrade, in the singular or plural, to heads when there are several', () => {
+    expect(checkHint({ pending: ['b2'], heads: ['b2'] })).toBe('Run `cgmigrate upgrade head` to apply it.');
+    expect(checkHint({ pending: ['b2', 'c3'], heads: ['c3'] })).toBe('Run `cgmigrate upgrade head` to apply them.');
+    expect(checkHint({ pending: ['b2', 'c3'], heads: ['b2', 'c3'] }, { bin: 'cgm' })).toBe('Run `cgm upgrade heads` to apply them.');
+    expect(checkHint({ pending: [], heads: ['c3'] })).toBeUndefined();
   });
 });
