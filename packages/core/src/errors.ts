@@ -519,12 +519,26 @@ export class ConfigNotFoundError extends MigrateError {
 /** A config file that fails to load, or a key with a value of the wrong kind. */
 export class ConfigInvalidError extends MigrateError {
   readonly code = 'CONFIG_INVALID' as const;
+  /** The config key at fault, when the problem is one key's (an unknown key, or `entities` left empty). */
+  readonly key: string | undefined;
+  /** Every key a config may have, when {@link key} is not one of them. */
+  readonly knownKeys: readonly string[] | undefined;
+  /** The package the config file imports that could not be found, when that is why it could not be loaded. */
+  readonly missingPackage: string | undefined;
   constructor(
     readonly path: string | undefined,
     readonly problem: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & {
+      readonly key?: string | undefined;
+      readonly knownKeys?: readonly string[] | undefined;
+      readonly missingPackage?: string | undefined;
+    },
   ) {
-    super(`Invalid configuration${path ? ` in ${path}` : ''}: ${problem}`, options);
+    const { key, knownKeys, missingPackage, ...errorOptions } = options ?? {};
+    super(`Invalid configuration${path ? ` in ${path}` : ''}: ${problem}`, errorOptions);
+    this.key = key;
+    this.knownKeys = knownKeys;
+    this.missingPackage = missingPackage;
   }
 }
 
