@@ -1,5 +1,7 @@
 import type {
   AdapterNotFoundError,
+  CheckResult,
+  ConfigInvalidError,
   DuplicateBranchLabelError,
   FileExistsError,
   IrreversibleMigrationError,
@@ -14,6 +16,7 @@ import type {
   RevisionNotFoundError,
   RevisionNotInBranchError,
 } from '@cloudguard/migrate-core';
+import { closestName } from './closest-name.js';
 
 /**
  * Where every error code has a section (message, cause, fix), under a heading that is
@@ -141,6 +144,11 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
         return `Name two or more revisions to merge, or \`heads\` when there are several heads; \`${bin} heads\` lists them.`;
       case 'history':
         return 'A range is lower:upper, e.g. base:head, -3:, current: or ae10:head; -N cannot walk through a merge or branch point, so name a revision id there instead.';
+      case 'revision':
+        return (
+          `\`--head\` takes a head revision (\`${bin} heads\` lists them), \`<branch>@head\` or \`base\`. To add a revision ` +
+          'after one that is not a head, pass `--splice`: splicing starts a new branch from that revision, so the scripts get one more head.'
+        );
       case 'stamp':
         return `Stamp takes ids or prefixes, head, heads, <label>@head, base, -N (below the heads of the scripts), <label>@-N or <revision>±N; -N cannot walk through a merge or branch point, so name a revision there; \`${bin} history\` lists them.`;
       default:
@@ -160,12 +168,28 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
     command === 'init'
       ? 'Choose a directory that does not exist yet or is empty.'
       : `Move ${(error as FileExistsError).path} away, or pass another --rev-id or message.`,
-  MIGRATION_FAILED: (error, { bin }) =>
-    (error as MigrationFailedError).rolledBack === false
-      ? 'The failing migration ran outside a transaction (`transactional: false`, or a database whose DDL commits by itself), ' +
-        'so the statements it ran before the failure may have committed: nothing was rolled back. Check the schema and undo or ' +
-        `finish those statements by hand, then fix the migration and run the command again; \`${bin} current\` shows the revision the database is at now.`
-      : `The failing migration's changes were rolled back. Fix it and run the command again; \`${bin} current\` shows the revision the database is at now.`,
+  MIGRATION_FAILED: (error, { bin }) => {
+    const current = `\`${bin} current\` shows the revision the database is at now`;
+    const byHand =
+      'inspect the schema, undo or finish those statements by hand, then either record the revision the schema now ' +
+      `matches with \`${bin} stamp <revision>\`, or fix the migration and run the command again; ${current}.`;
+    switch ((error as MigrationFailedError).rolledBack) {
+      case true:
+        return `The failing migration's changes were rolled back. Fix it and run the command again; ${current}.`;
+      case false:
+        return (
+          'The statements the failing migration ran before the failure may have committed: nothing was rolled back ' +
+          '(it ran outside a transaction, `transactional: false`, or the database committed its DDL by itself, as the ' +
+          `error says). Check the schema: ${byHand}`
+        );
+      default:
+        return (
+          'Whether all of the failing migration was undone is not known: its transaction was rolled back, but this ' +
+          'database commits DDL by itself (no transactional DDL), so statements it ran before the failure may have ' +
+          `stayed. Check the schema; if any did, ${byHand}`
+        );
+    }
+  },
   INTERRUPTED: (_error, { bin }) =>
     `Run the command again when ready: it continues from where the database is (\`${bin} current\` shows it).`,
   IRREVERSIBLE_MIGRATION: (error) => {
@@ -191,8 +215,36 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   SCHEMA_DRIFT: (_error, { bin }) => `Create a migration for the difference with \`${bin} revision -m "…"\`.`,
   CONFIG_NOT_FOUND: (_error, { bin }) =>
     `Check the --config path, or run \`${bin} init\` to create cgmigrate.config.ts in the project.`,
-  CONFIG_INVALID: () =>
-    'Fix the config file; every key is optional, and unknown keys are refused so that a typo is not silently ignored.',
+  CONFIG_INVALID: (error) => {
+    const { key, knownKeys, missingPackage } = error as ConfigInvalidError;
+    if (missingPackage !== undefined) {
+      const install = `Install ${missingPackage} in the project (\`npm install -D ${missingPackage}\`)`;
+      if (!missingPackage.startsWith('@cloudguard/migrate-')) return `${install}: the config file imports it, and Node looks for it from the config file's folder.`;
+      if (missingPackage.startsWith('@cloudguard/migrate-adapter-')) {
+        return (
+          `${install}: a cgmigrate installed globally does not make it importable from the project. Or leave \`adapter\` ` +
+          'out and drop the import: cgmigrate picks its built-in adapter from the URL\'s scheme (sqlite:///…, postgresql://…).'
+        );
+      }
+      return (
+        `${install}: a cgmigrate installed globally does not make it importable from the project. Or import only ` +
+        `types from it, \`import type { MigrateConfig } from '${missingPackage}'\`, which is removed before the file runs, ` +
+        'and export a plain object (`export default { … } satisfies MigrateConfig`) instead of calling defineConfig().'
+      );
+    }
+    if (key === 'entities') {
+      return (
+        'Set `entities` in cgmigrate.config.ts to your MikroORM entity definitions (defineEntity, EntitySchema or ' +
+        'decorated classes, e.g. `entities: [User, Scan]`): autogenerate and the schema check compare them with the database.'
+      );
+    }
+    if (key !== undefined && knownKeys !== undefined) {
+      const suggestion = closestName(key, knownKeys);
+      const meant = suggestion === undefined ? '' : `Did you mean '${suggestion}'? `;
+      return `${meant}Unknown keys are refused so that a typo is not silently ignored.`;
+    }
+    return 'Fix the config file; every key is optional, and unknown keys are refused so that a typo is not silently ignored.';
+  },
   INVALID_URL: () => URL_FORMS,
   ADAPTER_NOT_FOUND: (error, { bin, schemes }) => {
     const { packageName } = error as AdapterNotFoundError;
@@ -227,4 +279,19 @@ export function hintFor(error: MigrateError, context: HintContext = {}): string 
     bin: context.bin ?? 'cgmigrate',
     schemes: context.schemes ?? [],
   });
+}
+
+/**
+ * The remedy for what `check` found, printed after its problems, or `undefined` when
+ * nothing it found has one: revisions not applied yet call for an upgrade.
+ *
+ * ### Examples
+ * ```ts
+ * checkHint({ ...result, pending: ['b2'], heads: ['b2'] }) // 'Run `cgmigrate upgrade head` to apply it.'
+ * ```
+ */
+export function checkHint(result: Pick<CheckResult, 'pending' | 'heads'>, context: Pick<HintContext, 'bin'> = {}): string | undefined {
+  if (result.pending.length === 0) return undefined;
+  const target = result.heads.length > 1 ? 'heads' : 'head';
+  return `Run \`${context.bin ?? 'cgmigrate'} upgrade ${target}\` to apply ${result.pending.length === 1 ? 'it' : 'them'}.`;
 }

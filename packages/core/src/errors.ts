@@ -310,18 +310,25 @@ export class FileExistsError extends MigrateError {
  * A migration's `up` or `down` failed, or was stopped (an operation it did not await, an
  * unhandled rejection or timer exception while it ran, `stepTimeout`, the caller's
  * `AbortSignal`). {@link rolledBack} says whether its changes were undone: a migration
- * marked `transactional: false`, or one on a database without transactional DDL
- * (MariaDB, MySQL), runs statements that commit as they go, and those stay.
+ * marked `transactional: false` runs statements that commit as they go, and those stay;
+ * on a database without transactional DDL (MariaDB, MySQL) its transaction is rolled
+ * back, but DDL committed by itself, so what stayed is known only when the adapter
+ * reports it.
  */
 export class MigrationFailedError extends MigrateError {
   readonly code = 'MIGRATION_FAILED' as const;
   /**
-   * True when the step's transaction was rolled back, so nothing of the failing migration
-   * remains; false when it ran outside a transaction (`transactional: false`) or on a
-   * database whose DDL commits by itself: the statements it ran before the failure may
-   * have committed.
+   * What became of the failing migration's statements:
+   * - `true`: its transaction was rolled back on a database with transactional DDL, so
+   *   nothing of it remains;
+   * - `false`: statements it ran before the failure committed and were not rolled back:
+   *   it ran outside a transaction (`transactional: false`), or the adapter reported
+   *   that the database committed part of its transaction by itself (a
+   *   `committedStatements` array on the error, as MariaDB's example adapter sets);
+   * - `null`: not known: its transaction was rolled back, but the database has no
+   *   transactional DDL, so DDL it ran may have committed.
    */
-  readonly rolledBack: boolean;
+  readonly rolledBack: boolean | null;
   constructor(
     readonly revision: string,
     readonly direction: 'upgrade' | 'downgrade',
@@ -330,14 +337,14 @@ export class MigrationFailedError extends MigrateError {
     readonly statement: string | undefined,
     /** Revisions applied (and committed) before the failure, in order. */
     readonly completed: readonly string[],
-    options: ErrorOptions & { cause: unknown; rolledBack?: boolean | undefined },
+    options: ErrorOptions & { cause: unknown; rolledBack?: boolean | null | undefined },
   ) {
     super(
       `${direction === 'upgrade' ? 'Upgrade' : 'Downgrade'} of revision ${revision}${path ? ` (${path})` : ''} failed` +
         `${statement ? ` at statement: ${statement}` : ''}: ${describeCause(options.cause)}`,
       { cause: options.cause },
     );
-    this.rolledBack = options.rolledBack ?? true;
+    this.rolledBack = options.rolledBack === undefined ? true : options.rolledBack;
   }
 }
 
@@ -512,12 +519,26 @@ export class ConfigNotFoundError extends MigrateError {
 /** A config file that fails to load, or a key with a value of the wrong kind. */
 export class ConfigInvalidError extends MigrateError {
   readonly code = 'CONFIG_INVALID' as const;
+  /** The config key at fault, when the problem is one key's (an unknown key, or `entities` left empty). */
+  readonly key: string | undefined;
+  /** Every key a config may have, when {@link key} is not one of them. */
+  readonly knownKeys: readonly string[] | undefined;
+  /** The package the config file imports that could not be found, when that is why it could not be loaded. */
+  readonly missingPackage: string | undefined;
   constructor(
     readonly path: string | undefined,
     readonly problem: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & {
+      readonly key?: string | undefined;
+      readonly knownKeys?: readonly string[] | undefined;
+      readonly missingPackage?: string | undefined;
+    },
   ) {
-    super(`Invalid configuration${path ? ` in ${path}` : ''}: ${problem}`, options);
+    const { key, knownKeys, missingPackage, ...errorOptions } = options ?? {};
+    super(`Invalid configuration${path ? ` in ${path}` : ''}: ${problem}`, errorOptions);
+    this.key = key;
+    this.knownKeys = knownKeys;
+    this.missingPackage = missingPackage;
   }
 }
 

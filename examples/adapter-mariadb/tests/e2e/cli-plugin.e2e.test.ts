@@ -233,6 +233,11 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
     expect(failed.stderr).toContain('- CREATE TABLE scan_notes (id INTEGER PRIMARY KEY, note VARCHAR(200))');
     expect(failed.stderr).toContain('alembic_version now holds 000003');
     expect(failed.stderr).toContain('cgmigrate stamp <revision>');
+    // the hint follows what happened: statements committed, so no claim of a rollback, and the way to recover
+    const hint = failed.stderr.split('\n').find((line) => line.startsWith('Hint: '));
+    expect(hint).toContain('may have committed: nothing was rolled back');
+    expect(hint).toContain('undo or finish those statements by hand, then either record the revision the schema now matches with `cgmigrate stamp <revision>`');
+    expect(failed.stderr).not.toContain('were rolled back');
     // what MariaDB could not roll back is there; the version table says where the last whole migration left it
     expect(await db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'scan_notes'")).toHaveLength(1);
     expect(await db.query('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '000003' }]);

@@ -1,6 +1,7 @@
 import { check, type CheckResult } from '@cloudguard/migrate-core';
 import { BaseCommand } from '../base-command.js';
 import { ExitStatus } from '../exit-codes.js';
+import { checkHint } from '../hints.js';
 
 /** `cgmigrate check`: Alembic's `check`, for what cgmigrate can check today. */
 export default class Check extends BaseCommand<CheckResult> {
@@ -32,6 +33,9 @@ export default class Check extends BaseCommand<CheckResult> {
       const schema = result.drift === null ? '' : ', and its schema matches the entities';
       this.note(`No problems found: the database is up to date and every applied migration matches its file${schema}.`);
     } else {
+      const hint = checkHint(result, { bin: this.config.bin });
+      // The problems are the output (stdout); the remedy goes to stderr, as an error's hint does.
+      if (hint !== undefined && !this.jsonEnabled()) this.context.hint(hint);
       // A finding, not an error: the result is still the output (also with --json), and the status says it failed.
       process.exitCode = ExitStatus.check;
     }

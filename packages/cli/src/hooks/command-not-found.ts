@@ -2,7 +2,7 @@ import { Errors, toConfiguredId, type Hook } from '@oclif/core';
 import { ExitStatus } from '../exit-codes.js';
 import { errorJson, formatError, type ErrorReport } from '../render/error.js';
 import { painterFor } from '../render/style.js';
-import { closestCommand } from './closest-command.js';
+import { closestName } from '../closest-name.js';
 
 /**
  * `command_not_found`: a misspelt command (`cgmigrate upgarde`) names the command it
@@ -60,7 +60,7 @@ const hook: Hook.CommandNotFound = async function (options) {
 function suggest(words: readonly string[], ids: readonly string[]): { typed: string; suggestion: string | undefined } {
   for (let count = words.length; count > 0; count--) {
     const typed = words.slice(0, count).join(':');
-    const suggestion = closestCommand(typed, ids.filter((id) => id.split(':').length === count));
+    const suggestion = closestName(typed, ids.filter((id) => id.split(':').length === count));
     if (suggestion !== undefined) return { typed, suggestion };
   }
   return { typed: words[0] ?? '', suggestion: undefined };

@@ -44,9 +44,9 @@ export function formatError(report: ErrorReport, options: { verbose?: boolean; p
 }
 
 /**
- * The `--json` document for an error: `{ error: { code, message, hint, docs, exitCode, …data } }`
- * (docs/json/error.schema.json).
- * `oclif.exit` repeats the status where oclif's own JSON errors keep it.
+ * The `--json` document for an error: `{ error: { code, message, hint, docs, exitCode, …data } }`,
+ * exactly what docs/json/error.schema.json documents: the exit status once, as `exitCode`
+ * (oclif's own `oclif.exit` stays on the thrown error, out of the document).
  */
 export function errorJson(report: ErrorReport): { error: Record<string, unknown> } {
   return {
@@ -57,7 +57,6 @@ export function errorJson(report: ErrorReport): { error: Record<string, unknown>
       ...(report.hint ? { hint: report.hint } : {}),
       docs: errorDocsFor(report.code),
       exitCode: report.exitCode,
-      oclif: { exit: report.exitCode },
     },
   };
 }

@@ -144,6 +144,11 @@ export class CommandContext {
     if (!this.flags.quiet) this.#stderr(text);
   }
 
+  /** Prints a `Hint:` line on stderr, as an error's hint is printed: even with `--quiet`. */
+  hint(text: string): void {
+    this.#stderr(`${this.#stderrPaint('bold', 'Hint:')} ${text}`);
+  }
+
   /** Prints a `Warning:` line on stderr, even with `--quiet`. */
   warn(text: string): void {
     this.#stderr(`Warning: ${text}`);

@@ -297,7 +297,7 @@ describe('a migration edited after it was applied', () => {
     const human = await cgmigrate(['check'], { cwd });
     expect(human.code).toBe(1);
     expect(human.stdout.split('\n')).toEqual([
-      'Target database is not up to date: 1 revision(s) to apply (r003)',
+      'Target database is not up to date: 1 revision is not applied (r003)',
       expect.stringMatching(
         new RegExp(`^Migration r001 \\(${migrationPath(cwd, 'r001').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\) was changed after it was applied on \\d{4}-.*: its SHA-256 was [0-9a-f]{12}, now [0-9a-f]{12}$`),
       ),

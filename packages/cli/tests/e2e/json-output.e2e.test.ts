@@ -109,6 +109,38 @@ describe('--json documents match docs/json schemas', () => {
     expect(valid(failed, 'error')).toMatchObject({ error: { code: 'REVISION_NOT_FOUND', exitCode: 2 } });
   });
 
+  it.each([
+    ['the fast entry', {}],
+    ['oclif', { CGMIGRATE_NO_FAST_PATH: '1' }],
+  ])('errors through %s carry only documented fields: no oclif internals', async (_entry, env) => {
+    for (const [args, code] of [
+      [['upgrade', 'zz', '--json'], 'REVISION_NOT_FOUND'],
+      [['upgrade', 'head', 'extra', '--json'], 'INVALID_ARGUMENTS'],
+      [['current', '--url', 'nourl', '--json'], 'INVALID_URL'],
+    ] as const) {
+      const failed = await cgmigrate(args, { cwd, env });
+      const document = valid(failed, 'error');
+      expect(document['error']).toMatchObject({ code, exitCode: failed.code });
+      expect(document['error']).not.toHaveProperty('oclif');
+    }
+  });
+
+  it('durations are whole milliseconds, in the JSON result as on screen', async () => {
+    const ahead = tempProject();
+    try {
+      const at = (args: string[]) => cgmigrate(args, { cwd: ahead.dir });
+      expect((await at(['init', '-q'])).code).toBe(0);
+      for (const table of ['a', 'b']) fillMigration((await at(['revision', '-q', '-m', `Create ${table}`])).stdout.trim(), table);
+      const up = await at(['upgrade', 'head', '--json']);
+      expect(up.code, up.stderr).toBe(0);
+      const steps = up.json<{ steps: { durationMs: number }[] }>().steps;
+      expect(steps).toHaveLength(2);
+      for (const step of steps) expect(Number.isInteger(step.durationMs), String(step.durationMs)).toBe(true);
+    } finally {
+      ahead.cleanup();
+    }
+  });
+
   it('the schemas refuse what they do not document', () => {
     const revision = { id: 'a1', downRevisions: [], nextRevisions: [], dependsOn: [], branchLabels: [], isHead: true, isEffectiveHead: false, isBase: true, isBranchPoint: false, isMergePoint: false };
     const rows = { effectiveHeads: [], rows: ['a1'] };
@@ -119,5 +151,9 @@ describe('--json documents match docs/json schemas', () => {
     expect(schema('current')({ revisions: [], ...rows, more: [] })).toBe(false);
     expect(schema('heads')({ revisions: [{ ...revision, isHead: false }], effectiveHeads: [] })).toBe(false);
     expect(schema('check')({ ok: true, current: [], heads: [], pending: [], edited: [], drift: null, problems: [{ code: 'OTHER', message: 'x' }] })).toBe(false);
+    const error = { code: 'MIGRATION_FAILED', message: 'x', docs: 'docs/errors.md#migration_failed', exitCode: 1, revision: 'b2', rolledBack: null };
+    expect(schema('error')({ error })).toBe(true);
+    expect(schema('error')({ error: { ...error, oclif: { exit: 1 } } })).toBe(false);
+    expect(schema('error')({ error: { ...error, extra: 1 } })).toBe(false);
   });
 });

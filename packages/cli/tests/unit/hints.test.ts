@@ -1,5 +1,6 @@
 import {
   AdapterNotFoundError,
+  ConfigInvalidError,
   DatabaseNotUpToDateError,
   DuplicateBranchLabelError,
   InvalidMessageError,
@@ -15,7 +16,7 @@ import {
   ScriptLocationNotFoundError,
 } from '@cloudguard/migrate-core';
 import { describe, expect, it } from 'vitest';
-import { hintFor } from '../../src/hints.js';
+import { checkHint, hintFor } from '../../src/hints.js';
 
 describe('hintFor', () => {
   it('points at history for an unknown revision given as an argument', () => {
@@ -138,5 +139,41 @@ describe('hintFor', () => {
     const hint = hintFor(new LockUnavailableError('/srv/app.db.cgmigrate-lock', 'it is owned by deploy (uid 1001)'));
     expect(hint).toContain('not another run holding the lock');
     expect(hint).toContain('write access');
+  });
+
+  it('says --splice, and what splicing does, for revision --head <not a head>', () => {
+    const hint = hintFor(new InvalidTargetError('a1', 'revision a1 is not a head revision'), { command: 'revision' })!;
+    expect(hint).toContain('pass `--splice`: splicing starts a new branch from that revision');
+    expect(hint).toContain('`cgmigrate heads`');
+  });
+
+  it('makes the CONFIG_INVALID hint fit the problem: a typo, missing entities, a package not installed', () => {
+    const typo = new ConfigInvalidError('c.ts', "unknown key 'lockTimout'", { key: 'lockTimout', knownKeys: ['url', 'lockTimeout', 'lockRetry'] });
+    expect(hintFor(typo)).toBe("Did you mean 'lockTimeout'? Unknown keys are refused so that a typo is not silently ignored.");
+    const far = new ConfigInvalidError('c.ts', "unknown key 'database'", { key: 'database', knownKeys: ['url', 'lockTimeout'] });
+    expect(hintFor(far)).toBe('Unknown keys are refused so that a typo is not silently ignored.');
+
+    const entities = hintFor(new ConfigInvalidError('c.ts', '`entities` is empty', { key: 'entities' }))!;
+    expect(entities).toContain('Set `entities` in cgmigrate.config.ts to your MikroORM entity definitions');
+    expect(entities).not.toContain('every key is optional');
+
+    const core = hintFor(new ConfigInvalidError('c.ts', 'it could not be loaded', { missingPackage: '@cloudguard/migrate-core' }))!;
+    expect(core).toContain('`npm install -D @cloudguard/migrate-core`');
+    expect(core).toContain('import type');
+    const adapter = hintFor(new ConfigInvalidError('c.ts', 'it could not be loaded', { missingPackage: '@cloudguard/migrate-adapter-postgres' }))!;
+    expect(adapter).toContain('`npm install -D @cloudguard/migrate-adapter-postgres`');
+    expect(adapter).toContain("the URL's scheme");
+    expect(hintFor(new ConfigInvalidError('c.ts', 'it could not be loaded', { missingPackage: 'dotenv' }))).toContain('`npm install -D dotenv`');
+
+    expect(hintFor(new ConfigInvalidError('c.ts', "'url' must be a non-empty string"))).toContain('every key is optional');
+  });
+});
+
+describe('checkHint', () => {
+  it('says to upgrade, in the singular or plural, to heads when there are several', () => {
+    expect(checkHint({ pending: ['b2'], heads: ['b2'] })).toBe('Run `cgmigrate upgrade head` to apply it.');
+    expect(checkHint({ pending: ['b2', 'c3'], heads: ['c3'] })).toBe('Run `cgmigrate upgrade head` to apply them.');
+    expect(checkHint({ pending: ['b2', 'c3'], heads: ['b2', 'c3'] }, { bin: 'cgm' })).toBe('Run `cgm upgrade heads` to apply them.');
+    expect(checkHint({ pending: [], heads: ['c3'] })).toBeUndefined();
   });
 });

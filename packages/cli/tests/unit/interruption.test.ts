@@ -29,7 +29,7 @@ describe('the line an interrupted run prints', () => {
 });
 
 describe('the MIGRATION_FAILED hint', () => {
-  const failure = (rolledBack: boolean) =>
+  const failure = (rolledBack: boolean | null) =>
     new MigrationFailedError('b2', 'upgrade', 'b2.ts', undefined, [], { cause: new Error('x'), rolledBack });
 
   it('says the changes were rolled back only when they were', () => {
@@ -37,5 +37,13 @@ describe('the MIGRATION_FAILED hint', () => {
     const hint = hintFor(failure(false))!;
     expect(hint).toContain('may have committed: nothing was rolled back');
     expect(hint).not.toContain('were rolled back');
+  });
+
+  it('after a partial commit, says to fix the schema by hand and stamp; when not known, says to check', () => {
+    expect(hintFor(failure(false))).toContain('undo or finish those statements by hand, then either record the revision the schema now matches with `cgmigrate stamp <revision>`');
+    const unknown = hintFor(failure(null))!;
+    expect(unknown).toContain('is not known');
+    expect(unknown).toContain('Check the schema; if any did, inspect the schema');
+    expect(unknown).not.toContain('were rolled back');
   });
 });

@@ -192,7 +192,6 @@ describe('errors', () => {
         hint: 'Run `cgmigrate history` to list the revisions.',
         docs: 'docs/errors.md#revision_not_found',
         exitCode: 2,
-        oclif: { exit: 2 },
         revision: 'x',
         source: 'argument',
       },

@@ -211,7 +211,12 @@ export interface AdapterConnection {
   readonly versionStore: VersionStore;
   /** The audit table of this database. */
   readonly auditStore: AuditStore;
-  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws.
+   * Without transactional DDL, an error after the database committed part of the work by
+   * itself may say so with a `committedStatements` array (the statements that stayed);
+   * the failed migration is then reported as not rolled back rather than as unknown.
+   */
   transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
   /** Runs `work` outside any transaction; each statement commits on its own. */
   autocommit<T>(work: (session: Session) => Promise<T>): Promise<T>;

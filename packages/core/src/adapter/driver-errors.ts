@@ -39,6 +39,27 @@ export function hasErrorCode(error: unknown, matches: (code: unknown) => boolean
 }
 
 /**
+ * Tells whether `error`, thrown by an adapter's `transaction()`, or one of its first
+ * causes, reports that the database committed part of the transaction by itself: a
+ * `committedStatements` array (the statements that stayed, possibly none listed), which
+ * an adapter for a dialect without transactional DDL sets when a failure came after an
+ * implicit commit. Core's runner then reports the failed migration as not rolled back.
+ *
+ * ### Examples
+ * ```ts
+ * reportsPartialCommit(Object.assign(new Error('no such table'), { committedStatements: ['CREATE TABLE t (id int)'] })) // true
+ * ```
+ */
+export function reportsPartialCommit(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if (Array.isArray((current as { committedStatements?: unknown }).committedStatements)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
  * A {@link DatabaseError} for `operation` whose cause never shows the connection's
  * secrets: when the driver's message echoes the URL, its password or another secret
  * parameter, the cause is a copy with them masked (keeping the driver's `code`);

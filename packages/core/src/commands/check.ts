@@ -124,7 +124,7 @@ function checkScripts(scripts: ScriptDirectory, current: readonly string[], audi
   if (pending.length > 0) {
     problems.push({
       code: 'DB_NOT_UP_TO_DATE',
-      message: `Target database is not up to date: ${pending.length} revision(s) to apply (${pending.join(', ')})`,
+      message: `Target database is not up to date: ${pending.length === 1 ? '1 revision is' : `${pending.length} revisions are`} not applied (${pending.join(', ')})`,
       pending,
     });
   }

@@ -36,6 +36,7 @@ export async function compareWithDatabase(
     throw new ConfigInvalidError(
       env.config.configPath,
       '`entities` is empty: comparing the schema needs the MikroORM entity definitions (defineEntity, EntitySchema or decorated classes)',
+      { key: 'entities' },
     );
   }
   const adapter = await resolveAdapter(env);

@@ -299,7 +299,7 @@ function chooseParents(options: RevisionOptions, map: RevisionMap): readonly str
     if (notHeads.length > 0) {
       throw new InvalidTargetError(
         head,
-        `revision ${notHeads.join(', ')} is not a head revision; pass splice to start a new branch from it`,
+        `revision ${notHeads.join(', ')} is not a head revision, and splicing (starting a new branch from it) was not asked for`,
       );
     }
   }

@@ -128,7 +128,7 @@ async function importConfigFile(file: string): Promise<MigrateConfig> {
       loaded = module.default;
     }
   } catch (error) {
-    throw new ConfigInvalidError(file, `it could not be loaded: ${describeThrown(error)}`, { cause: error });
+    throw new ConfigInvalidError(file, `it could not be loaded: ${describeThrown(error)}`, { cause: error, missingPackage: missingPackageOf(error) });
   }
   if (typeof loaded === 'function') {
     try {
@@ -147,6 +147,16 @@ async function importConfigFile(file: string): Promise<MigrateConfig> {
     throw new ConfigInvalidError(file, 'its default export must be an object (export default { url: … })');
   }
   return readConfigObject(loaded, file);
+}
+
+/**
+ * The package an `import` could not find (Node's `ERR_MODULE_NOT_FOUND`: "Cannot find
+ * package 'x' imported from …"), or `undefined` for any other failure, a missing
+ * relative file included.
+ */
+function missingPackageOf(error: unknown): string | undefined {
+  if ((error as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') return undefined;
+  return /^Cannot find package '([^']+)'/.exec((error as Error).message)?.[1];
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -234,8 +244,8 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
 export function validateConfig(config: MigrateConfig, configPath?: string): void {
   for (const [key, value] of Object.entries(readConfigObject(config, configPath))) {
     if (!Object.hasOwn(KEY_CHECKS, key)) {
-      const known = Object.keys(KEY_CHECKS).join(', ');
-      throw new ConfigInvalidError(configPath, `unknown key '${key}' (known keys: ${known})`);
+      const known = Object.keys(KEY_CHECKS);
+      throw new ConfigInvalidError(configPath, `unknown key '${key}' (known keys: ${known.join(', ')})`, { key, knownKeys: known });
     }
     if (value === undefined) continue;
     let expected: string | undefined;

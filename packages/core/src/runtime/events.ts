@@ -14,6 +14,7 @@ export interface StepInfo {
 
 /** A finished step. */
 export interface StepResult extends StepInfo {
+  /** How long the migration's `up()`/`down()` ran, in whole milliseconds. */
   readonly durationMs: number;
 }
 

@@ -166,7 +166,8 @@ export class GroupExecutor {
     this.#onEvent?.({ type: 'step-start', step: item.info });
     const started = performance.now();
     await invokeMigration(session, item, this.#dialect, this.#tracker, this.#supervisor, this.#cancelStatement);
-    const durationMs = performance.now() - started;
+    // Whole milliseconds, as the audit row keeps them: finer digits are timer noise.
+    const durationMs = Math.round(performance.now() - started);
     pending.add(item.step.versionChanges, this.#auditEntry(item, durationMs));
     this.#onEvent?.({ type: 'step-end', step: item.info, durationMs });
     return { ...item.info, durationMs };

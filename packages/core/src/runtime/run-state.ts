@@ -1,3 +1,4 @@
+import { reportsPartialCommit } from '../adapter/driver-errors.js';
 import { InterruptedError, LockLostError, MigrationFailedError, isMigrateError } from '../errors.js';
 import type { StepResult } from './events.js';
 import type { PreparedStep } from './step-preparer.js';
@@ -68,7 +69,7 @@ export class RunState {
       current.info.path,
       failedStatement(error),
       this.#completed(),
-      { cause: error, rolledBack: rollsBack(this.#kind) },
+      { cause: error, rolledBack: rollbackOutcome(this.#kind, error) },
     );
   }
 
@@ -140,4 +141,16 @@ function failedStatement(error: unknown): string | undefined {
   if (typeof sql !== 'string') return undefined;
   const flat = sql.replace(/\s+/g, ' ').trim();
   return flat.length > MAX_STATEMENT_LENGTH ? `${flat.slice(0, MAX_STATEMENT_LENGTH - 1)}…` : flat;
+}
+
+/**
+ * What {@link MigrationFailedError.rolledBack} says of a step that failed with `error` in
+ * a group of `kind`: rolled back (a transaction with transactional DDL), not (outside any
+ * transaction, or the adapter reported a partial commit), or not known (a transaction
+ * on a dialect whose DDL commits by itself, and no report).
+ */
+function rollbackOutcome(kind: TransactionGroupKind, error: unknown): boolean | null {
+  if (rollsBack(kind)) return true;
+  if (kind === 'none') return false;
+  return reportsPartialCommit(error) ? false : null;
 }

@@ -64,6 +64,24 @@ describe('loadConfig', () => {
     });
   });
 
+  it('says which key is unknown and which are known, and which package an import could not find', async () => {
+    const typo = project({ 'cgmigrate.config.json': JSON.stringify({ scriptLocaton: 'x' }) });
+    await expect(loadConfig({ cwd: typo, env: {} })).rejects.toMatchObject({
+      key: 'scriptLocaton',
+      knownKeys: expect.arrayContaining(['url', 'scriptLocation', 'entities']),
+      missingPackage: undefined,
+    });
+    const imports = project({ 'cgmigrate.config.ts': "import { defineConfig } from '@cloudguard/no-such-package';\nexport default defineConfig({});\n" });
+    await expect(loadConfig({ cwd: imports, env: {} })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      missingPackage: '@cloudguard/no-such-package',
+      key: undefined,
+    });
+    // A missing relative file is not a package to install.
+    const relative = project({ 'cgmigrate.config.ts': "import './nowhere.ts';\nexport default {};\n" });
+    await expect(loadConfig({ cwd: relative, env: {} })).rejects.toMatchObject({ code: 'CONFIG_INVALID', missingPackage: undefined });
+  });
+
   it('passes the autogenerate table filters through, and refuses a filter of the wrong kind', async () => {
     const cwd = project({ 'cgmigrate.config.json': JSON.stringify({ excludeTables: ['legacy_users'] }) });
     expect((await loadConfig({ cwd, env: {} })).schemaFilter).toEqual({

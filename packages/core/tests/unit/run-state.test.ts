@@ -31,7 +31,20 @@ describe('RunState.failure', () => {
     const failure = runningB2('run').failure(cause, undefined);
     expect(failure).toBeInstanceOf(MigrationFailedError);
     expect(failure).toMatchObject({ revision: 'b2', completed: ['a1'], statement: 'CREATE TABLE b', rolledBack: true, cause });
-    expect(runningB2('step').failure(cause, undefined)).toMatchObject({ revision: 'b2', rolledBack: false });
+    // Without transactional DDL the transaction rolled back, but DDL may have committed: not known…
+    expect(runningB2('step').failure(cause, undefined)).toMatchObject({ revision: 'b2', rolledBack: null });
+    // …unless the adapter reports what the database committed by itself.
+    const partial = Object.assign(new Error('no such table'), { cause, committedStatements: ['CREATE TABLE b'] });
+    expect(runningB2('step').failure(partial, undefined)).toMatchObject({ revision: 'b2', rolledBack: false });
+    const wrapped = new Error('wrapped', { cause: partial });
+    expect(runningB2('step').failure(wrapped, undefined)).toMatchObject({ revision: 'b2', rolledBack: false });
+  });
+
+  it('reports a transactional: false migration that failed as not rolled back', () => {
+    const state = new RunState();
+    state.beginGroup('none', c3);
+    state.beginStep(c3);
+    expect(state.failure(new Error('x'), undefined)).toMatchObject({ revision: 'c3', rolledBack: false });
   });
 
   it('passes a typed error, or one no step was running for, through', () => {

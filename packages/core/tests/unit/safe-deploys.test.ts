@@ -158,7 +158,7 @@ describe('edited migrations', () => {
     const result = await check(env);
     expect(result).toMatchObject({ ok: false, current: ['b2'], heads: ['c3'], pending: ['c3'] });
     expect(result.problems.map((p) => p.code)).toEqual(['DB_NOT_UP_TO_DATE', 'MIGRATION_EDITED']);
-    expect(result.problems[0]!.message).toBe('Target database is not up to date: 1 revision(s) to apply (c3)');
+    expect(result.problems[0]!.message).toBe('Target database is not up to date: 1 revision is not applied (c3)');
     expect(result.edited).toMatchObject([{ revision: 'b2', path: files.get('b2') }]);
 
     await upgrade(env);

@@ -173,14 +173,14 @@ describe('the caller\'s AbortSignal', () => {
 });
 
 describe('MigrationFailedError.rolledBack', () => {
-  it('is false for a transactional: false migration and without transactional DDL', async () => {
+  it('is false for a transactional: false migration, null (not known) without transactional DDL', async () => {
     const failing = (transactional: boolean): Script => ({ id: 'b2', parent: 'a1', up: "await op.execute('CREATE TABLE b'); await op.execute('INSERT INTO nowhere');", transactional });
-    for (const [scripts, transactionalDdl] of [
-      [[first, failing(false)], true],
-      [[first, failing(true)], false],
+    for (const [scripts, transactionalDdl, rolledBack] of [
+      [[first, failing(false)], true, false],
+      [[first, failing(true)], false, null],
     ] as const) {
       const { env } = await project(scripts, { failOn: /nowhere/, transactionalDdl });
-      await expect(upgrade(env)).rejects.toMatchObject({ code: 'MIGRATION_FAILED', revision: 'b2', rolledBack: false });
+      await expect(upgrade(env)).rejects.toMatchObject({ code: 'MIGRATION_FAILED', revision: 'b2', rolledBack });
     }
     const { env } = await project([first, failing(true)], { failOn: /nowhere/ });
     await expect(upgrade(env)).rejects.toMatchObject({ code: 'MIGRATION_FAILED', revision: 'b2', rolledBack: true });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { closestCommand, editDistance } from '../../src/hooks/closest-command.js';
+import { closestName, editDistance } from '../../src/closest-name.js';
 
 const IDS = ['branches', 'check', 'current', 'downgrade', 'heads', 'history', 'init', 'merge', 'revision', 'show', 'stamp', 'upgrade'];
 
-describe('closestCommand', () => {
+describe('closestName', () => {
   it.each([
     ['upgarde', 'upgrade'],
     ['upgrad', 'upgrade'],
@@ -13,13 +13,20 @@ describe('closestCommand', () => {
     ['HEADS', 'heads'],
     ['revison', 'revision'],
   ])('%s → %s', (typed, expected) => {
-    expect(closestCommand(typed, IDS)).toBe(expected);
+    expect(closestName(typed, IDS)).toBe(expected);
+  });
+
+  it('finds a config key', () => {
+    const keys = ['url', 'scriptLocation', 'versionTable', 'lockTimeout', 'entities'];
+    expect(closestName('scriptLocaton', keys)).toBe('scriptLocation');
+    expect(closestName('lock_timeout', keys)).toBe('lockTimeout');
+    expect(closestName('database', keys)).toBeUndefined();
   });
 
   it('suggests nothing for a word that is far from every command', () => {
-    expect(closestCommand('deploy', IDS)).toBeUndefined();
-    expect(closestCommand('xyzzyplugh', IDS)).toBeUndefined();
-    expect(closestCommand('upgrade', [])).toBeUndefined();
+    expect(closestName('deploy', IDS)).toBeUndefined();
+    expect(closestName('xyzzyplugh', IDS)).toBeUndefined();
+    expect(closestName('upgrade', [])).toBeUndefined();
   });
 });
 

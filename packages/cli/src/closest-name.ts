@@ -1,14 +1,16 @@
 /**
- * The command id closest to what was typed, by edit distance, or `undefined` when none
- * is close enough to be a plausible typo (more edits than half the typed word).
+ * The name closest to what was typed (a command id, a config key), by edit distance, or
+ * `undefined` when none is close enough to be a plausible typo (more edits than half the
+ * typed word). For "did you mean": the command-not-found hook and the CONFIG_INVALID hint.
  *
  * ### Examples
  * ```ts
- * closestCommand('upgarde', ['upgrade', 'downgrade', 'current']) // 'upgrade'
- * closestCommand('deploy', ['upgrade', 'current'])               // undefined
+ * closestName('upgarde', ['upgrade', 'downgrade', 'current'])   // 'upgrade'
+ * closestName('deploy', ['upgrade', 'current'])                 // undefined
+ * closestName('scriptLocaton', ['url', 'scriptLocation'])       // 'scriptLocation'
  * ```
  */
-export function closestCommand(typed: string, ids: readonly string[]): string | undefined {
+export function closestName(typed: string, ids: readonly string[]): string | undefined {
   let best: { id: string; distance: number } | undefined;
   for (const id of ids) {
     const distance = editDistance(typed.toLowerCase(), id.toLowerCase());
