@@ -1,7 +1,9 @@
 /**
- * What a user gets from `npm i -g`: the five packages are packed exactly as they would
- * be published, installed into an empty global prefix from the npm cache (offline), and
- * the installed `cgmigrate` is run from an empty project directory whose PATH holds only
+ * What a user gets from the install from a checkout that README.md and
+ * docs/getting-started.md give: `npm run pack` (the five packages built and packed exactly
+ * as they would be published, into dist/packages/) and the `npm install --global …` command
+ * it prints, run as printed into an empty global prefix from the npm cache (offline). The
+ * installed `cgmigrate` is then run from an empty project directory whose PATH holds only
  * Node 24 and the system tools — no workspace, no hoisted node_modules.
  */
 import { execFile } from 'node:child_process';
@@ -48,10 +50,10 @@ function run(file: string, args: readonly string[], cwd: string, env: Record<str
 
 const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'cgmigrate-global-')));
 const prefix = path.join(root, 'global');
-const tarballs = path.join(root, 'tarballs');
 const bin = path.join(prefix, 'bin', 'cgmigrate');
 const home = path.join(root, 'home');
 const timings: Record<string, number> = {};
+let installCommand: string;
 let install: Run;
 let npmMode = '--offline';
 
@@ -71,24 +73,21 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 }
 
 beforeAll(async () => {
-  mkdirSync(tarballs, { recursive: true });
   mkdirSync(home, { recursive: true });
-  await timed('npm pack', async () => {
-    for (const name of PACKAGES) {
-      const packed = await run('npm', ['pack', '--silent', '--pack-destination', tarballs, path.join(REPO, 'packages', name)], root, userEnv());
-      expect(packed.code, packed.stderr).toBe(0);
-    }
-  });
-  const files = readdirSync(tarballs).map((file) => path.join(tarballs, file));
-  expect(files).toHaveLength(PACKAGES.length);
+  const packed = await timed('npm run pack', () => run('npm', ['run', 'pack'], REPO, userEnv()));
+  expect(packed.code, packed.stderr).toBe(0);
+  const printed = /^\s*(npm install --global \S+)$/m.exec(packed.stdout)?.[1];
+  expect(printed, packed.stdout).toBeDefined();
+  installCommand = printed!;
   install = await timed('npm i -g', async () => {
-    // The npm cache holds every dependency; --offline proves no registry is needed. A
-    // cache that lacks an index document (a fresh CI cache) falls back to --prefer-offline.
-    const args = ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', ...files];
-    const offline = await run('npm', [...args, '--offline'], root, userEnv());
+    // The printed command, as a user's shell runs it, into the test's own global prefix. The
+    // npm cache holds every dependency; --offline proves no registry is needed. A cache that
+    // lacks an index document (a fresh CI cache) falls back to --prefer-offline.
+    const command = `${installCommand} --prefix ${prefix} --no-audit --no-fund`;
+    const offline = await run('sh', ['-c', `${command} --offline`], REPO, userEnv());
     if (offline.code === 0 || !/ENOTCACHED/.test(offline.stderr)) return offline;
     npmMode = '--prefer-offline';
-    return run('npm', [...args, '--prefer-offline'], root, userEnv());
+    return run('sh', ['-c', `${command} --prefer-offline`], REPO, userEnv());
   });
 }, 180_000);
 
@@ -98,6 +97,16 @@ afterAll(() => {
 });
 
 describe('npm i -g of the packed packages', () => {
+  it('packs the five packages with `npm run pack`, which prints the install command the docs give', () => {
+    expect(readdirSync(path.join(REPO, 'dist/packages')).sort()).toEqual(PACKAGES.map((name) => `cloudguard-migrate-${name}-0.1.0.tgz`).sort());
+    expect(installCommand).toBe('npm install --global ./dist/packages/*.tgz');
+    for (const doc of ['README.md', 'docs/getting-started.md']) {
+      const text = readFileSync(path.join(REPO, doc), 'utf8');
+      expect(text, doc).toMatch(/^npm run pack\b/m);
+      expect(text, doc).toMatch(new RegExp(`^${installCommand.replace(/[.*]/g, '\\$&')}`, 'm'));
+    }
+  });
+
   it('installs with no install script to allow and no flag to know', () => {
     expect(install.code, install.stderr).toBe(0);
     expect(existsSync(bin)).toBe(true);
