@@ -184,6 +184,47 @@ describe('npm i -g of the packed packages', () => {
     expect(current.stdout).toBe(`${id} (head)\n`);
   });
 
+  it("runs README's Quick start as written, with the global cgmigrate on PATH", async () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const block = /^## Quick start\n[\s\S]*?```bash\n([\s\S]*?)```/m.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const commands = block!
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    expect(commands[0]).toBe('cgmigrate init');
+    const project = mkdtempSync(path.join(root, 'quick-start-'));
+    const env = userEnv({ PATH: [path.join(prefix, 'bin'), userEnv().PATH].join(path.delimiter), XDG_CACHE_HOME: path.join(home, 'cache'), XDG_DATA_HOME: path.join(home, 'data') });
+    let id: string | undefined;
+    for (const command of commands) {
+      const ran = await run('sh', ['-c', command], project, env);
+      expect(ran.code, `${command}\n${ran.stderr}`).toBe(0);
+      if (command.startsWith('cgmigrate revision')) {
+        // "… write up() and down() …"
+        fillMigration(path.resolve(project, ran.stdout.trim()), 'accounts');
+        id = /_([0-9a-f]{12})_/.exec(ran.stdout)![1]!;
+      }
+      if (command === 'cgmigrate current') expect(ran.stdout).toBe(`${id} (head)\n`);
+      if (command === 'cgmigrate history') expect(ran.stdout).toBe(`<base> -> ${id} (head), Initial schema\n`);
+    }
+    expect(versionRows(path.join(project, 'cloudguard.db'))).toEqual([]);
+  });
+
+  it('runs as a devDependency of a project through npx, from the same tarballs', async () => {
+    const project = mkdtempSync(path.join(root, 'dev-dependency-'));
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'service', version: '1.0.0', type: 'module', private: true }));
+    const tarballs = path.join(REPO, 'dist/packages');
+    const files = readdirSync(tarballs).map((file) => path.join(tarballs, file));
+    const added = await timed('npm i -D', () => run('npm', ['install', '--save-dev', '--no-audit', '--no-fund', npmMode, ...files], project, userEnv()));
+    expect(added.code, added.stderr).toBe(0);
+    const version = await run('npx', ['--no-install', 'cgmigrate', '--version'], project, userEnv());
+    expect(version.code, version.stderr).toBe(0);
+    expect(version.stdout).toMatch(/^@cloudguard\/migrate-cli\/0\.1\.0 /);
+    const init = await run('npx', ['--no-install', 'cgmigrate', 'init'], project, userEnv());
+    expect(init.code, init.stderr).toBe(0);
+    expect(existsSync(path.join(project, 'cgmigrate.config.ts'))).toBe(true);
+  });
+
   describe('on PostgreSQL', () => {
     let db: TestDatabase;
     beforeAll(async () => {
