@@ -259,6 +259,26 @@ describe('npm i -g of the packed packages', () => {
     });
   });
 
+  it('explains an error code from the reference in the installed package, which every error names', async () => {
+    const cli = path.join(prefix, 'lib/node_modules/@cloudguard/migrate-cli');
+    expect(existsSync(path.join(cli, 'docs/errors.md'))).toBe(true);
+    const empty = mkdtempSync(path.join(root, 'explain-'));
+    const explained = await cgmigrate(['explain', 'LOCK_TIMEOUT'], empty);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout).toMatch(/^LOCK_TIMEOUT\n\nMessage: `Could not take the migration lock/);
+    const failed = await cgmigrate(['history'], empty);
+    expect(failed.code).toBe(2);
+    const code = /^Error \[([A-Z_]+)\]/.exec(failed.stderr)?.[1];
+    expect(failed.stderr.trimEnd().split('\n').at(-1)).toBe(`See: cgmigrate explain ${code}`);
+  });
+
+  it('gives every package a README', () => {
+    for (const name of ['migrate-core', 'migrate-adapter-kit', 'migrate-adapter-sqlite', 'migrate-adapter-postgres', 'migrate-cli']) {
+      const readme = readFileSync(path.join(prefix, 'lib/node_modules/@cloudguard', name, 'README.md'), 'utf8');
+      expect(readme.startsWith(`# @cloudguard/${name}\n`), name).toBe(true);
+    }
+  });
+
   it('suggests the command meant by a typo and exits 2', async () => {
     const typo = await cgmigrate(['upgarde'], root);
     expect(typo.code).toBe(2);
