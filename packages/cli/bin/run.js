@@ -3,6 +3,16 @@ import module from 'node:module';
 import process from 'node:process';
 import { URL } from 'node:url';
 
+// Before anything of cgmigrate loads: an older Node fails later in ways that point the wrong
+// way (a config file "with an unknown file extension .ts"). Node runs the `.ts` config and
+// migrations with its own type stripping, on by default from 22.18. This file stays plain
+// JavaScript that older Node versions can parse, so that they get this line.
+const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(Number);
+if (nodeMajor < 22 || (nodeMajor === 22 && nodeMinor < 18)) {
+  process.stderr.write(`cgmigrate needs Node.js 22.18 or newer (this is ${process.versions.node})\n`);
+  process.exit(2);
+}
+
 // process.exit as Node made it: while a command runs the CLI makes process.exit() throw, so that
 // a migration or config file cannot end the run half done (src/run/process-guard.ts); the CLI's
 // own exits use this one.

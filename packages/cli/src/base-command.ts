@@ -2,13 +2,13 @@ import type { MigrationEnvironment } from '@cloudguard/migrate-core';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { silenceTypelessPackageWarning } from './node-warnings.js';
 import { cliAdapters } from './adapters.js';
-import { CommandContext } from './run/command-context.js';
+import { CommandContext, type CommonFlags } from './run/command-context.js';
 import { trapProcessExit } from './run/process-guard.js';
 
 const GLOBAL = 'GLOBAL';
 
-/** The flags every cgmigrate command takes. */
-export type BaseFlags = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags']>;
+/** The flags every cgmigrate command takes, parsed (those a command does not declare are absent). */
+export type BaseFlags = CommonFlags;
 
 /**
  * Base of every cgmigrate command, in the manner of Salesforce's `SfCommand<T>`:
@@ -37,7 +37,8 @@ export type BaseFlags = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags
 export abstract class BaseCommand<T> extends Command {
   static override enableJsonFlag = true;
 
-  static override baseFlags = {
+  // Typed as oclif's, so that a command that reads no config and no database may declare fewer (`explain`).
+  static override baseFlags: Interfaces.FlagInput = {
     config: Flags.string({
       char: 'c',
       summary: 'Config file to read instead of cgmigrate.config.{ts,mts,js,mjs,json} in the working directory.',

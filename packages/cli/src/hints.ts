@@ -37,6 +37,20 @@ export function errorDocsFor(code: string): string {
   return `${ERRORS_DOC}#${code.toLowerCase()}`;
 }
 
+/**
+ * The command that prints the section of {@link ERRORS_DOC} about an error code, offline:
+ * the reference ships with the CLI, so the line every error ends with works wherever the
+ * CLI is installed.
+ *
+ * ### Examples
+ * ```ts
+ * explainCommandFor('LOCK_TIMEOUT', 'cgmigrate') // 'cgmigrate explain LOCK_TIMEOUT'
+ * ```
+ */
+export function explainCommandFor(code: string, bin: string): string {
+  return `${bin} explain ${code}`;
+}
+
 /** What a hint may take into account besides the error itself. */
 export interface HintContext {
   /** The command that failed, e.g. `upgrade` or `revision`. */

@@ -48,7 +48,7 @@ const hook: Hook.CommandNotFound = async function (options) {
   if (options.argv?.includes('--json')) {
     process.stdout.write(`${JSON.stringify(errorJson(report), null, 2)}\n`);
   } else {
-    process.stderr.write(`${formatError(report, { paint: painterFor(process.stderr) })}\n`);
+    process.stderr.write(`${formatError(report, { paint: painterFor(process.stderr), bin: config.bin })}\n`);
   }
   this.exit(ExitStatus.usage);
 };

@@ -1,4 +1,4 @@
-import { errorDocsFor } from '../hints.js';
+import { errorDocsFor, explainCommandFor } from '../hints.js';
 import { plain, type Paint } from './style.js';
 
 /** An error as the CLI reports it, in both human and `--json` modes. */
@@ -30,16 +30,18 @@ export type CliErrorCode =
  * ```
  * Error [REVISION_NOT_FOUND]: Can't locate revision identified by 'x'
  * Hint: Run `cgmigrate history` to list the revisions; …
- * See: docs/errors.md#revision_not_found
+ * See: cgmigrate explain REVISION_NOT_FOUND
  * ```
- * Lines are not wrapped, so paths and commands stay whole for copying.
+ * The last line names the command that prints the code's section of the error reference
+ * (docs/errors.md), which ships with the CLI. Lines are not wrapped, so paths and commands
+ * stay whole for copying.
  */
-export function formatError(report: ErrorReport, options: { verbose?: boolean; paint?: Paint } = {}): string {
+export function formatError(report: ErrorReport, options: { verbose?: boolean; paint?: Paint; bin?: string } = {}): string {
   const paint = options.paint ?? plain;
   const lines = [`${paint('red', `Error [${report.code}]:`)} ${report.message}`];
   if (options.verbose) for (const cause of report.causes) lines.push(`${paint('dim', 'Caused by:')} ${cause}`);
   if (report.hint) lines.push(`${paint('bold', 'Hint:')} ${report.hint}`);
-  if (report.code !== 'UNEXPECTED_ERROR') lines.push(`${paint('dim', 'See:')} ${errorDocsFor(report.code)}`);
+  if (report.code !== 'UNEXPECTED_ERROR') lines.push(`${paint('dim', 'See:')} ${explainCommandFor(report.code, options.bin ?? 'cgmigrate')}`);
   return lines.join('\n');
 }
 

@@ -205,7 +205,7 @@ export class CommandContext {
     if (this.json) this.printJson(errorJson(report));
     // One line, as an interrupted Unix tool prints: what was rolled back, where the database is.
     else if (isMigrateError(error) && error.code === 'INTERRUPTED') this.#stderr(interruptionLine(error as InterruptedError, this.invocation.bin));
-    else this.#stderr(formatError(report, { verbose: this.verbose, paint: this.#stderrPaint }));
+    else this.#stderr(formatError(report, { verbose: this.verbose, paint: this.#stderrPaint, bin: this.invocation.bin }));
     return report;
   }
 

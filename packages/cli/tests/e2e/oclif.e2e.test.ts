@@ -25,7 +25,7 @@ afterAll(() => project.cleanup());
 describe('--help', () => {
   it('covers every command of the CLI', () => {
     expect(COMMANDS.map((c) => c.id).sort()).toEqual(
-      ['branches', 'check', 'current', 'downgrade', 'heads', 'history', 'init', 'merge', 'revision', 'show', 'stamp', 'upgrade'],
+      ['branches', 'check', 'current', 'downgrade', 'explain', 'heads', 'history', 'init', 'merge', 'revision', 'show', 'stamp', 'upgrade'],
     );
   });
 
@@ -51,7 +51,10 @@ describe('--help', () => {
       expect(flag.summary ?? flag.description, `--${flag.name} of ${id} has no summary`).toBeTruthy();
       expect(run.stdout).toContain(`--${flag.name}`);
     }
-    for (const global of ['--config', '--url', '--quiet', '--verbose', '--json']) expect(run.stdout).toContain(global);
+    // explain reads neither a config nor a database: --json is its only common flag.
+    const globals = id === 'explain' ? ['--json'] : ['--config', '--url', '--quiet', '--verbose', '--json'];
+    for (const global of globals) expect(run.stdout).toContain(global);
+    if (id === 'explain') for (const other of ['--config', '--url']) expect(run.stdout).not.toContain(other);
   });
 
   it('the top-level help lists the commands and the plugins\' ones', async () => {
@@ -91,7 +94,7 @@ describe('a misspelt command', () => {
     expect(run.stderr).toBe(
       "Error [COMMAND_NOT_FOUND]: 'upgarde' is not a cgmigrate command.\n" +
         'Hint: Did you mean `cgmigrate upgrade`? Run `cgmigrate help` for the list of commands.\n' +
-        'See: docs/errors.md#command_not_found\n',
+        'See: cgmigrate explain COMMAND_NOT_FOUND\n',
     );
   });
 

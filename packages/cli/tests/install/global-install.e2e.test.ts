@@ -1,7 +1,9 @@
 /**
- * What a user gets from `npm i -g`: the five packages are packed exactly as they would
- * be published, installed into an empty global prefix from the npm cache (offline), and
- * the installed `cgmigrate` is run from an empty project directory whose PATH holds only
+ * What a user gets from the install from a checkout that README.md and
+ * docs/getting-started.md give: `npm run pack` (the five packages built and packed exactly
+ * as they would be published, into dist/packages/) and the `npm install --global …` command
+ * it prints, run as printed into an empty global prefix from the npm cache (offline). The
+ * installed `cgmigrate` is then run from an empty project directory whose PATH holds only
  * Node 24 and the system tools — no workspace, no hoisted node_modules.
  */
 import { execFile } from 'node:child_process';
@@ -48,10 +50,10 @@ function run(file: string, args: readonly string[], cwd: string, env: Record<str
 
 const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'cgmigrate-global-')));
 const prefix = path.join(root, 'global');
-const tarballs = path.join(root, 'tarballs');
 const bin = path.join(prefix, 'bin', 'cgmigrate');
 const home = path.join(root, 'home');
 const timings: Record<string, number> = {};
+let installCommand: string;
 let install: Run;
 let npmMode = '--offline';
 
@@ -71,24 +73,21 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 }
 
 beforeAll(async () => {
-  mkdirSync(tarballs, { recursive: true });
   mkdirSync(home, { recursive: true });
-  await timed('npm pack', async () => {
-    for (const name of PACKAGES) {
-      const packed = await run('npm', ['pack', '--silent', '--pack-destination', tarballs, path.join(REPO, 'packages', name)], root, userEnv());
-      expect(packed.code, packed.stderr).toBe(0);
-    }
-  });
-  const files = readdirSync(tarballs).map((file) => path.join(tarballs, file));
-  expect(files).toHaveLength(PACKAGES.length);
+  const packed = await timed('npm run pack', () => run('npm', ['run', 'pack'], REPO, userEnv()));
+  expect(packed.code, packed.stderr).toBe(0);
+  const printed = /^\s*(npm install --global \S+)$/m.exec(packed.stdout)?.[1];
+  expect(printed, packed.stdout).toBeDefined();
+  installCommand = printed!;
   install = await timed('npm i -g', async () => {
-    // The npm cache holds every dependency; --offline proves no registry is needed. A
-    // cache that lacks an index document (a fresh CI cache) falls back to --prefer-offline.
-    const args = ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', ...files];
-    const offline = await run('npm', [...args, '--offline'], root, userEnv());
+    // The printed command, as a user's shell runs it, into the test's own global prefix. The
+    // npm cache holds every dependency; --offline proves no registry is needed. A cache that
+    // lacks an index document (a fresh CI cache) falls back to --prefer-offline.
+    const command = `${installCommand} --prefix ${prefix} --no-audit --no-fund`;
+    const offline = await run('sh', ['-c', `${command} --offline`], REPO, userEnv());
     if (offline.code === 0 || !/ENOTCACHED/.test(offline.stderr)) return offline;
     npmMode = '--prefer-offline';
-    return run('npm', [...args, '--prefer-offline'], root, userEnv());
+    return run('sh', ['-c', `${command} --prefer-offline`], REPO, userEnv());
   });
 }, 180_000);
 
@@ -98,6 +97,16 @@ afterAll(() => {
 });
 
 describe('npm i -g of the packed packages', () => {
+  it('packs the five packages with `npm run pack`, which prints the install command the docs give', () => {
+    expect(readdirSync(path.join(REPO, 'dist/packages')).sort()).toEqual(PACKAGES.map((name) => `cloudguard-migrate-${name}-0.1.0.tgz`).sort());
+    expect(installCommand).toBe('npm install --global ./dist/packages/*.tgz');
+    for (const doc of ['README.md', 'docs/getting-started.md']) {
+      const text = readFileSync(path.join(REPO, doc), 'utf8');
+      expect(text, doc).toMatch(/^npm run pack\b/m);
+      expect(text, doc).toMatch(new RegExp(`^${installCommand.replace(/[.*]/g, '\\$&')}`, 'm'));
+    }
+  });
+
   it('installs with no install script to allow and no flag to know', () => {
     expect(install.code, install.stderr).toBe(0);
     expect(existsSync(bin)).toBe(true);
@@ -175,6 +184,47 @@ describe('npm i -g of the packed packages', () => {
     expect(current.stdout).toBe(`${id} (head)\n`);
   });
 
+  it("runs README's Quick start as written, with the global cgmigrate on PATH", async () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const block = /^## Quick start\n[\s\S]*?```bash\n([\s\S]*?)```/m.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const commands = block!
+      .split('\n')
+      .map((line) => line.replace(/\s+#.*$/, '').trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    expect(commands[0]).toBe('cgmigrate init');
+    const project = mkdtempSync(path.join(root, 'quick-start-'));
+    const env = userEnv({ PATH: [path.join(prefix, 'bin'), userEnv().PATH].join(path.delimiter), XDG_CACHE_HOME: path.join(home, 'cache'), XDG_DATA_HOME: path.join(home, 'data') });
+    let id: string | undefined;
+    for (const command of commands) {
+      const ran = await run('sh', ['-c', command], project, env);
+      expect(ran.code, `${command}\n${ran.stderr}`).toBe(0);
+      if (command.startsWith('cgmigrate revision')) {
+        // "… write up() and down() …"
+        fillMigration(path.resolve(project, ran.stdout.trim()), 'accounts');
+        id = /_([0-9a-f]{12})_/.exec(ran.stdout)![1]!;
+      }
+      if (command === 'cgmigrate current') expect(ran.stdout).toBe(`${id} (head)\n`);
+      if (command === 'cgmigrate history') expect(ran.stdout).toBe(`<base> -> ${id} (head), Initial schema\n`);
+    }
+    expect(versionRows(path.join(project, 'cloudguard.db'))).toEqual([]);
+  });
+
+  it('runs as a devDependency of a project through npx, from the same tarballs', async () => {
+    const project = mkdtempSync(path.join(root, 'dev-dependency-'));
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'service', version: '1.0.0', type: 'module', private: true }));
+    const tarballs = path.join(REPO, 'dist/packages');
+    const files = readdirSync(tarballs).map((file) => path.join(tarballs, file));
+    const added = await timed('npm i -D', () => run('npm', ['install', '--save-dev', '--no-audit', '--no-fund', npmMode, ...files], project, userEnv()));
+    expect(added.code, added.stderr).toBe(0);
+    const version = await run('npx', ['--no-install', 'cgmigrate', '--version'], project, userEnv());
+    expect(version.code, version.stderr).toBe(0);
+    expect(version.stdout).toMatch(/^@cloudguard\/migrate-cli\/0\.1\.0 /);
+    const init = await run('npx', ['--no-install', 'cgmigrate', 'init'], project, userEnv());
+    expect(init.code, init.stderr).toBe(0);
+    expect(existsSync(path.join(project, 'cgmigrate.config.ts'))).toBe(true);
+  });
+
   describe('on PostgreSQL', () => {
     let db: TestDatabase;
     beforeAll(async () => {
@@ -207,6 +257,26 @@ describe('npm i -g of the packed packages', () => {
         await client.end();
       }
     });
+  });
+
+  it('explains an error code from the reference in the installed package, which every error names', async () => {
+    const cli = path.join(prefix, 'lib/node_modules/@cloudguard/migrate-cli');
+    expect(existsSync(path.join(cli, 'docs/errors.md'))).toBe(true);
+    const empty = mkdtempSync(path.join(root, 'explain-'));
+    const explained = await cgmigrate(['explain', 'LOCK_TIMEOUT'], empty);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout).toMatch(/^LOCK_TIMEOUT\n\nMessage: `Could not take the migration lock/);
+    const failed = await cgmigrate(['history'], empty);
+    expect(failed.code).toBe(2);
+    const code = /^Error \[([A-Z_]+)\]/.exec(failed.stderr)?.[1];
+    expect(failed.stderr.trimEnd().split('\n').at(-1)).toBe(`See: cgmigrate explain ${code}`);
+  });
+
+  it('gives every package a README', () => {
+    for (const name of ['migrate-core', 'migrate-adapter-kit', 'migrate-adapter-sqlite', 'migrate-adapter-postgres', 'migrate-cli']) {
+      const readme = readFileSync(path.join(prefix, 'lib/node_modules/@cloudguard', name, 'README.md'), 'utf8');
+      expect(readme.startsWith(`# @cloudguard/${name}\n`), name).toBe(true);
+    }
   });
 
   it('suggests the command meant by a typo and exits 2', async () => {

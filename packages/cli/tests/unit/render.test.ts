@@ -179,8 +179,9 @@ describe('errors', () => {
   it('prints the code, the message and the hint on separate, unwrapped lines', () => {
     expect(formatError(report)).toBe(
       "Error [REVISION_NOT_FOUND]: Can't locate revision identified by 'x'\nHint: Run `cgmigrate history` to list the revisions.\n" +
-        'See: docs/errors.md#revision_not_found',
+        'See: cgmigrate explain REVISION_NOT_FOUND',
     );
+    expect(formatError(report, { bin: 'migrate' })).toMatch(/\nSee: migrate explain REVISION_NOT_FOUND$/);
     expect(formatError(report, { verbose: true })).toContain('\nCaused by: Error: inner\n');
   });
 
