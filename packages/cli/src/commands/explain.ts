@@ -2,7 +2,7 @@ import { Args, Errors } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { ErrorReference } from '../error-reference.js';
 import { ExitStatus } from '../exit-codes.js';
-import { closestCommand } from '../hooks/closest-command.js';
+import { closestName } from '../closest-name.js';
 import { formatExplanation } from '../render/explanation.js';
 import { painterFor } from '../render/style.js';
 
@@ -45,7 +45,7 @@ export default class Explain extends BaseCommand<ExplainResult> {
     const reference = ErrorReference.read();
     const markdown = reference.section(code);
     if (markdown === undefined) {
-      const suggestion = closestCommand(code, reference.codes);
+      const suggestion = closestName(code, reference.codes);
       throw new Errors.CLIError(
         `'${typed}' is not an error code of ${this.config.bin}.` +
           (suggestion === undefined ? '' : ` Did you mean ${suggestion}?`) +
