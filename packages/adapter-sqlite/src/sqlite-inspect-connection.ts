@@ -8,6 +8,7 @@ import {
   type AdapterConnection,
   type AuditStore,
   type ConnectOptions,
+  type LockHolderListener,
   type LockWait,
   type MigrationLock,
   type Session,
@@ -81,10 +82,10 @@ export class SqliteInspectConnection implements AdapterConnection {
   }
 
   /** The same lock file as a `migrate` connection takes, refused alike when unusable (see {@link acquireSqliteLock}). */
-  async acquireLock(wait: LockWait): Promise<MigrationLock> {
+  async acquireLock(wait: LockWait, onHeld?: LockHolderListener): Promise<MigrationLock> {
     this.#session(false);
     if (this.#location.kind === 'memory') return NO_LOCK;
-    return acquireSqliteLock(this.#Database, this.#location.path, wait);
+    return acquireSqliteLock(this.#Database, this.#location.path, wait, onHeld);
   }
 
   /** `SQLITE_BUSY` and `SQLITE_LOCKED`: another connection held the database past the busy timeout. */

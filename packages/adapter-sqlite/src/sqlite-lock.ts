@@ -7,6 +7,7 @@ import {
   LockLostError,
   LockTimeoutError,
   lockWaitedMs,
+  type LockHolderListener,
   type LockWait,
   type MigrationLock,
 } from '@cloudguard/migrate-core/adapter';
@@ -22,6 +23,9 @@ export const HOLDER_FILE_SUFFIX = '.holder';
 
 /** How often a waiting runner retries; SQLite offers no wake-up on unlock. */
 const POLL_INTERVAL_MS = 50;
+
+/** How often a waiting runner reads the holder's note again, for its `onHeld` listener. */
+const HOLDER_REFRESH_MS = 1000;
 
 /** better-sqlite3's `Database` constructor. */
 export type DatabaseConstructor = typeof BetterSqlite3;
@@ -39,8 +43,8 @@ export type DatabaseConstructor = typeof BetterSqlite3;
  *
  * The holder also writes who it is (pid, host, user, since when) to
  * `<databasePath>.cgmigrate-lock.holder`, removed on release, so that a runner that
- * times out can name it: SQLite's locks themselves say nothing about their owner. A
- * note left by a killed holder is ignored once its process is gone.
+ * waits or times out can name it: SQLite's locks themselves say nothing about their
+ * owner. A note left by a killed holder is ignored once its process is gone.
  *
  * Waiting polls with a zero busy timeout rather than using SQLite's busy handler:
  * better-sqlite3 is synchronous, and a busy wait would freeze the event loop (and
@@ -61,6 +65,9 @@ export type DatabaseConstructor = typeof BetterSqlite3;
  * try { … } finally { await lock.release(); }
  * ```
  *
+ * While it waits, `onHeld` is told the holder read from its note: at every busy attempt
+ * until the note names someone, then about once a second.
+ *
  * @throws {LockTimeoutError} when another connection holds the lock past the wait
  *   (at once in `fail` mode); its `holder` is read from the holder's note.
  * @throws {LockUnavailableError} when this user cannot write the lock file (or create
@@ -71,8 +78,10 @@ export async function acquireSqliteLock(
   Database: DatabaseConstructor,
   databasePath: string,
   wait: LockWait,
+  onHeld?: LockHolderListener,
 ): Promise<MigrationLock> {
   const lockPath = `${databasePath}${LOCK_FILE_SUFFIX}`;
+  const holderPath = `${lockPath}${HOLDER_FILE_SUFFIX}`;
   checkLockFileWritable(lockPath);
   let lockDb: BetterSqlite3.Database;
   try {
@@ -85,6 +94,8 @@ export async function acquireSqliteLock(
   const started = performance.now();
   const limitMs = wait.mode === 'wait' ? Math.max(0, wait.timeoutMs) : 0;
   let journalInMemory = false;
+  let holder: string | undefined;
+  let holderReadAt = Number.NEGATIVE_INFINITY;
   for (;;) {
     try {
       if (!journalInMemory) {
@@ -92,7 +103,6 @@ export async function acquireSqliteLock(
         journalInMemory = true;
       }
       lockDb.exec('BEGIN EXCLUSIVE');
-      const holderPath = `${lockPath}${HOLDER_FILE_SUFFIX}`;
       writeHolder(holderPath);
       return new SqliteLock(lockDb, lockPath, holderPath);
     } catch (error) {
@@ -101,7 +111,13 @@ export async function acquireSqliteLock(
         lockDb.close();
         if (isUnusableLockFile(error)) throw notALockFile(lockPath, error);
         if (!isBusy(error)) throw new DatabaseError(`Taking the migration lock on ${lockPath}`, { cause: error });
-        throw new LockTimeoutError(lockWaitedMs(wait, waited), describeHolder(`${lockPath}${HOLDER_FILE_SUFFIX}`));
+        throw new LockTimeoutError(lockWaitedMs(wait, waited), describeHolder(holderPath));
+      }
+      // Until the note names someone (a new holder writes it just after taking the lock), at every attempt.
+      if (onHeld !== undefined && (holder === undefined || performance.now() - holderReadAt >= HOLDER_REFRESH_MS)) {
+        holderReadAt = performance.now();
+        holder = describeHolder(holderPath);
+        onHeld(holder);
       }
       await sleep(Math.min(POLL_INTERVAL_MS, limitMs - waited));
     }

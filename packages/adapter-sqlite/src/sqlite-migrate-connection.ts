@@ -5,6 +5,7 @@ import {
   type AdapterConnection,
   type AuditStore,
   type ConnectOptions,
+  type LockHolderListener,
   type LockWait,
   type MigrationLock,
   type SchemaDiffer,
@@ -177,11 +178,11 @@ export class SqliteMigrateConnection implements AdapterConnection {
    *
    * @throws {LockUnavailableError} when this user cannot write the lock file, or it is not an SQLite database.
    */
-  async acquireLock(wait: LockWait): Promise<MigrationLock> {
+  async acquireLock(wait: LockWait, onHeld?: LockHolderListener): Promise<MigrationLock> {
     this.#connection();
     if (this.#location.kind === 'memory') return NO_LOCK;
     // On the lock file that is on disk: a failed run that created the database removes it (see close()).
-    return acquireLockOnDisk(this.#Database, this.#location.path, wait);
+    return acquireLockOnDisk(this.#Database, this.#location.path, wait, onHeld);
   }
 
   /** `SQLITE_BUSY` and `SQLITE_LOCKED`: another connection held the database past the busy timeout. */
