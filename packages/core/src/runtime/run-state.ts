@@ -1,4 +1,5 @@
 import { InterruptedError, LockLostError, MigrationFailedError, isMigrateError } from '../errors.js';
+import { locateInStack } from '../script/source-location.js';
 import type { StepResult } from './events.js';
 import type { PreparedStep } from './step-preparer.js';
 import { rollsBack, type TransactionGroupKind } from './transaction-groups.js';
@@ -68,7 +69,11 @@ export class RunState {
       current.info.path,
       failedStatement(error),
       this.#completed(),
-      { cause: error, rolledBack: rollsBack(this.#kind) },
+      {
+        cause: error,
+        rolledBack: rollsBack(this.#kind),
+        location: current.info.path === undefined ? undefined : locateInStack(error, current.info.path),
+      },
     );
   }
 
