@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -44,7 +44,8 @@ export type DatabaseConstructor = typeof BetterSqlite3;
  * The holder also writes who it is (pid, host, user, since when) to
  * `<databasePath>.cgmigrate-lock.holder`, removed on release, so that a runner that
  * waits or times out can name it: SQLite's locks themselves say nothing about their
- * owner. A note left by a killed holder is ignored once its process is gone.
+ * owner. A note left by a killed holder is ignored once its process is gone, and
+ * removed by the next run (see {@link removeStaleHolderNote}).
  *
  * Waiting polls with a zero busy timeout rather than using SQLite's busy handler:
  * better-sqlite3 is synchronous, and a busy wait would freeze the event loop (and
@@ -121,6 +122,33 @@ export async function acquireSqliteLock(
       }
       await sleep(Math.min(POLL_INTERVAL_MS, limitMs - waited));
     }
+  }
+}
+
+/**
+ * Removes the holder's note that a holder killed without releasing (`SIGKILL`, a crash)
+ * left beside the database: one that names a process of this host that is gone, or
+ * that cannot be read. The note is not removed directly, which could remove the note
+ * of a runner that took the lock meanwhile: the lock is taken without waiting and
+ * released, which writes this process's note and removes it. A lock someone holds, or
+ * one this user cannot take, leaves everything as it is. The lock file itself stays:
+ * see `docs/architecture.md`, "Safe deploys". Never throws.
+ *
+ * ### Examples
+ * ```ts
+ * await removeStaleHolderNote(Database, '/srv/app.db'); // when a connection closes
+ * ```
+ */
+export async function removeStaleHolderNote(Database: DatabaseConstructor, databasePath: string): Promise<void> {
+  const lockPath = `${databasePath}${LOCK_FILE_SUFFIX}`;
+  const holderPath = `${lockPath}${HOLDER_FILE_SUFFIX}`;
+  // One stat for a run that finds nothing to clean, the usual case.
+  if (!existsSync(holderPath) || !existsSync(lockPath) || describeHolder(holderPath) !== undefined) return;
+  try {
+    const lock = await acquireSqliteLock(Database, databasePath, { mode: 'fail' });
+    await lock.release();
+  } catch {
+    // held by another runner (whose note replaces this one), or not this user's to take
   }
 }
 
