@@ -6,6 +6,7 @@ import {
   type AdapterConnection,
   type AuditStore,
   type ConnectOptions,
+  type LockHolderListener,
   type LockWait,
   type MigrationLock,
   type Session,
@@ -78,13 +79,13 @@ export class PostgresInspectConnection implements AdapterConnection {
    *
    * @throws {DatabaseError} when the connection is closed or the lock cannot be queried.
    */
-  async acquireLock(wait: LockWait): Promise<MigrationLock> {
+  async acquireLock(wait: LockWait, onHeld?: LockHolderListener): Promise<MigrationLock> {
     this.#session(false);
     try {
       const guard = this.#guarded ? undefined : sessionGuardStatement(this.#location.settings);
       if (guard !== undefined) await this.#client.query(guard);
       this.#guarded = true;
-      return await this.#lock.acquire(wait);
+      return await this.#lock.acquire(wait, onHeld);
     } catch (error) {
       if (isMigrateError(error)) throw error;
       throw redactedDatabaseError(`Taking the migration lock on ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);

@@ -5,6 +5,7 @@ import {
   LockLostError,
   LockTimeoutError,
   lockWaitedMs,
+  type LockHolderListener,
   type LockWait,
   type MigrationLock,
   type Session,
@@ -16,6 +17,9 @@ import type { PostgresSession } from './postgres-session.js';
 
 /** How often a waiting runner retries `pg_try_advisory_lock`. */
 const POLL_INTERVAL_MS = 100;
+
+/** How often a waiting runner asks again who holds the lock, for its `onHeld` listener. */
+const HOLDER_REFRESH_MS = 1000;
 
 /**
  * The advisory-lock key of a version table: the first 64 bits of a SHA-256 of
@@ -88,11 +92,14 @@ export class PostgresSessionLock {
    * try { … } finally { await lock.release(); }
    * ```
    *
+   * While it waits, `onHeld` is told the holding session as `pg_stat_activity`
+   * describes it, at the first busy attempt and then about once a second.
+   *
    * @throws {LockTimeoutError} when another session (or another command on this
    *   connection) holds the lock past the wait (at once in `fail` mode); its `holder`
    *   describes that session from `pg_stat_activity`.
    */
-  async acquire(wait: LockWait): Promise<MigrationLock> {
+  async acquire(wait: LockWait, onHeld?: LockHolderListener): Promise<MigrationLock> {
     return this.#session.use(async (client) => {
       const schema =
         this.#table.schema ??
@@ -101,6 +108,7 @@ export class PostgresSessionLock {
       const key = advisoryLockKey(schema, this.#table.name).toString();
       const started = performance.now();
       const limitMs = wait.mode === 'wait' ? Math.max(0, wait.timeoutMs) : 0;
+      let holderAskedAt = Number.NEGATIVE_INFINITY;
       for (;;) {
         if (this.#held === undefined) {
           const { rows } = await client.query<{ locked: boolean; pid: number }>(
@@ -118,6 +126,10 @@ export class PostgresSessionLock {
         }
         const waited = performance.now() - started;
         if (waited >= limitMs) throw new LockTimeoutError(lockWaitedMs(wait, waited), await describeHolder(client, key));
+        if (onHeld !== undefined && performance.now() - holderAskedAt >= HOLDER_REFRESH_MS) {
+          holderAskedAt = performance.now();
+          onHeld(await describeHolder(client, key));
+        }
         await sleep(Math.min(POLL_INTERVAL_MS, limitMs - waited));
       }
     });

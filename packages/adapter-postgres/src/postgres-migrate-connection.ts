@@ -6,6 +6,7 @@ import {
   type AdapterConnection,
   type AuditStore,
   type ConnectOptions,
+  type LockHolderListener,
   type LockWait,
   type MigrationLock,
   type SchemaDiffer,
@@ -182,10 +183,10 @@ export class PostgresMigrateConnection implements AdapterConnection {
    *
    * @throws {DatabaseError} when the connection is closed or the lock cannot be queried.
    */
-  async acquireLock(wait: LockWait): Promise<MigrationLock> {
+  async acquireLock(wait: LockWait, onHeld?: LockHolderListener): Promise<MigrationLock> {
     this.#connection();
     try {
-      return await this.#lock.acquire(wait);
+      return await this.#lock.acquire(wait, onHeld);
     } catch (error) {
       if (isMigrateError(error)) throw error;
       throw redactedDatabaseError(`Taking the migration lock on ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);

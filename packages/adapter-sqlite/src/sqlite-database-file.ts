@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, rmSync, statSync, unlinkSync, type BigIntStats } from 'node:fs';
 
-import { DatabaseError, type LockWait, type MigrationLock } from '@cloudguard/migrate-core/adapter';
+import { DatabaseError, type LockHolderListener, type LockWait, type MigrationLock } from '@cloudguard/migrate-core/adapter';
 
 import { acquireSqliteLock, LOCK_FILE_SUFFIX, type DatabaseConstructor } from './sqlite-lock.js';
 
@@ -125,11 +125,16 @@ export class SqliteDatabaseFile {
  * did not exist before (so the one locked cannot be told from a later one), the lock
  * is released and taken again.
  */
-export async function acquireLockOnDisk(Database: DatabaseConstructor, databasePath: string, wait: LockWait): Promise<MigrationLock> {
+export async function acquireLockOnDisk(
+  Database: DatabaseConstructor,
+  databasePath: string,
+  wait: LockWait,
+  onHeld?: LockHolderListener,
+): Promise<MigrationLock> {
   const lockPath = lockPathOf(databasePath);
   for (let attempt = 1; ; attempt++) {
     const before = identityOf(lockPath);
-    const lock = await acquireSqliteLock(Database, databasePath, wait);
+    const lock = await acquireSqliteLock(Database, databasePath, wait, onHeld);
     const after = identityOf(lockPath);
     if (before !== undefined && after !== undefined && before.dev === after.dev && before.ino === after.ino) return lock;
     await lock.release();

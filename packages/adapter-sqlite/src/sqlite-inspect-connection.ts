@@ -8,6 +8,7 @@ import {
   type AdapterConnection,
   type AuditStore,
   type ConnectOptions,
+  type LockHolderListener,
   type LockWait,
   type MigrationLock,
   type Session,
@@ -15,7 +16,7 @@ import {
 } from '@cloudguard/migrate-core/adapter';
 import type BetterSqlite3 from 'better-sqlite3';
 
-import { acquireSqliteLock, NO_LOCK, type DatabaseConstructor } from './sqlite-lock.js';
+import { acquireSqliteLock, NO_LOCK, removeStaleHolderNote, type DatabaseConstructor } from './sqlite-lock.js';
 import type { ResolvedSqliteOptions } from './sqlite-options.js';
 import { nativeSession } from './sqlite-session.js';
 import { isTransientLockError, sqliteStoreDialect } from './sqlite-store-dialect.js';
@@ -81,10 +82,10 @@ export class SqliteInspectConnection implements AdapterConnection {
   }
 
   /** The same lock file as a `migrate` connection takes, refused alike when unusable (see {@link acquireSqliteLock}). */
-  async acquireLock(wait: LockWait): Promise<MigrationLock> {
+  async acquireLock(wait: LockWait, onHeld?: LockHolderListener): Promise<MigrationLock> {
     this.#session(false);
     if (this.#location.kind === 'memory') return NO_LOCK;
-    return acquireSqliteLock(this.#Database, this.#location.path, wait);
+    return acquireSqliteLock(this.#Database, this.#location.path, wait, onHeld);
   }
 
   /** `SQLITE_BUSY` and `SQLITE_LOCKED`: another connection held the database past the busy timeout. */
@@ -92,8 +93,11 @@ export class SqliteInspectConnection implements AdapterConnection {
     return isTransientLockError(error);
   }
 
+  /** Closes the database, and removes a holder's note that a killed run left beside it (see {@link removeStaleHolderNote}). */
   async close(): Promise<void> {
-    if (this.#database.open) this.#database.close();
+    if (!this.#database.open) return;
+    this.#database.close();
+    if (this.#location.kind === 'file') await removeStaleHolderNote(this.#Database, this.#location.path);
   }
 
   #session(inTransaction: boolean): DriverSession {

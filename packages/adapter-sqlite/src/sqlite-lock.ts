@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -7,6 +7,7 @@ import {
   LockLostError,
   LockTimeoutError,
   lockWaitedMs,
+  type LockHolderListener,
   type LockWait,
   type MigrationLock,
 } from '@cloudguard/migrate-core/adapter';
@@ -22,6 +23,9 @@ export const HOLDER_FILE_SUFFIX = '.holder';
 
 /** How often a waiting runner retries; SQLite offers no wake-up on unlock. */
 const POLL_INTERVAL_MS = 50;
+
+/** How often a waiting runner reads the holder's note again, for its `onHeld` listener. */
+const HOLDER_REFRESH_MS = 1000;
 
 /** better-sqlite3's `Database` constructor. */
 export type DatabaseConstructor = typeof BetterSqlite3;
@@ -39,8 +43,9 @@ export type DatabaseConstructor = typeof BetterSqlite3;
  *
  * The holder also writes who it is (pid, host, user, since when) to
  * `<databasePath>.cgmigrate-lock.holder`, removed on release, so that a runner that
- * times out can name it: SQLite's locks themselves say nothing about their owner. A
- * note left by a killed holder is ignored once its process is gone.
+ * waits or times out can name it: SQLite's locks themselves say nothing about their
+ * owner. A note left by a killed holder is ignored once its process is gone, and
+ * removed by the next run (see {@link removeStaleHolderNote}).
  *
  * Waiting polls with a zero busy timeout rather than using SQLite's busy handler:
  * better-sqlite3 is synchronous, and a busy wait would freeze the event loop (and
@@ -61,6 +66,9 @@ export type DatabaseConstructor = typeof BetterSqlite3;
  * try { … } finally { await lock.release(); }
  * ```
  *
+ * While it waits, `onHeld` is told the holder read from its note: at every busy attempt
+ * until the note names someone, then about once a second.
+ *
  * @throws {LockTimeoutError} when another connection holds the lock past the wait
  *   (at once in `fail` mode); its `holder` is read from the holder's note.
  * @throws {LockUnavailableError} when this user cannot write the lock file (or create
@@ -71,8 +79,10 @@ export async function acquireSqliteLock(
   Database: DatabaseConstructor,
   databasePath: string,
   wait: LockWait,
+  onHeld?: LockHolderListener,
 ): Promise<MigrationLock> {
   const lockPath = `${databasePath}${LOCK_FILE_SUFFIX}`;
+  const holderPath = `${lockPath}${HOLDER_FILE_SUFFIX}`;
   checkLockFileWritable(lockPath);
   let lockDb: BetterSqlite3.Database;
   try {
@@ -85,6 +95,8 @@ export async function acquireSqliteLock(
   const started = performance.now();
   const limitMs = wait.mode === 'wait' ? Math.max(0, wait.timeoutMs) : 0;
   let journalInMemory = false;
+  let holder: string | undefined;
+  let holderReadAt = Number.NEGATIVE_INFINITY;
   for (;;) {
     try {
       if (!journalInMemory) {
@@ -92,7 +104,6 @@ export async function acquireSqliteLock(
         journalInMemory = true;
       }
       lockDb.exec('BEGIN EXCLUSIVE');
-      const holderPath = `${lockPath}${HOLDER_FILE_SUFFIX}`;
       writeHolder(holderPath);
       return new SqliteLock(lockDb, lockPath, holderPath);
     } catch (error) {
@@ -101,10 +112,43 @@ export async function acquireSqliteLock(
         lockDb.close();
         if (isUnusableLockFile(error)) throw notALockFile(lockPath, error);
         if (!isBusy(error)) throw new DatabaseError(`Taking the migration lock on ${lockPath}`, { cause: error });
-        throw new LockTimeoutError(lockWaitedMs(wait, waited), describeHolder(`${lockPath}${HOLDER_FILE_SUFFIX}`));
+        throw new LockTimeoutError(lockWaitedMs(wait, waited), describeHolder(holderPath));
+      }
+      // Until the note names someone (a new holder writes it just after taking the lock), at every attempt.
+      if (onHeld !== undefined && (holder === undefined || performance.now() - holderReadAt >= HOLDER_REFRESH_MS)) {
+        holderReadAt = performance.now();
+        holder = describeHolder(holderPath);
+        onHeld(holder);
       }
       await sleep(Math.min(POLL_INTERVAL_MS, limitMs - waited));
     }
+  }
+}
+
+/**
+ * Removes the holder's note that a holder killed without releasing (`SIGKILL`, a crash)
+ * left beside the database: one that names a process of this host that is gone, or
+ * that cannot be read. The note is not removed directly, which could remove the note
+ * of a runner that took the lock meanwhile: the lock is taken without waiting and
+ * released, which writes this process's note and removes it. A lock someone holds, or
+ * one this user cannot take, leaves everything as it is. The lock file itself stays:
+ * see `docs/architecture.md`, "Safe deploys". Never throws.
+ *
+ * ### Examples
+ * ```ts
+ * await removeStaleHolderNote(Database, '/srv/app.db'); // when a connection closes
+ * ```
+ */
+export async function removeStaleHolderNote(Database: DatabaseConstructor, databasePath: string): Promise<void> {
+  const lockPath = `${databasePath}${LOCK_FILE_SUFFIX}`;
+  const holderPath = `${lockPath}${HOLDER_FILE_SUFFIX}`;
+  // One stat for a run that finds nothing to clean, the usual case.
+  if (!existsSync(holderPath) || !existsSync(lockPath) || describeHolder(holderPath) !== undefined) return;
+  try {
+    const lock = await acquireSqliteLock(Database, databasePath, { mode: 'fail' });
+    await lock.release();
+  } catch {
+    // held by another runner (whose note replaces this one), or not this user's to take
   }
 }
 

@@ -5,6 +5,7 @@ import {
   type AdapterConnection,
   type AuditStore,
   type ConnectOptions,
+  type LockHolderListener,
   type LockWait,
   type MigrationLock,
   type SchemaDiffer,
@@ -16,7 +17,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 import { acquireLockOnDisk, SqliteDatabaseFile } from './sqlite-database-file.js';
 import { createMigrateDialect, type KyselyModule } from './sqlite-dialect.js';
-import { NO_LOCK, type DatabaseConstructor } from './sqlite-lock.js';
+import { NO_LOCK, removeStaleHolderNote, type DatabaseConstructor } from './sqlite-lock.js';
 import type { ResolvedSqliteOptions } from './sqlite-options.js';
 import { kyselySession } from './sqlite-session.js';
 import { isTransientLockError, sqliteStoreDialect } from './sqlite-store-dialect.js';
@@ -177,11 +178,11 @@ export class SqliteMigrateConnection implements AdapterConnection {
    *
    * @throws {LockUnavailableError} when this user cannot write the lock file, or it is not an SQLite database.
    */
-  async acquireLock(wait: LockWait): Promise<MigrationLock> {
+  async acquireLock(wait: LockWait, onHeld?: LockHolderListener): Promise<MigrationLock> {
     this.#connection();
     if (this.#location.kind === 'memory') return NO_LOCK;
     // On the lock file that is on disk: a failed run that created the database removes it (see close()).
-    return acquireLockOnDisk(this.#Database, this.#location.path, wait);
+    return acquireLockOnDisk(this.#Database, this.#location.path, wait, onHeld);
   }
 
   /** `SQLITE_BUSY` and `SQLITE_LOCKED`: another connection held the database past the busy timeout. */
@@ -189,7 +190,11 @@ export class SqliteMigrateConnection implements AdapterConnection {
     return isTransientLockError(error);
   }
 
-  /** Closes the database; one this connection created is removed when nothing was committed to it. */
+  /**
+   * Closes the database; one this connection created is removed when nothing was
+   * committed to it, and a holder's note that a killed run left beside it is removed
+   * (see {@link removeStaleHolderNote}).
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -198,6 +203,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
     } finally {
       if (this.#database.open) this.#database.close();
       await this.#file?.removeIfNothingCommitted(this.#Database);
+      if (this.#location.kind === 'file') await removeStaleHolderNote(this.#Database, this.#location.path);
     }
   }
 

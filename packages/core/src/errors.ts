@@ -268,15 +268,29 @@ export class ScriptLocationNotFoundError extends MigrateError {
   }
 }
 
+/** A position in a migration file, 1-based, as editors and stack traces count: where an error in it arose. */
+export interface SourceLocation {
+  /** The file, as the script directory names it (absolute). */
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+}
+
 /** A migration file cannot be read as a migration. */
 export class MalformedMigrationError extends MigrateError {
   readonly code = 'MALFORMED_MIGRATION' as const;
+  /**
+   * Where in the file it failed, when that is known: the position of a syntax error, or
+   * the line that threw while the file was imported.
+   */
+  readonly location: SourceLocation | undefined;
   constructor(
     readonly path: string,
     readonly problem: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { location?: SourceLocation | undefined },
   ) {
     super(`Malformed migration ${path}: ${problem}`, options);
+    this.location = options?.location;
   }
 }
 
@@ -329,6 +343,8 @@ export class MigrationFailedError extends MigrateError {
    *   transactional DDL, so DDL it ran may have committed.
    */
   readonly rolledBack: boolean | null;
+  /** The line of the migration's file the failure was thrown from, when its stack names one. */
+  readonly location: SourceLocation | undefined;
   constructor(
     readonly revision: string,
     readonly direction: 'upgrade' | 'downgrade',
@@ -337,7 +353,7 @@ export class MigrationFailedError extends MigrateError {
     readonly statement: string | undefined,
     /** Revisions applied (and committed) before the failure, in order. */
     readonly completed: readonly string[],
-    options: ErrorOptions & { cause: unknown; rolledBack?: boolean | null | undefined },
+    options: ErrorOptions & { cause: unknown; rolledBack?: boolean | null | undefined; location?: SourceLocation | undefined },
   ) {
     super(
       `${direction === 'upgrade' ? 'Upgrade' : 'Downgrade'} of revision ${revision}${path ? ` (${path})` : ''} failed` +
@@ -345,6 +361,7 @@ export class MigrationFailedError extends MigrateError {
       { cause: options.cause },
     );
     this.rolledBack = options.rolledBack === undefined ? true : options.rolledBack;
+    this.location = options.location;
   }
 }
 

@@ -23,6 +23,7 @@ export type {
   AuditStore,
   ConnectOptions,
   DialectAdapter,
+  LockHolderListener,
   LockWait,
   MigrationLock,
   OfflineAuditStore,

@@ -31,8 +31,8 @@ export type { AdapterCapabilities, DialectAdapter } from './adapter/dialect-adap
 export { checkMigrations, hasPendingMigrations, MigrationManager, registerAdapter, registeredAdapters, upgradeDatabase } from './api/index.js';
 export type { MigrationApiOptions, MigrationLogger, StampCallOptions, StampResult, UpgradeDatabaseOptions } from './api/index.js';
 export type { AdapterRegistration } from './adapter/adapter-registry.js';
-export { describeStep } from './runtime/events.js';
-export type { MigrationEvent, MigrationEventListener, StepInfo, StepResult, WarningCode } from './runtime/events.js';
+export { describeLockWait, describeStep } from './runtime/events.js';
+export type { LockWaitEvent, MigrationEvent, MigrationEventListener, StepInfo, StepResult, WarningCode } from './runtime/events.js';
 export { useModuleHooksForMigrations } from './script/migration-import.js';
 export { redactUrl, redactSecrets } from './adapter/database-url.js';
 

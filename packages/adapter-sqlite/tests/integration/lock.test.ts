@@ -115,6 +115,27 @@ describe('SQLite migration lock', () => {
     expect(existsSync(join(dir, `app.db${LOCK_FILE_SUFFIX}${HOLDER_FILE_SUFFIX}`))).toBe(false);
   });
 
+  it.each(['migrate', 'inspect'] as const)("closing a connection (%s) removes a killed holder's note, and leaves a live holder's", async (purpose) => {
+    const dir = tempDir();
+    const note = join(dir, `app.db${LOCK_FILE_SUFFIX}${HOLDER_FILE_SUFFIX}`);
+    const killed = await lockInChild('sqlite:///app.db', dir);
+    const exited = new Promise((resolve) => killed.on('exit', resolve));
+    killed.kill('SIGKILL');
+    await exited;
+    const live = await lockInChild('sqlite:///app.db', dir);
+    const liveNote = readFileSync(note, 'utf8');
+
+    await (await connect(connectOptions('sqlite:///app.db', dir, { purpose }))).close();
+    expect(readFileSync(note, 'utf8')).toBe(liveNote);
+
+    const stopped = new Promise((resolve) => live.on('exit', resolve));
+    live.kill('SIGKILL');
+    await stopped;
+    await (await connect(connectOptions('sqlite:///app.db', dir, { purpose }))).close();
+    expect(existsSync(note)).toBe(false);
+    expect(existsSync(join(dir, `app.db${LOCK_FILE_SUFFIX}`))).toBe(true);
+  });
+
   it('needs no lock file for an in-memory database', async () => {
     const dir = tempDir();
     const connection = await connect(connectOptions('sqlite://', dir));

@@ -10,6 +10,11 @@ export interface ErrorReport {
   readonly hint?: string | undefined;
   /** The process exit status. */
   readonly exitCode: number;
+  /**
+   * Where in a migration's file the error arose, as `path:line:column` (the path relative
+   * to the working directory), when the error says; also in {@link data}.
+   */
+  readonly location?: string | undefined;
   /** The error's data fields (revision, path, heads…), already redacted. */
   readonly data: Readonly<Record<string, unknown>>;
   /** Messages of the causes, outermost first, already redacted; printed with `--verbose`. */
@@ -32,6 +37,8 @@ export type CliErrorCode =
  * Hint: Run `cgmigrate history` to list the revisions; …
  * See: cgmigrate explain REVISION_NOT_FOUND
  * ```
+ * An error inside a migration adds where, under its message:
+ * `Location: migrations/versions/a1f3_create_scans.ts:12:7`.
  * The last line names the command that prints the code's section of the error reference
  * (docs/errors.md), which ships with the CLI. Lines are not wrapped, so paths and commands
  * stay whole for copying.
@@ -39,6 +46,7 @@ export type CliErrorCode =
 export function formatError(report: ErrorReport, options: { verbose?: boolean; paint?: Paint; bin?: string } = {}): string {
   const paint = options.paint ?? plain;
   const lines = [`${paint('red', `Error [${report.code}]:`)} ${report.message}`];
+  if (report.location !== undefined) lines.push(`${paint('dim', 'Location:')} ${report.location}`);
   if (options.verbose) for (const cause of report.causes) lines.push(`${paint('dim', 'Caused by:')} ${cause}`);
   if (report.hint) lines.push(`${paint('bold', 'Hint:')} ${report.hint}`);
   if (report.code !== 'UNEXPECTED_ERROR') lines.push(`${paint('dim', 'See:')} ${explainCommandFor(report.code, options.bin ?? 'cgmigrate')}`);

@@ -1,5 +1,14 @@
 import type { MigrationEvent, StepInfo } from '@cloudguard/migrate-core';
-import { formatDuration, formatEvent, formatStepDone, formatStepFailed, formatStepLine, formatTotal, formatWarning } from './steps.js';
+import {
+  formatDuration,
+  formatEvent,
+  formatLockWait,
+  formatStepDone,
+  formatStepFailed,
+  formatStepLine,
+  formatTotal,
+  formatWarning,
+} from './steps.js';
 import { plain, type Paint } from './style.js';
 
 /** Where progress goes: stderr, or a fake in tests. */
@@ -52,6 +61,10 @@ export function isLiveTerminal(stream: ProgressStream, env: NodeJS.ProcessEnv = 
  * written when it starts, exactly as Alembic logs it; `--verbose` adds durations and the
  * total there too. `--quiet` leaves warnings only.
  *
+ * A run that waits for the migration lock says so after a second (`Waiting for the
+ * migration lock, held by pid 4242 on build-7 …`): on a terminal with the time waited,
+ * redrawn each second; elsewhere as one line, and another when the lock is taken.
+ *
  * ### Examples
  * ```ts
  * const progress = new Progress(process.stderr, { paint: painterFor(process.stderr) });
@@ -71,6 +84,8 @@ export class Progress {
   readonly #startedAt: number;
   readonly #done: StepInfo['direction'][] = [];
   #running: { step: StepInfo; startedAt: number; stopTicking: () => void } | undefined;
+  /** A wait for the migration lock on screen: its line, redrawn with the time waited. */
+  #waiting: { line: string; startedAt: number; stopTicking: () => void } | undefined;
   #finished = false;
 
   constructor(stream: ProgressStream, options: ProgressOptions = {}) {
@@ -87,6 +102,7 @@ export class Progress {
   /** Shows one event. */
   handle(event: MigrationEvent): void {
     if (event.type === 'warning') return this.#warn(event.message);
+    if (event.type === 'lock-wait' || event.type === 'lock-acquired') return this.#lockWait(event);
     if (this.#quiet) {
       if (event.type === 'step-end') this.#done.push(event.step.direction);
       return;
@@ -116,6 +132,12 @@ export class Progress {
   finish(outcome: { readonly failed: boolean }): void {
     if (this.#finished) return;
     this.#finished = true;
+    if (this.#waiting) {
+      const elapsed = this.#now() - this.#waiting.startedAt;
+      this.#waiting.stopTicking();
+      this.#stream.write(`${CLEAR_LINE}${this.#waiting.line} ${this.#paint('red', `(stopped after ${formatDuration(elapsed)})`)}\n`);
+      this.#waiting = undefined;
+    }
     if (this.#running) {
       const elapsed = this.#now() - this.#running.startedAt;
       this.#running.stopTicking();
@@ -130,13 +152,45 @@ export class Progress {
 
   #warn(message: string): void {
     const line = `${formatWarning(message, this.#paint)}\n`;
-    if (!this.#running) {
+    if (!this.#running && !this.#waiting) {
       this.#stream.write(line);
       return;
     }
-    // Above the running step, which is drawn again below it.
+    // Above the running step (or the wait for the lock), which is drawn again below it.
     this.#stream.write(CLEAR_LINE + line);
     this.#redraw();
+    this.#redrawWait();
+  }
+
+  /**
+   * A wait for the migration lock: on a terminal, one line with the time waited, redrawn
+   * each second and completed when the lock is taken; elsewhere a line when the wait is
+   * reported (again if the holder changes) and one when it ends.
+   */
+  #lockWait(event: Extract<MigrationEvent, { type: 'lock-wait' | 'lock-acquired' }>): void {
+    if (this.#quiet) return;
+    if (!this.#live) {
+      const line = formatEvent(event, { paint: this.#paint });
+      if (line !== undefined) this.#stream.write(`${line}\n`);
+      return;
+    }
+    const waiting = this.#waiting;
+    if (event.type === 'lock-wait') {
+      if (waiting) waiting.line = formatLockWait(event);
+      else this.#waiting = { line: formatLockWait(event), startedAt: this.#now() - event.waitedMs, stopTicking: this.#every(TICK_MS, () => this.#redrawWait()) };
+      this.#redrawWait();
+      return;
+    }
+    if (!waiting) return;
+    waiting.stopTicking();
+    this.#waiting = undefined;
+    this.#stream.write(`${CLEAR_LINE}${waiting.line} ${this.#paint('dim', `(took it after ${formatDuration(event.waitedMs)})`)}\n`);
+  }
+
+  #redrawWait(): void {
+    const waiting = this.#waiting;
+    if (!waiting) return;
+    this.#drawLive(waiting.line, waiting.line, ` … ${formatDuration(this.#now() - waiting.startedAt)}`);
   }
 
   #endRunning(durationMs: number | undefined): void {
@@ -152,12 +206,16 @@ export class Progress {
     const running = this.#running;
     if (!running) return;
     const elapsed = this.#now() - running.startedAt;
-    const line = formatStepLine(running.step);
     const timer = elapsed >= SHOW_ELAPSED_AFTER_MS ? ` … ${formatDuration(elapsed)}` : ' …';
+    this.#drawLive(formatStepLine(running.step), formatStepLine(running.step, this.#paint), timer);
+  }
+
+  /** Draws `line` (`painted` when it fits) and `timer` over the current line, cut to the terminal's width. */
+  #drawLive(line: string, painted: string, timer: string): void {
     // A line longer than the terminal wraps, and `\r` could then only clear its last row.
     const width = (this.#stream.columns ?? 0) > 0 ? this.#stream.columns! - 1 : Number.POSITIVE_INFINITY;
     const fits = line.length + timer.length <= width;
-    const shown = fits ? formatStepLine(running.step, this.#paint) : truncate(line, width - timer.length);
+    const shown = fits ? painted : truncate(line, width - timer.length);
     this.#stream.write(`${CLEAR_LINE}${shown}${this.#paint('dim', timer)}`);
   }
 }

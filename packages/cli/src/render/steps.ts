@@ -1,4 +1,4 @@
-import { describeStep, type MigrationEvent, type StepInfo } from '@cloudguard/migrate-core';
+import { describeLockWait, describeStep, type LockWaitEvent, type MigrationEvent, type StepInfo } from '@cloudguard/migrate-core';
 import { plain, type Paint } from './style.js';
 
 /** How much {@link formatEvent} shows. */
@@ -28,7 +28,30 @@ export function formatEvent(event: MigrationEvent, format: EventFormat = {}): st
       return format.verbose ? paint('dim', `  done in ${formatDuration(event.durationMs)}`) : undefined;
     case 'warning':
       return formatWarning(event.message, paint);
+    case 'lock-wait':
+      return formatLockWait(event);
+    case 'lock-acquired':
+      return formatLockAcquired(event.waitedMs);
   }
+}
+
+/**
+ * The line for a run waiting for the migration lock: whom it waits for, and how long it
+ * waits at most.
+ *
+ * ### Examples
+ * ```ts
+ * formatLockWait({ type: 'lock-wait', holder: 'pid 4242 on build-7 (user deploy), holding it since 2025-06-01T09:00:00.000Z', waitedMs: 1000, timeoutMs: 300_000 })
+ * // 'Waiting for the migration lock, held by pid 4242 on build-7 (user deploy), holding it since 2025-06-01T09:00:00.000Z; gives up after 5 min 0 s'
+ * ```
+ */
+export function formatLockWait(event: LockWaitEvent): string {
+  return `${describeLockWait(event)}; gives up after ${formatDuration(event.timeoutMs)}`;
+}
+
+/** The line that ends a reported wait for the lock where lines cannot be redrawn: `Took the migration lock after 4.2 s.` */
+export function formatLockAcquired(waitedMs: number): string {
+  return `Took the migration lock after ${formatDuration(waitedMs)}.`;
 }
 
 /**

@@ -8,6 +8,7 @@ import { hintFor } from '../hints.js';
 import { Redactor } from '../redact.js';
 import { errorJson, formatError, type ErrorReport } from '../render/error.js';
 import { Progress } from '../render/progress.js';
+import { formatSourceLocation, isSourceLocation, migrationFrames } from '../render/source-location.js';
 import { painterFor } from '../render/style.js';
 import { interruptionLine } from './interruption.js';
 import { superviseMigration } from './process-guard.js';
@@ -167,24 +168,30 @@ export class CommandContext {
   /** Turns any error into the report the user sees: code, message, hint, exit status. */
   report(error: unknown): ErrorReport {
     const redact = this.#redactor;
-    const causes = causeMessages(error).map((message) => redact.text(message));
     if (isMigrateError(error)) {
-      const { code: _code, name: _name, message: _message, ...data } =
+      const { code: _code, name: _name, message: _message, location: rawLocation, ...data } =
         typeof error.toJSON === 'function' ? error.toJSON() : ({} as Record<string, unknown>);
       const hint = hintFor(error, {
         command: this.invocation.command,
         bin: this.invocation.bin,
         schemes: this.#adapters?.schemes,
       });
+      const located = isSourceLocation(rawLocation) ? rawLocation : undefined;
+      const location = located === undefined ? undefined : redact.text(formatSourceLocation(located, process.cwd()));
+      // With --verbose, the frames of the migration's own error that point into the migrations.
+      const frames = this.verbose && located !== undefined ? (stack: string) => migrationFrames(stack, located, process.cwd()) : undefined;
+      const causes = causeMessages(error, frames).map((message) => redact.text(message));
       return {
         code: error.code,
         message: redact.text(error.message),
         hint: hint === undefined ? undefined : redact.text(hint),
         exitCode: exitStatusForError(error),
-        data: redact.value(data),
+        data: redact.value(location === undefined ? data : { ...data, location }),
+        ...(location === undefined ? {} : { location }),
         causes,
       };
     }
+    const causes = causeMessages(error).map((message) => redact.text(message));
     const failure = error as { message?: string; stack?: string; oclif?: { exit?: unknown } } | undefined;
     const oclifExit = failure?.oclif?.exit;
     const isUsage = typeof oclifExit === 'number' && oclifExit !== 0;
@@ -233,11 +240,17 @@ function describeCaches(config: ResolvedConfig): string[] {
   return [describeCompileCache(), describeScriptCache(path.join(config.scriptLocation, 'versions'))];
 }
 
-function causeMessages(error: unknown): string[] {
+/**
+ * The causes of `error`, outermost first, as `Name: message`; the first one followed by
+ * the lines `frames` picks from its stack, when given.
+ */
+function causeMessages(error: unknown, frames?: (stack: string) => readonly string[]): string[] {
   const messages: string[] = [];
   let cause = (error as { cause?: unknown } | undefined)?.cause;
   while (cause !== undefined && cause !== null && messages.length < 10) {
-    messages.push(cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause));
+    const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    const stack = frames !== undefined && messages.length === 0 && cause instanceof Error ? cause.stack : undefined;
+    messages.push(typeof stack === 'string' ? [message, ...frames!(stack)].join('\n') : message);
     cause = (cause as { cause?: unknown }).cause;
   }
   return messages;

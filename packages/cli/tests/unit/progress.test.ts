@@ -154,6 +154,57 @@ describe('Progress on a terminal', () => {
   });
 });
 
+describe('Progress while the run waits for the migration lock', () => {
+  const holder = 'pid 4242 on build-7 (user deploy), holding it since 2025-06-01T09:00:00.000Z';
+  const waiting = (waitedMs = 1000, who: string | undefined = holder): MigrationEvent => ({
+    type: 'lock-wait',
+    holder: who,
+    waitedMs,
+    timeoutMs: 300_000,
+  });
+  const line = `Waiting for the migration lock, held by ${holder}; gives up after 5 min 0 s`;
+
+  it('writes whom it waits for, and when it took the lock, as plain lines without a terminal', () => {
+    const h = harness({ isTTY: false });
+    h.events(waiting(), waiting(1300, 'pid 77 on build-8'), { type: 'lock-acquired', waitedMs: 4200 }, { type: 'step-start', step: a1 });
+    expect(h.writes.join('')).toBe(
+      `${line}\n` +
+        'Waiting for the migration lock, held by pid 77 on build-8; gives up after 5 min 0 s\n' +
+        'Took the migration lock after 4.2 s.\n' +
+        'Running upgrade  -> a1, Create accounts\n',
+    );
+    expect(h.ticking()).toBe(0);
+  });
+
+  it('counts the time waited on a terminal, then completes the line when the lock is taken', () => {
+    const h = harness({ isTTY: true });
+    h.events(waiting());
+    expect(h.screen()).toBe(`${line} … 1.0 s`);
+    h.advance(1000);
+    h.advance(1000);
+    expect(h.screen()).toBe(`${line} … 3.0 s`);
+    h.events({ type: 'lock-acquired', waitedMs: 3100 }, { type: 'step-start', step: a1 });
+    expect(h.screen()).toBe(`${line} (took it after 3.1 s)\nRunning upgrade  -> a1, Create accounts …`);
+    expect(h.ticking()).toBe(1);
+  });
+
+  it('ends the line when the run fails while waiting (the lock timed out, or Ctrl-C)', () => {
+    const h = harness({ isTTY: true });
+    h.events({ type: 'lock-wait', holder: undefined, waitedMs: 1000, timeoutMs: 300_000 });
+    h.advance(4000);
+    h.progress.finish({ failed: true });
+    expect(h.screen()).toBe('Waiting for the migration lock, held by another run; gives up after 5 min 0 s (stopped after 5.0 s)\n');
+    expect(h.ticking()).toBe(0);
+  });
+
+  it('shows nothing with --quiet', () => {
+    const h = harness({ isTTY: true, quiet: true });
+    h.events(waiting(), { type: 'lock-acquired', waitedMs: 1500 });
+    h.progress.finish({ failed: false });
+    expect(h.writes).toEqual([]);
+  });
+});
+
 describe('totals and durations', () => {
   it('name the direction and count', () => {
     expect(formatTotal(['downgrade', 'downgrade'], 20)).toBe('Downgraded 2 revisions in 20 ms.');

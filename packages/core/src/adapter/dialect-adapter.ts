@@ -188,6 +188,29 @@ export function lockWaitedMs(wait: LockWait, elapsedMs: number): number {
   return wait.mode === 'fail' ? 0 : Math.round(elapsedMs);
 }
 
+/**
+ * Told who holds the migration lock while {@link AdapterConnection.acquireLock} waits for
+ * it: `holder` is described as for {@link LockTimeoutError.holder} (`pid 4242 on build-7
+ * (user deploy), holding it since …`), or `undefined` when the adapter cannot tell.
+ *
+ * An adapter calls it when an attempt in `wait` mode finds the lock held, and again when
+ * it learns of another holder (looking again about once a second is enough); never in
+ * `fail` mode. Core's listener returns at once and does not throw. Core reports the wait
+ * only once it has lasted about a second, so a lock that frees quickly shows nothing.
+ *
+ * ### Examples
+ * ```ts
+ * async acquireLock(wait: LockWait, onHeld?: LockHolderListener): Promise<MigrationLock> {
+ *   for (;;) {
+ *     if (await tryLock()) return lock;
+ *     if (wait.mode === 'wait') onHeld?.(await describeHolder());
+ *     …
+ *   }
+ * }
+ * ```
+ */
+export type LockHolderListener = (holder: string | undefined) => void;
+
 /** A held migration lock. */
 export interface MigrationLock {
   /** Releases the lock; safe to call more than once. */
@@ -223,8 +246,13 @@ export interface AdapterConnection {
   /**
    * Takes the lock that keeps two runners from migrating the same database at once.
    * Throws {@link LockTimeoutError} when the wait runs out.
+   *
+   * `onHeld` (optional, added in contract version 1) is told who holds the lock while
+   * this call waits for it, so that core can say whom a runner waits for (see
+   * {@link LockHolderListener}). An adapter that ignores it still works: the wait is then
+   * reported without a holder.
    */
-  acquireLock(wait: LockWait): Promise<MigrationLock>;
+  acquireLock(wait: LockWait, onHeld?: LockHolderListener): Promise<MigrationLock>;
   /**
    * Tells whether `error`, thrown inside {@link transaction}, means the transaction lost
    * a wait for a lock and may succeed if run again: PostgreSQL's `lock_not_available`

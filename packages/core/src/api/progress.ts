@@ -1,6 +1,6 @@
 import { redactUrl } from '../adapter/database-url.js';
 import type { ResolvedConfig } from '../config/define-config.js';
-import { describeStep, type MigrationEvent, type MigrationEventListener } from '../runtime/events.js';
+import { describeLockWait, describeStep, type MigrationEvent, type MigrationEventListener } from '../runtime/events.js';
 import type { MigrationLogger } from './api-options.js';
 
 /**
@@ -28,6 +28,12 @@ function logEvent(logger: MigrationLogger, event: MigrationEvent): void {
       return;
     case 'warning':
       logger.warn?.(event.message);
+      return;
+    case 'lock-wait':
+      logger.info?.(describeLockWait(event));
+      return;
+    case 'lock-acquired':
+      logger.info?.(`Took the migration lock after waiting ${event.waitedMs} ms`);
       return;
   }
 }

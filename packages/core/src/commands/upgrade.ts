@@ -6,6 +6,7 @@ import { InterruptedError } from '../errors.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import { describeEditedMigration, fileChecksum, findEditedMigrations, type ReadBytes } from '../runtime/audit.js';
 import type { MigrationEventListener, StepResult } from '../runtime/events.js';
+import { acquireLockReportingWait } from '../runtime/lock-wait-notice.js';
 import { runSteps, type RunStepsOptions } from '../runtime/runner.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { ScriptFileCache } from '../runtime/script-file-cache.js';
@@ -127,7 +128,7 @@ export async function runLocked(
   readFile?: ReadBytes,
   runOptions: Pick<RunStepsOptions, 'recordEachStep' | 'signal'> = {},
 ): Promise<MigrateResult> {
-  const lock = await connection.acquireLock(env.config.lockWait);
+  const lock = await acquireLockReportingWait(connection, env.config.lockWait, env.onEvent);
   try {
     const from = await connection.versionStore.read();
     const steps = plan(scripts.map, from);

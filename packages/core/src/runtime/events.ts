@@ -25,6 +25,13 @@ export interface StepResult extends StepInfo {
 export type MigrationEvent =
   | { readonly type: 'step-start'; readonly step: StepInfo }
   | { readonly type: 'step-end'; readonly step: StepInfo; readonly durationMs: number }
+  | LockWaitEvent
+  | {
+      /** The lock a {@link LockWaitEvent} reported waiting for was taken. */
+      readonly type: 'lock-acquired';
+      /** How long the wait lasted, rounded to the millisecond. */
+      readonly waitedMs: number;
+    }
   | {
       readonly type: 'warning';
       readonly message: string;
@@ -33,6 +40,24 @@ export type MigrationEvent =
       /** The revision it concerns, when there is one. */
       readonly revision?: string | undefined;
     };
+
+/**
+ * The run has waited about a second for the migration lock, which another runner holds;
+ * sent again if the adapter reports another holder meanwhile. A `lock-acquired` event
+ * follows when the lock is taken; a wait that runs out ends with `LockTimeoutError`.
+ */
+export interface LockWaitEvent {
+  readonly type: 'lock-wait';
+  /**
+   * Who holds the lock, as the adapter describes it (`pid 4242 on build-7 (user deploy),
+   * holding it since …`, as in `LockTimeoutError.holder`); `undefined` when it cannot tell.
+   */
+  readonly holder: string | undefined;
+  /** How long the run has waited so far, rounded to the millisecond. */
+  readonly waitedMs: number;
+  /** How long it waits at most (`lockTimeout`). */
+  readonly timeoutMs: number;
+}
 
 /**
  * Kinds of {@link MigrationEvent} warnings:
@@ -63,4 +88,19 @@ export function describeStep(step: StepInfo): string {
   const suffix = step.message === undefined || step.message === '' ? '' : `, ${step.message}`;
   const mode = step.transactional ? '' : ' (outside a transaction)';
   return `Running ${verb} ${step.from.join(', ')} -> ${step.to.join(', ')}${suffix}${mode}`;
+}
+
+/**
+ * The log line for a {@link LockWaitEvent}: whom the run waits for.
+ *
+ * ### Examples
+ * ```ts
+ * describeLockWait({ type: 'lock-wait', holder: 'pid 4242 on build-7 (user deploy), holding it since 2025-06-01T09:00:00.000Z', … })
+ * // 'Waiting for the migration lock, held by pid 4242 on build-7 (user deploy), holding it since 2025-06-01T09:00:00.000Z'
+ * describeLockWait({ type: 'lock-wait', holder: undefined, … })
+ * // 'Waiting for the migration lock, held by another run'
+ * ```
+ */
+export function describeLockWait(event: LockWaitEvent): string {
+  return `Waiting for the migration lock, held by ${event.holder ?? 'another run'}`;
 }

@@ -1,5 +1,6 @@
 import { reportsPartialCommit } from '../adapter/driver-errors.js';
 import { InterruptedError, LockLostError, MigrationFailedError, isMigrateError } from '../errors.js';
+import { locateInStack } from '../script/source-location.js';
 import type { StepResult } from './events.js';
 import type { PreparedStep } from './step-preparer.js';
 import { rollsBack, type TransactionGroupKind } from './transaction-groups.js';
@@ -69,7 +70,11 @@ export class RunState {
       current.info.path,
       failedStatement(error),
       this.#completed(),
-      { cause: error, rolledBack: rollbackOutcome(this.#kind, error) },
+      {
+        cause: error,
+        rolledBack: rollbackOutcome(this.#kind, error),
+        location: current.info.path === undefined ? undefined : locateInStack(error, current.info.path),
+      },
     );
   }
 

@@ -3,13 +3,18 @@ import module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import { cachesDisabled, checkPrivateFolder, ensurePrivateFolder, readPrivateFile, replaceFile, scriptCacheFile } from './private-cache.js';
+import { stripTypesQuietly } from './strip-types-quietly.js';
 import { eraseTemplateTypes } from './template-types.js';
 
 /**
  * The parameter of the function a migration script runs in: its `export default`
- * becomes an assignment to `<name>.default`. A name no migration would declare.
+ * becomes an assignment to `<name>.default`, no longer than `export default` (see
+ * {@link asScript}). A name no migration would use; one that declares it does not
+ * compile as a script, and is imported instead.
  */
-const EXPORTS = '__cgmigrate_exports__';
+const EXPORTS = '_$cgm';
+/** What `export default` becomes: as long as it, so that columns on its line stay right. */
+const ASSIGN_DEFAULT = `${EXPORTS}.default=`;
 /** The first line of every script; the migration's own text starts on the second. */
 const PREFIX = `(async function (${EXPORTS}) {"use strict";\n`;
 const SUFFIX = '\n})';
@@ -235,14 +240,18 @@ export class MigrationScriptCache {
 
 /**
  * A migration's JavaScript as the body of the function it runs in, or `undefined` when
- * it needs the module system.
+ * it needs the module system. Every character keeps its line and column (`export
+ * default` becomes an assignment padded to its length, the wrapper takes a line of its
+ * own that the script's `lineOffset` takes back), so that stack traces and the locations
+ * of errors point into the file.
  */
 function asScript(javascript: string): string | undefined {
   if (ANY_IMPORT.test(javascript) || (javascript.match(ANY_EXPORT)?.length ?? 0) !== 1) return undefined;
   const match = DEFAULT_EXPORT.exec(javascript);
   if (match === null) return undefined;
   const [whole, indent] = match;
-  const body = `${javascript.slice(0, match.index)}${indent}${EXPORTS}.default =${javascript.slice(match.index + whole.length)}`;
+  const assignment = ASSIGN_DEFAULT.padEnd(whole.length - indent!.length);
+  const body = `${javascript.slice(0, match.index)}${indent}${assignment}${javascript.slice(match.index + whole.length)}`;
   return `${PREFIX}${body}${SUFFIX}`;
 }
 
@@ -292,23 +301,4 @@ function isPackHeader(value: unknown): value is PackHeader {
         entry.uses.every((use) => use === 'upgrade' || use === 'downgrade'),
     )
   );
-}
-
-/**
- * `module.stripTypeScriptTypes` without the `ExperimentalWarning` it prints once per
- * process: the user imports TypeScript migrations, which Node strips the same way
- * without a warning, and would not know what to make of it.
- */
-function stripTypesQuietly(source: string): string {
-  const emitWarning = process.emitWarning;
-  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]) {
-    const message = typeof warning === 'string' ? warning : warning.message;
-    if (message.includes('stripTypeScriptTypes')) return;
-    return (emitWarning as (...args: unknown[]) => void).call(this, warning, ...rest);
-  } as typeof process.emitWarning;
-  try {
-    return module.stripTypeScriptTypes(source);
-  } finally {
-    process.emitWarning = emitWarning;
-  }
 }

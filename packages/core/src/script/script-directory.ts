@@ -1,6 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { MalformedMigrationError, ScriptLocationNotFoundError, isMigrateError } from '../errors.js';
+import { MalformedMigrationError, ScriptLocationNotFoundError, isMigrateError, type SourceLocation } from '../errors.js';
+import { locateInStack, locateSyntaxError } from './source-location.js';
 import type { Migration } from '../migration.js';
 import { RevisionMap } from '../revision/revision-map.js';
 import { createRevision, toRevisionList, type Revision } from '../revision/revision.js';
@@ -255,13 +256,31 @@ async function loadModule(io: ScriptDirectoryIo, file: string): Promise<Partial<
   try {
     module = await io.importModule(file);
   } catch (error) {
-    throw new MalformedMigrationError(file, `it could not be imported: ${(error as Error).message}`, { cause: error });
+    throw new MalformedMigrationError(file, `it could not be imported: ${(error as Error).message}`, {
+      cause: error,
+      location: locateImportError(io, error, file),
+    });
   }
   const migration = (module as { default?: unknown }).default;
   if (typeof migration !== 'object' || migration === null) {
     throw new MalformedMigrationError(file, 'it has no default export object (export default { revision, downRevision, up, down })');
   }
   return migration as Partial<Migration>;
+}
+
+/**
+ * Where importing `file` failed: the frame or syntax error position its stack names, or
+ * for a syntax error reported without one (`import()` of JavaScript), where Node's parser
+ * finds it in the file.
+ */
+function locateImportError(io: ScriptDirectoryIo, error: unknown, file: string): SourceLocation | undefined {
+  const found = locateInStack(error, file);
+  if (found !== undefined || !(error instanceof SyntaxError)) return found;
+  try {
+    return locateSyntaxError(io.readFile(file), file);
+  } catch {
+    return undefined;
+  }
 }
 
 async function readHeaderByImport(io: ScriptDirectoryIo, file: string): Promise<MigrationHeader> {

@@ -274,6 +274,26 @@ function cacheFileName(): string {
 
 const FROM_THE_FILE = "export default { describe: () => 'from the file' };\n";
 
+describe('positions in stack traces', () => {
+  it("are the file's own, on the export default line too, as import() gives them", () => {
+    const failing = (line: string) =>
+      `${line}{ describe() { const o = undefined; try { o.x; } catch (error) { return String(error.stack).split('\\n').find((frame) => frame.includes('versions')); } } };\n`;
+    write('a1.ts', `const pad: number = 0;\n${failing('export default ')}`);
+    write('b2.ts', `const pad: number = 0;\n${failing('export  default\t')}`);
+    const column = failing('export default ').indexOf('o.x') + 3; // 1-based, at the property read
+    const frames = (results: Record<string, unknown>) => Object.values(results).map((frame) => String(frame).replace(/^.*versions\//, ''));
+
+    const compiled = loadAll().results;
+    const fromCache = loadAll().results;
+    const imported = loadAll('upgrade', { ...process.env, CGMIGRATE_NO_CACHE: '1' }).results;
+
+    expect(frames(imported)).toEqual([`a1.ts:2:${column})`, `b2.ts:2:${column + 1})`]);
+    expect(frames(compiled)).toEqual(frames(imported));
+    expect(frames(fromCache)).toEqual(frames(imported));
+    expect(cacheEntries()).toHaveLength(2); // they did run as scripts
+  });
+});
+
 describe('what runs is the file read in this run', () => {
   it('never runs a text the cache holds, even one recorded under the file\'s own checksum (a forged format-3 entry)', () => {
     const file = write('a1.ts', FROM_THE_FILE);
