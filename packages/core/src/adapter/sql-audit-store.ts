@@ -3,11 +3,10 @@ import {
   AUDIT_COLUMNS,
   AUDIT_ROWS_PER_INSERT,
   auditRowValues,
-  createIfMissing,
-  qualifiedTableName,
   type OutsideSession,
   type SqlStoreDialect,
 } from './sql-store-dialect.js';
+import { SqlTable } from './sql-table.js';
 
 type AuditRow = {
   readonly revision: string;
@@ -35,26 +34,21 @@ type AuditRow = {
  */
 export class SqlAuditStore implements AuditStore {
   readonly table: VersionTableLocation;
-  readonly #dialect: SqlStoreDialect;
+  readonly #sql: SqlTable;
   readonly #qualified: string;
   readonly #outside: OutsideSession;
 
   /** @param outside - runs work when {@link latest} is called without a session. */
   constructor(dialect: SqlStoreDialect, table: VersionTableLocation, outside: OutsideSession) {
     this.table = table;
-    this.#dialect = dialect;
-    this.#qualified = qualifiedTableName(dialect, table);
+    this.#sql = new SqlTable(dialect, table);
+    this.#qualified = this.#sql.qualifiedName;
     this.#outside = outside;
   }
 
-  /** Creates the table and its index unless they exist; a concurrent creator is harmless (see {@link createIfMissing}). */
+  /** Creates the table and its index unless they exist; a concurrent creator is harmless (see `createIfMissing`). */
   async ensure(session: Session): Promise<void> {
-    for (const statement of this.#dialect.auditTableDdl(this.table)) {
-      await createIfMissing(this.#dialect, session, statement, {
-        savepoint: 'cgmigrate_audit_table',
-        exists: () => this.#exists(session),
-      });
-    }
+    await this.#sql.create(session, this.#sql.dialect.auditTableDdl(this.table), 'cgmigrate_audit_table');
   }
 
   async record(session: Session, entry: AuditEntry): Promise<void> {
@@ -64,12 +58,12 @@ export class SqlAuditStore implements AuditStore {
   /** Appends `entries` in order (the dialect's `insertAuditRows`, or multi-row `INSERT`s). */
   async recordAll(session: Session, entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    if (this.#dialect.insertAuditRows) return this.#dialect.insertAuditRows(session, this.#qualified, entries);
+    if (this.#sql.dialect.insertAuditRows) return this.#sql.dialect.insertAuditRows(session, this.#qualified, entries);
     for (let start = 0; start < entries.length; start += AUDIT_ROWS_PER_INSERT) {
       const chunk = entries.slice(start, start + AUDIT_ROWS_PER_INSERT);
       await session.execute(
         `INSERT INTO ${this.#qualified} (${AUDIT_COLUMNS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        chunk.flatMap((entry) => auditRowValues(this.#dialect, entry)),
+        chunk.flatMap((entry) => auditRowValues(this.#sql.dialect, entry)),
       );
     }
   }
@@ -82,13 +76,13 @@ export class SqlAuditStore implements AuditStore {
    */
   async latest(session?: Session): Promise<AuditEntry[]> {
     if (session === undefined) return this.#outside((own) => this.latest(own));
-    if (!(await this.#exists(session))) return [];
+    if (!(await this.#sql.exists(session))) return [];
     const rows = await session.query<AuditRow>(
       'SELECT a.revision, a.direction, a.checksum, a.applied_at, a.duration_ms, a.applied_by, a.host, a.cgmigrate_version ' +
         `FROM ${this.#qualified} a JOIN (SELECT max(id) AS id FROM ${this.#qualified} GROUP BY revision) newest ON a.id = newest.id ` +
         'ORDER BY a.id',
     );
-    const timeOf = this.#dialect.auditTimeFromColumn ?? defaultAuditTime;
+    const timeOf = this.#sql.dialect.auditTimeFromColumn ?? defaultAuditTime;
     return rows.map((row) => ({
       revision: row.revision,
       direction: row.direction as AuditDirection,
@@ -99,10 +93,6 @@ export class SqlAuditStore implements AuditStore {
       host: row.host ?? undefined,
       toolVersion: row.cgmigrate_version ?? undefined,
     }));
-  }
-
-  #exists(session: Session): Promise<boolean> {
-    return this.#dialect.tableExists(session, this.table, this.#qualified);
   }
 }
 

@@ -1,6 +1,7 @@
 import { VersionTableConflictError } from '../errors.js';
 import type { Session, VersionStore, VersionTableLocation } from './dialect-adapter.js';
-import { createIfMissing, qualifiedTableName, type OutsideSession, type SqlStoreDialect } from './sql-store-dialect.js';
+import type { OutsideSession, SqlStoreDialect } from './sql-store-dialect.js';
+import { SqlTable } from './sql-table.js';
 
 /**
  * Alembic's version table (`alembic_version`: `version_num VARCHAR(32) NOT NULL`, one
@@ -19,32 +20,27 @@ import { createIfMissing, qualifiedTableName, type OutsideSession, type SqlStore
  */
 export class SqlVersionStore implements VersionStore {
   readonly table: VersionTableLocation;
-  readonly #dialect: SqlStoreDialect;
+  readonly #sql: SqlTable;
   readonly #qualified: string;
   readonly #outside: OutsideSession;
 
   /** @param outside - runs work when {@link read} is called without a session. */
   constructor(dialect: SqlStoreDialect, table: VersionTableLocation, outside: OutsideSession) {
     this.table = table;
-    this.#dialect = dialect;
-    this.#qualified = qualifiedTableName(dialect, table);
+    this.#sql = new SqlTable(dialect, table);
+    this.#qualified = this.#sql.qualifiedName;
     this.#outside = outside;
   }
 
-  /** Creates the table unless it exists; a concurrent creator is harmless (see {@link createIfMissing}). */
+  /** Creates the table unless it exists; a concurrent creator is harmless (see `createIfMissing`). */
   async ensure(session: Session): Promise<void> {
-    for (const statement of this.#dialect.versionTableDdl(this.table)) {
-      await createIfMissing(this.#dialect, session, statement, {
-        savepoint: 'cgmigrate_version_table',
-        exists: () => this.#exists(session),
-      });
-    }
+    await this.#sql.create(session, this.#sql.dialect.versionTableDdl(this.table), 'cgmigrate_version_table');
   }
 
   /** The recorded versions; `[]` when the table does not exist (it is never created here). */
   async read(session?: Session): Promise<string[]> {
     if (session === undefined) return this.#outside((own) => this.read(own));
-    if (!(await this.#exists(session))) return [];
+    if (!(await this.#sql.exists(session))) return [];
     const rows = await session.query<{ version_num: string }>(`SELECT version_num FROM ${this.#qualified}`);
     return rows.map((row) => row.version_num);
   }
@@ -66,12 +62,9 @@ export class SqlVersionStore implements VersionStore {
   }
 
   async #change(session: Session, sql: string, params: readonly unknown[]): Promise<number> {
-    if (this.#dialect.changedRows) return this.#dialect.changedRows(session, sql, params);
+    const { changedRows } = this.#sql.dialect;
+    if (changedRows) return changedRows(session, sql, params);
     return (await session.query(`${sql} RETURNING version_num`, params)).length;
-  }
-
-  #exists(session: Session): Promise<boolean> {
-    return this.#dialect.tableExists(session, this.table, this.#qualified);
   }
 
   async #conflict(session: Session, expected: string): Promise<never> {

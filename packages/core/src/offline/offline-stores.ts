@@ -1,5 +1,6 @@
 import type { AuditEntry, OfflineAuditStore, OfflineVersionStore, Session, VersionTableLocation } from '../adapter/dialect-adapter.js';
-import { AUDIT_COLUMNS, qualifiedTableName, type SqlStoreDialect } from '../adapter/sql-store-dialect.js';
+import { AUDIT_COLUMNS, type SqlStoreDialect } from '../adapter/sql-store-dialect.js';
+import { SqlTable } from '../adapter/sql-table.js';
 
 /**
  * The version table written into an offline script: the dialect's `CREATE TABLE IF NOT
@@ -14,17 +15,17 @@ import { AUDIT_COLUMNS, qualifiedTableName, type SqlStoreDialect } from '../adap
  */
 export class SqlOfflineVersionStore implements OfflineVersionStore {
   readonly table: VersionTableLocation;
-  readonly #dialect: SqlStoreDialect;
+  readonly #sql: SqlTable;
   readonly #qualified: string;
 
   constructor(dialect: SqlStoreDialect, table: VersionTableLocation) {
     this.table = table;
-    this.#dialect = dialect;
-    this.#qualified = qualifiedTableName(dialect, table);
+    this.#sql = new SqlTable(dialect, table);
+    this.#qualified = this.#sql.qualifiedName;
   }
 
   async ensure(session: Session): Promise<void> {
-    for (const ddl of this.#dialect.versionTableDdl(this.table)) await session.execute(ddl);
+    for (const ddl of this.#sql.dialect.versionTableDdl(this.table)) await session.execute(ddl);
   }
 
   async insert(session: Session, version: string): Promise<void> {
@@ -52,22 +53,22 @@ export class SqlOfflineVersionStore implements OfflineVersionStore {
  */
 export class SqlOfflineAuditStore implements OfflineAuditStore {
   readonly table: VersionTableLocation;
-  readonly #dialect: SqlStoreDialect;
+  readonly #sql: SqlTable;
   readonly #qualified: string;
 
   constructor(dialect: SqlStoreDialect, table: VersionTableLocation) {
     this.table = table;
-    this.#dialect = dialect;
-    this.#qualified = qualifiedTableName(dialect, table);
+    this.#sql = new SqlTable(dialect, table);
+    this.#qualified = this.#sql.qualifiedName;
   }
 
   async ensure(session: Session): Promise<void> {
-    for (const ddl of this.#dialect.auditTableDdl(this.table)) await session.execute(ddl);
+    for (const ddl of this.#sql.dialect.auditTableDdl(this.table)) await session.execute(ddl);
   }
 
   async record(session: Session, entry: AuditEntry): Promise<void> {
     await session.execute(
-      `INSERT INTO ${this.#qualified} (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ${this.#dialect.currentTimestampSql}, 0, ?, ?, ?)`,
+      `INSERT INTO ${this.#qualified} (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ${this.#sql.dialect.currentTimestampSql}, 0, ?, ?, ?)`,
       [
         entry.revision,
         entry.direction,
