@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -124,6 +124,36 @@ export function cgmigrate(args: readonly string[], options: RunOptions): Promise
 }
 
 /** A fresh temporary project directory, removed by the returned function. */
+/**
+ * Writes two migrations into `<dir>/migrations/versions`: `r001` and `r002`, each creating
+ * a table `t_<id>`; with `slowMs`, `r002` then sleeps that long when `SLOW_MIGRATION` is
+ * set, so that a test can hold a run (and its lock) in the middle.
+ */
+export function writeTwoMigrations(dir: string, slowMs?: number): void {
+  mkdirSync(path.join(dir, 'migrations', 'versions'), { recursive: true });
+  for (const [id, parent] of [
+    ['r001', null],
+    ['r002', 'r001'],
+  ] as const) {
+    const sleep =
+      id === 'r002' && slowMs !== undefined
+        ? `    if (process.env.SLOW_MIGRATION) await new Promise((resolve) => setTimeout(resolve, ${slowMs}));\n`
+        : '';
+    writeFileSync(
+      path.join(dir, 'migrations', 'versions', `${id}.ts`),
+      `export default {
+  revision: '${id}',
+  downRevision: ${parent === null ? 'null' : `'${parent}'`},
+  message: 'migration ${id}',
+  async up(op) {
+    await op.execute('CREATE TABLE t_${id} (id INTEGER)');
+${sleep}  },
+};
+`,
+    );
+  }
+}
+
 export function tempProject(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'cgmigrate-e2e-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, queryTestDatabase } from '../../../../tools/test-db/postgres.js';
-import { startCgmigrate, tempProject, type RunningCgmigrate } from './cli.js';
+import { startCgmigrate, tempProject, type RunningCgmigrate, writeTwoMigrations } from './cli.js';
 
 /**
  * A second runner waiting for the migration lock says so on stderr, naming the holder,
@@ -21,24 +21,7 @@ afterEach(async () => {
 function project(url: string): string {
   const { dir, cleanup } = tempProject();
   cleanups.push(cleanup);
-  mkdirSync(path.join(dir, 'migrations', 'versions'), { recursive: true });
-  for (const [id, parent] of [
-    ['r001', null],
-    ['r002', 'r001'],
-  ] as const) {
-    writeFileSync(
-      path.join(dir, 'migrations', 'versions', `${id}.ts`),
-      `export default {
-  revision: '${id}',
-  downRevision: ${parent === null ? 'null' : `'${parent}'`},
-  message: 'migration ${id}',
-  async up(op) {
-    await op.execute('CREATE TABLE t_${id} (id INTEGER)');
-${id === 'r002' ? `    if (process.env.SLOW_MIGRATION) await new Promise((resolve) => setTimeout(resolve, ${HOLD_MS}));\n` : ''}  },
-};
-`,
-    );
-  }
+  writeTwoMigrations(dir, HOLD_MS);
   writeFileSync(path.join(dir, 'cgmigrate.config.json'), JSON.stringify({ url }));
   return dir;
 }

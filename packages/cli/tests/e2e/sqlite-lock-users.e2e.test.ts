@@ -1,9 +1,9 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cgmigrate, fileDigest, startCgmigrate, tables, tempProject, versionRows, type RunResult } from './cli.js';
+import { cgmigrate, fileDigest, startCgmigrate, tables, tempProject, versionRows, type RunResult, writeTwoMigrations } from './cli.js';
 
 /**
  * The SQLite migration lock between two OS users: a lock file another user left behind
@@ -23,24 +23,7 @@ afterEach(() => {
 function nobodysProject(): { dir: string; db: string; lock: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'cgmigrate-e2e-users-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync(path.join(dir, 'migrations', 'versions'), { recursive: true });
-  for (const [id, parent] of [
-    ['r001', null],
-    ['r002', 'r001'],
-  ] as const) {
-    writeFileSync(
-      path.join(dir, 'migrations', 'versions', `${id}.ts`),
-      `export default {
-  revision: '${id}',
-  downRevision: ${parent === null ? 'null' : `'${parent}'`},
-  message: 'migration ${id}',
-  async up(op) {
-    await op.execute('CREATE TABLE t_${id} (id INTEGER)');
-  },
-};
-`,
-    );
-  }
+  writeTwoMigrations(dir);
   writeFileSync(path.join(dir, 'cgmigrate.config.json'), JSON.stringify({ url: 'sqlite:///app.db' }));
   const db = path.join(dir, 'app.db');
   const sqlite = new DatabaseSync(db);

@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cgmigrate, startCgmigrate, tempProject } from './cli.js';
+import { cgmigrate, startCgmigrate, tempProject, writeTwoMigrations } from './cli.js';
 
 /**
  * What an SQLite run leaves beside the database (docs/architecture.md, "What SQLite leaves
@@ -18,23 +18,7 @@ afterEach(() => {
 function project(): string {
   const { dir, cleanup } = tempProject();
   cleanups.push(cleanup);
-  mkdirSync(path.join(dir, 'migrations', 'versions'), { recursive: true });
-  for (const [id, parent] of [
-    ['r001', null],
-    ['r002', 'r001'],
-  ] as const) {
-    writeFileSync(
-      path.join(dir, 'migrations', 'versions', `${id}.ts`),
-      `export default {
-  revision: '${id}',
-  downRevision: ${parent === null ? 'null' : `'${parent}'`},
-  async up(op) {
-    await op.execute('CREATE TABLE t_${id} (id INTEGER)');
-${id === 'r002' ? "    if (process.env.SLOW_MIGRATION) await new Promise((resolve) => setTimeout(resolve, 60_000));\n" : ''}  },
-};
-`,
-    );
-  }
+  writeTwoMigrations(dir, 60_000);
   writeFileSync(path.join(dir, 'cgmigrate.config.json'), JSON.stringify({ url: 'sqlite:///app.db' }));
   return dir;
 }
