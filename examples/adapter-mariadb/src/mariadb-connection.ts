@@ -6,6 +6,7 @@ import {
   storeReader,
   type AdapterConnection,
   type ConnectOptions,
+  type LockHolderListener,
   type LockWait,
   type MigrationLock,
   type Session,
@@ -98,11 +99,11 @@ export class MariaDbConnection implements AdapterConnection {
   }
 
   /** Takes the `GET_LOCK` lock on a connection of its own, kept from `wait_timeout` and checked by `verify` (see {@link acquireMariaDbLock}). */
-  async acquireLock(wait: LockWait): Promise<MigrationLock> {
+  async acquireLock(wait: LockWait, onHeld?: LockHolderListener): Promise<MigrationLock> {
     this.#client();
     const holder = await this.#openLockSession();
     const database = this.#options.versionTable.schema ?? this.#location.database;
-    return acquireMariaDbLock(holder, lockName(database, this.#options.versionTable.name), wait);
+    return acquireMariaDbLock(holder, lockName(database, this.#options.versionTable.name), wait, onHeld);
   }
 
   /** `ER_LOCK_WAIT_TIMEOUT` (1205) and `ER_LOCK_DEADLOCK` (1213). */

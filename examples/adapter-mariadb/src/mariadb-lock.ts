@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { LockLostError, LockTimeoutError, lockWaitedMs, type LockWait, type MigrationLock } from '@cloudguard/migrate-core/adapter';
+import { LockLostError, LockTimeoutError, lockWaitedMs, type LockHolderListener, type LockWait, type MigrationLock } from '@cloudguard/migrate-core/adapter';
 
 import type { MariaDbSession } from './mariadb-session.js';
 
 /** How often a waiting runner asks again with `GET_LOCK(name, 0)`. */
 const POLL_INTERVAL_MS = 100;
+
+/** How often a waiting runner asks again who holds the lock, for its `onHeld` listener. */
+const HOLDER_REFRESH_MS = 1000;
 
 /** The lock connection's `wait_timeout`: a year, MariaDB's maximum on every platform. */
 const LOCK_SESSION_WAIT_TIMEOUT_S = 31_536_000;
@@ -48,11 +51,17 @@ export interface LockSession {
  * @throws {LockTimeoutError} when another connection holds the lock past the wait (at
  *   once in `fail` mode); `holder` names it from `information_schema.PROCESSLIST`.
  */
-export async function acquireMariaDbLock(holder: LockSession, name: string, wait: LockWait): Promise<MigrationLock> {
+export async function acquireMariaDbLock(
+  holder: LockSession,
+  name: string,
+  wait: LockWait,
+  onHeld?: LockHolderListener,
+): Promise<MigrationLock> {
   try {
     await holder.session.execute(`SET SESSION wait_timeout = ${LOCK_SESSION_WAIT_TIMEOUT_S}`);
     const started = performance.now();
     const limitMs = wait.mode === 'wait' ? Math.max(0, wait.timeoutMs) : 0;
+    let holderAskedAt = Number.NEGATIVE_INFINITY;
     for (;;) {
       const rows = await holder.session.query<{ locked: number | null; id: number }>(
         'SELECT GET_LOCK(?, 0) AS locked, CONNECTION_ID() AS id',
@@ -61,6 +70,10 @@ export async function acquireMariaDbLock(holder: LockSession, name: string, wait
       if (Number(rows[0]?.locked) === 1) return new MariaDbLock(holder, name, Number(rows[0]!.id));
       const waited = performance.now() - started;
       if (waited >= limitMs) throw new LockTimeoutError(lockWaitedMs(wait, waited), await describeHolder(holder.session, name));
+      if (onHeld !== undefined && performance.now() - holderAskedAt >= HOLDER_REFRESH_MS) {
+        holderAskedAt = performance.now();
+        onHeld(await describeHolder(holder.session, name));
+      }
       await sleep(Math.min(POLL_INTERVAL_MS, limitMs - waited));
     }
   } catch (error) {

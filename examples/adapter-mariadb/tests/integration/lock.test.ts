@@ -50,3 +50,25 @@ describe('MariaDB migration lock: never lost in silence', () => {
     }
   });
 });
+
+describe('MariaDB migration lock: a waiting runner is told who holds it', () => {
+  it('calls onHeld with the holding connection while it waits, and takes the lock once it is released', async () => {
+    const first = await connect();
+    const second = await connect();
+    try {
+      const held = await first.acquireLock({ mode: 'fail' });
+      const holder = (await lockHolder())!;
+      const told: (string | undefined)[] = [];
+      const waiting = second.acquireLock({ mode: 'wait', timeoutMs: 10_000 }, (description) => told.push(description));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(told[0]).toMatch(new RegExp(`^connection ${holder}, user root`));
+      await held.release();
+      const lock = await waiting;
+      expect(await lockHolder()).not.toBe(holder);
+      await lock.release();
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+});
