@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../../tools/test-db/postgres.js';
-import { BIN, startCgmigrate, tempProject, versionRows } from './cli.js';
+import { BIN, startCgmigrate, tempProject, versionRows, testMigrationSource } from './cli.js';
 
 const DOC = fileURLToPath(new URL('../../../../docs/ci-cd.md', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../../../../docs/examples/pre-deploy.sh', import.meta.url));
@@ -64,18 +64,7 @@ function writeMigration(dir: string, m: Migration): void {
     ...m.up.map((sql) => `    await op.execute(${JSON.stringify(sql)});`),
     ...(m.slow ? [`    if (process.env.SLOW) await op.execute(${JSON.stringify(m.slow)});`] : []),
   ];
-  writeFileSync(
-    path.join(dir, 'migrations', 'versions', `${m.id}.ts`),
-    `export default {
-  revision: '${m.id}',
-  downRevision: ${m.parent === null ? 'null' : `'${m.parent}'`},
-  message: 'migration ${m.id}',
-${m.transactional === false ? '  transactional: false,\n' : ''}  async up(op) {
-${statements.join('\n')}
-  },
-};
-`,
-  );
+  writeFileSync(path.join(dir, 'migrations', 'versions', `${m.id}.ts`), testMigrationSource({ ...m, up: statements.join('\n') }));
 }
 
 interface ScriptRun {

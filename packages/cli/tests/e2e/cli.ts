@@ -124,6 +124,28 @@ export function cgmigrate(args: readonly string[], options: RunOptions): Promise
 }
 
 /** A fresh temporary project directory, removed by the returned function. */
+/** A migration file for a test: `up` (and `down`, when given) are the bodies' lines as written. */
+export interface TestMigration {
+  readonly id: string;
+  readonly parent: string | null;
+  readonly up: string;
+  readonly down?: string | undefined;
+  readonly transactional?: boolean | undefined;
+}
+
+/** The source of a test migration in the revision template's shape, `message` `migration <id>`. */
+export function testMigrationSource(m: TestMigration): string {
+  return `export default {
+  revision: '${m.id}',
+  downRevision: ${m.parent === null ? 'null' : `'${m.parent}'`},
+  message: 'migration ${m.id}',
+${m.transactional === false ? '  transactional: false,\n' : ''}  async up(op) {
+${m.up}
+  },
+${m.down === undefined ? '' : `  async down(op) {${m.down}},\n`}};
+`;
+}
+
 /**
  * Writes two migrations into `<dir>/migrations/versions`: `r001` and `r002`, each creating
  * a table `t_<id>`; with `slowMs`, `r002` then sleeps that long when `SLOW_MIGRATION` is
@@ -137,20 +159,10 @@ export function writeTwoMigrations(dir: string, slowMs?: number): void {
   ] as const) {
     const sleep =
       id === 'r002' && slowMs !== undefined
-        ? `    if (process.env.SLOW_MIGRATION) await new Promise((resolve) => setTimeout(resolve, ${slowMs}));\n`
+        ? `\n    if (process.env.SLOW_MIGRATION) await new Promise((resolve) => setTimeout(resolve, ${slowMs}));`
         : '';
-    writeFileSync(
-      path.join(dir, 'migrations', 'versions', `${id}.ts`),
-      `export default {
-  revision: '${id}',
-  downRevision: ${parent === null ? 'null' : `'${parent}'`},
-  message: 'migration ${id}',
-  async up(op) {
-    await op.execute('CREATE TABLE t_${id} (id INTEGER)');
-${sleep}  },
-};
-`,
-    );
+    const up = `    await op.execute('CREATE TABLE t_${id} (id INTEGER)');${sleep}`;
+    writeFileSync(path.join(dir, 'migrations', 'versions', `${id}.ts`), testMigrationSource({ id, parent, up }));
   }
 }
 

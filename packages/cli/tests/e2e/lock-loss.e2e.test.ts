@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, queryTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
-import { startCgmigrate, tempProject, type RunningCgmigrate } from './cli.js';
+import { startCgmigrate, tempProject, type RunningCgmigrate, testMigrationSource } from './cli.js';
 
 /**
  * The PostgreSQL migration lock is never lost in silence: a session the server ends
@@ -31,18 +31,7 @@ function project(url: string, migrations: readonly MigrationSpec[]): string {
   cleanups.push(cleanup);
   mkdirSync(path.join(dir, 'migrations', 'versions'), { recursive: true });
   for (const m of migrations) {
-    writeFileSync(
-      path.join(dir, 'migrations', 'versions', `${m.id}.ts`),
-      `export default {
-  revision: '${m.id}',
-  downRevision: ${m.parent === null ? 'null' : `'${m.parent}'`},
-  message: 'migration ${m.id}',
-${m.transactional === false ? '  transactional: false,\n' : ''}  async up(op) {
-    ${m.up}
-  },
-};
-`,
-    );
+    writeFileSync(path.join(dir, 'migrations', 'versions', `${m.id}.ts`), testMigrationSource({ ...m, up: `    ${m.up}` }));
   }
   writeFileSync(path.join(dir, 'cgmigrate.config.json'), JSON.stringify({ url }));
   return dir;

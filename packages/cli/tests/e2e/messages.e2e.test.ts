@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cgmigrate, fails, fillMigration, MODES, tables, tempProject, versionRows, type ErrorJson } from './cli.js';
+import { cgmigrate, fails, fillMigration, MODES, tables, tempProject, versionRows, type ErrorJson, testMigrationSource } from './cli.js';
 
 /** A project with the given migrations, none applied. */
 function projectWith(migrations: readonly { id: string; parent: string | null; up: string; transactional?: boolean }[]): { cwd: string; db: string; cleanup: () => void } {
@@ -14,19 +14,7 @@ function projectWith(migrations: readonly { id: string; parent: string | null; u
   const versions = path.join(project.dir, 'migrations', 'versions');
   mkdirSync(versions, { recursive: true });
   for (const m of migrations) {
-    writeFileSync(
-      path.join(versions, `${m.id}.ts`),
-      `export default {
-  revision: '${m.id}',
-  downRevision: ${m.parent === null ? 'null' : `'${m.parent}'`},
-  message: 'migration ${m.id}',
-${m.transactional === false ? '  transactional: false,\n' : ''}  async up(op) {
-${m.up}
-  },
-  async down(op) {},
-};
-`,
-    );
+    writeFileSync(path.join(versions, `${m.id}.ts`), testMigrationSource({ ...m, down: '' }));
   }
   return { cwd: project.dir, db: path.join(project.dir, 'cloudguard.db'), cleanup: project.cleanup };
 }
