@@ -80,7 +80,7 @@ const scopeBoundary = ({ folder, name, scope }) => {
  * adapter, and each step depends on the contracts below it, never on a step that uses it.
  */
 const CORE_LAYERS = [
-  ['errors.ts', 'migration.ts'],
+  ['errors.ts', 'migration.ts', 'operations'],
   ['adapter'],
   ['autogenerate', 'offline', 'hooks'],
   ['config', 'revision'],

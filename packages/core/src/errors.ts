@@ -49,6 +49,10 @@ export type MigrateErrorCode =
   | 'INVALID_URL'
   | 'ADAPTER_NOT_FOUND'
   | 'ADAPTER_INCOMPATIBLE'
+  // schema operations (op.createTable, …)
+  | 'INVALID_OPERATION'
+  | 'OPERATION_NOT_SUPPORTED'
+  | 'SCHEMA_CHECK_FAILED'
   // offline mode (--sql)
   | 'OFFLINE_READ_NOT_SUPPORTED'
   | 'OFFLINE_NOT_SUPPORTED'
@@ -595,6 +599,67 @@ export class AdapterIncompatibleError extends MigrateError {
     readonly supported: number,
   ) {
     super(`Adapter '${adapter}' implements contract version ${String(apiVersion)}; this core supports ${supported}`);
+  }
+}
+
+// ── schema operations ─────────────────────────────────────────────────────────
+
+/**
+ * A schema operation (`op.createTable`, `op.alterColumn`, …) was called with arguments
+ * that make no operation: an unknown type, an enum without values, an empty name.
+ * Raised when the method is called, before anything is compiled or run.
+ */
+export class InvalidOperationError extends MigrateError {
+  readonly code = 'INVALID_OPERATION' as const;
+  constructor(
+    /** The method, e.g. `op.addColumn('scans', 'duration_ms', …)`. */
+    readonly operation: string,
+    /** What is wrong, e.g. `type "int" is not a portable type`. */
+    readonly problem: string,
+  ) {
+    super(`${operation}: ${problem}`);
+  }
+}
+
+/**
+ * The dialect cannot honour a schema operation or one of its options (`concurrently`
+ * on SQLite, a type no native type is given for). Raised when the operation is
+ * compiled: online before any of its statements runs, offline before any output.
+ */
+export class OperationNotSupportedError extends MigrateError {
+  readonly code = 'OPERATION_NOT_SUPPORTED' as const;
+  constructor(
+    /** The method, e.g. `op.createIndex('ix_scans_started', …)`. */
+    readonly operation: string,
+    /** The dialect compiled for, as `op.dialect` reports it. */
+    readonly dialect: string,
+    /** Why, e.g. `SQLite has no concurrent index builds`. */
+    readonly reason: string,
+    /** The revision whose migration called it, when known. */
+    readonly revision?: string | undefined,
+    /** That migration's file. */
+    readonly path?: string | undefined,
+  ) {
+    super(
+      `${operation}${revision ? ` in revision ${revision}${path ? ` (${path})` : ''}` : ''} cannot run on ${dialect}: ${reason}`,
+    );
+  }
+}
+
+/**
+ * A check that guards a compiled schema operation returned rows: the change would
+ * break the data (a copy of NULLs into a `NOT NULL` column, duplicates into a unique
+ * one). Raised before the operation's statements run.
+ */
+export class SchemaCheckFailedError extends MigrateError {
+  readonly code = 'SCHEMA_CHECK_FAILED' as const;
+  constructor(
+    /** The check's failure: the table, the column and what is wrong. */
+    readonly failure: string,
+    /** The offending rows (at most a few), as the check's query returned them. */
+    readonly rows: readonly Record<string, unknown>[],
+  ) {
+    super(`${failure}${rows.length > 0 ? ` ${JSON.stringify(rows)}` : ''}`);
   }
 }
 

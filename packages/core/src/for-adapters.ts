@@ -65,6 +65,40 @@ export type { RecordedQuery, RecordingDatabaseConnection, RecordingDriver } from
 export { renderOfflineScript } from './offline/offline-script.js';
 export type { OfflineBlock, OfflineEntry } from './offline/offline-script.js';
 
+// schema operations (`op.createTable`, …): the compiler an adapter provides, and what it compiles
+export type { CompiledOperation, OperationCompileContext, SchemaOperationCompiler } from './adapter/schema-operation-compiler.js';
+export { PORTABLE_COLUMN_TYPES } from './operations/schema-operation.js';
+export type {
+  AlterColumnChanges,
+  AlterTableOperation,
+  CheckDefinition,
+  ColumnDefault,
+  ColumnDefinition,
+  ColumnReference,
+  ColumnType,
+  ConstraintType,
+  CreateTableOperation,
+  CreateViewOperation,
+  DropTableOperation,
+  DropViewOperation,
+  ForeignKeyDefinition,
+  IndexDefinition,
+  IndexKey,
+  NamedColumn,
+  PortableColumnType,
+  PrimaryKeyDefinition,
+  QualifiedName,
+  ReferentialAction,
+  RenameTableOperation,
+  SchemaOperation,
+  SchemaOperationKind,
+  SqlExpression,
+  TableChange,
+  TableChangeKind,
+  TableDescription,
+  UniqueDefinition,
+} from './operations/schema-operation.js';
+
 // comparing entities with a database (`revision --autogenerate`, `check`)
 export type {
   SchemaChange,

@@ -15,6 +15,33 @@
 // ── Migration files ──────────────────────────────────────────────────────────────
 export { defineMigration } from './migration.js';
 export type { Migration, MigrationOperations, RevisionList, Row } from './migration.js';
+export { PORTABLE_COLUMN_TYPES } from './operations/schema-operation.js';
+export type {
+  AlterColumnChanges,
+  ColumnDefault,
+  ColumnDefinition,
+  ColumnReference,
+  ColumnType,
+  ConstraintType,
+  IndexKey,
+  PortableColumnType,
+  PrimaryKeyDefinition,
+  ReferentialAction,
+  SqlExpression,
+} from './operations/schema-operation.js';
+export type {
+  BatchTableOperations,
+  CreateIndexOptions,
+  CreateTableForeignKey,
+  CreateTableIndex,
+  CreateTableOptions,
+  DropIndexOptions,
+  ForeignKeyOptions,
+  IndexOptions,
+  MigrationSchemaOperations,
+  SchemaOption,
+  StatementPerDialect,
+} from './operations/operation-methods.js';
 
 // ── Configuration files ──────────────────────────────────────────────────────────
 export { defineConfig, DEFAULT_DATABASE_URL, DEFAULT_FILE_TEMPLATE, DEFAULT_SCRIPT_LOCATION, DEFAULT_VERSION_TABLE } from './config/define-config.js';

@@ -10,6 +10,8 @@
  * @packageDocumentation
  */
 
+import type { MigrationSchemaOperations, StatementPerDialect } from './operations/operation-methods.js';
+
 /** A row for {@link MigrationOperations.bulkInsert}: column name to value. */
 export type Row = Readonly<Record<string, unknown>>;
 
@@ -28,16 +30,17 @@ export type Row = Readonly<Record<string, unknown>>;
  *   MikroORM adapters this is a Kysely transaction, so `op.db.schema` is Kysely's
  *   schema builder.
  */
-export interface MigrationOperations<Db = unknown> {
+export interface MigrationOperations<Db = unknown> extends MigrationSchemaOperations {
   /** The dialect running this migration, e.g. `sqlite` or `postgresql`. */
   readonly dialect: string;
   /** True while rendering SQL offline (`--sql`): nothing can be read from the database. */
   readonly offline: boolean;
   /**
    * Runs one SQL statement. Use `?` placeholders for `params`; the adapter translates
-   * them for its driver.
+   * them for its driver. Given statements per dialect, runs the one for `op.dialect`
+   * (or `default`); a dialect with neither fails with `OPERATION_NOT_SUPPORTED`.
    */
-  execute(sql: string, params?: readonly unknown[]): Promise<void>;
+  execute(sql: string | StatementPerDialect, params?: readonly unknown[]): Promise<void>;
   /** Runs a query and returns its rows. Not available offline. */
   query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Inserts rows into a table in as few statements as the driver allows. */

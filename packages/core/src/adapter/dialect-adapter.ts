@@ -11,7 +11,9 @@
  */
 
 import type { SchemaDiffer } from './schema-change.js';
+import type { SchemaOperationCompiler } from './schema-operation-compiler.js';
 import type { Row } from '../migration.js';
+import type { QualifiedName, TableDescription } from '../operations/schema-operation.js';
 
 /** The version of this contract. An adapter declares the one it implements in {@link DialectAdapter.apiVersion}. */
 export const ADAPTER_API_VERSION = 1 as const;
@@ -79,6 +81,12 @@ export interface Session {
    * The shared stores read it to guard their DDL with a savepoint only where one can be set.
    */
   readonly inTransaction?: boolean | undefined;
+  /**
+   * Reads a table's definition in this session's transaction, for compiling schema
+   * operations that need it (a SQLite rebuild, a MySQL `MODIFY COLUMN`). `undefined`
+   * when the table does not exist. Absent: such operations fail to compile.
+   */
+  describeTable?(table: QualifiedName): Promise<TableDescription | undefined>;
 }
 
 /**
@@ -276,6 +284,8 @@ export interface AdapterConnection {
    * then refuses autogenerate with a {@link ConfigInvalidError} naming the adapter.
    */
   readonly schemaDiffer?: SchemaDiffer | undefined;
+  /** Compiles `op.createTable` and the other schema operations; absent: they fail with `OPERATION_NOT_SUPPORTED`. */
+  readonly operationCompiler?: SchemaOperationCompiler | undefined;
   /** Closes the connection. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -400,4 +410,6 @@ export interface OfflineRenderer {
    * statements; reads call `sink.refuseRead`. Absent: `op.db` refuses every use.
    */
   queryBuilder?(sink: OfflineStatementSink): unknown;
+  /** Compiles schema operations into the script; absent: they fail with `OPERATION_NOT_SUPPORTED`. */
+  readonly operationCompiler?: SchemaOperationCompiler | undefined;
 }

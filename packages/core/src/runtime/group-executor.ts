@@ -1,5 +1,6 @@
 import type { AdapterConnection, AuditEntry, MigrationLock, Session } from '../adapter/dialect-adapter.js';
 import { isMigrateError } from '../errors.js';
+import type { OperationTarget } from './run-schema-operation.js';
 import type { AuditIdentity } from './audit.js';
 import type { MigrationEventListener, StepResult } from './events.js';
 import type { LockRetry } from './lock-retry.js';
@@ -165,7 +166,13 @@ export class GroupExecutor {
     this.#state.beginStep(item);
     this.#onEvent?.({ type: 'step-start', step: item.info });
     const started = performance.now();
-    await invokeMigration(session, item, this.#dialect, this.#tracker, this.#supervisor, this.#cancelStatement);
+    await invokeMigration(
+      { session, dialect: this.#dialect, compiler: this.#connection.operationCompiler, revision: item.info.revision, path: item.info.path },
+      item,
+      this.#tracker,
+      this.#supervisor,
+      this.#cancelStatement,
+    );
     // Whole milliseconds, as the audit row keeps them: finer digits are timer noise.
     const durationMs = Math.round(performance.now() - started);
     pending.add(item.step.versionChanges, this.#auditEntry(item, durationMs));
@@ -221,9 +228,8 @@ export class GroupExecutor {
  * for before the error is thrown, so that the rollback does not race them.
  */
 async function invokeMigration(
-  session: Session,
+  target: OperationTarget,
   item: PreparedStep,
-  dialect: string,
   tracker: OperationTracker,
   supervisor: StepSupervisor,
   cancelStatement: (() => Promise<void>) | undefined,
@@ -232,7 +238,7 @@ async function invokeMigration(
   if (!migration) return;
   const method = item.step.direction === 'upgrade' ? 'up' : 'down';
   tracker.begin();
-  const op = operationsFor(session, dialect, tracker);
+  const op = operationsFor(target, tracker);
   try {
     let failure: unknown;
     let failed = false;

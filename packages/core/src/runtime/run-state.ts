@@ -1,9 +1,16 @@
 import { reportsPartialCommit } from '../adapter/driver-errors.js';
-import { InterruptedError, LockLostError, MigrationFailedError, isMigrateError } from '../errors.js';
+import { InterruptedError, LockLostError, MigrationFailedError, isMigrateError, type MigrateErrorCode } from '../errors.js';
 import { locateInStack } from '../script/source-location.js';
 import type { StepResult } from './events.js';
 import type { PreparedStep } from './step-preparer.js';
 import { rollsBack, type TransactionGroupKind } from './transaction-groups.js';
+
+/**
+ * Errors of a schema operation (`op.createTable`, …): failures of the migration that
+ * called it, reported as `MIGRATION_FAILED` with the revision, the file, the line and
+ * what was rolled back, and the operation's own error as the cause.
+ */
+const OPERATION_FAILURES: ReadonlySet<MigrateErrorCode> = new Set(['INVALID_OPERATION', 'OPERATION_NOT_SUPPORTED', 'SCHEMA_CHECK_FAILED']);
 
 /**
  * Where a run is: what committed, the group in flight and the steps it has started. The
@@ -63,7 +70,7 @@ export class RunState {
     }
     if (isInterruption(error, signal)) return this.#interrupted(error);
     const current = this.#current;
-    if (current === undefined || isMigrateError(error)) return error;
+    if (current === undefined || (isMigrateError(error) && !OPERATION_FAILURES.has(error.code))) return error;
     return new MigrationFailedError(
       current.info.revision,
       current.step.direction === 'downgrade' ? 'downgrade' : 'upgrade',

@@ -1,4 +1,5 @@
-import type { AdapterConnection, MigrationLock, Session } from '../adapter/dialect-adapter.js';
+import type { OperationTarget } from './run-schema-operation.js';
+import type { AdapterConnection, MigrationLock } from '../adapter/dialect-adapter.js';
 import { DEFAULT_LOCK_RETRY, type LockRetryPolicy } from '../config/lock-retry-policy.js';
 import type { MigrationOperations } from '../migration.js';
 import type { MigrationStep } from '../plan/migration-step.js';
@@ -152,6 +153,6 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
 }
 
 /** Wraps a session as the `op` a migration receives (untracked; the runner tracks its own). */
-export function operationsFor(session: Session, dialect: string): MigrationOperations {
-  return supervisedOperations(session, dialect);
+export function operationsFor(target: OperationTarget): MigrationOperations {
+  return supervisedOperations(target);
 }

@@ -1,4 +1,6 @@
-import type { Session } from '../adapter/dialect-adapter.js';
+import { schemaMethods } from './schema-methods.js';
+import type { StatementPerDialect } from '../operations/operation-methods.js';
+import { runSchemaOperation, statementForDialect, type OperationTarget } from './run-schema-operation.js';
 import type { MigrationOperations, Row } from '../migration.js';
 
 /**
@@ -154,32 +156,43 @@ function statementOf(error: unknown): string | undefined {
 
 /**
  * Wraps a session as the `op` a migration receives; with a tracker, every operation is
- * counted for its step (see {@link OperationTracker}).
+ * counted for its step (see {@link OperationTracker}). Schema operations compile with
+ * the target's compiler (see {@link runSchemaOperation}).
  */
-export function operationsFor(session: Session, dialect: string, tracker?: OperationTracker): MigrationOperations {
+export function operationsFor(target: OperationTarget, tracker?: OperationTracker): MigrationOperations {
+  const { session, dialect } = target;
+  const chosenStatement = (sql: string | StatementPerDialect): string => (typeof sql === 'string' ? sql : statementForDialect(sql, target));
   if (tracker === undefined) {
     return {
       dialect,
       offline: session.offline === true,
-      execute: (sql, params) => session.execute(sql, params),
+      execute: async (sql, params) => session.execute(chosenStatement(sql), params),
       query: (sql, params) => session.query(sql, params),
       bulkInsert: (table, rows) => session.bulkInsert(table, rows),
       db: session.db,
       connection: session.connection,
+      ...schemaMethods(async (call, build) => runSchemaOperation(build(), call, target)),
     };
   }
+  const tracked = <T>(statement: string, start: () => Promise<T>): Promise<T> =>
+    tracker.ended ? tracker.refuse(statement) : tracker.track(statement, start());
   return {
     dialect,
     offline: session.offline === true,
-    execute: (sql, params) => (tracker.ended ? tracker.refuse(sql) : tracker.track(sql, session.execute(sql, params))),
-    query: <T extends Row = Row>(sql: string, params?: readonly unknown[]) =>
-      tracker.ended ? tracker.refuse(sql) : tracker.track(sql, session.query<T>(sql, params)),
-    bulkInsert: (table, rows) => {
-      const statement = `op.bulkInsert('${table}', …)`;
-      return tracker.ended ? tracker.refuse(statement) : tracker.track(statement, session.bulkInsert(table, rows));
+    execute: (sql, params) => {
+      let statement: string;
+      try {
+        statement = chosenStatement(sql);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return tracked(statement, () => session.execute(statement, params));
     },
+    query: <T extends Row = Row>(sql: string, params?: readonly unknown[]) => tracked(sql, () => session.query<T>(sql, params)),
+    bulkInsert: (table, rows) => tracked(`op.bulkInsert('${table}', …)`, () => session.bulkInsert(table, rows)),
     db: session.db,
     connection: session.connection,
+    ...schemaMethods((call, build) => tracked(call, async () => runSchemaOperation(build(), call, target))),
   };
 }
 
