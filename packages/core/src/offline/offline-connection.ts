@@ -7,7 +7,9 @@ import type {
   Session,
   VersionStore,
 } from '../adapter/dialect-adapter.js';
-import { OfflineReadNotSupportedError } from '../errors.js';
+import type { SchemaOperationCompiler } from '../adapter/schema-operation-compiler.js';
+import { OfflineReadNotSupportedError, OperationNotSupportedError } from '../errors.js';
+import { SchemaModel } from '../operations/schema-model.js';
 import type { Row } from '../migration.js';
 import type { OfflineScriptBuilder } from './offline-script.js';
 
@@ -89,6 +91,37 @@ export function createOfflineConnection(options: OfflineConnectionOptions): Adap
     acquireLock: async () => noLock,
     isTransientLockError: () => false,
     close: async () => {},
+    operationCompiler: renderer.operationCompiler && compilingIntoModel(renderer.operationCompiler, new SchemaModel()),
+  };
+}
+
+/**
+ * The renderer's compiler, with the tables it asks for answered by `model`, which
+ * every operation compiled for the script updates. Offline there is no database to
+ * read: a table is known when an operation of the script made it; one made otherwise
+ * (raw SQL, or a revision before the range) cannot be described, and an operation that
+ * needs its definition is refused rather than compiled from a guess.
+ */
+function compilingIntoModel(compiler: SchemaOperationCompiler, model: SchemaModel): SchemaOperationCompiler {
+  return {
+    async compile(operation, context) {
+      const compiled = await compiler.compile(operation, {
+        ...context,
+        describeTable: async (table) => {
+          const answer = model.describe(table);
+          if (answer.state === 'known') return answer.table;
+          if (answer.state === 'absent') return undefined;
+          throw new OperationNotSupportedError(
+            `op.${operation.kind}`,
+            context.dialect,
+            `it needs the definition of table ${table.name}, which offline mode knows only from the schema operations ` +
+              'of the revisions it renders; none of them made this table (made by raw SQL, or by a revision before the range)',
+          );
+        },
+      });
+      model.apply(operation);
+      return compiled;
+    },
   };
 }
 
