@@ -1,6 +1,7 @@
 import type { DialectAdapter, OfflineRenderer } from '../adapter/dialect-adapter.js';
 import { InvalidTargetError, OfflineNotSupportedError } from '../errors.js';
 import { createOfflineConnection, type RunningMigration } from '../offline/offline-connection.js';
+import { replaySchema } from '../runtime/replay-schema.js';
 import { OfflineScriptBuilder, renderOfflineScript, type OfflineBlock } from '../offline/offline-script.js';
 import { planDowngrade } from '../plan/plan-downgrade.js';
 import { planStamp } from '../plan/plan-stamp.js';
@@ -119,7 +120,9 @@ async function renderScript(env: MigrationEnvironment, start: string, plan: Plan
 
   const script = new OfflineScriptBuilder();
   let running: RunningMigration | undefined;
-  const connection = createOfflineConnection({ renderer, script, startHeads, runningMigration: () => running });
+  // The tables that the revisions before the range made, for operations that need a table's definition.
+  const model = startHeads.length > 0 && renderer.operationCompiler !== undefined ? await replaySchema(scripts, startHeads, adapter.name) : undefined;
+  const connection = createOfflineConnection({ renderer, script, startHeads, runningMigration: () => running, model });
   const offlineEnv: MigrationEnvironment = {
     ...env,
     onEvent: (event) => {

@@ -10,6 +10,8 @@ import type {
 import type { SchemaOperationCompiler } from '../adapter/schema-operation-compiler.js';
 import { OfflineReadNotSupportedError, OperationNotSupportedError } from '../errors.js';
 import { SchemaModel } from '../operations/schema-model.js';
+import type { QualifiedName, TableDescription } from '../operations/schema-operation.js';
+import { changesSchema } from './statement-effect.js';
 import type { Row } from '../migration.js';
 import type { OfflineScriptBuilder } from './offline-script.js';
 
@@ -28,6 +30,11 @@ export interface OfflineConnectionOptions {
   readonly startHeads: readonly string[];
   /** The migration being rendered now, if any. */
   readonly runningMigration: () => RunningMigration | undefined;
+  /**
+   * The schema at the range's start, as the operations of the revisions before it made
+   * it (see `replaySchema`); empty when absent. The script's own operations update it.
+   */
+  readonly model?: SchemaModel | undefined;
 }
 
 /**
@@ -41,8 +48,12 @@ export interface OfflineConnectionOptions {
  */
 export function createOfflineConnection(options: OfflineConnectionOptions): AdapterConnection {
   const { renderer, script, startHeads } = options;
+  const tracker = new SchemaTracker(options.model ?? new SchemaModel(), options.runningMigration);
   const sink: OfflineStatementSink = {
-    statement: (sql) => script.statement(sql),
+    statement: (sql) => {
+      tracker.raw(sql);
+      script.statement(sql);
+    },
     refuseRead: (operation) => {
       const running = options.runningMigration();
       throw new OfflineReadNotSupportedError(running?.revision, running?.path, operation);
@@ -54,17 +65,17 @@ export function createOfflineConnection(options: OfflineConnectionOptions): Adap
   const versionStore: VersionStore = {
     table: renderer.versionStore.table,
     ensure: async (own) => {
-      if (fromBase) await renderer.versionStore.ensure(own);
+      if (fromBase) await tracker.own(() => renderer.versionStore.ensure(own));
     },
     read: async () => [...startHeads],
-    insert: (own, version) => renderer.versionStore.insert(own, version),
-    delete: (own, version) => renderer.versionStore.delete(own, version),
-    update: (own, from, to) => renderer.versionStore.update(own, from, to),
+    insert: (own, version) => tracker.own(() => renderer.versionStore.insert(own, version)),
+    delete: (own, version) => tracker.own(() => renderer.versionStore.delete(own, version)),
+    update: (own, from, to) => tracker.own(() => renderer.versionStore.update(own, from, to)),
   };
   const auditStore: AuditStore = {
     table: renderer.auditStore.table,
-    ensure: (own) => renderer.auditStore.ensure(own),
-    record: (own, entry) => renderer.auditStore.record(own, entry),
+    ensure: (own) => tracker.own(() => renderer.auditStore.ensure(own)),
+    record: (own, entry) => tracker.own(() => renderer.auditStore.record(own, entry)),
     latest: async () => [],
   };
   const noLock: MigrationLock = { release: async () => {} };
@@ -91,38 +102,81 @@ export function createOfflineConnection(options: OfflineConnectionOptions): Adap
     acquireLock: async () => noLock,
     isTransientLockError: () => false,
     close: async () => {},
-    operationCompiler: renderer.operationCompiler && compilingIntoModel(renderer.operationCompiler, new SchemaModel()),
+    operationCompiler: renderer.operationCompiler && tracker.compiling(renderer.operationCompiler),
   };
 }
 
 /**
- * The renderer's compiler, with the tables it asks for answered by `model`, which
- * every operation compiled for the script updates. Offline there is no database to
- * read: a table is known when an operation of the script made it; one made otherwise
- * (raw SQL, or a revision before the range) cannot be described, and an operation that
- * needs its definition is refused rather than compiled from a guess.
+ * Keeps the schema model in step with the script. Offline there is no database to read:
+ * a table is known when a schema operation made it (in the script, or in a revision
+ * before the range, replayed); the compiler's `describeTable` is answered from the model,
+ * and an operation that needs a table the model does not know is refused rather than
+ * compiled from a guess. Raw statements that may change the schema make the model
+ * forget what it knew (see {@link changesSchema}); the compiled statements of
+ * operations and the version and audit tables' own statements do not.
  */
-function compilingIntoModel(compiler: SchemaOperationCompiler, model: SchemaModel): SchemaOperationCompiler {
-  return {
-    async compile(operation, context) {
-      const compiled = await compiler.compile(operation, {
-        ...context,
-        describeTable: async (table) => {
-          const answer = model.describe(table);
-          if (answer.state === 'known') return answer.table;
-          if (answer.state === 'absent') return undefined;
-          throw new OperationNotSupportedError(
-            `op.${operation.kind}`,
-            context.dialect,
-            `it needs the definition of table ${table.name}, which offline mode knows only from the schema operations ` +
-              'of the revisions it renders; none of them made this table (made by raw SQL, or by a revision before the range)',
-          );
-        },
-      });
-      model.apply(operation);
-      return compiled;
-    },
-  };
+class SchemaTracker {
+  readonly #model: SchemaModel;
+  readonly #running: () => RunningMigration | undefined;
+  /** Statements compiled and not yet rendered: they reach the sink as raw ones do. */
+  #compiled: string[] = [];
+  #owned = 0;
+
+  constructor(model: SchemaModel, running: () => RunningMigration | undefined) {
+    this.#model = model;
+    this.#running = running;
+  }
+
+  /** Runs a version or audit table write, whose statements leave the model alone. */
+  async own<T>(write: () => Promise<T>): Promise<T> {
+    this.#owned++;
+    try {
+      return await write();
+    } finally {
+      this.#owned--;
+    }
+  }
+
+  /** A statement on its way into the script. */
+  raw(sql: string): void {
+    if (this.#owned > 0) return;
+    const compiled = this.#compiled.indexOf(sql);
+    if (compiled >= 0) {
+      this.#compiled.splice(compiled, 1);
+      return;
+    }
+    if (!changesSchema(sql)) return;
+    const running = this.#running();
+    const words = sql.trim().split(/\s+/).slice(0, 3).join(' ');
+    this.#model.forget(`${running ? `revision ${running.revision}` : 'the script'} runs raw SQL that changes the schema (${words} …)`);
+  }
+
+  /** The renderer's compiler, answering `describeTable` from the model and updating it. */
+  compiling(compiler: SchemaOperationCompiler): SchemaOperationCompiler {
+    return {
+      compile: async (operation, context) => {
+        const compiled = await compiler.compile(operation, {
+          ...context,
+          describeTable: async (table) => this.#describe(table, operation.kind, context.dialect),
+        });
+        this.#model.apply(operation);
+        this.#compiled.push(...compiled.statements);
+        return compiled;
+      },
+    };
+  }
+
+  #describe(table: QualifiedName, kind: string, dialect: string): TableDescription | undefined {
+    const answer = this.#model.describe(table);
+    if (answer.state === 'known') return answer.table;
+    if (answer.state === 'absent') return undefined;
+    throw new OperationNotSupportedError(
+      `op.${kind}`,
+      dialect,
+      `it needs the definition of table ${table.name}, which offline mode knows only from schema operations: ` +
+        (answer.reason ?? 'none made this table (it was made by raw SQL)'),
+    );
+  }
 }
 
 /** A {@link Session} that appends statements to the script and refuses every read. */

@@ -25,7 +25,8 @@ import type {
 export type ModelAnswer =
   | { readonly state: 'known'; readonly table: TableDescription }
   | { readonly state: 'absent' }
-  | { readonly state: 'unknown' };
+  /** `reason`: why the model lost track of its tables, when it once knew them (see {@link SchemaModel.forget}). */
+  | { readonly state: 'unknown'; readonly reason?: string | undefined };
 
 /** A view as the model holds it. */
 export interface ViewDescription {
@@ -54,6 +55,8 @@ export class SchemaModel {
   readonly #views = new Map<string, ViewDescription>();
   /** Tables an operation dropped or renamed away: known not to exist. */
   readonly #absent = new Set<string>();
+  /** Why the model forgot what it knew, if it did. */
+  #forgotten: string | undefined;
 
   /** The table's definition, or whether it is absent or unknown. */
   describe(table: QualifiedName): ModelAnswer {
@@ -61,7 +64,7 @@ export class SchemaModel {
     const known = this.#tables.get(key);
     if (known !== undefined) return { state: 'known', table: structuredClone(known) };
     if (this.#absent.has(key)) return { state: 'absent' };
-    return { state: 'unknown' };
+    return this.#forgotten === undefined ? { state: 'unknown' } : { state: 'unknown', reason: this.#forgotten };
   }
 
   /** The view's definition, when an operation made it. */
@@ -80,6 +83,18 @@ export class SchemaModel {
     const key = keyOf(table);
     this.#tables.delete(key);
     this.#absent.delete(key);
+  }
+
+  /**
+   * Forgets every table and view: something changed the schema in a way the model cannot
+   * follow (raw DDL, a migration that could not be replayed). Tables that operations make
+   * afterwards are known again.
+   */
+  forget(reason: string): void {
+    this.#tables.clear();
+    this.#views.clear();
+    this.#absent.clear();
+    this.#forgotten = reason;
   }
 
   /** Applies one operation, as running it would change the database. */

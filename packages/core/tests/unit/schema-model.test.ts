@@ -114,3 +114,14 @@ describe('SchemaModel', () => {
     expect(model.view({ name: 'open_scans' })).toBeUndefined();
   });
 });
+
+describe('SchemaModel.forget', () => {
+  it('makes every table unknown, with the reason, until an operation makes one again', () => {
+    const model = modelWith(scans, { kind: 'dropTable', table: { name: 'old' }, ifExists: true });
+    model.forget('revision 1a2b ran ALTER TABLE through op.execute');
+    expect(model.describe({ name: 'scans' })).toEqual({ state: 'unknown', reason: 'revision 1a2b ran ALTER TABLE through op.execute' });
+    expect(model.describe({ name: 'old' }).state).toBe('unknown');
+    model.apply(scans);
+    expect(model.describe({ name: 'scans' }).state).toBe('known');
+  });
+});
