@@ -8,6 +8,8 @@
  * @packageDocumentation
  */
 
+import type { SchemaOperation } from '../operations/schema-operation.js';
+
 /** What kind of schema object changed. */
 export type SchemaObjectType =
   | 'schema'
@@ -72,6 +74,14 @@ export interface SchemaComparison {
   readonly upChecks?: readonly SchemaCheckQuery[] | undefined;
   /** Checks run after the `down` statements. */
   readonly downChecks?: readonly SchemaCheckQuery[] | undefined;
+  /**
+   * The same upgrade as portable schema operations, when the adapter can express every
+   * change as one (autogenerate then writes these by default). Operations carry their
+   * own checks (a SQLite rebuild's), so no `upChecks` go with them.
+   */
+  readonly upOperations?: readonly SchemaOperation[] | undefined;
+  /** The downgrade as schema operations; present exactly when {@link upOperations} is. */
+  readonly downOperations?: readonly SchemaOperation[] | undefined;
 }
 
 /**

@@ -91,7 +91,7 @@ export function reviewNotes(changes: readonly SchemaChange[]): string[] {
     notes.push(
       `${plural(removed, 'Column')} ${list(removed.map((name) => `${table}.${name}`))} ${removed.length === 1 ? 'is' : 'are'} dropped and ` +
         `${list(added.map((name) => `${table}.${name}`))} added: if this is a rename, replace the drop and the add with ` +
-        'ALTER TABLE … RENAME COLUMN … in up() and down(), or the data in the column is lost.',
+        'a rename (op.alterColumn(…, { name }), or ALTER TABLE … RENAME COLUMN …) in up() and down(), or the data in the column is lost.',
     );
   }
   for (const change of changes) {
@@ -108,7 +108,7 @@ export function reviewNotes(changes: readonly SchemaChange[]): string[] {
   if (addedTables.length > 0 && removedTables.length > 0) {
     notes.push(
       `${plural(removedTables, 'Table')} ${list(removedTables)} ${removedTables.length === 1 ? 'is' : 'are'} dropped and ${list(addedTables)} created: ` +
-        'if this is a rename, replace the drop and the create with ALTER TABLE … RENAME TO … in up() and down(), or the data is lost.',
+        'if this is a rename, replace the drop and the create with a rename (op.renameTable, or ALTER TABLE … RENAME TO …) in up() and down(), or the data is lost.',
     );
   }
   return notes;

@@ -17,8 +17,10 @@ import { formatFileName, slugify, type FileNameTokens } from '../script/file-tem
 import { notMigrationReason } from '../script/script-directory.js';
 import { DEFAULT_REVISION_TEMPLATE, renderRevisionTemplate } from '../script/revision-template.js';
 import { loadScripts, type MigrationEnvironment } from './environment.js';
-import { compareWithDatabase } from './compare-with-database.js';
+import { compareWithDatabase, type DatabaseComparison } from './compare-with-database.js';
 import { describeChange, renderOperations } from '../autogenerate/render-changes.js';
+import { renderSchemaOperations } from '../autogenerate/render-schema-operations.js';
+import type { AutogenerateOutput } from '../config/define-config.js';
 import type { SchemaChange } from '../adapter/schema-change.js';
 import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 import { summarizeRevision, type RevisionSummary } from './revision-summary.js';
@@ -90,6 +92,8 @@ export interface AutogenerateOptions extends Omit<RevisionOptions, 'upgrades' | 
   readonly allowEmpty?: boolean | undefined;
   /** Which tables to compare; the version and audit tables never are. */
   readonly filter?: SchemaFilterOptions | undefined;
+  /** What to write, overriding the config's `autogenerateAs`. */
+  readonly as?: AutogenerateOutput | undefined;
 }
 
 /** What {@link autogenerateRevision} found, and the file it wrote. */
@@ -156,8 +160,7 @@ export async function autogenerateRevision(env: MigrationEnvironment, options: A
     dependsOn: (options.dependsOn ?? []).flatMap((dep) => map.resolve(dep).map((rev) => rev.id)),
     branchLabels: options.branchLabel ? [options.branchLabel] : [],
     message,
-    upgrades: empty ? undefined : renderOperations(comparison.up, comparison.notes, undefined, comparison.upChecks),
-    downgrades: empty ? undefined : renderOperations(comparison.down, [], undefined, comparison.downChecks),
+    ...(empty ? {} : renderBodies(comparison, options.as ?? env.config.autogenerateAs)),
     now: options.now,
   });
   return {
@@ -166,6 +169,24 @@ export async function autogenerateRevision(env: MigrationEnvironment, options: A
     changes: comparison.changes,
     messages: empty ? [NO_CHANGES_MESSAGE] : messages,
     notes: comparison.notes,
+  };
+}
+
+/**
+ * The `up` and `down` bodies of a generated migration: schema operations when asked for
+ * and the adapter gave them, the dialect's statements otherwise.
+ */
+function renderBodies(comparison: DatabaseComparison, as: AutogenerateOutput): { upgrades: string; downgrades: string } {
+  if (as === 'operations' && comparison.upOperations !== undefined && comparison.downOperations !== undefined) {
+    return {
+      // The review notes as comments above the operations, as above the statements.
+      upgrades: [renderOperations([], comparison.notes), renderSchemaOperations(comparison.upOperations)].filter(Boolean).join('\n'),
+      downgrades: renderSchemaOperations(comparison.downOperations),
+    };
+  }
+  return {
+    upgrades: renderOperations(comparison.up, comparison.notes, undefined, comparison.upChecks),
+    downgrades: renderOperations(comparison.down, [], undefined, comparison.downChecks),
   };
 }
 

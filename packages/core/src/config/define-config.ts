@@ -15,6 +15,9 @@ export const DEFAULT_FILE_TEMPLATE = '%(year)d%(month).2d%(day).2d_%(rev)s_%(slu
 /** Default wait for another runner's lock. */
 export const DEFAULT_LOCK_WAIT: LockWait = { mode: 'wait', timeoutMs: 5 * 60_000 };
 
+/** What autogenerate writes: portable schema operations, or the dialect's SQL statements. */
+export type AutogenerateOutput = 'operations' | 'sql';
+
 /**
  * What `cgmigrate.config.ts` exports. Every key is optional; what is left out takes
  * its default.
@@ -77,6 +80,12 @@ export interface MigrateConfig {
    * `statement_timeout` for it).
    */
   readonly stepTimeout?: number | 'off' | undefined;
+  /**
+   * What `revision --autogenerate` writes: `'operations'` (default), portable schema
+   * operations (`op.createTable`, `op.addColumn`, …) that compile for whichever database
+   * runs them; or `'sql'`, the statements of the database compared, as `op.execute` calls.
+   */
+  readonly autogenerateAs?: AutogenerateOutput | undefined;
   /** Autogenerate and `check` compare only these tables (`name` or `schema.name`). Default: all. */
   readonly includeTables?: readonly string[] | undefined;
   /** Autogenerate and `check` never compare these tables (`name` or `schema.name`). */
@@ -116,6 +125,8 @@ export interface ResolvedConfig {
   readonly lockRetry: LockRetryPolicy;
   /** `stepTimeout` in milliseconds; `undefined` when off. */
   readonly stepTimeoutMs?: number | undefined;
+  /** What autogenerate writes (`autogenerateAs`, default `'operations'`). */
+  readonly autogenerateAs: AutogenerateOutput;
   /** What autogenerate and `check` compare (`includeTables`, `excludeTables`, `includeObject`). */
   readonly schemaFilter: SchemaFilterOptions;
   /** Run on each new migration file (`postWriteHooks`); empty by default. */

@@ -89,6 +89,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
           : { mode: 'wait', timeoutMs: lockTimeout },
     lockRetry: resolveLockRetry(config.lockRetry),
     stepTimeoutMs: config.stepTimeout === undefined || config.stepTimeout === 'off' ? undefined : config.stepTimeout,
+    autogenerateAs: config.autogenerateAs ?? 'operations',
     schemaFilter: {
       includeTables: config.includeTables,
       excludeTables: config.excludeTables,
@@ -228,6 +229,7 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   lockTimeout: isLockTimeout,
   lockRetry: checkLockRetry,
   stepTimeout: isStepTimeout,
+  autogenerateAs: (v) => (v === 'operations' || v === 'sql' ? undefined : "'operations' or 'sql'"),
   includeTables: isStringArray,
   excludeTables: isStringArray,
   includeObject: isFunction,

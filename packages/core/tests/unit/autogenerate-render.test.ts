@@ -64,7 +64,7 @@ describe('reviewNotes', () => {
     ]);
     expect(notes).toEqual([
       "Column 'user.fullname' is dropped and 'user.full_name' added: if this is a rename, replace the drop and the add with " +
-        'ALTER TABLE … RENAME COLUMN … in up() and down(), or the data in the column is lost.',
+        'a rename (op.alterColumn(…, { name }), or ALTER TABLE … RENAME COLUMN …) in up() and down(), or the data in the column is lost.',
     ]);
   });
 
