@@ -66,6 +66,10 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   INVALID_URL: ExitStatus.usage,
   ADAPTER_NOT_FOUND: ExitStatus.usage,
   ADAPTER_INCOMPATIBLE: ExitStatus.usage,
+  // schema operations: the cause of a MIGRATION_FAILED; the migration was rolled back
+  INVALID_OPERATION: ExitStatus.failure,
+  OPERATION_NOT_SUPPORTED: ExitStatus.failure,
+  SCHEMA_CHECK_FAILED: ExitStatus.failure,
   // offline mode (--sql): the migration or the adapter cannot be rendered; nothing ran
   OFFLINE_READ_NOT_SUPPORTED: ExitStatus.failure,
   OFFLINE_NOT_SUPPORTED: ExitStatus.usage,

@@ -187,9 +187,13 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
     const byHand =
       'inspect the schema, undo or finish those statements by hand, then either record the revision the schema now ' +
       `matches with \`${bin} stamp <revision>\`, or fix the migration and run the command again; ${current}.`;
+    const cause = (error as MigrationFailedError).cause;
+    const code = (cause as { code?: unknown } | null | undefined)?.code;
+    const causeCode = typeof code === 'string' && OPERATION_CAUSES.has(code) ? code : undefined;
+    const aboutCause = causeCode === undefined ? '' : ` \`${explainCommandFor(causeCode, bin)}\` tells what the schema operation needs.`;
     switch ((error as MigrationFailedError).rolledBack) {
       case true:
-        return `The failing migration's changes were rolled back. Fix it and run the command again; ${current}.`;
+        return `The failing migration's changes were rolled back. Fix it and run the command again; ${current}.${aboutCause}`;
       case false:
         return (
           'The statements the failing migration ran before the failure may have committed: nothing was rolled back ' +
@@ -276,6 +280,9 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   POST_WRITE_HOOK_FAILED: (error) =>
     `The migration file was written and is kept: review it, fix the hook (\`postWriteHooks\` in cgmigrate.config.ts) or run it by hand on ${(error as PostWriteHookError).path}.`,
 };
+
+/** Errors of schema operations, reported as the cause of a `MIGRATION_FAILED`. */
+const OPERATION_CAUSES: ReadonlySet<string> = new Set(['INVALID_OPERATION', 'OPERATION_NOT_SUPPORTED', 'SCHEMA_CHECK_FAILED']);
 
 /**
  * The remedy for an error, or `undefined` when there is nothing useful to add.

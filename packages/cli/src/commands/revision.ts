@@ -49,6 +49,12 @@ export default class Revision extends BaseCommand<RevisionResult | AutogenerateR
       summary: 'With --autogenerate, write the file even when no change is detected.',
       dependsOn: ['autogenerate'],
     }),
+    as: Flags.string({
+      summary: "With --autogenerate, write portable schema operations ('operations') or the database's SQL ('sql'); default: the config's autogenerateAs.",
+      options: ['operations', 'sql'],
+      dependsOn: ['autogenerate'],
+      helpValue: '<operations|sql>',
+    }),
     'branch-label': Flags.string({ summary: 'Branch label for the new revision.', helpValue: '<label>' }),
     'depends-on': Flags.string({
       summary: 'A revision the new one depends on; repeat the flag or separate with commas.',
@@ -71,7 +77,9 @@ export default class Revision extends BaseCommand<RevisionResult | AutogenerateR
       branchLabel: flags['branch-label'],
       dependsOn: flags['depends-on'],
     };
-    if (flags.autogenerate) return this.#autogenerate({ ...options, allowEmpty: flags['allow-empty'] });
+    if (flags.autogenerate) {
+      return this.#autogenerate({ ...options, allowEmpty: flags['allow-empty'], as: flags.as as 'operations' | 'sql' | undefined });
+    }
     const env = await this.environment();
     const result = await writingRevision(this.#output, () => revision(env, options));
     reportWritten(this.#output, result.path, result.hooks);
