@@ -162,7 +162,8 @@ describe.each(dialects)('revision --autogenerate and check through the CLI on $n
     } finally {
       app.cleanup();
     }
-  });
+    // Twelve CLI runs, two of them comparing with a PostgreSQL database: more than the default timeout on a busy machine.
+  }, 120_000);
 });
 
 describe('post-write hooks through the CLI', () => {
