@@ -34,7 +34,8 @@ export const RENAMED = 'cgm_op_items_renamed';
 export const CREATED_VIEW = 'cgm_op_parent_view';
 
 /** The view over {@link ITEMS} that every case keeps working (SQLite's rebuilds must recreate it). */
-export const ITEMS_VIEW_QUERY = `SELECT id, label FROM ${ITEMS}`;
+// The aliases keep the view's column names when a column is renamed: SQLite rewrites the view's text, PostgreSQL keeps the names.
+export const ITEMS_VIEW_QUERY = `SELECT id AS id, label AS label FROM ${ITEMS}`;
 
 /** Every table the suite describes before and after each case, with the columns that order its rows. */
 export const DESCRIBED_TABLES: Readonly<Record<string, readonly string[]>> = {
@@ -213,6 +214,7 @@ export function names(items: readonly { readonly name?: string | undefined }[]):
  * declared with each portable type, because it has no type of its own for it (the
  * column keeps its data, in the storage class the dialect uses instead):
  * - `smallint`: SQLite has one integer type;
+ * - `string`: SQLite writes variable-length strings as TEXT (it enforces no length);
  * - `float`: SQLite's REAL and MySQL's FLOAT widen to double precision on read;
  * - `boolean`: SQLite and MySQL store booleans as integers (`tinyint(1)`);
  * - `uuid`: stored as text (SQLite) or `char(36)` (MySQL);
@@ -227,7 +229,7 @@ export const READ_BACK_TYPES: Readonly<Record<PortableColumnType, readonly Porta
   float: ['float', 'double'],
   double: ['double'],
   boolean: ['boolean', 'integer', 'smallint'],
-  string: ['string'],
+  string: ['string', 'text'],
   text: ['text'],
   uuid: ['uuid', 'string', 'text'],
   json: ['json', 'text'],

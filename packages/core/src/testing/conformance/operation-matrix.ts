@@ -283,7 +283,9 @@ export const OPERATION_MATRIX: Readonly<Record<CoveredKind, readonly OperationCa
       verify: (before, after) => {
         onlyChanged(before, after, ITEMS, ['columns']);
         otherColumnsUnchanged(before, after, ITEMS, 'label');
-        expect(column(after, ITEMS, 'label')).toMatchObject({ type: 'string', length: 200 });
+        const label = column(after, ITEMS, 'label');
+        expect(READ_BACK_TYPES.string).toContain(label.type);
+        if (label.type === 'string') expect(label.length).toBe(200);
         columnChangedOnly(before, after, ITEMS, 'label', ['length', 'nativeType']);
         itemsKept(before, after);
       },
@@ -477,7 +479,7 @@ export const OPERATION_MATRIX: Readonly<Record<CoveredKind, readonly OperationCa
       down: (op) => op.dropConstraint('ck_items_qty_max', ITEMS, 'check'),
       verify: async (before, after, probe) => {
         onlyChanged(before, after, ITEMS, ['checks']);
-        expect(names(table(after, ITEMS).checks)).toEqual([...names(table(before, ITEMS).checks), 'ck_items_qty_max']);
+        expect(names(table(after, ITEMS).checks)).toEqual(names([...table(before, ITEMS).checks, { name: 'ck_items_qty_max' }]).sort());
         expect(await probe.succeeds(`UPDATE ${ITEMS} SET qty = 5000 WHERE id = 1`)).toBe(false);
         expect(await probe.succeeds(`UPDATE ${ITEMS} SET qty = 500 WHERE id = 1`)).toBe(true);
         itemsKept(before, after);

@@ -187,7 +187,7 @@ async function snapshot(fx: ConformanceFixture): Promise<SchemaSnapshot> {
     const tables: Record<string, TableDescription | undefined> = {};
     const rows: Record<string, Row[] | undefined> = {};
     for (const [name, order] of Object.entries(DESCRIBED_TABLES)) {
-      tables[name] = await connection.autocommit((session) => describeTable(session, name));
+      tables[name] = inCatalogIndependentOrder(await connection.autocommit((session) => describeTable(session, name)));
       rows[name] = tables[name] === undefined ? undefined : await connection.autocommit((session) => session.query(`SELECT * FROM ${name} ORDER BY ${order.join(', ')}`));
     }
     return {
@@ -206,6 +206,24 @@ async function describeTable(session: Session, name: string): Promise<TableDescr
     return expect.unreachable("the adapter's sessions have no describeTable, which schema operations need (a SQLite rebuild, a MySQL MODIFY COLUMN) and this suite reads schemas with");
   }
   return session.describeTable({ name });
+}
+
+/**
+ * The description with its indexes and constraints sorted by name. The order a
+ * database lists them in is no part of the schema (SQLite lists a rebuilt table's
+ * indexes in the order they were recreated), while the order of columns is, and stays.
+ */
+function inCatalogIndependentOrder(described: TableDescription | undefined): TableDescription | undefined {
+  if (described === undefined) return undefined;
+  const byName = <T extends { readonly name?: string | undefined }>(items: readonly T[]): T[] =>
+    [...items].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? ''));
+  return {
+    ...described,
+    indexes: byName(described.indexes),
+    uniques: byName(described.uniques),
+    foreignKeys: byName(described.foreignKeys),
+    checks: byName(described.checks),
+  };
 }
 
 /** The rows of `sql`, or `undefined` when it fails (its table or view does not exist). */
