@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+import { InvalidOperationError } from '../errors.js';
 import type {
   BatchTableOperations,
   CreateIndexOptions,
@@ -52,7 +53,21 @@ export type OperationSink = (call: string, build: () => SchemaOperation) => Prom
  * A call with bad arguments rejects with `INVALID_OPERATION` and runs nothing.
  */
 export function schemaMethods(run: OperationSink): MigrationSchemaOperations {
-  const record = (call: string, build: () => SchemaOperation): Promise<void> => run(call, build);
+  const record = (call: string, build: () => SchemaOperation): Promise<void> => {
+    let operation: SchemaOperation;
+    try {
+      operation = build();
+    } catch (error) {
+      // The checks throw a dozen frames below the migration's call, past V8's default
+      // stack depth of ten: restart the stack here, so that it names the migration's line
+      // (MIGRATION_FAILED reports it as the failure's location).
+      if (error instanceof InvalidOperationError) Error.captureStackTrace(error, record);
+      return run(call, () => {
+        throw error;
+      });
+    }
+    return run(call, () => operation);
+  };
   const alter = (call: string, table: string, schema: unknown, change: () => TableChange): Promise<void> =>
     record(call, () => alterTable(call, table, schema, [change()], false));
 
@@ -315,11 +330,17 @@ function batchChanges(call: string, build: unknown): TableChange[] {
     },
   };
   const returned: unknown = (build as (batch: BatchTableOperations) => unknown)(batch);
-  if (returned instanceof Promise || (typeof returned === 'object' && returned !== null && 'then' in returned)) {
+  if (isThenable(returned)) {
+    // The block's own failure is superseded by this error; left alone it would surface as an unhandled rejection.
+    Promise.resolve(returned).catch(() => {});
     invalid(call, 'the block must not be async: its calls only record changes, which run together when it returns');
   }
   if (changes.length === 0) invalid(call, 'the block records no change');
   return changes;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function qualified(call: string, name: unknown, schema: unknown): QualifiedName {

@@ -6,6 +6,7 @@ import { errorChecks } from './errors.js';
 import { ConformanceFixture } from './fixture.js';
 import { lockingChecks } from './locking.js';
 import { offlineChecks } from './offline.js';
+import { operationChecks } from './operations.js';
 import type { AdapterConformanceOptions } from './options.js';
 import { sessionChecks } from './sessions.js';
 import { transactionChecks } from './transactions.js';
@@ -43,6 +44,15 @@ import { versionStoreChecks } from './version-store.js';
  *   them through the adapter's own connection and checks the version and audit rows,
  *   the data the migrations wrote (with `op.offline` true), and that a migration that
  *   reads the database fails with `OFFLINE_READ_NOT_SUPPORTED`.
+ * - **operations** (only when the adapter's connections have an `operationCompiler`):
+ *   every schema operation, every table change and every portable column type, each
+ *   applied by a migration's `up` to a starting schema with rows, indexes, constraints
+ *   and a view, and reversed by its `down`; after the upgrade the change is checked
+ *   through `session.describeTable` and the rows, after the downgrade every table must
+ *   be described exactly as before, with its rows where the operation keeps data. Also
+ *   `batchAlterTable` of several changes, and `SCHEMA_CHECK_FAILED` (changing nothing)
+ *   for `alterColumn` `nullable: false` over NULLs. Skip single cases by id (for
+ *   example `operations.alterColumn.comment` on a dialect without comments).
  *
  * Each check gets a fresh database from `options.database()` and drops it afterwards;
  * the version-store, audit-store, transaction and lock checks observe the database
@@ -84,5 +94,6 @@ export function defineAdapterConformanceSuite(options: AdapterConformanceOptions
     lockingChecks(fx);
     errorChecks(fx);
     offlineChecks(fx);
+    operationChecks(fx);
   });
 }
