@@ -17,3 +17,4 @@ export type { AnyKysely, DriverSessionParts, StatementRunner } from './driver-se
 export { observedConnection } from './observed-connection.js';
 export { closedConnectionError, closeOrm, kyselyTransaction, nativeTransaction, ORM_WITHOUT_ENTITIES } from './transactions.js';
 export type { TransactionHooks } from './transactions.js';
+export { lazyOperationCompiler } from './lazy-operation-compiler.js';
