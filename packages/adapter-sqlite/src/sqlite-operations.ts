@@ -81,6 +81,8 @@ const IN_PLACE: ReadonlySet<TableChange['kind']> = new Set(['createIndex', 'drop
 async function compileAlterTable(operation: AlterTableOperation, context: OperationCompileContext, tools: AlterTableTools): Promise<CompiledOperation | undefined> {
   if (operation.changes.every((change) => IN_PLACE.has(change.kind) || (change.kind === 'addColumn' && addsInPlace(change.column)))) return undefined;
   if (operation.changes.every((change) => change.kind === 'alterColumn' && onlyRenames(change.changes))) return undefined;
+  // Offline, where no table can be read, a column is dropped in place: SQLite refuses it when it runs if it is tied up.
+  if (context.offline && operation.changes.every((change) => IN_PLACE.has(change.kind) || change.kind === 'dropColumn')) return undefined;
   const before = await context.describeTable(operation.table);
   if (before === undefined) tools.refuse(operation, `table ${operation.table.name} does not exist`);
   if (!needsRebuild(operation.changes, before)) return undefined;
