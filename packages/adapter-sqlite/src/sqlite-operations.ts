@@ -13,6 +13,7 @@ import {
   splitStatements,
   type AlterTableOperation,
   type CompiledOperation,
+  type IndexKey,
   type NamedColumn,
   type OperationCompileContext,
   type SchemaCheckQuery,
@@ -27,6 +28,7 @@ import {
   primaryKeyColumns,
   toMikroColumn,
   toMikroTable,
+  withIndexExpressions,
   type AlterTableTools,
 } from '@cloudguard/migrate-adapter-kit/operations';
 import type { AbstractSqlPlatform, Column, TableDifference } from '@mikro-orm/sqlite';
@@ -49,10 +51,74 @@ export function sqliteOperationCompiler(platform: AbstractSqlPlatform): SchemaOp
 export function describeSqliteTable(platform: AbstractSqlPlatform, query: (sql: string, params: readonly unknown[]) => Promise<readonly Record<string, unknown>[]>) {
   return async (table: { readonly name: string; readonly schema?: string | undefined }): Promise<TableDescription | undefined> => {
     const description = await describeTable(table, { dialect: DIALECT, platform, query });
-    if (description === undefined || description.foreignKeys.length === 0) return description;
-    const [row] = await query("select sql from sqlite_master where type = 'table' and name = ?", [table.name]);
-    return withDeclaredForeignKeyNames(description, typeof row?.['sql'] === 'string' ? row['sql'] : '');
+    if (description === undefined) return undefined;
+    const objects = (await query("select type, name, sql from sqlite_master where tbl_name = ? and sql is not null", [table.name])) as readonly {
+      type: string;
+      name: string;
+      sql: string;
+    }[];
+    const tableSql = objects.find((object) => object.type === 'table')?.sql ?? '';
+    const inlineUniques = await declaredUniques(description, query);
+    return withIndexKeys(withDeclaredForeignKeyNames({ ...description, uniques: [...description.uniques, ...inlineUniques] }, tableSql), objects);
   };
+}
+
+/**
+ * The `UNIQUE` constraints written inside `CREATE TABLE`, which MikroORM's reader leaves
+ * out (SQLite keeps them as `sqlite_autoindex_*` indexes): a rebuild keeps them as
+ * unique indexes named by MikroORM's convention.
+ */
+async function declaredUniques(description: TableDescription, query: (sql: string, params: readonly unknown[]) => Promise<readonly Record<string, unknown>[]>) {
+  const table = description.table.name;
+  const uniques = (await query("select name from pragma_index_list(?) where origin = 'u'", [table])) as readonly { name: string }[];
+  const found: { name: string; columns: string[] }[] = [];
+  for (const { name } of uniques) {
+    const columns = ((await query('select name from pragma_index_info(?) order by seqno', [name])) as readonly { name: string }[]).map((row) => row.name);
+    const key = columns.join(',');
+    if (description.uniques.some((unique) => unique.columns.join(',') === key)) continue;
+    found.push({ name: `${table}_${columns.join('_')}_unique`, columns });
+  }
+  return found;
+}
+
+/**
+ * The keys of expression indexes, which MikroORM's reader reports without a column
+ * name, from the index's SQL (`create index ix on t (lower(email))`).
+ */
+function withIndexKeys(description: TableDescription, objects: readonly { type: string; name: string; sql: string }[]): TableDescription {
+  return {
+    ...description,
+    indexes: description.indexes.map((index) => {
+      if (index.columns.every((key) => key !== '')) return index;
+      const sql = objects.find((object) => object.type === 'index' && object.name === index.name)?.sql;
+      const keys = sql === undefined ? undefined : indexKeys(sql);
+      return keys === undefined ? index : { ...index, columns: keys };
+    }),
+  };
+}
+
+/** The keys between the parentheses after `on <table>` of a `CREATE INDEX`: names as names, the rest as expressions. */
+function indexKeys(sql: string): IndexKey[] | undefined {
+  const on = /\son\s+(?:`[^`]+`|"[^"]+"|\[[^\]]+\]|[\w$]+)\s*\(/i.exec(sql);
+  if (on === null) return undefined;
+  const keys: string[] = [];
+  let depth = 0;
+  let start = on.index + on[0].length;
+  for (let position = start; position < sql.length; position++) {
+    const char = sql[position];
+    if (char === "'") position = sql.indexOf("'", position + 1);
+    else if (char === '(') depth++;
+    else if (char === ')' && depth > 0) depth--;
+    else if ((char === ',' && depth === 0) || (char === ')' && depth === 0)) {
+      keys.push(sql.slice(start, position).trim());
+      start = position + 1;
+      if (char === ')') break;
+    }
+  }
+  return keys.map((key) => {
+    const name = /^(?:`([^`]+)`|"([^"]+)"|\[([^\]]+)\]|([\w$]+))$/.exec(key);
+    return name === null ? { sql: key } : (name[1] ?? name[2] ?? name[3] ?? name[4] ?? key);
+  });
 }
 
 /**
@@ -149,8 +215,8 @@ async function rebuild(operation: AlterTableOperation, before: TableDescription,
   const to = toMikroTable(after, DIALECT, tools.platform).table;
   const difference = tableDifference(from, to, before, after, sources, tools.platform);
   const written = (tools.schemaHelper as unknown as { getAlterTempTableSQL(diff: TableDifference): string[] }).getAlterTempTableSQL(difference);
-  const statements = withoutForeignKeyPragmas(written.flatMap((statement) => splitStatements(statement))).map((statement) =>
-    /^insert into /i.test(statement) ? copyStatement(tools.platform, after, sources) : statement,
+  const statements = withIndexExpressions(withoutForeignKeyPragmas(written.flatMap((statement) => splitStatements(statement))), after.indexes, tools.platform).map(
+    (statement) => (/^insert into /i.test(statement) ? copyStatement(tools.platform, after, sources) : statement),
   );
   const dependents = context.query === undefined ? [] : ((await context.query(DEPENDENTS_QUERY)) as unknown as SchemaDependent[]);
   const preconditions = context.query === undefined ? [] : await copyPreconditions(before, after, sources, context.query, tools.platform);

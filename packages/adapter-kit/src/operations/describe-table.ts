@@ -70,7 +70,12 @@ function introspectionConnection(platform: AbstractSqlPlatform, query: Introspec
 
 function toDescription(table: DatabaseTable, name: QualifiedName, dialect: string, platform: AbstractSqlPlatform): TableDescription {
   const primary = table.getPrimaryKey();
-  const columns: NamedColumn[] = table.getColumns().map((column) => toNamedColumn(column, dialect, platform));
+  const keyed = new Set(primary?.columnNames ?? []);
+  // SQLite reports an INTEGER PRIMARY KEY as nullable; no key column is.
+  const columns: NamedColumn[] = table
+    .getColumns()
+    .map((column) => toNamedColumn(column, dialect, platform))
+    .map((column) => (keyed.has(column.name) ? { ...column, nullable: false } : column));
   const indexes: IndexDefinition[] = [];
   const uniques: { name: string; columns: string[] }[] = [];
   for (const index of table.getIndexes()) {
@@ -81,7 +86,8 @@ function toDescription(table: DatabaseTable, name: QualifiedName, dialect: strin
     }
     indexes.push({
       name: index.keyName,
-      columns: index.expression !== undefined && index.columnNames.length === 0 ? [{ sql: index.expression }] : [...index.columnNames],
+      // An expression key has no column name; the dialect's reader fills it in (see the SQLite adapter).
+      columns: index.columnNames.map((column) => column ?? ''),
       unique: index.unique,
       where: index.where,
     });

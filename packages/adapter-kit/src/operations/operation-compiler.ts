@@ -193,7 +193,7 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
     if (this.#features.foreignKeysInCreateTable !== true) {
       for (const key of Object.values(table.getForeignKeys())) statements.push(this.#helper.createForeignKey(table, key));
     }
-    return this.#finish(statements, description.indexes.map((index) => ({ index })));
+    return withIndexExpressions(this.#finish(statements), description.indexes, this.#platform);
   }
 
   async #dropTable(table: QualifiedName, ifExists: boolean, context: OperationCompileContext): Promise<string[]> {
@@ -274,7 +274,7 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
       case 'alterColumn':
         return this.#alterColumn(operation, change, table, columns);
       case 'createIndex': {
-        let statement = withIndexExpressions(this.#helper.createIndex(toMikroIndex(change.index), table), change.index, this.#platform);
+        let [statement = ''] = withIndexExpressions([this.#helper.createIndex(toMikroIndex(change.index), table)], [change.index], this.#platform);
         if (change.concurrently) statement = statement.replace(/^create (unique )?index /, 'create $1index concurrently ');
         if (change.ifNotExists) statement = statement.replace(/^create (unique )?index (concurrently )?/, 'create $1index $2if not exists ');
         return this.#finish([statement]);
@@ -415,9 +415,8 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
   }
 
   /** Statements as MikroORM writes them (some joined by `;\n`, some ending in `;`), one per entry, empty ones left out. */
-  #finish(statements: readonly string[], indexes: readonly { index: TableDescription['indexes'][number] }[] = []): string[] {
-    const split = statements.flatMap((statement) => splitStatements(statement)).filter((statement) => statement.trim() !== '');
-    return split.map((statement) => indexes.reduce((sql, { index }) => withIndexExpressions(sql, index, this.#platform), statement));
+  #finish(statements: readonly string[]): string[] {
+    return statements.flatMap((statement) => splitStatements(statement)).filter((statement) => statement.trim() !== '');
   }
 }
 

@@ -60,13 +60,13 @@ export function columnForeignKey(platform: AbstractSqlPlatform, table: Qualified
 }
 
 /**
- * A portable index as MikroORM's. Expression keys become placeholders, which
- * {@link withIndexExpressions} replaces in the statement MikroORM writes.
+ * A portable index as MikroORM's. Expression keys become placeholder column names, which
+ * {@link withIndexExpressions} replaces in the statements MikroORM writes.
  */
 export function toMikroIndex(index: IndexDefinition, options: { readonly constraint?: boolean } = {}): IndexDef {
   const mapped: IndexDef = {
     keyName: index.name,
-    columnNames: index.columns.map((key, position) => (typeof key === 'string' ? key : expressionPlaceholder(position))),
+    columnNames: index.columns.map((key, position) => (typeof key === 'string' ? key : expressionPlaceholder(index.name, position))),
     unique: index.unique === true,
     constraint: options.constraint === true,
     primary: false,
@@ -75,17 +75,19 @@ export function toMikroIndex(index: IndexDefinition, options: { readonly constra
   return mapped;
 }
 
-function expressionPlaceholder(position: number): string {
-  return `__cgmigrate_expression_${position}__`;
+function expressionPlaceholder(index: string, position: number): string {
+  return `__cgmigrate_${index}_expression_${position}__`;
 }
 
-/** Puts an index's expression keys into the statement MikroORM wrote with their placeholders. */
-export function withIndexExpressions(sql: string, index: IndexDefinition, platform: AbstractSqlPlatform): string {
-  return index.columns.reduce<string>(
-    (statement, key, position) =>
-      typeof key === 'string' ? statement : statement.replace(platform.quoteIdentifier(expressionPlaceholder(position)), `(${key.sql})`),
-    sql,
+/**
+ * Statements MikroORM wrote for `indexes` (among others), with the placeholders of their
+ * expression keys replaced by the expressions, in parentheses.
+ */
+export function withIndexExpressions(statements: readonly string[], indexes: readonly IndexDefinition[], platform: AbstractSqlPlatform): string[] {
+  const replacements = indexes.flatMap((index) =>
+    index.columns.flatMap((key, position) => (typeof key === 'string' ? [] : [[platform.quoteIdentifier(expressionPlaceholder(index.name, position)), `(${key.sql})`] as const])),
   );
+  return statements.map((statement) => replacements.reduce((sql, [placeholder, expression]) => sql.split(placeholder).join(expression), statement));
 }
 
 /** A primary key as MikroORM's index, named as the platform names it by default when unnamed. */

@@ -224,4 +224,36 @@ describe('schema operations on SQLite', () => {
     expect(error).toMatchObject({ code: 'MIGRATION_FAILED', cause: { code: 'OPERATION_NOT_SUPPORTED', dialect: 'sqlite', reason: 'SQLite has no concurrent index builds' } });
     expect(target.objects()).not.toContain('index ix_scans_status');
   });
+
+  it('rebuilds a table made by raw SQL, keeping its inline unique key, checks, partial and expression indexes', async () => {
+    const target = project([
+      [
+        'a1',
+        `async up(op) {
+           await op.execute("CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL, scope TEXT, weight NUMERIC(10,2) CHECK (weight >= 0), UNIQUE (name, scope))");
+           await op.execute('CREATE INDEX ix_tags_lower ON tags (lower(name), scope)');
+           await op.execute('CREATE INDEX ix_tags_heavy ON tags (weight) WHERE weight > 10');
+         }`,
+      ],
+      ['b2', `async up(op) { await op.alterColumn('tags', 'scope', { nullable: false, default: 'global' }); }`],
+    ]);
+    const env = await target.env();
+    await upgrade(env, { target: 'a1' });
+    target.sql("INSERT INTO tags (id, name, scope, weight) VALUES (1, 'a', 'x', 1), (2, 'b', 'y', 20)");
+    await upgrade(env, { target: 'head' });
+
+    expect(target.rows("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tags' AND sql IS NOT NULL ORDER BY name")).toEqual([
+      { name: 'ix_tags_heavy', sql: 'CREATE INDEX `ix_tags_heavy` on `tags` (`weight`) where weight > 10' },
+      { name: 'ix_tags_lower', sql: 'CREATE INDEX `ix_tags_lower` on `tags` ((lower(name)), `scope`)' },
+      { name: 'tags_name_scope_unique', sql: 'CREATE UNIQUE INDEX `tags_name_scope_unique` on `tags` (`name`, `scope`)' },
+    ]);
+    expect(target.rows('SELECT id, name, scope FROM tags ORDER BY id')).toEqual([
+      { id: 1, name: 'a', scope: 'x' },
+      { id: 2, name: 'b', scope: 'y' },
+    ]);
+    expect(() => target.sql("INSERT INTO tags (id, name, scope, weight) VALUES (3, 'a', 'x', 1)")).toThrow(/UNIQUE constraint failed/);
+    expect(() => target.sql("INSERT INTO tags (id, name, weight) VALUES (4, 'c', -1)")).toThrow(/CHECK constraint failed/);
+    target.sql("INSERT INTO tags (id, name, weight) VALUES (5, 'd', 1)");
+    expect(target.rows('SELECT scope FROM tags WHERE id = 5')).toEqual([{ scope: 'global' }]);
+  });
 });
