@@ -346,7 +346,7 @@ async function copyPreconditions(
     checks.push(
       await counted(
         `(select 1 from ${quote(table)} group by ${sourced} having count(*) > 1)`,
-        (count) => `${table}(${columns.join(', ')}) holds ${count} duplicated values, and the rebuilt table makes them unique`,
+        (count) => `${table}(${columns.join(', ')}) repeats ${count} value${count === 1 ? '' : 's'}, and the rebuilt table makes it unique`,
         `${table}(${columns.join(', ')}) becomes unique: duplicated values cannot be copied.`,
       ),
     );

@@ -256,4 +256,38 @@ describe('schema operations on SQLite', () => {
     target.sql("INSERT INTO tags (id, name, weight) VALUES (5, 'd', 1)");
     expect(target.rows('SELECT scope FROM tags WHERE id = 5')).toEqual([{ scope: 'global' }]);
   });
+
+  it('drops an indexed column by a rebuild, its index with it', async () => {
+    const target = project([CREATE_TABLES, ['b2', `async up(op) { await op.dropColumn('scans', 'started_at'); }`]]);
+    const env = await target.env();
+    await upgrade(env, { target: 'a1' });
+    target.sql("INSERT INTO accounts (id, email) VALUES (1, 'ada@example.com'); INSERT INTO scans (id, account_id) VALUES (10, 1)");
+    await upgrade(env, { target: 'head' });
+    expect(target.columns('scans').map((column) => column.name)).toEqual(['id', 'account_id', 'status', 'legacy_flag']);
+    expect(target.objects()).not.toContain('index ix_scans_started');
+    expect(target.rows('SELECT id, account_id FROM scans')).toEqual([{ id: 10, account_id: 1 }]);
+  });
+
+  it('refuses a rebuild whose copy would put duplicates under a new unique key', async () => {
+    const target = project([
+      CREATE_TABLES,
+      [
+        'b2',
+        `async up(op) {
+           await op.batchAlterTable('scans', (batch) => {
+             batch.createCheckConstraint('ck_scans_status', "status <> ''");
+             batch.createUniqueConstraint('uq_scans_account', ['account_id']);
+           });
+         }`,
+      ],
+    ]);
+    const env = await target.env();
+    await upgrade(env, { target: 'a1' });
+    target.sql("INSERT INTO accounts (id, email) VALUES (1, 'ada@example.com'); INSERT INTO scans (account_id) VALUES (1), (1), (1)");
+    const error = await upgrade(env, { target: 'head' }).catch((caught: unknown) => caught);
+    expect((error as { cause: Error }).cause).toMatchObject({
+      code: 'SCHEMA_CHECK_FAILED',
+      message: 'scans(account_id) repeats 1 value, and the rebuilt table makes it unique [{"rows":1}]',
+    });
+  });
 });
