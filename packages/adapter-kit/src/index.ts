@@ -6,7 +6,8 @@
  * transaction with the hooks adapters need, statement reporting for `--verbose`, and the
  * MikroORM options every adapter starts with. `/offline` builds an offline renderer from
  * a dialect's Kysely compiler; `/autogenerate` compares entities with a database through
- * MikroORM's comparator.
+ * MikroORM's comparator; `/operations` compiles schema operations through MikroORM's
+ * schema helper and reads tables back through its introspection.
  *
  * This entry loads neither MikroORM nor Kysely: adapters import them when they connect.
  *
