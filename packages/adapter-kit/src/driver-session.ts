@@ -1,4 +1,4 @@
-import type { Row, Session } from '@cloudguard/migrate-core/adapter';
+import type { QualifiedName, Row, Session, TableDescription } from '@cloudguard/migrate-core/adapter';
 import type { Kysely } from 'kysely';
 
 /** A migration's tables are not known statically: `Kysely<any>`, as Kysely's own migrations take. */
@@ -28,6 +28,11 @@ export interface DriverSessionParts {
   readonly runner: StatementRunner;
   /** Inserts rows for `op.bulkInsert`; see {@link kyselyBulkInsert}. */
   readonly insertRows: (table: string, rows: readonly Row[]) => Promise<void>;
+  /**
+   * Reads a table's definition in this session (see `Session.describeTable`); absent, the
+   * session has no `describeTable` and operations that need one fail to compile.
+   */
+  readonly describeTable?: ((table: QualifiedName) => Promise<TableDescription | undefined>) | undefined;
 }
 
 /**
@@ -46,6 +51,7 @@ export class DriverSession implements Session {
   readonly inTransaction: boolean;
   readonly #runner: StatementRunner;
   readonly #insertRows: (table: string, rows: readonly Row[]) => Promise<void>;
+  readonly describeTable?: (table: QualifiedName) => Promise<TableDescription | undefined>;
 
   constructor(parts: DriverSessionParts) {
     this.db = parts.db;
@@ -53,6 +59,7 @@ export class DriverSession implements Session {
     this.inTransaction = parts.inTransaction;
     this.#runner = parts.runner;
     this.#insertRows = parts.insertRows;
+    if (parts.describeTable !== undefined) this.describeTable = parts.describeTable;
   }
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<void> {

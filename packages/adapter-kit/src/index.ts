@@ -6,7 +6,8 @@
  * transaction with the hooks adapters need, statement reporting for `--verbose`, and the
  * MikroORM options every adapter starts with. `/offline` builds an offline renderer from
  * a dialect's Kysely compiler; `/autogenerate` compares entities with a database through
- * MikroORM's comparator.
+ * MikroORM's comparator; `/operations` compiles schema operations through MikroORM's
+ * schema helper and reads tables back through its introspection.
  *
  * This entry loads neither MikroORM nor Kysely: adapters import them when they connect.
  *
@@ -17,3 +18,4 @@ export type { AnyKysely, DriverSessionParts, StatementRunner } from './driver-se
 export { observedConnection } from './observed-connection.js';
 export { closedConnectionError, closeOrm, kyselyTransaction, nativeTransaction, ORM_WITHOUT_ENTITIES } from './transactions.js';
 export type { TransactionHooks } from './transactions.js';
+export { lazyOperationCompiler } from './lazy-operation-compiler.js';

@@ -1,4 +1,4 @@
-import { closedConnectionError, closeOrm, kyselyTransaction, ORM_WITHOUT_ENTITIES } from '@cloudguard/migrate-adapter-kit';
+import { closedConnectionError, closeOrm, kyselyTransaction, lazyOperationCompiler, ORM_WITHOUT_ENTITIES } from '@cloudguard/migrate-adapter-kit';
 import {
   createSqlStores,
   isMigrateError,
@@ -9,7 +9,9 @@ import {
   type LockHolderListener,
   type LockWait,
   type MigrationLock,
+  type Row,
   type SchemaDiffer,
+  type SchemaOperationCompiler,
   type Session,
   type VersionStore,
 } from '@cloudguard/migrate-core/adapter';
@@ -22,7 +24,7 @@ import { createMigrateDialect } from './postgres-dialect.js';
 import { PostgresSessionLock, type LockSession } from './postgres-lock.js';
 import type { ResolvedPostgresOptions } from './postgres-options.js';
 import { sessionGuardStatement } from './postgres-session-guard.js';
-import { KyselySession, setStatements } from './postgres-session.js';
+import { KyselySession, setStatements, type TableReader } from './postgres-session.js';
 import type { PostgresLocation } from './postgres-url.js';
 import { isTransientLockError } from './postgres-errors.js';
 import { postgresStoreDialect } from './postgres-store-dialect.js';
@@ -50,6 +52,8 @@ export class PostgresMigrateConnection implements AdapterConnection {
   readonly auditStore: AuditStore;
   /** Compares entities with this database (MikroORM's comparator, loaded at the first comparison). */
   readonly schemaDiffer: SchemaDiffer;
+  /** Compiles `op.createTable` and the rest through MikroORM's PostgreSQL schema helper (loaded at the first operation). */
+  readonly operationCompiler: SchemaOperationCompiler;
   readonly #location: PostgresLocation;
   readonly #options: ConnectOptions;
   readonly #settings: ResolvedPostgresOptions;
@@ -75,7 +79,14 @@ export class PostgresMigrateConnection implements AdapterConnection {
         return comparePostgresSchema(this.#orm, this.#orm.config.get('dbName'), request);
       },
     };
+    this.operationCompiler = lazyOperationCompiler(async () =>
+      (await import('./postgres-operations.js')).postgresOperationCompiler(this.#orm.driver.getPlatform()),
+    );
   }
+
+  /** Reads a table's definition through MikroORM's introspection, on the session's client. */
+  readonly #describeTable: TableReader = async (query, table) =>
+    (await import('./postgres-operations.js')).describePostgresTable(this.#orm.driver.getPlatform(), async (sql, params) => (await query(sql, params)) as Row[], table);
 
   /**
    * Starts MikroORM on a pool of our own and connects once, so that a wrong URL or an
@@ -144,7 +155,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
     const connection = this.#connection();
     return kyselyTransaction(
       connection.getClient(),
-      (trx) => new KyselySession(trx, connection, this.#heldClient(), this.#options.onStatement, true),
+      (trx) => new KyselySession(trx, connection, this.#heldClient(), this.#options.onStatement, true, this.#describeTable),
       work,
       {
         begin: async (session) => {
@@ -167,7 +178,7 @@ export class PostgresMigrateConnection implements AdapterConnection {
       .getClient()
       .connection()
       .execute(async (db) => {
-        const session = new KyselySession(db, connection, this.#heldClient(), this.#options.onStatement, false);
+        const session = new KyselySession(db, connection, this.#heldClient(), this.#options.onStatement, false, this.#describeTable);
         for (const sql of setStatements(this.#settings.timeouts, false)) await session.execute(sql);
         try {
           return await work(session);

@@ -1,3 +1,4 @@
+import { lazyOperationCompiler } from '@cloudguard/migrate-adapter-kit';
 import { kyselyOfflineRenderer } from '@cloudguard/migrate-adapter-kit/offline';
 import {
   bytesToHex,
@@ -34,6 +35,14 @@ export async function renderPostgresOffline(options: OfflineRenderOptions, setti
     beginTransaction: ['BEGIN', ...setStatements(timeouts, true)],
     maxParameters: MAX_PARAMETERS,
     compiler: 'postgres',
+    operationCompiler: lazyOperationCompiler(async () => {
+      const [{ PostgreSqlDriver }, { postgresOperationCompiler }, { unconnectedPlatform }] = await Promise.all([
+        import('@mikro-orm/postgresql'),
+        import('./postgres-operations.js'),
+        import('@cloudguard/migrate-adapter-kit/operations'),
+      ]);
+      return postgresOperationCompiler(unconnectedPlatform(PostgreSqlDriver, location.database ?? 'postgres'));
+    }),
   });
 }
 

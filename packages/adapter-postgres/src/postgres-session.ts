@@ -1,5 +1,5 @@
 import { DriverSession, kyselyBulkInsert, rowChunks, type AnyKysely, type StatementRunner } from '@cloudguard/migrate-adapter-kit';
-import { attachSql, type Row, type Session } from '@cloudguard/migrate-core/adapter';
+import { attachSql, type QualifiedName, type Row, type Session, type TableDescription } from '@cloudguard/migrate-core/adapter';
 import type { Client } from 'pg';
 
 import { quoteIdentifier, quoteQualifiedName } from './postgres-identifier.js';
@@ -10,6 +10,12 @@ export type PostgresKysely = AnyKysely;
 
 /** PostgreSQL's limit on bind parameters in one statement (a 16-bit count in the protocol). */
 export const MAX_PARAMETERS = 65_535;
+
+/** Reads a table's definition with a query on the session's client (see `Session.describeTable`). */
+export type TableReader = (
+  query: (sql: string, params: readonly unknown[]) => unknown[] | Promise<unknown[]>,
+  table: QualifiedName,
+) => Promise<TableDescription | undefined>;
 
 /** A session of this adapter: it knows the pg client (one server session) its statements run on. */
 export interface PostgresSession extends Session {
@@ -51,8 +57,23 @@ function pgRunner(client: Client, onStatement: ((sql: string) => void) | undefin
 export class KyselySession extends DriverSession implements PostgresSession {
   readonly pgClient: Client;
 
-  constructor(db: PostgresKysely, connection: unknown, client: Client, onStatement: ((sql: string) => void) | undefined, inTransaction: boolean) {
-    super({ db, connection, inTransaction, runner: pgRunner(client, onStatement), insertRows: kyselyBulkInsert(db, MAX_PARAMETERS) });
+  constructor(
+    db: PostgresKysely,
+    connection: unknown,
+    client: Client,
+    onStatement: ((sql: string) => void) | undefined,
+    inTransaction: boolean,
+    describeTable?: TableReader,
+  ) {
+    super({
+      db,
+      connection,
+      inTransaction,
+      runner: pgRunner(client, onStatement),
+      insertRows: kyselyBulkInsert(db, MAX_PARAMETERS),
+      // Its catalog queries go to the same client, unreported: they are not statements of the migration.
+      describeTable: describeTable === undefined ? undefined : (table) => describeTable(pgRunner(client, undefined).query, table),
+    });
     this.pgClient = client;
   }
 }

@@ -3,10 +3,7 @@ import { DatabaseError, describeSchemaDifference, type SchemaCompareRequest, typ
 import { DatabaseSchema, MikroORM, type AbstractSqlConnection, type AbstractSqlPlatform } from '@mikro-orm/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
 
-import { completeRebuilds, DEPENDENTS_QUERY, rebuiltTables, type SchemaDependent } from './sqlite-rebuild.js';
-
-/** MikroORM's table rebuild toggles foreign keys around it; see {@link compareSqliteSchema}. */
-const FOREIGN_KEYS_PRAGMA = /^pragma foreign_keys\s*=\s*(on|off)$/i;
+import { completeRebuilds, DEPENDENTS_QUERY, rebuiltTables, withoutForeignKeyPragmas, type SchemaDependent } from './sqlite-rebuild.js';
 
 /**
  * Compares entity definitions with an SQLite database, with MikroORM's own calls (those
@@ -54,10 +51,6 @@ export async function compareSqliteSchema(
     changes: describeSchemaDifference(compared.upDiff),
     warnings: up.notes,
   };
-}
-
-function withoutForeignKeyPragmas(statements: readonly string[]): string[] {
-  return statements.filter((statement) => !FOREIGN_KEYS_PRAGMA.test(statement));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { closedConnectionError, closeOrm, kyselyTransaction, ORM_WITHOUT_ENTITIES } from '@cloudguard/migrate-adapter-kit';
+import { closedConnectionError, closeOrm, kyselyTransaction, lazyOperationCompiler, ORM_WITHOUT_ENTITIES } from '@cloudguard/migrate-adapter-kit';
 import {
   DatabaseError,
   createSqlStores,
@@ -8,8 +8,11 @@ import {
   type LockHolderListener,
   type LockWait,
   type MigrationLock,
+  type QualifiedName,
   type SchemaDiffer,
+  type SchemaOperationCompiler,
   type Session,
+  type TableDescription,
   type VersionStore,
 } from '@cloudguard/migrate-core/adapter';
 import type { MikroORM, SqliteConnection } from '@mikro-orm/sqlite';
@@ -19,7 +22,7 @@ import { acquireLockOnDisk, SqliteDatabaseFile } from './sqlite-database-file.js
 import { createMigrateDialect, type KyselyModule } from './sqlite-dialect.js';
 import { NO_LOCK, removeStaleHolderNote, type DatabaseConstructor } from './sqlite-lock.js';
 import type { ResolvedSqliteOptions } from './sqlite-options.js';
-import { kyselySession } from './sqlite-session.js';
+import { kyselySession, runStatement } from './sqlite-session.js';
 import { isTransientLockError, sqliteStoreDialect } from './sqlite-store-dialect.js';
 import type { SqliteLocation } from './sqlite-url.js';
 
@@ -33,6 +36,8 @@ export class SqliteMigrateConnection implements AdapterConnection {
   readonly auditStore: AuditStore;
   /** Compares entities with this database (MikroORM's comparator, loaded at the first comparison). */
   readonly schemaDiffer: SchemaDiffer;
+  /** Compiles `op.createTable` and the rest through MikroORM's SQLite schema helper (loaded at the first operation). */
+  readonly operationCompiler: SchemaOperationCompiler;
   readonly #location: SqliteLocation;
   readonly #orm: MikroORM;
   readonly #database: BetterSqlite3.Database;
@@ -70,7 +75,21 @@ export class SqliteMigrateConnection implements AdapterConnection {
         return compareSqliteSchema(this.#database, dbName, request);
       },
     };
+    this.operationCompiler = lazyOperationCompiler(async () =>
+      (await import('./sqlite-operations.js')).sqliteOperationCompiler(this.#orm.driver.getPlatform()),
+    );
   }
+
+  /**
+   * Reads a table's definition through MikroORM's introspection, straight on the
+   * database (in the session's transaction: there is one connection); its queries are
+   * not reported as statements of the migration.
+   */
+  readonly #describeTable = async (table: QualifiedName): Promise<TableDescription | undefined> => {
+    const { describeSqliteTable } = await import('./sqlite-operations.js');
+    const query = async (sql: string, params: readonly unknown[]) => runStatement(this.#database, undefined, sql, params) as Record<string, unknown>[];
+    return describeSqliteTable(this.#orm.driver.getPlatform(), query)(table);
+  };
 
   /**
    * Opens the database file (creating it, but not its directory, as SQLAlchemy does)
@@ -151,7 +170,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
     try {
       return await kyselyTransaction(
         connection.getClient(),
-        (trx) => kyselySession(trx, connection, this.#database, this.#onStatement, true),
+        (trx) => kyselySession(trx, connection, this.#database, this.#onStatement, true, this.#describeTable),
         work,
         { beforeCommit: this.#foreignKeys ? assertForeignKeys : undefined },
       );
@@ -169,7 +188,7 @@ export class SqliteMigrateConnection implements AdapterConnection {
   async autocommit<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const connection = this.#connection();
     this.#file?.assertOnDisk();
-    return work(kyselySession(connection.getClient(), connection, this.#database, this.#onStatement, false));
+    return work(kyselySession(connection.getClient(), connection, this.#database, this.#onStatement, false, this.#describeTable));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { lazyOperationCompiler } from '@cloudguard/migrate-adapter-kit';
 import { kyselyOfflineRenderer } from '@cloudguard/migrate-adapter-kit/offline';
 import {
   inlineParameters,
@@ -28,6 +29,15 @@ export async function renderSqliteOffline(options: OfflineRenderOptions): Promis
     maxParameters: MAX_VARIABLES,
     everyColumn: true,
     compiler: 'sqlite',
+    // No table can be read offline: an operation that rebuilds a table fails to compile, saying so.
+    operationCompiler: lazyOperationCompiler(async () => {
+      const [{ SqliteDriver }, { sqliteOperationCompiler }, { unconnectedPlatform }] = await Promise.all([
+        import('@mikro-orm/sqlite'),
+        import('./sqlite-operations.js'),
+        import('@cloudguard/migrate-adapter-kit/operations'),
+      ]);
+      return sqliteOperationCompiler(unconnectedPlatform(SqliteDriver, ':memory:'));
+    }),
   });
 }
 

@@ -41,6 +41,20 @@ export const DEPENDENTS_QUERY =
 
 const REBUILD = /^create table `(.+)__temp_alter` /;
 
+/** MikroORM's table rebuild toggles foreign keys around it; see {@link withoutForeignKeyPragmas}. */
+const FOREIGN_KEYS_PRAGMA = /^pragma foreign_keys\s*=\s*(on|off);?$/i;
+
+/**
+ * The statements of a MikroORM rebuild without its `pragma foreign_keys = off/on`:
+ * inside the migration's transaction the pragma does nothing (the adapter turns
+ * enforcement off around each migration transaction itself when `foreignKeys` is on),
+ * and outside one (a `transactional: false` migration) its `on` would turn on the
+ * foreign keys this adapter keeps off by default.
+ */
+export function withoutForeignKeyPragmas(statements: readonly string[]): string[] {
+  return statements.filter((statement) => !FOREIGN_KEYS_PRAGMA.test(statement.trim()));
+}
+
 /** A rebuild of one direction, completed. */
 export interface CompletedRebuild {
   readonly statements: readonly string[];
@@ -74,12 +88,9 @@ export function completeRebuilds(
   if (tables.length === 0) return { statements, checks: [], notes: [] };
 
   const affected = affectedDependents(tables, statements, dependents);
-  const drops = [...affected].reverse().map((dependent) => `drop ${dependent.type} if exists ${quoteIdentifier(dependent.name)}`);
-  const recreates = affected.map((dependent) => dependent.sql);
-
   const preconditions = tables.flatMap((table) => copyPreconditions(table, diff));
   return {
-    statements: [...drops, ...statements, ...recreates],
+    statements: aroundDependents(statements, affected, []),
     checks: [...preconditions.map(({ check }) => check), foreignKeyCheck(tables)],
     notes: [
       ...tables.map(
@@ -92,6 +103,34 @@ export function completeRebuilds(
       ...preconditions.flatMap(({ note }) => (note === undefined ? [] : [note])),
     ],
   };
+}
+
+/**
+ * The rebuild of one table for a schema operation, completed as {@link completeRebuilds}
+ * completes autogenerate's: views and triggers of other tables naming it dropped before
+ * and recreated after, and the foreign keys checked last. The table's own triggers,
+ * which the drop of the old table takes with it, are recreated after the copy too (a
+ * description of the table, unlike entities, does not hold them).
+ *
+ * @param preconditions checks of the copy, run before it.
+ */
+export function completeTableRebuild(
+  table: string,
+  statements: readonly string[],
+  dependents: readonly SchemaDependent[],
+  preconditions: readonly SchemaCheckQuery[],
+): { readonly statements: readonly string[]; readonly checks: readonly SchemaCheckQuery[] } {
+  const own = dependents.filter((dependent) => dependent.type === 'trigger' && dependent.tableName.toLowerCase() === table.toLowerCase());
+  return {
+    statements: aroundDependents(statements, affectedDependents([table], statements, dependents), own),
+    checks: [...preconditions, foreignKeyCheck([table])],
+  };
+}
+
+/** The statements with the affected dependents dropped before (last made, first dropped) and all recreated after. */
+function aroundDependents(statements: readonly string[], affected: readonly SchemaDependent[], recreatedOnly: readonly SchemaDependent[]): string[] {
+  const drops = [...affected].reverse().map((dependent) => `drop ${dependent.type} if exists ${quoteIdentifier(dependent.name)}`);
+  return [...drops, ...statements, ...recreatedOnly.map((dependent) => dependent.sql), ...affected.map((dependent) => dependent.sql)];
 }
 
 /** Views naming a rebuilt table (and views naming those), and triggers of other tables naming one. */

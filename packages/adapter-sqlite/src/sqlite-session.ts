@@ -1,4 +1,4 @@
-import { attachSql } from '@cloudguard/migrate-core/adapter';
+import { attachSql, type QualifiedName, type TableDescription } from '@cloudguard/migrate-core/adapter';
 import { DriverSession, fillColumns, kyselyBulkInsert, rowChunks, type AnyKysely, type StatementRunner } from '@cloudguard/migrate-adapter-kit';
 import type BetterSqlite3 from 'better-sqlite3';
 
@@ -81,6 +81,7 @@ export function kyselySession(
   database: BetterSqlite3.Database,
   onStatement: ((sql: string) => void) | undefined,
   inTransaction: boolean,
+  describeTable?: (table: QualifiedName) => Promise<TableDescription | undefined>,
 ): DriverSession {
   return new DriverSession({
     db,
@@ -88,6 +89,7 @@ export function kyselySession(
     inTransaction,
     runner: betterSqliteRunner(database, onStatement),
     insertRows: kyselyBulkInsert(db, MAX_VARIABLES, toSqliteValue),
+    describeTable,
   });
 }
 

@@ -7,6 +7,7 @@ import {
   type OfflineRenderOptions,
   type OfflineStatementSink,
   type Row,
+  type SchemaOperationCompiler,
   type SqlStoreDialect,
 } from '@cloudguard/migrate-core/adapter';
 import type * as KyselyNamespace from 'kysely';
@@ -66,6 +67,8 @@ export interface KyselyOfflineSpec {
    * Kysely writes `DEFAULT` for a column a row lacks.
    */
   readonly everyColumn?: boolean | undefined;
+  /** Compiles schema operations into the script (see `OfflineRenderer.operationCompiler`). */
+  readonly operationCompiler?: SchemaOperationCompiler | undefined;
 }
 
 /** Rows per `INSERT` of `op.bulkInsert`, to keep the script readable. */
@@ -112,6 +115,7 @@ export async function kyselyOfflineRenderer(options: OfflineRenderOptions, spec:
     auditStore: new SqlOfflineAuditStore(spec.dialect, auditTableFor(options)),
     bulkInsert: (table, rows) => bulkInsertStatements(insertCompiler, table, rows, spec, inlineCompiled),
     queryBuilder: builder,
+    ...(spec.operationCompiler === undefined ? {} : { operationCompiler: spec.operationCompiler }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { sqliteAdapter } from '../../src/index.js';
 import { inlineSqlite, sqliteLiteral } from '../../src/sqlite-offline.js';
 
 describe('SQLite literals for offline scripts', () => {
@@ -23,5 +24,48 @@ describe('SQLite literals for offline scripts', () => {
 
   it('inlines ? parameters, never turning a minus sign into a comment', () => {
     expect(inlineSqlite("UPDATE t SET a = a -?, b = '?' WHERE c = ?", [-1, 'x'])).toBe("UPDATE t SET a = a -(-1), b = '?' WHERE c = 'x'");
+  });
+});
+
+describe('schema operations offline', () => {
+  const context = {
+    dialect: 'sqlite',
+    offline: true,
+    inTransaction: true,
+    describeTable: async () => {
+      throw new Error('offline: no table can be read');
+    },
+  };
+
+  it('compiles them through MikroORM without a database file', async () => {
+    const renderer = await sqliteAdapter().renderOffline!({ url: 'sqlite:///does/not/exist.db', cwd: '/', versionTable: { name: 'alembic_version' } });
+    const compiled = await renderer.operationCompiler!.compile(
+      {
+        kind: 'createTable',
+        table: { name: 'accounts' },
+        columns: [
+          { name: 'id', type: 'integer', primaryKey: true, autoincrement: true },
+          { name: 'email', type: 'string', nullable: false },
+        ],
+        indexes: [{ name: 'ix_accounts_email', columns: ['email'] }],
+        uniques: [],
+        foreignKeys: [],
+        checks: [],
+      },
+      context,
+    );
+    expect(compiled.statements).toEqual([
+      'create table `accounts` (`id` integer not null primary key autoincrement, `email` text not null)',
+      'create index `ix_accounts_email` on `accounts` (`email`)',
+    ]);
+  });
+
+  it('needs the table for a rebuild, which offline mode cannot read', async () => {
+    const renderer = await sqliteAdapter().renderOffline!({ url: 'sqlite:///app.db', cwd: '/', versionTable: { name: 'alembic_version' } });
+    const rebuild = renderer.operationCompiler!.compile(
+      { kind: 'alterTable', table: { name: 'scans' }, batch: false, changes: [{ kind: 'alterColumn', column: 'status', changes: { nullable: false } }] },
+      context,
+    );
+    await expect(rebuild).rejects.toThrow('offline: no table can be read');
   });
 });
