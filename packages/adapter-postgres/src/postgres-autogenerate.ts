@@ -1,4 +1,4 @@
-import { compareEntitiesWithDatabase, entityMetadataOrm } from '@cloudguard/migrate-adapter-kit/autogenerate';
+import { comparedOperations, compareEntitiesWithDatabase, entityMetadataOrm } from '@cloudguard/migrate-adapter-kit/autogenerate';
 import { DatabaseError, describeSchemaDifference, type SchemaCompareRequest, type SchemaComparison } from '@cloudguard/migrate-core/adapter';
 import { DatabaseSchema, MikroORM } from '@mikro-orm/postgresql';
 
@@ -37,7 +37,7 @@ export async function comparePostgresSchema(live: MikroORM, dbName: string, requ
   const compared = await compareEntitiesWithDatabase(
     target,
     request,
-    'PostgreSQL',
+    { name: 'PostgreSQL', dialect: 'postgresql' },
     (platform, config, namespaces) => DatabaseSchema.create(connection, platform, config, schema, namespaces),
     async (fromDatabase, toEntities) => {
       // Introspection (and prune) know a schema by its tables: one that exists but holds none of the
@@ -46,7 +46,13 @@ export async function comparePostgresSchema(live: MikroORM, dbName: string, requ
       fromDatabase.setNamespaces(new Set([...fromDatabase.getNamespaces(), ...existing]));
     },
   );
-  return { up: compared.up, down: compared.down, changes: describeSchemaDifference(compared.upDiff), warnings: [] };
+  return {
+    up: compared.up,
+    down: compared.down,
+    changes: describeSchemaDifference(compared.upDiff),
+    warnings: [],
+    ...comparedOperations(compared.operations),
+  };
 }
 
 async function existingSchemas(live: MikroORM, names: readonly string[]): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { compareEntitiesWithDatabase, entityMetadataOrm } from '@cloudguard/migrate-adapter-kit/autogenerate';
+import { comparedOperations, compareEntitiesWithDatabase, entityMetadataOrm } from '@cloudguard/migrate-adapter-kit/autogenerate';
 import { DatabaseError, describeSchemaDifference, type SchemaCompareRequest, type SchemaComparison } from '@cloudguard/migrate-core/adapter';
 import { DatabaseSchema, MikroORM, type AbstractSqlConnection, type AbstractSqlPlatform } from '@mikro-orm/sqlite';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -34,7 +34,7 @@ export async function compareSqliteSchema(
   request: SchemaCompareRequest,
 ): Promise<SchemaComparison> {
   const target = entityMetadataOrm((options) => new MikroORM(options), { dbName }, request.entities);
-  const compared = await compareEntitiesWithDatabase(target, request, 'SQLite', (platform, config, namespaces) =>
+  const compared = await compareEntitiesWithDatabase(target, request, { name: 'SQLite', dialect: 'sqlite' }, (platform, config, namespaces) =>
     DatabaseSchema.create(introspection(database, platform), platform, config, undefined, namespaces),
   );
   const upStatements = withoutForeignKeyPragmas(compared.up);
@@ -50,6 +50,7 @@ export async function compareSqliteSchema(
     downChecks: down.checks,
     changes: describeSchemaDifference(compared.upDiff),
     warnings: up.notes,
+    ...comparedOperations(compared.operations),
   };
 }
 

@@ -5,8 +5,11 @@ import {
   isMigrateError,
   splitStatements,
   type SchemaCompareRequest,
+  type SchemaComparison,
+  type SchemaOperation,
 } from '@cloudguard/migrate-core/adapter';
 import { MetadataDiscovery, MetadataStorage, type Configuration, type EntityClass, type EntitySchema, type Options } from '@mikro-orm/core';
+import { operationsFromDiff } from './diff-operations.js';
 import { SchemaComparator, SqlSchemaGenerator, type AbstractSqlDriver, type AbstractSqlPlatform, type DatabaseSchema, type SchemaDifference } from '@mikro-orm/sql';
 
 /** What the comparison needs of a MikroORM instance: its SQL driver and configuration. */
@@ -72,6 +75,8 @@ export interface EntityComparison {
   readonly downDiff: SchemaDifference;
   readonly up: string[];
   readonly down: string[];
+  /** Both directions as schema operations, or why they cannot be written as such. */
+  readonly operations: { readonly up: readonly SchemaOperation[]; readonly down: readonly SchemaOperation[] } | { readonly unavailable: string };
 }
 
 /**
@@ -82,7 +87,8 @@ export interface EntityComparison {
  * `SchemaComparator.compare(database, entities)` for `up` and the reverse, given the
  * first as its inverse, for `down`. `target` is closed at the end.
  *
- * @param database - the database's name in messages (`SQLite`, `PostgreSQL`).
+ * @param database - the database's name in messages (`SQLite`, `PostgreSQL`), and the
+ *   dialect (`op.dialect`) a generated column's `nativeType` is keyed by.
  * @param readDatabase - introspects the database for the entities' namespaces.
  * @param adjust - a last change to the introspected schema before comparing.
  * @throws {DatabaseError} when the schema cannot be read.
@@ -90,7 +96,7 @@ export interface EntityComparison {
 export async function compareEntitiesWithDatabase(
   target: EntityOrm,
   request: SchemaCompareRequest,
-  database: string,
+  database: { readonly name: string; readonly dialect: string },
   readDatabase: (platform: AbstractSqlPlatform, config: Configuration, namespaces: string[]) => Promise<DatabaseSchema>,
   adjust?: (fromDatabase: DatabaseSchema, toEntities: DatabaseSchema) => Promise<void>,
 ): Promise<EntityComparison> {
@@ -102,7 +108,7 @@ export async function compareEntitiesWithDatabase(
     try {
       fromDatabase = await readDatabase(platform, target.config, toEntities.getNamespaces());
     } catch (error) {
-      throw new DatabaseError(`Reading the ${database} schema`, { cause: error });
+      throw new DatabaseError(`Reading the ${database.name} schema`, { cause: error });
     }
     filterComparedSchemas(fromDatabase, toEntities, request.include);
     fromDatabase.prune(undefined, []);
@@ -112,14 +118,27 @@ export async function compareEntitiesWithDatabase(
     const comparator = new SchemaComparator(platform);
     const upDiff = comparator.compare(fromDatabase, toEntities);
     const downDiff = comparator.compare(toEntities, fromDatabase, upDiff);
-    return {
-      upDiff,
-      downDiff,
-      up: splitStatements(generator.diffToSQL(upDiff, DIFF_OPTIONS)),
-      down: splitStatements(generator.diffToSQL(downDiff, DIFF_OPTIONS)),
-    };
+    const up = splitStatements(generator.diffToSQL(upDiff, DIFF_OPTIONS));
+    const down = splitStatements(generator.diffToSQL(downDiff, DIFF_OPTIONS));
+    const upOperations = operationsFromDiff(upDiff, { dialect: database.dialect, platform });
+    const downOperations = operationsFromDiff(downDiff, { dialect: database.dialect, platform });
+    const operations =
+      upOperations.operations !== undefined && downOperations.operations !== undefined
+        ? { up: upOperations.operations, down: downOperations.operations }
+        : { unavailable: upOperations.unsupported ?? downOperations.unsupported ?? '' };
+    return { upDiff, downDiff, up, down, operations };
   } finally {
     await target.close(true);
   }
 }
 
+
+/**
+ * The operations fields of a {@link SchemaComparison} from an {@link EntityComparison}:
+ * both directions as operations, or why there are none.
+ */
+export function comparedOperations(
+  operations: EntityComparison['operations'],
+): Pick<SchemaComparison, 'upOperations' | 'downOperations' | 'operationsUnavailable'> {
+  return 'unavailable' in operations ? { operationsUnavailable: operations.unavailable } : { upOperations: operations.up, downOperations: operations.down };
+}

@@ -5,4 +5,5 @@
  *
  * @packageDocumentation
  */
-export { compareEntitiesWithDatabase, entityMetadataOrm, type EntityComparison, type EntityOrm, type EntityOrmOptions } from './compare-entities.js';
+export { comparedOperations, compareEntitiesWithDatabase, entityMetadataOrm, type EntityComparison, type EntityOrm, type EntityOrmOptions } from './compare-entities.js';
+export { operationsFromDiff, type DiffOperations, type DiffOperationsOptions } from './diff-operations.js';

@@ -82,6 +82,8 @@ export interface SchemaComparison {
   readonly upOperations?: readonly SchemaOperation[] | undefined;
   /** The downgrade as schema operations; present exactly when {@link upOperations} is. */
   readonly downOperations?: readonly SchemaOperation[] | undefined;
+  /** Why the difference has no schema operations (e.g. `it changes a trigger of scans`), when an adapter that writes them could not. */
+  readonly operationsUnavailable?: string | undefined;
 }
 
 /**

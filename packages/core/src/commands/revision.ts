@@ -184,8 +184,12 @@ function renderBodies(comparison: DatabaseComparison, as: AutogenerateOutput): {
       downgrades: renderSchemaOperations(comparison.downOperations),
     };
   }
+  const notes =
+    as === 'operations' && comparison.operationsUnavailable !== undefined
+      ? [`Written as this database's SQL, not as schema operations, because ${comparison.operationsUnavailable}: it runs on this dialect only.`, ...comparison.notes]
+      : comparison.notes;
   return {
-    upgrades: renderOperations(comparison.up, comparison.notes, undefined, comparison.upChecks),
+    upgrades: renderOperations(comparison.up, notes, undefined, comparison.upChecks),
     downgrades: renderOperations(comparison.down, [], undefined, comparison.downChecks),
   };
 }
