@@ -32,6 +32,7 @@ import type {
   TableChange,
   UniqueDefinition,
 } from '@cloudguard/migrate-core/adapter';
+import type { EntityProperty } from '@mikro-orm/core';
 import type { AbstractSqlPlatform, Column, DatabaseTable, ForeignKey, IndexDef, SchemaDifference, TableDifference } from '@mikro-orm/sql';
 
 import { dialectColumnType } from '../operations/column-sql.js';
@@ -48,6 +49,12 @@ export interface DiffOperationsOptions {
   /** The dialect's name, as `op.dialect` reports it: the key of a column's `nativeType`. */
   readonly dialect: string;
   readonly platform: AbstractSqlPlatform;
+  /**
+   * The entity property a column of a table was made from, when the entities made it:
+   * its type says what the column means (`boolean`, `string`), which the dialect's SQL type
+   * may not (SQLite keeps a boolean as `integer` and a string as `text`).
+   */
+  readonly property?: ((table: string, column: string) => EntityProperty | undefined) | undefined;
 }
 
 /** Thrown inside the conversion for what has no operation; caught by {@link operationsFromDiff}. */
@@ -156,10 +163,16 @@ function createTables(tables: readonly DatabaseTable[], options: DiffOperationsO
 }
 
 function createTable(table: DatabaseTable, keys: readonly ForeignKey[], options: DiffOperationsOptions): CreateTableOperation {
+  if (table.getTriggers().length > 0) throw new Unsupported(`table ${table.name} has a trigger`);
+  if (table.getPolicies().length > 0 || table.rlsEnabled || table.rlsForced) throw new Unsupported(`table ${table.name} has row level security`);
+  if (table.getPartitioning() !== undefined) throw new Unsupported(`table ${table.name} is partitioned`);
+  if (table.getColumns().some((column) => column.generated !== undefined || column.collation !== undefined || column.unsigned === true)) {
+    throw new Unsupported(`a column of table ${table.name} is generated, has a collation or is unsigned`);
+  }
   const primary = table.getPrimaryKey();
   const single = primary !== undefined && primary.columnNames.length === 1 && !options.platform.getSchemaHelper()?.hasNonDefaultPrimaryKeyName(table);
   const columns = table.getColumns().map((column) => {
-    const named = columnOf(column, options);
+    const named = columnOf(table.name, column, options);
     return single && primary.columnNames[0] === column.name ? { ...named, primaryKey: true, nullable: undefined } : { ...named, primaryKey: undefined };
   });
   const { indexes, uniques } = indexesOf(table.getIndexes().filter((index) => !index.primary));
@@ -245,7 +258,7 @@ function alterTable(diff: TableDifference, options: DiffOperationsOptions): Sche
   }
   for (const column of Object.values(diff.removedColumns)) changes.push({ kind: 'dropColumn', column: column.name });
   for (const [oldName, column] of Object.entries(diff.renamedColumns)) changes.push({ kind: 'alterColumn', column: oldName, changes: { name: column.name } });
-  for (const column of Object.values(diff.addedColumns)) changes.push({ kind: 'addColumn', column: columnOf(column, options) });
+  for (const column of Object.values(diff.addedColumns)) changes.push({ kind: 'addColumn', column: columnOf(diff.toTable.name, column, options) });
   const tableChecks = diff.toTable.getChecks();
   for (const check of enumChecks(diff.toTable.name, Object.values(diff.addedColumns), tableChecks, options)) changes.push({ kind: 'addCheck', check });
   for (const changed of Object.values(diff.changedColumns)) {
@@ -258,7 +271,7 @@ function alterTable(diff: TableDifference, options: DiffOperationsOptions): Sche
       if ((changed.fromColumn.enumItems?.length ?? 0) > 0) changes.push({ kind: 'dropConstraint', name: check, type: 'check' });
       for (const added of enumChecks(diff.toTable.name, [changed.column], [], options)) changes.push({ kind: 'addCheck', check: added });
     }
-    const alteration = columnChanges(changed.column, properties, options);
+    const alteration = columnChanges(diff.toTable.name, changed.column, properties, options);
     if (alteration !== undefined) changes.push({ kind: 'alterColumn', column: changed.oldColumnName, changes: alteration });
   }
   for (const index of [...Object.values(diff.addedIndexes), ...Object.values(diff.changedIndexes)]) {
@@ -278,10 +291,10 @@ function alterTable(diff: TableDifference, options: DiffOperationsOptions): Sche
 /** The properties of a changed column that an `alterColumn` can set. */
 const ALTERABLE = new Set(['type', 'nullable', 'default', 'comment', 'enumItems', 'length', 'precision', 'scale']);
 
-function columnChanges(column: Column, changed: ReadonlySet<string>, options: DiffOperationsOptions): AlterColumnChanges | undefined {
+function columnChanges(table: string, column: Column, changed: ReadonlySet<string>, options: DiffOperationsOptions): AlterColumnChanges | undefined {
   const other = [...changed].filter((property) => !ALTERABLE.has(property));
   if (other.length > 0) throw new Unsupported(`it changes the ${other.join(', ')} of column ${column.name}`);
-  const target = columnOf(column, options);
+  const target = columnOf(table, column, options);
   let changes: Record<string, unknown> = {};
   if (['type', 'enumItems', 'length', 'precision', 'scale'].some((property) => changed.has(property))) {
     const { type, length, precision, scale, timezone, values, enumName, nativeType } = target;
@@ -322,12 +335,11 @@ const PORTABLE_BY_MAPPED_TYPE: Readonly<Record<string, PortableColumnType>> = {
  * meaning) where there is one, else the closest to its SQL type; `nativeType` for the
  * compared dialect when the column's SQL type there is not the portable type's.
  */
-function columnOf(column: Column, options: DiffOperationsOptions): NamedColumn {
+function columnOf(table: string, column: Column, options: DiffOperationsOptions): NamedColumn {
   const { dialect, platform } = options;
   const nativeEnum = column.nativeEnumName !== undefined && column.nativeEnumName !== '' && platform.supportsNativeEnums();
-  const mapped = column.mappedType?.constructor?.name;
-  let type: PortableColumnType = nativeEnum ? 'enum' : (PORTABLE_BY_MAPPED_TYPE[mapped ?? ''] ?? portableType(column.type));
-  if (type === 'string' && /^(text|clob|longtext|mediumtext)\b/i.test(column.type)) type = 'text';
+  const property = options.property?.(table, column.name);
+  const type: PortableColumnType = nativeEnum ? 'enum' : (propertyType(property, column) ?? mappedPortableType(column));
   const length = type === 'string' ? (column.length ?? declaredLength(column.type)) : undefined;
   const [declaredPrecision, declaredScale] = declaredNumbers(column.type);
   const portable: NamedColumn = {
@@ -336,7 +348,7 @@ function columnOf(column: Column, options: DiffOperationsOptions): NamedColumn {
     length,
     precision: type === 'decimal' ? (column.precision ?? declaredPrecision) : undefined,
     scale: type === 'decimal' ? (column.scale ?? declaredScale) : undefined,
-    timezone: (type === 'datetime' || type === 'time') && /tz\b|with time zone/i.test(column.type) ? true : undefined,
+    timezone: timeZoned(type, column, property, platform) ? true : undefined,
     values: nativeEnum ? [...(column.enumItems ?? [])] : undefined,
     enumName: nativeEnum ? column.nativeEnumName : undefined,
   };
@@ -350,6 +362,62 @@ function columnOf(column: Column, options: DiffOperationsOptions): NamedColumn {
     autoincrement: column.autoincrement === true ? true : undefined,
     comment: column.comment === undefined || column.comment === '' ? undefined : column.comment,
   };
+}
+
+/** The portable type of an entity property, from what its type names; `undefined` when it names none. */
+function propertyType(property: EntityProperty | undefined, column: Column): PortableColumnType | undefined {
+  if (property === undefined) return undefined;
+  if (property.kind !== 'scalar') {
+    // A relation's column has the type of the key it references.
+    const key = property.targetMeta?.getPrimaryProps()[0];
+    return key === undefined || key === property ? undefined : propertyType(key, column);
+  }
+  if (property.enum === true) return /char/i.test(column.type) ? 'string' : 'text';
+  const named = String(property.customType?.constructor?.name ?? property.type ?? '').toLowerCase().replace(/type$/, '');
+  return PORTABLE_BY_PROPERTY_TYPE[named];
+}
+
+/** Portable types by the type an entity property declares (`p.string()` is `string`, `p.double()` is `DoubleType`). */
+const PORTABLE_BY_PROPERTY_TYPE: Readonly<Record<string, PortableColumnType>> = {
+  integer: 'integer',
+  int: 'integer',
+  number: 'integer',
+  mediumint: 'integer',
+  smallint: 'smallint',
+  tinyint: 'smallint',
+  bigint: 'bigint',
+  decimal: 'decimal',
+  float: 'float',
+  double: 'double',
+  boolean: 'boolean',
+  string: 'string',
+  character: 'string',
+  text: 'text',
+  uuid: 'uuid',
+  json: 'json',
+  date: 'datetime',
+  datetime: 'datetime',
+  time: 'time',
+  blob: 'blob',
+  uint8array: 'blob',
+  buffer: 'blob',
+};
+
+/** The portable type of a column's MikroORM mapped type, else the closest to its SQL type. */
+function mappedPortableType(column: Column): PortableColumnType {
+  return PORTABLE_BY_MAPPED_TYPE[column.mappedType?.constructor?.name ?? ''] ?? portableType(column.type);
+}
+
+/**
+ * Whether a timestamp keeps its time zone. MikroORM's own datetime type is one that does
+ * where the dialect tells them apart (`timestamptz` on PostgreSQL); a type the entity spells
+ * (`timestamp`) or a database reports says it itself.
+ */
+function timeZoned(type: PortableColumnType, column: Column, property: EntityProperty | undefined, platform: AbstractSqlPlatform): boolean {
+  if (type !== 'datetime' && type !== 'time') return false;
+  if (/tz\b|with time zone/i.test(column.type)) return true;
+  if (type === 'time' || property === undefined) return false;
+  return sameType(column.type.replace(/\(\d+\)$/, ''), platform.getDateTimeTypeDeclarationSQL({}).replace(/\(\d+\)$/, ''));
 }
 
 function sameType(a: string, b: string): boolean {

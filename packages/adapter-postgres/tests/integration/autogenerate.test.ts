@@ -80,7 +80,7 @@ function project(): string {
 }
 
 async function environment(cwd: string, entities: readonly unknown[], options: PostgresAdapterOptions = {}): Promise<MigrationEnvironment> {
-  const config = await loadConfig({ cwd, env: {}, url: url(), overrides: { adapter: postgresAdapter(options), entities } });
+  const config = await loadConfig({ cwd, env: {}, url: url(), overrides: { adapter: postgresAdapter(options), entities, autogenerateAs: 'sql' } });
   return createEnvironment(config);
 }
 

@@ -50,7 +50,7 @@ const Post = defineEntity({
 interface Project {
   readonly dir: string;
   readonly file: string;
-  env(entities: readonly unknown[], overrides?: { readonly auditTable?: string }): Promise<MigrationEnvironment>;
+  env(entities: readonly unknown[], overrides?: { readonly auditTable?: string; readonly autogenerateAs?: 'operations' | 'sql' }): Promise<MigrationEnvironment>;
   versions(): string[];
   tables(): string[];
   sql(statement: string): void;
@@ -76,7 +76,7 @@ function project(): Project {
         cwd: dir,
         env: {},
         url: 'sqlite:///app.db',
-        overrides: { adapter: sqliteAdapter(), entities, ...overrides },
+        overrides: { adapter: sqliteAdapter(), entities, autogenerateAs: 'sql', ...overrides },
       });
       return createEnvironment(config);
     },
@@ -146,6 +146,45 @@ describe('SQLite autogenerate and drift check', () => {
     expect(readRows(app.file, 'SELECT name, email, age FROM user')).toEqual([{ name: 'ada', email: 'ada@example.com', age: null }]);
 
     // down() is the inverse of up(): down to base leaves only our own tables.
+    await downgrade(env, { target: 'base' });
+    expect(app.tables()).toEqual(['alembic_version', 'cgmigrate_audit']);
+  });
+
+  it('writes schema operations by default, which upgrade, follow the entities and downgrade', async () => {
+    const app = project();
+    let env = await app.env([UserV1], { autogenerateAs: 'operations' });
+    const first = await autogenerateRevision(env, { message: 'Create users' });
+    if (!first.written) throw new Error('expected a migration');
+    const firstSource = readFileSync(first.path, 'utf8');
+    expect(firstSource).toContain(
+      [
+        "    await op.createTable('user', {",
+        "      id: { type: 'integer', primaryKey: true, autoincrement: true },",
+        "      name: { type: 'string', length: 255, nullable: false },",
+        "      email: { type: 'string', length: 255 },",
+        '    });',
+      ].join('\n'),
+    );
+    expect(firstSource).toContain("await op.dropTable('user');");
+    expect(firstSource).not.toContain('op.execute');
+    await upgrade(env, { target: 'head' });
+    expect(await check(env)).toMatchObject({ ok: true, drift: [], problems: [] });
+    app.sql("INSERT INTO user (name, email) VALUES ('ada', 'ada@example.com')");
+
+    env = await app.env([UserV2, Post], { autogenerateAs: 'operations' });
+    const second = await autogenerateRevision(env, { message: 'Posts and ages' });
+    if (!second.written) throw new Error('expected a migration');
+    const secondSource = readFileSync(second.path, 'utf8');
+    // The user table's changes are one operation: on SQLite, one rebuild.
+    expect(secondSource).toContain("await op.batchAlterTable('user', (batch) => {");
+    expect(secondSource).toContain("batch.addColumn('age', { type: 'integer' });");
+    expect(secondSource).toContain("batch.createIndex('user_name_index', ['name']);");
+    expect(secondSource).toContain("await op.createTable('post', {");
+    expect(secondSource).toContain("foreignKeys: [{ name: 'post_author_id_foreign', columns: ['author_id'], referencedTable: 'user', referencedColumns: ['id'], onDelete: 'cascade' }]");
+    await upgrade(env, { target: 'head' });
+    expect(await check(env)).toMatchObject({ ok: true, drift: [] });
+    expect(readRows(app.file, 'SELECT name, email, age FROM user')).toEqual([{ name: 'ada', email: 'ada@example.com', age: null }]);
+
     await downgrade(env, { target: 'base' });
     expect(app.tables()).toEqual(['alembic_version', 'cgmigrate_audit']);
   });

@@ -84,7 +84,7 @@ function app(foreignKeys: boolean): App {
         cwd: dir,
         env: {},
         url: 'sqlite:///app.db',
-        overrides: { adapter: sqliteAdapter({ foreignKeys }), entities, ...FILTER },
+        overrides: { adapter: sqliteAdapter({ foreignKeys }), entities, ...FILTER, autogenerateAs: 'sql' },
       });
       return createEnvironment(config);
     },
