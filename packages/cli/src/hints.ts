@@ -19,23 +19,12 @@ import type {
 import { closestName } from './closest-name.js';
 
 /**
- * Where every error code has a section (message, cause, fix), under a heading that is
- * the code itself, so its anchor is the code in lower case. One constant, so that a
- * published site can replace the repository path.
+ * The error reference: every error code has a section (message, cause, fix) under a
+ * heading that is the code itself. The build copies it into the package, where
+ * `cgmigrate explain CODE` reads it, so errors point at that command rather than at this
+ * repository path, which a global install does not have.
  */
 export const ERRORS_DOC = 'docs/errors.md';
-
-/**
- * The section of {@link ERRORS_DOC} about an error code, for every core and CLI code.
- *
- * ### Examples
- * ```ts
- * errorDocsFor('MULTIPLE_HEADS') // 'docs/errors.md#multiple_heads'
- * ```
- */
-export function errorDocsFor(code: string): string {
-  return `${ERRORS_DOC}#${code.toLowerCase()}`;
-}
 
 /**
  * The command that prints the section of {@link ERRORS_DOC} about an error code, offline:

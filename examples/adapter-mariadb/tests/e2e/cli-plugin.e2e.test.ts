@@ -1,16 +1,19 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { blocksRunBy, REPO_ROOT, shellCommands } from '../../../../tools/docs/fenced-blocks.js';
 import { createTestMariaDbDatabase, type TestMariaDbDatabase } from '../../../../tools/test-db/mariadb.js';
 
 const PLUGIN_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const CLI_BIN = fileURLToPath(new URL('../../../../packages/cli/bin/run.js', import.meta.url));
 const EXAMPLE_MIGRATIONS = fileURLToPath(new URL('../../../cloudguard-anomaly/migrations', import.meta.url));
+/** docs/writing-an-adapter.md's "After that:" block: install the plugin from the repository's root, then upgrade a project. */
+const [AFTER_THAT] = blocksRunBy('docs/writing-an-adapter.md', 'examples/adapter-mariadb/tests/e2e/cli-plugin.e2e.test.ts');
 
 interface Run {
   readonly code: number | null;
@@ -29,7 +32,13 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
   let project: string;
   let db: TestMariaDbDatabase;
 
-  const cgmigrate = (args: readonly string[], env: Record<string, string> = {}): Promise<Run> => {
+  const cgmigrate = (args: readonly string[], env: Record<string, string> = {}): Promise<Run> => run(process.execPath, [CLI_BIN, ...args], project, env);
+
+  /** A command line as a user types it, in `sh`, with the built CLI as the `cgmigrate` on PATH. */
+  const sh = (command: string, cwd: string, env: Record<string, string> = {}): Promise<Run> =>
+    run('sh', ['-c', command], cwd, { PATH: [path.join(home, 'bin'), process.env['PATH']].join(path.delimiter), ...env });
+
+  const run = (file: string, args: readonly string[], cwd: string, env: Record<string, string>): Promise<Run> => {
     const childEnv: Record<string, string | undefined> = {
       ...process.env,
       NO_COLOR: '1',
@@ -43,7 +52,7 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
     delete childEnv['FORCE_COLOR'];
     delete childEnv['DEBUG'];
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: project, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(file, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -57,6 +66,9 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
     home = mkdtempSync(path.join(tmpdir(), 'cgmigrate-plugin-'));
     project = path.join(home, 'project');
     mkdirSync(project);
+    mkdirSync(path.join(home, 'bin'));
+    writeFileSync(path.join(home, 'bin', 'cgmigrate'), `#!/bin/sh\nexec '${process.execPath}' '${CLI_BIN}' "$@"\n`);
+    chmodSync(path.join(home, 'bin', 'cgmigrate'), 0o755);
     cpSync(EXAMPLE_MIGRATIONS, path.join(project, 'migrations'), { recursive: true });
     db = await createTestMariaDbDatabase('cgm_plugin_e2e');
   });
@@ -75,14 +87,19 @@ describe('the MariaDB adapter as a cgmigrate CLI plugin', () => {
   });
 
   it('installs the plugin from its folder with plugins install file:<path>, after which DATABASE_URL=mysql://… cgmigrate upgrade head migrates MariaDB', async () => {
-    const install = await cgmigrate(['plugins', 'install', `file:${PLUGIN_DIR}`]);
+    const [installLine, upgradeLine] = shellCommands(AFTER_THAT!);
+    expect(installLine).toBe('cgmigrate plugins install "file:$PWD/examples/adapter-mariadb"');
+    // From the repository's root, as the document says: $PWD/examples/adapter-mariadb is this plugin.
+    const install = await sh(installLine!, REPO_ROOT);
     expect(install.code, install.stderr).toBe(0);
-    expect(install.stderr).toContain(`Installing plugin file:${PLUGIN_DIR}... installed v0.1.0`);
+    expect(install.stderr).toContain(`Installing plugin file:${path.resolve(PLUGIN_DIR)}... installed v0.1.0`);
     const plugins = await cgmigrate(['plugins']);
     expect(plugins.stdout).toBe('@cloudguard-examples/migrate-adapter-mariadb 0.1.0\n'); // a user plugin: no "(link)"
 
     // no OCLIF_DISABLE_LINKED_ESM_WARNING: an installed plugin, unlike a linked one, prints no note
-    const up = await cgmigrate(['upgrade', 'head'], { DATABASE_URL: db.url });
+    // The document's upgrade, in the project, on the throwaway database in place of its URL.
+    expect(upgradeLine).toMatch(/^DATABASE_URL=mysql:\/\/\S+ cgmigrate upgrade head$/);
+    const up = await sh(upgradeLine!.replace(/^DATABASE_URL=\S+/, `DATABASE_URL=${db.url}`), project);
     expect(up.code, up.stderr).toBe(0);
     expect(up.stderr).toBe(
       [

@@ -46,7 +46,7 @@ const hook: Hook.CommandNotFound = async function (options) {
     causes: [],
   };
   if (options.argv?.includes('--json')) {
-    process.stdout.write(`${JSON.stringify(errorJson(report), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(errorJson(report, { bin: config.bin }), null, 2)}\n`);
   } else {
     process.stderr.write(`${formatError(report, { paint: painterFor(process.stderr), bin: config.bin })}\n`);
   }

@@ -1,4 +1,4 @@
-import { errorDocsFor, explainCommandFor } from '../hints.js';
+import { explainCommandFor } from '../hints.js';
 import { plain, type Paint } from './style.js';
 
 /** An error as the CLI reports it, in both human and `--json` modes. */
@@ -56,16 +56,19 @@ export function formatError(report: ErrorReport, options: { verbose?: boolean; p
 /**
  * The `--json` document for an error: `{ error: { code, message, hint, docs, exitCode, …data } }`,
  * exactly what docs/json/error.schema.json documents: the exit status once, as `exitCode`
- * (oclif's own `oclif.exit` stays on the thrown error, out of the document).
+ * (oclif's own `oclif.exit` stays on the thrown error, out of the document). `docs` is the
+ * command that prints the code's section of the error reference, the same as the `See:` line
+ * of the text output: the reference ships with the CLI, a repository path would not be there
+ * after a global install.
  */
-export function errorJson(report: ErrorReport): { error: Record<string, unknown> } {
+export function errorJson(report: ErrorReport, options: { bin?: string } = {}): { error: Record<string, unknown> } {
   return {
     error: {
       ...report.data,
       code: report.code,
       message: report.message,
       ...(report.hint ? { hint: report.hint } : {}),
-      docs: errorDocsFor(report.code),
+      docs: explainCommandFor(report.code, options.bin ?? 'cgmigrate'),
       exitCode: report.exitCode,
     },
   };

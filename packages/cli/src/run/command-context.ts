@@ -209,7 +209,7 @@ export class CommandContext {
   /** Prints an error's report (JSON on stdout with `--json`, text on stderr otherwise) and returns it. */
   printError(error: unknown): ErrorReport {
     const report = this.report(error);
-    if (this.json) this.printJson(errorJson(report));
+    if (this.json) this.printJson(errorJson(report, { bin: this.invocation.bin }));
     // One line, as an interrupted Unix tool prints: what was rolled back, where the database is.
     else if (isMigrateError(error) && error.code === 'INTERRUPTED') this.#stderr(interruptionLine(error as InterruptedError, this.invocation.bin));
     else this.#stderr(formatError(report, { verbose: this.verbose, paint: this.#stderrPaint, bin: this.invocation.bin }));

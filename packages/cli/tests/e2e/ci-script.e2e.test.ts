@@ -10,10 +10,10 @@ import { appendFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } f
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { blocksRunBy } from '../../../../tools/docs/fenced-blocks.js';
 import { createTestDatabase } from '../../../../tools/test-db/postgres.js';
 import { BIN, startCgmigrate, tempProject, versionRows, testMigrationSource } from './cli.js';
 
-const DOC = fileURLToPath(new URL('../../../../docs/ci-cd.md', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../../../../docs/examples/pre-deploy.sh', import.meta.url));
 const UNREACHABLE_PG = 'postgresql://deploy:s3cret-pw@127.0.0.1:1/cloudguard';
 
@@ -85,9 +85,8 @@ function predeploy(cwd: string, env: Record<string, string>): Promise<ScriptRun>
 
 describe('docs/ci-cd.md pre-deployment script', () => {
   it('is shown in the document as it is in docs/examples/pre-deploy.sh', () => {
-    const doc = readFileSync(DOC, 'utf8');
-    const start = doc.indexOf('```bash\n#!/usr/bin/env bash') + '```bash\n'.length;
-    expect(doc.slice(start, doc.indexOf('```', start))).toBe(readFileSync(SCRIPT, 'utf8'));
+    const [shown] = blocksRunBy('docs/ci-cd.md', 'packages/cli/tests/e2e/ci-script.e2e.test.ts');
+    expect(shown!.body).toBe(readFileSync(SCRIPT, 'utf8'));
   });
 
   for (const install of ['local', 'global'] as const) {

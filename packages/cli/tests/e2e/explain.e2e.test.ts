@@ -62,4 +62,14 @@ describe('cgmigrate explain', () => {
     expect(explained.code, explained.stderr).toBe(0);
     expect(explained.stdout.startsWith(`${code}\n\nMessage: `)).toBe(true);
   });
+
+  it("is what `docs` of a --json error names, a command that works after a global install (no repository path)", async () => {
+    const failed = await cgmigrate(['upgrade', 'head', '--url', 'nosuchscheme://host/db', '--json'], { cwd: project.dir });
+    expect(failed.code).toBe(2);
+    const { error } = failed.json<ErrorJson & { error: { docs: string } }>();
+    expect(error.docs).toBe(`cgmigrate explain ${error.code}`);
+    const explained = await cgmigrate(error.docs.replace(/^cgmigrate /, '').split(' '), { cwd: project.dir });
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout.startsWith(`${error.code}\n\nMessage: `)).toBe(true);
+  });
 });

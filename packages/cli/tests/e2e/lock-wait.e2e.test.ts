@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, queryTestDatabase } from '../../../../tools/test-db/postgres.js';
+import { blocksRunBy } from '../../../../tools/docs/fenced-blocks.js';
 import { startCgmigrate, tempProject, type RunningCgmigrate, writeTwoMigrations } from './cli.js';
 
 /**
@@ -52,7 +53,15 @@ async function twoRunners(cwd: string, secondArgs: readonly string[], holderPidO
   return { noticedAfterMs, firstStillRunning, firstRun, secondRun };
 }
 
+/** The line a waiting SQLite runner prints, with the default lockTimeout. */
+const WAITING_LINE = /^Waiting for the migration lock, held by pid \d+ on \S+ \(user [^)]+\), holding it since \d{4}-\d\d-\d\dT[\d:.]+Z; gives up after 5 min 0 s$/m;
+
 describe('a runner waiting for the migration lock', () => {
+  it('is shown in docs/cli.md as it prints it', () => {
+    const [shown] = blocksRunBy('docs/cli.md', 'packages/cli/tests/e2e/lock-wait.e2e.test.ts');
+    expect(shown!.body).toMatch(WAITING_LINE);
+  });
+
   it('SQLite: says on stderr that it waits for the process holding the lock, then finds nothing left to do', async () => {
     const cwd = project('sqlite:///app.db');
     const { noticedAfterMs, firstStillRunning, firstRun, secondRun } = await twoRunners(cwd, ['upgrade', 'head'], async (first) => first.child.pid!);
@@ -62,9 +71,7 @@ describe('a runner waiting for the migration lock', () => {
     expect(firstStillRunning).toBe(true);
     expect(firstRun.code, firstRun.stderr).toBe(0);
     expect(secondRun.code, secondRun.stderr).toBe(0);
-    expect(secondRun.stderr).toMatch(
-      /^Waiting for the migration lock, held by pid \d+ on \S+ \(user [^)]+\), holding it since \d{4}-\d\d-\d\dT[\d:.]+Z; gives up after 5 min 0 s$/m,
-    );
+    expect(secondRun.stderr).toMatch(WAITING_LINE);
     expect(secondRun.stderr).toMatch(/^Took the migration lock after \d+\.\d s\.$/m);
     expect(secondRun.stderr).toContain('Nothing to do: the database is already at r002.');
     expect(secondRun.stdout).toBe('');

@@ -191,7 +191,7 @@ describe('errors', () => {
         code: 'REVISION_NOT_FOUND',
         message: "Can't locate revision identified by 'x'",
         hint: 'Run `cgmigrate history` to list the revisions.',
-        docs: 'docs/errors.md#revision_not_found',
+        docs: 'cgmigrate explain REVISION_NOT_FOUND',
         exitCode: 2,
         revision: 'x',
         source: 'argument',
