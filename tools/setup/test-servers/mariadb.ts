@@ -130,6 +130,7 @@ function mariaDbLogin(url: string, env: NodeJS.ProcessEnv): Login {
   );
   if (result.missing) return { ok: false, refused: true, error: 'the mariadb client is not installed' };
   if (result.status === 0 && result.stdout.trim() === '1') return { ok: true };
-  const error = result.stderr.split('\n')[0]?.trim() || `mariadb exited with ${result.status}`;
-  return { ok: false, refused: /ERROR 200[23]|Can't connect/i.test(error), error };
+  const message = result.stderr.split('\n')[0]?.trim() ?? '';
+  const error = message.replace(/^ERROR \d+ \(\w+\): /, '') || `mariadb exited with ${result.status}`;
+  return { ok: false, refused: /ERROR 200[23]|Can't connect/i.test(message), error };
 }

@@ -15,7 +15,9 @@ function snippet(doc: string, firstLine: string): string {
 
 describe('docs/writing-an-adapter.md', () => {
   it("shows this example's conformance test whole, as the file the test run executes", () => {
-    const file = readFileSync(CONFORMANCE_TEST, 'utf8');
+    // Less its first line, `// @module-tag mariadb`: it lets this repository's test command skip the file, with the
+    // reason, where it has no MariaDB server, and a copy in another project has no use for it.
+    const file = readFileSync(CONFORMANCE_TEST, 'utf8').replace(/^\/\/ @module-tag \w+\n/, '');
     expect(snippet(readFileSync(DOC, 'utf8'), file.slice(0, file.indexOf('\n')))).toBe(file);
   });
 });
