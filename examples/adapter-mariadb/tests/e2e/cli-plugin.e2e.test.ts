@@ -1,3 +1,4 @@
+// @module-tag mariadb
 import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// @module-tag mariadb
 // Core's conformance suite against a real MariaDB, a throwaway database per check.
 // Every check runs, the offline ones included (the adapter implements renderOffline); the
 // suite itself skips transactions.rollback-ddl, which transactionalDdl: false rules out.

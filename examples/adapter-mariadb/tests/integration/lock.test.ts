@@ -1,3 +1,4 @@
+// @module-tag mariadb
 import { fileURLToPath } from 'node:url';
 
 import { LockLostError } from '@cloudguard/migrate-core';

@@ -20,7 +20,9 @@ const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
 describe('docs/writing-an-adapter.md', () => {
   it("shows this example's conformance test whole, as the file the test run executes", () => {
     expect(conformance!.info).toBe('ts');
-    expect(conformance!.body).toBe(readFileSync(CONFORMANCE_TEST, 'utf8'));
+    // Less its first line, `// @module-tag mariadb`: it lets this repository's test command skip the file, with the
+    // reason, where it has no MariaDB server, and a copy in another project has no use for it.
+    expect(conformance!.body).toBe(readFileSync(CONFORMANCE_TEST, 'utf8').replace(/^\/\/ @module-tag \w+\n/, ''));
   });
 
   it("declares the hook as this example's package.json does", () => {

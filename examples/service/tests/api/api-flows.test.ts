@@ -14,6 +14,8 @@ import { SECOND_HEAD, tempProject, type TempProject } from '../support/projects.
 
 interface Dialect {
   readonly name: string;
+  /** Vitest tags: `postgres` skips the tests, with the reason, when the test command has no server for them. */
+  readonly tags: readonly string[];
   /** A fresh database URL for one test. */
   fresh(project: TempProject): Promise<string>;
   cleanup(): Promise<void>;
@@ -22,6 +24,7 @@ interface Dialect {
 const dialects: Dialect[] = [
   {
     name: 'SQLite',
+    tags: [],
     fresh: async (project) => `sqlite:///${path.join(project.dir, `db-${Math.random().toString(36).slice(2)}.db`)}`,
     cleanup: async () => {},
   },
@@ -29,6 +32,7 @@ const dialects: Dialect[] = [
     const databases: TestDatabase[] = [];
     return {
       name: 'PostgreSQL',
+      tags: ['postgres'],
       fresh: async () => {
         const db = await createTestDatabase('cgmigrate_api');
         databases.push(db);
@@ -41,7 +45,7 @@ const dialects: Dialect[] = [
   })(),
 ];
 
-describe.each(dialects)('the programmatic API on $name', (dialect) => {
+for (const dialect of dialects) describe(`the programmatic API on ${dialect.name}`, { tags: [...dialect.tags] }, () => {
   let project: TempProject;
   const printed = { stdout: vi.spyOn(process.stdout, 'write'), stderr: vi.spyOn(process.stderr, 'write') };
 

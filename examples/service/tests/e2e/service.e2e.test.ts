@@ -11,6 +11,8 @@ import { getJson, startService } from '../support/service-process.js';
 
 interface Target {
   readonly name: string;
+  /** Vitest tags: `postgres` skips the tests, with the reason, when the test command has no server for them. */
+  readonly tags: readonly string[];
   url(): string;
   versions(): Promise<string[] | undefined>;
   tables(): Promise<string[]>;
@@ -31,6 +33,7 @@ function sqliteTarget(): Target {
   };
   return {
     name: 'SQLite',
+    tags: [],
     url: () => `sqlite:///${file()}`,
     async versions() {
       if (!existsSync(file())) return undefined;
@@ -64,6 +67,7 @@ function postgresTarget(): Target {
   };
   return {
     name: 'PostgreSQL',
+    tags: ['postgres'],
     url: () => db!.url,
     async versions() {
       const exists = await query<{ found: boolean }>("SELECT to_regclass('alembic_version') IS NOT NULL AS found");
@@ -86,7 +90,7 @@ function postgresTarget(): Target {
   };
 }
 
-describe.each([sqliteTarget(), postgresTarget()])('the example service on $name', (target) => {
+for (const target of [sqliteTarget(), postgresTarget()]) describe(`the example service on ${target.name}`, { tags: [...target.tags] }, () => {
   beforeAll(() => target.setUp());
   afterAll(() => target.tearDown());
 

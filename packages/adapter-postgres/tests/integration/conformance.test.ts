@@ -1,3 +1,4 @@
+// @module-tag postgres
 import { fileURLToPath } from 'node:url';
 
 import { defineAdapterConformanceSuite, spawnLockHolder } from '@cloudguard/migrate-core/conformance';

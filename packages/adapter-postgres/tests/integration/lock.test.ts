@@ -1,3 +1,4 @@
+// @module-tag postgres
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

@@ -1,3 +1,4 @@
+// @module-tag postgres
 import { DatabaseError, isMigrateError } from '@cloudguard/migrate-core';
 import { type Session } from '@cloudguard/migrate-core/adapter';
 import type { Kysely } from 'kysely';

@@ -1,3 +1,4 @@
+// @module-tag postgres
 import { VersionTableConflictError } from '@cloudguard/migrate-core';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// @module-tag alembic
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 

@@ -1,3 +1,4 @@
+// @module-tag alembic
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { RevisionMap } from '@cloudguard/migrate-core';

@@ -1,3 +1,4 @@
+// @module-tag alembic
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertAlembicInstalled } from '../../../../tools/alembic/alembic-project.js';
 import { comparable, rev, TwinProjects } from './alembic-twin.js';

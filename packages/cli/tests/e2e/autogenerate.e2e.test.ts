@@ -15,6 +15,8 @@ const CHECK_FAILED = 1;
 
 interface Dialect {
   readonly name: string;
+  /** Vitest tags: `postgres` skips the tests, with the reason, when the test command has no server for them. */
+  readonly tags: readonly string[];
   /** How changes name tables: PostgreSQL's are schema-qualified. */
   readonly schema: string;
   /** The integer type as the dialect names it. */
@@ -53,6 +55,7 @@ const dialects: Dialect[] = [
     const file = () => path.join(project!.dir, 'app.db');
     return {
       name: 'SQLite',
+      tags: [],
       schema: '',
       integer: 'integer',
       // An absolute path: sqlite:////tmp/…/app.db
@@ -70,6 +73,7 @@ const dialects: Dialect[] = [
     let db: TestDatabase | undefined;
     return {
       name: 'PostgreSQL',
+      tags: ['postgres'],
       schema: 'public.',
       integer: 'int',
       url: () => db!.url,
@@ -95,7 +99,7 @@ const dialects: Dialect[] = [
   })(),
 ];
 
-describe.each(dialects)('revision --autogenerate and check through the CLI on $name', (dialect) => {
+for (const dialect of dialects) describe(`revision --autogenerate and check through the CLI on ${dialect.name}`, { tags: [...dialect.tags] }, () => {
   beforeAll(async () => dialect.setUp?.());
   afterAll(async () => dialect.tearDown?.());
 

@@ -150,7 +150,7 @@ describe('docs/ci-cd.md pre-deployment script', () => {
     expect(run.stderr).not.toContain('its transaction was rolled back');
   });
 
-  it('migrates a reachable PostgreSQL database, then stops on a failing migration there', async () => {
+  it('migrates a reachable PostgreSQL database, then stops on a failing migration there', { tags: ['postgres'] }, async () => {
     const db = await createTestDatabase('cgm_predeploy');
     cleanups.push(() => db.drop());
     const { dir, env } = deployProject('global', [CREATE_ACCOUNTS], { url: db.url });

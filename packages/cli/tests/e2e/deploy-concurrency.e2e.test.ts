@@ -95,7 +95,7 @@ function expectAllSucceeded(runs: readonly RunResult[]): void {
 const everyOnce = Array.from({ length: MIGRATIONS }, (_, i) => ({ revision: id(i + 1), n: 1 }));
 
 describe(`${RUNNERS} runners of upgrade head at once on a fresh database with ${MIGRATIONS} migrations`, () => {
-  it('PostgreSQL: all exit 0, each migration is applied exactly once, the version table is at head', async () => {
+  it('PostgreSQL: all exit 0, each migration is applied exactly once, the version table is at head', { tags: ['postgres'], timeout: 120_000 }, async () => {
     const db = await freshPostgres();
     const cwd = project(MIGRATIONS, { url: db.url }, 'SELECT 1');
     const runs = await Promise.all(Array.from({ length: RUNNERS }, () => cgmigrate(['upgrade', 'head'], { cwd })));
@@ -103,7 +103,7 @@ describe(`${RUNNERS} runners of upgrade head at once on a fresh database with ${
     expect(await queryTestDatabase(db.url, 'SELECT revision, count(*)::int AS n FROM applied_log GROUP BY revision ORDER BY revision')).toEqual(everyOnce);
     expect(await queryTestDatabase(db.url, 'SELECT version_num FROM alembic_version')).toEqual([{ version_num: id(MIGRATIONS) }]);
     expect(await queryTestDatabase(db.url, 'SELECT count(*)::int AS n FROM cgmigrate_audit')).toEqual([{ n: MIGRATIONS }]);
-  }, 120_000);
+  });
 
   it('SQLite: all exit 0, each migration is applied exactly once, the version table is at head', async () => {
     const cwd = project(MIGRATIONS, { url: 'sqlite:///app.db' }, 'SELECT 1');
@@ -117,7 +117,7 @@ describe(`${RUNNERS} runners of upgrade head at once on a fresh database with ${
 });
 
 describe("a runner that may not wait (lockTimeout: 'fail') while another migrates", () => {
-  it.each(MODES)('PostgreSQL, %s mode: LOCK_TIMEOUT names the session that holds the lock, exit 1', async (mode) => {
+  it.each(MODES)('PostgreSQL, %s mode: LOCK_TIMEOUT names the session that holds the lock, exit 1', { tags: ['postgres'], timeout: 60_000 }, async (mode) => {
     const db = await freshPostgres();
     const cwd = project(2, { url: db.url, lockTimeout: 'fail' }, 'SELECT pg_sleep(30)');
     const holder = await startUntil(['upgrade', 'head'], cwd, { SLOW_MIGRATION: id(2) }, `Running upgrade ${id(1)} -> ${id(2)}`);
@@ -128,7 +128,7 @@ describe("a runner that may not wait (lockTimeout: 'fail') while another migrate
     expect(message).toMatch(/connected since \d{4}-\d\d-\d\dT/);
     expect(hint).toContain('lockTimeout');
     holder.kill('SIGKILL');
-  }, 60_000);
+  });
 
   it.each(MODES)('SQLite, %s mode: LOCK_TIMEOUT names the process that holds the lock, exit 1', async (mode) => {
     const cwd = project(2, { url: 'sqlite:///app.db', lockTimeout: 'fail' }, longSqliteStatement(200_000_000));

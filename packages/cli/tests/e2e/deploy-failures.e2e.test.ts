@@ -114,7 +114,7 @@ async function kill(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-describe('a migration that fails at its second statement (PostgreSQL)', () => {
+describe('a migration that fails at its second statement (PostgreSQL)', { tags: ['postgres'] }, () => {
   it.each(MODES)('%s mode: rolls back its first statement, keeps the version, exits 1 naming revision, file, statement and cause', async (mode) => {
     const db = await freshPostgres();
     const cwd = project(
@@ -138,7 +138,7 @@ describe('a migration that fails at its second statement (PostgreSQL)', () => {
 });
 
 describe('a runner killed during a migration (SIGKILL)', () => {
-  it('PostgreSQL: the run is rolled back, the lock and the server session freed, and the next upgrade reaches head', async () => {
+  it('PostgreSQL: the run is rolled back, the lock and the server session freed, and the next upgrade reaches head', { tags: ['postgres'], timeout: 60_000 }, async () => {
     const db = await freshPostgres();
     const cwd = project(
       [
@@ -170,7 +170,7 @@ describe('a runner killed during a migration (SIGKILL)', () => {
     expect(await pgVersions(db.url)).toEqual(['r003']);
     expect(await pgTables(db.url)).toEqual(['accounts', 'alembic_version', 'cgmigrate_audit', 'scans']);
     expect(await queryTestDatabase(db.url, "SELECT 1 FROM information_schema.columns WHERE table_name = 'scans' AND column_name = 'duration_ms'")).toHaveLength(1);
-  }, 60_000);
+  });
 
   it('SQLite: the hot journal is rolled back, the lock file freed, and the next upgrade reaches head', async () => {
     const cwd = project(
@@ -217,7 +217,7 @@ describe('a runner killed during a migration (SIGKILL)', () => {
   }, 60_000);
 });
 
-describe('a table lock that is not free in time (PostgreSQL, ?lock_timeout= in DATABASE_URL)', () => {
+describe('a table lock that is not free in time (PostgreSQL, ?lock_timeout= in DATABASE_URL)', { tags: ['postgres'] }, () => {
   it('fails fast, retries with a warning, and succeeds once the blocker lets go', async () => {
     const db = await freshPostgres();
     await queryTestDatabase(db.url, 'CREATE TABLE scans (id int)');
@@ -256,7 +256,7 @@ describe('a table lock that is not free in time (PostgreSQL, ?lock_timeout= in D
   }, 60_000);
 });
 
-describe('transactional: false (PostgreSQL)', () => {
+describe('transactional: false (PostgreSQL)', { tags: ['postgres'] }, () => {
   it('runs CREATE INDEX CONCURRENTLY after a transactional migration of the same run, and says it ran outside a transaction', async () => {
     const db = await freshPostgres();
     const cwd = project(

@@ -119,7 +119,7 @@ describe('examples/cloudguard-anomaly: the entities reproduce the committed migr
     expect(copy.versions()).toHaveLength(2);
   });
 
-  describe('on PostgreSQL', () => {
+  describe('on PostgreSQL', { tags: ['postgres'] }, () => {
     let committedDb: TestDatabase;
     let generatedDb: TestDatabase;
     beforeAll(async () => {

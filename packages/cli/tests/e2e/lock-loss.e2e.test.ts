@@ -1,3 +1,4 @@
+// @module-tag postgres
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -87,7 +87,7 @@ describe('a runner waiting for the migration lock', () => {
     expect(secondRun.json()).toMatchObject({ from: ['r002'], to: ['r002'], steps: [] });
   }, 60_000);
 
-  it('PostgreSQL: names the backend that holds the advisory lock, then finds nothing left to do', async () => {
+  it('PostgreSQL: names the backend that holds the advisory lock, then finds nothing left to do', { tags: ['postgres'], timeout: 60_000 }, async () => {
     const db = await createTestDatabase('cgm_lock_wait');
     cleanups.push(() => db.drop());
     const cwd = project(db.url);
@@ -108,5 +108,5 @@ describe('a runner waiting for the migration lock', () => {
     expect(secondRun.stderr).toMatch(/^Waiting for the migration lock, held by pid \d+, application_name 'cgmigrate', user postgres, /m);
     expect(secondRun.stderr).toMatch(/^Took the migration lock after \d+\.\d s\.$/m);
     expect(secondRun.stderr).toContain('Nothing to do: the database is already at r002.');
-  }, 60_000);
+  });
 });

@@ -347,7 +347,7 @@ async function pgState(url: string): Promise<Record<string, unknown>> {
   };
 }
 
-describe('--sql on PostgreSQL: the script gives what an online run gives', () => {
+describe('--sql on PostgreSQL: the script gives what an online run gives', { tags: ['postgres'] }, () => {
   const databases: TestDatabase[] = [];
   let project: { dir: string; cleanup: () => void };
   const fresh = async () => {

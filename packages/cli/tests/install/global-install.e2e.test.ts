@@ -224,7 +224,7 @@ describe('npm i -g of the packed packages', () => {
     expect(existsSync(path.join(project, 'cgmigrate.config.ts'))).toBe(true);
   });
 
-  describe('on PostgreSQL', () => {
+  describe('on PostgreSQL', { tags: ['postgres'] }, () => {
     let db: TestDatabase;
     beforeAll(async () => {
       db = await createTestDatabase('cgmigrate_global');
