@@ -33,7 +33,7 @@ import type {
   UniqueDefinition,
 } from '@cloudguard/migrate-core/adapter';
 import type { EntityProperty } from '@mikro-orm/core';
-import type { AbstractSqlPlatform, Column, DatabaseTable, ForeignKey, IndexDef, SchemaDifference, TableDifference } from '@mikro-orm/sql';
+import type { AbstractSqlPlatform, CheckDef, Column, DatabaseTable, ForeignKey, IndexDef, SchemaDifference, TableDifference } from '@mikro-orm/sql';
 
 import { dialectColumnType } from '../operations/column-sql.js';
 import { defaultConstraintName } from '../operations/table-model.js';
@@ -184,9 +184,19 @@ function createTable(table: DatabaseTable, keys: readonly ForeignKey[], options:
     indexes,
     uniques,
     foreignKeys: keys.map((key) => foreignKey(key, options.platform)),
-    checks: [...table.getChecks().map(checkOf), ...enumChecks(table.name, table.getColumns(), table.getChecks(), options)],
+    checks: checksOf(table.name, table.getColumns(), table.getChecks(), options),
     comment: table.comment === undefined || table.comment === '' ? undefined : table.comment,
   };
+}
+
+/**
+ * A table's checks: its enum columns' in the portable form {@link enumChecks} writes
+ * (MikroORM's own spelling of them quotes the column the dialect's way), then the others.
+ */
+function checksOf(table: string, columns: readonly Column[], declared: readonly { name: string; expression: unknown }[], options: DiffOperationsOptions): CheckDefinition[] {
+  const enums = enumChecks(table, columns, options);
+  const others = declared.filter((check) => !enums.some((made) => made.name === check.name)).map(checkOf);
+  return [...others, ...enums];
 }
 
 /**
@@ -195,15 +205,14 @@ function createTable(table: DatabaseTable, keys: readonly ForeignKey[], options:
  * `<table>_<column>_check`, as PostgreSQL names a column's check), so the operations
  * spell them out, portably: the column's name unquoted, the values as SQL strings.
  */
-function enumChecks(table: string, columns: readonly Column[], declared: readonly { name: string }[], options: DiffOperationsOptions): CheckDefinition[] {
+function enumChecks(table: string, columns: readonly Column[], options: DiffOperationsOptions): CheckDefinition[] {
   return columns.flatMap((column) => {
     const values = column.enumItems ?? [];
     const native = column.nativeEnumName !== undefined && column.nativeEnumName !== '' && options.platform.supportsNativeEnums();
     if (values.length === 0 || native) return [];
     const name = defaultConstraintName(options.platform, table, [column.name], 'check');
-    if (declared.some((check) => check.name === name)) return [];
     if (!/^[a-z_][a-z0-9_]*$/.test(column.name)) throw new Unsupported(`the enum column ${column.name} needs quoting in its check`);
-    return [{ name, expression: `${column.name} in (${values.map((value) => `'${String(value).replaceAll("'", "''")}'`).join(', ')})` }];
+    return [{ name, expression: `${column.name} in (${values.map((value) => `'${String(value).replaceAll("'", "''")}'`).join(', ')})`, column: column.name }];
   });
 }
 
@@ -243,6 +252,16 @@ function alterTable(diff: TableDifference, options: DiffOperationsOptions): Sche
   if (diff.changedPartitioning !== undefined) throw new Unsupported(`it changes the partitioning of ${diff.name}`);
   if (diff.changedComment !== undefined) throw new Unsupported(`it changes the comment of table ${diff.name}`);
 
+  // The checks of enum columns are written here, portably, from the columns; MikroORM's own for them are left out.
+  const enumColumns = [
+    ...Object.values(diff.addedColumns),
+    ...Object.values(diff.changedColumns)
+      .filter((changed) => changed.changedProperties.has('enumItems') && !isNativeEnum(changed.column, options.platform))
+      .map((changed) => changed.column),
+  ];
+  const enumCheckNames = new Set(enumColumns.map((column) => defaultConstraintName(options.platform, diff.toTable.name, [column.name], 'check')));
+  const otherChecks = (checks: Record<string, CheckDef>): CheckDef[] => Object.values(checks).filter((check) => !enumCheckNames.has(check.name));
+
   const changes: TableChange[] = [];
   for (const key of [...Object.values(diff.removedForeignKeys), ...Object.values(diff.changedForeignKeys)]) {
     const old = Object.values(diff.fromTable.getForeignKeys()).find((candidate) => candidate.constraintName === key.constraintName) ?? key;
@@ -253,24 +272,22 @@ function alterTable(diff: TableDifference, options: DiffOperationsOptions): Sche
     const old = diff.fromTable.getIndexes().find((candidate) => candidate.keyName === index.keyName) ?? index;
     changes.push(old.unique && old.constraint ? { kind: 'dropConstraint', name: old.keyName, type: 'unique' } : { kind: 'dropIndex', name: old.keyName, concurrently: false, ifExists: false });
   }
-  for (const check of [...Object.values(diff.removedChecks), ...Object.values(diff.changedChecks)]) {
+  for (const check of [...otherChecks(diff.removedChecks), ...otherChecks(diff.changedChecks)]) {
     changes.push({ kind: 'dropConstraint', name: check.name, type: 'check' });
+  }
+  for (const changed of Object.values(diff.changedColumns)) {
+    // The old values' check goes before the column changes, the new one after.
+    if (changed.changedProperties.has('enumItems') && !isNativeEnum(changed.column, options.platform) && (changed.fromColumn.enumItems?.length ?? 0) > 0) {
+      changes.push({ kind: 'dropConstraint', name: defaultConstraintName(options.platform, diff.toTable.name, [changed.column.name], 'check'), type: 'check' });
+    }
   }
   for (const column of Object.values(diff.removedColumns)) changes.push({ kind: 'dropColumn', column: column.name });
   for (const [oldName, column] of Object.entries(diff.renamedColumns)) changes.push({ kind: 'alterColumn', column: oldName, changes: { name: column.name } });
   for (const column of Object.values(diff.addedColumns)) changes.push({ kind: 'addColumn', column: columnOf(diff.toTable.name, column, options) });
-  const tableChecks = diff.toTable.getChecks();
-  for (const check of enumChecks(diff.toTable.name, Object.values(diff.addedColumns), tableChecks, options)) changes.push({ kind: 'addCheck', check });
   for (const changed of Object.values(diff.changedColumns)) {
     const properties = new Set(changed.changedProperties);
-    const nativeEnum = changed.column.nativeEnumName !== undefined && changed.column.nativeEnumName !== '' && options.platform.supportsNativeEnums();
-    if (properties.has('enumItems') && !nativeEnum) {
-      // A check keeps the values of an enum without a native type: the check changes, not the column.
-      properties.delete('enumItems');
-      const check = defaultConstraintName(options.platform, diff.toTable.name, [changed.column.name], 'check');
-      if ((changed.fromColumn.enumItems?.length ?? 0) > 0) changes.push({ kind: 'dropConstraint', name: check, type: 'check' });
-      for (const added of enumChecks(diff.toTable.name, [changed.column], [], options)) changes.push({ kind: 'addCheck', check: added });
-    }
+    // An enum without a native type keeps its values in a check: the check changes, not the column.
+    if (!isNativeEnum(changed.column, options.platform)) properties.delete('enumItems');
     const alteration = columnChanges(diff.toTable.name, changed.column, properties, options);
     if (alteration !== undefined) changes.push({ kind: 'alterColumn', column: changed.oldColumnName, changes: alteration });
   }
@@ -280,7 +297,8 @@ function alterTable(diff: TableDifference, options: DiffOperationsOptions): Sche
     for (const unique of uniques) changes.push({ kind: 'addUnique', unique });
     for (const added of indexes) changes.push({ kind: 'createIndex', index: added, concurrently: false, ifNotExists: false });
   }
-  for (const check of [...Object.values(diff.addedChecks), ...Object.values(diff.changedChecks)]) changes.push({ kind: 'addCheck', check: checkOf(check) });
+  for (const check of [...otherChecks(diff.addedChecks), ...otherChecks(diff.changedChecks)]) changes.push({ kind: 'addCheck', check: checkOf(check) });
+  for (const check of enumChecks(diff.toTable.name, enumColumns, options)) changes.push({ kind: 'addCheck', check });
   for (const key of [...Object.values(diff.addedForeignKeys), ...Object.values(diff.changedForeignKeys)]) {
     changes.push({ kind: 'addForeignKey', foreignKey: foreignKey(key, options.platform) });
   }
@@ -418,6 +436,10 @@ function timeZoned(type: PortableColumnType, column: Column, property: EntityPro
   if (/tz\b|with time zone/i.test(column.type)) return true;
   if (type === 'time' || property === undefined) return false;
   return sameType(column.type.replace(/\(\d+\)$/, ''), platform.getDateTimeTypeDeclarationSQL({}).replace(/\(\d+\)$/, ''));
+}
+
+function isNativeEnum(column: Column, platform: AbstractSqlPlatform): boolean {
+  return column.nativeEnumName !== undefined && column.nativeEnumName !== '' && platform.supportsNativeEnums();
 }
 
 function sameType(a: string, b: string): boolean {

@@ -109,14 +109,16 @@ function tellsTimeZonesApart(platform: AbstractSqlPlatform): boolean {
 
 /**
  * A default as the dialect writes it: a SQL expression as is, a string quoted by the
- * platform, a number as written, a boolean as the platform stores booleans (`true`/`false`
- * where the type is boolean, `1`/`0` where booleans are integers).
+ * platform, a number as written, a boolean as the column stores it (`true`/`false` in a
+ * column of a boolean type, `1`/`0` where booleans are integers).
+ *
+ * @param columnType - the column's type in the dialect's DDL, e.g. `boolean` or `tinyint(1)`.
  */
-export function defaultSql(value: ColumnDefault, platform: AbstractSqlPlatform): string {
+export function defaultSql(value: ColumnDefault, platform: AbstractSqlPlatform, columnType = platform.getBooleanTypeDeclarationSQL()): string {
   if (typeof value === 'object') return value.sql;
   if (typeof value === 'string') return platform.quoteValue(value);
   if (typeof value === 'number') return String(value);
-  return /^bool/i.test(platform.getBooleanTypeDeclarationSQL()) ? String(value) : value ? '1' : '0';
+  return /^bool/i.test(columnType) ? String(value) : value ? '1' : '0';
 }
 
 /** The condition that keeps an enum column to its values, where the dialect has no enum type. */
@@ -135,7 +137,7 @@ export function toMikroColumn(column: NamedColumn, dialect: string, platform: Ab
     type: type.sql,
     mappedType: platform.getMappedType(column.nativeType?.[dialect] === undefined ? MAPPED_TYPE[column.type] : type.sql),
     nullable: column.primaryKey === true ? false : (column.nullable ?? true),
-    default: column.default === undefined ? null : defaultSql(column.default, platform),
+    default: column.default === undefined ? null : defaultSql(column.default, platform, type.sql),
     autoincrement: column.autoincrement === true,
     primary: column.primaryKey === true,
     unsigned: false,

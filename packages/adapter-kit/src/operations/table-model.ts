@@ -131,7 +131,7 @@ export function toMikroTable(description: TableDescription, dialect: string, pla
   for (const unique of description.uniques) indexes.push(toMikroIndex({ ...unique, unique: true }, { constraint: true }));
   for (const index of description.indexes) indexes.push(toMikroIndex(index));
 
-  const checks: CheckDef[] = description.checks.map((check) => ({ name: check.name, expression: check.expression }));
+  const checks: CheckDef[] = description.checks.map((check) => ({ name: check.name, expression: check.expression, ...(check.column === undefined ? {} : { columnName: check.column }) }));
   const nativeEnums: { name: string; values: readonly string[] }[] = [];
   for (const column of description.columns) {
     const type = dialectColumnType(column, dialect, platform, column.name);

@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
 import { cgmigrate, tempProject } from './cli.js';
@@ -112,8 +112,9 @@ describe('examples/cloudguard-anomaly: the entities reproduce the committed migr
     const next = await run('revision', '--autogenerate', '-m', 'Snooze alerts');
     expect(next.code, next.stderr).toBe(0);
     const source = readFileSync(next.stdout.trim(), 'utf8');
-    expect(source).toContain("await op.execute('alter table `alerts` add column `snoozed_until` timestamp null');");
-    expect(source).toContain("await op.execute('alter table `alerts` drop column `snoozed_until`');");
+    // A portable operation; SQLite keeps the entity's own `timestamp` (its `datetime` elsewhere is the portable type's).
+    expect(source).toContain("await op.addColumn('alerts', 'snoozed_until', { type: 'datetime', nativeType: { sqlite: 'timestamp' } });");
+    expect(source).toContain("await op.dropColumn('alerts', 'snoozed_until');");
     expect((await run('upgrade', 'head')).code).toBe(0);
     expect((await run('check')).code).toBe(0);
     expect(copy.versions()).toHaveLength(2);
@@ -147,4 +148,67 @@ describe('examples/cloudguard-anomaly: the entities reproduce the committed migr
       expect(await postgresSchema(generatedDb.url)).toEqual(await postgresSchema(committedDb.url));
     });
   });
+
+  describe('across dialects: one generated file migrates every database, and check finds no drift', { tags: ['postgres'] }, () => {
+    let postgres: TestDatabase;
+    beforeEach(async () => {
+      postgres = await createTestDatabase('cgmigrate_example_portable');
+    });
+    afterEach(async () => {
+      await postgres?.drop();
+    });
+
+    /** Generates the initial migration against `from`, then upgrades, checks and downgrades every database with it. */
+    async function portable(from: 'sqlite' | 'postgres'): Promise<void> {
+      const copy = freshCopy();
+      cleanups.push(copy.cleanup);
+      const urls = { sqlite: `sqlite:///${path.join(copy.dir, 'cloudguard.db')}`, postgres: postgres.url };
+      const on = (database: 'sqlite' | 'postgres', ...args: string[]) => cgmigrate([...args, '--url', urls[database]], { cwd: copy.dir });
+      const initial = await on(from, 'revision', '--autogenerate', '-m', 'Initial schema');
+      expect(initial.code, initial.stderr).toBe(0);
+      const source = readFileSync(initial.stdout.trim(), 'utf8');
+      expect(source).toContain("await op.createTable('cloud_accounts', {");
+      expect(source).not.toContain('op.execute');
+      for (const database of ['sqlite', 'postgres'] as const) {
+        const up = await on(database, 'upgrade', 'head');
+        expect(up.code, `${database}: ${up.stderr}`).toBe(0);
+        const check = await on(database, 'check');
+        expect(check.code, `${database}: ${check.stdout}${check.stderr}`).toBe(0);
+      }
+      for (const database of ['sqlite', 'postgres'] as const) {
+        const down = await on(database, 'downgrade', 'base');
+        expect(down.code, `${database}: ${down.stderr}`).toBe(0);
+      }
+      expect(sqliteTables(path.join(copy.dir, 'cloudguard.db'))).toEqual(['alembic_version', 'cgmigrate_audit']);
+      expect(await postgresTables(postgres.url)).toEqual(['alembic_version', 'cgmigrate_audit']);
+    }
+
+    it('generated against SQLite, applied to SQLite and PostgreSQL', async () => {
+      await portable('sqlite');
+    });
+
+    it('generated against PostgreSQL, applied to PostgreSQL and SQLite', async () => {
+      await portable('postgres');
+    });
+  });
 });
+
+function sqliteTables(file: string): string[] {
+  const db = new DatabaseSync(file, { readOnly: true });
+  try {
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((row) => row.name);
+  } finally {
+    db.close();
+  }
+}
+
+async function postgresTables(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+    return rows.map((row) => row.tablename);
+  } finally {
+    await client.end();
+  }
+}

@@ -27,7 +27,7 @@ export interface CreateTableOptions extends SchemaOption {
   readonly indexes?: readonly CreateTableIndex[] | undefined;
   readonly uniques?: readonly { readonly name: string; readonly columns: readonly string[] }[] | undefined;
   readonly foreignKeys?: readonly CreateTableForeignKey[] | undefined;
-  readonly checks?: readonly { readonly name: string; readonly expression: string }[] | undefined;
+  readonly checks?: readonly { readonly name: string; readonly expression: string; readonly column?: string | undefined }[] | undefined;
   /** The table's comment, where the dialect keeps one. */
   readonly comment?: string | undefined;
 }

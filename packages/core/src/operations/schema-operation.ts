@@ -195,6 +195,11 @@ export interface CheckDefinition {
   readonly name: string;
   /** The condition, in SQL. */
   readonly expression: string;
+  /**
+   * The one column the check is about, when it is: SQLite then writes it in that column's
+   * definition, where MikroORM reads an enum's values from (a check `status in ('a', 'b')`).
+   */
+  readonly column?: string | undefined;
 }
 
 /** A primary key; `name` may be left to the database where it names it itself. */

@@ -213,10 +213,15 @@ function createTable(call: string, name: string, columns: unknown, options: Crea
     mustExist(`foreignKeys[${position}]`, definition.columns);
     return definition;
   });
-  const checks = (options?.checks ?? []).map((check, position) => ({
-    name: requireName(call, `checks[${position}].name`, check.name),
-    expression: requireName(call, `checks[${position}].expression`, check.expression),
-  }));
+  const checks = (options?.checks ?? []).map((check, position) => {
+    const column = check.column === undefined ? undefined : requireName(call, `checks[${position}].column`, check.column);
+    if (column !== undefined) mustExist(`checks[${position}]`, [column]);
+    return {
+      name: requireName(call, `checks[${position}].name`, check.name),
+      expression: requireName(call, `checks[${position}].expression`, check.expression),
+      column,
+    };
+  });
   if (options?.comment !== undefined && typeof options.comment !== 'string') invalid(call, 'comment must be a string');
   return { kind: 'createTable', table, columns: named, primaryKey, indexes, uniques, foreignKeys, checks, comment: options?.comment };
 }
