@@ -8,7 +8,7 @@ import {
   type SchemaComparison,
   type SchemaOperation,
 } from '@cloudguard/migrate-core/adapter';
-import { MetadataDiscovery, MetadataStorage, type Configuration, type EntityClass, type EntitySchema, type Options } from '@mikro-orm/core';
+import { MetadataDiscovery, MetadataStorage, type Configuration, type EntityClass, type EntityProperty, type EntitySchema, type Options } from '@mikro-orm/core';
 import { operationsFromDiff } from './diff-operations.js';
 import { SchemaComparator, SqlSchemaGenerator, type AbstractSqlDriver, type AbstractSqlPlatform, type DatabaseSchema, type SchemaDifference } from '@mikro-orm/sql';
 
@@ -120,7 +120,8 @@ export async function compareEntitiesWithDatabase(
     const downDiff = comparator.compare(toEntities, fromDatabase, upDiff);
     const up = splitStatements(generator.diffToSQL(upDiff, DIFF_OPTIONS));
     const down = splitStatements(generator.diffToSQL(downDiff, DIFF_OPTIONS));
-    const upOperations = operationsFromDiff(upDiff, { dialect: database.dialect, platform });
+    // The down direction creates what the database holds: its columns were not made from properties.
+    const upOperations = operationsFromDiff(upDiff, { dialect: database.dialect, platform, property: entityProperties(target) });
     const downOperations = operationsFromDiff(downDiff, { dialect: database.dialect, platform });
     const operations =
       upOperations.operations !== undefined && downOperations.operations !== undefined
@@ -141,4 +142,19 @@ export function comparedOperations(
   operations: EntityComparison['operations'],
 ): Pick<SchemaComparison, 'upOperations' | 'downOperations' | 'operationsUnavailable'> {
   return 'unavailable' in operations ? { operationsUnavailable: operations.unavailable } : { upOperations: operations.up, downOperations: operations.down };
+}
+
+/**
+ * The entity property each column of the entities' tables was made from, by table and
+ * column name (a relation's columns included).
+ */
+function entityProperties(target: EntityOrm): (table: string, column: string) => EntityProperty | undefined {
+  const byColumn = new Map<string, EntityProperty>();
+  for (const meta of target.driver.getMetadata().getAll().values()) {
+    if (meta.embeddable || meta.virtual) continue;
+    for (const property of Object.values(meta.properties) as EntityProperty[]) {
+      for (const field of property.fieldNames ?? []) byColumn.set(`${meta.tableName}.${field}`, property);
+    }
+  }
+  return (table, column) => byColumn.get(`${table}.${column}`);
 }

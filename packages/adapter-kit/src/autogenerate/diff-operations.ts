@@ -318,7 +318,7 @@ function columnChanges(table: string, column: Column, changed: ReadonlySet<strin
     const { type, length, precision, scale, timezone, values, enumName, nativeType } = target;
     changes = { type, length, precision, scale, timezone, values, enumName, nativeType };
   }
-  if (changed.has('nullable')) changes['nullable'] = target.nullable === true;
+  if (changed.has('nullable')) changes['nullable'] = column.nullable === true;
   if (changed.has('default')) changes['default'] = target.default ?? null;
   if (changed.has('comment')) changes['comment'] = target.comment ?? null;
   const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));

@@ -160,8 +160,8 @@ describe('SQLite autogenerate and drift check', () => {
       [
         "    await op.createTable('user', {",
         "      id: { type: 'integer', primaryKey: true, autoincrement: true },",
-        "      name: { type: 'string', length: 255, nullable: false },",
-        "      email: { type: 'string', length: 255 },",
+        "      name: { type: 'string', nullable: false },",
+        "      email: { type: 'string' },",
         '    });',
       ].join('\n'),
     );

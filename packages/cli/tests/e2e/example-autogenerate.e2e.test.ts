@@ -206,7 +206,7 @@ async function postgresTables(url: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+    const { rows } = (await client.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) as { rows: { tablename: string }[] };
     return rows.map((row) => row.tablename);
   } finally {
     await client.end();
