@@ -20,7 +20,7 @@ import { parseOptions, USAGE, type BenchOptions, type WorkloadSpec } from './opt
 import { renderReport } from './report.ts';
 import type { BenchRun, MachineFacts, WorkloadResult } from './results.ts';
 import { alembic, alembicVersion } from './runners/alembic.ts';
-import { assertCgmigrateBuilt, cgmigrate, cgmigrateRunner } from './runners/cgmigrate.ts';
+import { assertCgmigrateBuilt, cgmigrate, cgmigrateOperations, cgmigrateRunner } from './runners/cgmigrate.ts';
 import { knex, knexVersion } from './runners/knex.ts';
 import { mikroOrm, mikroOrmVersion } from './runners/mikro-orm.ts';
 import { nodePgMigrate, nodePgMigrateVersion } from './runners/node-pg-migrate.ts';
@@ -31,7 +31,7 @@ import { evaluateTargets } from './targets.ts';
 /** The report this bench keeps. */
 export const REPORT_DOC = fileURLToPath(new URL('../../../docs/benchmarks/upgrade.md', import.meta.url));
 
-const RUNNERS: readonly ToolRunner[] = [sqlFloor, cgmigrate, alembic, knex, nodePgMigrate, mikroOrm];
+const RUNNERS: readonly ToolRunner[] = [sqlFloor, cgmigrate, cgmigrateOperations, alembic, knex, nodePgMigrate, mikroOrm];
 
 /** The tools of a run: every peer, and the baseline CLI when `--baseline` names one. */
 function runnersOf(baseline: string | undefined): readonly ToolRunner[] {
@@ -43,7 +43,7 @@ function runnersOf(baseline: string | undefined): readonly ToolRunner[] {
   } catch {
     // not in a git checkout: the label says only that it is another build
   }
-  return [...RUNNERS.slice(0, 2), cgmigrateRunner(bin, 'cgmigrate-baseline', `cgmigrate at ${commit} (baseline)`), ...RUNNERS.slice(2)];
+  return [...RUNNERS.slice(0, 3), cgmigrateRunner(bin, 'cgmigrate-baseline', `cgmigrate at ${commit} (baseline)`), ...RUNNERS.slice(3)];
 }
 
 const SECTION_INTRO = `Run it after \`npx nx run-many -t build\`:

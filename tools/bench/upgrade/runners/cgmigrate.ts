@@ -27,10 +27,33 @@ export function assertCgmigrateBuilt(): void {
 /** The date in every generated file; fixed so that runs are byte-for-byte alike. */
 const CREATE_DATE = '2024-01-01 00:00:00 UTC';
 
+/** How a migration says what it does: raw SQL (`op.execute`), or portable schema operations. */
+export type MigrationStyle = 'sql' | 'operations';
+
+/** The bench's one table, `CREATE TABLE t_00042 (id INTEGER PRIMARY KEY, name VARCHAR(50))`, as operations. */
+const BENCH_TABLE = /^CREATE TABLE (\w+) \(id INTEGER PRIMARY KEY, name VARCHAR\(50\)\)$/;
+
+/** The up and down bodies of a revision in a style. */
+function bodies(rev: TwinRevision, style: MigrationStyle): { up: string; down: string } {
+  const execute = (statements: readonly string[]) => statements.map((sql) => `    await op.execute(${quote(sql)});`).join('\n');
+  if (style === 'sql') return { up: execute(rev.up), down: execute(rev.down) };
+  const tables = rev.up.map((sql) => {
+    const table = BENCH_TABLE.exec(sql)?.[1];
+    if (table === undefined) throw new Error(`the operations runner knows only the bench's CREATE TABLE, not: ${sql}`);
+    return table;
+  });
+  return {
+    up: tables
+      .map((table) => `    await op.createTable(${quote(table)}, {\n      id: { type: 'integer', primaryKey: true },\n      name: { type: 'string', length: 50 },\n    });`)
+      .join('\n'),
+    down: [...tables].reverse().map((table) => `    await op.dropTable(${quote(table)});`).join('\n'),
+  };
+}
+
 /** The project's own template, filled as `cgmigrate revision` fills it. */
-function renderMigration(rev: TwinRevision): string {
+function renderMigration(rev: TwinRevision, style: MigrationStyle): string {
   const message = rev.message ?? rev.id;
-  const body = (statements: readonly string[]) => statements.map((sql) => `    await op.execute(${quote(sql)});`).join('\n');
+  const { up, down } = bodies(rev, style);
   const values: Readonly<Record<string, string>> = {
     message,
     revisionId: rev.id,
@@ -41,8 +64,8 @@ function renderMigration(rev: TwinRevision): string {
     branchLabels: 'null',
     dependsOn: 'null',
     messageLiteral: quote(message),
-    upgrades: body(rev.up),
-    downgrades: body(rev.down),
+    upgrades: up,
+    downgrades: down,
   };
   return DEFAULT_REVISION_TEMPLATE.replace(/\{\{\s*(\w+)\s*\}\}/g, (_match, name: string) => {
     const value = values[name];
@@ -55,7 +78,7 @@ function renderMigration(rev: TwinRevision): string {
  * cgmigrate's runner for the CLI at `bin`: the one built in this checkout, or, with
  * `--baseline`, another checkout's build timed beside it in the same passes.
  */
-export function cgmigrateRunner(bin: string, name: string, label: string): ToolRunner {
+export function cgmigrateRunner(bin: string, name: string, label: string, style: MigrationStyle = 'sql'): ToolRunner {
   return {
     name,
     label,
@@ -66,7 +89,7 @@ export function cgmigrateRunner(bin: string, name: string, label: string): ToolR
       writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: `bench-${name}`, private: true, type: 'module' })}\n`);
       writeFileSync(path.join(dir, 'cgmigrate.config.json'), `${JSON.stringify({ url: db.url, scriptLocation: 'migrations' }, null, 2)}\n`);
       for (const rev of graph.revisions) {
-        writeFileSync(path.join(versions, `20240101_${rev.id}_${slug(rev.message ?? rev.id)}.ts`), renderMigration(rev));
+        writeFileSync(path.join(versions, `20240101_${rev.id}_${slug(rev.message ?? rev.id)}.ts`), renderMigration(rev, style));
       }
       const cli = `${sh(NODE)} ${sh(bin)}`;
       return { dir, upgrade: `${cli} upgrade head --quiet`, downgrade: `${cli} downgrade base --quiet` };
@@ -75,3 +98,6 @@ export function cgmigrateRunner(bin: string, name: string, label: string): ToolR
 }
 
 export const cgmigrate: ToolRunner = cgmigrateRunner(CGMIGRATE_BIN, 'cgmigrate', 'cgmigrate');
+
+/** The same CLI on the same tables, each migration written with `op.createTable` / `op.dropTable` (issue 19). */
+export const cgmigrateOperations: ToolRunner = cgmigrateRunner(CGMIGRATE_BIN, 'cgmigrate-ops', 'cgmigrate, schema operations', 'operations');
