@@ -157,6 +157,9 @@ export function toMikroTable(description: TableDescription, dialect: string, pla
   // init() maps each type again from its SQL name; the portable type knows better (a `nativeType` too).
   columns.forEach((column, position) => {
     column.mappedType = mappedTypes[position] ?? column.mappedType;
+    // init() marks every key column `primary`; as MikroORM's own metadata does, a column is
+    // `primary` only when it is the key alone, else SQLite writes `primary key` on each of them.
+    if (primaryColumns.length > 1) column.primary = false;
   });
   if (description.comment !== undefined) table.comment = description.comment;
   return { table, nativeEnums };
