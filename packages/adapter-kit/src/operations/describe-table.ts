@@ -118,13 +118,14 @@ function toDescription(table: DatabaseTable, name: QualifiedName, dialect: strin
 function toNamedColumn(column: Column, dialect: string, platform: AbstractSqlPlatform): NamedColumn {
   const nativeEnum = column.nativeEnumName !== undefined && column.nativeEnumName !== '' && platform.supportsNativeEnums();
   const type: PortableColumnType = nativeEnum ? 'enum' : portableType(column.type);
+  const declared = declaredParameters(column.type);
   return {
     name: column.name,
     type,
     nativeType: { [dialect]: nativeEnum ? platform.quoteIdentifier(column.nativeEnumName ?? '') : column.type },
-    length: type === 'string' ? column.length : undefined,
-    precision: type === 'decimal' ? column.precision : undefined,
-    scale: type === 'decimal' ? column.scale : undefined,
+    length: type === 'string' ? (column.length ?? declared[0]) : undefined,
+    precision: type === 'decimal' ? (column.precision ?? declared[0]) : undefined,
+    scale: type === 'decimal' ? (column.scale ?? declared[1]) : undefined,
     timezone: type === 'datetime' || type === 'time' ? /tz\b|with time zone/i.test(column.type) : undefined,
     values: nativeEnum ? [...(column.enumItems ?? [])] : undefined,
     enumName: nativeEnum ? column.nativeEnumName : undefined,
@@ -133,6 +134,15 @@ function toNamedColumn(column: Column, dialect: string, platform: AbstractSqlPla
     autoincrement: column.autoincrement === true ? true : undefined,
     comment: column.comment === undefined || column.comment === null || column.comment === '' ? undefined : column.comment,
   };
+}
+
+/**
+ * The numbers in a declared type's parentheses (`numeric(10,2)` → `[10, 2]`): what a
+ * reader that keeps the type as declared (SQLite's) reports in no other field.
+ */
+function declaredParameters(sqlType: string): [number | undefined, number | undefined] {
+  const match = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(sqlType);
+  return match === null ? [undefined, undefined] : [Number(match[1]), match[2] === undefined ? undefined : Number(match[2])];
 }
 
 /** The portable type closest to a type as a database reports it (its `nativeType` keeps it exactly). */
