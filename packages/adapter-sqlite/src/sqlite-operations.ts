@@ -162,8 +162,12 @@ function addsInPlace(column: NamedColumn): boolean {
   return !(typeof column.default === 'object' && !/^\s*(null|'[^']*'|-?\d+(\.\d+)?|true|false)\s*$/i.test(column.default.sql));
 }
 
+/**
+ * Whether an `alterColumn` only renames the column (or sets its comment): SQLite keeps no
+ * comments, so a comment is left out, as Alembic leaves it out on SQLite.
+ */
 function onlyRenames(changes: Extract<TableChange, { kind: 'alterColumn' }>['changes']): boolean {
-  return Object.entries(changes).every(([key, value]) => key === 'name' || value === undefined);
+  return Object.entries(changes).every(([key, value]) => key === 'name' || key === 'comment' || value === undefined);
 }
 
 function needsRebuild(changes: readonly TableChange[], before: TableDescription): boolean {
