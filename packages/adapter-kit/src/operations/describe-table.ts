@@ -18,6 +18,8 @@ import type {
 } from '@cloudguard/migrate-core/adapter';
 import { DatabaseSchema, type AbstractSqlConnection, type AbstractSqlPlatform, type Column, type DatabaseTable } from '@mikro-orm/sql';
 
+import { indexStatementParts } from './index-statement.js';
+
 /** Runs a read-only query in the session the table is read in (`?` placeholders). */
 export type IntrospectionQuery = (sql: string, params: readonly unknown[]) => Promise<readonly Row[]>;
 
@@ -84,12 +86,15 @@ function toDescription(table: DatabaseTable, name: QualifiedName, dialect: strin
       uniques.push({ name: index.keyName, columns: [...index.columnNames] });
       continue;
     }
+    // MikroORM keeps the whole statement of an index with an expression key (PostgreSQL,
+    // MySQL): its keys come from it. Where a key has no column name and no statement, the
+    // dialect's reader fills it in (see the SQLite adapter).
+    const statement = index.expression === undefined ? undefined : indexStatementParts(index.expression);
     indexes.push({
       name: index.keyName,
-      // An expression key has no column name; the dialect's reader fills it in (see the SQLite adapter).
-      columns: index.columnNames.map((column) => column ?? ''),
+      columns: statement === undefined ? index.columnNames.map((column) => column ?? '') : [...statement.keys],
       unique: index.unique,
-      where: index.where,
+      where: index.where ?? statement?.where,
     });
   }
   const foreignKeys: ForeignKeyDefinition[] = Object.values(table.getForeignKeys()).map((key) => {
