@@ -22,6 +22,7 @@ import {
 } from '@cloudguard/migrate-core/adapter';
 import { DatabaseTable, type AbstractSqlPlatform, type Column, type SchemaHelper, type TableDifference } from '@mikro-orm/sql';
 
+import { changePreconditions } from './change-preconditions.js';
 import { dialectColumnType, enumCheckExpression, toMikroColumn } from './column-sql.js';
 import {
   columnForeignKey,
@@ -147,7 +148,10 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
       case 'alterTable': {
         this.#checkOptions(operation, context);
         const own = await this.#alterTable?.(operation, context, this.#tools());
-        return own ?? { statements: await this.#changeStatements(operation, context) };
+        if (own !== undefined) return own;
+        const statements = await this.#changeStatements(operation, context);
+        const checks = await changePreconditions(operation, context, this.#platform, this.#quoteTable(operation.table));
+        return checks.length === 0 ? { statements } : { statements, checks };
       }
     }
   }

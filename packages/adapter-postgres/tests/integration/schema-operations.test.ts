@@ -181,4 +181,28 @@ describe('schema operations on PostgreSQL', () => {
     await downgrade(env, { target: 'a1' });
     expect(await objects()).not.toContain('index ix_scans_score');
   });
+
+  it('fails with SCHEMA_CHECK_FAILED before any statement when the rows break a new NOT NULL or unique rule, naming table, column and count', async () => {
+    const failureOf = async (body: string): Promise<unknown> => {
+      const env = await project([CREATE_TABLES, ['b2', `async up(op) { ${body} }`]]);
+      await upgrade(env, { target: 'a1' });
+      await rows(`INSERT INTO accounts (email) VALUES ('ada@example.com'), ('alan@example.com');
+                  INSERT INTO scans (account_id, status) VALUES (1, NULL), (1, NULL), (2, 'done')`);
+      const error = await upgrade(env, { target: 'head' }).catch((caught: unknown) => caught);
+      await downgrade(env, { target: 'base' });
+      return (error as { cause?: unknown }).cause;
+    };
+    expect(await failureOf("await op.alterColumn('scans', 'status', { nullable: false });")).toMatchObject({
+      code: 'SCHEMA_CHECK_FAILED',
+      failure: 'scans.status holds NULL in 2 rows, and alterColumn makes it NOT NULL',
+    });
+    expect(await failureOf("await op.createUniqueConstraint('uq_scans_account', 'scans', ['account_id']);")).toMatchObject({
+      code: 'SCHEMA_CHECK_FAILED',
+      failure: 'scans(account_id) repeats 1 value, and addUnique makes it unique',
+    });
+    expect(await failureOf("await op.addColumn('scans', 'owner', { type: 'text', nullable: false });")).toMatchObject({
+      code: 'SCHEMA_CHECK_FAILED',
+      failure: 'scans.owner is a new NOT NULL column without a default, and scans has 3 rows',
+    });
+  });
 });
