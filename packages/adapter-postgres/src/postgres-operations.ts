@@ -1,7 +1,7 @@
 /**
  * PostgreSQL's schema-operation compiler and table reader: the kit's MikroORM compiler
  * with PostgreSQL's features (concurrent index builds, `IF [NOT] EXISTS` on indexes,
- * `CREATE OR REPLACE VIEW`, native enum types).
+ * `CREATE OR REPLACE VIEW`, native enum types, views kept around a column's new type).
  *
  * @packageDocumentation
  */
@@ -9,6 +9,8 @@
 import type { QualifiedName, Row, SchemaOperationCompiler, TableDescription } from '@cloudguard/migrate-core/adapter';
 import { createOperationCompiler, describeTable } from '@cloudguard/migrate-adapter-kit/operations';
 import type { AbstractSqlPlatform } from '@mikro-orm/postgresql';
+
+import { withDependentViews } from './postgres-dependent-views.js';
 
 const DIALECT = 'postgresql';
 
@@ -18,6 +20,7 @@ export function postgresOperationCompiler(platform: AbstractSqlPlatform): Schema
     dialect: DIALECT,
     platform,
     features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true },
+    alterTable: withDependentViews,
   });
 }
 

@@ -15,6 +15,7 @@ import {
   type NamedColumn,
   type OperationCompileContext,
   type QualifiedName,
+  type SchemaCheckQuery,
   type SchemaOperation,
   type SchemaOperationCompiler,
   type TableChange,
@@ -65,6 +66,8 @@ export interface AlterTableTools {
   readonly schemaHelper: SchemaHelper;
   /** The statements of the changes one by one, as the compiler writes them without the dialect's hook. */
   changeStatements(operation: AlterTableOperation, context: OperationCompileContext): Promise<string[]>;
+  /** The checks of the changes' rows the compiler runs first (see `changePreconditions`), online only. */
+  changePreconditions(operation: AlterTableOperation, context: OperationCompileContext): Promise<SchemaCheckQuery[]>;
   /** Refuses the operation, naming it and the dialect. */
   refuse(operation: SchemaOperation, reason: string): never;
 }
@@ -162,6 +165,7 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
       platform: this.#platform,
       schemaHelper: this.#helper,
       changeStatements: (operation, context) => this.#changeStatements(operation, context),
+      changePreconditions: (operation, context) => changePreconditions(operation, context, this.#platform, this.#quoteTable(operation.table)),
       refuse: (operation, reason) => this.#refuse(operation, reason),
     };
   }

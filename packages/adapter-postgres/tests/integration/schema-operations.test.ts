@@ -205,4 +205,32 @@ describe('schema operations on PostgreSQL', () => {
       failure: 'scans.owner is a new NOT NULL column without a default, and scans has 3 rows',
     });
   });
+
+  it('changes the type of a column views read: the views (and views over them) are dropped and created again, with options, comments and grants', async () => {
+    const env = await project([
+      CREATE_TABLES,
+      [
+        'b2',
+        `async up(op) {
+           await op.execute('create view scan_states with (security_barrier) as select id, status from scans');
+           await op.execute('create view queued_scans as select id from scan_states where status = \\'queued\\'');
+           await op.execute('comment on view scan_states is \\'one row per scan\\'');
+           await op.execute('grant select on scan_states to public');
+         }`,
+      ],
+      ['c3', `async up(op) { await op.alterColumn('scans', 'status', { type: 'text' }); }, async down(op) { await op.alterColumn('scans', 'status', { type: 'string', length: 20 }); }`],
+    ]);
+    await upgrade(env, { target: 'b2' });
+    await rows("INSERT INTO accounts (email) VALUES ('ada@example.com'); INSERT INTO scans (account_id, status) VALUES (1, 'queued'), (1, 'done')");
+    await upgrade(env, { target: 'head' });
+    expect(await columns('scans')).toContainEqual({ name: 'status', type: 'text', nullable: 'YES', default: null });
+    expect(await rows('SELECT id FROM queued_scans')).toEqual([{ id: '1' }]);
+    expect(
+      await rows(`SELECT c.reloptions AS options, obj_description(c.oid, 'pg_class') AS comment, has_table_privilege('public', c.oid, 'select') AS public
+                    FROM pg_class c WHERE c.relname = 'scan_states'`),
+    ).toEqual([{ options: ['security_barrier=true'], comment: 'one row per scan', public: true }]);
+    await downgrade(env, { target: 'b2' });
+    expect(await columns('scans')).toContainEqual({ name: 'status', type: 'character varying', nullable: 'YES', default: null });
+    expect(await rows('SELECT id FROM queued_scans')).toEqual([{ id: '1' }]);
+  });
 });
