@@ -19,7 +19,7 @@ export function postgresOperationCompiler(platform: AbstractSqlPlatform): Schema
   return createOperationCompiler({
     dialect: DIALECT,
     platform,
-    features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true },
+    features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true, expressionIndexes: true },
     alterTable: withDependentViews,
   });
 }

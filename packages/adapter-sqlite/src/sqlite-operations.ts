@@ -42,7 +42,7 @@ export function sqliteOperationCompiler(platform: AbstractSqlPlatform): SchemaOp
   return createOperationCompiler({
     dialect: DIALECT,
     platform,
-    features: { displayName: 'SQLite', indexExistenceClauses: true, foreignKeysInCreateTable: true },
+    features: { displayName: 'SQLite', indexExistenceClauses: true, foreignKeysInCreateTable: true, expressionIndexes: true },
     alterTable: compileAlterTable,
   });
 }

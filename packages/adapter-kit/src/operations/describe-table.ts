@@ -80,8 +80,11 @@ function toDescription(table: DatabaseTable, name: QualifiedName, dialect: strin
     .map((column) => (keyed.has(column.name) ? { ...column, nullable: false } : column));
   const indexes: IndexDefinition[] = [];
   const uniques: { name: string; columns: string[] }[] = [];
+  const foreignKeyNames = new Map(Object.values(table.getForeignKeys()).map((key) => [key.constraintName, key.columnNames.join(',')]));
   for (const index of table.getIndexes()) {
     if (index.primary) continue;
+    // The index MySQL and MariaDB make for a foreign key by themselves (named as the key, on its columns) is the key's, not one declared.
+    if (!index.unique && foreignKeyNames.get(index.keyName) === index.columnNames.join(',')) continue;
     if (index.unique && index.constraint) {
       uniques.push({ name: index.keyName, columns: [...index.columnNames] });
       continue;
@@ -132,7 +135,8 @@ function toNamedColumn(column: Column, dialect: string, platform: AbstractSqlPla
     precision: type === 'decimal' ? (column.precision ?? declared[0]) : undefined,
     scale: type === 'decimal' ? (column.scale ?? declared[1]) : undefined,
     timezone: type === 'datetime' || type === 'time' ? /tz\b|with time zone/i.test(column.type) : undefined,
-    values: nativeEnum ? [...(column.enumItems ?? [])] : undefined,
+    // A native enum's values, or those of an inline enum type (MySQL's `enum('a','b')`).
+    values: nativeEnum || (type === 'enum' && (column.enumItems?.length ?? 0) > 0) ? [...(column.enumItems ?? [])] : undefined,
     enumName: nativeEnum ? column.nativeEnumName : undefined,
     nullable: column.nullable === true,
     default: column.default === undefined || column.default === null ? undefined : { sql: String(column.default) },

@@ -55,6 +55,8 @@ export interface OperationDialectFeatures {
    * `CHANGE`): the compiler then reads the table's definition first.
    */
   readonly restatesColumnOnAlter?: boolean | undefined;
+  /** Index keys that are expressions (PostgreSQL, SQLite, MySQL 8); MariaDB indexes only columns. */
+  readonly expressionIndexes?: boolean | undefined;
   /** `CREATE OR REPLACE VIEW` (PostgreSQL, MySQL); elsewhere the view is dropped first. */
   readonly replaceableViews?: boolean | undefined;
 }
@@ -96,7 +98,7 @@ export interface OperationCompilerOptions {
  * const compiler = createOperationCompiler({
  *   dialect: 'postgresql',
  *   platform: orm.driver.getPlatform(),
- *   features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true },
+ *   features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true, expressionIndexes: true },
  * });
  * const { statements } = await compiler.compile(operation, context);
  * ```
@@ -137,6 +139,9 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
   async #compile(operation: SchemaOperation, context: OperationCompileContext): Promise<CompiledOperation> {
     switch (operation.kind) {
       case 'createTable':
+        if (this.#features.expressionIndexes !== true && operation.indexes.some((index) => index.columns.some((key) => typeof key !== 'string'))) {
+          this.#refuse(operation, `${this.#features.displayName} indexes columns only, not expressions: index a generated column instead`);
+        }
         return { statements: this.#createTable(operation) };
       case 'dropTable':
         return { statements: await this.#dropTable(operation.table, operation.ifExists, context) };
@@ -184,6 +189,9 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
           this.#refuse(operation, 'CONCURRENTLY cannot run inside a transaction block; mark the migration transactional: false');
         }
         if (operation.changes.length > 1) this.#refuse(operation, 'a concurrent index build must be an operation of its own');
+      }
+      if (this.#features.expressionIndexes !== true && change.kind === 'createIndex' && change.index.columns.some((key) => typeof key !== 'string')) {
+        this.#refuse(operation, `${displayName} indexes columns only, not expressions: index a generated column instead`);
       }
       if (this.#features.indexExistenceClauses !== true) {
         if (change.kind === 'createIndex' && change.ifNotExists) this.#refuse(operation, `${displayName} has no CREATE INDEX IF NOT EXISTS`);
