@@ -1,4 +1,12 @@
-import { closedConnectionError, closeOrm, kyselyTransaction, ORM_WITHOUT_ENTITIES, type AnyKysely } from '@cloudguard/migrate-adapter-kit';
+import {
+  closedConnectionError,
+  closeOrm,
+  kyselyTransaction,
+  lazyOperationCompiler,
+  ORM_WITHOUT_ENTITIES,
+  type AnyKysely,
+  type StatementRunner,
+} from '@cloudguard/migrate-adapter-kit';
 import {
   auditTableFor,
   redactedDatabaseError,
@@ -9,7 +17,11 @@ import {
   type LockHolderListener,
   type LockWait,
   type MigrationLock,
+  type QualifiedName,
+  type Row,
+  type SchemaOperationCompiler,
   type Session,
+  type TableDescription,
 } from '@cloudguard/migrate-core/adapter';
 import { MikroORM } from '@mikro-orm/mariadb';
 import { CompiledQuery } from 'kysely';
@@ -58,6 +70,8 @@ async function startOrm(location: MariaDbLocation, url: string, purpose: string)
 export class MariaDbConnection implements AdapterConnection {
   readonly versionStore: MariaDbVersionStore;
   readonly auditStore: SqlAuditStore;
+  /** Compiles `op.createTable` and the rest through MikroORM's MariaDB schema helper (loaded at the first operation). */
+  readonly operationCompiler: SchemaOperationCompiler;
   readonly #location: MariaDbLocation;
   readonly #options: ConnectOptions;
   readonly #orm: MikroORM;
@@ -70,7 +84,14 @@ export class MariaDbConnection implements AdapterConnection {
     const outside = storeReader((work) => this.autocommit(work));
     this.versionStore = new MariaDbVersionStore(mariadbStoreDialect, options.versionTable, outside);
     this.auditStore = new SqlAuditStore(mariadbStoreDialect, auditTableFor(options), outside);
+    this.operationCompiler = lazyOperationCompiler(async () =>
+      (await import('./mariadb-operations.js')).mariadbOperationCompiler(this.#orm.driver.getPlatform()),
+    );
   }
+
+  /** Reads a table's definition through MikroORM's introspection, with the session's own query. */
+  readonly #describeTable = async (query: StatementRunner['query'], table: QualifiedName): Promise<TableDescription | undefined> =>
+    (await import('./mariadb-operations.js')).describeMariaDbTable(this.#orm.driver.getPlatform(), async (sql, params) => (await query(sql, params)) as Row[], table);
 
   /** @throws {DatabaseError} when the server cannot be reached or refuses the connection. */
   static async open(location: MariaDbLocation, options: ConnectOptions): Promise<MariaDbConnection> {
@@ -123,7 +144,7 @@ export class MariaDbConnection implements AdapterConnection {
   }
 
   #session(db: AnyKysely, inTransaction: boolean): MariaDbSession {
-    return new MariaDbSession(db, this.#orm.driver.getConnection(), this.#options.onStatement, inTransaction);
+    return new MariaDbSession(db, this.#orm.driver.getConnection(), this.#options.onStatement, inTransaction, this.#describeTable);
   }
 
   async #explainPartialCommit(session: MariaDbSession, error: unknown): Promise<unknown> {

@@ -1,3 +1,4 @@
+import { lazyOperationCompiler } from '@cloudguard/migrate-adapter-kit';
 import { kyselyOfflineRenderer } from '@cloudguard/migrate-adapter-kit/offline';
 import { inlineParameters, literalWriter, quoteSqlString, type OfflineRenderer, type OfflineRenderOptions } from '@cloudguard/migrate-core/adapter';
 
@@ -37,13 +38,21 @@ export const MARIADB_SCRIPT_HEADER = [
  * @throws {InvalidUrlError} for a URL that is not a MariaDB URL or names no database.
  */
 export async function renderMariaDbOffline(options: OfflineRenderOptions): Promise<OfflineRenderer> {
-  parseMariaDbUrl(options.url);
+  const location = parseMariaDbUrl(options.url);
   return kyselyOfflineRenderer(options, {
     dialect: mariadbStoreDialect,
     inline: inlineMariaDb,
     preamble: [...MARIADB_SCRIPT_HEADER.map((line) => `-- ${line}`), '', 'SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;'],
     maxParameters: MAX_PARAMETERS,
     compiler: 'mysql',
+    operationCompiler: lazyOperationCompiler(async () => {
+      const [{ MariaDbDriver }, { mariadbOperationCompiler }, { unconnectedPlatform }] = await Promise.all([
+        import('@mikro-orm/mariadb'),
+        import('./mariadb-operations.js'),
+        import('@cloudguard/migrate-adapter-kit/operations'),
+      ]);
+      return mariadbOperationCompiler(unconnectedPlatform(MariaDbDriver, location.database));
+    }),
   });
 }
 

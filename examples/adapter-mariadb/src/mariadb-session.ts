@@ -1,5 +1,5 @@
 import { DriverSession, kyselyBulkInsert, type AnyKysely, type StatementRunner } from '@cloudguard/migrate-adapter-kit';
-import { attachSql } from '@cloudguard/migrate-core/adapter';
+import { attachSql, type QualifiedName, type TableDescription } from '@cloudguard/migrate-core/adapter';
 import { CompiledQuery } from 'kysely';
 
 /** MariaDB's limit on placeholders in one statement. */
@@ -33,7 +33,13 @@ export class MariaDbSession extends DriverSession {
   readonly implicitCommits: string[];
   readonly #run: (sql: string, params: readonly unknown[]) => Promise<{ rows: unknown[]; changed: number }>;
 
-  constructor(db: AnyKysely, connection: unknown, onStatement: ((sql: string) => void) | undefined, inTransaction: boolean) {
+  constructor(
+    db: AnyKysely,
+    connection: unknown,
+    onStatement: ((sql: string) => void) | undefined,
+    inTransaction: boolean,
+    describeTable?: (query: StatementRunner['query'], table: QualifiedName) => Promise<TableDescription | undefined>,
+  ) {
     const implicitCommits: string[] = [];
     const run = async (sql: string, params: readonly unknown[]) => {
       onStatement?.(sql);
@@ -50,7 +56,14 @@ export class MariaDbSession extends DriverSession {
       execute: async (sql, params) => void (await run(sql, params)),
       query: async (sql, params) => (await run(sql, params)).rows,
     };
-    super({ db, connection, inTransaction, runner, insertRows: kyselyBulkInsert(db, MAX_PARAMETERS) });
+    super({
+      db,
+      connection,
+      inTransaction,
+      runner,
+      insertRows: kyselyBulkInsert(db, MAX_PARAMETERS),
+      describeTable: describeTable === undefined ? undefined : (table) => describeTable(runner.query, table),
+    });
     this.implicitCommits = implicitCommits;
     this.#run = run;
   }

@@ -1,7 +1,7 @@
 /**
  * PostgreSQL's schema-operation compiler and table reader: the kit's MikroORM compiler
  * with PostgreSQL's features (concurrent index builds, `IF [NOT] EXISTS` on indexes,
- * `CREATE OR REPLACE VIEW`, native enum types).
+ * `CREATE OR REPLACE VIEW`, native enum types, views kept around a column's new type).
  *
  * @packageDocumentation
  */
@@ -10,6 +10,8 @@ import type { QualifiedName, Row, SchemaOperationCompiler, TableDescription } fr
 import { createOperationCompiler, describeTable } from '@cloudguard/migrate-adapter-kit/operations';
 import type { AbstractSqlPlatform } from '@mikro-orm/postgresql';
 
+import { withDependentViews } from './postgres-dependent-views.js';
+
 const DIALECT = 'postgresql';
 
 /** The compiler of `op.createTable` and the rest on PostgreSQL. */
@@ -17,7 +19,8 @@ export function postgresOperationCompiler(platform: AbstractSqlPlatform): Schema
   return createOperationCompiler({
     dialect: DIALECT,
     platform,
-    features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true },
+    features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true, expressionIndexes: true },
+    alterTable: withDependentViews,
   });
 }
 

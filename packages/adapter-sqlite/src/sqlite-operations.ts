@@ -13,7 +13,6 @@ import {
   splitStatements,
   type AlterTableOperation,
   type CompiledOperation,
-  type IndexKey,
   type NamedColumn,
   type OperationCompileContext,
   type SchemaCheckQuery,
@@ -25,6 +24,7 @@ import {
   applyTableChanges,
   createOperationCompiler,
   describeTable,
+  indexStatementParts,
   primaryKeyColumns,
   toMikroColumn,
   toMikroTable,
@@ -42,7 +42,7 @@ export function sqliteOperationCompiler(platform: AbstractSqlPlatform): SchemaOp
   return createOperationCompiler({
     dialect: DIALECT,
     platform,
-    features: { displayName: 'SQLite', indexExistenceClauses: true, foreignKeysInCreateTable: true },
+    features: { displayName: 'SQLite', indexExistenceClauses: true, foreignKeysInCreateTable: true, expressionIndexes: true },
     alterTable: compileAlterTable,
   });
 }
@@ -91,34 +91,10 @@ function withIndexKeys(description: TableDescription, objects: readonly { type: 
     indexes: description.indexes.map((index) => {
       if (index.columns.every((key) => key !== '')) return index;
       const sql = objects.find((object) => object.type === 'index' && object.name === index.name)?.sql;
-      const keys = sql === undefined ? undefined : indexKeys(sql);
-      return keys === undefined ? index : { ...index, columns: keys };
+      const keys = sql === undefined ? undefined : indexStatementParts(sql)?.keys;
+      return keys === undefined ? index : { ...index, columns: [...keys] };
     }),
   };
-}
-
-/** The keys between the parentheses after `on <table>` of a `CREATE INDEX`: names as names, the rest as expressions. */
-function indexKeys(sql: string): IndexKey[] | undefined {
-  const on = /\son\s+(?:`[^`]+`|"[^"]+"|\[[^\]]+\]|[\w$]+)\s*\(/i.exec(sql);
-  if (on === null) return undefined;
-  const keys: string[] = [];
-  let depth = 0;
-  let start = on.index + on[0].length;
-  for (let position = start; position < sql.length; position++) {
-    const char = sql[position];
-    if (char === "'") position = sql.indexOf("'", position + 1);
-    else if (char === '(') depth++;
-    else if (char === ')' && depth > 0) depth--;
-    else if ((char === ',' && depth === 0) || (char === ')' && depth === 0)) {
-      keys.push(sql.slice(start, position).trim());
-      start = position + 1;
-      if (char === ')') break;
-    }
-  }
-  return keys.map((key) => {
-    const name = /^(?:`([^`]+)`|"([^"]+)"|\[([^\]]+)\]|([\w$]+))$/.exec(key);
-    return name === null ? { sql: key } : (name[1] ?? name[2] ?? name[3] ?? name[4] ?? key);
-  });
 }
 
 /**
@@ -162,8 +138,12 @@ function addsInPlace(column: NamedColumn): boolean {
   return !(typeof column.default === 'object' && !/^\s*(null|'[^']*'|-?\d+(\.\d+)?|true|false)\s*$/i.test(column.default.sql));
 }
 
+/**
+ * Whether an `alterColumn` only renames the column (or sets its comment): SQLite keeps no
+ * comments, so a comment is left out, as Alembic leaves it out on SQLite.
+ */
 function onlyRenames(changes: Extract<TableChange, { kind: 'alterColumn' }>['changes']): boolean {
-  return Object.entries(changes).every(([key, value]) => key === 'name' || value === undefined);
+  return Object.entries(changes).every(([key, value]) => key === 'name' || key === 'comment' || value === undefined);
 }
 
 function needsRebuild(changes: readonly TableChange[], before: TableDescription): boolean {

@@ -18,6 +18,8 @@ import type {
 } from '@cloudguard/migrate-core/adapter';
 import { DatabaseSchema, type AbstractSqlConnection, type AbstractSqlPlatform, type Column, type DatabaseTable } from '@mikro-orm/sql';
 
+import { indexStatementParts } from './index-statement.js';
+
 /** Runs a read-only query in the session the table is read in (`?` placeholders). */
 export type IntrospectionQuery = (sql: string, params: readonly unknown[]) => Promise<readonly Row[]>;
 
@@ -78,18 +80,24 @@ function toDescription(table: DatabaseTable, name: QualifiedName, dialect: strin
     .map((column) => (keyed.has(column.name) ? { ...column, nullable: false } : column));
   const indexes: IndexDefinition[] = [];
   const uniques: { name: string; columns: string[] }[] = [];
+  const foreignKeyNames = new Map(Object.values(table.getForeignKeys()).map((key) => [key.constraintName, key.columnNames.join(',')]));
   for (const index of table.getIndexes()) {
     if (index.primary) continue;
+    // The index MySQL and MariaDB make for a foreign key by themselves (named as the key, on its columns) is the key's, not one declared.
+    if (!index.unique && foreignKeyNames.get(index.keyName) === index.columnNames.join(',')) continue;
     if (index.unique && index.constraint) {
       uniques.push({ name: index.keyName, columns: [...index.columnNames] });
       continue;
     }
+    // MikroORM keeps the whole statement of an index with an expression key (PostgreSQL,
+    // MySQL): its keys come from it. Where a key has no column name and no statement, the
+    // dialect's reader fills it in (see the SQLite adapter).
+    const statement = index.expression === undefined ? undefined : indexStatementParts(index.expression);
     indexes.push({
       name: index.keyName,
-      // An expression key has no column name; the dialect's reader fills it in (see the SQLite adapter).
-      columns: index.columnNames.map((column) => column ?? ''),
+      columns: statement === undefined ? index.columnNames.map((column) => column ?? '') : [...statement.keys],
       unique: index.unique,
-      where: index.where,
+      where: index.where ?? statement?.where,
     });
   }
   const foreignKeys: ForeignKeyDefinition[] = Object.values(table.getForeignKeys()).map((key) => {
@@ -118,21 +126,32 @@ function toDescription(table: DatabaseTable, name: QualifiedName, dialect: strin
 function toNamedColumn(column: Column, dialect: string, platform: AbstractSqlPlatform): NamedColumn {
   const nativeEnum = column.nativeEnumName !== undefined && column.nativeEnumName !== '' && platform.supportsNativeEnums();
   const type: PortableColumnType = nativeEnum ? 'enum' : portableType(column.type);
+  const declared = declaredParameters(column.type);
   return {
     name: column.name,
     type,
     nativeType: { [dialect]: nativeEnum ? platform.quoteIdentifier(column.nativeEnumName ?? '') : column.type },
-    length: type === 'string' ? column.length : undefined,
-    precision: type === 'decimal' ? column.precision : undefined,
-    scale: type === 'decimal' ? column.scale : undefined,
+    length: type === 'string' ? (column.length ?? declared[0]) : undefined,
+    precision: type === 'decimal' ? (column.precision ?? declared[0]) : undefined,
+    scale: type === 'decimal' ? (column.scale ?? declared[1]) : undefined,
     timezone: type === 'datetime' || type === 'time' ? /tz\b|with time zone/i.test(column.type) : undefined,
-    values: nativeEnum ? [...(column.enumItems ?? [])] : undefined,
+    // A native enum's values, or those of an inline enum type (MySQL's `enum('a','b')`).
+    values: nativeEnum || (type === 'enum' && (column.enumItems?.length ?? 0) > 0) ? [...(column.enumItems ?? [])] : undefined,
     enumName: nativeEnum ? column.nativeEnumName : undefined,
     nullable: column.nullable === true,
     default: column.default === undefined || column.default === null ? undefined : { sql: String(column.default) },
     autoincrement: column.autoincrement === true ? true : undefined,
     comment: column.comment === undefined || column.comment === null || column.comment === '' ? undefined : column.comment,
   };
+}
+
+/**
+ * The numbers in a declared type's parentheses (`numeric(10,2)` → `[10, 2]`): what a
+ * reader that keeps the type as declared (SQLite's) reports in no other field.
+ */
+function declaredParameters(sqlType: string): [number | undefined, number | undefined] {
+  const match = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(sqlType);
+  return match === null ? [undefined, undefined] : [Number(match[1]), match[2] === undefined ? undefined : Number(match[2])];
 }
 
 /** The portable type closest to a type as a database reports it (its `nativeType` keeps it exactly). */

@@ -8,6 +8,7 @@
  */
 export { defaultSql, dialectColumnType, enumCheckExpression, toMikroColumn, type DialectColumnType } from './column-sql.js';
 export { describeTable, portableType, type DescribeTableOptions, type IntrospectionQuery } from './describe-table.js';
+export { indexStatementParts, type IndexStatementParts } from './index-statement.js';
 export {
   createOperationCompiler,
   describeOperation,
@@ -15,5 +16,5 @@ export {
   type OperationCompilerOptions,
   type OperationDialectFeatures,
 } from './operation-compiler.js';
-export { applyTableChanges, primaryKeyColumns, qualifiedName, toMikroTable, withIndexExpressions, type MikroTable } from './table-model.js';
+export { applyTableChanges, hasTypeChange, primaryKeyColumns, qualifiedName, toMikroTable, withIndexExpressions, type MikroTable } from './table-model.js';
 export { unconnectedPlatform } from './unconnected-platform.js';

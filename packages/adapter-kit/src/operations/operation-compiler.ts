@@ -15,6 +15,7 @@ import {
   type NamedColumn,
   type OperationCompileContext,
   type QualifiedName,
+  type SchemaCheckQuery,
   type SchemaOperation,
   type SchemaOperationCompiler,
   type TableChange,
@@ -22,6 +23,7 @@ import {
 } from '@cloudguard/migrate-core/adapter';
 import { DatabaseTable, type AbstractSqlPlatform, type Column, type SchemaHelper, type TableDifference } from '@mikro-orm/sql';
 
+import { changePreconditions } from './change-preconditions.js';
 import { dialectColumnType, enumCheckExpression, toMikroColumn } from './column-sql.js';
 import {
   columnForeignKey,
@@ -53,6 +55,8 @@ export interface OperationDialectFeatures {
    * `CHANGE`): the compiler then reads the table's definition first.
    */
   readonly restatesColumnOnAlter?: boolean | undefined;
+  /** Index keys that are expressions (PostgreSQL, SQLite, MySQL 8); MariaDB indexes only columns. */
+  readonly expressionIndexes?: boolean | undefined;
   /** `CREATE OR REPLACE VIEW` (PostgreSQL, MySQL); elsewhere the view is dropped first. */
   readonly replaceableViews?: boolean | undefined;
 }
@@ -64,6 +68,8 @@ export interface AlterTableTools {
   readonly schemaHelper: SchemaHelper;
   /** The statements of the changes one by one, as the compiler writes them without the dialect's hook. */
   changeStatements(operation: AlterTableOperation, context: OperationCompileContext): Promise<string[]>;
+  /** The checks of the changes' rows the compiler runs first (see `changePreconditions`), online only. */
+  changePreconditions(operation: AlterTableOperation, context: OperationCompileContext): Promise<SchemaCheckQuery[]>;
   /** Refuses the operation, naming it and the dialect. */
   refuse(operation: SchemaOperation, reason: string): never;
 }
@@ -92,7 +98,7 @@ export interface OperationCompilerOptions {
  * const compiler = createOperationCompiler({
  *   dialect: 'postgresql',
  *   platform: orm.driver.getPlatform(),
- *   features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true },
+ *   features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true, expressionIndexes: true },
  * });
  * const { statements } = await compiler.compile(operation, context);
  * ```
@@ -133,6 +139,9 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
   async #compile(operation: SchemaOperation, context: OperationCompileContext): Promise<CompiledOperation> {
     switch (operation.kind) {
       case 'createTable':
+        if (this.#features.expressionIndexes !== true && operation.indexes.some((index) => index.columns.some((key) => typeof key !== 'string'))) {
+          this.#refuse(operation, `${this.#features.displayName} indexes columns only, not expressions: index a generated column instead`);
+        }
         return { statements: this.#createTable(operation) };
       case 'dropTable':
         return { statements: await this.#dropTable(operation.table, operation.ifExists, context) };
@@ -147,7 +156,10 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
       case 'alterTable': {
         this.#checkOptions(operation, context);
         const own = await this.#alterTable?.(operation, context, this.#tools());
-        return own ?? { statements: await this.#changeStatements(operation, context) };
+        if (own !== undefined) return own;
+        const statements = await this.#changeStatements(operation, context);
+        const checks = await changePreconditions(operation, context, this.#platform, this.#quoteTable(operation.table));
+        return checks.length === 0 ? { statements } : { statements, checks };
       }
     }
   }
@@ -158,6 +170,7 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
       platform: this.#platform,
       schemaHelper: this.#helper,
       changeStatements: (operation, context) => this.#changeStatements(operation, context),
+      changePreconditions: (operation, context) => changePreconditions(operation, context, this.#platform, this.#quoteTable(operation.table)),
       refuse: (operation, reason) => this.#refuse(operation, reason),
     };
   }
@@ -176,6 +189,9 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
           this.#refuse(operation, 'CONCURRENTLY cannot run inside a transaction block; mark the migration transactional: false');
         }
         if (operation.changes.length > 1) this.#refuse(operation, 'a concurrent index build must be an operation of its own');
+      }
+      if (this.#features.expressionIndexes !== true && change.kind === 'createIndex' && change.index.columns.some((key) => typeof key !== 'string')) {
+        this.#refuse(operation, `${displayName} indexes columns only, not expressions: index a generated column instead`);
       }
       if (this.#features.indexExistenceClauses !== true) {
         if (change.kind === 'createIndex' && change.ifNotExists) this.#refuse(operation, `${displayName} has no CREATE INDEX IF NOT EXISTS`);

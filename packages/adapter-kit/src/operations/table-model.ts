@@ -157,6 +157,9 @@ export function toMikroTable(description: TableDescription, dialect: string, pla
   // init() maps each type again from its SQL name; the portable type knows better (a `nativeType` too).
   columns.forEach((column, position) => {
     column.mappedType = mappedTypes[position] ?? column.mappedType;
+    // init() marks every key column `primary`; as MikroORM's own metadata does, a column is
+    // `primary` only when it is the key alone, else SQLite writes `primary key` on each of them.
+    if (primaryColumns.length > 1) column.primary = false;
   });
   if (description.comment !== undefined) table.comment = description.comment;
   return { table, nativeEnums };
@@ -219,6 +222,8 @@ function applyChange(table: Mutable, change: TableChange, dialect: string): Muta
         indexes: table.indexes.filter((index) => keeps(index.columns)),
         uniques: table.uniques.filter((unique) => keeps(unique.columns)),
         foreignKeys: table.foreignKeys.filter((key) => keeps(key.columns)),
+        // As PostgreSQL drops the checks that involve a dropped column (an enum's among them).
+        checks: table.checks.filter((check) => !namesColumn(check.expression, change.column)),
       };
     }
     case 'alterColumn': {
@@ -283,6 +288,13 @@ function dropConstraint(table: Mutable, name: string, type: Extract<TableChange,
       if (primaryKeyColumns(table).length === 0) return missing();
       return { ...table, primaryKey: undefined, columns: table.columns.map((column) => (column.primaryKey === true ? { ...column, primaryKey: undefined, autoincrement: undefined } : column)) };
   }
+}
+
+/** Whether a SQL expression names a column, bare or quoted in any dialect's way (string literals aside). */
+export function namesColumn(sql: string, column: string): boolean {
+  const escaped = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const withoutLiterals = sql.replace(/'(?:[^']|'')*'/g, "''");
+  return new RegExp(`(^|[^\\w$])(["\`[]${escaped}["\`\\]]|${escaped}(?![\\w$]))`, 'i').test(withoutLiterals);
 }
 
 function renameColumn(table: Mutable, from: string, to: string): Mutable {

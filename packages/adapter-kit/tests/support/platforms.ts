@@ -10,12 +10,12 @@ import { createOperationCompiler, type OperationDialectFeatures } from '../../sr
 
 /** The dialects the kit's compiler is tested on, with the features their adapters declare. */
 export const DIALECTS = {
-  sqlite: { driver: SqliteDriver, features: { displayName: 'SQLite', indexExistenceClauses: true, foreignKeysInCreateTable: true } },
+  sqlite: { driver: SqliteDriver, features: { displayName: 'SQLite', indexExistenceClauses: true, foreignKeysInCreateTable: true, expressionIndexes: true } },
   postgresql: {
     driver: PostgreSqlDriver,
-    features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true },
+    features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true, expressionIndexes: true },
   },
-  mysql: { driver: MySqlDriver, features: { displayName: 'MySQL', restatesColumnOnAlter: true, replaceableViews: true } },
+  mysql: { driver: MySqlDriver, features: { displayName: 'MySQL', restatesColumnOnAlter: true, replaceableViews: true, expressionIndexes: true } },
   mariadb: { driver: MariaDbDriver, features: { displayName: 'MariaDB', restatesColumnOnAlter: true, replaceableViews: true, indexExistenceClauses: true } },
 } satisfies Record<string, { driver: unknown; features: OperationDialectFeatures }>;
 

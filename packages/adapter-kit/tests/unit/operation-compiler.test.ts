@@ -57,6 +57,22 @@ describe('createTable', () => {
     ]);
   });
 
+  it('writes a composite primary key once, as a table constraint, on every dialect', async () => {
+    const tags: CreateTableOperation = {
+      ...ACCOUNTS,
+      table: { name: 'tags' },
+      columns: [
+        { name: 'item_id', type: 'integer' },
+        { name: 'tag', type: 'text' },
+      ],
+      primaryKey: { columns: ['item_id', 'tag'] },
+      indexes: [],
+      checks: [],
+    };
+    expect(await statements('sqlite', tags)).toEqual(['create table `tags` (`item_id` integer not null, `tag` text not null, primary key (`item_id`, `tag`))']);
+    expect(await statements('postgresql', tags)).toEqual(['create table "tags" ("item_id" int not null, "tag" text not null, primary key ("item_id", "tag"))']);
+  });
+
   it('lets nativeType win on its dialect only', async () => {
     const citext: CreateTableOperation = { ...ACCOUNTS, columns: [{ name: 'email', type: 'string', nativeType: { postgresql: 'citext' } }], indexes: [], checks: [] };
     expect(await statements('postgresql', citext)).toEqual(['create table "accounts" ("email" citext null)']);
@@ -263,6 +279,17 @@ describe('applyTableChanges', () => {
       { name: 'state', type: 'string', length: 20, nullable: false, default: 'queued', comment: undefined },
     ]);
     expect(after.indexes).toEqual([{ name: 'ix_status', columns: ['state'] }]);
+  });
+
+  it('drops the checks naming a dropped column (an enum\'s check), keeping the others', () => {
+    const checked: TableDescription = {
+      ...table,
+      checks: [
+        { name: 'scans_status_check', expression: "`status` in ('queued', 'done')" },
+        { name: 'ck_id', expression: "id > 0 and 'status' <> ''" },
+      ],
+    };
+    expect(applyTableChanges(checked, [{ kind: 'dropColumn', column: 'status' }], 'sqlite').checks).toEqual([{ name: 'ck_id', expression: "id > 0 and 'status' <> ''" }]);
   });
 
   it('refuses a change naming what the table does not have', () => {

@@ -181,4 +181,56 @@ describe('schema operations on PostgreSQL', () => {
     await downgrade(env, { target: 'a1' });
     expect(await objects()).not.toContain('index ix_scans_score');
   });
+
+  it('fails with SCHEMA_CHECK_FAILED before any statement when the rows break a new NOT NULL or unique rule, naming table, column and count', async () => {
+    const failureOf = async (body: string): Promise<unknown> => {
+      const env = await project([CREATE_TABLES, ['b2', `async up(op) { ${body} }`]]);
+      await upgrade(env, { target: 'a1' });
+      await rows(`INSERT INTO accounts (email) VALUES ('ada@example.com'), ('alan@example.com');
+                  INSERT INTO scans (account_id, status) VALUES (1, NULL), (1, NULL), (2, 'done')`);
+      const error = await upgrade(env, { target: 'head' }).catch((caught: unknown) => caught);
+      await downgrade(env, { target: 'base' });
+      return (error as { cause?: unknown }).cause;
+    };
+    expect(await failureOf("await op.alterColumn('scans', 'status', { nullable: false });")).toMatchObject({
+      code: 'SCHEMA_CHECK_FAILED',
+      failure: 'scans.status holds NULL in 2 rows, and alterColumn makes it NOT NULL',
+    });
+    expect(await failureOf("await op.createUniqueConstraint('uq_scans_account', 'scans', ['account_id']);")).toMatchObject({
+      code: 'SCHEMA_CHECK_FAILED',
+      failure: 'scans(account_id) repeats 1 value, and addUnique makes it unique',
+    });
+    expect(await failureOf("await op.addColumn('scans', 'owner', { type: 'text', nullable: false });")).toMatchObject({
+      code: 'SCHEMA_CHECK_FAILED',
+      failure: 'scans.owner is a new NOT NULL column without a default, and scans has 3 rows',
+    });
+  });
+
+  it('changes the type of a column views read: the views (and views over them) are dropped and created again, with options, comments and grants', async () => {
+    const env = await project([
+      CREATE_TABLES,
+      [
+        'b2',
+        `async up(op) {
+           await op.execute('create view scan_states with (security_barrier) as select id, status from scans');
+           await op.execute('create view queued_scans as select id from scan_states where status = \\'queued\\'');
+           await op.execute('comment on view scan_states is \\'one row per scan\\'');
+           await op.execute('grant select on scan_states to public');
+         }`,
+      ],
+      ['c3', `async up(op) { await op.alterColumn('scans', 'status', { type: 'text' }); }, async down(op) { await op.alterColumn('scans', 'status', { type: 'string', length: 20 }); }`],
+    ]);
+    await upgrade(env, { target: 'b2' });
+    await rows("INSERT INTO accounts (email) VALUES ('ada@example.com'); INSERT INTO scans (account_id, status) VALUES (1, 'queued'), (1, 'done')");
+    await upgrade(env, { target: 'head' });
+    expect(await columns('scans')).toContainEqual({ name: 'status', type: 'text', nullable: 'YES', default: null });
+    expect(await rows('SELECT id FROM queued_scans')).toEqual([{ id: '1' }]);
+    expect(
+      await rows(`SELECT c.reloptions AS options, obj_description(c.oid, 'pg_class') AS comment, has_table_privilege('public', c.oid, 'select') AS public
+                    FROM pg_class c WHERE c.relname = 'scan_states'`),
+    ).toEqual([{ options: ['security_barrier=true'], comment: 'one row per scan', public: true }]);
+    await downgrade(env, { target: 'b2' });
+    expect(await columns('scans')).toContainEqual({ name: 'status', type: 'character varying', nullable: 'YES', default: null });
+    expect(await rows('SELECT id FROM queued_scans')).toEqual([{ id: '1' }]);
+  });
 });

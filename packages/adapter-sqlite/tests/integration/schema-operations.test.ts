@@ -290,4 +290,31 @@ describe('schema operations on SQLite', () => {
       message: 'scans(account_id) repeats 1 value, and the rebuilt table makes it unique [{"rows":1}]',
     });
   });
+
+  it('leaves comments out, as SQLite keeps none: a comment on its own changes nothing, with no rebuild', async () => {
+    const target = project([CREATE_TABLES, ['b2', `async up(op) { await op.alterColumn('scans', 'status', { comment: 'where the scan is' }); }`]]);
+    const env = await target.env();
+    await upgrade(env, { target: 'a1' });
+    const before = target.rows("SELECT rowid, sql FROM sqlite_master WHERE name = 'scans'");
+    await upgrade(env, { target: 'head' });
+    expect(target.rows("SELECT rowid, sql FROM sqlite_master WHERE name = 'scans'")).toEqual(before);
+  });
+
+  it('creates a composite primary key, and rebuilds a table to add one', async () => {
+    const target = project([
+      [
+        'a1',
+        `async up(op) {
+           await op.createTable('tags', { item_id: { type: 'integer' }, tag: { type: 'string', length: 20 } }, { primaryKey: { columns: ['item_id', 'tag'] } });
+           await op.createTable('marks', { item_id: { type: 'integer', nullable: false }, mark: { type: 'text', nullable: false } });
+         }`,
+      ],
+      ['b2', `async up(op) { await op.createPrimaryKey('pk_marks', 'marks', ['item_id', 'mark']); }`],
+    ]);
+    const env = await target.env();
+    await upgrade(env, { target: 'head' });
+    const keyOf = (table: string): unknown[] => target.columns(table).map((column) => [column.name, column.pk]);
+    expect(keyOf('tags')).toEqual([['item_id', 1], ['tag', 2]]);
+    expect(keyOf('marks')).toEqual([['item_id', 1], ['mark', 2]]);
+  });
 });

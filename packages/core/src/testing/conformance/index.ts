@@ -15,4 +15,5 @@ export {
   type ConformanceDatabase,
   type ConformanceGroup,
   type ConformanceSql,
+  type SchemaFeature,
 } from './options.js';

@@ -9,7 +9,7 @@ import type {
   TableChangeKind,
   TableDescription,
 } from '../../operations/schema-operation.js';
-import type { ConformanceCheckId } from './options.js';
+import type { ConformanceCheckId, SchemaFeature } from './options.js';
 
 /**
  * The matrix of the `operations` group: a starting schema with rows, and one case per
@@ -147,6 +147,8 @@ export interface OperationCase {
   readonly title: string;
   up(op: MigrationOperations): Promise<void>;
   down(op: MigrationOperations): Promise<void>;
+  /** What the case needs of the schema, beyond tables, columns, keys and plain indexes; see the `lacks` option of the suite. */
+  readonly needs?: SchemaFeature | undefined;
   /** Checks the upgrade's effect. */
   verify(before: SchemaSnapshot, after: SchemaSnapshot, probe: CaseProbe): Promise<void> | void;
   /**

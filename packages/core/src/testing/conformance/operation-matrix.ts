@@ -181,6 +181,7 @@ export const OPERATION_MATRIX: Readonly<Record<CoveredKind, readonly OperationCa
     },
     {
       id: 'operations.createTable.comment',
+      needs: 'comments',
       title: 'createTable with a table comment and a column comment',
       up: (op) =>
         op.createTable(CREATED, { id: { type: 'integer', primaryKey: true }, value: { type: 'text', comment: 'what it holds' } }, { comment: 'made by the suite' }),
@@ -361,6 +362,7 @@ export const OPERATION_MATRIX: Readonly<Record<CoveredKind, readonly OperationCa
     },
     {
       id: 'operations.alterColumn.comment',
+      needs: 'comments',
       title: 'alterColumn comment: sets a comment; down removes it',
       up: (op) => op.alterColumn(ITEMS, 'label', { comment: 'what the item is called' }),
       down: (op) => op.alterColumn(ITEMS, 'label', { comment: null }),
@@ -398,6 +400,7 @@ export const OPERATION_MATRIX: Readonly<Record<CoveredKind, readonly OperationCa
     },
     {
       id: 'operations.createIndex.partial',
+      needs: 'partialIndexes',
       title: 'createIndex with a where condition (a partial index)',
       up: (op) => op.createIndex('ix_items_qty_positive', ITEMS, ['qty'], { where: 'qty > 1' }),
       down: (op) => op.dropIndex('ix_items_qty_positive', ITEMS),
@@ -411,6 +414,7 @@ export const OPERATION_MATRIX: Readonly<Record<CoveredKind, readonly OperationCa
     },
     {
       id: 'operations.createIndex.expression',
+      needs: 'expressionIndexes',
       title: 'createIndex on an expression',
       up: (op) => op.createIndex('ix_items_lower_label', ITEMS, [{ sql: 'lower(label)' }]),
       down: (op) => op.dropIndex('ix_items_lower_label', ITEMS),

@@ -58,7 +58,10 @@ export function operationChecks(fx: ConformanceFixture): void {
   describe('schema operations', async () => {
     const unmet = (await missingCompiler(fx.options)) || fx.needsSql;
     for (const cases of Object.values(OPERATION_MATRIX)) {
-      for (const operationCase of cases) fx.check(operationCase.id, operationCase.title, () => runCase(fx, operationCase), unmet);
+      for (const operationCase of cases) {
+        const lacking = operationCase.needs === undefined ? undefined : fx.options.lacks?.[operationCase.needs];
+        fx.check(operationCase.id, operationCase.title, () => runCase(fx, operationCase), unmet || lacking);
+      }
     }
     fx.check(
       'operations.check-failure',

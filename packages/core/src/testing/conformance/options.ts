@@ -122,6 +122,13 @@ export type ConformanceCheckId = (typeof CONFORMANCE_CHECKS)[number];
 /** A group of checks: the part of a {@link ConformanceCheckId} before the dot. */
 export type ConformanceGroup = ConformanceCheckId extends `${infer Group}.${string}` ? Group : never;
 
+/**
+ * A part of a schema some databases cannot hold: `comments` (of tables and columns),
+ * `partialIndexes` (`createIndex` with `where`), `expressionIndexes` (index keys that are
+ * expressions). See {@link AdapterConformanceOptions.lacks}.
+ */
+export type SchemaFeature = 'comments' | 'partialIndexes' | 'expressionIndexes';
+
 /** Options of {@link defineAdapterConformanceSuite}. */
 export interface AdapterConformanceOptions {
   /** Shown in the suite's title: `adapter conformance: <name>`. */
@@ -167,6 +174,13 @@ export interface AdapterConformanceOptions {
         spawnHolder(options: ConnectOptions): Promise<ChildProcess>;
       }
     | undefined;
+  /**
+   * What the database's schema cannot hold, each with the reason shown in the titles of
+   * the `operations` checks that need it, which are then skipped. Declare a feature here
+   * when the adapter's compiler ignores it (SQLite keeps no comments, and its compiler
+   * leaves them out, as Alembic does) or refuses it with `OPERATION_NOT_SUPPORTED`.
+   */
+  readonly lacks?: Readonly<Partial<Record<SchemaFeature, string>>> | undefined;
   /** Checks (or groups) to skip, each with the reason shown in the test's title. */
   readonly skip?: Readonly<Partial<Record<ConformanceCheckId | ConformanceGroup, string>>> | undefined;
   /** How long the lock checks let a waiter wait before it must have the lock. Default 10,000 ms. */
