@@ -11,7 +11,8 @@
  */
 
 import type { AlterTableOperation, CompiledOperation, OperationCompileContext, QualifiedName } from '@cloudguard/migrate-core/adapter';
-import { hasTypeChange, type AlterTableTools } from '@cloudguard/migrate-adapter-kit/operations';
+import type { AlterTableTools } from '@cloudguard/migrate-adapter-kit/operations';
+import { hasTypeChange } from '@cloudguard/migrate-core/adapter';
 
 /** A view (or materialized view) that reads a column being changed, directly or through other views. */
 interface DependentView {

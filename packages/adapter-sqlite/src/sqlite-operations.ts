@@ -10,6 +10,8 @@
  */
 
 import {
+  applyTableChanges,
+  primaryKeyColumns,
   splitStatements,
   type AlterTableOperation,
   type CompiledOperation,
@@ -21,11 +23,9 @@ import {
   type TableDescription,
 } from '@cloudguard/migrate-core/adapter';
 import {
-  applyTableChanges,
   createOperationCompiler,
   describeTable,
   indexStatementParts,
-  primaryKeyColumns,
   toMikroColumn,
   toMikroTable,
   withIndexExpressions,

@@ -68,6 +68,9 @@ export type { OfflineBlock, OfflineEntry } from './offline/offline-script.js';
 // schema operations (`op.createTable`, …): the compiler an adapter provides, and what it compiles
 export type { CompiledOperation, OperationCompileContext, SchemaOperationCompiler } from './adapter/schema-operation-compiler.js';
 export { PORTABLE_COLUMN_TYPES } from './operations/schema-operation.js';
+export { applyTableChanges, hasTypeChange, namesColumn, primaryKeyColumns } from './operations/table-changes.js';
+export { SchemaModel } from './operations/schema-model.js';
+export type { ModelAnswer, ViewDescription } from './operations/schema-model.js';
 export type {
   AlterColumnChanges,
   AlterTableOperation,

@@ -8,6 +8,7 @@
  */
 
 import {
+  hasTypeChange,
   OperationNotSupportedError,
   splitStatements,
   type AlterTableOperation,
@@ -28,7 +29,6 @@ import { dialectColumnType, enumCheckExpression, toMikroColumn } from './column-
 import {
   columnForeignKey,
   defaultConstraintName,
-  hasTypeChange,
   qualifiedName,
   toMikroForeignKey,
   toMikroIndex,

@@ -1,7 +1,7 @@
-import type { AlterTableOperation, ColumnType, CreateTableOperation, SchemaOperation, TableChange, TableDescription } from '@cloudguard/migrate-core/adapter';
+import { applyTableChanges, type AlterTableOperation, type ColumnType, type CreateTableOperation, type SchemaOperation, type TableChange, type TableDescription } from '@cloudguard/migrate-core/adapter';
 import { describe, expect, it } from 'vitest';
 
-import { applyTableChanges, dialectColumnType } from '../../src/operations/index.js';
+import { dialectColumnType } from '../../src/operations/index.js';
 import { compileFor, platformOf, type TestDialect } from '../support/platforms.js';
 
 const ACCOUNTS: CreateTableOperation = {

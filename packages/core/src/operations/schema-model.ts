@@ -11,15 +11,9 @@
  * @packageDocumentation
  */
 
-import type {
-  AlterColumnChanges,
-  ConstraintType,
-  NamedColumn,
-  QualifiedName,
-  SchemaOperation,
-  TableChange,
-  TableDescription,
-} from './schema-operation.js';
+import { OperationNotSupportedError } from '../errors.js';
+import type { QualifiedName, SchemaOperation, TableDescription } from './schema-operation.js';
+import { applyTableChanges } from './table-changes.js';
 
 /** What the model knows of a table: its definition, that it does not exist, or nothing. */
 export type ModelAnswer =
@@ -124,7 +118,13 @@ export class SchemaModel {
           this.markUnknown(operation.table);
           return;
         }
-        this.#put(operation.changes.reduce(applyChange, table));
+        try {
+          this.#put(applyTableChanges(table, operation.changes, 'the schema model'));
+        } catch (error) {
+          // A change names what the model's table lacks: something else changed it (raw SQL).
+          if (!(error instanceof OperationNotSupportedError)) throw error;
+          this.markUnknown(operation.table);
+        }
         return;
       }
       case 'createView':
@@ -160,107 +160,4 @@ export class SchemaModel {
       });
     }
   }
-}
-
-/** One change applied to a table's description. */
-export function applyChange(table: TableDescription, change: TableChange): TableDescription {
-  switch (change.kind) {
-    case 'addColumn':
-      return { ...table, columns: [...table.columns, structuredClone(change.column)] };
-    case 'dropColumn':
-      return withoutColumn(table, change.column);
-    case 'alterColumn':
-      return alterColumn(table, change.column, change.changes);
-    case 'createIndex':
-      return { ...table, indexes: [...table.indexes.filter((index) => index.name !== change.index.name), structuredClone(change.index)] };
-    case 'dropIndex':
-      return { ...table, indexes: table.indexes.filter((index) => index.name !== change.name) };
-    case 'addForeignKey':
-      return { ...table, foreignKeys: [...table.foreignKeys, structuredClone(change.foreignKey)] };
-    case 'addUnique':
-      return { ...table, uniques: [...table.uniques, structuredClone(change.unique)] };
-    case 'addCheck':
-      return { ...table, checks: [...table.checks, structuredClone(change.check)] };
-    case 'addPrimaryKey':
-      return {
-        ...table,
-        primaryKey: structuredClone(change.primaryKey),
-        columns: table.columns.map((column) =>
-          change.primaryKey.columns.includes(column.name) ? { ...column, nullable: false } : column,
-        ),
-      };
-    case 'dropConstraint':
-      return dropConstraint(table, change.name, change.type);
-  }
-}
-
-function alterColumn(table: TableDescription, name: string, changes: AlterColumnChanges): TableDescription {
-  const renamed = changes.name ?? name;
-  const columns = table.columns.map((column): NamedColumn => {
-    if (column.name !== name) return column;
-    let altered: Record<string, unknown> = { ...column };
-    if (changes.type !== undefined) {
-      // A new type replaces the old one with all its parameters.
-      for (const key of ['length', 'precision', 'scale', 'timezone', 'values', 'enumName', 'nativeType']) delete altered[key];
-      for (const key of ['type', 'length', 'precision', 'scale', 'timezone', 'values', 'enumName', 'nativeType'] as const) {
-        if (changes[key] !== undefined) altered[key] = structuredClone(changes[key]);
-      }
-    }
-    if (changes.nullable !== undefined) altered['nullable'] = changes.nullable;
-    if (changes.default === null) delete altered['default'];
-    else if (changes.default !== undefined) altered['default'] = structuredClone(changes.default);
-    if (changes.comment === null) delete altered['comment'];
-    else if (changes.comment !== undefined) altered['comment'] = changes.comment;
-    altered = { ...altered, name: renamed };
-    return altered as unknown as NamedColumn;
-  });
-  if (renamed === name) return { ...table, columns };
-  const rename = (column: string): string => (column === name ? renamed : column);
-  return {
-    ...table,
-    columns,
-    primaryKey: table.primaryKey && { ...table.primaryKey, columns: table.primaryKey.columns.map(rename) },
-    indexes: table.indexes.map((index) => ({ ...index, columns: index.columns.map((key) => (typeof key === 'string' ? rename(key) : key)) })),
-    uniques: table.uniques.map((unique) => ({ ...unique, columns: unique.columns.map(rename) })),
-    foreignKeys: table.foreignKeys.map((foreignKey) => ({ ...foreignKey, columns: foreignKey.columns.map(rename) })),
-  };
-}
-
-/** A dropped column takes the indexes and constraints that name it along, as the databases do. */
-function withoutColumn(table: TableDescription, name: string): TableDescription {
-  const names = (columns: readonly unknown[]): boolean => columns.includes(name);
-  return {
-    ...table,
-    columns: table.columns.filter((column) => column.name !== name),
-    primaryKey: table.primaryKey !== undefined && names(table.primaryKey.columns) ? undefined : table.primaryKey,
-    indexes: table.indexes.filter((index) => !names(index.columns)),
-    uniques: table.uniques.filter((unique) => !names(unique.columns)),
-    foreignKeys: table.foreignKeys.filter((foreignKey) => !names(foreignKey.columns)),
-  };
-}
-
-function dropConstraint(table: TableDescription, name: string, type: ConstraintType): TableDescription {
-  switch (type) {
-    case 'foreignKey':
-      return {
-        ...table,
-        foreignKeys: table.foreignKeys.filter((foreignKey) => foreignKey.name !== name),
-        columns: table.columns.map((column) => (column.references?.name === name ? withoutReference(column) : column)),
-      };
-    case 'unique':
-      return { ...table, uniques: table.uniques.filter((unique) => unique.name !== name) };
-    case 'check':
-      return { ...table, checks: table.checks.filter((check) => check.name !== name) };
-    case 'primaryKey':
-      return {
-        ...table,
-        primaryKey: undefined,
-        columns: table.columns.map((column) => (column.primaryKey === true ? { ...column, primaryKey: false, autoincrement: false } : column)),
-      };
-  }
-}
-
-function withoutReference(column: NamedColumn): NamedColumn {
-  const { references: _references, ...rest } = column;
-  return rest;
 }

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 
 import type { MigrationOperations, Row } from '../../migration.js';
 import { PORTABLE_COLUMN_TYPES, type PortableColumnType, type TableDescription } from '../../operations/schema-operation.js';
+import { primaryKeyColumns } from '../../operations/table-changes.js';
 import {
   COLUMN_OF_TYPE,
   CREATED,
@@ -27,11 +28,6 @@ import {
 } from './operation-cases.js';
 
 const ITEM_COLUMNS = ['id', 'parent_id', 'label', 'qty', 'note'] as const;
-
-/** The primary key's columns, declared on the table or on its columns. */
-function primaryKeyColumns(described: TableDescription): string[] {
-  return described.primaryKey?.columns.length ? [...described.primaryKey.columns] : described.columns.filter((c) => c.primaryKey === true).map((c) => c.name);
-}
 
 /**
  * The names of a table's unique constraints and unique indexes together. A dialect may
