@@ -26,6 +26,7 @@ import {
   createOperationCompiler,
   describeTable,
   indexStatementParts,
+  tableDifference,
   toMikroColumn,
   toMikroTable,
   withIndexExpressions,
@@ -193,7 +194,7 @@ async function rebuild(operation: AlterTableOperation, before: TableDescription,
   const sources = sourceColumns(operation.changes, before);
   const from = toMikroTable(before, DIALECT, tools.platform).table;
   const to = toMikroTable(after, DIALECT, tools.platform).table;
-  const difference = tableDifference(from, to, before, after, sources, tools.platform);
+  const difference = rebuildDifference(from, to, before, after, sources, tools.platform);
   const written = (tools.schemaHelper as unknown as { getAlterTempTableSQL(diff: TableDifference): string[] }).getAlterTempTableSQL(difference);
   const statements = withIndexExpressions(withoutForeignKeyPragmas(written.flatMap((statement) => splitStatements(statement))), after.indexes, tools.platform).map(
     (statement) => (/^insert into /i.test(statement) ? copyStatement(tools.platform, after, sources) : statement),
@@ -227,7 +228,7 @@ function copyStatement(platform: AbstractSqlPlatform, after: TableDescription, s
 }
 
 /** MikroORM's difference of the two tables, as far as a rebuild reads it. */
-function tableDifference(
+function rebuildDifference(
   from: ReturnType<typeof toMikroTable>['table'],
   to: ReturnType<typeof toMikroTable>['table'],
   before: TableDescription,
@@ -244,30 +245,7 @@ function tableDifference(
     if (previous === undefined) addedColumns[column.name] = mapped;
     else changedColumns[column.name] = { oldColumnName: previous.name, column: mapped, fromColumn: toMikroColumn(previous, DIALECT, platform), changedProperties: new Set() };
   }
-  return {
-    name: after.table.name,
-    fromTable: from,
-    toTable: to,
-    addedColumns,
-    changedColumns,
-    removedColumns: {},
-    renamedColumns: {},
-    addedIndexes: {},
-    changedIndexes: {},
-    removedIndexes: {},
-    renamedIndexes: {},
-    addedChecks: {},
-    changedChecks: {},
-    removedChecks: {},
-    addedTriggers: {},
-    changedTriggers: {},
-    removedTriggers: {},
-    addedPolicies: {},
-    removedPolicies: {},
-    addedForeignKeys: {},
-    changedForeignKeys: {},
-    removedForeignKeys: {},
-  };
+  return { ...tableDifference(from, to, { addedColumns, changedColumns }), name: after.table.name };
 }
 
 /**

@@ -16,5 +16,5 @@ export {
   type OperationCompilerOptions,
   type OperationDialectFeatures,
 } from './operation-compiler.js';
-export { qualifiedName, toMikroTable, withIndexExpressions, type MikroTable } from './table-model.js';
+export { qualifiedName, tableDifference, toMikroTable, withIndexExpressions, type MikroTable } from './table-model.js';
 export { unconnectedPlatform } from './unconnected-platform.js';

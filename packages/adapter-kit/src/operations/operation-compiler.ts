@@ -30,6 +30,7 @@ import {
   columnForeignKey,
   defaultConstraintName,
   qualifiedName,
+  tableDifference,
   toMikroForeignKey,
   toMikroIndex,
   toMikroPrimaryKey,
@@ -263,7 +264,7 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
         const { column } = change;
         const mapped = toMikroColumn(column, this.#dialect, this.#platform);
         const type = dialectColumnType(column, this.#dialect, this.#platform, column.name);
-        const diff = this.#difference(table, { addedColumns: { [column.name]: mapped } });
+        const diff = tableDifference(table, table, { addedColumns: { [column.name]: mapped } });
         if (type.enumCheck !== undefined) {
           table.addCheck({ name: defaultConstraintName(this.#platform, name.name, [column.name], 'check'), expression: enumCheckExpression(column.name, type.enumCheck, this.#platform), columnName: column.name });
         }
@@ -402,33 +403,7 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
     return this.#platform.quoteIdentifier(this.#helperTableName(name));
   }
 
-  #difference(table: DatabaseTable, parts: Partial<TableDifference>): TableDifference {
-    return {
-      name: table.getShortestName(),
-      fromTable: table,
-      toTable: table,
-      addedColumns: {},
-      changedColumns: {},
-      removedColumns: {},
-      renamedColumns: {},
-      addedIndexes: {},
-      changedIndexes: {},
-      removedIndexes: {},
-      renamedIndexes: {},
-      addedChecks: {},
-      changedChecks: {},
-      removedChecks: {},
-      addedTriggers: {},
-      changedTriggers: {},
-      removedTriggers: {},
-      addedPolicies: {},
-      removedPolicies: {},
-      addedForeignKeys: {},
-      changedForeignKeys: {},
-      removedForeignKeys: {},
-      ...parts,
-    };
-  }
+
 
   /** Statements as MikroORM writes them (some joined by `;\n`, some ending in `;`), one per entry, empty ones left out. */
   #finish(statements: readonly string[]): string[] {

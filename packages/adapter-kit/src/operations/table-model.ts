@@ -15,7 +15,7 @@ import {
   type QualifiedName,
   type TableDescription,
 } from '@cloudguard/migrate-core/adapter';
-import { DatabaseTable, type AbstractSqlPlatform, type CheckDef, type Column, type ForeignKey, type IndexDef } from '@mikro-orm/sql';
+import { DatabaseTable, type AbstractSqlPlatform, type CheckDef, type Column, type ForeignKey, type IndexDef, type TableDifference } from '@mikro-orm/sql';
 
 import { dialectColumnType, enumCheckExpression, toMikroColumn } from './column-sql.js';
 
@@ -173,3 +173,35 @@ function defaultSchema(platform: AbstractSqlPlatform): string | undefined {
   return platform.getDefaultSchemaName();
 }
 
+
+/**
+ * A MikroORM `TableDifference` from `from` to `to` with only the given parts, for the
+ * schema helper's `alterTable` (which reads every part).
+ */
+export function tableDifference(from: DatabaseTable, to: DatabaseTable, parts: Partial<TableDifference>): TableDifference {
+  return {
+    name: to.getShortestName(),
+    fromTable: from,
+    toTable: to,
+    addedColumns: {},
+    changedColumns: {},
+    removedColumns: {},
+    renamedColumns: {},
+    addedIndexes: {},
+    changedIndexes: {},
+    removedIndexes: {},
+    renamedIndexes: {},
+    addedChecks: {},
+    changedChecks: {},
+    removedChecks: {},
+    addedTriggers: {},
+    changedTriggers: {},
+    removedTriggers: {},
+    addedPolicies: {},
+    removedPolicies: {},
+    addedForeignKeys: {},
+    changedForeignKeys: {},
+    removedForeignKeys: {},
+    ...parts,
+  };
+}
