@@ -189,6 +189,24 @@ describe('SQLite autogenerate and drift check', () => {
     expect(app.tables()).toEqual(['alembic_version', 'cgmigrate_audit']);
   });
 
+  it('writes SQL, and says why, for a difference no operation spells (a trigger)', async () => {
+    const app = project();
+    const Audited = defineEntity({
+      name: 'Audited',
+      triggers: [{ name: 'audited_touch', timing: 'after', events: ['update'], body: 'select 1' }],
+      properties: { id: p.integer().primary(), name: p.string() },
+    });
+    const env = await app.env([Audited], { autogenerateAs: 'operations' });
+    const result = await autogenerateRevision(env, { message: 'Audited' });
+    if (!result.written) throw new Error('expected a migration');
+    const source = readFileSync(result.path, 'utf8');
+    expect(source).toContain("// - Written as this database's SQL, not as schema operations, because table audited has a trigger: it\n");
+    expect(source).toContain("await op.execute('create table `audited`");
+    expect(source).not.toContain('op.createTable');
+    await upgrade(env, { target: 'head' });
+    expect(await check(env)).toMatchObject({ ok: true, drift: [] });
+  });
+
   it('never reports an audit table renamed by the auditTable key as drift', async () => {
     const app = project();
     const env = await app.env([UserV1], { auditTable: 'deploy_log' });
