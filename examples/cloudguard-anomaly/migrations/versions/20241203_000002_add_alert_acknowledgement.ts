@@ -15,14 +15,14 @@ export default {
   message: 'Add alert acknowledgement',
 
   async up(op) {
-    await op.execute('ALTER TABLE alerts ADD COLUMN acknowledged_by VARCHAR(255)');
-    await op.execute('ALTER TABLE alerts ADD COLUMN acknowledged_at TIMESTAMP');
-    await op.execute('CREATE INDEX ix_alerts_acknowledged_at ON alerts (acknowledged_at)');
+    await op.addColumn('alerts', 'acknowledged_by', { type: 'string', length: 255, nativeType: { sqlite: 'varchar(255)' } });
+    await op.addColumn('alerts', 'acknowledged_at', { type: 'datetime', nativeType: { sqlite: 'timestamp' } });
+    await op.createIndex('ix_alerts_acknowledged_at', 'alerts', ['acknowledged_at']);
   },
 
   async down(op) {
-    await op.execute('DROP INDEX ix_alerts_acknowledged_at');
-    await op.execute('ALTER TABLE alerts DROP COLUMN acknowledged_at');
-    await op.execute('ALTER TABLE alerts DROP COLUMN acknowledged_by');
+    await op.dropIndex('ix_alerts_acknowledged_at', 'alerts');
+    await op.dropColumn('alerts', 'acknowledged_at');
+    await op.dropColumn('alerts', 'acknowledged_by');
   },
 } satisfies Migration;

@@ -178,7 +178,7 @@ describe('--sql on SQLite: the script gives what an online run gives', () => {
 
     const stamped = await ok(['stamp', 'head', '--sql', '--url', url('unused')], EXAMPLE);
     expect(stamped.stdout).toContain("INSERT INTO alembic_version (version_num) VALUES ('000003');");
-    expect(stamped.stdout).not.toContain('CREATE TABLE cloud_accounts');
+    expect(stamped.stdout).not.toMatch(/create table [`"]?cloud_accounts/i);
     applySqlite(file('stamp-offline'), stamped.stdout);
     await ok(['stamp', 'head', '--url', absolute('stamp-online')], EXAMPLE);
     expect(sqliteState(file('stamp-offline'))).toEqual(sqliteState(file('stamp-online')));
@@ -212,7 +212,7 @@ describe('--sql on SQLite: the script gives what an online run gives', () => {
     await ok(['upgrade', '000001', '--url', absolute('range-offline')], EXAMPLE);
     const script = await ok(['upgrade', '000001:head', '--sql', '--url', url('unused')], EXAMPLE);
     expect(script.stdout).not.toContain('CREATE TABLE IF NOT EXISTS alembic_version');
-    expect(script.stdout).not.toContain('CREATE TABLE cloud_accounts');
+    expect(script.stdout).not.toMatch(/create table [`"]?cloud_accounts/i);
     expect(script.stdout).toContain("UPDATE alembic_version SET version_num = '000002' WHERE version_num = '000001';");
     applySqlite(file('range-offline'), script.stdout);
     await ok(['upgrade', 'head', '--url', absolute('range-online')], EXAMPLE);
