@@ -111,6 +111,11 @@ export function kyselyBulkInsert(
   everyColumn?: (value: unknown) => unknown,
 ): (table: string, rows: readonly Row[]) => Promise<void> {
   return async (table, rows) => {
+    if (rows.length > 0 && rows.every((row) => Object.keys(row).length === 0)) {
+      // Rows that name no column: each gets every default (`INSERT … DEFAULT VALUES`), which takes no values list.
+      for (let row = 0; row < rows.length; row++) await db.insertInto(table).defaultValues().execute();
+      return;
+    }
     const prepared = everyColumn === undefined ? rows : fillColumns(rows, everyColumn);
     for (const chunk of rowChunks(prepared, maxParameters)) {
       await db.insertInto(table).values(chunk as Record<string, unknown>[]).execute();

@@ -11,6 +11,7 @@
 
 import {
   applyTableChanges,
+  namesColumn,
   primaryKeyColumns,
   splitStatements,
   type AlterTableOperation,
@@ -148,7 +149,11 @@ function onlyRenames(changes: Extract<TableChange, { kind: 'alterColumn' }>['cha
 }
 
 function needsRebuild(changes: readonly TableChange[], before: TableDescription): boolean {
+  // A column is tied up by what the table holds when its drop comes, earlier changes of the batch included.
+  let current = before;
   return changes.some((change) => {
+    const table = current;
+    current = applyTableChanges(current, [change], DIALECT);
     switch (change.kind) {
       case 'createIndex':
       case 'dropIndex':
@@ -159,7 +164,7 @@ function needsRebuild(changes: readonly TableChange[], before: TableDescription)
       case 'alterColumn':
         return !onlyRenames(change.changes);
       case 'dropColumn':
-        return isTiedUp(before, change.column);
+        return isTiedUp(table, change.column);
       case 'dropConstraint':
         return change.type !== 'unique';
       default:
@@ -170,7 +175,7 @@ function needsRebuild(changes: readonly TableChange[], before: TableDescription)
 
 /** Whether a column is keyed, indexed, unique, referencing or named by a check: SQLite's `DROP COLUMN` refuses those. */
 function isTiedUp(table: TableDescription, column: string): boolean {
-  const named = (sql: string): boolean => new RegExp(`(^|[^\\w$])["\`[]?${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["\`\\]]?([^\\w$]|$)`, 'i').test(sql);
+  const named = (sql: string): boolean => namesColumn(sql, column);
   const definition = table.columns.find((candidate) => candidate.name === column);
   return (
     primaryKeyColumns(table).includes(column) ||
@@ -221,6 +226,8 @@ function sourceColumns(changes: readonly TableChange[], before: TableDescription
 function copyStatement(platform: AbstractSqlPlatform, after: TableDescription, sources: ReadonlyMap<string, string>): string {
   const quote = (name: string): string => platform.quoteIdentifier(name);
   const copied = after.columns.filter((column) => sources.has(column.name));
+  // No old column is kept: the rows are copied by their rowid alone, the new columns taking their defaults.
+  if (copied.length === 0) return `insert into ${quote(`${after.table.name}__temp_alter`)} (rowid) select rowid from ${quote(after.table.name)}`;
   return (
     `insert into ${quote(`${after.table.name}__temp_alter`)} (${copied.map((column) => quote(column.name)).join(', ')}) ` +
     `select ${copied.map((column) => quote(sources.get(column.name) ?? column.name)).join(', ')} from ${quote(after.table.name)}`

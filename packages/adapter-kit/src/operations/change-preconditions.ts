@@ -92,7 +92,8 @@ export async function changePreconditions(
         }
         checks.push(
           await counted(
-            `(select 1 from ${quotedTable} group by ${grouped} having count(*) > 1) ${quote('repeated')}`,
+            // A key holding NULL repeats nothing: unique constraints take NULLs as distinct (SQLite, PostgreSQL, MySQL).
+            `(select 1 from ${quotedTable} where ${sourced.map((column) => `${quote(column ?? '')} is not null`).join(' and ')} group by ${grouped} having count(*) > 1) ${quote('repeated')}`,
             (count) => `${table}(${key.join(', ')}) repeats ${plural(count, 'value')}, and ${change.kind} makes it unique`,
             `${table}(${key.join(', ')}) becomes unique: duplicated values must be removed first.`,
           ),

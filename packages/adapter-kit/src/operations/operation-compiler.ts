@@ -25,7 +25,7 @@ import {
 import { DatabaseTable, type AbstractSqlPlatform, type Column, type SchemaHelper, type TableDifference } from '@mikro-orm/sql';
 
 import { changePreconditions } from './change-preconditions.js';
-import { dialectColumnType, enumCheckExpression, toMikroColumn } from './column-sql.js';
+import { defaultSql, dialectColumnType, enumCheckExpression, toMikroColumn } from './column-sql.js';
 import {
   columnForeignKey,
   defaultConstraintName,
@@ -337,6 +337,8 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
     };
     const mapped = toMikroColumn(after, this.#dialect, this.#platform);
     if (changes.nullable === undefined) mapped.nullable = before?.nullable ?? true;
+    // The column was not read and keeps its type: a boolean default is spelled as the platform stores booleans.
+    if (before === undefined && changes.type === undefined && after.default !== undefined) mapped.default = defaultSql(after.default, this.#platform);
     if (before !== undefined) table.addColumn(toMikroColumn(before, this.#dialect, this.#platform));
     const changed = new Set<string>();
     if (hasTypeChange(changes)) changed.add('type');

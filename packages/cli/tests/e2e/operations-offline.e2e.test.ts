@@ -84,7 +84,7 @@ describe('schema operations offline (--sql)', () => {
       mkdirSync(path.join(raw.dir, 'migrations', 'versions'), { recursive: true });
       writeFileSync(
         path.join(raw.dir, 'migrations', 'versions', 'a1_accounts.mjs'),
-        CREATE_ACCOUNTS.replace(/async up\(op\) \{[\s\S]*?\n  \},/, "async up(op) {\n    await op.execute('CREATE TABLE accounts (id INTEGER PRIMARY KEY, email TEXT NOT NULL, plan TEXT)');\n  },"),
+        CREATE_ACCOUNTS.replace(/async up\(op\) \{[\s\S]*?\n {2}\},/, "async up(op) {\n    await op.execute('CREATE TABLE accounts (id INTEGER PRIMARY KEY, email TEXT NOT NULL, plan TEXT)');\n  },"),
       );
       writeFileSync(path.join(raw.dir, 'migrations', 'versions', 'b2_plan_required.mjs'), PLAN_REQUIRED);
       const script = await cgmigrate(['upgrade', 'a1:head', '--sql', '--url', 'sqlite:///app.db'], { cwd: raw.dir });

@@ -86,10 +86,15 @@ function applyChange(table: Mutable, change: TableChange, dialect: string): Muta
       }
       return { ...table, indexes: [...table.indexes, change.index] };
     case 'dropIndex':
-      if (!table.indexes.some((index) => index.name === change.name)) {
+      // A unique index may be read back as a unique constraint (SQLite's reader makes no difference).
+      if (!table.indexes.some((index) => index.name === change.name) && !table.uniques.some((unique) => unique.name === change.name)) {
         return change.ifExists ? table : refuse(`table ${table.table.name} has no index ${change.name}`);
       }
-      return { ...table, indexes: table.indexes.filter((index) => index.name !== change.name) };
+      return {
+        ...table,
+        indexes: table.indexes.filter((index) => index.name !== change.name),
+        uniques: table.uniques.filter((unique) => unique.name !== change.name),
+      };
     case 'addForeignKey':
       return { ...table, foreignKeys: [...table.foreignKeys, change.foreignKey] };
     case 'addUnique':

@@ -146,10 +146,6 @@ class ScenarioBuilder {
   readonly facts = new Map<string, TableFacts>();
   readonly views = new Map<string, ViewFacts>();
   #counter = 0;
-  /** Indexes created by the batch being generated. */
-  readonly #batchIndexes = new Set<string>();
-  /** Columns added by the batch being generated. */
-  readonly #batchColumns = new Set<string>();
 
   fresh(prefix: string): string {
     return `${prefix}${this.#counter++}`;
@@ -189,17 +185,14 @@ class ScenarioBuilder {
   }
 
   /**
-   * Whether the values of `columns` are distinct over the rows (what a unique constraint needs).
-   *
-   * Known bug (both dialects): the uniqueness precondition of createIndex (unique) and
-   * addUnique (adapter-kit's change-preconditions.ts, `group by … having count(*) > 1`)
-   * counts rows whose key is NULL as repeats, and fails with SCHEMA_CHECK_FAILED where both
-   * databases accept the constraint. Until it is fixed, NULL counts as a value here.
+   * Whether the values of `columns` are distinct over the rows (what a unique constraint
+   * needs): a key holding NULL repeats nothing, as the databases take NULLs as distinct.
    */
   distinct(name: string, columns: readonly string[]): boolean {
     const seen = new Set<string>();
     for (const row of this.factsOf(name).rows) {
       const values = columns.map((column) => row[column] ?? null);
+      if (values.includes(null)) continue;
       const key = JSON.stringify(values);
       if (seen.has(key)) return false;
       seen.add(key);
@@ -268,9 +261,6 @@ class ScenarioBuilder {
         onDelete: picks.one([undefined, 'cascade', 'restrict'] as const),
       });
     }
-    // Known bug (both dialects, seen on SQLite): bulkInsert of a row that gives no column writes
-    // `insert into t () values ()`, a syntax error. A table whose rows would be empty gets none.
-    if (rows.some((row) => Object.keys(row).length === 0)) rows.length = 0;
     const complete = rows.map((row) => this.withDefaults(row, columns));
     if (picks.chance(3)) {
       const unique = picks.one(plain.filter((column) => new Set(complete.map((row) => row[column.name])).size === complete.length));
@@ -371,7 +361,7 @@ class ScenarioBuilder {
   // ── changes to one table ──────────────────────────────────────────────────
 
   /** One change to `name` and its inverse changes, applied to the model; `undefined` when it does not fit. */
-  change(picks: Picks, name: string, inBatch: boolean): { change: TableChange; inverse: TableChange[] } | undefined {
+  change(picks: Picks, name: string): { change: TableChange; inverse: TableChange[] } | undefined {
     const table = this.table(name);
     const facts = this.factsOf(name);
     const key = new Set(this.primaryKeyColumns(table));
@@ -388,7 +378,6 @@ class ScenarioBuilder {
         const column = this.newColumn(picks, this.fresh('c'), facts.rows.length > 0);
         if (column.nullable === false && facts.rows.length > 0 && column.default === undefined) return undefined;
         made = { change: { kind: 'addColumn', column }, inverse: [{ kind: 'dropColumn', column: column.name }] };
-        if (inBatch) this.#batchColumns.add(column.name);
         break;
       }
       case 1: {
@@ -402,15 +391,6 @@ class ScenarioBuilder {
           ),
         );
         if (column === undefined || table.columns.length < 2) return undefined;
-        // Known bug (SQLite): in a batchAlterTable, createIndex on a column then dropColumn of
-        // it runs `ALTER TABLE … DROP COLUMN` (the rebuild is decided on the table as it was
-        // before the batch) and fails with "error in index … after drop column". Kept out.
-        if (inBatch && table.indexes.some((index) => this.#batchIndexes.has(index.name) && index.columns.includes(column.name))) return undefined;
-        // Known bug (SQLite): a batch rebuild that keeps none of the table's old columns (adds
-        // some, drops the last old one) copies the rows with `insert into t__temp_alter () select
-        // from t`, a syntax error. At least one old column stays here.
-        const oldColumnsLeft = table.columns.filter((c) => c.name !== column.name && !this.#batchColumns.has(c.name));
-        if (inBatch && oldColumnsLeft.length === 0) return undefined;
         // The indexes on the column go with it; down adds the column back, then the indexes.
         const indexes = table.indexes.filter((index) => index.columns.includes(column.name));
         made = {
@@ -439,10 +419,7 @@ class ScenarioBuilder {
         break;
       }
       case 4: {
-        // Known bug (PostgreSQL): alterColumn { default: false } on a boolean column writes
-        // `set default 0`, which PostgreSQL refuses ("column … is of type boolean but default
-        // expression is of type integer"). Boolean columns keep their default here.
-        const column = picks.one(plain.filter((c) => c.type !== 'boolean' && defaultsOf(c.type).length > 0));
+        const column = picks.one(plain.filter((c) => defaultsOf(c.type).length > 0));
         if (column === undefined) return undefined;
         const value = picks.one([null, ...defaultsOf(column.type)]) ?? null;
         made = {
@@ -469,18 +446,12 @@ class ScenarioBuilder {
       case 6: {
         const columns = this.someColumns(picks, plain);
         if (columns === undefined) return undefined;
-        // Not unique in a batch: its inverse would be a batch's dropIndex of a unique index (see case 7).
-        const index: IndexDefinition = { name: this.fresh('ix'), columns, unique: !inBatch && picks.chance(3) && this.distinct(name, columns) };
+        const index: IndexDefinition = { name: this.fresh('ix'), columns, unique: picks.chance(3) && this.distinct(name, columns) };
         made = { change: { kind: 'createIndex', index, concurrently: false, ifNotExists: false }, inverse: [{ kind: 'dropIndex', name: index.name, concurrently: false, ifExists: false }] };
-        if (inBatch) this.#batchIndexes.add(index.name);
         break;
       }
       case 7: {
-        // Known bug (SQLite): a batchAlterTable whose dropIndex names a unique index fails with
-        // OPERATION_NOT_SUPPORTED "table t has no index ix": describeTable reports unique indexes
-        // as unique constraints, and the rebuild's table model looks for the name among indexes.
-        // Kept out of batches until it is fixed.
-        const index = picks.one(table.indexes.filter((candidate) => !(inBatch && candidate.unique === true)));
+        const index = picks.one(table.indexes);
         if (index === undefined) return undefined;
         made = { change: { kind: 'dropIndex', name: index.name, concurrently: false, ifExists: false }, inverse: [{ kind: 'createIndex', index, concurrently: false, ifNotExists: false }] };
         break;
@@ -572,11 +543,9 @@ class ScenarioBuilder {
     if (name === undefined) return undefined;
     const changes: TableChange[] = [];
     const inverses: TableChange[][] = [];
-    this.#batchIndexes.clear();
-    this.#batchColumns.clear();
     const count = batch ? 2 + picks.below(2) : 1;
     for (let i = 0; i < count; i++) {
-      const made = this.change(picks, name, batch);
+      const made = this.change(picks, name);
       if (made === undefined) continue;
       changes.push(made.change);
       inverses.unshift(made.inverse);
