@@ -19,6 +19,7 @@ import {
   type MigrationLock,
   type QualifiedName,
   type Row,
+  type SchemaDiffer,
   type SchemaOperationCompiler,
   type Session,
   type TableDescription,
@@ -72,6 +73,12 @@ export class MariaDbConnection implements AdapterConnection {
   readonly auditStore: SqlAuditStore;
   /** Compiles `op.createTable` and the rest through MikroORM's MariaDB schema helper (loaded at the first operation). */
   readonly operationCompiler: SchemaOperationCompiler;
+  /**
+   * Compares entity definitions with the database (`check`, `revision --autogenerate`)
+   * through MikroORM's MariaDB introspection, on a session of this connection (loaded
+   * at the first comparison).
+   */
+  readonly schemaDiffer: SchemaDiffer;
   readonly #location: MariaDbLocation;
   readonly #options: ConnectOptions;
   readonly #orm: MikroORM;
@@ -87,6 +94,13 @@ export class MariaDbConnection implements AdapterConnection {
     this.operationCompiler = lazyOperationCompiler(async () =>
       (await import('./mariadb-operations.js')).mariadbOperationCompiler(this.#orm.driver.getPlatform()),
     );
+    this.schemaDiffer = {
+      compare: async (request) => {
+        this.#client();
+        const { compareMariaDbSchema } = await import('./mariadb-autogenerate.js');
+        return this.autocommit((session) => compareMariaDbSchema((sql, params) => session.query(sql, params), this.#location.database, request));
+      },
+    };
   }
 
   /** Reads a table's definition through MikroORM's introspection, with the session's own query. */

@@ -16,7 +16,7 @@ import type {
   Row,
   TableDescription,
 } from '@cloudguard/migrate-core/adapter';
-import { DatabaseSchema, type AbstractSqlConnection, type AbstractSqlPlatform, type Column, type DatabaseTable } from '@mikro-orm/sql';
+import { DatabaseSchema, type AbstractSqlConnection, type AbstractSqlPlatform, type Column, type DatabaseTable, type IndexDef } from '@mikro-orm/sql';
 
 import { indexStatementParts } from './index-statement.js';
 
@@ -58,8 +58,12 @@ export async function describeTable(table: QualifiedName, options: DescribeTable
   return loaded === undefined ? undefined : toDescription(loaded, table, options.dialect, platform);
 }
 
-/** What MikroORM's schema helper calls on a connection, answered by the session's query. */
-function introspectionConnection(platform: AbstractSqlPlatform, query: IntrospectionQuery): AbstractSqlConnection {
+/**
+ * What MikroORM's schema helper calls on a connection (`getPlatform`, `execute`),
+ * answered by a session's query: so that `SchemaHelper` and `DatabaseSchema.create`
+ * read a database on the adapter's own session rather than on a connection of their own.
+ */
+export function introspectionConnection(platform: AbstractSqlPlatform, query: IntrospectionQuery): AbstractSqlConnection {
   const connection = {
     getPlatform: () => platform,
     execute: async (sql: string, params: readonly unknown[] = [], method: 'all' | 'get' | 'run' = 'all') => {
@@ -80,11 +84,9 @@ function toDescription(table: DatabaseTable, name: QualifiedName, dialect: strin
     .map((column) => (keyed.has(column.name) ? { ...column, nullable: false } : column));
   const indexes: IndexDefinition[] = [];
   const uniques: { name: string; columns: string[] }[] = [];
-  const foreignKeyNames = new Map(Object.values(table.getForeignKeys()).map((key) => [key.constraintName, key.columnNames.join(',')]));
   for (const index of table.getIndexes()) {
     if (index.primary) continue;
-    // The index MySQL and MariaDB make for a foreign key by themselves (named as the key, on its columns) is the key's, not one declared.
-    if (!index.unique && foreignKeyNames.get(index.keyName) === index.columnNames.join(',')) continue;
+    if (isForeignKeyOwnIndex(index, table)) continue;
     if (index.unique && index.constraint) {
       uniques.push({ name: index.keyName, columns: [...index.columnNames] });
       continue;
@@ -121,6 +123,17 @@ function toDescription(table: DatabaseTable, name: QualifiedName, dialect: strin
     checks: table.getChecks().map((check) => ({ name: check.name, expression: typeof check.expression === 'string' ? check.expression : (check.definition ?? '') })),
     comment: table.comment === undefined || table.comment === null || table.comment === '' ? undefined : table.comment,
   };
+}
+
+/**
+ * Tells whether an index is the one MySQL and MariaDB make for a foreign key by
+ * themselves: not unique, named as one of the table's foreign keys and on exactly its
+ * columns. It is the key's, not one the table declares.
+ */
+export function isForeignKeyOwnIndex(index: IndexDef, table: DatabaseTable): boolean {
+  if (index.unique || index.primary) return false;
+  const key = Object.values(table.getForeignKeys()).find((candidate) => candidate.constraintName === index.keyName);
+  return key !== undefined && key.columnNames.join(',') === index.columnNames.join(',');
 }
 
 function toNamedColumn(column: Column, dialect: string, platform: AbstractSqlPlatform): NamedColumn {

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 export { defaultSql, dialectColumnType, enumCheckExpression, toMikroColumn, type DialectColumnType } from './column-sql.js';
-export { describeTable, portableType, type DescribeTableOptions, type IntrospectionQuery } from './describe-table.js';
+export { describeTable, introspectionConnection, isForeignKeyOwnIndex, portableType, type DescribeTableOptions, type IntrospectionQuery } from './describe-table.js';
 export { indexStatementParts, type IndexStatementParts } from './index-statement.js';
 export {
   createOperationCompiler,

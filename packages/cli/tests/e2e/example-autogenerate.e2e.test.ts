@@ -6,11 +6,17 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
+import { createTestMariaDbDatabase, type TestMariaDbDatabase } from '../../../../tools/test-db/mariadb.js';
 import { createTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
 import { cgmigrate, tempProject } from './cli.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../../examples/cloudguard-anomaly', import.meta.url));
 const REPO_NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
+
+type Dialect = 'sqlite' | 'postgres' | 'mariadb';
+
+/** The example's own config (its entities included), with the MariaDB example adapter for mysql:// URLs (the CLI has none of its own). */
+const MARIADB_CONFIG = "import config from './cgmigrate.config.ts';\n\nexport default { ...config, adapter: '@cloudguard-examples/migrate-adapter-mariadb' };\n";
 
 /** The example's entities and config, with an empty versions folder: where its initial migration is regenerated. */
 function freshCopy(): { dir: string; cleanup: () => void; versions: () => string[] } {
@@ -158,37 +164,68 @@ describe('examples/cloudguard-anomaly: the entities reproduce the committed migr
       await postgres?.drop();
     });
 
-    /** Generates the initial migration against `from`, then upgrades, checks and downgrades every database with it. */
-    async function portable(from: 'sqlite' | 'postgres'): Promise<void> {
+    /**
+     * Generates the initial migration against `from`, then upgrades, checks and
+     * downgrades each of `targets` with it (`mariadb` with the example's config and the
+     * MariaDB example adapter, as `mariadb.config.ts`).
+     */
+    async function portable(from: Dialect, targets: readonly Dialect[], mariadb?: TestMariaDbDatabase): Promise<void> {
       const copy = freshCopy();
       cleanups.push(copy.cleanup);
-      const urls = { sqlite: `sqlite:///${path.join(copy.dir, 'cloudguard.db')}`, postgres: postgres.url };
-      const on = (database: 'sqlite' | 'postgres', ...args: string[]) => cgmigrate([...args, '--url', urls[database]], { cwd: copy.dir });
+      writeFileSync(path.join(copy.dir, 'mariadb.config.ts'), MARIADB_CONFIG);
+      const urls = { sqlite: `sqlite:///${path.join(copy.dir, 'cloudguard.db')}`, postgres: postgres.url, mariadb: mariadb?.url ?? '' };
+      const on = (database: Dialect, ...args: string[]) =>
+        cgmigrate([...args, '--url', urls[database], ...(database === 'mariadb' ? ['-c', 'mariadb.config.ts'] : [])], { cwd: copy.dir });
       const initial = await on(from, 'revision', '--autogenerate', '-m', 'Initial schema');
       expect(initial.code, initial.stderr).toBe(0);
       const source = readFileSync(initial.stdout.trim(), 'utf8');
       expect(source).toContain("await op.createTable('cloud_accounts', {");
       expect(source).not.toContain('op.execute');
-      for (const database of ['sqlite', 'postgres'] as const) {
+      for (const database of targets) {
         const up = await on(database, 'upgrade', 'head');
         expect(up.code, `${database}: ${up.stderr}`).toBe(0);
         const check = await on(database, 'check');
         expect(check.code, `${database}: ${check.stdout}${check.stderr}`).toBe(0);
       }
-      for (const database of ['sqlite', 'postgres'] as const) {
+      for (const database of targets) {
         const down = await on(database, 'downgrade', 'base');
         expect(down.code, `${database}: ${down.stderr}`).toBe(0);
       }
-      expect(sqliteTables(path.join(copy.dir, 'cloudguard.db'))).toEqual(['alembic_version', 'cgmigrate_audit']);
-      expect(await postgresTables(postgres.url)).toEqual(['alembic_version', 'cgmigrate_audit']);
+      const tables = {
+        sqlite: async () => sqliteTables(path.join(copy.dir, 'cloudguard.db')),
+        postgres: () => postgresTables(postgres.url),
+        mariadb: async () =>
+          (await mariadb!.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1')).map(
+            (row) => row.name,
+          ),
+      };
+      for (const database of targets) expect(await tables[database](), database).toEqual(['alembic_version', 'cgmigrate_audit']);
     }
 
     it('generated against SQLite, applied to SQLite and PostgreSQL', async () => {
-      await portable('sqlite');
+      await portable('sqlite', ['sqlite', 'postgres']);
     });
 
     it('generated against PostgreSQL, applied to PostgreSQL and SQLite', async () => {
-      await portable('postgres');
+      await portable('postgres', ['postgres', 'sqlite']);
+    });
+
+    describe('and MariaDB', { tags: ['mariadb'] }, () => {
+      let mariadb: TestMariaDbDatabase;
+      beforeEach(async () => {
+        mariadb = await createTestMariaDbDatabase('cgm_example_portable');
+      });
+      afterEach(async () => {
+        await mariadb?.drop();
+      });
+
+      it('generated against SQLite, applied to SQLite, PostgreSQL and MariaDB', async () => {
+        await portable('sqlite', ['sqlite', 'postgres', 'mariadb'], mariadb);
+      });
+
+      it('generated against MariaDB, applied to MariaDB, PostgreSQL and SQLite', async () => {
+        await portable('mariadb', ['mariadb', 'postgres', 'sqlite'], mariadb);
+      });
     });
   });
 });

@@ -1,4 +1,4 @@
-import { cpSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
@@ -221,13 +221,11 @@ describe('examples/cloudguard-anomaly on every dialect', () => {
     let project: { dir: string; cleanup: () => void };
     beforeAll(async () => {
       db = await createTestMariaDbDatabase('cgm_example_dialects');
-      // The example's config, with the MariaDB example adapter for mysql:// URLs (the CLI has none of its own).
-      // The adapter has no schema differ, so this config leaves out `entities`: `check` then
-      // checks that the database is at head and that no applied migration was edited.
+      // The example's own config (its entities included), with the MariaDB example adapter for mysql:// URLs (the CLI has none of its own).
       project = exampleCopy();
       writeFileSync(
         path.join(project.dir, 'mariadb.config.ts'),
-        "export default { scriptLocation: 'migrations', adapter: '@cloudguard-examples/migrate-adapter-mariadb' };\n",
+        "import config from './cgmigrate.config.ts';\n\nexport default { ...config, adapter: '@cloudguard-examples/migrate-adapter-mariadb' };\n",
       );
     });
     afterAll(async () => {
@@ -246,7 +244,7 @@ describe('examples/cloudguard-anomaly on every dialect', () => {
         ).map((row) => row.name),
       );
 
-    it('upgrade head, check, downgrade base', async () => {
+    it('upgrade head, check against entities.ts, downgrade base', async () => {
       const foreignKeys = () => constraints('FOREIGN KEY');
       const target: Target = {
         config: 'mariadb.config.ts',
@@ -274,6 +272,22 @@ describe('examples/cloudguard-anomaly on every dialect', () => {
       expect(await target.named()).toEqual(NAMED);
     });
 
-    it.todo('check against entities.ts finds no drift (the MariaDB example adapter has no schema differ to compare with)');
+    it('check reports a column whose length differs from entities.ts', async () => {
+      const run = (...args: string[]): Promise<RunResult> => cgmigrate([...args, '--url', db.url, '-c', 'mariadb.config.ts'], { cwd: project.dir });
+      const up = await run('upgrade', 'head');
+      expect(up.code, up.stderr).toBe(0);
+      const entities = path.join(project.dir, 'entities.ts');
+      const committed = readFileSync(entities, 'utf8');
+      const region = "region: p.string().columnType('varchar(64)').nullable(),";
+      expect(committed).toContain(region);
+      writeFileSync(entities, committed.replace(region, "region: p.string().columnType('varchar(100)').nullable(),"));
+      try {
+        const drift = await run('check');
+        expect(drift.code, drift.stderr).toBe(1);
+        expect(drift.stdout).toBe("Detected changed column 'resources.region': type varchar(64) -> varchar(100)\n");
+      } finally {
+        writeFileSync(entities, committed);
+      }
+    });
   });
 });
