@@ -15,6 +15,9 @@ cd "$(dirname "$0")/../.."
 export NX_DAEMON=${NX_DAEMON:-false} NX_NO_CLOUD=true NX_TUI=false
 
 node tools/setup/ensure-installed.mjs
+# The install may just have put Node 24 (the root devDependency) in node_modules/.bin, first on
+# npm's PATH: forget where the shell found `node` before it, an older system Node that runs no .ts.
+hash -r
 # NAME=value lines: a test cluster's URL, and CGMIGRATE_SKIP_* for what the tests cannot have.
 setup=$(node tools/setup/test-servers.ts)
 while IFS= read -r variable; do
