@@ -218,13 +218,11 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
     // `drop table if exists … cascade` (PostgreSQL) would silently drop the views that use it: drop as asked.
     statements[0] = statements[0]!.replace(/ cascade$/, '');
     // A native enum type made for the table's columns goes with it (PostgreSQL), when no other column uses it.
+    // One catalog query, not the table's whole definition: a drop runs once per table a downgrade removes.
     if (this.#platform.supportsNativeEnums() && !context.offline && context.query !== undefined) {
-      const before = await context.describeTable(table);
-      for (const column of before?.columns ?? []) {
-        if (column.enumName === undefined) continue;
-        const users = await context.query<{ uses: number }>(NATIVE_ENUM_USES, [column.enumName, table.name]);
-        if (Number(users[0]?.uses ?? 0) === 0) statements.push(this.#helper.getDropNativeEnumSQL(column.enumName, table.schema));
-      }
+      const quoted = [table.schema, table.name].filter((part) => part !== undefined).map((part) => this.#platform.quoteIdentifier(part)).join('.');
+      const enums = await context.query<{ name: string }>(NATIVE_ENUMS_ONLY_THIS_TABLE_USES, [quoted]);
+      for (const { name } of enums) statements.push(this.#helper.getDropNativeEnumSQL(name, table.schema));
     }
     return this.#finish(statements);
   }
@@ -414,9 +412,12 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
 }
 
 /** Counts the columns of other tables that use a native enum type (PostgreSQL). */
-const NATIVE_ENUM_USES =
-  'select count(*) as uses from pg_catalog.pg_attribute a join pg_catalog.pg_class c on c.oid = a.attrelid ' +
-  'join pg_catalog.pg_type t on t.oid = a.atttypid where t.typname = ? and c.relname <> ? and not a.attisdropped and c.relkind in (\'r\', \'p\', \'v\', \'m\')';
+/** The enum types the columns of one table (`?`: its quoted, possibly qualified name) use, which no other table or view uses. */
+const NATIVE_ENUMS_ONLY_THIS_TABLE_USES =
+  'select distinct t.typname as name from pg_catalog.pg_attribute a join pg_catalog.pg_type t on t.oid = a.atttypid ' +
+  "where a.attrelid = to_regclass(?) and a.attnum > 0 and not a.attisdropped and t.typtype = 'e' " +
+  'and not exists (select 1 from pg_catalog.pg_attribute o join pg_catalog.pg_class c on c.oid = o.attrelid ' +
+  "where o.atttypid = t.oid and o.attrelid <> a.attrelid and not o.attisdropped and c.relkind in ('r', 'p', 'v', 'm'))";
 
 /** An operation, for messages: `createTable accounts`, `alterTable scans (alterColumn, createIndex)`. */
 export function describeOperation(operation: SchemaOperation): string {
