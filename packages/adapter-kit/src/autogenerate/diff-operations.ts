@@ -27,7 +27,6 @@ import type {
   NamedColumn,
   PortableColumnType,
   QualifiedName,
-  ReferentialAction,
   SchemaOperation,
   TableChange,
   UniqueDefinition,
@@ -37,7 +36,7 @@ import type { AbstractSqlPlatform, CheckDef, Column, DatabaseTable, ForeignKey, 
 
 import { dialectColumnType } from '../operations/column-sql.js';
 import { defaultConstraintName } from '../operations/table-model.js';
-import { portableType } from '../operations/describe-table.js';
+import { portableType, referentialAction } from '../operations/describe-table.js';
 
 /** The operations of a difference, or why there are none. */
 export type DiffOperations =
@@ -208,7 +207,7 @@ function checksOf(table: string, columns: readonly Column[], declared: readonly 
 function enumChecks(table: string, columns: readonly Column[], options: DiffOperationsOptions): CheckDefinition[] {
   return columns.flatMap((column) => {
     const values = column.enumItems ?? [];
-    const native = column.nativeEnumName !== undefined && column.nativeEnumName !== '' && options.platform.supportsNativeEnums();
+    const native = isNativeEnum(column, options.platform);
     if (values.length === 0 || native) return [];
     const name = defaultConstraintName(options.platform, table, [column.name], 'check');
     if (!/^[a-z_][a-z0-9_]*$/.test(column.name)) throw new Unsupported(`the enum column ${column.name} needs quoting in its check`);
@@ -355,7 +354,7 @@ const PORTABLE_BY_MAPPED_TYPE: Readonly<Record<string, PortableColumnType>> = {
  */
 function columnOf(table: string, column: Column, options: DiffOperationsOptions): NamedColumn {
   const { dialect, platform } = options;
-  const nativeEnum = column.nativeEnumName !== undefined && column.nativeEnumName !== '' && platform.supportsNativeEnums();
+  const nativeEnum = isNativeEnum(column, platform);
   const property = options.property?.(table, column.name);
   const type: PortableColumnType = nativeEnum ? 'enum' : (propertyType(property, column) ?? mappedPortableType(column));
   const length = type === 'string' ? (column.length ?? declaredLength(column.type)) : undefined;
@@ -493,20 +492,14 @@ function checkOf(check: { name: string; expression: unknown; definition?: string
   return { name: check.name, expression: check.expression };
 }
 
-const ACTIONS: readonly ReferentialAction[] = ['cascade', 'set null', 'set default', 'restrict', 'no action'];
-
 function foreignKey(key: ForeignKey, platform: AbstractSqlPlatform): ForeignKeyDefinition {
-  const action = (rule: string | undefined): ReferentialAction | undefined => {
-    const normal = rule?.toLowerCase() as ReferentialAction | undefined;
-    return normal !== undefined && ACTIONS.includes(normal) && normal !== 'no action' ? normal : undefined;
-  };
   return {
     name: key.constraintName,
     columns: [...key.columnNames],
     referencedTable: nameOf(key.referencedTableName, platform),
     referencedColumns: [...key.referencedColumnNames],
-    onDelete: action(key.deleteRule),
-    onUpdate: action(key.updateRule),
+    onDelete: referentialAction(key.deleteRule),
+    onUpdate: referentialAction(key.updateRule),
   };
 }
 

@@ -191,7 +191,8 @@ export function portableType(sqlType: string): PortableColumnType {
 
 const ACTIONS: readonly ReferentialAction[] = ['cascade', 'set null', 'set default', 'restrict', 'no action'];
 
-function referentialAction(rule: string | undefined): ReferentialAction | undefined {
+/** A foreign key's rule as MikroORM reports it, as a portable action; `no action` (the default) as none. */
+export function referentialAction(rule: string | undefined): ReferentialAction | undefined {
   const action = rule?.toLowerCase() as ReferentialAction | undefined;
   return action !== undefined && ACTIONS.includes(action) && action !== 'no action' ? action : undefined;
 }

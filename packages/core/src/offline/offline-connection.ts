@@ -11,7 +11,8 @@ import type { SchemaOperationCompiler } from '../adapter/schema-operation-compil
 import { OfflineReadNotSupportedError, OperationNotSupportedError } from '../errors.js';
 import { SchemaModel } from '../operations/schema-model.js';
 import type { QualifiedName, TableDescription } from '../operations/schema-operation.js';
-import { changesSchema } from './statement-effect.js';
+import { refusingProxy } from './refusing-proxy.js';
+import { changesSchema, schemaChangeReason } from './statement-effect.js';
 import type { Row } from '../migration.js';
 import type { OfflineScriptBuilder } from './offline-script.js';
 
@@ -147,8 +148,7 @@ class SchemaTracker {
     }
     if (!changesSchema(sql)) return;
     const running = this.#running();
-    const words = sql.trim().split(/\s+/).slice(0, 3).join(' ');
-    this.#model.forget(`${running ? `revision ${running.revision}` : 'the script'} runs raw SQL that changes the schema (${words} …)`);
+    this.#model.forget(schemaChangeReason(running ? `revision ${running.revision}` : 'the script', sql));
   }
 
   /** The renderer's compiler, answering `describeTable` from the model and updating it. */
@@ -190,8 +190,8 @@ class OfflineSession implements Session {
   constructor(renderer: OfflineRenderer, sink: OfflineStatementSink) {
     this.#renderer = renderer;
     this.#sink = sink;
-    this.db = renderer.queryBuilder?.(sink) ?? refusingProxy(sink, 'op.db');
-    this.connection = refusingProxy(sink, 'op.connection');
+    this.db = renderer.queryBuilder?.(sink) ?? refusingProxy('op.db', (use) => sink.refuseRead(use));
+    this.connection = refusingProxy('op.connection', (use) => sink.refuseRead(use));
   }
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<void> {
@@ -205,22 +205,4 @@ class OfflineSession implements Session {
   async bulkInsert(table: string, rows: readonly Row[]): Promise<void> {
     for (const sql of this.#renderer.bulkInsert(table, rows)) this.#sink.statement(sql);
   }
-}
-
-/**
- * An object whose every use fails with the offline read error. `then` is left
- * undefined so that returning or awaiting it does not count as a use.
- */
-function refusingProxy(sink: OfflineStatementSink, name: string): unknown {
-  return new Proxy(
-    {},
-    {
-      get: (_target, property) => {
-        if (property === 'then' || typeof property === 'symbol') return undefined;
-        return sink.refuseRead(`${name}.${String(property)}`);
-      },
-      has: () => sink.refuseRead(name),
-      set: () => sink.refuseRead(name),
-    },
-  );
 }

@@ -32,3 +32,8 @@ export function changesSchema(sql: string): boolean {
   const keyword = /^[a-z]+/i.exec(rest)?.[0]?.toLowerCase();
   return keyword === undefined ? false : !DATA_ONLY.has(keyword);
 }
+
+/** Why a schema model forgot what it knew: who ran raw DDL, and the statement's first words. */
+export function schemaChangeReason(who: string, sql: string): string {
+  return `${who} runs raw SQL that changes the schema (${sql.trim().split(/\s+/).slice(0, 3).join(' ')} …)`;
+}

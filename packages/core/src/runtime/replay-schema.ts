@@ -7,9 +7,9 @@
  * @packageDocumentation
  */
 
-import { OfflineReadNotSupportedError } from '../errors.js';
 import type { MigrationOperations } from '../migration.js';
-import { changesSchema } from '../offline/statement-effect.js';
+import { refusingProxy } from '../offline/refusing-proxy.js';
+import { changesSchema, schemaChangeReason } from '../offline/statement-effect.js';
 import { SchemaModel } from '../operations/schema-model.js';
 import { planUpgrade } from '../plan/plan-upgrade.js';
 import type { Revision } from '../revision/revision.js';
@@ -48,7 +48,7 @@ async function replayRevision(scripts: ScriptDirectory, revision: Revision, dial
     throw new ReplayReadError(`${name} reads the database (${what}), so what it does cannot be known offline`);
   };
   const rawStatement = (sql: string): void => {
-    if (changesSchema(sql)) model.forget(`${name} runs raw SQL that changes the schema (${sql.trim().split(/\s+/).slice(0, 3).join(' ')} …)`);
+    if (changesSchema(sql)) model.forget(schemaChangeReason(name, sql));
   };
   const op: MigrationOperations = {
     dialect,
@@ -56,26 +56,13 @@ async function replayRevision(scripts: ScriptDirectory, revision: Revision, dial
     execute: async (sql) => rawStatement(typeof sql === 'string' ? sql : statementForDialect(sql, { dialect, revision: revision.id, path: revision.path })),
     query: async () => refuse('op.query'),
     bulkInsert: async () => {},
-    db: refusingObject(() => refuse('op.db')),
-    connection: refusingObject(() => refuse('op.connection')),
+    db: refusingProxy('op.db', refuse),
+    connection: refusingProxy('op.connection', refuse),
     ...schemaMethods(async (_call, build) => model.apply(build())),
   };
   try {
     await migration.up(op);
   } catch (error) {
-    const reason = error instanceof ReplayReadError || error instanceof OfflineReadNotSupportedError ? error.message : `${name} failed when replayed offline`;
-    model.forget(reason);
+    model.forget(error instanceof ReplayReadError ? error.message : `${name} failed when replayed offline`);
   }
-}
-
-/** An object whose every use calls `refuse`; `then` stays undefined so that awaiting it is not a use. */
-function refusingObject(refuse: () => never): unknown {
-  return new Proxy(
-    {},
-    {
-      get: (_target, property) => (property === 'then' || typeof property === 'symbol' ? undefined : refuse()),
-      has: () => refuse(),
-      set: () => refuse(),
-    },
-  );
 }
