@@ -57,7 +57,14 @@ export type MigrateErrorCode =
   | 'OFFLINE_READ_NOT_SUPPORTED'
   | 'OFFLINE_NOT_SUPPORTED'
   // post-write hooks
-  | 'POST_WRITE_HOOK_FAILED';
+  | 'POST_WRITE_HOOK_FAILED'
+  // accepting an edited migration (audit accept)
+  | 'INVALID_REASON'
+  | 'MIGRATION_NOT_APPLIED'
+  | 'MIGRATION_NOT_EDITED'
+  | 'MIGRATION_FILE_UNREADABLE'
+  | 'NO_RECORDED_CHECKSUM'
+  | 'ACCEPT_NOT_SUPPORTED';
 
 /**
  * Base class of every cgmigrate error.
@@ -714,5 +721,94 @@ export class PostWriteHookError extends MigrateError {
     options?: ErrorOptions,
   ) {
     super(`Post-write hook '${hook}' failed on ${path}: ${reason}`, options);
+  }
+}
+
+// ── accepting an edited migration (audit accept) ──────────────────────────────
+
+/** The reason given for accepting an edit is empty, or longer than the audit table keeps. */
+export class InvalidReasonError extends MigrateError {
+  readonly code = 'INVALID_REASON' as const;
+  constructor(
+    /** Its length in characters (after trimming); 0 when empty. */
+    readonly length: number,
+    /** The longest reason the audit table keeps. */
+    readonly maxLength: number,
+  ) {
+    super(
+      length === 0
+        ? 'The reason for accepting the edit is empty'
+        : `The reason for accepting the edit is ${length} characters long; the audit table keeps at most ${maxLength}`,
+    );
+  }
+}
+
+/** An edit was to be accepted for a revision the database is not at or past. */
+export class MigrationNotAppliedError extends MigrateError {
+  readonly code = 'MIGRATION_NOT_APPLIED' as const;
+  constructor(
+    /** The revision named (its id; the argument as given for `base`). */
+    readonly revision: string,
+    /** The revisions the database is at. */
+    readonly current: readonly string[],
+  ) {
+    super(
+      `Revision ${revision} is not applied to this database (it is at ${current.length > 0 ? current.join(', ') : 'base'}): there is no recorded checksum to replace`,
+    );
+  }
+}
+
+/** An edit was to be accepted, but the migration file still has the checksum recorded for it. */
+export class MigrationNotEditedError extends MigrateError {
+  readonly code = 'MIGRATION_NOT_EDITED' as const;
+  constructor(
+    readonly revision: string,
+    readonly path: string,
+    /** The SHA-256 both the file and the audit table have. */
+    readonly checksum: string,
+  ) {
+    super(`Migration ${revision} (${path}) is unchanged: its SHA-256 ${checksum.slice(0, 12)} is the one recorded, so there is no edit to accept`);
+  }
+}
+
+/** The migration file whose edit was to be accepted cannot be read (or the revision has none). */
+export class MigrationFileUnreadableError extends MigrateError {
+  readonly code = 'MIGRATION_FILE_UNREADABLE' as const;
+  constructor(
+    readonly revision: string,
+    /** The file the scripts name; `undefined` when no file defines the revision. */
+    readonly path: string | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(
+      path === undefined
+        ? `Revision ${revision} has no migration file, so there is no checksum to accept`
+        : `Cannot read the migration file of revision ${revision} (${path}) to take its checksum`,
+      options,
+    );
+  }
+}
+
+/** An edit was to be accepted, but the audit table records no checksum for the revision to replace. */
+export class NoRecordedChecksumError extends MigrateError {
+  readonly code = 'NO_RECORDED_CHECKSUM' as const;
+  constructor(
+    readonly revision: string,
+    /** The audit entry that applied it (`stamp`, or an `upgrade` without a file); `undefined` when there is none. */
+    readonly direction: string | undefined,
+  ) {
+    super(
+      direction === undefined
+        ? `The audit table has no entry for revision ${revision} (it was applied by another tool, or before the audit table existed), so there is no checksum to replace`
+        : `The newest audit entry of revision ${revision} is ${direction === 'stamp' ? 'a stamp' : `an ${direction}`} without a checksum, so there is no checksum to replace`,
+    );
+  }
+}
+
+/** An edit was to be accepted through an adapter whose audit store cannot keep accepted edits. */
+export class AcceptNotSupportedError extends MigrateError {
+  readonly code = 'ACCEPT_NOT_SUPPORTED' as const;
+  constructor(readonly adapter: string) {
+    super(`The ${adapter} adapter's audit store cannot record accepted edits: it does not declare recordsAcceptances`);
   }
 }

@@ -14,7 +14,7 @@
  */
 
 // the contract
-export { ADAPTER_API_VERSION, auditTableFor, DEFAULT_AUDIT_TABLE, lockWaitedMs } from './adapter/dialect-adapter.js';
+export { ADAPTER_API_VERSION, auditTableFor, DEFAULT_AUDIT_TABLE, lockWaitedMs, MAX_ACCEPT_REASON_LENGTH } from './adapter/dialect-adapter.js';
 export type {
   AdapterCapabilities,
   AdapterConnection,
@@ -40,6 +40,7 @@ export type { Row } from './migration.js';
 // the shared SQL stores
 export {
   alembicVersionTableDdl,
+  AUDIT_ADDED_COLUMNS,
   AUDIT_COLUMNS,
   AUDIT_ROWS_PER_INSERT,
   auditRowValues,

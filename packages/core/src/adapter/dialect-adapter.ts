@@ -125,18 +125,27 @@ export function auditTableFor(options: Pick<ConnectOptions, 'versionTable' | 'au
   return options.auditTable ?? { name: DEFAULT_AUDIT_TABLE, schema: options.versionTable.schema };
 }
 
-/** What one step did to the version table, as the audit table records it. */
-export type AuditDirection = 'upgrade' | 'downgrade' | 'stamp';
+/**
+ * What one row of the audit table records: a step that changed the version table
+ * (`upgrade`, `downgrade`, `stamp`), or an `accept`: a reviewed edit of an applied
+ * migration's file, whose new checksum `check` and `upgrade` compare with from then on
+ * (`cgmigrate audit accept`). `accept` was added in contract version 1; see
+ * {@link AuditStore.recordsAcceptances}.
+ */
+export type AuditDirection = 'upgrade' | 'downgrade' | 'stamp' | 'accept';
 
 /**
- * One row of the audit table: a step that changed the version table. Core fills
- * every field; the store only writes and reads it.
+ * One row of the audit table: a step that changed the version table, or an accepted
+ * edit (`direction: 'accept'`). Core fills every field; the store only writes and reads it.
  */
 export interface AuditEntry {
-  /** The revision the step ran (for a stamp: the revision recorded or removed). */
+  /** The revision the step ran (for a stamp: the revision recorded or removed; for an `accept`: the edited one). */
   readonly revision: string;
   readonly direction: AuditDirection;
-  /** SHA-256 (hex) of the migration file's bytes when the step ran; `undefined` when there was no file. */
+  /**
+   * SHA-256 (hex) of the migration file's bytes when the step ran; `undefined` when there
+   * was no file. For an `accept`: the file's checksum that was accepted.
+   */
   readonly checksum: string | undefined;
   /** When the step finished (core's clock, millisecond precision). */
   readonly appliedAt: Date;
@@ -148,7 +157,22 @@ export interface AuditEntry {
   readonly host: string | undefined;
   /** The version of cgmigrate (core) that ran it. */
   readonly toolVersion: string | undefined;
+  /**
+   * Why an edit was accepted (column `reason`, at most {@link MAX_ACCEPT_REASON_LENGTH}
+   * characters); only on an `accept`, absent on the other rows. Added in contract version
+   * 1 as an optional member.
+   */
+  readonly reason?: string | undefined;
+  /**
+   * The checksum an `accept` replaced: the one recorded when the migration ran, or by
+   * the acceptance before (column `previous_checksum`); only on an `accept`. Added in
+   * contract version 1 as an optional member.
+   */
+  readonly previousChecksum?: string | undefined;
 }
+
+/** The longest `reason` an accepted edit may give: the width of the audit table's `reason` column. */
+export const MAX_ACCEPT_REASON_LENGTH = 1000;
 
 /**
  * The audit table beside the version table (`cgmigrate_audit` by default): one row per
@@ -159,14 +183,24 @@ export interface AuditEntry {
  * Columns, the same in every dialect (types adapted): `id` (ascending with insertion),
  * `revision VARCHAR(32)`, `direction VARCHAR(16)`, `checksum VARCHAR(64) NULL`,
  * `applied_at` (a timestamp), `duration_ms INTEGER`, `applied_by VARCHAR(255) NULL`,
- * `host VARCHAR(255) NULL`, `cgmigrate_version VARCHAR(32) NULL`.
+ * `host VARCHAR(255) NULL`, `cgmigrate_version VARCHAR(32) NULL`, and, since accepted
+ * edits, `reason VARCHAR(1000) NULL` and `previous_checksum VARCHAR(64) NULL` (a table
+ * created before them gets them from `ensure`).
  */
 export interface AuditStore {
   /** The table's location, for messages. */
   readonly table: VersionTableLocation;
-  /** Creates the table when it does not exist; tolerates a concurrent creator. */
+  /**
+   * Creates the table when it does not exist; tolerates a concurrent creator. A store
+   * that {@link recordsAcceptances} also adds the columns a table created by an older
+   * version lacks (`reason`, `previous_checksum`), tolerating a concurrent adder.
+   */
   ensure(session: Session): Promise<void>;
-  /** Appends one entry: a single `INSERT`. */
+  /**
+   * Appends one entry: a single `INSERT`. Steps write only the columns every version of
+   * the table has, so that a table an older cgmigrate created (or reads) keeps working;
+   * an `accept` writes `reason` and `previous_checksum` too.
+   */
   record(session: Session, entry: AuditEntry): Promise<void>;
   /**
    * Appends entries in this order, in as few statements as the dialect allows
@@ -175,9 +209,20 @@ export interface AuditStore {
   recordAll?(session: Session, entries: readonly AuditEntry[]): Promise<void>;
   /**
    * The newest entry of each revision, oldest first; an empty list when the table
-   * does not exist (it is never created here).
+   * does not exist (it is never created here). When a revision's newest entry is an
+   * `accept`, its newest other entry (the step whose checksum the acceptance amends)
+   * comes too, before it. Reads a table created before `reason` and
+   * `previous_checksum` existed, on an `inspect` connection too (which never alters it).
    */
   latest(session?: Session): Promise<AuditEntry[]>;
+  /**
+   * `true` when the store keeps accepted edits: `ensure` adds the newer columns,
+   * `record` keeps an `accept`'s `reason` and `previousChecksum`, and `latest` returns
+   * the step an acceptance amends as described there. Core's shared `SqlAuditStore` and
+   * the memory twin do. Optional, added in contract version 1: without it
+   * `cgmigrate audit accept` refuses with `ACCEPT_NOT_SUPPORTED`, and nothing else changes.
+   */
+  readonly recordsAcceptances?: boolean | undefined;
 }
 
 /** How long to wait for the migration lock. */

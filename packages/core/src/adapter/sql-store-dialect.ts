@@ -148,12 +148,28 @@ export function auditTableColumns(types: AuditColumnTypes): string {
     `applied_by VARCHAR(255)${nullable}`,
     `host VARCHAR(255)${nullable}`,
     `cgmigrate_version VARCHAR(32)${nullable}`,
+    ...AUDIT_ADDED_COLUMNS.map((column) => `${column.name} ${column.type}${nullable}`),
   ]
     .map((line) => `\t${line}, \n`)
     .join('');
 }
 
-/** The audit columns an entry fills, in the order of {@link auditRowValues}. */
+/**
+ * The audit columns added after the table's first version (for accepted edits), in
+ * order: {@link auditTableColumns} creates them, and the shared store's `ensure` adds
+ * those an existing table lacks. Nullable, so that an older cgmigrate, which names the
+ * columns it writes and reads, keeps working on the table.
+ */
+export const AUDIT_ADDED_COLUMNS: ReadonlyArray<{ readonly name: string; readonly type: string }> = [
+  { name: 'reason', type: 'VARCHAR(1000)' },
+  { name: 'previous_checksum', type: 'VARCHAR(64)' },
+];
+
+/**
+ * The audit columns a step's entry fills, in the order of {@link auditRowValues}: those
+ * of the table's first version, so that steps can be recorded in a table an older
+ * cgmigrate created (offline scripts, which cannot alter it first, rely on this).
+ */
 export const AUDIT_COLUMNS = 'revision, direction, checksum, applied_at, duration_ms, applied_by, host, cgmigrate_version';
 
 /**

@@ -22,6 +22,30 @@ export class SqlTable {
   }
 
   /**
+   * Runs `work` (one statement on `session`) and tells whether it succeeded, without
+   * letting a failure spoil the session's transaction: where a failed statement would
+   * abort it (PostgreSQL), the attempt runs under the savepoint `savepoint`. For probes
+   * (`SELECT reason FROM … WHERE 1 = 0`) and changes a concurrent runner may already
+   * have made.
+   */
+  async attempt(
+    session: Session,
+    work: () => Promise<unknown>,
+    savepoint: string,
+  ): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: unknown }> {
+    const guarded = this.dialect.failedStatementAbortsTransaction === true && session.inTransaction !== false;
+    if (guarded) await session.execute(`SAVEPOINT ${savepoint}`);
+    try {
+      await work();
+    } catch (error) {
+      if (guarded) await session.execute(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+      return { ok: false, error };
+    }
+    if (guarded) await session.execute(`RELEASE SAVEPOINT ${savepoint}`);
+    return { ok: true };
+  }
+
+  /**
    * Runs `statements` (each a `CREATE … IF NOT EXISTS`) so that a concurrent creator is
    * harmless (see {@link createIfMissing}); `savepoint` names the savepoint where the
    * dialect needs one.

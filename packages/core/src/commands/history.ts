@@ -1,4 +1,4 @@
-import { appliedEntries } from '../runtime/audit.js';
+import { appliedRevisionAudits } from '../runtime/audit.js';
 import { readDatabaseState, type DatabaseState } from './check.js';
 import { readCurrentRevisions } from './current.js';
 import { loadScripts, type MigrationEnvironment } from './environment.js';
@@ -10,7 +10,11 @@ export interface HistoryOptions {
   readonly range?: string | undefined;
   /** Read the database and mark the revisions it is at (`isCurrent`). */
   readonly indicateCurrent?: boolean | undefined;
-  /** Read the database's audit table and give each applied revision `appliedAt` and `appliedBy`. */
+  /**
+   * Read the database's audit table and give each applied revision `appliedAt` and
+   * `appliedBy` (from the step that applied it), and `acceptedEdit` when an edit of its
+   * file was accepted since.
+   */
   readonly withAudit?: boolean | undefined;
 }
 
@@ -37,11 +41,13 @@ export async function history(env: MigrationEnvironment, options: HistoryOptions
   const map = scripts.map;
   const { current, audit } = state;
   const marks = options.indicateCurrent ? new Set(current) : undefined;
-  const applied = options.withAudit ? appliedEntries(map, current, audit) : undefined;
+  const audits = options.withAudit ? appliedRevisionAudits(map, current, audit) : undefined;
   const revisions = map.history(options.range, current).map((rev) => {
     const summary = summarizeRevision(map, rev, marks);
-    const entry = applied?.get(rev.id);
-    return entry ? { ...summary, appliedAt: entry.appliedAt, appliedBy: entry.appliedBy } : summary;
+    const found = audits?.get(rev.id);
+    if (found === undefined) return summary;
+    const applied = { ...summary, appliedAt: found.applied.appliedAt, appliedBy: found.applied.appliedBy };
+    return found.accepted ? { ...applied, acceptedEdit: found.accepted } : applied;
   });
   return { revisions, current };
 }

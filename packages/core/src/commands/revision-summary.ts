@@ -1,4 +1,5 @@
 import type { RevisionMap } from '../revision/revision-map.js';
+import type { AcceptedEdit } from '../runtime/audit.js';
 import { NO_REVISIONS, type Revision } from '../revision/revision.js';
 
 /** A revision as commands return it: plain data, safe to print as JSON. */
@@ -33,6 +34,11 @@ export interface RevisionSummary {
   readonly appliedAt?: Date | undefined;
   /** Who applied it, from the audit table (only when the command read it). */
   readonly appliedBy?: string | undefined;
+  /**
+   * The newest edit of its file accepted since it was applied (`cgmigrate audit accept`),
+   * from the audit table (only when the command read it, and one was accepted).
+   */
+  readonly acceptedEdit?: AcceptedEdit | undefined;
 }
 
 /** Summarises a revision of a map. */

@@ -233,9 +233,10 @@ export class MemoryVersionStore implements VersionStore {
 
 /**
  * An in-memory {@link AuditStore}: entries in insertion order; `latest` keeps the
- * newest of each revision, as the real stores' query does.
+ * newest of each revision (and the step an acceptance amends), as the real stores' query does.
  */
 export class MemoryAuditStore implements AuditStore {
+  readonly recordsAcceptances = true;
   readonly #db: MemoryDatabase;
   constructor(
     db: MemoryDatabase,
@@ -255,8 +256,17 @@ export class MemoryAuditStore implements AuditStore {
 
   async latest(): Promise<AuditEntry[]> {
     const newest = new Map<string, number>();
+    const newestStep = new Map<string, number>();
     const entries = this.#db.audit ?? [];
-    entries.forEach((entry, index) => newest.set(entry.revision, index));
-    return [...newest.values()].sort((a, b) => a - b).map((index) => ({ ...entries[index]! }));
+    entries.forEach((entry, index) => {
+      newest.set(entry.revision, index);
+      if (entry.direction !== 'accept') newestStep.set(entry.revision, index);
+    });
+    const kept = new Set(newest.values());
+    for (const [revision, index] of newest) {
+      const step = newestStep.get(revision);
+      if (entries[index]!.direction === 'accept' && step !== undefined) kept.add(step);
+    }
+    return [...kept].sort((a, b) => a - b).map((index) => ({ ...entries[index]! }));
   }
 }
