@@ -75,6 +75,13 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   OFFLINE_NOT_SUPPORTED: ExitStatus.usage,
   // post-write hooks: the file is written, the hook failed
   POST_WRITE_HOOK_FAILED: ExitStatus.failure,
+  // audit accept: a bad --reason is usage; a refusal (nothing to accept here) changes nothing and fails
+  INVALID_REASON: ExitStatus.usage,
+  MIGRATION_NOT_APPLIED: ExitStatus.failure,
+  MIGRATION_NOT_EDITED: ExitStatus.failure,
+  MIGRATION_FILE_UNREADABLE: ExitStatus.failure,
+  NO_RECORDED_CHECKSUM: ExitStatus.failure,
+  ACCEPT_NOT_SUPPORTED: ExitStatus.usage,
 };
 
 /**

@@ -4,10 +4,12 @@ import type {
   ConfigInvalidError,
   DuplicateBranchLabelError,
   FileExistsError,
+  InvalidReasonError,
   IrreversibleMigrationError,
   MalformedMigrationError,
   MigrateError,
   MigrationFailedError,
+  MigrationFileUnreadableError,
   MigrateErrorCode,
   MissingParentError,
   MultipleHeadsError,
@@ -268,6 +270,24 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   OFFLINE_NOT_SUPPORTED: () => 'Run the command online, without --sql, or use an adapter that implements renderOffline.',
   POST_WRITE_HOOK_FAILED: (error) =>
     `The migration file was written and is kept: review it, fix the hook (\`postWriteHooks\` in cgmigrate.config.ts) or run it by hand on ${(error as PostWriteHookError).path}.`,
+  INVALID_REASON: (error, { bin }) => {
+    const { maxLength } = error as InvalidReasonError;
+    return `Say in --reason why the edit is harmless, in at most ${maxLength} characters, e.g. \`${bin} audit accept <revision> --reason "reformatted, reviewed in #412"\`.`;
+  },
+  MIGRATION_NOT_APPLIED: (_error, { bin }) =>
+    `Only an applied migration's edit can be accepted: its file may change freely until it runs. Check the revision with \`${bin} current\` and \`${bin} history --verbose\`. Nothing was recorded.`,
+  MIGRATION_NOT_EDITED: (_error, { bin }) =>
+    `Nothing to do: \`${bin} check\` reports no edit of it. Save the edited file (or check out the branch with the edit) before accepting it. Nothing was recorded.`,
+  MIGRATION_FILE_UNREADABLE: (error, { bin }) => {
+    const { path } = error as MigrationFileUnreadableError;
+    return path === undefined
+      ? `Check out the branch that has its migration file, then run the command again; \`${bin} history\` lists the revisions the scripts define. Nothing was recorded.`
+      : `Restore ${path} (from git: \`git checkout -- ${path}\`) or make it readable, then run the command again. Nothing was recorded.`;
+  },
+  NO_RECORDED_CHECKSUM: (_error, { bin }) =>
+    `The revision was stamped (or applied without cgmigrate's audit), so \`${bin} check\` never compares its file: there is no edit to accept. Nothing was recorded.`,
+  ACCEPT_NOT_SUPPORTED: () =>
+    'Update the adapter to a version whose audit store keeps accepted edits (`recordsAcceptances`), or revert the edit of the migration file instead.',
 };
 
 /** Errors of schema operations, reported as the cause of a `MIGRATION_FAILED`. */
@@ -293,15 +313,31 @@ export function hintFor(error: MigrateError, context: HintContext = {}): string 
 
 /**
  * The remedy for what `check` found, printed after its problems, or `undefined` when
- * nothing it found has one: revisions not applied yet call for an upgrade.
+ * nothing it found has one: revisions not applied yet call for an upgrade; an edited
+ * applied migration for reverting the edit or accepting it (`audit accept`).
  *
  * ### Examples
  * ```ts
  * checkHint({ ...result, pending: ['b2'], heads: ['b2'] }) // 'Run `cgmigrate upgrade head` to apply it.'
  * ```
  */
-export function checkHint(result: Pick<CheckResult, 'pending' | 'heads'>, context: Pick<HintContext, 'bin'> = {}): string | undefined {
-  if (result.pending.length === 0) return undefined;
-  const target = result.heads.length > 1 ? 'heads' : 'head';
-  return `Run \`${context.bin ?? 'cgmigrate'} upgrade ${target}\` to apply ${result.pending.length === 1 ? 'it' : 'them'}.`;
+export function checkHint(
+  result: Pick<CheckResult, 'pending' | 'heads'> & Partial<Pick<CheckResult, 'edited'>>,
+  context: Pick<HintContext, 'bin'> = {},
+): string | undefined {
+  const bin = context.bin ?? 'cgmigrate';
+  const hints: string[] = [];
+  if (result.pending.length > 0) {
+    const target = result.heads.length > 1 ? 'heads' : 'head';
+    hints.push(`Run \`${bin} upgrade ${target}\` to apply ${result.pending.length === 1 ? 'it' : 'them'}.`);
+  }
+  const edited = result.edited ?? [];
+  if (edited.length > 0) {
+    const revision = edited.length === 1 ? edited[0]!.revision : '<revision>';
+    hints.push(
+      `Undo the edit of ${edited.length === 1 ? 'the applied migration' : 'each applied migration'} (\`git diff\` on the file) and put the change into a new migration; ` +
+        `or, if the edit was reviewed and changes nothing that ran (a comment, formatting), accept it: \`${bin} audit accept ${revision} --reason "…"\`.`,
+    );
+  }
+  return hints.length > 0 ? hints.join(' ') : undefined;
 }

@@ -89,6 +89,7 @@ export { check, readDatabaseState } from './commands/check.js';
 export type { CheckOptions, CheckProblem, CheckProblemCode, CheckResult, DatabaseState } from './commands/check.js';
 export { acceptEditedMigration } from './commands/accept-edit.js';
 export type { AcceptEditedMigrationOptions, AcceptEditedMigrationResult } from './commands/accept-edit.js';
+export { abbreviateChecksum } from './runtime/audit.js';
 export type { AcceptedEdit, EditedMigration } from './runtime/audit.js';
 export { MAX_ACCEPT_REASON_LENGTH } from './adapter/dialect-adapter.js';
 export { upgradeSql, downgradeSql, stampSql } from './commands/offline-sql.js';

@@ -1,4 +1,5 @@
 import type { RevisionSummary } from '@cloudguard/migrate-core';
+import { formatAcceptedEditLine } from './accepted-edit.js';
 
 /** What {@link formatRevision} adds to the revision id. */
 export interface RevisionFormat {
@@ -111,6 +112,7 @@ export function formatRevisionEntry(rev: RevisionSummary): string {
   if (rev.appliedAt !== undefined) {
     lines.push(`Applied: ${new Date(rev.appliedAt).toISOString()}${rev.appliedBy ? ` by ${rev.appliedBy}` : ''}`);
   }
+  if (rev.acceptedEdit !== undefined) lines.push(formatAcceptedEditLine(rev.acceptedEdit));
   lines.push('');
   for (const line of (rev.message ?? '').split('\n')) lines.push(`    ${line}`);
   lines.push('');
