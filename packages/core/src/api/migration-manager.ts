@@ -8,6 +8,7 @@ import { createEnvironment, loadScripts, type MigrationEnvironment } from '../co
 import { history, type HistoryOptions, type HistoryResult } from '../commands/history.js';
 import { heads, type HeadsOptions, type HeadsResult } from '../commands/inspect.js';
 import { stamp } from '../commands/stamp.js';
+import { acceptEditedMigration, type AcceptEditedMigrationOptions, type AcceptEditedMigrationResult } from '../commands/accept-edit.js';
 import { downgrade, upgrade, type DowngradeResult, type MigrateResult, type UpgradeResult } from '../commands/upgrade.js';
 import type { ResolvedConfig } from '../config/define-config.js';
 import { loadConfig } from '../config/load-config.js';
@@ -167,6 +168,23 @@ export class MigrationManager implements AsyncDisposable {
   stamp(revisions: string | readonly string[], options: StampCallOptions = {}): Promise<StampResult> {
     const list = typeof revisions === 'string' ? [revisions] : revisions;
     return this.#run((env) => stamp(env, { revisions: list, purge: options.purge, signal: this.#options.signal }));
+  }
+
+  /**
+   * Accepts a reviewed edit of an applied migration's file, so that {@link check} and
+   * {@link upgrade} compare it with its new SHA-256 from now on: appends an audit entry
+   * with who, when, `reason`, and the old and new checksums, under the migration lock.
+   * See {@link acceptEditedMigration}.
+   *
+   * ### Examples
+   * ```ts
+   * await manager.acceptEditedMigration({ revision: 'ae1027', reason: 'reformatted, reviewed in #412' });
+   * ```
+   * @throws {MigrationNotEditedError} (`MIGRATION_NOT_EDITED`) when the file is unchanged; see
+   *   {@link acceptEditedMigration} for the other refusals.
+   */
+  acceptEditedMigration(options: AcceptEditedMigrationOptions): Promise<AcceptEditedMigrationResult> {
+    return this.#run((env) => acceptEditedMigration(env, options));
   }
 
   /**

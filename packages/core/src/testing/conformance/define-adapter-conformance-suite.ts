@@ -26,7 +26,11 @@ import { versionStoreChecks } from './version-store.js';
  *   with several heads; `VERSION_TABLE_CONFLICT` for a missing row; duplicates refused;
  *   a custom (quoted) table name;
  * - **audit store**: `latest` on a fresh database creates nothing; every field round-trips;
- *   newest entry per revision; rolled back with its transaction;
+ *   newest entry per revision; rolled back with its transaction; an accepted edit keeps its
+ *   reason and previous checksum and comes back after the step it amends (when the store
+ *   declares `recordsAcceptances`); a table created before accepted edits (its two newer
+ *   columns dropped with `ALTER TABLE … DROP COLUMN`) is read, also on `inspect`, and
+ *   brought up to date by `ensure()` (SQL engines);
  * - **transactions**: commit; rollback of DML, and of DDL when
  *   `capabilities.transactionalDdl`; a failed statement's error carries `.sql`;
  *   `autocommit` commits each statement;

@@ -28,6 +28,11 @@ export interface ConformanceSql {
   countRows(name: string): string;
   /** A statement that always fails, and not because of a lock: by default an insert into a table that does not exist. */
   readonly failingStatement: string;
+  /**
+   * Drops one column of a table (`ALTER TABLE … DROP COLUMN …`): the audit checks use it to
+   * turn the table `ensure()` created back into the shape older versions created.
+   */
+  dropColumn(table: string, column: string): string;
 }
 
 /** The SQL the suite uses unless {@link AdapterConformanceOptions.sql} overrides it: SQL-92, as SQLite, PostgreSQL and MySQL accept it. */
@@ -37,6 +42,7 @@ export const DEFAULT_CONFORMANCE_SQL: ConformanceSql = {
   selectRows: (name) => `SELECT id, label FROM ${name} WHERE id >= ? ORDER BY id`,
   countRows: (name) => `SELECT COUNT(*) AS n FROM ${name}`,
   failingStatement: 'INSERT INTO cgm_conformance_missing (id) VALUES (1)',
+  dropColumn: (table, column) => `ALTER TABLE ${table} DROP COLUMN ${column}`,
 };
 
 /**
@@ -58,6 +64,9 @@ export const CONFORMANCE_CHECKS = [
   'auditStore.round-trip',
   'auditStore.rollback',
   'auditStore.custom-table',
+  'auditStore.accept',
+  'auditStore.read-old-table',
+  'auditStore.upgrade-old-table',
   'transactions.commit',
   'transactions.rollback',
   'transactions.rollback-ddl',

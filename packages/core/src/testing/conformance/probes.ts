@@ -81,5 +81,10 @@ export function auditEntry(revision: string, direction: AuditEntry['direction'],
   };
 }
 
+/** An accepted edit of `revision`'s file, from checksum `from` to `to`, as `acceptEditedMigration` records it. */
+export function acceptEntry(revision: string, at: string, from: string, to: string, reason: string): AuditEntry {
+  return { ...auditEntry(revision, 'accept', at, to), durationMs: 0, reason, previousChecksum: from };
+}
+
 /** A version list in a stable order: the store promises one row per head, not an order. */
 export const sorted = (versions: readonly string[]): string[] => [...versions].sort();
