@@ -176,4 +176,16 @@ describe('checkHint', () => {
     expect(checkHint({ pending: ['b2', 'c3'], heads: ['b2', 'c3'] }, { bin: 'cgm' })).toBe('Run `cgm upgrade heads` to apply them.');
     expect(checkHint({ pending: [], heads: ['c3'] })).toBeUndefined();
   });
+
+  it('offers reverting an edited migration, or accepting the edit with audit accept', () => {
+    const edited = [{ revision: 'b2' }] as unknown as NonNullable<Parameters<typeof checkHint>[0]['edited']>;
+    expect(checkHint({ pending: [], heads: ['c3'], edited })).toBe(
+      'Undo the edit of the applied migration (`git diff` on the file) and put the change into a new migration; or, if the edit ' +
+        'was reviewed and changes nothing that ran (a comment, formatting), accept it: `cgmigrate audit accept b2 --reason "…"`.',
+    );
+    const two = [{ revision: 'a1' }, { revision: 'b2' }] as unknown as typeof edited;
+    expect(checkHint({ pending: ['c3'], heads: ['c3'], edited: two }, { bin: 'cgm' })).toMatch(
+      /^Run `cgm upgrade head` to apply it\. Undo the edit of each applied migration .*`cgm audit accept <revision> --reason "…"`\.$/,
+    );
+  });
 });

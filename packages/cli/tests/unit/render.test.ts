@@ -116,6 +116,23 @@ describe('verbose entries (Alembic log_entry)', () => {
     );
   });
 
+  it('shows when and by whom it was applied, then the accepted edit: who, when, why, old -> new checksum', () => {
+    const acceptedEdit = {
+      acceptedAt: new Date('2024-11-16T10:00:00.000Z'),
+      acceptedBy: 'alice',
+      host: 'build-7',
+      reason: 'reformatted',
+      previousChecksum: '8d0c3a5944e2'.padEnd(64, '0'),
+      checksum: '6084ba4c99c3'.padEnd(64, '1'),
+      toolVersion: '0.1.0',
+    };
+    const entry = rev('b', ['a'], { appliedAt: new Date('2024-11-15T09:00:00.000Z'), appliedBy: 'deploy', acceptedEdit });
+    expect(formatRevisionEntry(entry)).toBe(
+      'Rev: b\nParent: a\nPath: /m/versions/b.ts\nApplied: 2024-11-15T09:00:00.000Z by deploy\n' +
+        'Edit accepted: 2024-11-16T10:00:00.000Z by alice on build-7: "reformatted" (SHA-256 8d0c3a5944e2 -> 6084ba4c99c3)\n\n    Message of b\n',
+    );
+  });
+
   it('lists the branches of a branch point', () => {
     const text = formatRevisionEntries([
       rev('c1', ['a'], { isHead: true }),
