@@ -101,6 +101,15 @@ describe('--json documents match docs/json schemas', () => {
     expect(edited.code).toBe(1);
     const check = valid(edited, 'check');
     expect(check['problems']).toEqual([expect.objectContaining({ code: 'MIGRATION_EDITED', revision: 'b2' })]);
+
+    // Accepted, then edited again: history --verbose carries the acceptance, check's problem the accepted checksum.
+    expect((await run(['audit', 'accept', 'b2', '--reason', 'a comment', '-q'])).code).toBe(0);
+    const history = valid(await run(['history', '--verbose', '--json']), 'history') as { revisions: { id: string; acceptedEdit?: unknown }[] };
+    expect(history.revisions.find((rev) => rev.id === 'b2')?.acceptedEdit).toMatchObject({ reason: 'a comment' });
+    appendFileSync(path.join(cwd, 'migrations/versions', file), '// and again\n');
+    const again = valid(await run(['check', '--json']), 'check');
+    expect(again['problems']).toEqual([expect.objectContaining({ code: 'MIGRATION_EDITED', revision: 'b2', accepted: expect.objectContaining({ reason: 'a comment' }) })]);
+    expect(again['edited']).toEqual([expect.objectContaining({ accepted: expect.objectContaining({ reason: 'a comment' }) })]);
   });
 
   it('errors have the documented error shape', async () => {
