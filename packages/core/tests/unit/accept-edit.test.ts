@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type * as NodeFs from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 
 /** A file whose reads fail once `readsLeft` reads are used up (see the MIGRATION_FILE_UNREADABLE case). */
 const unreadable = vi.hoisted(() => ({ path: undefined as string | undefined, readsLeft: 0 }));
 vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
+  const fs = await importOriginal<typeof NodeFs>();
   const readFileSync = ((file: unknown, ...rest: unknown[]) => {
     if (file === unreadable.path && unreadable.readsLeft-- <= 0) throw Object.assign(new Error(`EACCES: permission denied, open '${String(file)}'`), { code: 'EACCES' });
     return (fs.readFileSync as (...args: unknown[]) => unknown)(file, ...rest);
