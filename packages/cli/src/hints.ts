@@ -1,5 +1,6 @@
 import type {
   AdapterNotFoundError,
+  AmbiguousStepError,
   CheckResult,
   ConfigInvalidError,
   DuplicateBranchLabelError,
@@ -137,6 +138,15 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
     const missing = error as MissingParentError;
     return `Restore the migration that defines '${missing.missing}', or correct \`${missing.relation}\`${missing.path ? ` in ${missing.path}` : ''}.`;
   },
+  AMBIGUOUS_STEP: (error, { bin, command }) => {
+    const { choices, walk } = error as AmbiguousStepError;
+    const verb = command === 'history' ? 'history -r' : command;
+    const commands = choices.map((choice) => `\`${bin} ${verb} ${choice.target}\` (through ${choice.through})`);
+    const why = walk === 'up' ? 'A relative step does not choose a branch' : 'This relative step does not choose a parent of a merge';
+    return commands.length === 1
+      ? `${why}; the one way that takes every step: ${commands[0]}.`
+      : `${why}; run the one you mean: ${commands.join(' or ')}.`;
+  },
   INVALID_TARGET: (_error, { bin, command }) => {
     switch (command) {
       case 'downgrade':
@@ -146,14 +156,14 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
       case 'merge':
         return `Name two or more revisions to merge, or \`heads\` when there are several heads; \`${bin} heads\` lists them.`;
       case 'history':
-        return 'A range is lower:upper, e.g. base:head, -3:, current: or ae10:head; -N cannot walk through a merge or branch point, so name a revision id there instead.';
+        return 'A range is lower:upper, e.g. base:head, -3:, current: or ae10:head.';
       case 'revision':
         return (
           `\`--head\` takes a head revision (\`${bin} heads\` lists them), \`<branch>@head\` or \`base\`. To add a revision ` +
           'after one that is not a head, pass `--splice`: splicing starts a new branch from that revision, so the scripts get one more head.'
         );
       case 'stamp':
-        return `Stamp takes ids or prefixes, head, heads, <label>@head, base, -N (below the heads of the scripts), <label>@-N or <revision>±N; -N cannot walk through a merge or branch point, so name a revision there; \`${bin} history\` lists them.`;
+        return `Stamp takes ids or prefixes, head, heads, <label>@head, base, -N (below the heads of the scripts), <label>@-N or <revision>±N; \`${bin} history\` lists them.`;
       default:
         return `Run \`${bin} history\` to see the revisions you can name.`;
     }

@@ -22,6 +22,7 @@ export type MigrateErrorCode =
   | 'DUPLICATE_REVISION'
   | 'MISSING_PARENT'
   | 'INVALID_TARGET'
+  | 'AMBIGUOUS_STEP'
   | 'DUPLICATE_BRANCH_LABEL'
   | 'REVISION_NOT_IN_BRANCH'
   | 'OVERLAPPING_REVISIONS'
@@ -231,6 +232,44 @@ export class InvalidTargetError extends MigrateError {
     readonly reason: string,
   ) {
     super(`Invalid target '${target}': ${reason}`);
+  }
+}
+
+/**
+ * One way through the fork an {@link AmbiguousStepError} met: the revision the step would
+ * go to there, and a target that takes that way without a choice left.
+ */
+export interface StepChoice {
+  /** The child (going up) or parent (going down) of the fork that this way goes through. */
+  readonly through: string;
+  /**
+   * The argument, in place of the one given, that makes this choice: the revision the
+   * whole walk would reach that way (`d1` for `upgrade +2` from a fork below `c1 ← d1`),
+   * or `<through>±N` when the rest of the walk meets another fork.
+   */
+  readonly target: string;
+}
+
+/**
+ * A relative step (`+N`, `<id>+N`, `stamp -N`…) reached a revision with several
+ * revisions to go to: a branch point going up, a merge going down where the command cannot
+ * count through it. `choices` has one entry per way, with the target that takes it.
+ */
+export class AmbiguousStepError extends MigrateError {
+  readonly code = 'AMBIGUOUS_STEP' as const;
+  constructor(
+    /** The argument as given (for `history`, the whole range; for `stamp`, its targets joined by spaces). */
+    readonly target: string,
+    /** Where the walk had to choose: a revision id, or `base` for several first revisions. */
+    readonly at: string,
+    /** Whether the walk went up (through children) or down (through parents). */
+    readonly walk: 'up' | 'down',
+    readonly choices: readonly StepChoice[],
+  ) {
+    super(
+      `Relative step '${target}' is ambiguous: from ${at} it could go ${walk} to ` +
+        `${choices.map((choice) => choice.through).join(' or ')}`,
+    );
   }
 }
 
