@@ -141,10 +141,15 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   AMBIGUOUS_STEP: (error, { bin, command }) => {
     const { choices, walk } = error as AmbiguousStepError;
     const verb = command === 'history' ? 'history -r' : command;
-    const commands = choices.map((choice) => `\`${bin} ${verb} ${choice.target}\` (through ${choice.through})`);
+    // Ways that meet again (`+2` through either parent of a merge) reach one target: one command, every way named.
+    const targets = [...new Set(choices.map((choice) => choice.target))];
+    const commands = targets.map((target) => {
+      const through = choices.filter((choice) => choice.target === target).map((choice) => choice.through);
+      return `\`${bin} ${verb} ${target}\` (through ${through.join(', ')})`;
+    });
     const why = walk === 'up' ? 'A relative step does not choose a branch' : 'This relative step does not choose a parent of a merge';
     return commands.length === 1
-      ? `${why}; the one way that takes every step: ${commands[0]}.`
+      ? `${why}; to take all the steps, run ${commands[0]}.`
       : `${why}; run the one you mean: ${commands.join(' or ')}.`;
   },
   INVALID_TARGET: (_error, { bin, command }) => {
