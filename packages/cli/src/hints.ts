@@ -16,6 +16,7 @@ import type {
   PostWriteHookError,
   RevisionNotFoundError,
   RevisionNotInBranchError,
+  UnexpectedHeadsError,
 } from '@cloudguard/migrate-core';
 import { closestName } from './closest-name.js';
 
@@ -151,6 +152,22 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
     return commands.length === 1
       ? `${why}; to take all the steps, run ${commands[0]}.`
       : `${why}; run the one you mean: ${commands.join(' or ')}.`;
+  },
+  UNEXPECTED_HEADS: (error, { bin }) => {
+    const { expectedHeads, extraHeads, missingHeads, ambiguousHeads, heads } = error as UnexpectedHeadsError;
+    const merge = `\`${bin} merge heads -m "Merge heads"\``;
+    if (expectedHeads === undefined) {
+      return (
+        `Join the branches with ${merge}, then commit the new migration file. If they are meant to stay apart, ` +
+        `declare them in cgmigrate.config.ts: \`expectedHeads: [${heads.map((id) => `'${id}'`).join(', ')}]\` (a branch label of each is steadier than its id).`
+      );
+    }
+    const fixes = [
+      ...(extraHeads.length > 0 ? [`join ${extraHeads.join(', ')} into another branch with \`${bin} merge <revisions> -m "…"\` (or ${merge}), or add ${extraHeads.length === 1 ? 'it' : 'them'} to expectedHeads`] : []),
+      ...(missingHeads.length > 0 ? [`change or remove ${missingHeads.map((entry) => `'${entry}'`).join(', ')} in expectedHeads (\`${bin} heads\` lists the heads)`] : []),
+      ...(ambiguousHeads.length > 0 ? [`name one head per entry instead of ${ambiguousHeads.map(({ entry }) => `'${entry}'`).join(', ')} (a revision id, or a label only that head carries)`] : []),
+    ];
+    return `${fixes.join('; ')}.`.replace(/^./, (first) => first.toUpperCase());
   },
   INVALID_TARGET: (_error, { bin, command }) => {
     switch (command) {

@@ -44,6 +44,7 @@ export type MigrateErrorCode =
   // checks
   | 'DB_NOT_UP_TO_DATE'
   | 'SCHEMA_DRIFT'
+  | 'UNEXPECTED_HEADS'
   // setup
   | 'CONFIG_NOT_FOUND'
   | 'CONFIG_INVALID'
@@ -563,6 +564,56 @@ export class DatabaseNotUpToDateError extends MigrateError {
     readonly heads: readonly string[],
   ) {
     super('Target database is not up to date.');
+  }
+}
+
+/**
+ * The pre-merge guard (`cgmigrate heads --check`) found heads other than expected: several
+ * heads where the config declares none (`expectedHeads`), or heads that differ from the
+ * declared ones. The fields are those of the `HeadsCheck` that failed.
+ */
+export class UnexpectedHeadsError extends MigrateError {
+  readonly code = 'UNEXPECTED_HEADS' as const;
+  /** The heads of the scripts, in the scripts' order. */
+  readonly heads: readonly string[];
+  /** The file of each of `heads` (`null` when a revision has none), in the same order. */
+  readonly headPaths: readonly (string | null)[];
+  /** The config's `expectedHeads`, when declared. */
+  readonly expectedHeads: readonly string[] | undefined;
+  /** Heads no declared entry names (without `expectedHeads`: all of them). */
+  readonly extraHeads: readonly string[];
+  /** Declared entries that name no head. */
+  readonly missingHeads: readonly string[];
+  /** Declared entries that name several heads. */
+  readonly ambiguousHeads: readonly { readonly entry: string; readonly heads: readonly string[] }[];
+
+  constructor(check: {
+    readonly heads: readonly { readonly id: string; readonly path: string | undefined }[];
+    readonly expected: readonly string[] | undefined;
+    readonly extra: readonly string[];
+    readonly missing: readonly string[];
+    readonly ambiguous: readonly { readonly entry: string; readonly heads: readonly string[] }[];
+  }) {
+    const described = (id: string): string => {
+      const path = check.heads.find((head) => head.id === id)?.path;
+      return path === undefined ? id : `${id} (${path})`;
+    };
+    const facts =
+      check.expected === undefined
+        ? [`The migration scripts have ${check.heads.length} heads where one is expected: ${check.extra.map(described).join(', ')}`]
+        : [
+            `The heads of the migration scripts are not the expected ones (expectedHeads: ${check.expected.join(', ')})`,
+            ...check.extra.map((id) => `${described(id)} is a head that no entry names`),
+            ...check.missing.map((entry) => `'${entry}' names no head`),
+            ...check.ambiguous.map(({ entry, heads }) => `'${entry}' names several heads (${heads.join(', ')})`),
+          ];
+    super(facts.join('; '));
+    this.heads = check.heads.map((head) => head.id);
+    this.headPaths = check.heads.map((head) => head.path ?? null);
+    this.expectedHeads = check.expected;
+    this.extraHeads = check.extra;
+    this.missingHeads = check.missing;
+    this.ambiguousHeads = check.ambiguous;
   }
 }
 
