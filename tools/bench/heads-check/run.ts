@@ -8,7 +8,7 @@
  * docs/benchmarks/heads-check.md; `--quick` (5 timed runs each) prints only.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -69,13 +69,14 @@ try {
     }
   }
   // `-i`: the failing check exits 1 on purpose.
+  const loadBefore = loadavg()[0]!;
   const timings = hyperfine(
     commands.map((command) => ({ name: command.name, argv: ['/bin/sh', '-c', `${command.argv.map(quote).join(' ')} >/dev/null 2>&1; true`], expects: { what: '', test: () => true } })),
     count,
     root,
     path.join(root, 'hyperfine.json'),
   );
-  const report = renderReport(timings, count, hyperfineAt);
+  const report = renderReport(timings, count, hyperfineAt, Math.max(loadBefore, loadavg()[0]!));
   process.stdout.write(`${report}\n`);
   if (!quick) {
     const doc = readFileSync(DOC, 'utf8');
@@ -89,7 +90,7 @@ try {
   rmSync(root, { recursive: true, force: true });
 }
 
-function renderReport(timings: readonly Timing[], runs: RunCount, hyperfineAt: string): string {
+function renderReport(timings: readonly Timing[], runs: RunCount, hyperfineAt: string, load: number): string {
   const facts = machineFacts({ alembic: 'not used', knex: 'not used', hyperfine: hyperfineAt });
   const base = timings.find((t) => t.name === 'heads')!;
   const rows = timings.map((t) => {
@@ -104,7 +105,9 @@ function renderReport(timings: readonly Timing[], runs: RunCount, hyperfineAt: s
     '',
     `Median wall time in milliseconds (± standard deviation) of one whole process on ${REVISIONS.toLocaleString('en')} revisions ` +
       `(every 50, two lines of five fork and merge again), with the header index warm, by hyperfine ` +
-      `(${runs.warmup} warm-up + ${'exact' in runs.runs ? runs.runs.exact : `${runs.runs.min}–${runs.runs.max}`} timed runs each, in one run side by side).`,
+      `(${runs.warmup} warm-up + ${'exact' in runs.runs ? runs.runs.exact : `${runs.runs.min}–${runs.runs.max}`} timed runs each, in one run side by side). ` +
+      `Load average (1 min) around the run: ${load.toFixed(1)} on ${facts.cpus} CPUs` +
+      (load > facts.cpus * 0.65 ? ': other work shared the machine, so compare the ratios, not the milliseconds.' : '.'),
     '',
     '| command | median ms | vs `heads` |',
     '| --- | ---: | ---: |',
