@@ -10,12 +10,10 @@ import { branchHeadsOf, overlapOf, type RevisionOverlap } from './revision-overl
 import { parseRevisionTarget } from './revision-target.js';
 import { revisionForIdent } from './resolve-identifier.js';
 import { resolveTarget } from './resolve-target.js';
-import { stepsDown, type StepsDown } from './steps-down.js';
 import { walk, walkDown, type WalkEnd } from './revision-walk.js';
 
 export type { DependencyOption } from './revision-closure.js';
 export type { WalkEnd } from './revision-walk.js';
-export type { StepsDown } from './steps-down.js';
 
 /**
  * The revision graph: an immutable, validated DAG of {@link Revision}s linked by
