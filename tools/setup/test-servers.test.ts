@@ -103,9 +103,9 @@ describe('planMariaDb', () => {
 describe('planAlembic', () => {
   const alembic = (facts: Partial<AlembicFacts>): AlembicFacts => ({ python: '/usr/bin/python3', ownPython: false, found: 'no', aptGet: true, ...facts });
 
-  it("installs python3-alembic for Debian's Python when it lacks Alembic, and installs nothing into a Python of the user's", () => {
+  it("installs python3-alembic and python3-psycopg2 for Debian's Python when it lacks them, and installs nothing into a Python of the user's", () => {
     expect(planAlembic(alembic({ found: 'yes' })).packages).toEqual([]);
-    expect(planAlembic(alembic({})).packages).toEqual(['python3-alembic']);
+    expect(planAlembic(alembic({})).packages).toEqual(['python3-alembic', 'python3-psycopg2']);
     const own = planAlembic(alembic({ python: '/opt/py/bin/python', ownPython: true, found: 'missing-python' }));
     expect(own).toMatchObject({ packages: [], unavailable: '/opt/py/bin/python does not exist (CGMIGRATE_ALEMBIC_PYTHON)' });
   });
@@ -179,7 +179,7 @@ describe('setUpTestRequirements', () => {
     const env = setUpTestRequirements(options(machine, true, []));
     expect(machine.ran).toEqual([
       'apt-get update -qq',
-      'apt-get install -y -qq postgresql mariadb-server python3-alembic',
+      'apt-get install -y -qq postgresql mariadb-server python3-alembic python3-psycopg2',
       'pg_ctlcluster 15 main start',
       'install -d -o mysql -g mysql /run/mysqld',
       'start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql',
@@ -192,7 +192,7 @@ describe('setUpTestRequirements', () => {
 
   it('as another user: runs nothing, says what to run as root, and skips the tests that need each missing part, with the reason', () => {
     const machine = new FakeMachine();
-    machine.installed = new Set(['postgresql', 'mariadb-server', 'python3-alembic']);
+    machine.installed = new Set(['postgresql', 'mariadb-server', 'python3-alembic', 'python3-psycopg2']);
     machine.mariaDbUp = true;
     machine.rootLetIn = true;
     const log: string[] = [];
@@ -212,7 +212,7 @@ describe('setUpTestRequirements', () => {
 
   it('as root, fails when the commands did not change what they should have, instead of looping', () => {
     const machine = new FakeMachine();
-    machine.installed = new Set(['postgresql', 'mariadb-server', 'python3-alembic']);
+    machine.installed = new Set(['postgresql', 'mariadb-server', 'python3-alembic', 'python3-psycopg2']);
     machine.mariaDbUp = true;
     machine.rootLetIn = true;
     const stuck = { ...options(machine, true, []), run: () => {} };

@@ -38,6 +38,7 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   DUPLICATE_REVISION: ExitStatus.usage,
   MISSING_PARENT: ExitStatus.usage,
   INVALID_TARGET: ExitStatus.usage,
+  AMBIGUOUS_STEP: ExitStatus.usage,
   DUPLICATE_BRANCH_LABEL: ExitStatus.usage,
   REVISION_NOT_IN_BRANCH: ExitStatus.usage,
   OVERLAPPING_REVISIONS: ExitStatus.usage,
@@ -60,6 +61,7 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   // checks
   DB_NOT_UP_TO_DATE: ExitStatus.check,
   SCHEMA_DRIFT: ExitStatus.check,
+  UNEXPECTED_HEADS: ExitStatus.check,
   // setup
   CONFIG_NOT_FOUND: ExitStatus.usage,
   CONFIG_INVALID: ExitStatus.usage,

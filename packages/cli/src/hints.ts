@@ -1,5 +1,6 @@
 import type {
   AdapterNotFoundError,
+  AmbiguousStepError,
   CheckResult,
   ConfigInvalidError,
   DuplicateBranchLabelError,
@@ -17,6 +18,7 @@ import type {
   PostWriteHookError,
   RevisionNotFoundError,
   RevisionNotInBranchError,
+  UnexpectedHeadsError,
 } from '@cloudguard/migrate-core';
 import { closestName } from './closest-name.js';
 
@@ -139,6 +141,36 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
     const missing = error as MissingParentError;
     return `Restore the migration that defines '${missing.missing}', or correct \`${missing.relation}\`${missing.path ? ` in ${missing.path}` : ''}.`;
   },
+  AMBIGUOUS_STEP: (error, { bin, command }) => {
+    const { choices, walk } = error as AmbiguousStepError;
+    const verb = command === 'history' ? 'history -r' : command;
+    // Ways that meet again (`+2` through either parent of a merge) reach one target: one command, every way named.
+    const targets = [...new Set(choices.map((choice) => choice.target))];
+    const commands = targets.map((target) => {
+      const through = choices.filter((choice) => choice.target === target).map((choice) => choice.through);
+      return `\`${bin} ${verb} ${target}\` (through ${through.join(', ')})`;
+    });
+    const why = walk === 'up' ? 'A relative step does not choose a branch' : 'This relative step does not choose a parent of a merge';
+    return commands.length === 1
+      ? `${why}; to take all the steps, run ${commands[0]}.`
+      : `${why}; run the one you mean: ${commands.join(' or ')}.`;
+  },
+  UNEXPECTED_HEADS: (error, { bin }) => {
+    const { expectedHeads, extraHeads, missingHeads, ambiguousHeads, heads } = error as UnexpectedHeadsError;
+    const merge = `\`${bin} merge heads -m "Merge heads"\``;
+    if (expectedHeads === undefined) {
+      return (
+        `Join the branches with ${merge}, then commit the new migration file. If they are meant to stay apart, ` +
+        `declare them in cgmigrate.config.ts: \`expectedHeads: [${heads.map((id) => `'${id}'`).join(', ')}]\` (a branch label of each is steadier than its id).`
+      );
+    }
+    const fixes = [
+      ...(extraHeads.length > 0 ? [`join ${extraHeads.join(', ')} into another branch with \`${bin} merge <revisions> -m "…"\` (or ${merge}), or add ${extraHeads.length === 1 ? 'it' : 'them'} to expectedHeads`] : []),
+      ...(missingHeads.length > 0 ? [`change or remove ${missingHeads.map((entry) => `'${entry}'`).join(', ')} in expectedHeads (\`${bin} heads\` lists the heads)`] : []),
+      ...(ambiguousHeads.length > 0 ? [`name one head per entry instead of ${ambiguousHeads.map(({ entry }) => `'${entry}'`).join(', ')} (a revision id, or a label only that head carries)`] : []),
+    ];
+    return `${fixes.join('; ')}.`.replace(/^./, (first) => first.toUpperCase());
+  },
   INVALID_TARGET: (_error, { bin, command }) => {
     switch (command) {
       case 'downgrade':
@@ -148,14 +180,14 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
       case 'merge':
         return `Name two or more revisions to merge, or \`heads\` when there are several heads; \`${bin} heads\` lists them.`;
       case 'history':
-        return 'A range is lower:upper, e.g. base:head, -3:, current: or ae10:head; -N cannot walk through a merge or branch point, so name a revision id there instead.';
+        return 'A range is lower:upper, e.g. base:head, -3:, current: or ae10:head.';
       case 'revision':
         return (
           `\`--head\` takes a head revision (\`${bin} heads\` lists them), \`<branch>@head\` or \`base\`. To add a revision ` +
           'after one that is not a head, pass `--splice`: splicing starts a new branch from that revision, so the scripts get one more head.'
         );
       case 'stamp':
-        return `Stamp takes ids or prefixes, head, heads, <label>@head, base, -N (below the heads of the scripts), <label>@-N or <revision>±N; -N cannot walk through a merge or branch point, so name a revision there; \`${bin} history\` lists them.`;
+        return `Stamp takes ids or prefixes, head, heads, <label>@head, base, -N (below the heads of the scripts), <label>@-N or <revision>±N; \`${bin} history\` lists them.`;
       default:
         return `Run \`${bin} history\` to see the revisions you can name.`;
     }

@@ -22,6 +22,7 @@ export type MigrateErrorCode =
   | 'DUPLICATE_REVISION'
   | 'MISSING_PARENT'
   | 'INVALID_TARGET'
+  | 'AMBIGUOUS_STEP'
   | 'DUPLICATE_BRANCH_LABEL'
   | 'REVISION_NOT_IN_BRANCH'
   | 'OVERLAPPING_REVISIONS'
@@ -43,6 +44,7 @@ export type MigrateErrorCode =
   // checks
   | 'DB_NOT_UP_TO_DATE'
   | 'SCHEMA_DRIFT'
+  | 'UNEXPECTED_HEADS'
   // setup
   | 'CONFIG_NOT_FOUND'
   | 'CONFIG_INVALID'
@@ -238,6 +240,44 @@ export class InvalidTargetError extends MigrateError {
     readonly reason: string,
   ) {
     super(`Invalid target '${target}': ${reason}`);
+  }
+}
+
+/**
+ * One way through the fork an {@link AmbiguousStepError} met: the revision the step would
+ * go to there, and a target that takes that way without a choice left.
+ */
+export interface StepChoice {
+  /** The child (going up) or parent (going down) of the fork that this way goes through. */
+  readonly through: string;
+  /**
+   * The argument, in place of the one given, that makes this choice: the revision the
+   * whole walk would reach that way (`d1` for `upgrade +2` from a fork below `c1 ← d1`),
+   * or `<through>±N` when the rest of the walk meets another fork.
+   */
+  readonly target: string;
+}
+
+/**
+ * A relative step (`+N`, `<id>+N`, `stamp -N`…) reached a revision with several
+ * revisions to go to: a branch point going up, a merge going down where the command cannot
+ * count through it. `choices` has one entry per way, with the target that takes it.
+ */
+export class AmbiguousStepError extends MigrateError {
+  readonly code = 'AMBIGUOUS_STEP' as const;
+  constructor(
+    /** The argument as given (for `history`, the whole range; for `stamp`, its targets joined by spaces). */
+    readonly target: string,
+    /** Where the walk had to choose: a revision id, or `base` for several first revisions. */
+    readonly at: string,
+    /** Whether the walk went up (through children) or down (through parents). */
+    readonly walk: 'up' | 'down',
+    readonly choices: readonly StepChoice[],
+  ) {
+    super(
+      `Relative step '${target}' is ambiguous: from ${at} it could go ${walk} to ` +
+        `${choices.map((choice) => choice.through).join(' or ')}`,
+    );
   }
 }
 
@@ -531,6 +571,56 @@ export class DatabaseNotUpToDateError extends MigrateError {
     readonly heads: readonly string[],
   ) {
     super('Target database is not up to date.');
+  }
+}
+
+/**
+ * The pre-merge guard (`cgmigrate heads --check`) found heads other than expected: several
+ * heads where the config declares none (`expectedHeads`), or heads that differ from the
+ * declared ones. The fields are those of the `HeadsCheck` that failed.
+ */
+export class UnexpectedHeadsError extends MigrateError {
+  readonly code = 'UNEXPECTED_HEADS' as const;
+  /** The heads of the scripts, in the scripts' order. */
+  readonly heads: readonly string[];
+  /** The file of each of `heads` (`null` when a revision has none), in the same order. */
+  readonly headPaths: readonly (string | null)[];
+  /** The config's `expectedHeads`, when declared. */
+  readonly expectedHeads: readonly string[] | undefined;
+  /** Heads no declared entry names (without `expectedHeads`: all of them). */
+  readonly extraHeads: readonly string[];
+  /** Declared entries that name no head. */
+  readonly missingHeads: readonly string[];
+  /** Declared entries that name several heads. */
+  readonly ambiguousHeads: readonly { readonly entry: string; readonly heads: readonly string[] }[];
+
+  constructor(check: {
+    readonly heads: readonly { readonly id: string; readonly path: string | undefined }[];
+    readonly expected: readonly string[] | undefined;
+    readonly extra: readonly string[];
+    readonly missing: readonly string[];
+    readonly ambiguous: readonly { readonly entry: string; readonly heads: readonly string[] }[];
+  }) {
+    const described = (id: string): string => {
+      const path = check.heads.find((head) => head.id === id)?.path;
+      return path === undefined ? id : `${id} (${path})`;
+    };
+    const facts =
+      check.expected === undefined
+        ? [`The migration scripts have ${check.heads.length} heads where one is expected: ${check.extra.map(described).join(', ')}`]
+        : [
+            `The heads of the migration scripts are not the expected ones (expectedHeads: ${check.expected.join(', ')})`,
+            ...check.extra.map((id) => `${described(id)} is a head that no entry names`),
+            ...check.missing.map((entry) => `'${entry}' names no head`),
+            ...check.ambiguous.map(({ entry, heads }) => `'${entry}' names several heads (${heads.join(', ')})`),
+          ];
+    super(facts.join('; '));
+    this.heads = check.heads.map((head) => head.id);
+    this.headPaths = check.heads.map((head) => head.path ?? null);
+    this.expectedHeads = check.expected;
+    this.extraHeads = check.extra;
+    this.missingHeads = check.missing;
+    this.ambiguousHeads = check.ambiguous;
   }
 }
 

@@ -83,6 +83,8 @@ export { merge } from './commands/merge.js';
 export type { MergeOptions } from './commands/merge.js';
 export { heads, branches, show } from './commands/inspect.js';
 export type { HeadsOptions, HeadsResult, RevisionsResult } from './commands/inspect.js';
+export { checkHeads } from './commands/check-heads.js';
+export type { AmbiguousHeadEntry, CheckedHead, HeadsCheck } from './commands/check-heads.js';
 export { stamp } from './commands/stamp.js';
 export type { StampOptions } from './commands/stamp.js';
 export { check, readDatabaseState } from './commands/check.js';

@@ -190,9 +190,19 @@ describe("Alembic's branching tutorial (SQLite)", () => {
       expect((await ok(['history', '-r', '-2:ae1027a6acf', '--json'])).json<{ revisions: Summary[] }>().revisions).toHaveLength(2);
     });
 
-    it.each(MODES)('history -r -1: from a merge point is an ambiguous walk (%s)', async (mode) => {
-      const { hint } = await fails(mode, ['history', '-r', '-1:'], cwd, { code: 'INVALID_TARGET', exit: 2 });
-      expect(hint).toContain('lower:upper');
+    it('history -r -1: from a merge point counts through it: the merge and both parents (issue 20)', async () => {
+      expect((await ok(['history', '-r', '-1:'])).stdout).toBe(
+        `ae1027a6acf, 27c6a30d7c24 -> ${merge} (head) (mergepoint), merge\n` +
+          '1975ea83b712 -> ae1027a6acf, add a column\n' +
+          '1975ea83b712 -> 27c6a30d7c24, add shopping cart table\n',
+      );
+    });
+
+    it.each(MODES)('history -r 1975ea83b712+1: at the branch point names a range per branch (%s)', async (mode) => {
+      const { message, hint } = await fails(mode, ['history', '-r', '1975ea83b712+1:'], cwd, { code: 'AMBIGUOUS_STEP', exit: 2 });
+      expect(message).toBe("Relative step '1975ea83b712+1:' is ambiguous: from 1975ea83b712 it could go up to 27c6a30d7c24 or ae1027a6acf");
+      expect(hint).toContain('`cgmigrate history -r ae1027a6acf:` (through ae1027a6acf)');
+      expect(hint).toContain('`cgmigrate history -r 27c6a30d7c24:` (through 27c6a30d7c24)');
     });
 
     it('show prints the full entry of what a name stands for', async () => {
@@ -398,9 +408,9 @@ describe("Alembic's branching tutorial (SQLite)", () => {
       // Relative stamps count as Alembic's do (issue 17): -1 is one below each head, and the head here is a merge.
       const up = await fails(mode, ['stamp', '+1'], cwd, { code: 'INVALID_TARGET', exit: 2 });
       expect(up.message).toContain('stamp counts up from a revision');
-      const step = await fails(mode, ['stamp', '-1'], cwd, { code: 'INVALID_TARGET', exit: 2 });
-      expect(step.message).toContain('ambiguous walk');
-      expect(step.hint).toContain('-N cannot walk through a merge or branch point');
+      const step = await fails(mode, ['stamp', '-1'], cwd, { code: 'AMBIGUOUS_STEP', exit: 2 });
+      expect(step.message).toContain(`from ${join} it could go down to`);
+      expect(step.hint).toMatch(/`cgmigrate stamp \S+` \(through \S+\) or `cgmigrate stamp \S+` \(through \S+\)/);
       expect(versionRows(db)).toEqual([join]);
     });
   });

@@ -36,6 +36,8 @@ const CASES: readonly (readonly string[])[] = [
   ['heads'],
   ['heads', '--verbose'],
   ['heads', '--resolve-dependencies', '--json'],
+  ['heads', '--check'],
+  ['heads', '--check', '--json'],
   ['history'],
   ['history', '--verbose'],
   ['history', '-i'],
@@ -105,7 +107,7 @@ describe('the fast entry prints exactly what oclif prints', () => {
 
   it('answers the status commands without loading oclif', async () => {
     const trace = path.join(cwd, 'trace.txt');
-    for (const args of [['current'], ['history', '--graph'], ['show', 'zz', '--json']]) {
+    for (const args of [['current'], ['history', '--graph'], ['show', 'zz', '--json'], ['heads', '--check']]) {
       rmSync(trace, { force: true });
       const run = await cgmigrate(args, { cwd, nodeArgs: ['--import', TRACE_HOOK], env: { CGMIGRATE_TRACE_FILE: trace } });
       expect(run.code).toBe(args[0] === 'show' ? 2 : 0);

@@ -58,6 +58,11 @@ describe('--json documents match docs/json schemas', () => {
     expect((heads['revisions'] as { id: string }[]).map((r) => r.id).sort()).toEqual(['c3', 'd4']);
     expect(heads['effectiveHeads']).toEqual(['c3']);
     valid(await run(['heads', '--resolve-dependencies', '--json']), 'heads');
+    const unmerged = await run(['heads', '--check', '--json']);
+    expect(unmerged.code).toBe(1);
+    const unexpected = valid(unmerged, 'error')['error'] as { code: string; extraHeads: string[] };
+    expect(unexpected.code).toBe('UNEXPECTED_HEADS');
+    expect([...unexpected.extraHeads].sort()).toEqual(['c3', 'd4']);
 
     const branches = valid(await run(['branches', '--json']), 'branches');
     expect((branches['revisions'] as { id: string }[]).map((r) => r.id)).toEqual(['a1']);
@@ -87,6 +92,7 @@ describe('--json documents match docs/json schemas', () => {
     const current = valid(await run(['current', '--json']), 'current');
     expect(current['revisions']).toMatchObject([{ id: 'e5', isHead: true, isMergePoint: true, downRevisions: ['c3', 'd4'] }]);
     valid(await run(['heads', '--json']), 'heads');
+    expect(valid(await run(['heads', '--check', '--json']), 'heads')['check']).toMatchObject({ ok: true, extra: [] });
     valid(await run(['branches', '--json']), 'branches');
     valid(await run(['history', '--verbose', '--json']), 'history');
     valid(await run(['show', 'e5', '--json']), 'show');

@@ -1,5 +1,6 @@
 import {
   AdapterNotFoundError,
+  AmbiguousStepError,
   ConfigInvalidError,
   DatabaseNotUpToDateError,
   DuplicateBranchLabelError,
@@ -109,7 +110,32 @@ describe('hintFor', () => {
     expect(hintFor(new InvalidTargetError('a1', 'a merge needs two'), { command: 'merge' })).toContain('two or more');
     // Stamp counts -N as Alembic does since issue 17; the hint lists the relative forms.
     expect(hintFor(new InvalidTargetError('+1', 'counts up from a revision'), { command: 'stamp' })).toContain('-N (below the heads of the scripts)');
-    expect(hintFor(new InvalidTargetError('-1', 'ambiguous walk'), { command: 'history' })).toContain('lower:upper');
+    expect(hintFor(new InvalidTargetError('-1:x', 'malformed'), { command: 'history' })).toContain('lower:upper');
+  });
+
+  it('turns each way of an ambiguous step into a command, once per target (issue 20)', () => {
+    const up = new AmbiguousStepError('+1', 'b', 'up', [
+      { through: 'c1', target: 'c1' },
+      { through: 'c2', target: 'c2' },
+    ]);
+    expect(hintFor(up, { command: 'upgrade', bin: 'cgmigrate' })).toBe(
+      'A relative step does not choose a branch; run the one you mean: ' +
+        '`cgmigrate upgrade c1` (through c1) or `cgmigrate upgrade c2` (through c2).',
+    );
+    const range = new AmbiguousStepError('b+1:', 'b', 'up', [{ through: 'c1', target: 'c1:' }]);
+    expect(hintFor(range, { command: 'history', bin: 'cgmigrate' })).toContain('`cgmigrate history -r c1:` (through c1)');
+    const rejoined = new AmbiguousStepError('+2', 'a', 'up', [
+      { through: 'b1', target: 'm' },
+      { through: 'b2', target: 'm' },
+    ]);
+    expect(hintFor(rejoined, { command: 'upgrade', bin: 'cgmigrate' })).toBe(
+      'A relative step does not choose a branch; to take all the steps, run `cgmigrate upgrade m` (through b1, b2).',
+    );
+    const down = new AmbiguousStepError('-1', 'm', 'down', [
+      { through: 'a', target: 'a' },
+      { through: 'b', target: 'b' },
+    ]);
+    expect(hintFor(down, { command: 'stamp', bin: 'cgmigrate' })).toContain('does not choose a parent of a merge');
   });
 
   it('names the command for each head of a relative downgrade, and how to repair overlapping rows (issue 17)', () => {

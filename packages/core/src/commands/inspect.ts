@@ -1,3 +1,5 @@
+import { UnexpectedHeadsError } from '../errors.js';
+import { checkHeads, type HeadsCheck } from './check-heads.js';
 import { loadScripts, type MigrationEnvironment } from './environment.js';
 import { summarizeRevision, type RevisionSummary } from './revision-summary.js';
 
@@ -5,6 +7,11 @@ import { summarizeRevision, type RevisionSummary } from './revision-summary.js';
 export interface HeadsOptions {
   /** Count a revision that others depend on as not a head (Alembic's `--resolve-dependencies`). */
   readonly resolveDependencies?: boolean | undefined;
+  /**
+   * Check the heads as a pre-merge guard ({@link checkHeads} with the config's
+   * `expectedHeads`): fail with {@link UnexpectedHeadsError} unless they are as expected.
+   */
+  readonly check?: boolean | undefined;
 }
 
 /** Revisions found by {@link heads}, {@link branches} or {@link show}. */
@@ -19,6 +26,8 @@ export interface HeadsResult extends RevisionsResult {
    * which `--resolve-dependencies` leaves out.
    */
   readonly effectiveHeads: readonly string[];
+  /** With `check`: the check that passed. */
+  readonly check?: HeadsCheck | undefined;
 }
 
 /**
@@ -28,16 +37,24 @@ export interface HeadsResult extends RevisionsResult {
  * ```ts
  * const { revisions } = await heads(env);
  * if (revisions.length > 1) console.warn('several heads: merge them');
+ * await heads(env, { check: true }); // throws UnexpectedHeadsError on unmerged branches
  * ```
+ * @throws {UnexpectedHeadsError} with `check`, when the heads are not as expected.
  */
 export async function heads(env: MigrationEnvironment, options: HeadsOptions = {}): Promise<HeadsResult> {
   const { map } = await loadScripts(env);
+  let check: HeadsCheck | undefined;
+  if (options.check) {
+    check = checkHeads(map, env.config.expectedHeads);
+    if (!check.ok) throw new UnexpectedHeadsError(check);
+  }
   const realHeads = new Set(map.realHeads);
   const ids = options.resolveDependencies ? [...realHeads] : map.heads;
   return {
     // In the scripts' order, as Alembic lists them.
     revisions: ids.map((id) => summarizeRevision(map, map.get(id))),
     effectiveHeads: map.heads.filter((id) => !realHeads.has(id)),
+    ...(check === undefined ? {} : { check }),
   };
 }
 

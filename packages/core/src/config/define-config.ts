@@ -99,6 +99,14 @@ export interface MigrateConfig {
    * E.g. `[{ name: 'prettier', command: 'npx', args: ['prettier', '--write', '{file}'] }]`.
    */
   readonly postWriteHooks?: readonly PostWriteHook[] | undefined;
+  /**
+   * The heads the scripts are meant to have, for the pre-merge guard (`cgmigrate heads
+   * --check`, and `verify`): each a branch label or a revision id or prefix. Unset, the
+   * guard passes with at most one head; set, the heads must be exactly these, each entry
+   * naming one head. For projects that keep independent branches on purpose, e.g.
+   * `['core', 'reporting']`.
+   */
+  readonly expectedHeads?: readonly string[] | undefined;
 }
 
 /** A configuration with every default applied and every path absolute. */
@@ -131,6 +139,8 @@ export interface ResolvedConfig {
   readonly schemaFilter: SchemaFilterOptions;
   /** Run on each new migration file (`postWriteHooks`); empty by default. */
   readonly postWriteHooks: readonly PostWriteHook[];
+  /** The heads the pre-merge guard expects (`expectedHeads`); `undefined`: at most one. */
+  readonly expectedHeads: readonly string[] | undefined;
 }
 
 /**

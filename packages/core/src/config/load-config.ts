@@ -96,6 +96,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
       includeObject: config.includeObject,
     },
     postWriteHooks: config.postWriteHooks ?? [],
+    expectedHeads: config.expectedHeads,
   };
 }
 
@@ -189,6 +190,10 @@ const isBoolean: KeyCheck = (v) => (typeof v === 'boolean' ? undefined : 'true o
 const isArray: KeyCheck = (v) => (Array.isArray(v) ? undefined : 'an array');
 const isStringArray: KeyCheck = (v) =>
   Array.isArray(v) && v.every((item) => typeof item === 'string') ? undefined : 'an array of table names';
+const isExpectedHeads: KeyCheck = (v) =>
+  Array.isArray(v) && v.length > 0 && v.every((item) => typeof item === 'string' && item.trim() === item && item !== '') && new Set(v).size === v.length
+    ? undefined
+    : "a non-empty array of branch labels or revision ids, each once (e.g. ['core', 'reporting'])";
 const isFunction: KeyCheck = (v) => (typeof v === 'function' ? undefined : 'a function (object, source) => boolean');
 const isPositiveInteger: KeyCheck = (v) =>
   Number.isInteger(v) && (v as number) > 0 ? undefined : 'a positive whole number';
@@ -234,6 +239,7 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   excludeTables: isStringArray,
   includeObject: isFunction,
   postWriteHooks: checkPostWriteHooks,
+  expectedHeads: isExpectedHeads,
 };
 
 /**

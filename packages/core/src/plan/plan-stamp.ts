@@ -1,4 +1,4 @@
-import { InvalidTargetError, OverlappingRevisionsError } from '../errors.js';
+import { AmbiguousStepError, InvalidTargetError, OverlappingRevisionsError } from '../errors.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import type { Revision } from '../revision/revision.js';
 import { parseRevisionTarget } from '../revision/revision-target.js';
@@ -37,7 +37,9 @@ export interface StampOptions {
  * @throws {RevisionNotFoundError} for a current head no revision defines (source `database`, unless purging), or an unknown target.
  * @throws {MultipleHeadsError} for `head` with several heads.
  * @throws {AmbiguousRevisionError} for a prefix matching several revisions.
- * @throws {InvalidTargetError} for `+N` without a revision, or a relative walk past the graph's end or through a branch.
+ * @throws {InvalidTargetError} for `+N` without a revision, or a relative walk past the graph's end.
+ * @throws {AmbiguousStepError} for a relative walk through a merge or branch point, with the targets (all
+ *   of `targets`, one replaced) that take each way.
  * @throws {OverlappingRevisionsError} when one target descends from another (`stamp a b` with b after a),
  *   or (source `database`, unless purging) one version row from another.
  */
@@ -69,7 +71,17 @@ export function planStamp(
   if (wanted.length === 0) wanted.push('base');
   // A revision named twice is recorded once (Alembic 1.8.1 moves the row twice and fails).
   const destinations = wanted
-    .flatMap((text) => stampDestinations(map, text, heads))
+    .flatMap((text, i) => {
+      try {
+        return stampDestinations(map, text, heads);
+      } catch (error) {
+        if (!(error instanceof AmbiguousStepError)) throw error;
+        // Each choice as the whole argument list, the other targets kept.
+        const withChoice = (choice: string): string => wanted.map((t, j) => (j === i ? choice : t)).join(' ');
+        const choices = error.choices.map((choice) => ({ through: choice.through, target: withChoice(choice.target) }));
+        throw new AmbiguousStepError(wanted.join(' '), error.at, error.walk, choices);
+      }
+    })
     .filter((destination, i, all) => destination.id === undefined || all.findIndex((d) => d.id === destination.id) === i);
   // One row per branch: `stamp a b` with b after a would write a row that b implies (Alembic writes both).
   const overlap = map.overlapOf(destinations.flatMap(({ id }) => (id === undefined ? [] : [id])));
@@ -112,7 +124,8 @@ interface StampDestination {
  * scripts (`heads`), `<branch>@-N` N below the heads of that branch, and `<id>-N` / `<id>+N`
  * N from that revision. A walk that ends below a first revision stamps that line's base.
  *
- * @throws {InvalidTargetError} for `+N` without a revision, a walk past the end of the graph, or an ambiguous walk.
+ * @throws {InvalidTargetError} for `+N` without a revision, or a walk past the end of the graph.
+ * @throws {AmbiguousStepError} for a walk through a merge or branch point, with a choice of targets for each way.
  */
 function stampDestinations(map: RevisionMap, text: string, heads: readonly string[]): StampDestination[] {
   const target = parseRevisionTarget(text);
@@ -136,7 +149,16 @@ function stampDestinations(map: RevisionMap, text: string, heads: readonly strin
   }
   if (starts.length === 0) throw new InvalidTargetError(text, 'no head to count from');
   return starts.map((start) => {
-    const end = map.walk(start, steps, steps > 0 ? branch : undefined, true, text);
+    let end;
+    try {
+      end = map.walk(start, steps, steps > 0 ? branch : undefined, true, text);
+    } catch (error) {
+      if (!(error instanceof AmbiguousStepError) || starts.length === 1) throw error;
+      // `-N` from several heads: each choice also names the other heads' steps, anchored (`<head>-N`).
+      const others = starts.filter((other) => other !== start).map((other) => `${other}${steps}`);
+      const choices = error.choices.map((choice) => ({ through: choice.through, target: [...others, choice.target].join(' ') }));
+      throw new AmbiguousStepError(text, error.at, error.walk, choices);
+    }
     if (end === undefined) throw new InvalidTargetError(text, `relative revision ${text} goes past the end of the revision graph`);
     return end === 'base' ? { line: `${start}@base`, id: undefined } : { line: end, id: end };
   });

@@ -11,7 +11,9 @@ import type { MigrationStep, VersionChange } from './migration-step.js';
  *
  * Targets: `head`, `heads`, an id or unique prefix, a branch label, `<branch>@head`,
  * `<branch>@<id>`, `+N` (from the current revision), `<branch>@+N`, `<id>+N`, `<id>-N`,
- * `<branch>@head-N`. A target already applied plans nothing.
+ * `<branch>@head-N`. A target already applied plans nothing. `<id>-N` counts through a
+ * merge as `downgrade` does (`<merge>-1` is both parents of the merge); `+N` that meets a
+ * branch point is refused with a target for each way ({@link AmbiguousStepError}).
  *
  * ### Examples
  * ```ts
@@ -23,6 +25,7 @@ import type { MigrationStep, VersionChange } from './migration-step.js';
  * @throws {MultipleHeadsError} for `head` with several heads, or `+N` from several current heads without a branch.
  * @throws {AmbiguousRevisionError} for a prefix matching several revisions.
  * @throws {InvalidTargetError} for `-N` without a revision, or a relative step past the end of the graph.
+ * @throws {AmbiguousStepError} for `+N` that meets a branch point (or several bases) with more than one way to go.
  * @throws {OverlappingRevisionsError} (source `database`) when one version row descends from another.
  */
 export function planUpgrade(map: RevisionMap, currentHeads: readonly string[], target: string): MigrationStep[] {
@@ -76,7 +79,14 @@ function upgradeTargets(map: RevisionMap, current: readonly string[], text: stri
   }
   const anchorText = steps < 0 && branch !== undefined ? `${branch}@${anchor}` : anchor;
   const start = map.resolveOne(anchorText, current);
-  const end = map.walk(start?.id ?? 'base', steps, steps > 0 ? branch : undefined, true, text);
+  if (steps < 0) {
+    // `<id>-N` through a merge: up to where N downgrade steps from the anchor would leave the database.
+    const end = map.walkDown(start?.id ?? 'base', steps, text);
+    if (end === undefined) throw new InvalidTargetError(text, 'walked past the end of the revision graph');
+    if (end.kind === 'count') return end.heads;
+    return end.end === 'base' ? [] : [end.end];
+  }
+  const end = map.walk(start?.id ?? 'base', steps, branch, true, text);
   if (end === undefined) throw new InvalidTargetError(text, 'walked past the end of the revision graph');
   return end === 'base' ? [] : [end];
 }

@@ -3,7 +3,7 @@ import { branchHead, filterForLineage } from './branch-lineage.js';
 import type { RevisionGraph } from './revision-graph.js';
 import { parseRevisionTarget, type RevisionTarget } from './revision-target.js';
 import { revisionForIdent } from './resolve-identifier.js';
-import { endAsList, walk } from './revision-walk.js';
+import { downEndAsList, endAsList, walk, walkDown } from './revision-walk.js';
 
 /**
  * The revision ids a parsed target names, as Alembic's `get_revisions`: `head` (at most
@@ -51,12 +51,15 @@ export function resolveTarget(
 /**
  * Like {@link resolveTarget}, and also `<anchor>±N` (a walk from the one revision the
  * anchor names, keeping to the branch when walking up), as one end of a `history` range.
+ * `-N` counts through a merge as `downgrade` does, and then names the revisions N steps
+ * leave on top (`<merge>-1`: both parents).
  *
  * ### Examples
  * ```ts
  * resolveAnchoredTarget(graph, parseRevisionTarget('a+2'), 'a+2', []); // ['c'] on a ← b ← c
  * ```
- * @throws {InvalidTargetError} for `±N` without an anchor, or a step with several revisions to go to.
+ * @throws {InvalidTargetError} for `±N` without an anchor.
+ * @throws {AmbiguousStepError} for `+N` that meets a branch point with several ways to go.
  * @throws {MultipleHeadsError} when the anchor names several revisions.
  */
 export function resolveAnchoredTarget(
@@ -73,5 +76,6 @@ export function resolveAnchoredTarget(
   const start = resolveTarget(graph, parseRevisionTarget(anchorText), anchorText, currentHeads);
   if (start.length > 1) throw new MultipleHeadsError(start, anchorText);
   // Without `noOverwalk` a walk stops at the end of the graph rather than going past it.
-  return endAsList(walk(graph, start[0] ?? 'base', target.steps, target.steps > 0 ? target.branch : undefined, false, text));
+  if (target.steps < 0) return downEndAsList(walkDown(graph, start[0] ?? 'base', target.steps, false, text));
+  return endAsList(walk(graph, start[0] ?? 'base', target.steps, target.branch, false, text));
 }

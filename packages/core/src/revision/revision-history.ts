@@ -1,4 +1,4 @@
-import { MultipleHeadsError, RangeNotAncestorError } from '../errors.js';
+import { AmbiguousStepError, MultipleHeadsError, RangeNotAncestorError } from '../errors.js';
 import { filterForLineage } from './branch-lineage.js';
 import { sortNewestFirst } from './newest-first.js';
 import type { Revision } from './revision.js';
@@ -7,7 +7,7 @@ import { nodeOf, type RevisionGraph } from './revision-graph.js';
 import { parseRevisionRange, type RevisionTarget } from './revision-target.js';
 import { branchLabelOf } from './resolve-identifier.js';
 import { resolveAnchoredTarget, resolveTarget } from './resolve-target.js';
-import { endAsList, walk } from './revision-walk.js';
+import { downEndAsList, endAsList, walk, walkDown } from './revision-walk.js';
 
 const BASE: RevisionTarget = { kind: 'symbol', symbol: 'base', branch: undefined };
 const HEADS: RevisionTarget = { kind: 'symbol', symbol: 'heads', branch: undefined };
@@ -17,7 +17,8 @@ const HEADS: RevisionTarget = { kind: 'symbol', symbol: 'heads', branch: undefin
  * (Alembic's `iterate_revisions(upper, lower, inclusive=True)`). An empty end means `base`
  * or `heads`; `current` means the given database heads; `-N` as the lower end is N below
  * the upper end, `+N` as the upper end N above the lower end (both stop at the graph's
- * ends).
+ * ends). `-N` counts through a merge as `downgrade` does: `-1:` at a merge lists the merge
+ * and both its parents.
  *
  * ### Examples
  * ```ts
@@ -30,10 +31,30 @@ const HEADS: RevisionTarget = { kind: 'symbol', symbol: 'heads', branch: undefin
  *   compute it once and keep it.
  * @throws {RangeNotAncestorError} when the lower end is not an ancestor of the upper end.
  * @throws {InvalidTargetError} for a malformed range.
+ * @throws {AmbiguousStepError} (naming the whole range, each choice a whole range) for `+N` that meets a branch point.
  * @throws {RevisionNotFoundError}
  * @throws {MultipleHeadsError}
  */
 export function revisionHistory(
+  graph: RevisionGraph,
+  range: string,
+  currentHeads: readonly string[],
+  newestFirst: () => Int32Array,
+): readonly Revision[] {
+  try {
+    return historyOfRange(graph, range, currentHeads, newestFirst);
+  } catch (error) {
+    if (!(error instanceof AmbiguousStepError)) throw error;
+    // Each choice as a whole range, the other end kept as written.
+    const colon = range.indexOf(':');
+    const [lower, upper] = [range.slice(0, colon), range.slice(colon + 1)];
+    const withChoice = (choice: string): string => (error.target === (upper || 'heads') ? `${lower}:${choice}` : `${choice}:${upper}`);
+    const choices = error.choices.map((choice) => ({ through: choice.through, target: withChoice(choice.target) }));
+    throw new AmbiguousStepError(range, error.at, error.walk, choices);
+  }
+}
+
+function historyOfRange(
   graph: RevisionGraph,
   range: string,
   currentHeads: readonly string[],
@@ -55,8 +76,8 @@ export function revisionHistory(
     targets = resolveAnchoredTarget(graph, upperTarget, upperText, currentHeads);
     if (lowerTarget.kind === 'relative' && lowerTarget.anchor === undefined && lowerTarget.steps < 0) {
       const starts = lowerTarget.branch === undefined ? targets : filterForLineage(graph, targets, lowerTarget.branch);
-      const ends = starts.map((id) => walk(graph, id, lowerTarget.steps, undefined, false, lowerText));
-      lower = [...new Set(ends.flatMap(endAsList))];
+      const ends = starts.map((id) => walkDown(graph, id, lowerTarget.steps, false, lowerText));
+      lower = [...new Set(ends.flatMap(downEndAsList))];
     } else {
       lower = resolveAnchoredTarget(graph, lowerTarget, lowerText, currentHeads);
     }

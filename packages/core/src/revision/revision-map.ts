@@ -10,7 +10,7 @@ import { branchHeadsOf, overlapOf, type RevisionOverlap } from './revision-overl
 import { parseRevisionTarget } from './revision-target.js';
 import { revisionForIdent } from './resolve-identifier.js';
 import { resolveTarget } from './resolve-target.js';
-import { walk, type WalkEnd } from './revision-walk.js';
+import { walk, walkDown, type WalkEnd } from './revision-walk.js';
 
 export type { DependencyOption } from './revision-closure.js';
 export type { WalkEnd } from './revision-walk.js';
@@ -253,10 +253,21 @@ export class RevisionMap {
    * `_walk`. Going past an end returns `undefined` with `noOverwalk`, else stops there.
    *
    * @internal used by the planners.
-   * @throws {InvalidTargetError} when a step has several revisions to go to.
+   * @throws {AmbiguousStepError} when a step has several revisions to go to.
    */
   walk(start: string | 'base', steps: number, branch: string | undefined, noOverwalk: boolean, target: string): WalkEnd {
     return walk(this.#graph, start, steps, branch, noOverwalk, target);
+  }
+
+  /**
+   * `steps` (< 0) down from `start`: Alembic's walk where the line of parents has no merge,
+   * else counted through merges in the order `downgrade` runs them (see `walkDown`).
+   * `undefined` past the end of the graph.
+   *
+   * @internal used by the planners.
+   */
+  walkDown(start: string | 'base', steps: number, target: string): ReturnType<typeof walkDown> {
+    return walkDown(this.#graph, start, steps, true, target);
   }
 
   /**

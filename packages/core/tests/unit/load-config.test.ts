@@ -96,6 +96,21 @@ describe('loadConfig', () => {
     });
   });
 
+  it('passes expectedHeads through, and refuses an empty list, a repeated entry or a non-string', async () => {
+    expect((await loadConfig({ cwd: project({}), env: {} })).expectedHeads).toBeUndefined();
+    const cwd = project({ 'cgmigrate.config.json': JSON.stringify({ expectedHeads: ['core', 'ae10'] }) });
+    expect((await loadConfig({ cwd, env: {} })).expectedHeads).toEqual(['core', 'ae10']);
+    for (const bad of [[], ['core', 'core'], ['core', 3], 'core', [''], [' core']]) {
+      const wrong = project({ 'cgmigrate.config.json': JSON.stringify({ expectedHeads: bad }) });
+      await expect(loadConfig({ cwd: wrong, env: {} })).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+        message: expect.stringContaining(
+          "'expectedHeads' must be a non-empty array of branch labels or revision ids, each once (e.g. ['core', 'reporting'])",
+        ),
+      });
+    }
+  });
+
   it('names the audit table from auditTable, in the version table schema, and refuses a bad name', async () => {
     const cwd = project({ 'cgmigrate.config.json': JSON.stringify({ auditTable: 'deploy_log', versionTableSchema: 'ops' }) });
     expect((await loadConfig({ cwd, env: {} })).auditTable).toEqual({ name: 'deploy_log', schema: 'ops' });

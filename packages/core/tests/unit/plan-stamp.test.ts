@@ -61,10 +61,27 @@ describe('planStamp with relative targets, as Alembic counts them (issue 17)', (
     expect(after(['y'], ['a+1'])).toEqual(new Set(['b', 'y']));
   });
 
-  it('refuses a walk past base or through a merge', () => {
+  it('refuses a walk past base, and one through a merge with the targets that take each way', () => {
     expect(thrown(() => planStamp(map, [], ['-4'], keep))).toBeInstanceOf(InvalidTargetError);
     const merged = RevisionMap.from([rev('a'), rev('b'), rev('m', ['a', 'b'])]);
-    expect(thrown(() => planStamp(merged, ['m'], ['-1'], keep))).toMatchObject({ code: 'INVALID_TARGET' });
+    expect(thrown(() => planStamp(merged, ['m'], ['-1'], keep))).toMatchObject({
+      code: 'AMBIGUOUS_STEP',
+      target: '-1',
+      at: 'm',
+      walk: 'down',
+      choices: [
+        { through: 'a', target: 'a' },
+        { through: 'b', target: 'b' },
+      ],
+    });
+    // Below a first revision, a choice stamps that line's base; the other targets are kept.
+    expect(thrown(() => planStamp(merged, ['m'], ['m-2', 'heads'], keep))).toMatchObject({
+      target: 'm-2 heads',
+      choices: [
+        { through: 'a', target: 'a@base heads' },
+        { through: 'b', target: 'b@base heads' },
+      ],
+    });
   });
 });
 

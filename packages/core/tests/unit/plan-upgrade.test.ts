@@ -112,12 +112,19 @@ describe('planUpgrade with branches (BranchedPathTest)', () => {
     expect(upgrade(map, [], '+1')).toEqual({ steps: ['a'], heads: new Set(['a']) });
   });
 
-  it('rejects an ambiguous walk', () => {
-    expect(thrown(() => planUpgrade(map, ['b'], '+1'))).toMatchObject({
-      code: 'INVALID_TARGET',
+  it('refuses a step that meets a branch point, with the target that takes each way', () => {
+    const error = thrown(() => planUpgrade(map, ['b'], '+1'));
+    expect(error).toMatchObject({
+      code: 'AMBIGUOUS_STEP',
       target: '+1',
-      reason: 'ambiguous walk from b: it could go to c1, c2',
+      at: 'b',
+      walk: 'up',
+      choices: [
+        { through: 'c1', target: 'c1' },
+        { through: 'c2', target: 'c2' },
+      ],
     });
+    expect((error as Error).message).toBe("Relative step '+1' is ambiguous: from b it could go up to c1 or c2");
   });
 });
 
