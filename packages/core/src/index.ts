@@ -86,6 +86,11 @@ export type { HeadsOptions, HeadsResult, RevisionsResult } from './commands/insp
 export { stamp } from './commands/stamp.js';
 export type { StampOptions } from './commands/stamp.js';
 export { check, readDatabaseState } from './commands/check.js';
+export { describeUnreadable, findBranchConflicts } from './commands/branch-conflicts.js';
+export type { BranchComparisonScope, BranchConflict, BranchConflictOptions, BranchConflictReport, UnreadableRevision } from './commands/branch-conflicts.js';
+export type { AcknowledgedConflict, ConflictObject, ConflictSide } from './revision/branch-conflict-finder.js';
+export type { BranchMeeting } from './revision/concurrent-revisions.js';
+export type { TouchAction, TouchedObject, TouchedPart, TouchedPartKind } from './operations/touched-object.js';
 export type { CheckOptions, CheckProblem, CheckProblemCode, CheckResult, DatabaseState } from './commands/check.js';
 export { upgradeSql, downgradeSql, stampSql } from './commands/offline-sql.js';
 export type { DowngradeSqlOptions, OfflineScriptResult, StampSqlOptions, UpgradeSqlOptions } from './commands/offline-sql.js';

@@ -99,6 +99,13 @@ export interface MigrateConfig {
    * E.g. `[{ name: 'prettier', command: 'npx', args: ['prettier', '--write', '{file}'] }]`.
    */
   readonly postWriteHooks?: readonly PostWriteHook[] | undefined;
+  /**
+   * Pairs of revisions on concurrent branches whose overlap was reviewed: `check` does
+   * not report a `BRANCH_CONFLICT` between them. Each entry is two revision ids, or
+   * prefixes of them, in either order, e.g. `[['3f2a9c', 'b71e04']]`. (A migration can
+   * say the same in its header comment: `Reviewed-Conflicts: 3f2a9c`.)
+   */
+  readonly reviewedConflicts?: readonly (readonly [string, string])[] | undefined;
 }
 
 /** A configuration with every default applied and every path absolute. */
@@ -131,6 +138,8 @@ export interface ResolvedConfig {
   readonly schemaFilter: SchemaFilterOptions;
   /** Run on each new migration file (`postWriteHooks`); empty by default. */
   readonly postWriteHooks: readonly PostWriteHook[];
+  /** Reviewed pairs of concurrent revisions (`reviewedConflicts`, ids or prefixes); empty by default. */
+  readonly reviewedConflicts: readonly (readonly [string, string])[];
 }
 
 /**
