@@ -300,8 +300,19 @@ export function hintFor(error: MigrateError, context: HintContext = {}): string 
  * checkHint({ ...result, pending: ['b2'], heads: ['b2'] }) // 'Run `cgmigrate upgrade head` to apply it.'
  * ```
  */
-export function checkHint(result: Pick<CheckResult, 'pending' | 'heads'>, context: Pick<HintContext, 'bin'> = {}): string | undefined {
-  if (result.pending.length === 0) return undefined;
-  const target = result.heads.length > 1 ? 'heads' : 'head';
-  return `Run \`${context.bin ?? 'cgmigrate'} upgrade ${target}\` to apply ${result.pending.length === 1 ? 'it' : 'them'}.`;
+export function checkHint(result: Pick<CheckResult, 'pending' | 'heads' | 'problems'>, context: Pick<HintContext, 'bin'> = {}): string | undefined {
+  const hints: string[] = [];
+  if (result.pending.length > 0) {
+    const target = result.heads.length > 1 ? 'heads' : 'head';
+    hints.push(`Run \`${context.bin ?? 'cgmigrate'} upgrade ${target}\` to apply ${result.pending.length === 1 ? 'it' : 'them'}.`);
+  }
+  const conflict = result.problems.find((problem) => problem.code === 'BRANCH_CONFLICT');
+  if (conflict !== undefined) {
+    hints.push(
+      'Review each pair of branch migrations together; once their order does not matter, acknowledge the pair with ' +
+        `\`reviewedConflicts: [['${conflict.first.revision}', '${conflict.second.revision}']]\` in the config, or a line ` +
+        `\`Reviewed-Conflicts: ${conflict.first.revision}\` in the header comment of ${conflict.second.revision}'s migration.`,
+    );
+  }
+  return hints.length === 0 ? undefined : hints.join('\n');
 }
