@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DialectAdapter, OfflineRenderer } from '../adapter/dialect-adapter.js';
 import type { StatementReader } from '../adapter/statement-reader.js';
-import type { IdentifierRules } from '../operations/touched-object.js';
+import type { QualifiedName } from '../operations/schema-operation.js';
+import type { IdentifierRules, TouchedObject } from '../operations/touched-object.js';
+import type { Revision } from '../revision/revision.js';
 import {
   describeConflict,
   findConflicts,
@@ -12,7 +14,7 @@ import {
   type RevisionTouches,
 } from '../revision/branch-conflict-finder.js';
 import { branchComparisons, type BranchComparisonScope } from '../revision/concurrent-revisions.js';
-import { readRevisionTouches, type UnreadableStatement } from '../runtime/read-revision-touches.js';
+import { readRevisionTouches, type SqlReadingTools, type UnreadableStatement } from '../runtime/read-revision-touches.js';
 import { reviewedConflictsOf } from '../script/reviewed-conflicts.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { loadScripts, resolveAdapter, type MigrationEnvironment } from './environment.js';
@@ -89,14 +91,16 @@ export async function findBranchConflicts(env: MigrationEnvironment, options: Br
     for (const statement of reading.unreadable) unreadable.push({ ...statement, message: describeUnreadable(statement, showPath) });
   }
 
+  // Loaded even when no raw SQL was read: its rules say how the names of schema operations compare.
+  const rules = (await tools.reader())?.identifiers ?? EXACT_NAMES;
+  await findIndexTables(scripts, compared, touchesOf, tools, rules);
+
   const headers = new Map<string, readonly string[]>();
   const headerOf = (id: string): readonly string[] => {
     let ids = headers.get(id);
     if (ids === undefined) headers.set(id, (ids = readHeader(scripts.map.get(id).path)));
     return ids;
   };
-  // Loaded even when no raw SQL was read: its rules say how the names of schema operations compare.
-  const rules = (await tools.reader())?.identifiers ?? EXACT_NAMES;
   const search = findConflicts(comparisons, touchesOf, rules, reviewedBy(env.config.reviewedConflicts, headerOf));
   const described = <T extends BranchConflictFinding>(finding: T): T & { message: string } => ({ ...finding, message: describeConflict(finding, showPath) });
   return {
@@ -137,6 +141,49 @@ function lazyTools(env: MigrationEnvironment, adapter: DialectAdapter): LazyTool
     renderer: () => (renderer ??= typeof adapter.renderOffline === 'function' ? offlineRenderer(env, adapter) : Promise.resolve(undefined)),
     reader: () => (reader ??= typeof adapter.statementReader === 'function' ? adapter.statementReader() : Promise.resolve(undefined)),
   };
+}
+
+/**
+ * Gives a table to the index touches that name none (`DROP INDEX ix`): the table the
+ * index was created on, as the compared revisions say, else as their ancestors say,
+ * newest first. Ancestors are read only while such an index is left, each once; an
+ * index whose creation is found nowhere keeps no table (and then meets every
+ * table-level change, see `touchesMeet`).
+ */
+async function findIndexTables(
+  scripts: ScriptDirectory,
+  compared: readonly Revision[],
+  touchesOf: Map<string, RevisionTouches>,
+  tools: SqlReadingTools,
+  rules: IdentifierRules,
+): Promise<void> {
+  const key = (name: string): string => (rules.caseInsensitive ? name.toLowerCase() : name);
+  const unresolved = new Set<string>();
+  for (const reading of touchesOf.values()) {
+    for (const touch of reading.touches) if (touch.part?.kind === 'index' && touch.table === undefined) unresolved.add(key(touch.part.name));
+  }
+  if (unresolved.size === 0) return;
+  const tableOf = new Map<string, QualifiedName>();
+  const learn = (touches: readonly TouchedObject[]): void => {
+    for (const touch of touches) {
+      if (touch.part?.kind === 'index' && touch.table !== undefined && !tableOf.has(key(touch.part.name))) tableOf.set(key(touch.part.name), touch.table);
+    }
+  };
+  for (const reading of touchesOf.values()) learn(reading.touches);
+  const ancestors = scripts.map.ancestors(compared.map((revision) => revision.id), { includeDependencies: true });
+  const newestFirst = [...scripts.map].filter((revision) => ancestors.has(revision.id) && !touchesOf.has(revision.id)).reverse();
+  for (const revision of newestFirst) {
+    if ([...unresolved].every((name) => tableOf.has(name))) break;
+    learn((await readRevisionTouches(scripts, revision, tools)).touches);
+  }
+  for (const [id, reading] of touchesOf) {
+    const touches = reading.touches.map((touch) => {
+      if (touch.part?.kind !== 'index' || touch.table !== undefined) return touch;
+      const table = tableOf.get(key(touch.part.name));
+      return table === undefined ? touch : { ...touch, table: { name: table.name, schema: touch.part.schema ?? table.schema } };
+    });
+    touchesOf.set(id, { ...reading, touches });
+  }
 }
 
 function readHeader(file: string | undefined): readonly string[] {

@@ -77,6 +77,7 @@ function isTableData(touch: TouchedObject): boolean {
  * Whether two touches, by revisions on concurrent branches, are of the same object:
  *
  * - an index is the same index when its name (and schema) is, whatever table is named;
+ *   an index whose table is not known meets every table-level change;
  * - otherwise the table must be the same, and then a table-level change (create, drop,
  *   rename, rebuild) meets any change of that table, two data writes of the table meet
  *   each other (two backfills), and two changes of parts meet when they name the same
@@ -95,6 +96,9 @@ export function touchesMeet(a: TouchedObject, b: TouchedObject, rules: Identifie
   if (a.part?.kind === 'index' && b.part?.kind === 'index') {
     return sameName(a.part.name, b.part.name, rules) && sameSchema(indexSchema(a), indexSchema(b), rules);
   }
+  // An index whose table nothing says (`DROP INDEX ix`, its creation not found) may be on the table
+  // the other one creates, drops or rebuilds: erring towards a finding, never a silence.
+  if ((a.table === undefined && isTableLevel(b)) || (b.table === undefined && isTableLevel(a))) return true;
   if (a.table === undefined || b.table === undefined || !sameTable(a.table, b.table, rules)) return false;
   if (isTableLevel(a) || isTableLevel(b)) return true;
   if (isTableData(a) && isTableData(b)) return true;
@@ -186,7 +190,11 @@ function sameTable(a: QualifiedName, b: QualifiedName, rules: IdentifierRules): 
 export function touchesOfOperation(operation: SchemaOperation): TouchedObject[] {
   switch (operation.kind) {
     case 'createTable':
-      return [{ table: operation.table, action: 'create' }];
+      // Its indexes too: where a later `DROP INDEX ix` that names no table finds the table.
+      return [
+        { table: operation.table, action: 'create' },
+        ...operation.indexes.map((index) => ({ table: operation.table, part: { kind: 'index' as const, name: index.name }, action: 'create' as const })),
+      ];
     case 'dropTable':
       return [{ table: operation.table, action: 'drop' }];
     case 'renameTable':
