@@ -77,7 +77,8 @@ function isTableData(touch: TouchedObject): boolean {
  * Whether two touches, by revisions on concurrent branches, are of the same object:
  *
  * - an index is the same index when its name (and schema) is, whatever table is named;
- *   an index whose table is not known meets every table-level change;
+ *   an index whose table is not known meets every table-level change; an index and a
+ *   constraint of the same name on one table meet (a unique key is an index);
  * - otherwise the table must be the same, and then a table-level change (create, drop,
  *   rename, rebuild) meets any change of that table, two data writes of the table meet
  *   each other (two backfills), and two changes of parts meet when they name the same
@@ -95,6 +96,11 @@ function isTableData(touch: TouchedObject): boolean {
 export function touchesMeet(a: TouchedObject, b: TouchedObject, rules: IdentifierRules): boolean {
   if (a.part?.kind === 'index' && b.part?.kind === 'index') {
     return sameName(a.part.name, b.part.name, rules) && sameSchema(indexSchema(a), indexSchema(b), rules);
+  }
+  if (isIndexAndConstraint(a, b) || isIndexAndConstraint(b, a)) {
+    // A unique (or primary) key is an index of the same name (SQLite and MySQL write it as one, PostgreSQL makes one).
+    const tables = a.table === undefined || b.table === undefined || sameTable(a.table, b.table, rules);
+    if (tables && sameName(a.part!.name, b.part!.name, rules)) return true;
   }
   // An index whose table nothing says (`DROP INDEX ix`, its creation not found) may be on the table
   // the other one creates, drops or rebuilds: erring towards a finding, never a silence.
@@ -149,6 +155,10 @@ export function qualifiedName(table: QualifiedName): string {
 
 function verb(action: TouchAction): string {
   return { create: 'creates', drop: 'drops', rename: 'renames', alter: 'alters', insert: 'inserts', update: 'updates', delete: 'deletes' }[action];
+}
+
+function isIndexAndConstraint(a: TouchedObject, b: TouchedObject): boolean {
+  return a.part?.kind === 'index' && b.part?.kind === 'constraint';
 }
 
 function indexSchema(touch: TouchedObject): string | undefined {

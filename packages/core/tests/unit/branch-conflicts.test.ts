@@ -98,6 +98,13 @@ describe('touchesMeet: the same object', () => {
     expect(touchesMeet(created, { part: { kind: 'index', name: 'ix_scans', schema: 'audit' }, action: 'drop' }, rules)).toBe(false);
     expect(touchesMeet(created, { part: { kind: 'index', name: 'ix_other' }, action: 'drop' }, rules)).toBe(false);
   });
+
+  it('meets an index and a constraint of the same name (a unique key is an index), and an index of unknown table with a table-level change', () => {
+    const unique: TouchedObject = { table: { name: 'scans' }, part: { kind: 'constraint', name: 'uq_note' }, action: 'create' };
+    expect(touchesMeet(unique, { part: { kind: 'index', name: 'UQ_NOTE' }, action: 'drop' }, rules)).toBe(true);
+    expect(touchesMeet(unique, { table: { name: 'alerts' }, part: { kind: 'index', name: 'uq_note' }, action: 'drop' }, rules)).toBe(false);
+    expect(touchesMeet({ part: { kind: 'index', name: 'ix' }, action: 'drop' }, { table: { name: 'any' }, action: 'drop' }, rules)).toBe(true);
+  });
 });
 
 describe('touchesOfOperation', () => {
