@@ -5,11 +5,22 @@
  * revisions, files and the column; a reviewed pair passes, acknowledged in the config or
  * in the migration's header; and the two sides of a merge not applied yet are compared.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../../tools/test-db/postgres.js';
 import { cgmigrate, tempProject, type RunResult } from './cli.js';
+
+const SCHEMAS = fileURLToPath(new URL('../../../../docs/json/', import.meta.url));
+const ajv = new Ajv({ allErrors: true, strict: true });
+for (const file of readdirSync(SCHEMAS).filter((name) => name.endsWith('.schema.json'))) ajv.addSchema(JSON.parse(readFileSync(path.join(SCHEMAS, file), 'utf8')) as object);
+/** Whether a `check --json` document is what docs/json/check.schema.json documents. */
+function documented(document: unknown): string {
+  const validate = ajv.getSchema('https://cgmigrate.local/json/check.schema.json')!;
+  return validate(document) ? 'valid' : ajv.errorsText(validate.errors);
+}
 
 type Dialect = 'sqlite' | 'postgresql';
 const DIALECT_TAGS: Record<Dialect, string[]> = { sqlite: [], postgresql: ['postgres'] };
@@ -93,6 +104,7 @@ describe.each(['sqlite', 'postgresql'] as const)('branch conflicts in check (%s)
     expect(human.stderr).toContain("reviewedConflicts: [['aaaa01', 'cccc01']]");
     const json = await run(['check', '--json']);
     expect(json.code).toBe(1);
+    expect(documented(json.json())).toBe('valid');
     expect(json.json<CheckJson>().problems).toEqual([
       expect.objectContaining({ code: 'BRANCH_CONFLICT', object: { table: 'scans', column: 'note' }, meeting: { kind: 'heads', heads: ['aaaa01', 'cccc01'] } }),
     ]);
@@ -102,7 +114,9 @@ describe.each(['sqlite', 'postgresql'] as const)('branch conflicts in check (%s)
     const run = await upgraded(dialect, [BASE, NOTE_DEFAULT, NOTE_BACKFILL], { reviewedConflicts: [['cccc', 'aaaa01']] });
     const human = await run(['check']);
     expect(human.code, human.stdout).toBe(0);
-    expect((await run(['check', '--json'])).json<CheckJson>().branchConflicts.acknowledged).toMatchObject([{ reviewedIn: 'config' }]);
+    const json = (await run(['check', '--json'])).json<CheckJson>();
+    expect(json.branchConflicts.acknowledged).toMatchObject([{ reviewedIn: 'config' }]);
+    expect(documented(json)).toBe('valid');
   });
 
   it("passes the same pair once the later migration's header acknowledges it", { tags }, async () => {
@@ -111,6 +125,18 @@ describe.each(['sqlite', 'postgresql'] as const)('branch conflicts in check (%s)
     const human = await run(['check']);
     expect(human.code, human.stdout).toBe(0);
     expect((await run(['check', '--json'])).json<CheckJson>().branchConflicts.acknowledged).toMatchObject([{ reviewedIn: 'header' }]);
+  });
+
+  it('warns about a statement its parser cannot read, naming the revision, file and statement, without failing', { tags }, async () => {
+    const statement = dialect === 'sqlite' ? 'PRAGMA foreign_keys = ON' : 'DO $$ BEGIN PERFORM 1; END $$';
+    const opaque: Migration = { id: 'eeee01', parent: 'base01', up: `await op.execute(${JSON.stringify(statement)});` };
+    const run = await upgraded(dialect, [BASE, NOTE_DEFAULT, opaque]);
+    const human = await run(['check']);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stderr).toContain(`Revision eeee01 (migrations/versions/eeee01_m.ts) runs SQL that cannot be read, so branch conflicts through it may go unseen: ${statement} (`);
+    const json = (await run(['check', '--json'])).json<CheckJson>();
+    expect(json.branchConflicts.unreadable).toMatchObject([{ revision: 'eeee01', statement }]);
+    expect(documented(json)).toBe('valid');
   });
 
   it('compares the two sides of a merge not applied yet, and not once it is', { tags }, async () => {
