@@ -45,6 +45,11 @@ export function mariadbAdapter(): DialectAdapter {
     capabilities: { transactionalDdl: false },
     connect: connectMariaDb,
     renderOffline: async (options) => (await import('./mariadb-offline.js')).renderMariaDbOffline(options),
+    // node-sql-parser's MySQL grammar reads more of MariaDB's ALTER TABLE than its MariaDB one
+    // (`ADD CONSTRAINT … FOREIGN KEY`); the MariaDB grammar reads what is MariaDB's own.
+    // Column and index names never differ by case only in MariaDB: compared without case.
+    statementReader: async () =>
+      (await import('@cloudguard/migrate-adapter-kit/sql-reading')).nodeSqlStatementReader({ grammars: ['mysql', 'mariadb'], identifiers: { caseInsensitive: true } }),
   };
 }
 

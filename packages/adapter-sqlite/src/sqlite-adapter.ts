@@ -1,4 +1,4 @@
-import type { AdapterConnection, ConnectOptions, DialectAdapter } from '@cloudguard/migrate-core/adapter';
+import type { AdapterConnection, ConnectOptions, DialectAdapter, StatementReader } from '@cloudguard/migrate-core/adapter';
 
 import { DEFAULT_BUSY_TIMEOUT_MS, type ResolvedSqliteOptions, type SqliteAdapterOptions } from './sqlite-options.js';
 import { parseSqliteUrl } from './sqlite-url.js';
@@ -49,6 +49,7 @@ export function sqliteAdapter(options: SqliteAdapterOptions = {}): DialectAdapte
     capabilities: { transactionalDdl: true },
     connect: (connectOptions) => connectSqlite(connectOptions, settings),
     renderOffline: async (offlineOptions) => (await import('./sqlite-offline.js')).renderSqliteOffline(offlineOptions),
+    statementReader: readSqliteStatements,
   };
 }
 
@@ -60,4 +61,15 @@ async function connectSqlite(options: ConnectOptions, settings: ResolvedSqliteOp
   }
   const { SqliteMigrateConnection } = await import('./sqlite-migrate-connection.js');
   return SqliteMigrateConnection.open(location, options, settings);
+}
+
+/**
+ * SQLite's statement reader, over node-sql-parser's SQLite grammar; what it cannot parse
+ * (`DROP INDEX`, which that grammar lacks) goes to its PostgreSQL grammar, whose
+ * double-quoted names and DDL are SQLite's too. Names compare without regard to case,
+ * as SQLite's do, and `main.` is the default schema.
+ */
+async function readSqliteStatements(): Promise<StatementReader> {
+  const { nodeSqlStatementReader } = await import('@cloudguard/migrate-adapter-kit/sql-reading');
+  return nodeSqlStatementReader({ grammars: ['sqlite', 'postgresql'], identifiers: { caseInsensitive: true, defaultSchema: 'main' } });
 }

@@ -354,7 +354,7 @@ export function hintFor(error: MigrateError, context: HintContext = {}): string 
  * ```
  */
 export function checkHint(
-  result: Pick<CheckResult, 'pending' | 'heads'> & Partial<Pick<CheckResult, 'edited'>>,
+  result: Pick<CheckResult, 'pending' | 'heads'> & Partial<Pick<CheckResult, 'edited' | 'problems'>>,
   context: Pick<HintContext, 'bin'> = {},
 ): string | undefined {
   const bin = context.bin ?? 'cgmigrate';
@@ -369,6 +369,14 @@ export function checkHint(
     hints.push(
       `Undo the edit of ${edited.length === 1 ? 'the applied migration' : 'each applied migration'} (\`git diff\` on the file) and put the change into a new migration; ` +
         `or, if the edit was reviewed and changes nothing that ran (a comment, formatting), accept it: \`${bin} audit accept ${revision} --reason "…"\`.`,
+    );
+  }
+  const conflict = result.problems?.find((problem) => problem.code === 'BRANCH_CONFLICT');
+  if (conflict !== undefined) {
+    hints.push(
+      'Review each pair of branch migrations together; once their order does not matter, acknowledge the pair with ' +
+        `\`reviewedConflicts: [['${conflict.first.revision}', '${conflict.second.revision}']]\` in the config, or a line ` +
+        `\`Reviewed-Conflicts: ${conflict.first.revision}\` in the header comment of ${conflict.second.revision}'s migration.`,
     );
   }
   return hints.length > 0 ? hints.join(' ') : undefined;

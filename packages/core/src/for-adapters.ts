@@ -68,6 +68,11 @@ export type { OfflineBlock, OfflineEntry } from './offline/offline-script.js';
 
 // schema operations (`op.createTable`, …): the compiler an adapter provides, and what it compiles
 export type { CompiledOperation, OperationCompileContext, SchemaOperationCompiler } from './adapter/schema-operation-compiler.js';
+
+// reading SQL (`statementReader`): what a statement touches, for branch-conflict detection
+export type { StatementReader, StatementReading } from './adapter/statement-reader.js';
+export { describeTouch, touchesMeet, touchesOfOperation } from './operations/touched-object.js';
+export type { IdentifierRules, TouchAction, TouchedObject, TouchedPart, TouchedPartKind } from './operations/touched-object.js';
 export { PORTABLE_COLUMN_TYPES } from './operations/schema-operation.js';
 export { applyTableChanges, hasTypeChange, namesColumn, primaryKeyColumns } from './operations/table-changes.js';
 export { SchemaModel } from './operations/schema-model.js';

@@ -88,6 +88,11 @@ export type { AmbiguousHeadEntry, CheckedHead, HeadsCheck } from './commands/che
 export { stamp } from './commands/stamp.js';
 export type { StampOptions } from './commands/stamp.js';
 export { check, readDatabaseState } from './commands/check.js';
+export { describeUnreadable, findBranchConflicts } from './commands/branch-conflicts.js';
+export type { BranchComparisonScope, BranchConflict, BranchConflictOptions, BranchConflictReport, UnreadableRevision } from './commands/branch-conflicts.js';
+export type { AcknowledgedConflict, ConflictObject, ConflictSide } from './revision/branch-conflict-finder.js';
+export type { BranchMeeting } from './revision/concurrent-revisions.js';
+export type { TouchAction, TouchedObject, TouchedPart, TouchedPartKind } from './operations/touched-object.js';
 export type { CheckOptions, CheckProblem, CheckProblemCode, CheckResult, DatabaseState } from './commands/check.js';
 export { acceptEditedMigration } from './commands/accept-edit.js';
 export type { AcceptEditedMigrationOptions, AcceptEditedMigrationResult } from './commands/accept-edit.js';

@@ -6,14 +6,17 @@ import { checkHint } from '../hints.js';
 /** `cgmigrate check`: Alembic's `check`, for what cgmigrate can check today. */
 export default class Check extends BaseCommand<CheckResult> {
   static override summary =
-    'Check that the database is up to date, that no applied migration was edited, and that the schema matches the entities.';
+    'Check that the database is up to date, that no applied migration was edited, that concurrent branches do not change the same objects, and that the schema matches the entities.';
   static override description =
     'Reads the database (without changing it) and reports, one line per problem on stdout: revisions not applied ' +
     'yet, and applied migrations whose file changed since they ran (their SHA-256 differs from the one recorded in ' +
-    'the cgmigrate_audit table), and, when cgmigrate.config.ts lists `entities` and the database is at head, each ' +
+    'the cgmigrate_audit table), pairs of migrations on concurrent branches (unmerged heads, or the two sides of a ' +
+    'merge not applied yet) that touch the same table, column, index or constraint and were not acknowledged as ' +
+    'reviewed, and, when cgmigrate.config.ts lists `entities` and the database is at head, each ' +
     'difference between them and the database schema ("Detected added column \'user.email\'"): what ' +
     '`revision --autogenerate` would write. Exits with status 1 when it finds a problem, 0 when it finds none; with ' +
-    '--json the result lists every problem with a stable code (DB_NOT_UP_TO_DATE, MIGRATION_EDITED, SCHEMA_DRIFT).';
+    '--json the result lists every problem with a stable code (DB_NOT_UP_TO_DATE, MIGRATION_EDITED, BRANCH_CONFLICT, SCHEMA_DRIFT). A migration whose SQL cannot be read ' +
+    'for the branch comparison is named in a warning on stderr (it does not fail the check).';
 
   static override examples = [
     { description: 'In CI, after deploying.', command: '<%= config.bin %> <%= command.id %>' },

@@ -165,7 +165,10 @@ describe('--json documents match docs/json schemas', () => {
     expect(schema('current')({ revisions: [{ ...revision, extra: 1 }], ...rows })).toBe(false);
     expect(schema('current')({ revisions: [], ...rows, more: [] })).toBe(false);
     expect(schema('heads')({ revisions: [{ ...revision, isHead: false }], effectiveHeads: [] })).toBe(false);
-    expect(schema('check')({ ok: true, current: [], heads: [], pending: [], edited: [], drift: null, problems: [{ code: 'OTHER', message: 'x' }] })).toBe(false);
+    const branchConflicts = { conflicts: [], acknowledged: [], unreadable: [], compared: [] };
+    expect(schema('check')({ ok: true, current: [], heads: [], pending: [], edited: [], drift: null, branchConflicts, problems: [] })).toBe(true);
+    expect(schema('check')({ ok: true, current: [], heads: [], pending: [], edited: [], drift: null, branchConflicts, problems: [{ code: 'OTHER', message: 'x' }] })).toBe(false);
+    expect(schema('check')({ ok: true, current: [], heads: [], pending: [], edited: [], drift: null, problems: [] })).toBe(false);
     const error = { code: 'MIGRATION_FAILED', message: 'x', docs: 'cgmigrate explain MIGRATION_FAILED', exitCode: 1, revision: 'b2', rolledBack: null };
     expect(schema('error')({ error })).toBe(true);
     expect(schema('error')({ error: { ...error, oclif: { exit: 1 } } })).toBe(false);

@@ -20,7 +20,7 @@ function coreCodes(): string[] {
   return [...union.matchAll(/'([A-Z_]+)'/g)].map((match) => match[1]!);
 }
 const CLI_CODES = ['INVALID_ARGUMENTS', 'COMMAND_NOT_FOUND', 'UNEXPECTED_ERROR'];
-const OTHER_CODES = ['MIGRATION_EDITED', 'LOCK_RETRY', 'RUN_ROLLED_BACK'];
+const OTHER_CODES = ['MIGRATION_EDITED', 'LOCK_RETRY', 'RUN_ROLLED_BACK', 'BRANCH_CONFLICT', 'BRANCH_CONFLICT_UNREADABLE'];
 
 /** The text of each `### HEADING` section, by its GitHub anchor. */
 function sections(): Map<string, string> {

@@ -197,10 +197,10 @@ describe('hintFor', () => {
 
 describe('checkHint', () => {
   it('says to upgrade, in the singular or plural, to heads when there are several', () => {
-    expect(checkHint({ pending: ['b2'], heads: ['b2'] })).toBe('Run `cgmigrate upgrade head` to apply it.');
-    expect(checkHint({ pending: ['b2', 'c3'], heads: ['c3'] })).toBe('Run `cgmigrate upgrade head` to apply them.');
-    expect(checkHint({ pending: ['b2', 'c3'], heads: ['b2', 'c3'] }, { bin: 'cgm' })).toBe('Run `cgm upgrade heads` to apply them.');
-    expect(checkHint({ pending: [], heads: ['c3'] })).toBeUndefined();
+    expect(checkHint({ pending: ['b2'], heads: ['b2'], problems: [] })).toBe('Run `cgmigrate upgrade head` to apply it.');
+    expect(checkHint({ pending: ['b2', 'c3'], heads: ['c3'], problems: [] })).toBe('Run `cgmigrate upgrade head` to apply them.');
+    expect(checkHint({ pending: ['b2', 'c3'], heads: ['b2', 'c3'], problems: [] }, { bin: 'cgm' })).toBe('Run `cgm upgrade heads` to apply them.');
+    expect(checkHint({ pending: [], heads: ['c3'], problems: [] })).toBeUndefined();
   });
 
   it('offers reverting an edited migration, or accepting the edit with audit accept', () => {

@@ -12,6 +12,7 @@
 
 import type { SchemaDiffer } from './schema-change.js';
 import type { SchemaOperationCompiler } from './schema-operation-compiler.js';
+import type { StatementReader } from './statement-reader.js';
 import type { Row } from '../migration.js';
 import type { QualifiedName, TableDescription } from '../operations/schema-operation.js';
 
@@ -377,6 +378,15 @@ export interface DialectAdapter {
    *   only parsed, never connected to).
    */
   renderOffline?(options: OfflineRenderOptions): Promise<OfflineRenderer>;
+  /**
+   * Reads SQL of this dialect with a real parser: what each statement touches (tables,
+   * columns, indexes, constraints), for `check`'s branch-conflict detection over the raw
+   * SQL of migrations (schema operations are read without it). Loaded only when a
+   * revision on a compared branch runs raw SQL; nothing is connected to. Optional: without
+   * it, such revisions are reported as unreadable (a warning), never as touching nothing.
+   * Added in contract version 1 as an optional member.
+   */
+  statementReader?(): Promise<StatementReader>;
 }
 
 /** How {@link DialectAdapter.renderOffline} should render. Nothing here is ever connected to. */

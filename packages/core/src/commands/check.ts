@@ -7,6 +7,7 @@ import { planUpgrade } from '../plan/plan-upgrade.js';
 import { describeEditedMigration, fileChecksum, findEditedMigrations, type EditedMigration } from '../runtime/audit.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
+import { findBranchConflicts, type BranchConflict, type BranchConflictReport } from './branch-conflicts.js';
 
 /** Options of {@link check}. */
 export interface CheckOptions {
@@ -15,7 +16,7 @@ export interface CheckOptions {
 }
 
 /** Codes of the problems {@link check} finds. Stable, like error codes: new ones may be added. */
-export type CheckProblemCode = 'DB_NOT_UP_TO_DATE' | 'MIGRATION_EDITED' | 'SCHEMA_DRIFT';
+export type CheckProblemCode = 'DB_NOT_UP_TO_DATE' | 'MIGRATION_EDITED' | 'BRANCH_CONFLICT' | 'SCHEMA_DRIFT';
 
 /** One thing {@link check} found wrong. */
 export type CheckProblem =
@@ -28,6 +29,10 @@ export type CheckProblem =
   | (EditedMigration & {
       readonly code: 'MIGRATION_EDITED';
       readonly message: string;
+    })
+  | (BranchConflict & {
+      /** Two revisions on concurrent branches (unmerged heads, or the sides of a merge not applied yet) touch the same object. */
+      readonly code: 'BRANCH_CONFLICT';
     })
   | {
       readonly code: 'SCHEMA_DRIFT';
@@ -55,14 +60,23 @@ export interface CheckResult {
    * database is not at the schema the entities should match).
    */
   readonly drift: readonly SchemaChange[] | null;
-  /** Every problem, in a stable order (pending revisions first, then edited migrations, then drift). */
+  /**
+   * What the branch-conflict comparison found across unmerged heads and the merges not
+   * applied yet: conflicts (also in `problems`), acknowledged ones, and what could not be
+   * read (warnings, not problems).
+   */
+  readonly branchConflicts: BranchConflictReport;
+  /** Every problem, in a stable order (pending revisions first, then edited migrations, then branch conflicts, then drift). */
   readonly problems: readonly CheckProblem[];
 }
 
 /**
  * Checks that the database matches the migration scripts, without changing anything:
  * every revision is applied, no applied migration's file was changed since it ran
- * (compared with the SHA-256 recorded in the audit table), and, when `entities` are
+ * (compared with the SHA-256 recorded in the audit table), no two revisions on
+ * concurrent branches (unmerged heads, or the two sides of a merge not applied yet)
+ * touch the same table, column, index or constraint unless the pair was reviewed
+ * (`BRANCH_CONFLICT`, see {@link findBranchConflicts}), and, when `entities` are
  * configured and the database is at its heads, the schema matches them (each
  * difference is a `SCHEMA_DRIFT` problem: what `revision --autogenerate` would
  * write). Findings are returned, not thrown, so that a caller can report all of them;
@@ -82,7 +96,17 @@ export interface CheckResult {
 export async function check(env: MigrationEnvironment, options: CheckOptions = {}): Promise<CheckResult> {
   const scripts = await loadScripts(env);
   const state = await readDatabaseState(env);
-  const result = checkScripts(scripts, state.current, state.audit);
+  const checked = checkScripts(scripts, state.current, state.audit);
+  const branchConflicts = await findBranchConflicts(env, {
+    scripts,
+    scope: { applied: state.current.length === 0 ? [] : scripts.map.ancestors(state.current, { includeDependencies: true }) },
+  });
+  for (const unreadable of branchConflicts.unreadable) {
+    env.onEvent?.({ type: 'warning', code: 'BRANCH_CONFLICT_UNREADABLE', revision: unreadable.revision, message: unreadable.message });
+  }
+  const conflicts = branchConflicts.conflicts.map((conflict) => ({ code: 'BRANCH_CONFLICT' as const, ...structuredClone(conflict) }));
+  const found = [...checked.problems, ...conflicts];
+  const result: CheckResult = { ...checked, ok: found.length === 0, branchConflicts, problems: found };
   if (env.config.entities.length === 0 || result.pending.length > 0) return result;
   const { changes } = await compareWithDatabase(env, scripts.map, options.filter);
   // A copy, not the object in `drift`: JSON output should not meet the same object twice.
@@ -116,6 +140,8 @@ export async function readDatabaseState(env: MigrationEnvironment): Promise<Data
   }));
 }
 
+const NO_CONFLICTS: BranchConflictReport = { conflicts: [], acknowledged: [], unreadable: [], compared: [] };
+
 function checkScripts(scripts: ScriptDirectory, current: readonly string[], audit: readonly AuditEntry[]): CheckResult {
   const map = scripts.map;
   const pending = planUpgrade(map, current, 'heads').map((step) => step.revision.id);
@@ -131,5 +157,5 @@ function checkScripts(scripts: ScriptDirectory, current: readonly string[], audi
   for (const migration of edited) {
     problems.push({ code: 'MIGRATION_EDITED', message: describeEditedMigration(migration), ...migration });
   }
-  return { ok: problems.length === 0, current, heads: map.heads, pending, edited, drift: null, problems };
+  return { ok: problems.length === 0, current, heads: map.heads, pending, edited, drift: null, branchConflicts: NO_CONFLICTS, problems };
 }

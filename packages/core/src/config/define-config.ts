@@ -107,6 +107,13 @@ export interface MigrateConfig {
    * `['core', 'reporting']`.
    */
   readonly expectedHeads?: readonly string[] | undefined;
+  /**
+   * Pairs of revisions on concurrent branches whose overlap was reviewed: `check` does
+   * not report a `BRANCH_CONFLICT` between them. Each entry is two revision ids, or
+   * prefixes of them, in either order, e.g. `[['3f2a9c', 'b71e04']]`. (A migration can
+   * say the same in its header comment: `Reviewed-Conflicts: 3f2a9c`.)
+   */
+  readonly reviewedConflicts?: readonly (readonly [string, string])[] | undefined;
 }
 
 /** A configuration with every default applied and every path absolute. */
@@ -141,6 +148,9 @@ export interface ResolvedConfig {
   readonly postWriteHooks: readonly PostWriteHook[];
   /** The heads the pre-merge guard expects (`expectedHeads`); `undefined`: at most one. */
   readonly expectedHeads: readonly string[] | undefined;
+  /**
+  /** Reviewed pairs of concurrent revisions (`reviewedConflicts`, ids or prefixes); empty by default. */
+  readonly reviewedConflicts: readonly (readonly [string, string])[];
 }
 
 /**

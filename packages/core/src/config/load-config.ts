@@ -97,6 +97,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     },
     postWriteHooks: config.postWriteHooks ?? [],
     expectedHeads: config.expectedHeads,
+    reviewedConflicts: config.reviewedConflicts ?? [],
   };
 }
 
@@ -220,6 +221,23 @@ const isStepTimeout: KeyCheck = (v) =>
     ? undefined
     : `'off' or a positive number of milliseconds (at most ${MAX_TIMER_MS})`;
 
+/** A revision id or the start of one: what `assertValidRevisionId` allows. */
+const REVISION_PREFIX = /^[A-Za-z0-9_.]{1,32}$/;
+const checkReviewedConflicts: KeyCheck = (v) => {
+  const expected = "an array of pairs of revision ids (or their prefixes), e.g. [['3f2a9c', 'b71e04']]";
+  if (!Array.isArray(v)) return expected;
+  for (const [index, pair] of v.entries()) {
+    if (!Array.isArray(pair) || pair.length !== 2) return `${expected} (entry ${index} is not a pair)`;
+    for (const id of pair as unknown[]) {
+      if (typeof id !== 'string' || !REVISION_PREFIX.test(id)) {
+        return `${expected} (entry ${index} holds ${JSON.stringify(id) ?? String(id)}, which is not a revision id: 1 to 32 letters, digits, "_" or ".")`;
+      }
+    }
+    if (pair[0] === pair[1]) return `${expected} (entry ${index} names '${pair[0]}' twice)`;
+  }
+  return undefined;
+};
+
 const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   url: isString,
   scriptLocation: isString,
@@ -240,6 +258,7 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   includeObject: isFunction,
   postWriteHooks: checkPostWriteHooks,
   expectedHeads: isExpectedHeads,
+  reviewedConflicts: checkReviewedConflicts,
 };
 
 /**

@@ -67,9 +67,12 @@ export interface LockWaitEvent {
  *   way (imported ahead) ends the run; the migrations it had run are rolled back with it;
  * - `MIGRATION_FILE_SKIPPED`: a file in `versions/` looks like code but is not read as a
  *   migration (its name starts with `_` or `.`, or its extension is not read), once per
- *   command that reads the scripts.
+ *   command that reads the scripts;
+ * - `BRANCH_CONFLICT_UNREADABLE`: `check` could not read what a revision on a compared
+ *   branch does (SQL its dialect's parser cannot read, or a migration that reads the
+ *   database), so a branch conflict through it may go unseen.
  */
-export type WarningCode = 'MIGRATION_EDITED' | 'LOCK_RETRY' | 'RUN_ROLLED_BACK' | 'MIGRATION_FILE_SKIPPED';
+export type WarningCode = 'MIGRATION_EDITED' | 'LOCK_RETRY' | 'RUN_ROLLED_BACK' | 'MIGRATION_FILE_SKIPPED' | 'BRANCH_CONFLICT_UNREADABLE';
 
 /** Receives {@link MigrationEvent}s. */
 export type MigrationEventListener = (event: MigrationEvent) => void;
