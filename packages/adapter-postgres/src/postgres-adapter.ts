@@ -50,6 +50,7 @@ export function postgresAdapter(options: PostgresAdapterOptions = {}): DialectAd
     capabilities: { transactionalDdl: true },
     connect: (connectOptions) => connectPostgres(connectOptions, settings),
     renderOffline: async (offlineOptions) => (await import('./postgres-offline.js')).renderPostgresOffline(offlineOptions, settings),
+    createScratchDatabase: async (scratchOptions) => (await import('./postgres-scratch-database.js')).createPostgresScratchDatabase(scratchOptions),
   };
 }
 

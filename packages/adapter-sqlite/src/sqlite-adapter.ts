@@ -49,6 +49,7 @@ export function sqliteAdapter(options: SqliteAdapterOptions = {}): DialectAdapte
     capabilities: { transactionalDdl: true },
     connect: (connectOptions) => connectSqlite(connectOptions, settings),
     renderOffline: async (offlineOptions) => (await import('./sqlite-offline.js')).renderSqliteOffline(offlineOptions),
+    createScratchDatabase: async () => (await import('./sqlite-scratch-database.js')).createSqliteScratchDatabase(),
   };
 }
 

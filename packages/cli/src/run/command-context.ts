@@ -97,7 +97,7 @@ export class CommandContext {
       url: this.flags.url,
       env: process.env,
     });
-    this.#redactor.add(config.url);
+    this.#redactor.add(config.url, config.shadowUrl);
     this.invocation.beforeEnvironment?.(config);
     if (this.verbose) this.note([describeConfig(config), ...describeCaches(config)].join('\n'));
     const warn = (message: string) => this.warn(message);

@@ -73,6 +73,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     url,
     urlSource,
     configPath,
+    shadowUrl: config.shadowUrl,
     scriptLocation: path.resolve(baseDir, config.scriptLocation ?? DEFAULT_SCRIPT_LOCATION),
     versionTable: { name: config.versionTable ?? DEFAULT_VERSION_TABLE, schema: config.versionTableSchema },
     auditTable: { name: config.auditTable ?? DEFAULT_AUDIT_TABLE, schema: config.versionTableSchema },
@@ -215,8 +216,12 @@ const isStepTimeout: KeyCheck = (v) =>
     ? undefined
     : `'off' or a positive number of milliseconds (at most ${MAX_TIMER_MS})`;
 
+const isDatabaseUrl: KeyCheck = (v) =>
+  typeof v === 'string' && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(v) ? undefined : 'a database URL such as postgresql://host/db_shadow';
+
 const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   url: isString,
+  shadowUrl: isDatabaseUrl,
   scriptLocation: isString,
   versionTable: isString,
   versionTableSchema: isString,
