@@ -129,20 +129,38 @@ export async function verify(env: MigrationEnvironment, options: VerifyOptions =
   const from = options.from === undefined ? undefined : resolveFrom(map, options.from);
 
   const adapter = await resolveAdapter(env);
-  const database = await openVerifyDatabase(env, adapter, options.shadowUrl ?? env.config.shadowUrl);
-  run.database = { kind: database.kind, description: database.description };
-  options.onProgress?.({ type: 'database', kind: database.kind, description: database.description });
-  const ranEnv: MigrationEnvironment = { ...env, config: { ...env.config, url: database.url }, onEvent: warningsOnly(env.onEvent) };
+  const shadowUrl = options.shadowUrl ?? env.config.shadowUrl;
   const include = schemaFilter([env.config.versionTable, env.config.auditTable]);
+  let database = await openVerifyDatabase(env, adapter, shadowUrl);
   try {
-    const migrated = await withConnection(ranEnv, adapter, 'migrate', (connection) =>
-      runMigrationChecks(run, { env: ranEnv, adapter, connection, scripts, map, files, include, from, database, signal: options.signal }),
-    );
-    if (!migrated) return run.result(from);
-    if (!(await checkEntities(run, ranEnv, map))) return run.result(from);
-    await withConnection(ranEnv, adapter, 'migrate', (connection) =>
-      checkDowngradeToBase(run, { env: ranEnv, adapter, connection, scripts, map, files, include, from, database, signal: options.signal }),
-    );
+    run.database = { kind: database.kind, description: database.description };
+    options.onProgress?.({ type: 'database', kind: database.kind, description: database.description });
+    const context = (on: VerifyDatabase): Omit<RunContext, 'connection'> => ({
+      env: { ...env, config: { ...env.config, url: on.url }, onEvent: warningsOnly(env.onEvent) },
+      adapter,
+      scripts,
+      map,
+      files,
+      include,
+      from,
+      database: on,
+      signal: options.signal,
+    });
+    const on = <T>(ctx: Omit<RunContext, 'connection'>, work: (ctx: RunContext) => Promise<T>): Promise<T> =>
+      withConnection(ctx.env, adapter, 'migrate', (connection) => work({ ...ctx, connection }));
+
+    if (!(await on(context(database), (ctx) => checkUpgrade(run, ctx)))) return run.result(from);
+    if (from === undefined && database.kind === 'scratch') {
+      // The stairway starts from an empty database: a fresh one, rather than `downgrade base`, whose
+      // first failing down would hide the revision whose down did the harm (the stairway names it).
+      await database.drop();
+      database = await openVerifyDatabase(env, adapter, undefined);
+      run.database = { kind: database.kind, description: database.description };
+    }
+    const ctx = context(database);
+    if (!(await on(ctx, (c) => checkStairway(run, c)))) return run.result(from);
+    if (!(await checkEntities(run, ctx.env, map))) return run.result(from);
+    await on(ctx, (c) => checkDowngradeToBase(run, c));
     return run.result(from);
   } finally {
     files.saveCompiledScripts('upgrade', run.stairway.map((id) => map.get(id).path));
@@ -165,27 +183,29 @@ interface RunContext {
   readonly signal: AbortSignal | undefined;
 }
 
-/** Checks 2 and 3 on one connection, under the lock; false when one failed. */
-async function runMigrationChecks(run: VerifyRun, ctx: RunContext): Promise<boolean> {
-  const { connection } = ctx;
-  if (ctx.database.kind === 'shadow') await assertEmptyShadow(ctx.database, connection, ctx.include);
-  const lock = await acquireLockReportingWait(connection, ctx.env.config.lockWait, ctx.env.onEvent);
-  try {
-    const runner = new StepRunner(ctx, lock);
-    // 2. upgrade: one run, as `upgrade heads` (or `upgrade <from>`) does it.
-    const target = ctx.from ?? 'heads';
-    const upgraded = await runner.run(planUpgrade(ctx.map, [], target), 'upgrade', 'up');
+/**
+ * Check 2: one run from base to the heads (or to `from`), as `upgrade` does it; on a
+ * shadow database, then back to base for the stairway. False when it failed.
+ */
+async function checkUpgrade(run: VerifyRun, ctx: RunContext): Promise<boolean> {
+  if (ctx.database.kind === 'shadow') await assertEmptyShadow(ctx.database, ctx.connection, ctx.include);
+  return underLock(ctx, async (runner) => {
+    const upgraded = await runner.run(planUpgrade(ctx.map, runner.heads, ctx.from ?? 'heads'), 'upgrade', 'up');
     if (upgraded !== undefined) return run.failedCheck('upgrade', [upgraded]);
-    if (ctx.from === undefined) {
-      // Back to base, so that the stairway walks every revision from an empty schema.
+    if (ctx.from === undefined && ctx.database.kind === 'shadow') {
       const reset = await runner.run(planDowngrade(ctx.map, runner.heads, 'base'), 'upgrade', 'down');
       if (reset !== undefined) return run.failedCheck('upgrade', [reset]);
     }
     run.passed('upgrade');
-    // 3. stairway
-    const differ = snapshotDiffer(connection.schemaDiffer);
+    return true;
+  });
+}
+
+/** Check 3: each revision not yet applied, in the order `upgrade heads` runs them, up, down and up again. */
+async function checkStairway(run: VerifyRun, ctx: RunContext): Promise<boolean> {
+  return underLock(ctx, async (runner) => {
+    const differ = snapshotDiffer(ctx.connection.schemaDiffer);
     const order = planUpgrade(ctx.map, runner.heads, 'heads').map((step) => step.revision);
-    const note = differ === undefined ? `the ${ctx.adapter.name} adapter cannot compare schemas; verify skips the down-leaves-no-trace check` : undefined;
     for (const [index, revision] of order.entries()) {
       const finding = await stepRevision(runner, differ, ctx.include, revision);
       run.stairway.push(revision.id);
@@ -200,8 +220,16 @@ async function runMigrationChecks(run: VerifyRun, ctx: RunContext): Promise<bool
         schemaCompared: differ !== undefined,
       });
     }
-    run.passed('stairway', note);
+    run.passed('stairway', differ === undefined ? `the ${ctx.adapter.name} adapter cannot compare schemas; verify skips the down-leaves-no-trace check` : undefined);
     return true;
+  });
+}
+
+/** Runs `work` with a {@link StepRunner} at the database's heads, holding the migration lock as every run does. */
+async function underLock<T>(ctx: RunContext, work: (runner: StepRunner) => Promise<T>): Promise<T> {
+  const lock = await acquireLockReportingWait(ctx.connection, ctx.env.config.lockWait, ctx.env.onEvent);
+  try {
+    return await work(new StepRunner(ctx, lock, await ctx.connection.versionStore.read()));
   } finally {
     await lock.release();
   }
@@ -254,16 +282,10 @@ async function checkEntities(run: VerifyRun, env: MigrationEnvironment, map: Rev
 
 /** Check 5: `downgrade base`, then nothing but the version and audit tables. */
 async function checkDowngradeToBase(run: VerifyRun, ctx: RunContext): Promise<void> {
-  const lock = await acquireLockReportingWait(ctx.connection, ctx.env.config.lockWait, ctx.env.onEvent);
-  try {
-    const runner = new StepRunner(ctx, lock, await ctx.connection.versionStore.read());
-    const failed = await runner.run(planDowngrade(ctx.map, runner.heads, 'base'), 'downgrade', 'down');
-    if (failed !== undefined) {
-      run.failedCheck('downgrade', [failed]);
-      return;
-    }
-  } finally {
-    await lock.release();
+  const failed = await underLock(ctx, (runner) => runner.run(planDowngrade(ctx.map, runner.heads, 'base'), 'downgrade', 'down'));
+  if (failed !== undefined) {
+    run.failedCheck('downgrade', [failed]);
+    return;
   }
   const snapshot = await ctx.connection.schemaDiffer?.snapshot?.(ctx.include);
   if (snapshot === undefined) return run.passed('downgrade', `the ${ctx.adapter.name} adapter cannot list what remains; verify skips the empty-at-base check`);
