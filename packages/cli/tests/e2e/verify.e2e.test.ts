@@ -1,12 +1,25 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestDatabase, queryTestDatabase, testServerUrl, type TestDatabase } from '../../../../tools/test-db/postgres.js';
 import { cgmigrate, tempProject, type RunResult } from './cli.js';
+
+const SCHEMAS = fileURLToPath(new URL('../../../../docs/json/', import.meta.url));
+const ajv = new Ajv({ allErrors: true, strict: true });
+for (const file of readdirSync(SCHEMAS).filter((name) => name.endsWith('.schema.json'))) ajv.addSchema(JSON.parse(readFileSync(path.join(SCHEMAS, file), 'utf8')) as object);
+
+/** The --json document of a verify run, checked against docs/json/verify.schema.json. */
+function verifyJson<T>(result: RunResult): T {
+  const validate = ajv.getSchema('https://cgmigrate.local/json/verify.schema.json')!;
+  const document = result.json();
+  expect(validate(document), `${ajv.errorsText(validate.errors)}\n${result.stdout}`).toBe(true);
+  return document as T;
+}
 
 const ENTITIES = fileURLToPath(new URL('./fixtures/autogenerate/entities-v1.ts', import.meta.url));
 const REPO_NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
@@ -190,7 +203,7 @@ for (const dialect of dialects) {
 
         const json = await verifyProject(app.dir, ['--json']);
         expect(json.code).toBe(0);
-        const document = json.json<{ ok: boolean; stairway: string[]; checks: { check: string; status: string }[] }>();
+        const document = verifyJson<{ ok: boolean; stairway: string[]; checks: { check: string; status: string }[] }>(json);
         expect(document.ok).toBe(true);
         expect(document.stairway).toHaveLength(8);
         expect(document.checks.map((check) => `${check.check} ${check.status}`)).toEqual([
@@ -206,7 +219,7 @@ for (const dialect of dialects) {
       try {
         const result = await verifyProject(app.dir, ['--from', 'm1', '--json']);
         expect(result.code, result.stdout).toBe(0);
-        expect(result.json<{ stairway: string[]; from: string }>()).toMatchObject({ from: 'm1', stairway: expect.arrayContaining(['c1', 'c2', 'm2']) });
+        expect(verifyJson<{ stairway: string[]; from: string }>(result)).toMatchObject({ from: 'm1', stairway: expect.arrayContaining(['c1', 'c2', 'm2']) });
         expect(result.json<{ stairway: string[] }>().stairway).toHaveLength(3);
       } finally {
         app.cleanup();
@@ -227,7 +240,7 @@ for (const dialect of dialects) {
 
           const json = await verifyProject(app.dir, ['--json']);
           expect(json.code).toBe(1);
-          const [finding] = json.json<{ findings: { code: string; path?: string; paths?: string[]; revision?: string; revisions?: string[] }[] }>().findings;
+          const [finding] = verifyJson<{ findings: { code: string; path?: string; paths?: string[]; revision?: string; revisions?: string[] }[] }>(json).findings;
           expect(finding?.code).toBe(fault.code);
           expect([finding?.revision, ...(finding?.revisions ?? [])]).toContain(fault.revision);
           expect([finding?.path, ...(finding?.paths ?? [])].some((p) => p?.endsWith(file))).toBe(true);
