@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestDatabase, queryTestDatabase, testServerUrl, type TestDatabase } from '../../../../tools/test-db/postgres.js';
-import { cgmigrate, tempProject, type RunResult } from './cli.js';
+import { cgmigrate, startCgmigrate, tempProject, type RunResult } from './cli.js';
 
 const SCHEMAS = fileURLToPath(new URL('../../../../docs/json/', import.meta.url));
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -32,6 +33,8 @@ interface Rev {
   readonly label?: string;
   readonly up: readonly string[];
   readonly down: readonly string[];
+  /** Milliseconds its up waits after its statements, to be interrupted. */
+  readonly slowMs?: number;
 }
 
 /**
@@ -61,7 +64,7 @@ function source(rev: Rev): string {
     (rev.dependsOn === undefined ? '' : `  dependsOn: '${rev.dependsOn}',\n`) +
     (rev.label === undefined ? '' : `  branchLabels: '${rev.label}',\n`) +
     `  message: 'migration ${rev.id}',\n` +
-    `  async up(op) {\n${body(rev.up)}  },\n` +
+    `  async up(op) {\n${body(rev.up)}${rev.slowMs === undefined ? '' : `    await new Promise((resolve) => setTimeout(resolve, ${rev.slowMs}));\n`}  },\n` +
     `  async down(op) {\n${body(rev.down)}  },\n` +
     '};\n'
   );
@@ -71,6 +74,7 @@ function source(rev: Rev): string {
 function project(change: (revs: Rev[]) => Rev[] = (revs) => revs, options: { entities?: boolean } = {}): { dir: string; cleanup: () => void } {
   const made = tempProject();
   mkdirSync(path.join(made.dir, 'migrations', 'versions'), { recursive: true });
+  mkdirSync(path.join(made.dir, 'tmp'));
   const revs = change(CLEAN.map((rev) => ({ ...rev })));
   for (const rev of revs) {
     const index = CLEAN.findIndex((clean) => clean.id === rev.id);
@@ -126,13 +130,16 @@ interface Dialect {
   url(dir: string): string;
   /** What the configured database holds, to show verify left it as it was. */
   state(dir: string): Promise<string>;
+  /** An empty database of the user's own for `--shadow-url`, and a way to put a table in it. */
+  shadow(dir: string): Promise<{ url: string; put(sql: string): Promise<void>; tables(): Promise<string[]> }>;
   /** Databases verify left on the server (none for SQLite, whose files are checked by path). */
-  leftovers(result: RunResult): Promise<string[]>;
+  leftovers(result: RunResult, dir: string): Promise<string[]>;
   setUp?(): Promise<void>;
   tearDown?(): Promise<void>;
 }
 
 let pgDatabase: TestDatabase | undefined;
+const shadows: TestDatabase[] = [];
 
 const dialects: readonly Dialect[] = [
   {
@@ -140,10 +147,24 @@ const dialects: readonly Dialect[] = [
     tags: [],
     url: (dir) => `sqlite:///${path.join(dir, 'app.db')}`,
     state: async (dir) => (existsSync(path.join(dir, 'app.db')) ? createHash('sha256').update(readFileSync(path.join(dir, 'app.db'))).digest('hex') : 'absent'),
-    leftovers: async (result) => {
-      const file = /throwaway SQLite database, (\S+?)\.?\n/.exec(result.stderr)?.[1] ?? jsonDescription(result)?.replace(/^.*database, /, '');
-      return file !== undefined && existsSync(path.dirname(file)) ? [file] : [];
+    shadow: async (dir) => {
+      const file = path.join(dir, 'shadow.db');
+      const withDb = <T>(work: (db: DatabaseSync) => T): T => {
+        const db = new DatabaseSync(file);
+        try {
+          return work(db);
+        } finally {
+          db.close();
+        }
+      };
+      return {
+        url: `sqlite:///${file}`,
+        put: async (sql) => withDb((db) => db.exec(sql)),
+        tables: async () => withDb((db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((row) => String(row['name']))),
+      };
     },
+    // Each project's runs get a temporary folder of their own (TMPDIR): what verify leaves there is found by name.
+    leftovers: async (_result, dir) => readdirSync(path.join(dir, 'tmp')).filter((name) => name.startsWith('cgmigrate-verify-')),
   },
   {
     name: 'PostgreSQL',
@@ -156,6 +177,16 @@ const dialects: readonly Dialect[] = [
           "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2",
         ),
       ) + JSON.stringify(await queryTestDatabase(pgDatabase!.url, 'SELECT version_num FROM alembic_version ORDER BY 1')),
+    shadow: async () => {
+      const shadow = await createTestDatabase('cgm_vfy_shadow');
+      shadows.push(shadow);
+      return {
+        url: shadow.url,
+        put: async (sql) => void (await queryTestDatabase(shadow.url, sql)),
+        tables: async () =>
+          (await queryTestDatabase<{ name: string }>(shadow.url, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1")).map((row) => row.name),
+      };
+    },
     leftovers: async () =>
       (await queryTestDatabase<{ datname: string }>(testServerUrl(), "SELECT datname FROM pg_database WHERE datname LIKE 'cgmigrate\\_verify\\_%'")).map(
         (row) => row.datname,
@@ -163,17 +194,12 @@ const dialects: readonly Dialect[] = [
     setUp: async () => {
       pgDatabase = await createTestDatabase('cgm_vfy_e2e');
     },
-    tearDown: async () => pgDatabase?.drop(),
+    tearDown: async () => {
+      await pgDatabase?.drop();
+      for (const shadow of shadows) await shadow.drop();
+    },
   },
 ];
-
-function jsonDescription(result: RunResult): string | undefined {
-  try {
-    return (result.json() as { database?: { description?: string } }).database?.description;
-  } catch {
-    return undefined;
-  }
-}
 
 for (const dialect of dialects) {
   describe(`cgmigrate verify on ${dialect.name}`, { tags: [...dialect.tags] }, () => {
@@ -182,13 +208,13 @@ for (const dialect of dialects) {
 
     /** Upgrades the configured database to a1 (so it holds something), runs verify, and checks the database was not touched. */
     async function verifyProject(dir: string, args: readonly string[] = []): Promise<RunResult> {
-      const env = { DATABASE_URL: dialect.url(dir) };
+      const env = { DATABASE_URL: dialect.url(dir), TMPDIR: path.join(dir, 'tmp') };
       if (dialect.name === 'PostgreSQL') await queryTestDatabase(pgDatabase!.url, 'DROP TABLE IF EXISTS alembic_version, cgmigrate_audit, users CASCADE');
       const upgraded = await cgmigrate(['upgrade', 'a1'], { cwd: dir, env });
       const before = await dialect.state(dir);
       const result = await cgmigrate(['verify', ...args], { cwd: dir, env });
       if (upgraded.code === 0) expect(await dialect.state(dir), 'the configured database must be untouched').toBe(before);
-      expect(await dialect.leftovers(result), 'the throwaway database must be gone').toEqual([]);
+      expect(await dialect.leftovers(result, dir), 'the throwaway database must be gone').toEqual([]);
       return result;
     }
 
@@ -257,6 +283,45 @@ for (const dialect of dialects) {
         expect(result.code, result.stdout + result.stderr).toBe(1);
         expect(result.stdout).toContain('VERIFY_ENTITIES_DIFFER: After upgrading to the heads, the schema differs from the entities');
         expect(result.stdout).toMatch(/Detected added table '(public\.)?user'/);
+      } finally {
+        app.cleanup();
+      }
+    });
+
+    it('uses an empty shadow database and leaves it at base; refuses one that holds something, naming it', async () => {
+      const app = project();
+      try {
+        const shadow = await dialect.shadow(app.dir);
+        const passed = await verifyProject(app.dir, ['--shadow-url', shadow.url]);
+        expect(passed.code, passed.stdout + passed.stderr).toBe(0);
+        expect(passed.stderr).toContain('Verifying on the shadow database');
+        expect(await shadow.tables()).toEqual(['alembic_version', 'cgmigrate_audit']);
+
+        // Run again on what it left: cgmigrate's own tables at base do not count.
+        expect((await verifyProject(app.dir, ['--shadow-url', shadow.url, '--quiet'])).code).toBe(0);
+
+        await shadow.put('CREATE TABLE junk (id INTEGER)');
+        const refused = await verifyProject(app.dir, ['--shadow-url', shadow.url]);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toContain('SHADOW_DATABASE_UNUSABLE');
+        expect(refused.stderr).toContain('is not empty: it holds table junk');
+        expect(await shadow.tables()).toEqual(['alembic_version', 'cgmigrate_audit', 'junk']);
+      } finally {
+        app.cleanup();
+      }
+    });
+
+    it('drops the throwaway database when interrupted, and says the configured database was not touched', async () => {
+      const app = project(replace('c1', { slowMs: 1500 }));
+      try {
+        const env = { DATABASE_URL: dialect.url(app.dir), TMPDIR: path.join(app.dir, 'tmp') };
+        const running = startCgmigrate(['verify'], { cwd: app.dir, env });
+        await running.until('[6/8]');
+        running.child.kill('SIGINT');
+        const result = await running.done;
+        expect(result.code).toBe(130);
+        expect(result.stderr).toContain('Interrupted: verify stopped and dropped its throwaway database');
+        expect(await dialect.leftovers(result, app.dir)).toEqual([]);
       } finally {
         app.cleanup();
       }
