@@ -221,7 +221,6 @@ const isDatabaseUrl: KeyCheck = (v) =>
 
 const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   url: isString,
-  shadowUrl: isDatabaseUrl,
   scriptLocation: isString,
   versionTable: isString,
   versionTableSchema: isString,
@@ -239,6 +238,8 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   excludeTables: isStringArray,
   includeObject: isFunction,
   postWriteHooks: checkPostWriteHooks,
+  // Last, so that the list of known keys in messages keeps its order as keys are added.
+  shadowUrl: isDatabaseUrl,
 };
 
 /**
