@@ -51,6 +51,7 @@ export function postgresAdapter(options: PostgresAdapterOptions = {}): DialectAd
     connect: (connectOptions) => connectPostgres(connectOptions, settings),
     renderOffline: async (offlineOptions) => (await import('./postgres-offline.js')).renderPostgresOffline(offlineOptions, settings),
     statementReader: async () => (await import('./postgres-statement-reader.js')).postgresStatementReader(),
+    createScratchDatabase: async (scratchOptions) => (await import('./postgres-scratch-database.js')).createPostgresScratchDatabase(scratchOptions),
   };
 }
 

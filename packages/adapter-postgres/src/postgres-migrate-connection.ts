@@ -78,6 +78,8 @@ export class PostgresMigrateConnection implements AdapterConnection {
         const { comparePostgresSchema } = await import('./postgres-autogenerate.js');
         return comparePostgresSchema(this.#orm, this.#orm.config.get('dbName'), request);
       },
+      snapshot: async (include) => (await import('./postgres-snapshot.js')).snapshotPostgresSchema(this.#connection(), include),
+      compareSnapshots: async (before, after) => (await import('./postgres-snapshot.js')).comparePostgresSnapshots(before, after),
     };
     this.operationCompiler = lazyOperationCompiler(async () =>
       (await import('./postgres-operations.js')).postgresOperationCompiler(this.#orm.driver.getPlatform()),

@@ -246,3 +246,23 @@ function parsePort(text: string, fail: (reason: string) => never): number {
   if (!/^\d+$/.test(text) || port < 1 || port > 65_535) fail(`the port must be a number from 1 to 65535, not '${text}'`);
   return port;
 }
+
+/**
+ * The URL with another database: `?dbname=` replaced when the URL sets it (libpq lets it
+ * win over the path), else the path. Everything else (credentials, host, parameters)
+ * stays as written.
+ *
+ * ### Examples
+ * ```ts
+ * withDatabase('postgresql://app:pw@db:5432/cloudguard?sslmode=require', 'scratch')
+ * // 'postgresql://app:pw@db:5432/scratch?sslmode=require'
+ * ```
+ * @throws {InvalidUrlError} for a URL {@link parsePostgresUrl} refuses.
+ */
+export function withDatabase(url: string, database: string): string {
+  parsePostgresUrl(url);
+  const [, head = '', path = '', query = ''] = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/s.exec(url) ?? [];
+  const encoded = encodeURIComponent(database);
+  if (/(^\?|&)dbname=/.test(query)) return `${head}${path}${query.replace(/((?:^\?|&)dbname=)[^&]*/, `$1${encoded}`)}`;
+  return `${head}/${encoded}${query}`;
+}

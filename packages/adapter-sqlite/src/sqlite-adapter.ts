@@ -50,6 +50,7 @@ export function sqliteAdapter(options: SqliteAdapterOptions = {}): DialectAdapte
     connect: (connectOptions) => connectSqlite(connectOptions, settings),
     renderOffline: async (offlineOptions) => (await import('./sqlite-offline.js')).renderSqliteOffline(offlineOptions),
     statementReader: readSqliteStatements,
+    createScratchDatabase: async () => (await import('./sqlite-scratch-database.js')).createSqliteScratchDatabase(),
   };
 }
 

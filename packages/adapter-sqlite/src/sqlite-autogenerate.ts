@@ -62,7 +62,7 @@ export async function compareSqliteSchema(
  * that table: SQLite has no index on it, so each lookup scans every table's, index's
  * and trigger's SQL (at 200 tables, 600 lookups took longer than everything else).
  */
-function introspection(database: BetterSqlite3.Database, platform: AbstractSqlPlatform): AbstractSqlConnection {
+export function introspection(database: BetterSqlite3.Database, platform: AbstractSqlPlatform): AbstractSqlConnection {
   // Several of its queries are the same text for every table, with the table as a parameter.
   const statements = new Map<string, BetterSqlite3.Statement>();
   let catalog: readonly CatalogRow[] | undefined;

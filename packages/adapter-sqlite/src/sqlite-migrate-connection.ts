@@ -74,6 +74,14 @@ export class SqliteMigrateConnection implements AdapterConnection {
         const { compareSqliteSchema } = await import('./sqlite-autogenerate.js');
         return compareSqliteSchema(this.#database, dbName, request);
       },
+      snapshot: async (include) => {
+        this.#connection();
+        return (await import('./sqlite-snapshot.js')).snapshotSqliteSchema(this.#database, include);
+      },
+      compareSnapshots: async (before, after) => {
+        const { compareSqliteSnapshots } = await import('./sqlite-snapshot.js');
+        return compareSqliteSnapshots(this.#Database, this.#orm.driver.getPlatform(), this.#orm.config, before, after);
+      },
     };
     this.operationCompiler = lazyOperationCompiler(async () =>
       (await import('./sqlite-operations.js')).sqliteOperationCompiler(this.#orm.driver.getPlatform()),

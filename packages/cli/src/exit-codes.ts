@@ -68,6 +68,7 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   INVALID_URL: ExitStatus.usage,
   ADAPTER_NOT_FOUND: ExitStatus.usage,
   ADAPTER_INCOMPATIBLE: ExitStatus.usage,
+  SHADOW_DATABASE_UNUSABLE: ExitStatus.usage,
   // schema operations: the cause of a MIGRATION_FAILED; the migration was rolled back
   INVALID_OPERATION: ExitStatus.failure,
   OPERATION_NOT_SUPPORTED: ExitStatus.failure,

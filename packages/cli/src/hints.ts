@@ -16,6 +16,7 @@ import type {
   MultipleHeadsError,
   OverlappingRevisionsError,
   PostWriteHookError,
+  ShadowDatabaseUnusableError,
   RevisionNotFoundError,
   RevisionNotInBranchError,
   UnexpectedHeadsError,
@@ -296,6 +297,10 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   },
   ADAPTER_INCOMPATIBLE: () =>
     'Update the adapter package and cgmigrate together, so that both implement the same adapter contract.',
+  SHADOW_DATABASE_UNUSABLE: (error) =>
+    (error as ShadowDatabaseUnusableError).reason === 'same-as-url'
+      ? 'Point `shadowUrl` (or --shadow-url) at a database of its own, e.g. the same server with a `_shadow` database, or leave it out to let verify create and drop a throwaway one.'
+      : 'Give verify an empty database: drop what it lists (it may be left from another tool), or use another database; cgmigrate\'s own version and audit tables may stay.',
   OFFLINE_READ_NOT_SUPPORTED: () =>
     'Make the migration skip the read when `op.offline` is true (for instance `if (op.offline) return;` before the ' +
     'query, or a value written into the SQL), or run this migration online, without --sql.',

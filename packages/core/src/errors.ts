@@ -51,6 +51,7 @@ export type MigrateErrorCode =
   | 'INVALID_URL'
   | 'ADAPTER_NOT_FOUND'
   | 'ADAPTER_INCOMPATIBLE'
+  | 'SHADOW_DATABASE_UNUSABLE'
   // schema operations (op.createTable, …)
   | 'INVALID_OPERATION'
   | 'OPERATION_NOT_SUPPORTED'
@@ -696,6 +697,29 @@ export class AdapterIncompatibleError extends MigrateError {
     readonly supported: number,
   ) {
     super(`Adapter '${adapter}' implements contract version ${String(apiVersion)}; this core supports ${supported}`);
+  }
+}
+
+/**
+ * The shadow database `verify` was given (`shadowUrl`, `--shadow-url`) cannot be used:
+ * it is the configured database itself (`same-as-url`), or it holds something at base
+ * besides cgmigrate's version and audit tables (`not-empty`: {@link found} lists it).
+ * `verify` changes nothing in it before refusing.
+ */
+export class ShadowDatabaseUnusableError extends MigrateError {
+  readonly code = 'SHADOW_DATABASE_UNUSABLE' as const;
+  constructor(
+    readonly reason: 'same-as-url' | 'not-empty',
+    /** The shadow database, its credentials masked. */
+    readonly shadowUrl: string,
+    /** What it holds (`not-empty`): objects (`table users`) and version rows (`version row ae1027`). */
+    readonly found: readonly string[] = [],
+  ) {
+    super(
+      reason === 'same-as-url'
+        ? `The shadow database ${shadowUrl} is the configured database itself; verify runs every migration up and down and must never run on it`
+        : `The shadow database ${shadowUrl} is not empty: it holds ${found.slice(0, 10).join(', ')}${found.length > 10 ? ` and ${found.length - 10} more` : ''}`,
+    );
   }
 }
 

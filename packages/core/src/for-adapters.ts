@@ -31,6 +31,8 @@ export type {
   OfflineRenderOptions,
   OfflineStatementSink,
   OfflineVersionStore,
+  ScratchDatabase,
+  ScratchDatabaseOptions,
   Session,
   VersionStore,
   VersionTableLocation,
@@ -120,7 +122,10 @@ export type {
   SchemaObjectRef,
   SchemaObjectType,
   SchemaPropertyChange,
+  SchemaSnapshot,
 } from './adapter/schema-change.js';
+export { catalogDifference, catalogKey, catalogSnapshot, describeCatalogRow } from './adapter/schema-snapshot.js';
+export type { CatalogRow, CatalogSnapshot } from './adapter/schema-snapshot.js';
 export { describeSchemaDifference, filterComparedSchemas } from './autogenerate/describe-difference.js';
 export type {
   ComparedCheck,

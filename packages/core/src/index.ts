@@ -61,7 +61,7 @@ export type { AdapterRegistration } from './adapter/adapter-registry.js';
 export { describeLockWait, describeStep } from './runtime/events.js';
 export type { LockWaitEvent, MigrationEvent, MigrationEventListener, StepInfo, StepResult, WarningCode } from './runtime/events.js';
 export { useModuleHooksForMigrations } from './script/migration-import.js';
-export { redactUrl, redactSecrets } from './adapter/database-url.js';
+export { redactUrl, redactSecrets, sameDatabaseUrl } from './adapter/database-url.js';
 
 // ── Tools: one function per command, as Alembic's `command` module ───────────────
 export { loadConfig, validateConfig, CONFIG_FILE_NAMES } from './config/load-config.js';
@@ -99,6 +99,17 @@ export type { AcceptEditedMigrationOptions, AcceptEditedMigrationResult } from '
 export { abbreviateChecksum } from './runtime/audit.js';
 export type { AcceptedEdit, EditedMigration } from './runtime/audit.js';
 export { MAX_ACCEPT_REASON_LENGTH } from './adapter/dialect-adapter.js';
+export { verify } from './commands/verify.js';
+export type {
+  VerifyCheck,
+  VerifyCheckStatus,
+  VerifyDirection,
+  VerifyFinding,
+  VerifyFindingCode,
+  VerifyOptions,
+  VerifyProgress,
+  VerifyResult,
+} from './commands/verify.js';
 export { upgradeSql, downgradeSql, stampSql } from './commands/offline-sql.js';
 export type { DowngradeSqlOptions, OfflineScriptResult, StampSqlOptions, UpgradeSqlOptions } from './commands/offline-sql.js';
 export type { SchemaChange, SchemaChangeAction, SchemaPropertyChange } from './adapter/schema-change.js';

@@ -10,7 +10,7 @@ import { errorJson, formatError, type ErrorReport } from '../render/error.js';
 import { Progress } from '../render/progress.js';
 import { formatSourceLocation, isSourceLocation, migrationFrames } from '../render/source-location.js';
 import { painterFor } from '../render/style.js';
-import { interruptionLine } from './interruption.js';
+import { interruptionLine, verifyInterruptionLine } from './interruption.js';
 import { superviseMigration } from './process-guard.js';
 
 /** The flags every cgmigrate command takes, parsed. */
@@ -97,7 +97,7 @@ export class CommandContext {
       url: this.flags.url,
       env: process.env,
     });
-    this.#redactor.add(config.url);
+    this.#redactor.add(config.url, config.shadowUrl);
     this.invocation.beforeEnvironment?.(config);
     if (this.verbose) this.note([describeConfig(config), ...describeCaches(config)].join('\n'));
     const warn = (message: string) => this.warn(message);
@@ -211,7 +211,9 @@ export class CommandContext {
     const report = this.report(error);
     if (this.json) this.printJson(errorJson(report, { bin: this.invocation.bin }));
     // One line, as an interrupted Unix tool prints: what was rolled back, where the database is.
-    else if (isMigrateError(error) && error.code === 'INTERRUPTED') this.#stderr(interruptionLine(error as InterruptedError, this.invocation.bin));
+    else if (isMigrateError(error) && error.code === 'INTERRUPTED') {
+      this.#stderr(this.invocation.command === 'verify' ? verifyInterruptionLine() : interruptionLine(error as InterruptedError, this.invocation.bin));
+    }
     else this.#stderr(formatError(report, { verbose: this.verbose, paint: this.#stderrPaint, bin: this.invocation.bin }));
     return report;
   }

@@ -15,6 +15,7 @@ import type { HistoryFlags } from './history.js';
 import { trapProcessExit } from './process-guard.js';
 import type { StampFlags } from './stamp.js';
 import type { UpgradeFlags } from './upgrade.js';
+import type { VerifyFlags } from './verify.js';
 
 /**
  * The fast entry of the status commands (`current`, `heads`, `history`, `branches`,
@@ -99,6 +100,7 @@ const COMMANDS: Readonly<Record<string, CommandBody>> = {
     (await import('./downgrade.js')).runDowngrade(context, args['target']!, flags as DowngradeFlags),
   // The fast parser takes no unknown flag, so no argument is one (the class checks with `revisionArgs`).
   stamp: async (context, { argv, flags }) => (await import('./stamp.js')).runStamp(context, argv, flags as StampFlags),
+  verify: async (context, { flags }) => (await import('./verify.js')).runVerify(context, flags as VerifyFlags),
 };
 
 /** The ids of the commands the fast entry runs (`bin/run.js` loads it for these only). */

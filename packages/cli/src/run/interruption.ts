@@ -26,3 +26,12 @@ export function interruptionLine(error: InterruptedError, bin = 'cgmigrate'): st
   if (facts.length === 0) facts.push('no migration was running');
   return `Interrupted: ${facts.join('; ')}; ${where}.`;
 }
+
+/**
+ * The line an interrupted `verify` prints instead: its migrations ran on a throwaway
+ * database, which is dropped on the way out, so where "the database" is means nothing
+ * to the user; what matters is that the configured database was never touched.
+ */
+export function verifyInterruptionLine(): string {
+  return 'Interrupted: verify stopped and dropped its throwaway database (a shadow database stays where the run stopped); the configured database was not touched.';
+}

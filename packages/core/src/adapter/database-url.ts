@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import { InvalidUrlError } from '../errors.js';
 
 /**
@@ -312,4 +314,60 @@ function decodeLeniently(text: string): string {
     // a malformed escape: the text as written is what the driver sees
     return text;
   }
+}
+
+/** Ports servers listen on when a URL names none. */
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { postgresql: '5432', postgres: '5432', mysql: '3306', mariadb: '3306' };
+/** Host names that reach this machine's own server. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/**
+ * Whether two database URLs name the same database, as far as their text tells: for
+ * SQLite the same file once resolved against `cwd`; for a server the same scheme
+ * family, host (the loopback names count as one), port (a scheme's default when absent),
+ * database (`?dbname=` wins over the path, as in libpq) and `?host=`/`?port=`. Leans to
+ * "same": what it cannot parse is the same as anything equal to it. Credentials and
+ * other parameters are ignored (the same database reached as another user is the same
+ * database).
+ *
+ * ### Examples
+ * ```ts
+ * sameDatabaseUrl('postgresql://app:pw@localhost/cg', 'postgresql://127.0.0.1:5432/cg', '/srv') // true
+ * sameDatabaseUrl('sqlite:///app.db', 'sqlite:////srv/app.db', '/srv')                    // true
+ * sameDatabaseUrl('postgresql://db/cg', 'postgresql://db/cg_shadow', '/srv')              // false
+ * ```
+ */
+export function sameDatabaseUrl(a: string, b: string, cwd: string): boolean {
+  const first = databaseIdentity(a, cwd);
+  const second = databaseIdentity(b, cwd);
+  return first === undefined || second === undefined ? a === b : first === second;
+}
+
+function databaseIdentity(url: string, cwd: string): string | undefined {
+  let scheme: string;
+  try {
+    scheme = urlScheme(url);
+  } catch {
+    return undefined;
+  }
+  if (scheme === 'sqlite') {
+    const rest = url.slice(url.indexOf(':') + 1);
+    if (!rest.startsWith('//')) return undefined;
+    const file = decodeLeniently(rest.slice(3));
+    // Two in-memory databases are never the same one.
+    if (rest.length <= 2 || file === ':memory:') return `sqlite memory ${Math.random()}`;
+    return `sqlite ${path.resolve(cwd, file)}`;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  const query = parsed.searchParams;
+  const host = (query.get('host') ?? decodeLeniently(parsed.hostname)).toLowerCase();
+  const port = query.get('port') ?? (parsed.port || DEFAULT_PORTS[scheme] || '');
+  const database = query.get('dbname') ?? decodeLeniently(parsed.pathname.replace(/^\//, ''));
+  const family = scheme === 'postgres' ? 'postgresql' : scheme === 'mariadb' ? 'mysql' : scheme;
+  return `${family} ${LOOPBACK.has(host) ? 'loopback' : host}:${port}/${database}`;
 }

@@ -387,6 +387,37 @@ export interface DialectAdapter {
    * Added in contract version 1 as an optional member.
    */
   statementReader?(): Promise<StatementReader>;
+  /**
+   * Creates an empty database to throw away, for `cgmigrate verify`, which runs every
+   * migration up and down there and never on the configured database: SQLite a file in a
+   * private temporary folder, PostgreSQL `CREATE DATABASE cgmigrate_verify_<random>` on
+   * the configured server. The returned {@link ScratchDatabase.drop} removes it, and must
+   * work after a failed run (it ends other sessions on it first where it must).
+   *
+   * Optional (added in contract version 1 as an optional member): without it `verify`
+   * needs `shadowUrl`, an empty database the user provides, and says so.
+   *
+   * @throws {DatabaseError} when the database cannot be created (the message never holds a password).
+   */
+  createScratchDatabase?(options: ScratchDatabaseOptions): Promise<ScratchDatabase>;
+}
+
+/** How {@link DialectAdapter.createScratchDatabase} should create its database. */
+export interface ScratchDatabaseOptions {
+  /** The configured database URL: where the server is, and who to connect as (it may carry a password: never print it). */
+  readonly url: string;
+  /** Directory that relative paths in the URL are resolved against. */
+  readonly cwd: string;
+}
+
+/** A database made to be thrown away; see {@link DialectAdapter.createScratchDatabase}. */
+export interface ScratchDatabase {
+  /** Its URL, for {@link DialectAdapter.connect}; it carries the configured URL's credentials. */
+  readonly url: string;
+  /** Where it is, for messages: never a password (`SQLite file /tmp/…/verify.db`, `PostgreSQL database cgmigrate_verify_3f2a on db:5432`). */
+  readonly description: string;
+  /** Removes it and everything in it; safe to call more than once. */
+  drop(): Promise<void>;
 }
 
 /** How {@link DialectAdapter.renderOffline} should render. Nothing here is ever connected to. */

@@ -22,7 +22,9 @@ export type SchemaObjectType =
   | 'foreign_key'
   | 'check'
   | 'view'
-  | 'trigger';
+  | 'trigger'
+  | 'sequence'
+  | 'function';
 
 /** How it changed. A rename is only ever inferred, and is always worth a review. */
 export type SchemaChangeAction = 'add' | 'remove' | 'modify' | 'rename';
@@ -151,4 +153,40 @@ export interface SchemaDiffer {
    * @throws {DatabaseError} when the database schema cannot be read.
    */
   compare(request: SchemaCompareRequest): Promise<SchemaComparison>;
+  /**
+   * Records the schema as it is now (the objects `include` lets through), cheaply, so
+   * that {@link compareSnapshots} can later tell whether it changed: what
+   * `cgmigrate verify` takes before each revision's `up` and after its `down`.
+   *
+   * Optional, together with {@link compareSnapshots} (added in contract version 1 as
+   * optional members): without them `verify` skips its "down leaves no trace" check
+   * and says so. Take it fast (one catalog query, not a full introspection): `verify`
+   * takes two per revision.
+   *
+   * @throws {DatabaseError} when the catalog cannot be read.
+   */
+  snapshot?(include: SchemaObjectFilter): Promise<SchemaSnapshot>;
+  /**
+   * What changed from `before` to `after` (two snapshots of this adapter), as the
+   * changes an `up` from `before` to `after` would make; an empty list when the two
+   * schemas are the same. Snapshots that differ only in how the same schema is spelled
+   * (e.g. a table rebuilt with its columns in another order) are the same schema.
+   *
+   * @throws {DatabaseError} when a schema cannot be read for the comparison.
+   */
+  compareSnapshots?(before: SchemaSnapshot, after: SchemaSnapshot): Promise<SchemaChange[]>;
+}
+
+/**
+ * A schema at one moment, from {@link SchemaDiffer.snapshot}. Only its adapter reads
+ * what else it holds; core reads {@link objects}, to say what a database holds.
+ */
+export interface SchemaSnapshot {
+  /**
+   * Every object that stands on its own (a table, view, type, schema, sequence,
+   * function; not the columns and indexes of a table listed), one line each for
+   * people (`table users`, `enum type mood`), in a stable order; empty when the schema
+   * holds nothing `include` let through.
+   */
+  readonly objects: readonly string[];
 }

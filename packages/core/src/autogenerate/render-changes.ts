@@ -20,6 +20,8 @@ const OBJECT_NAMES: Readonly<Record<SchemaObjectType, string>> = {
   check: 'check constraint',
   view: 'view',
   trigger: 'trigger',
+  sequence: 'sequence',
+  function: 'function',
 };
 
 const ACTION_WORDS = { add: 'added', remove: 'removed', modify: 'changed', rename: 'renamed' } as const;

@@ -35,6 +35,14 @@ export type AutogenerateOutput = 'operations' | 'sql';
 export interface MigrateConfig {
   /** Database URL. `--url` and `DATABASE_URL` take precedence over it. */
   readonly url?: string | undefined;
+  /**
+   * An empty database that `cgmigrate verify` may fill and empty again, for those who
+   * cannot let it create a throwaway database of its own (a role without `CREATEDB`,
+   * an adapter without `createScratchDatabase`). Never the database of `url`: verify
+   * refuses it, and refuses one that holds anything but cgmigrate's own tables at base.
+   * `--shadow-url` takes precedence. Default: none (verify creates and drops its own).
+   */
+  readonly shadowUrl?: string | undefined;
   /** Folder holding `versions/` and the revision template; relative to the config file. Default `migrations`. */
   readonly scriptLocation?: string | undefined;
   /** Name of the version table. Default `alembic_version`. */
@@ -126,6 +134,8 @@ export interface ResolvedConfig {
   readonly urlSource: 'flag' | 'env' | 'config' | 'default';
   /** The config file read, if any. */
   readonly configPath: string | undefined;
+  /** `shadowUrl`: the empty database `verify` uses instead of creating one (may hold a password). */
+  readonly shadowUrl?: string | undefined;
   readonly scriptLocation: string;
   readonly versionTable: VersionTableLocation;
   /** The audit table: `auditTable` (default `cgmigrate_audit`) in the version table's schema. */

@@ -73,6 +73,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     url,
     urlSource,
     configPath,
+    shadowUrl: config.shadowUrl,
     scriptLocation: path.resolve(baseDir, config.scriptLocation ?? DEFAULT_SCRIPT_LOCATION),
     versionTable: { name: config.versionTable ?? DEFAULT_VERSION_TABLE, schema: config.versionTableSchema },
     auditTable: { name: config.auditTable ?? DEFAULT_AUDIT_TABLE, schema: config.versionTableSchema },
@@ -237,6 +238,8 @@ const checkReviewedConflicts: KeyCheck = (v) => {
   }
   return undefined;
 };
+const isDatabaseUrl: KeyCheck = (v) =>
+  typeof v === 'string' && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(v) ? undefined : 'a database URL such as postgresql://host/db_shadow';
 
 const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   url: isString,
@@ -259,6 +262,8 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   postWriteHooks: checkPostWriteHooks,
   expectedHeads: isExpectedHeads,
   reviewedConflicts: checkReviewedConflicts,
+  // Last, so that the list of known keys in messages keeps its order as keys are added.
+  shadowUrl: isDatabaseUrl,
 };
 
 /**

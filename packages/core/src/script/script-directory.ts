@@ -139,6 +139,12 @@ function readSmallFile(file: string): string {
  * file read for each file that changed since the last run (see {@link HeaderIndex});
  * modules are imported only when they are about to run.
  */
+/** The revisions of a script directory's files, in file-name order, and the files skipped. */
+export interface ScriptRevisions {
+  readonly revisions: readonly Revision[];
+  readonly skippedFiles: readonly SkippedScriptFile[];
+}
+
 export class ScriptDirectory {
   readonly #io: ScriptDirectoryIo;
   readonly #migrations = new Map<string, Promise<Migration>>();
@@ -176,6 +182,28 @@ export class ScriptDirectory {
    * @throws the graph errors of {@link RevisionMap.from} (duplicates, missing parents, cycles).
    */
   static async load(location: string, io: ScriptDirectoryIo = nodeIo): Promise<ScriptDirectory> {
+    const { revisions, skippedFiles } = await ScriptDirectory.readRevisions(location, io);
+    return new ScriptDirectory(location, RevisionMap.from(revisions), skippedFiles, io);
+  }
+
+  /**
+   * The script directory of revisions read by {@link readRevisions} and a graph built
+   * from them, for a caller that checks the revisions before it builds their graph
+   * (`verify`, which reports every fault of the graph rather than the first).
+   *
+   * @throws the graph errors of {@link RevisionMap.from} (duplicates, missing parents, cycles).
+   */
+  static fromRevisions(location: string, read: ScriptRevisions, io: ScriptDirectoryIo = nodeIo): ScriptDirectory {
+    return new ScriptDirectory(location, RevisionMap.from(read.revisions), read.skippedFiles, io);
+  }
+
+  /**
+   * Reads every migration file's header, without building the revision graph.
+   *
+   * @throws {ScriptLocationNotFoundError} when `location` or its `versions/` folder is missing.
+   * @throws {MalformedMigrationError} when a file has no readable revision.
+   */
+  static async readRevisions(location: string, io: ScriptDirectoryIo = nodeIo): Promise<ScriptRevisions> {
     const versionsDir = path.join(location, 'versions');
     let names: string[];
     try {
@@ -208,7 +236,7 @@ export class ScriptDirectory {
       revisions.push(toRevision(header ?? (await readHeaderByImport(io, file)), file));
     }
     index?.save();
-    return new ScriptDirectory(location, RevisionMap.from(revisions), skippedFiles, io);
+    return { revisions, skippedFiles };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretParameter, redactSecrets, redactUrl, urlScheme, urlSecrets } from '../../src/adapter/database-url.js';
+import { isSecretParameter, redactSecrets, redactUrl, sameDatabaseUrl, urlScheme, urlSecrets } from '../../src/adapter/database-url.js';
 
 /** Every spelling of `p@ss:w/rd?#` a message could carry. */
 const AWKWARD = 'p@ss:w/rd?#';
@@ -134,5 +134,22 @@ describe('credential forms', () => {
   it('replaces a longer spelling before a shorter one it contains', () => {
     const url = 'postgresql://u@h/db?password=ab%2Bc';
     expect(redactSecrets('ab%2Bc ab+c ab%2bc', [url])).toBe('*** *** ***');
+  });
+});
+
+describe('sameDatabaseUrl (verify refuses a shadow database that is the configured one)', () => {
+  it('takes the same file however the URL spells it', () => {
+    expect(sameDatabaseUrl('sqlite:///app.db', 'sqlite:////srv/app.db', '/srv')).toBe(true);
+    expect(sameDatabaseUrl('sqlite:///data/../app.db', 'sqlite:///app.db', '/srv')).toBe(true);
+    expect(sameDatabaseUrl('sqlite:///app.db', 'sqlite:///app_shadow.db', '/srv')).toBe(false);
+    expect(sameDatabaseUrl('sqlite://', 'sqlite://', '/srv')).toBe(false);
+  });
+
+  it('takes the same server and database whoever logs in, with default ports and loopback names', () => {
+    expect(sameDatabaseUrl('postgresql://app:pw@localhost/cg', 'postgres://ci@127.0.0.1:5432/cg?sslmode=disable', '/srv')).toBe(true);
+    expect(sameDatabaseUrl('postgresql://db/cg', 'postgresql://db/other?dbname=cg', '/srv')).toBe(true);
+    expect(sameDatabaseUrl('postgresql://db/cg', 'postgresql://db/cg_shadow', '/srv')).toBe(false);
+    expect(sameDatabaseUrl('postgresql://db:5432/cg', 'postgresql://db:5433/cg', '/srv')).toBe(false);
+    expect(sameDatabaseUrl('postgresql://db-a/cg', 'postgresql://db-b/cg', '/srv')).toBe(false);
   });
 });

@@ -64,6 +64,16 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes shadowUrl (for verify) as a database URL, and refuses anything else without printing it', async () => {
+    const shadow = project({ 'cgmigrate.config.json': JSON.stringify({ shadowUrl: 'postgresql://ci:pw@db/app_shadow' }) });
+    expect((await loadConfig({ cwd: shadow, env: {} })).shadowUrl).toBe('postgresql://ci:pw@db/app_shadow');
+    expect((await loadConfig({ cwd: project({}), env: {} })).shadowUrl).toBeUndefined();
+    const wrong = project({ 'cgmigrate.config.json': JSON.stringify({ shadowUrl: 'app_shadow:pw' }) });
+    const refused = loadConfig({ cwd: wrong, env: {} });
+    await expect(refused).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining("'shadowUrl' must be a database URL") });
+    await expect(refused).rejects.toMatchObject({ message: expect.not.stringContaining('pw') });
+  });
+
   it('says which key is unknown and which are known, and which package an import could not find', async () => {
     const typo = project({ 'cgmigrate.config.json': JSON.stringify({ scriptLocaton: 'x' }) });
     await expect(loadConfig({ cwd: typo, env: {} })).rejects.toMatchObject({

@@ -1,0 +1,69 @@
+import type { SchemaChange } from '../adapter/schema-change.js';
+
+/**
+ * What a finding of {@link verify} is about; a contract, as error codes are (add codes,
+ * never change one):
+ *
+ * - the graph (all reported at once): `VERIFY_DUPLICATE_REVISION`, `VERIFY_MISSING_PARENT`
+ *   (a `downRevision` or `dependsOn` naming nothing), `VERIFY_REVISION_CYCLE`,
+ *   `VERIFY_DEPENDENCY_CYCLE`, `VERIFY_DUPLICATE_BRANCH_LABEL`, `VERIFY_MULTIPLE_HEADS`;
+ * - running the migrations (the first failure stops the run): `VERIFY_UPGRADE_FAILED` (an
+ *   `up` failed: in the full upgrade, or the first `up` of the stairway),
+ *   `VERIFY_DOWN_FAILED`, `VERIFY_DOWN_LEFT_TRACE` (the schema after `down` is not the
+ *   schema before `up`), `VERIFY_SECOND_UP_FAILED` (`up` failed after its own `down`);
+ * - the result: `VERIFY_ENTITIES_DIFFER` (the schema at the heads is not what
+ *   `config.entities` describe), `VERIFY_BASE_NOT_EMPTY` (after `downgrade base`, more
+ *   than the version and audit tables remain).
+ */
+export type VerifyFindingCode =
+  | 'VERIFY_DUPLICATE_REVISION'
+  | 'VERIFY_MISSING_PARENT'
+  | 'VERIFY_REVISION_CYCLE'
+  | 'VERIFY_DEPENDENCY_CYCLE'
+  | 'VERIFY_DUPLICATE_BRANCH_LABEL'
+  | 'VERIFY_MULTIPLE_HEADS'
+  | 'VERIFY_UPGRADE_FAILED'
+  | 'VERIFY_DOWN_FAILED'
+  | 'VERIFY_DOWN_LEFT_TRACE'
+  | 'VERIFY_SECOND_UP_FAILED'
+  | 'VERIFY_ENTITIES_DIFFER'
+  | 'VERIFY_BASE_NOT_EMPTY';
+
+/**
+ * The checks of {@link verify}, in the order they run: `graph` (static), `upgrade`
+ * (base to the heads, or to `--from`), `stairway` (each revision up, down, up),
+ * `entities` (the schema against `config.entities`), `downgrade` (back to base).
+ */
+export type VerifyCheck = 'graph' | 'upgrade' | 'stairway' | 'entities' | 'downgrade';
+
+/** Which run of a revision failed: its `up`, its `down`, or its `up` again after the `down`. */
+export type VerifyDirection = 'up' | 'down' | 'second-up';
+
+/** One problem {@link verify} found. Plain data: `verify --json` prints it as it is. */
+export interface VerifyFinding {
+  readonly code: VerifyFindingCode;
+  readonly check: VerifyCheck;
+  /** One line for people, naming the revision and its file. */
+  readonly message: string;
+  /** The revision at fault, when one is. */
+  readonly revision?: string | undefined;
+  /** Its migration file (absolute). */
+  readonly path?: string | undefined;
+  /** Every revision at fault, when several are (heads, a cycle, duplicates). */
+  readonly revisions?: readonly string[] | undefined;
+  /** Their files, in the order of {@link revisions} (or of the duplicates). */
+  readonly paths?: readonly (string | undefined)[] | undefined;
+  /** Which run of the revision failed. */
+  readonly direction?: VerifyDirection | undefined;
+  /** The statement that failed, when the database reported one. */
+  readonly statement?: string | undefined;
+  /** Why the run failed: the database's or the migration's error message. */
+  readonly reason?: string | undefined;
+  /**
+   * The schema difference: what `down` left behind (in the direction from the schema
+   * before `up` to the one after `down`), what the entities would change, or what is left at base.
+   */
+  readonly changes?: readonly SchemaChange[] | undefined;
+  /** What remains at base besides the version and audit tables (`VERIFY_BASE_NOT_EMPTY`). */
+  readonly remaining?: readonly string[] | undefined;
+}
