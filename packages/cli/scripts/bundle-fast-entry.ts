@@ -27,8 +27,11 @@ import { build, type Plugin } from 'rolldown';
 import { BUNDLED_PACKAGES } from '../dist/run/bundled-packages.js';
 import { INERT_KEYS } from '../dist/run/command-line.js';
 
-/** Packages the bundle leaves to Node's loader. */
-const DRIVERS = ['better-sqlite3', 'pg'];
+/**
+ * Packages the bundle leaves to Node's loader: the drivers, and libpg-query, which loads
+ * its WebAssembly build from beside its own module.
+ */
+const DRIVERS = ['better-sqlite3', 'pg', 'libpg-query'];
 
 /**
  * Optional peers of MikroORM that cgmigrate does not install: MikroORM imports them only

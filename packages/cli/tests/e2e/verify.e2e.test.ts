@@ -121,6 +121,20 @@ const FAULTS = [
     revision: 'x1',
     expected: [/2 heads/, /x2 \(migrations\/versions\/99_x2\.ts\)/],
   },
+  {
+    name: 'two branches of a merge that rewrite the same column',
+    change: (revs: Rev[]) =>
+      revs.map((rev) =>
+        rev.id === 'c1'
+          ? { ...rev, up: [...rev.up, "UPDATE users SET name = upper(name)"] }
+          : rev.id === 'c2'
+            ? { ...rev, up: [...rev.up, "UPDATE users SET name = lower(name)"] }
+            : rev,
+      ),
+    code: 'VERIFY_BRANCH_CONFLICT',
+    revision: 'c2',
+    expected: [/c1 \(migrations\/versions\/05_c1\.ts\)/, /users\.name/],
+  },
 ] as const;
 
 interface Dialect {
@@ -275,6 +289,24 @@ for (const dialect of dialects) {
         }
       });
     }
+
+    it('passes two heads the config declares as expectedHeads, and names a head it does not', async () => {
+      const twoHeads = FAULTS.find((fault) => fault.code === 'VERIFY_MULTIPLE_HEADS')!;
+      const app = project(twoHeads.change);
+      try {
+        writeFileSync(path.join(app.dir, 'cgmigrate.config.json'), JSON.stringify({ expectedHeads: ['x1', 'x2'] }));
+        const declared = await verifyProject(app.dir, ['--quiet']);
+        expect(declared.code, declared.stdout + declared.stderr).toBe(0);
+
+        writeFileSync(path.join(app.dir, 'cgmigrate.config.json'), JSON.stringify({ expectedHeads: ['x1'] }));
+        const undeclared = await verifyProject(app.dir, ['--quiet']);
+        expect(undeclared.code, undeclared.stdout + undeclared.stderr).toBe(1);
+        expect(undeclared.stdout).toContain('VERIFY_UNEXPECTED_HEADS: ');
+        expect(undeclared.stdout).toContain('x2 (migrations/versions/99_x2.ts)');
+      } finally {
+        app.cleanup();
+      }
+    });
 
     it('reports entities that differ from what the migrations make', async () => {
       const app = project(undefined, { entities: true });

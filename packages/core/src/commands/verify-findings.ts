@@ -6,7 +6,10 @@ import type { SchemaChange } from '../adapter/schema-change.js';
  *
  * - the graph (all reported at once): `VERIFY_DUPLICATE_REVISION`, `VERIFY_MISSING_PARENT`
  *   (a `downRevision` or `dependsOn` naming nothing), `VERIFY_REVISION_CYCLE`,
- *   `VERIFY_DEPENDENCY_CYCLE`, `VERIFY_DUPLICATE_BRANCH_LABEL`, `VERIFY_MULTIPLE_HEADS`;
+ *   `VERIFY_DEPENDENCY_CYCLE`, `VERIFY_DUPLICATE_BRANCH_LABEL`, `VERIFY_MULTIPLE_HEADS` (several
+ *   heads, none declared), `VERIFY_UNEXPECTED_HEADS` (heads other than the config's
+ *   `expectedHeads`), `VERIFY_BRANCH_CONFLICT` (two migrations on concurrent branches
+ *   change the same object and the pair was not reviewed);
  * - running the migrations (the first failure stops the run): `VERIFY_UPGRADE_FAILED` (an
  *   `up` failed: in the full upgrade, or the first `up` of the stairway),
  *   `VERIFY_DOWN_FAILED`, `VERIFY_DOWN_LEFT_TRACE` (the schema after `down` is not the
@@ -22,6 +25,8 @@ export type VerifyFindingCode =
   | 'VERIFY_DEPENDENCY_CYCLE'
   | 'VERIFY_DUPLICATE_BRANCH_LABEL'
   | 'VERIFY_MULTIPLE_HEADS'
+  | 'VERIFY_UNEXPECTED_HEADS'
+  | 'VERIFY_BRANCH_CONFLICT'
   | 'VERIFY_UPGRADE_FAILED'
   | 'VERIFY_DOWN_FAILED'
   | 'VERIFY_DOWN_LEFT_TRACE'

@@ -1,6 +1,8 @@
-import { isMigrateError, type MigrateError } from '../errors.js';
+import { isMigrateError, UnexpectedHeadsError, type MigrateError } from '../errors.js';
 import { RevisionMap } from '../revision/revision-map.js';
 import { createRevision, type Revision } from '../revision/revision.js';
+import type { BranchConflictReport } from './branch-conflicts.js';
+import { checkHeads } from './check-heads.js';
 import type { VerifyFinding } from './verify-findings.js';
 
 /** What {@link checkRevisionGraph} found: every fault of the graph, and the graph when it has none. */
@@ -46,23 +48,49 @@ export function checkRevisionGraph(revisions: readonly Revision[]): GraphCheck {
 }
 
 /**
- * The one head of a graph, as verify demands today: a finding when there are several.
- *
- * This is the one place the integrator swaps for `checkHeads(map, config.expectedHeads)`
- * (a project may expect several heads on purpose).
+ * The heads check of verify, the same as `heads --check`: at most one head, or exactly
+ * the config's `expectedHeads`. Several heads without a declaration are
+ * `VERIFY_MULTIPLE_HEADS`; heads other than the declared ones `VERIFY_UNEXPECTED_HEADS`.
  */
-export function checkSingleHead(map: RevisionMap): VerifyFinding[] {
-  const heads = map.heads;
-  if (heads.length <= 1) return [];
+export function checkGraphHeads(map: RevisionMap, expectedHeads: readonly string[] | undefined): VerifyFinding[] {
+  const check = checkHeads(map, expectedHeads);
+  if (check.ok) return [];
+  const headIds = check.heads.map((head) => head.id);
+  if (check.expected === undefined) {
+    return [
+      {
+        code: 'VERIFY_MULTIPLE_HEADS',
+        check: 'graph',
+        message: `The revision graph has ${headIds.length} heads (${headIds.map((id) => described(map.get(id))).join(', ')}); merge them with \`merge heads\``,
+        revisions: headIds,
+        paths: headIds.map((id) => map.get(id).path),
+      },
+    ];
+  }
+  const wrong = [...check.extra, ...check.ambiguous.flatMap((entry) => entry.heads)];
   return [
     {
-      code: 'VERIFY_MULTIPLE_HEADS',
+      code: 'VERIFY_UNEXPECTED_HEADS',
       check: 'graph',
-      message: `The revision graph has ${heads.length} heads (${heads.map((id) => described(map.get(id))).join(', ')}); merge them with \`merge heads\``,
-      revisions: heads,
-      paths: heads.map((id) => map.get(id).path),
+      message: new UnexpectedHeadsError(check).message,
+      revisions: wrong.length > 0 ? wrong : headIds,
+      paths: (wrong.length > 0 ? wrong : headIds).map((id) => map.get(id).path),
     },
   ];
+}
+
+/**
+ * Branch conflicts as verify findings: migrations on concurrent branches (unmerged heads,
+ * the two sides of a merge) that change the same object, unless the pair was reviewed.
+ */
+export function branchConflictFindings(report: BranchConflictReport): VerifyFinding[] {
+  return report.conflicts.map((conflict) => ({
+    code: 'VERIFY_BRANCH_CONFLICT',
+    check: 'graph',
+    message: conflict.message,
+    revisions: [conflict.first.revision, conflict.second.revision],
+    paths: [conflict.first.path, conflict.second.path],
+  }));
 }
 
 /** Records `error` as a finding and returns the revisions without its fault; `undefined` for an error it cannot set aside. */

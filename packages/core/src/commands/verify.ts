@@ -17,7 +17,8 @@ import { compareWithDatabase } from './compare-with-database.js';
 import { resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
 import { assertEmptyShadow, openVerifyDatabase, type VerifyDatabase } from './verify-database.js';
 import type { VerifyCheck, VerifyDirection, VerifyFinding, VerifyFindingCode } from './verify-findings.js';
-import { checkRevisionGraph, checkSingleHead } from './verify-graph.js';
+import { branchConflictFindings, checkGraphHeads, checkRevisionGraph } from './verify-graph.js';
+import { findBranchConflicts } from './branch-conflicts.js';
 
 export type { VerifyCheck, VerifyDirection, VerifyFinding, VerifyFindingCode } from './verify-findings.js';
 
@@ -80,7 +81,10 @@ const CHECKS: readonly VerifyCheck[] = ['graph', 'upgrade', 'stairway', 'entitie
  * merges included.
  *
  * 1. `graph`: the revision graph builds (no duplicate, missing parent or dependency,
- *    cycle, or branch label used twice) and has one head. Every fault is reported.
+ *    cycle, or branch label used twice), has one head (or exactly `expectedHeads`), and
+ *    no two migrations on concurrent branches change the same object unless the pair was
+ *    reviewed ({@link findBranchConflicts}; with `from`, only pairs it adds). Every fault
+ *    is reported.
  * 2. `upgrade`: one run from base to the heads (or to `from`) succeeds.
  * 3. `stairway`: for each revision in the order `upgrade heads` runs them (after `from`'s
  *    when given), its `up`, its `down`, and its `up` again each succeed, and the schema
@@ -117,16 +121,23 @@ export async function verify(env: MigrationEnvironment, options: VerifyOptions =
 
   // 1. graph: every fault, then nothing runs if there is one.
   const graph = checkRevisionGraph(read.revisions);
-  const graphFindings = [...graph.findings, ...(graph.map === undefined ? [] : checkSingleHead(graph.map))];
-  // The integrator's place for branch conflicts: graphFindings.push(...(await findBranchConflicts(env, { scope })));
-  if (graph.map === undefined || graphFindings.length > 0) {
+  if (graph.map === undefined) {
+    run.failedCheck('graph', graph.findings);
+    return run.result(undefined);
+  }
+  const scripts = ScriptDirectory.fromRevisions(env.config.scriptLocation, read, files.io);
+  const map = scripts.map;
+  const from = options.from === undefined ? undefined : resolveFrom(map, options.from);
+  const conflicts = await findBranchConflicts(env, { scripts, scope: from === undefined ? 'all' : { from } });
+  for (const unreadable of conflicts.unreadable) {
+    env.onEvent?.({ type: 'warning', code: 'BRANCH_CONFLICT_UNREADABLE', revision: unreadable.revision, message: unreadable.message });
+  }
+  const graphFindings = [...graph.findings, ...checkGraphHeads(map, env.config.expectedHeads), ...branchConflictFindings(conflicts)];
+  if (graphFindings.length > 0) {
     run.failedCheck('graph', graphFindings);
     return run.result(undefined);
   }
   run.passed('graph');
-  const scripts = ScriptDirectory.fromRevisions(env.config.scriptLocation, read, files.io);
-  const map = scripts.map;
-  const from = options.from === undefined ? undefined : resolveFrom(map, options.from);
 
   const adapter = await resolveAdapter(env);
   const shadowUrl = options.shadowUrl ?? env.config.shadowUrl;

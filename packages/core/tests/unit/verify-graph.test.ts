@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRevisionGraph, checkSingleHead } from '../../src/commands/verify-graph.js';
+import { checkGraphHeads, checkRevisionGraph } from '../../src/commands/verify-graph.js';
 import { RevisionMap } from '../../src/revision/revision-map.js';
 import { createRevision, type RevisionInput } from '../../src/revision/revision.js';
 
@@ -44,7 +44,7 @@ describe('the graph check of verify', () => {
 
   it('names every head and its file when there are several', () => {
     const map = RevisionMap.from([rev({ id: 'a' }), rev({ id: 'b1', downRevisions: 'a' }), rev({ id: 'b2', downRevisions: 'a' })]);
-    expect(checkSingleHead(map)).toEqual([
+    expect(checkGraphHeads(map, undefined)).toEqual([
       {
         code: 'VERIFY_MULTIPLE_HEADS',
         check: 'graph',
@@ -53,6 +53,15 @@ describe('the graph check of verify', () => {
         paths: ['/app/versions/b1.ts', '/app/versions/b2.ts'],
       },
     ]);
-    expect(checkSingleHead(RevisionMap.from([rev({ id: 'a' })]))).toEqual([]);
+    expect(checkGraphHeads(RevisionMap.from([rev({ id: 'a' })]), undefined)).toEqual([]);
+  });
+
+  it('accepts the heads the config declares, and names the ones it does not', () => {
+    const map = RevisionMap.from([rev({ id: 'a' }), rev({ id: 'b1', downRevisions: 'a' }), rev({ id: 'b2', downRevisions: 'a' })]);
+    expect(checkGraphHeads(map, ['b1', 'b2'])).toEqual([]);
+    const [finding, ...rest] = checkGraphHeads(map, ['b1']);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ code: 'VERIFY_UNEXPECTED_HEADS', check: 'graph', revisions: ['b2'], paths: ['/app/versions/b2.ts'] });
+    expect(finding?.message).toContain('b2 (/app/versions/b2.ts)');
   });
 });
