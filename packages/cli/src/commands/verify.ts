@@ -19,7 +19,10 @@ export default class Verify extends BaseCommand<VerifyResult> {
 
   static override examples = [
     { description: 'In CI, on every pull request.', command: '<%= config.bin %> <%= command.id %>' },
-    { description: 'Only what a branch adds, on a database upgraded straight to main\'s head.', command: '<%= config.bin %> <%= command.id %> --from main@head' },
+    {
+      description: 'Only what a branch adds: straight to the revision the main branch is at, then the stairway over what came after it.',
+      command: '<%= config.bin %> <%= command.id %> --from 4b1d0c9e2a7f',
+    },
     { description: 'With an empty database of your own, where the role cannot create databases.', command: '<%= config.bin %> <%= command.id %> --shadow-url postgresql://ci@db/app_shadow' },
     { description: 'As JSON, for a CI report.', command: '<%= config.bin %> <%= command.id %> --json' },
   ];

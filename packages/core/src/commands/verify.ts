@@ -101,7 +101,7 @@ const CHECKS: readonly VerifyCheck[] = ['graph', 'upgrade', 'stairway', 'entitie
  *
  * ### Examples
  * ```ts
- * const result = await verify(env, { from: 'main@head' });
+ * const result = await verify(env, { from: '4b1d0c9e2a7f' }); // the revision the main branch is at
  * for (const finding of result.findings) console.error(`${finding.code}: ${finding.message}`);
  * process.exitCode = result.ok ? 0 : 1;
  * ```
