@@ -1,5 +1,5 @@
 /**
- * Running migrations for {@link verify} on one of its databases: the shared context, the
+ * Running migrations for `verify` on one of its databases: the shared context, the
  * migration lock, and a runner of single steps through core's runner that follows the
  * version rows; a failed migration becomes a finding.
  *

@@ -14,7 +14,7 @@ import type { Revision } from '../revision/revision.js';
 import { withConnection } from './environment.js';
 import type { VerifyDatabase } from './verify-database.js';
 import type { VerifyFinding } from './verify-findings.js';
-import { described, StepRunner, underLock, type RunContext } from './verify-steps.js';
+import { described, underLock, type RunContext, type StepRunner } from './verify-steps.js';
 
 /** What the stairway needs of an adapter's differ to compare schemas: both snapshot members, and whether it can introspect. */
 export interface TraceDiffer {

@@ -11,7 +11,7 @@ import { compareWithDatabase } from './compare-with-database.js';
 import { resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
 import { assertEmptyShadow, openVerifyDatabase, type VerifyDatabase } from './verify-database.js';
 import type { VerifyCheck, VerifyFinding } from './verify-findings.js';
-import { StepRunner, underLock, type RunContext } from './verify-steps.js';
+import { underLock, type RunContext, type StepRunner } from './verify-steps.js';
 import { findTrace, leftTrace, traceDiffer, type TraceDiffer } from './verify-trace.js';
 import { branchConflictFindings, checkGraphHeads, checkRevisionGraph } from './verify-graph.js';
 import { findBranchConflicts } from './branch-conflicts.js';
@@ -86,8 +86,10 @@ const CHECKS: readonly VerifyCheck[] = ['graph', 'upgrade', 'stairway', 'entitie
  * 3. `stairway`: for each revision in the order `upgrade heads` runs them (after `from`'s
  *    when given), its `up`, its `down`, and its `up` again each succeed, and the schema
  *    after the `down` is the schema before the `up` (when the adapter can compare
- *    schemas: {@link SchemaDiffer.snapshot}). Each step goes through the runner, in its
- *    own transaction, with its version and audit rows, under the migration lock.
+ *    schemas: {@link SchemaDiffer.snapshot}; when two snapshots differ and the adapter can
+ *    introspect, its introspection decides, the schema before the `up` built again in a
+ *    second database: see `findTrace`). Each step goes through the runner, in its own
+ *    transaction, with its version and audit rows, under the migration lock.
  * 4. `entities`: with `config.entities`, the schema at the heads is what they describe.
  * 5. `downgrade`: `downgrade base` succeeds and leaves nothing but the version and audit tables.
  *
