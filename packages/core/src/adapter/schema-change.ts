@@ -170,7 +170,9 @@ export interface SchemaDiffer {
    * What changed from `before` to `after` (two snapshots of this adapter), as the
    * changes an `up` from `before` to `after` would make; an empty list when the two
    * schemas are the same. Snapshots that differ only in how the same schema is spelled
-   * (e.g. a table rebuilt with its columns in another order) are the same schema.
+   * (e.g. a table rebuilt with its columns in another order) are the same schema; an
+   * adapter that cannot tell that from two {@link snapshot}s alone says so by having
+   * {@link introspect}, and must tell it from two snapshots of `introspect`.
    *
    * @throws {DatabaseError} when a schema cannot be read for the comparison.
    */
