@@ -48,7 +48,7 @@ export interface Trace {
  *
  * Equal snapshots: no trace, at the price of one catalog read. Different snapshots of an
  * adapter with {@link SchemaDiffer.introspect}: the schema before the `up` is gone, so a
- * second database is made ({@link DialectAdapter.createScratchDatabase}, on the server of
+ * second database is made (the adapter's `createScratchDatabase`, on the server of
  * the database verify runs on), brought to `heads` by the same migrations through core's
  * runner, and both schemas are introspected and compared: what the introspection does
  * not tell apart is no trace. The second database is dropped, whatever happens. When it
