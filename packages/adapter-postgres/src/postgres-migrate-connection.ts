@@ -50,7 +50,11 @@ interface Parts {
 export class PostgresMigrateConnection implements AdapterConnection {
   readonly versionStore: VersionStore;
   readonly auditStore: AuditStore;
-  /** Compares entities with this database (MikroORM's comparator, loaded at the first comparison). */
+  /**
+   * Compares entities with this database (MikroORM's comparator, loaded at the first
+   * comparison); snapshots its schema for `verify`, by the catalogs first and by MikroORM's
+   * introspection when two catalog snapshots differ.
+   */
   readonly schemaDiffer: SchemaDiffer;
   /** Compiles `op.createTable` and the rest through MikroORM's PostgreSQL schema helper (loaded at the first operation). */
   readonly operationCompiler: SchemaOperationCompiler;
@@ -79,7 +83,12 @@ export class PostgresMigrateConnection implements AdapterConnection {
         return comparePostgresSchema(this.#orm, this.#orm.config.get('dbName'), request);
       },
       snapshot: async (include) => (await import('./postgres-snapshot.js')).snapshotPostgresSchema(this.#connection(), include),
-      compareSnapshots: async (before, after) => (await import('./postgres-snapshot.js')).comparePostgresSnapshots(before, after),
+      compareSnapshots: async (before, after) =>
+        (await import('./postgres-introspection.js')).comparePostgresSnapshots(this.#orm.driver.getPlatform(), before, after),
+      introspect: async (include) => {
+        this.#connection();
+        return (await import('./postgres-introspection.js')).introspectPostgresSchema(this.#orm, include);
+      },
     };
     this.operationCompiler = lazyOperationCompiler(async () =>
       (await import('./postgres-operations.js')).postgresOperationCompiler(this.#orm.driver.getPlatform()),

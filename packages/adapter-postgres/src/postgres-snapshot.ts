@@ -1,13 +1,4 @@
-import {
-  catalogDifference,
-  catalogSnapshot,
-  DatabaseError,
-  type CatalogRow,
-  type CatalogSnapshot,
-  type SchemaChange,
-  type SchemaObjectFilter,
-  type SchemaSnapshot,
-} from '@cloudguard/migrate-core/adapter';
+import { catalogSnapshot, DatabaseError, type CatalogRow, type SchemaObjectFilter, type SchemaSnapshot } from '@cloudguard/migrate-core/adapter';
 import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 
 /**
@@ -16,7 +7,9 @@ import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
  * definition as the server writes it: `format_type`, `pg_get_expr`,
  * `pg_get_constraintdef`, `pg_get_indexdef`, `pg_get_triggerdef`, `pg_get_viewdef`. No
  * OID or attribute number appears, so the same schema made again reads the same; columns
- * are rows of their own, so their order does not count.
+ * are rows of their own, so their order does not count. Equal rows, equal schemas; rows
+ * that differ may still be the same schema to MikroORM (a default written `now()` once
+ * and `CURRENT_TIMESTAMP` the other time), which `postgres-introspection` then decides.
  */
 const CATALOG_QUERY = `
 with ns as (
@@ -112,14 +105,4 @@ export async function snapshotPostgresSchema(connection: PostgreSqlConnection, i
     })),
     include,
   );
-}
-
-/**
- * What changed from one PostgreSQL snapshot to another, row by row. Exact, with no
- * second opinion needed: every definition is the server's own canonical text (the same
- * default, constraint or index always reads the same), and no OID, attribute number or
- * column position is part of it, so only a real difference differs.
- */
-export function comparePostgresSnapshots(before: SchemaSnapshot, after: SchemaSnapshot): SchemaChange[] {
-  return catalogDifference(before as CatalogSnapshot, after as CatalogSnapshot);
 }

@@ -55,3 +55,37 @@ describe('PostgreSQL for cgmigrate verify', () => {
     ]);
   });
 });
+
+describe('PostgreSQL snapshots decided by MikroORM introspection', () => {
+  const url = useTestDatabase('cgm_pg_introspect');
+
+  it('sees the same schema where only the catalog text differs, and names a real difference as the catalog does', async () => {
+    const connection = await connect(connectOptions(url()));
+    const differ = connection.schemaDiffer!;
+    const run = (sql: string) => connection.autocommit((session) => session.execute(sql));
+    await connection.autocommit((session) => connection.versionStore.ensure(session));
+    await run('CREATE TABLE users (id integer PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())');
+    await run('CREATE TABLE posts (id integer PRIMARY KEY, user_id integer NOT NULL REFERENCES users (id))');
+    const catalogBefore = await differ.snapshot!(include);
+    const before = await differ.introspect!(include);
+    expect(before.objects).toEqual(['table posts', 'table users']);
+
+    // What a down that recreates what its up dropped may write: the same default and the same
+    // foreign key in other words (MikroORM reads RESTRICT and NO ACTION alike).
+    await run('ALTER TABLE users ALTER COLUMN created_at SET DEFAULT CURRENT_TIMESTAMP');
+    await run('ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey');
+    await run('ALTER TABLE posts ADD CONSTRAINT posts_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE RESTRICT');
+    const catalog = await differ.compareSnapshots!(catalogBefore, await differ.snapshot!(include));
+    expect(catalog.map((change) => `${change.object} ${change.name}`).sort()).toEqual(['column created_at', 'foreign_key posts_user_id_fkey']);
+    expect(await differ.compareSnapshots!(before, await differ.introspect!(include))).toEqual([]);
+
+    await run('ALTER TABLE users ADD COLUMN email text');
+    await run('CREATE SEQUENCE invoice_numbers');
+    await run('DROP TABLE posts');
+    expect(await differ.compareSnapshots!(before, await differ.introspect!(include))).toMatchObject([
+      { action: 'add', object: 'column', table: 'users', name: 'email' },
+      { action: 'remove', object: 'table', name: 'posts' },
+      { action: 'add', object: 'sequence', name: 'invoice_numbers' },
+    ]);
+  });
+});

@@ -359,6 +359,100 @@ for (const dialect of dialects) {
       }
     });
 
+    if (dialect.name === 'PostgreSQL') {
+      // A down that recreates what its up dropped in other words: a default `CURRENT_TIMESTAMP` for
+      // `now()`, a foreign key `ON DELETE RESTRICT` for the default NO ACTION. The catalogs differ;
+      // MikroORM's introspection, which decides, sees the same schema.
+      const respelled = (options: { forgetForeignKey?: boolean } = {}) => (revs: Rev[]): Rev[] => [
+        ...revs,
+        {
+          id: 'd0',
+          parent: 'm2',
+          up: ['ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT now()', 'ALTER TABLE invoices ADD CONSTRAINT invoices_user_fk FOREIGN KEY (user_id) REFERENCES users (id)'],
+          down: ['ALTER TABLE invoices DROP CONSTRAINT IF EXISTS invoices_user_fk', 'ALTER TABLE users DROP COLUMN created_at'],
+        },
+        {
+          id: 'd1',
+          parent: 'd0',
+          up: ['ALTER TABLE invoices DROP CONSTRAINT invoices_user_fk', 'ALTER TABLE users DROP COLUMN created_at'],
+          down: [
+            'ALTER TABLE users ADD COLUMN created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP',
+            ...(options.forgetForeignKey ? [] : ['ALTER TABLE invoices ADD CONSTRAINT invoices_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE RESTRICT']),
+          ],
+        },
+      ];
+
+      it('passes a down that recreates the schema in other words, as MikroORM sees it, and drops the second database', async () => {
+        const app = project(respelled());
+        try {
+          const result = await verifyProject(app.dir);
+          expect(result.code, result.stdout + result.stderr).toBe(0);
+          expect(result.stderr).toContain('d1 migrations/versions/99_d1.ts: up, down (no trace), up');
+          expect(result.stderr).toContain('Verified: 10 revisions went up, down and up again, and every check passed.');
+        } finally {
+          app.cleanup();
+        }
+      });
+
+      it('names what a down left as MikroORM describes it, not what it only spelled differently, and drops the second database', async () => {
+        const app = project(respelled({ forgetForeignKey: true }));
+        try {
+          const result = await verifyProject(app.dir, ['--json']);
+          expect(result.code, result.stdout + result.stderr).toBe(1);
+          const [finding] = verifyJson<{ findings: { code: string; revision: string; message: string; note?: string; changes: unknown[] }[] }>(result).findings;
+          expect(finding).toMatchObject({ code: 'VERIFY_DOWN_LEFT_TRACE', revision: 'd1' });
+          expect(finding?.message).toBe(
+            `The down of d1 (${path.join(app.dir, 'migrations/versions/99_d1.ts')}) left no foreign key invoices_user_fk on invoices (dropped, or not recreated)`,
+          );
+          expect(finding?.note).toBeUndefined();
+          expect(finding?.changes).toHaveLength(1);
+        } finally {
+          app.cleanup();
+        }
+      });
+
+      it('drops the second database when building the schema again fails in it, and falls back to the catalogs, saying why', async () => {
+        // The first migration fails where a second verify database exists: in the rebuild only.
+        const failsInSecond =
+          "DO $$ BEGIN IF (SELECT count(*) FROM pg_database WHERE datname LIKE 'cgmigrate!_verify!_%' ESCAPE '!') > 1 " +
+          "THEN RAISE EXCEPTION 'not in a second verify database'; END IF; END $$";
+        const app = project((revs) => respelled({ forgetForeignKey: true })(replace('a0', { up: [...CLEAN[0]!.up, failsInSecond] })(revs)));
+        try {
+          const result = await verifyProject(app.dir, ['--quiet']);
+          expect(result.code, result.stdout + result.stderr).toBe(1);
+          expect(result.stdout).toContain('VERIFY_DOWN_LEFT_TRACE: The down of d1');
+          expect(result.stdout).toContain('building the schema before the up again in a second database failed: The up of a0');
+          expect(result.stdout).toContain('not in a second verify database');
+        } finally {
+          app.cleanup();
+        }
+      });
+
+      it('falls back to the catalogs, and says so, on a shadow database whose user may not create the second database', async () => {
+        const app = project(respelled({ forgetForeignKey: true }));
+        const role = `cgm_vfy_nocreatedb_${process.pid}`;
+        await queryTestDatabase(testServerUrl(), `CREATE ROLE ${role} LOGIN NOCREATEDB`);
+        const shadow = await createTestDatabase('cgm_vfy_shadow');
+        try {
+          await queryTestDatabase(testServerUrl(), `ALTER DATABASE "${shadow.name}" OWNER TO ${role}`);
+          await queryTestDatabase(shadow.url, `ALTER SCHEMA public OWNER TO ${role}`);
+          const shadowUrl = new URL(shadow.url);
+          shadowUrl.username = role;
+          const result = await verifyProject(app.dir, ['--shadow-url', shadowUrl.toString(), '--quiet']);
+          expect(result.code, result.stdout + result.stderr).toBe(1);
+          expect(result.stdout).toContain('VERIFY_DOWN_LEFT_TRACE: The down of d1');
+          expect(result.stdout).toContain('no foreign key invoices_user_fk on invoices');
+          expect(result.stdout).toMatch(/column users\.created_at changed: definition timestamp with time zone not null default now\(\) -> timestamp with time zone not null default CURRENT_TIMESTAMP/);
+          expect(result.stdout).toContain("(compared by catalog snapshots only, not by the postgresql adapter's introspection: creating a second database");
+          expect(result.stdout).toContain('permission denied to create database');
+        } finally {
+          await shadow.drop();
+          await queryTestDatabase(testServerUrl(), `DROP ROLE IF EXISTS ${role}`);
+          app.cleanup();
+        }
+      });
+    }
+
     it('refuses a shadow database that is the configured database, without touching it', async () => {
       const app = project();
       try {

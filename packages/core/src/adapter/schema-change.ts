@@ -170,11 +170,32 @@ export interface SchemaDiffer {
    * What changed from `before` to `after` (two snapshots of this adapter), as the
    * changes an `up` from `before` to `after` would make; an empty list when the two
    * schemas are the same. Snapshots that differ only in how the same schema is spelled
-   * (e.g. a table rebuilt with its columns in another order) are the same schema.
+   * (e.g. a table rebuilt with its columns in another order) are the same schema; an
+   * adapter that cannot tell that from two {@link snapshot}s alone says so by having
+   * {@link introspect}, and must tell it from two snapshots of `introspect`.
    *
    * @throws {DatabaseError} when a schema cannot be read for the comparison.
    */
   compareSnapshots?(before: SchemaSnapshot, after: SchemaSnapshot): Promise<SchemaChange[]>;
+  /**
+   * Records the schema as the adapter's full introspection reads it (for the built-in
+   * adapters, MikroORM's `DatabaseSchema`), for {@link compareSnapshots} to compare two
+   * such snapshots as that introspection sees them. Slow; taken only to decide.
+   *
+   * For an adapter whose {@link snapshot} is a first look only: its catalog rows tell
+   * that two schemas differ, not whether the difference is one the ORM sees (a default
+   * written `now()` once and `CURRENT_TIMESTAMP` the other time). When two snapshots
+   * differ, `verify` then builds the schema before the `up` again in a second database
+   * (running the same migrations there), takes this of both, and lets
+   * `compareSnapshots` of the two decide. An adapter whose `compareSnapshots` decides
+   * from catalog snapshots alone (SQLite builds both schemas again in memory from their
+   * `CREATE` statements) leaves it out.
+   *
+   * Optional (added in contract version 1); it needs {@link snapshot} and {@link compareSnapshots}.
+   *
+   * @throws {DatabaseError} when the schema cannot be read.
+   */
+  introspect?(include: SchemaObjectFilter): Promise<SchemaSnapshot>;
 }
 
 /**

@@ -69,6 +69,12 @@ export interface VerifyFinding {
    * before `up` to the one after `down`), what the entities would change, or what is left at base.
    */
   readonly changes?: readonly SchemaChange[] | undefined;
+  /**
+   * How the finding was made, when it is worth knowing: for `VERIFY_DOWN_LEFT_TRACE`, that
+   * the schemas were compared by the adapter's catalog snapshots only, because its
+   * introspection, which should have decided, could not (and why).
+   */
+  readonly note?: string | undefined;
   /** What remains at base besides the version and audit tables (`VERIFY_BASE_NOT_EMPTY`). */
   readonly remaining?: readonly string[] | undefined;
 }

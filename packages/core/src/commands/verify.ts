@@ -1,26 +1,23 @@
-import type { AdapterConnection, DialectAdapter, MigrationLock } from '../adapter/dialect-adapter.js';
-import type { SchemaChange, SchemaDiffer, SchemaObjectFilter, SchemaSnapshot } from '../adapter/schema-change.js';
 import { describeChange } from '../autogenerate/render-changes.js';
 import { schemaFilter } from '../autogenerate/schema-filter.js';
-import { isMigrateError, type MigrationFailedError } from '../errors.js';
-import { applyVersionChanges, type MigrationStep } from '../plan/migration-step.js';
 import { planDowngrade } from '../plan/plan-downgrade.js';
-import { planUpgrade, VersionRows } from '../plan/plan-upgrade.js';
+import { planUpgrade } from '../plan/plan-upgrade.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import type { Revision } from '../revision/revision.js';
 import type { MigrationEventListener } from '../runtime/events.js';
-import { acquireLockReportingWait } from '../runtime/lock-wait-notice.js';
-import { runSteps } from '../runtime/runner.js';
 import { ScriptFileCache } from '../runtime/script-file-cache.js';
 import { describeSkippedFile, ScriptDirectory } from '../script/script-directory.js';
 import { compareWithDatabase } from './compare-with-database.js';
 import { resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
 import { assertEmptyShadow, openVerifyDatabase, type VerifyDatabase } from './verify-database.js';
-import type { VerifyCheck, VerifyDirection, VerifyFinding, VerifyFindingCode } from './verify-findings.js';
+import type { VerifyCheck, VerifyFinding } from './verify-findings.js';
+import { underLock, type RunContext, type StepRunner } from './verify-steps.js';
+import { findTrace, leftTrace, traceDiffer, type TraceDiffer } from './verify-trace.js';
 import { branchConflictFindings, checkGraphHeads, checkRevisionGraph } from './verify-graph.js';
 import { findBranchConflicts } from './branch-conflicts.js';
 
 export type { VerifyCheck, VerifyDirection, VerifyFinding, VerifyFindingCode } from './verify-findings.js';
+export { describeTrace } from './verify-trace.js';
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {
@@ -89,8 +86,10 @@ const CHECKS: readonly VerifyCheck[] = ['graph', 'upgrade', 'stairway', 'entitie
  * 3. `stairway`: for each revision in the order `upgrade heads` runs them (after `from`'s
  *    when given), its `up`, its `down`, and its `up` again each succeed, and the schema
  *    after the `down` is the schema before the `up` (when the adapter can compare
- *    schemas: {@link SchemaDiffer.snapshot}). Each step goes through the runner, in its
- *    own transaction, with its version and audit rows, under the migration lock.
+ *    schemas: {@link SchemaDiffer.snapshot}; when two snapshots differ and the adapter can
+ *    introspect, its introspection decides, the schema before the `up` built again in a
+ *    second database: see `findTrace`). Each step goes through the runner, in its own
+ *    transaction, with its version and audit rows, under the migration lock.
  * 4. `entities`: with `config.entities`, the schema at the heads is what they describe.
  * 5. `downgrade`: `downgrade base` succeeds and leaves nothing but the version and audit tables.
  *
@@ -179,21 +178,6 @@ export async function verify(env: MigrationEnvironment, options: VerifyOptions =
   }
 }
 
-/** What the checks on the throwaway database share. */
-interface RunContext {
-  readonly env: MigrationEnvironment;
-  readonly adapter: DialectAdapter;
-  readonly connection: AdapterConnection;
-  readonly scripts: ScriptDirectory;
-  readonly map: RevisionMap;
-  readonly files: ScriptFileCache;
-  /** Everything but the version and audit tables. */
-  readonly include: SchemaObjectFilter;
-  readonly from: string | undefined;
-  readonly database: VerifyDatabase;
-  readonly signal: AbortSignal | undefined;
-}
-
 /**
  * Check 2: one run from base to the heads (or to `from`), as `upgrade` does it; on a
  * shadow database, then back to base for the stairway. False when it failed.
@@ -215,10 +199,10 @@ async function checkUpgrade(run: VerifyRun, ctx: RunContext): Promise<boolean> {
 /** Check 3: each revision not yet applied, in the order `upgrade heads` runs them, up, down and up again. */
 async function checkStairway(run: VerifyRun, ctx: RunContext): Promise<boolean> {
   return underLock(ctx, async (runner) => {
-    const differ = snapshotDiffer(ctx.connection.schemaDiffer);
+    const differ = traceDiffer(ctx.connection.schemaDiffer);
     const order = planUpgrade(ctx.map, runner.heads, 'heads').map((step) => step.revision);
     for (const [index, revision] of order.entries()) {
-      const finding = await stepRevision(runner, differ, ctx.include, revision);
+      const finding = await stepRevision(ctx, runner, differ, revision);
       run.stairway.push(revision.id);
       if (finding !== undefined) return run.failedCheck('stairway', [finding]);
       run.progress({
@@ -236,33 +220,18 @@ async function checkStairway(run: VerifyRun, ctx: RunContext): Promise<boolean> 
   });
 }
 
-/** Runs `work` with a {@link StepRunner} at the database's heads, holding the migration lock as every run does. */
-async function underLock<T>(ctx: RunContext, work: (runner: StepRunner) => Promise<T>): Promise<T> {
-  const lock = await acquireLockReportingWait(ctx.connection, ctx.env.config.lockWait, ctx.env.onEvent);
-  try {
-    return await work(new StepRunner(ctx, lock, await ctx.connection.versionStore.read()));
-  } finally {
-    await lock.release();
-  }
-}
-
 /** One revision's up, down and second up; the first problem, or `undefined`. */
-async function stepRevision(
-  runner: StepRunner,
-  differ: Required<Pick<SchemaDiffer, 'snapshot' | 'compareSnapshots'>> | undefined,
-  include: SchemaObjectFilter,
-  revision: Revision,
-): Promise<VerifyFinding | undefined> {
-  const before = await differ?.snapshot(include);
+async function stepRevision(ctx: RunContext, runner: StepRunner, differ: TraceDiffer | undefined, revision: Revision): Promise<VerifyFinding | undefined> {
+  const before = await differ?.snapshot(ctx.include);
   const up = runner.upStep(revision.id);
   const first = await runner.run(up, 'stairway', 'up');
   if (first !== undefined) return first;
   const down = await runner.run(runner.downStep(revision), 'stairway', 'down');
   if (down !== undefined) return down;
   if (differ !== undefined && before !== undefined) {
-    const after = await differ.snapshot(include);
-    const changes = await differ.compareSnapshots(before, after);
-    if (changes.length > 0) return leftTrace(revision, changes);
+    // After the down, the version rows are those the up started from.
+    const trace = await findTrace(ctx, differ, before, runner.heads);
+    if (trace.changes.length > 0) return leftTrace(revision, trace);
   }
   return runner.run(runner.upStep(revision.id), 'stairway', 'second-up');
 }
@@ -309,156 +278,6 @@ async function checkDowngradeToBase(run: VerifyRun, ctx: RunContext): Promise<vo
       remaining: snapshot.objects,
     },
   ]);
-}
-
-/**
- * Runs steps through core's runner on the throwaway database: each plan in the runner's
- * transactions, with its version and audit rows, checking the lock before each commit.
- * Follows the version rows the steps leave, as the planners simulate them.
- */
-class StepRunner {
-  readonly #ctx: RunContext;
-  readonly #lock: MigrationLock;
-  #heads: string[];
-
-  constructor(ctx: RunContext, lock: MigrationLock, heads: readonly string[] = []) {
-    this.#ctx = ctx;
-    this.#lock = lock;
-    this.#heads = [...heads];
-  }
-
-  get heads(): readonly string[] {
-    return this.#heads;
-  }
-
-  /** The `up` of one revision whose parents and dependencies are all applied: the planner's one step. */
-  upStep(id: string): MigrationStep[] {
-    const steps = planUpgrade(this.#ctx.map, this.#heads, id);
-    if (steps.length !== 1 || steps[0]?.revision.id !== id) {
-      throw new Error(`cgmigrate internal error: upgrading ${id} alone from ${this.#heads.join(', ') || 'base'} plans ${steps.length} steps`);
-    }
-    return steps;
-  }
-
-  /**
-   * The `down` of the revision just applied (a current head), with the version rows
-   * `downgrade` would write: a merge's down leaves its parents current.
-   */
-  downStep(revision: Revision): MigrationStep[] {
-    const rows = new VersionRows(this.#ctx.map, this.#heads);
-    return [{ direction: 'downgrade', revision, from: [revision.id], to: revision.downRevisions, versionChanges: rows.downgrade(revision.id) }];
-  }
-
-  /** Runs the steps; the failure as a finding, or `undefined` when they all committed. */
-  async run(steps: readonly MigrationStep[], check: VerifyCheck, direction: VerifyDirection): Promise<VerifyFinding | undefined> {
-    const { env, adapter, connection, scripts, files, signal } = this.#ctx;
-    try {
-      await runSteps(steps, {
-        connection,
-        dialect: adapter.name,
-        scripts,
-        transactionPerMigration: env.config.transactionPerMigration,
-        transactionalDdl: adapter.capabilities.transactionalDdl,
-        onEvent: env.onEvent,
-        lockRetry: env.config.lockRetry,
-        readFile: files.readBytes,
-        lock: this.#lock,
-        stepTimeoutMs: env.config.stepTimeoutMs,
-        signal,
-      });
-    } catch (error) {
-      const finding = failedRun(error, check, direction, this.#ctx.map);
-      if (finding === undefined) throw error;
-      return finding;
-    }
-    this.#heads = steps.reduce<string[]>((heads, step) => applyVersionChanges(heads, step.versionChanges), this.#heads);
-    return undefined;
-  }
-}
-
-const FAILURE_CODES: Readonly<Record<VerifyDirection, VerifyFindingCode>> = {
-  up: 'VERIFY_UPGRADE_FAILED',
-  down: 'VERIFY_DOWN_FAILED',
-  'second-up': 'VERIFY_SECOND_UP_FAILED',
-};
-
-const DIRECTION_WORDS: Readonly<Record<VerifyDirection, string>> = { up: 'up', down: 'down', 'second-up': 'second up (after its down)' };
-
-/** A migration that failed (or cannot run down) as a finding; `undefined` for any other error, which verify throws. */
-function failedRun(error: unknown, check: VerifyCheck, direction: VerifyDirection, map: RevisionMap): VerifyFinding | undefined {
-  if (!isMigrateError(error)) return undefined;
-  if (error.code === 'IRREVERSIBLE_MIGRATION') {
-    const { revision, path } = error as unknown as { revision: string; path: string | undefined };
-    return {
-      code: 'VERIFY_DOWN_FAILED',
-      check,
-      direction: 'down',
-      revision,
-      path,
-      message: `The down of ${described(revision, path)} cannot run: it has no down()`,
-      reason: error.message,
-    };
-  }
-  if (error.code !== 'MIGRATION_FAILED') return undefined;
-  const failed = error as MigrationFailedError;
-  const path = failed.path ?? (map.has(failed.revision) ? map.get(failed.revision).path : undefined);
-  // A full run's failure is an up or a down by its own direction; the stairway's by which run it was.
-  const actual: VerifyDirection = direction === 'second-up' ? 'second-up' : failed.direction === 'downgrade' ? 'down' : 'up';
-  const reason = causeMessage(failed.cause);
-  return {
-    code: FAILURE_CODES[actual],
-    check,
-    direction: actual,
-    revision: failed.revision,
-    path,
-    statement: failed.statement,
-    reason,
-    message:
-      `The ${DIRECTION_WORDS[actual]} of ${described(failed.revision, path)} failed` +
-      `${failed.statement ? ` at statement: ${failed.statement}` : ''}: ${reason}`,
-  };
-}
-
-function leftTrace(revision: Revision, changes: readonly SchemaChange[]): VerifyFinding {
-  return {
-    code: 'VERIFY_DOWN_LEFT_TRACE',
-    check: 'stairway',
-    direction: 'down',
-    revision: revision.id,
-    path: revision.path,
-    changes,
-    message: `The down of ${described(revision.id, revision.path)} left ${changes.map(describeTrace).join('; ')}`,
-  };
-}
-
-/** A difference between before `up` and after `down`, as what the down left: `column users.email`, `no table users`. */
-export function describeTrace(change: SchemaChange): string {
-  const object = change.object.replace('_', ' ');
-  const name = change.object === 'column' && change.table !== undefined ? `${change.table}.${change.name}` : change.name;
-  const on = change.table !== undefined && change.object !== 'column' ? ` on ${change.table}` : '';
-  if (change.action === 'add') return `${object} ${name}${on}`;
-  if (change.action === 'remove') return `no ${object} ${name}${on} (dropped, or not recreated)`;
-  if (change.action === 'rename') return `${object} ${change.from ?? '?'}${on} renamed to ${name}`;
-  const details = change.details.map((d) => `${d.property} ${d.from ?? '(none)'} -> ${d.to ?? '(none)'}`).join(', ');
-  return `${object} ${name}${on} changed${details ? `: ${details}` : ''}`;
-}
-
-function described(revision: string, path: string | undefined): string {
-  return path === undefined ? revision : `${revision} (${path})`;
-}
-
-function causeMessage(cause: unknown): string {
-  if (cause instanceof Error) return cause.message || cause.name;
-  return String(cause);
-}
-
-/** The two snapshot members of an adapter's differ, when it has both. */
-function snapshotDiffer(differ: SchemaDiffer | undefined): Required<Pick<SchemaDiffer, 'snapshot' | 'compareSnapshots'>> | undefined {
-  if (differ?.snapshot === undefined || differ.compareSnapshots === undefined) return undefined;
-  return {
-    snapshot: (include) => differ.snapshot!(include),
-    compareSnapshots: (before: SchemaSnapshot, after: SchemaSnapshot) => differ.compareSnapshots!(before, after),
-  };
 }
 
 /**
