@@ -89,7 +89,10 @@ describe('the pre-commit hook of docs/teams.md', () => {
   const repo = project.dir;
   afterAll(() => project.cleanup());
 
-  const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, PATH: `${path.join(repo, '.bin')}:${process.env['PATH']}` } });
+  // Without the test runner's FORCE_COLOR (set under `nx`), as in a terminal-less hook.
+  const { FORCE_COLOR: _forced, ...inherited } = process.env;
+  const git = (...args: string[]) =>
+    spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...inherited, NO_COLOR: '1', PATH: `${path.join(repo, '.bin')}:${process.env['PATH']}` } });
   async function ok(args: string[]): Promise<void> {
     const run = await cgmigrate(args, { cwd: repo });
     expect(run.code, `${args.join(' ')}\n${run.stderr}`).toBe(0);
