@@ -109,7 +109,8 @@ export function toMikroPrimaryKey(platform: AbstractSqlPlatform, table: string, 
 export function toMikroTable(description: TableDescription, dialect: string, platform: AbstractSqlPlatform): MikroTable {
   const { table: name } = description;
   const table = new DatabaseTable(platform, name.name, name.schema ?? defaultSchema(platform));
-  const columns: Column[] = description.columns.map((column) => toMikroColumn(column, dialect, platform));
+  const types = description.columns.map((column) => dialectColumnType(column, dialect, platform, column.name));
+  const columns: Column[] = description.columns.map((column, position) => toMikroColumn(column, dialect, platform, types[position]));
   const primaryColumns = primaryKeyColumns(description);
   for (const column of columns) {
     if (primaryColumns.includes(column.name)) {
@@ -131,8 +132,8 @@ export function toMikroTable(description: TableDescription, dialect: string, pla
 
   const checks: CheckDef[] = description.checks.map((check) => ({ name: check.name, expression: check.expression, ...(check.column === undefined ? {} : { columnName: check.column }) }));
   const nativeEnums: { name: string; values: readonly string[] }[] = [];
-  for (const column of description.columns) {
-    const type = dialectColumnType(column, dialect, platform, column.name);
+  description.columns.forEach((column, position) => {
+    const type = types[position]!;
     if (type.enumCheck !== undefined) {
       checks.push({
         name: defaultConstraintName(platform, name.name, [column.name], 'check'),
@@ -141,7 +142,7 @@ export function toMikroTable(description: TableDescription, dialect: string, pla
       });
     }
     if (type.nativeEnum !== undefined && !nativeEnums.some((known) => known.name === type.nativeEnum?.name)) nativeEnums.push(type.nativeEnum);
-  }
+  });
 
   const foreignKeys: Record<string, ForeignKey> = {};
   const declared = [

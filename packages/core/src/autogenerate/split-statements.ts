@@ -12,6 +12,13 @@
  * ```
  */
 export function splitStatements(script: string): string[] {
+  // No `;` at all (one statement, as most of what a schema helper writes is): the scan
+  // below would find nothing to split at. A compiled operation takes this path, once per
+  // statement of every migration, so it is worth skipping the scan.
+  if (!script.includes(';')) {
+    const statement = script.trim();
+    return statement.length > 0 ? [statement] : [];
+  }
   const statements: string[] = [];
   let start = 0;
   let i = 0;
