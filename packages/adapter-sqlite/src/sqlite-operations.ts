@@ -35,18 +35,26 @@ import {
 } from '@cloudguard/migrate-adapter-kit/operations';
 import type { AbstractSqlPlatform, Column, TableDifference } from '@mikro-orm/sqlite';
 
+import { plainCreateTable } from './sqlite-create-table.js';
 import { completeTableRebuild, DEPENDENTS_QUERY, withoutForeignKeyPragmas, type SchemaDependent } from './sqlite-rebuild.js';
 
 const DIALECT = 'sqlite';
 
 /** The compiler of `op.createTable` and the rest on SQLite. */
 export function sqliteOperationCompiler(platform: AbstractSqlPlatform): SchemaOperationCompiler {
-  return createOperationCompiler({
+  const compiler = createOperationCompiler({
     dialect: DIALECT,
     platform,
     features: { displayName: 'SQLite', indexExistenceClauses: true, foreignKeysInCreateTable: true, expressionIndexes: true },
     alterTable: compileAlterTable,
   });
+  return {
+    // A plain table's statement is written directly (see plainCreateTable); everything else goes to the kit.
+    compile: async (operation, context) => {
+      const statements = operation.kind === 'createTable' ? plainCreateTable(operation, platform) : undefined;
+      return statements === undefined ? compiler.compile(operation, context) : { statements };
+    },
+  };
 }
 
 /** Reads a table's definition through MikroORM's SQLite introspection, with `query` (in the session's transaction). */
