@@ -127,21 +127,6 @@ export function enumCheckExpression(column: string, values: readonly string[], p
 }
 
 /**
- * The platform's mapped type of a type name, asked once per platform and name: a
- * migration run compiles a column per column it creates, and the platform's answer
- * (a `Type` singleton) depends on nothing but the name and its configuration.
- */
-function mappedType(platform: AbstractSqlPlatform, name: string): Column['mappedType'] {
-  let known = MAPPED_TYPES.get(platform);
-  if (known === undefined) MAPPED_TYPES.set(platform, (known = new Map()));
-  let type = known.get(name);
-  if (type === undefined) known.set(name, (type = platform.getMappedType(name)));
-  return type;
-}
-
-const MAPPED_TYPES = new WeakMap<AbstractSqlPlatform, Map<string, Column['mappedType']>>();
-
-/**
  * The MikroORM column of a portable one. A primary-key column is never nullable; a
  * column is nullable by default, as in Alembic.
  *
@@ -156,7 +141,7 @@ export function toMikroColumn(
   const mapped: Column = {
     name: column.name,
     type: type.sql,
-    mappedType: mappedType(platform, column.nativeType?.[dialect] === undefined ? MAPPED_TYPE[column.type] : type.sql),
+    mappedType: platform.getMappedType(column.nativeType?.[dialect] === undefined ? MAPPED_TYPE[column.type] : type.sql),
     nullable: column.primaryKey === true ? false : (column.nullable ?? true),
     default: column.default === undefined ? null : defaultSql(column.default, platform, type.sql),
     autoincrement: column.autoincrement === true,

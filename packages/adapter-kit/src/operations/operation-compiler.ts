@@ -407,12 +407,7 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
 
   /** Statements as MikroORM writes them (some joined by `;\n`, some ending in `;`), one per entry, empty ones left out. */
   #finish(statements: readonly string[]): string[] {
-    // A loop rather than flatMap and filter: every compiled operation ends here.
-    const finished: string[] = [];
-    for (const statement of statements) {
-      for (const part of splitStatements(statement)) if (part.trim() !== '') finished.push(part);
-    }
-    return finished;
+    return statements.flatMap((statement) => splitStatements(statement)).filter((statement) => statement.trim() !== '');
   }
 }
 
