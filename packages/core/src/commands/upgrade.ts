@@ -1,4 +1,4 @@
-import type { AdapterConnection, DialectAdapter } from '../adapter/dialect-adapter.js';
+import type { AdapterConnection, DialectAdapter, MigrationLock } from '../adapter/dialect-adapter.js';
 import { applyVersionChanges, type MigrationStep } from '../plan/migration-step.js';
 import { planDowngrade } from '../plan/plan-downgrade.js';
 import { planUpgrade } from '../plan/plan-upgrade.js';
@@ -115,6 +115,33 @@ async function migrate(env: MigrationEnvironment, use: ScriptUse, plan: Planner,
 }
 
 /**
+ * What the runner needs from the environment for a locked run on `connection`: the
+ * configuration's transaction mode, lock retries and step timeout, the adapter's dialect
+ * and DDL transactions. Shared by `upgrade`/`downgrade` and `verify`'s stairway.
+ */
+export function stepRunOptions(
+  env: MigrationEnvironment,
+  adapter: DialectAdapter,
+  connection: AdapterConnection,
+  scripts: ScriptDirectory,
+  lock: MigrationLock,
+  readFile: ReadBytes | undefined,
+): RunStepsOptions {
+  return {
+    connection,
+    dialect: adapter.name,
+    scripts,
+    transactionPerMigration: env.config.transactionPerMigration,
+    transactionalDdl: adapter.capabilities.transactionalDdl,
+    onEvent: env.onEvent,
+    lockRetry: env.config.lockRetry,
+    readFile,
+    lock,
+    stepTimeoutMs: env.config.stepTimeoutMs,
+  };
+}
+
+/**
  * Takes the lock, reads the heads, warns about edited migrations, plans and runs; the
  * lock is released whatever happens. A step may take `stepTimeout` (the configuration's)
  * at most; an interrupted run's {@link InterruptedError} says where the database is.
@@ -135,19 +162,7 @@ export async function runLocked(
     await warnAboutEditedMigrations(connection, scripts, from, env.onEvent, readFile);
     let results: StepResult[];
     try {
-      results = await runSteps(steps, {
-      connection,
-      dialect: adapter.name,
-      scripts,
-      transactionPerMigration: env.config.transactionPerMigration,
-      transactionalDdl: adapter.capabilities.transactionalDdl,
-      onEvent: env.onEvent,
-      lockRetry: env.config.lockRetry,
-      readFile,
-      lock,
-      stepTimeoutMs: env.config.stepTimeoutMs,
-      ...runOptions,
-    });
+      results = await runSteps(steps, { ...stepRunOptions(env, adapter, connection, scripts, lock, readFile), ...runOptions });
     } catch (error) {
       if (error instanceof InterruptedError) throw withHeads(error, from, steps);
       throw error;

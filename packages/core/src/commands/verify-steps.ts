@@ -18,6 +18,7 @@ import { runSteps } from '../runtime/runner.js';
 import type { ScriptFileCache } from '../runtime/script-file-cache.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import type { MigrationEnvironment } from './environment.js';
+import { stepRunOptions } from './upgrade.js';
 import type { VerifyDatabase } from './verify-database.js';
 import type { VerifyCheck, VerifyDirection, VerifyFinding, VerifyFindingCode } from './verify-findings.js';
 
@@ -88,19 +89,7 @@ export class StepRunner {
   async run(steps: readonly MigrationStep[], check: VerifyCheck, direction: VerifyDirection): Promise<VerifyFinding | undefined> {
     const { env, adapter, connection, scripts, files, signal } = this.#ctx;
     try {
-      await runSteps(steps, {
-        connection,
-        dialect: adapter.name,
-        scripts,
-        transactionPerMigration: env.config.transactionPerMigration,
-        transactionalDdl: adapter.capabilities.transactionalDdl,
-        onEvent: env.onEvent,
-        lockRetry: env.config.lockRetry,
-        readFile: files.readBytes,
-        lock: this.#lock,
-        stepTimeoutMs: env.config.stepTimeoutMs,
-        signal,
-      });
+      await runSteps(steps, { ...stepRunOptions(env, adapter, connection, scripts, this.#lock, files.readBytes), signal });
     } catch (error) {
       const finding = failedRun(error, check, direction, this.#ctx.map);
       if (finding === undefined) throw error;
