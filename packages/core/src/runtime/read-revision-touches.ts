@@ -17,6 +17,7 @@ import type { RevisionTouches } from '../revision/branch-conflict-finder.js';
 import type { Revision } from '../revision/revision.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { statementForDialect } from './run-schema-operation.js';
+import { oneLineStatement } from './run-state.js';
 import { schemaMethods } from './schema-methods.js';
 
 /** A statement (or a part of a migration) whose effect could not be read. */
@@ -42,8 +43,8 @@ export interface SqlReadingTools {
   readonly reader: () => Promise<StatementReader | undefined>;
 }
 
-/** The first characters of a statement shown in messages. */
-const STATEMENT_START = 60;
+/** How much of a statement messages show, `…` included. */
+const STATEMENT_START = 61;
 
 /** Raised inside the recorded `up()` when it reads the database: what follows cannot be known. */
 class ReadRefused extends Error {}
@@ -69,7 +70,7 @@ export async function readRevisionTouches(scripts: ScriptDirectory, revision: Re
       const text = typeof sql === 'string' ? sql : statementForDialect(sql, { dialect: tools.dialect, revision: revision.id, path: revision.path });
       if (params.length === 0) statements.push(text);
       else if (renderer !== undefined) statements.push(renderer.inline(text, params));
-      else unreadable.push({ ...where, statement: statementStart(text), reason: `the ${tools.dialect} adapter cannot render SQL offline to fill in its parameters` });
+      else unreadable.push({ ...where, statement: oneLineStatement(text, STATEMENT_START), reason: `the ${tools.dialect} adapter cannot render SQL offline to fill in its parameters` });
     },
     query: async () => refuse('op.query'),
     bulkInsert: async (table, rows) => {
@@ -92,14 +93,8 @@ export async function readRevisionTouches(scripts: ScriptDirectory, revision: Re
     for (const sql of statements) {
       const reading = reader?.read(sql) ?? { readable: false as const, reason: `the ${tools.dialect} adapter cannot read SQL (it has no statementReader)` };
       if (reading.readable) touches.push(...reading.touches);
-      else unreadable.push({ ...where, statement: statementStart(sql), reason: reading.reason });
+      else unreadable.push({ ...where, statement: oneLineStatement(sql, STATEMENT_START), reason: reading.reason });
     }
   }
   return { ...where, touches, unreadable };
-}
-
-/** A statement's first characters on one line, for messages. */
-export function statementStart(sql: string): string {
-  const line = sql.trim().split(/\s+/).join(' ');
-  return line.length <= STATEMENT_START ? line : `${line.slice(0, STATEMENT_START)}…`;
 }

@@ -151,8 +151,21 @@ const MAX_STATEMENT_LENGTH = 200;
 function failedStatement(error: unknown): string | undefined {
   const sql = (error as { sql?: unknown } | null)?.sql;
   if (typeof sql !== 'string') return undefined;
+  return oneLineStatement(sql, MAX_STATEMENT_LENGTH);
+}
+
+/**
+ * A statement on one line, white space collapsed, cut to `maxLength` characters (the
+ * last one `…`) when longer: for messages.
+ *
+ * ### Examples
+ * ```ts
+ * oneLineStatement('CREATE TABLE t (\n  id int\n)', 200) // 'CREATE TABLE t ( id int )'
+ * ```
+ */
+export function oneLineStatement(sql: string, maxLength: number): string {
   const flat = sql.replace(/\s+/g, ' ').trim();
-  return flat.length > MAX_STATEMENT_LENGTH ? `${flat.slice(0, MAX_STATEMENT_LENGTH - 1)}…` : flat;
+  return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat;
 }
 
 /**
