@@ -12,6 +12,7 @@
 
 import type { SchemaDiffer } from './schema-change.js';
 import type { SchemaOperationCompiler } from './schema-operation-compiler.js';
+import type { StatementLinter, StatementLinterOptions } from './statement-linter.js';
 import type { StatementReader } from './statement-reader.js';
 import type { Row } from '../migration.js';
 import type { QualifiedName, TableDescription } from '../operations/schema-operation.js';
@@ -334,6 +335,13 @@ export interface AdapterConnection {
   readonly operationCompiler?: SchemaOperationCompiler | undefined;
   /** Closes the connection. Safe to call more than once. */
   close(): Promise<void>;
+  /**
+   * The server's version, `major.minor` (`"15.4"`; SQLite's library version, `"3.45.1"`),
+   * for the safety lint's version-dependent rules. Optional (added in contract version 1
+   * as an optional member): without it `lint` uses `--server-version` or assumes the
+   * oldest server its rules distinguish.
+   */
+  serverVersion?(): Promise<string>;
 }
 
 /**
@@ -387,6 +395,14 @@ export interface DialectAdapter {
    * Added in contract version 1 as an optional member.
    */
   statementReader?(): Promise<StatementReader>;
+  /**
+   * Lints SQL of this dialect for `cgmigrate lint`: which statements lock, rewrite or
+   * destroy (see `lint/lint-rules.ts` for the rules and their ids). Core renders each
+   * migration offline and hands its statements over; nothing is connected to. Optional
+   * (added in contract version 1 as an optional member): without it `lint` reports
+   * that the adapter cannot lint and lints nothing.
+   */
+  statementLinter?(options: StatementLinterOptions): Promise<StatementLinter>;
   /**
    * Creates an empty database to throw away, for `cgmigrate verify`, which runs every
    * migration up and down there and never on the configured database: SQLite a file in a
