@@ -45,6 +45,7 @@ export type MigrateErrorCode =
   | 'DB_NOT_UP_TO_DATE'
   | 'SCHEMA_DRIFT'
   | 'UNEXPECTED_HEADS'
+  | 'LINT_FAILED'
   // setup
   | 'CONFIG_NOT_FOUND'
   | 'CONFIG_INVALID'
@@ -572,6 +573,32 @@ export class DatabaseNotUpToDateError extends MigrateError {
     readonly heads: readonly string[],
   ) {
     super('Target database is not up to date.');
+  }
+}
+
+/** One finding of the safety lint, as errors carry it (the same shape as `LintFinding`). */
+export interface LintFindingSummary {
+  readonly ruleId: string;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly revision: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+/**
+ * `upgrade --lint error` found lint errors in the migrations it was about to run, and ran
+ * nothing: the database is where it was.
+ */
+export class LintFailedError extends MigrateError {
+  readonly code = 'LINT_FAILED' as const;
+  /** The error findings, in revision order. */
+  readonly findings: readonly LintFindingSummary[];
+
+  constructor(findings: readonly LintFindingSummary[]) {
+    const shown = findings.map((finding) => `\n  ${finding.file}:${finding.line} ${finding.ruleId} ${finding.message}`).join('');
+    super(`The lint found ${findings.length} error${findings.length === 1 ? '' : 's'} in the migrations to run; nothing was run:${shown}`);
+    this.findings = findings;
   }
 }
 

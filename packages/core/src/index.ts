@@ -111,6 +111,14 @@ export type {
   VerifyResult,
 } from './commands/verify.js';
 export { upgradeSql, downgradeSql, stampSql } from './commands/offline-sql.js';
+export { lint } from './commands/lint.js';
+export type { LintDatabase, LintOptions, LintResult, LintScope } from './commands/lint.js';
+export type { ConfiguredSeverity, LintFinding } from './lint/lint-revisions.js';
+export { LINT_RULES, lintRule, lintRuleAnchor } from './lint/lint-rules.js';
+export type { LintDialect, LintRule, LintRuleFamily, LintSeverity } from './lint/lint-rules.js';
+export { IGNORE_MARKER } from './lint/ignore-comments.js';
+export { closestName, editDistance } from './closest-name.js';
+export type { LintConfig } from './config/define-config.js';
 export type { DowngradeSqlOptions, OfflineScriptResult, StampSqlOptions, UpgradeSqlOptions } from './commands/offline-sql.js';
 export type { SchemaChange, SchemaChangeAction, SchemaPropertyChange } from './adapter/schema-change.js';
 

@@ -8,6 +8,8 @@ import { describeEditedMigration, fileChecksum, findEditedMigrations, type Edite
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
 import { findBranchConflicts, type BranchConflict, type BranchConflictReport } from './branch-conflicts.js';
+import { lint, type LintResult } from './lint.js';
+import type { LintFinding } from '../lint/lint-revisions.js';
 
 /** Options of {@link check}. */
 export interface CheckOptions {
@@ -16,7 +18,7 @@ export interface CheckOptions {
 }
 
 /** Codes of the problems {@link check} finds. Stable, like error codes: new ones may be added. */
-export type CheckProblemCode = 'DB_NOT_UP_TO_DATE' | 'MIGRATION_EDITED' | 'BRANCH_CONFLICT' | 'SCHEMA_DRIFT';
+export type CheckProblemCode = 'DB_NOT_UP_TO_DATE' | 'MIGRATION_EDITED' | 'BRANCH_CONFLICT' | 'LINT' | 'SCHEMA_DRIFT';
 
 /** One thing {@link check} found wrong. */
 export type CheckProblem =
@@ -34,6 +36,13 @@ export type CheckProblem =
       /** Two revisions on concurrent branches (unmerged heads, or the sides of a merge not applied yet) touch the same object. */
       readonly code: 'BRANCH_CONFLICT';
     })
+  | {
+      /** A pending migration has a lint finding whose severity is `error` (warnings are warning events). */
+      readonly code: 'LINT';
+      /** `<file>:<line> <RULE_ID> <message>` */
+      readonly message: string;
+      readonly finding: LintFinding;
+    }
   | {
       readonly code: 'SCHEMA_DRIFT';
       /** "Detected added column 'user.email': text null" */
@@ -66,7 +75,9 @@ export interface CheckResult {
    * read (warnings, not problems).
    */
   readonly branchConflicts: BranchConflictReport;
-  /** Every problem, in a stable order (pending revisions first, then edited migrations, then branch conflicts, then drift). */
+  /** The safety lint of the pending revisions: its errors are also in `problems`, its warnings are warning events. */
+  readonly lint: LintResult;
+  /** Every problem, in a stable order (pending revisions first, then edited migrations, then branch conflicts, then lint errors, then drift). */
   readonly problems: readonly CheckProblem[];
 }
 
@@ -105,8 +116,15 @@ export async function check(env: MigrationEnvironment, options: CheckOptions = {
     env.onEvent?.({ type: 'warning', code: 'BRANCH_CONFLICT_UNREADABLE', revision: unreadable.revision, message: unreadable.message });
   }
   const conflicts = branchConflicts.conflicts.map((conflict) => ({ code: 'BRANCH_CONFLICT' as const, ...structuredClone(conflict) }));
-  const found = [...checked.problems, ...conflicts];
-  const result: CheckResult = { ...checked, ok: found.length === 0, branchConflicts, problems: found };
+  const linted = await lint(env, { scripts, revisions: checked.pending, currentHeads: state.current, serverVersion: state.serverVersion });
+  const lintProblems: CheckProblem[] = [];
+  for (const finding of linted.findings) {
+    const message = `${finding.file}:${finding.line} ${finding.ruleId} ${finding.message}`;
+    if (finding.severity === 'error') lintProblems.push({ code: 'LINT', message, finding: { ...finding } });
+    else env.onEvent?.({ type: 'warning', code: 'LINT', revision: finding.revision, message });
+  }
+  const found = [...checked.problems, ...conflicts, ...lintProblems];
+  const result: CheckResult = { ...checked, ok: found.length === 0, branchConflicts, lint: linted, problems: found };
   if (env.config.entities.length === 0 || result.pending.length > 0) return result;
   const { changes } = await compareWithDatabase(env, scripts.map, options.filter);
   // A copy, not the object in `drift`: JSON output should not meet the same object twice.
@@ -120,6 +138,8 @@ export interface DatabaseState {
   readonly current: readonly string[];
   /** The newest audit entry of each revision, oldest first. */
   readonly audit: readonly AuditEntry[];
+  /** The server's version, when the adapter can tell. */
+  readonly serverVersion?: string | undefined;
 }
 
 /**
@@ -137,10 +157,12 @@ export async function readDatabaseState(env: MigrationEnvironment): Promise<Data
   return withConnection(env, adapter, 'inspect', async (connection) => ({
     current: await connection.versionStore.read(),
     audit: await connection.auditStore.latest(),
+    serverVersion: await connection.serverVersion?.(),
   }));
 }
 
 const NO_CONFLICTS: BranchConflictReport = { conflicts: [], acknowledged: [], unreadable: [], compared: [] };
+const NOT_LINTED: LintResult = { findings: [], revisions: [], scope: 'given', database: { reached: 'not-asked' }, errors: 0, warnings: 0 };
 
 function checkScripts(scripts: ScriptDirectory, current: readonly string[], audit: readonly AuditEntry[]): CheckResult {
   const map = scripts.map;
@@ -157,5 +179,5 @@ function checkScripts(scripts: ScriptDirectory, current: readonly string[], audi
   for (const migration of edited) {
     problems.push({ code: 'MIGRATION_EDITED', message: describeEditedMigration(migration), ...migration });
   }
-  return { ok: problems.length === 0, current, heads: map.heads, pending, edited, drift: null, branchConflicts: NO_CONFLICTS, problems };
+  return { ok: problems.length === 0, current, heads: map.heads, pending, edited, drift: null, branchConflicts: NO_CONFLICTS, lint: NOT_LINTED, problems };
 }

@@ -2,7 +2,7 @@ import type { AdapterConnection, DialectAdapter, MigrationLock } from '../adapte
 import { applyVersionChanges, type MigrationStep } from '../plan/migration-step.js';
 import { planDowngrade } from '../plan/plan-downgrade.js';
 import { planUpgrade } from '../plan/plan-upgrade.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, LintFailedError } from '../errors.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import { describeEditedMigration, fileChecksum, findEditedMigrations, type ReadBytes } from '../runtime/audit.js';
 import type { MigrationEventListener, StepResult } from '../runtime/events.js';
@@ -12,6 +12,7 @@ import type { ScriptDirectory } from '../script/script-directory.js';
 import { ScriptFileCache } from '../runtime/script-file-cache.js';
 import type { ScriptUse } from '../script/migration-script-cache.js';
 import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
+import { lint } from './lint.js';
 
 /** Options of {@link upgrade}. */
 export interface UpgradeOptions {
@@ -19,6 +20,13 @@ export interface UpgradeOptions {
   readonly target?: string | undefined;
   /** Stops the run: see {@link RunControl.signal}. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Lint the migrations about to run, under the lock, before running any (see
+   * {@link lint}): `'error'` refuses the run with {@link LintFailedError} when a finding
+   * is an error; `'warn'` reports every finding as a `LINT` warning event and runs;
+   * `'off'` (the default here; the CLI's is `'warn'`) does not lint.
+   */
+  readonly lint?: 'error' | 'warn' | 'off' | undefined;
 }
 
 /** Options of {@link downgrade}. */
@@ -78,7 +86,9 @@ export type DowngradeResult = MigrateResult;
  */
 export async function upgrade(env: MigrationEnvironment, options: UpgradeOptions = {}): Promise<UpgradeResult> {
   const target = options.target ?? 'head';
-  return migrate(env, 'upgrade', (map, heads) => planUpgrade(map, heads, target), options.signal);
+  const mode = options.lint ?? 'off';
+  const beforeRun: BeforeRun | undefined = mode === 'off' ? undefined : (run) => lintBeforeRun(env, run, mode);
+  return migrate(env, 'upgrade', (map, heads) => planUpgrade(map, heads, target), options.signal, beforeRun);
 }
 
 /**
@@ -98,14 +108,39 @@ export async function downgrade(env: MigrationEnvironment, options: DowngradeOpt
 
 type Planner = (map: RevisionMap, currentHeads: readonly string[]) => MigrationStep[];
 
-async function migrate(env: MigrationEnvironment, use: ScriptUse, plan: Planner, signal: AbortSignal | undefined): Promise<MigrateResult> {
+/** What a run is about to do, for a look before it starts. */
+export interface PlannedRun {
+  readonly connection: AdapterConnection;
+  readonly scripts: ScriptDirectory;
+  /** The revisions the database is at. */
+  readonly from: readonly string[];
+  readonly steps: readonly MigrationStep[];
+}
+
+/** Called under the lock with the plan, before any step runs; throwing stops the run with nothing run. */
+export type BeforeRun = (run: PlannedRun) => Promise<void>;
+
+/** `upgrade --lint`: the steps' migrations linted as what the database runs next. */
+async function lintBeforeRun(env: MigrationEnvironment, run: PlannedRun, mode: 'error' | 'warn'): Promise<void> {
+  if (run.steps.length === 0) return;
+  const serverVersion = await run.connection.serverVersion?.();
+  const revisions = run.steps.map((step) => step.revision.id);
+  const result = await lint(env, { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion });
+  const errors = result.findings.filter((finding) => finding.severity === 'error');
+  if (mode === 'error' && errors.length > 0) throw new LintFailedError(errors);
+  for (const finding of result.findings) {
+    env.onEvent?.({ type: 'warning', code: 'LINT', revision: finding.revision, message: `${finding.file}:${finding.line} ${finding.ruleId} ${finding.message}` });
+  }
+}
+
+async function migrate(env: MigrationEnvironment, use: ScriptUse, plan: Planner, signal: AbortSignal | undefined, beforeRun?: BeforeRun): Promise<MigrateResult> {
   const files = new ScriptFileCache();
   const scripts = await loadScripts(env, files.io);
   const adapter = await resolveAdapter(env);
   let result: MigrateResult | undefined;
   try {
     result = await withConnection(env, adapter, 'migrate', (connection) =>
-      runLocked(env, adapter, connection, scripts, plan, files.readBytes, { signal }),
+      runLocked(env, adapter, connection, scripts, plan, files.readBytes, { signal }, beforeRun),
     );
     return result;
   } finally {
@@ -154,12 +189,14 @@ export async function runLocked(
   plan: Planner,
   readFile?: ReadBytes,
   runOptions: Pick<RunStepsOptions, 'recordEachStep' | 'signal'> = {},
+  beforeRun?: BeforeRun,
 ): Promise<MigrateResult> {
   const lock = await acquireLockReportingWait(connection, env.config.lockWait, env.onEvent);
   try {
     const from = await connection.versionStore.read();
     const steps = plan(scripts.map, from);
     await warnAboutEditedMigrations(connection, scripts, from, env.onEvent, readFile);
+    await beforeRun?.({ connection, scripts, from, steps });
     let results: StepResult[];
     try {
       results = await runSteps(steps, { ...stepRunOptions(env, adapter, connection, scripts, lock, readFile), ...runOptions });

@@ -9,7 +9,8 @@ import type { SchemaChange } from '../adapter/schema-change.js';
  *   `VERIFY_DEPENDENCY_CYCLE`, `VERIFY_DUPLICATE_BRANCH_LABEL`, `VERIFY_MULTIPLE_HEADS` (several
  *   heads, none declared), `VERIFY_UNEXPECTED_HEADS` (heads other than the config's
  *   `expectedHeads`), `VERIFY_BRANCH_CONFLICT` (two migrations on concurrent branches
- *   change the same object and the pair was not reviewed);
+ *   change the same object and the pair was not reviewed), `VERIFY_LINT` (a safety-lint
+ *   finding whose severity is `error`; see `lint`);
  * - running the migrations (the first failure stops the run): `VERIFY_UPGRADE_FAILED` (an
  *   `up` failed: in the full upgrade, or the first `up` of the stairway),
  *   `VERIFY_DOWN_FAILED`, `VERIFY_DOWN_LEFT_TRACE` (the schema after `down` is not the
@@ -27,6 +28,7 @@ export type VerifyFindingCode =
   | 'VERIFY_MULTIPLE_HEADS'
   | 'VERIFY_UNEXPECTED_HEADS'
   | 'VERIFY_BRANCH_CONFLICT'
+  | 'VERIFY_LINT'
   | 'VERIFY_UPGRADE_FAILED'
   | 'VERIFY_DOWN_FAILED'
   | 'VERIFY_DOWN_LEFT_TRACE'
@@ -69,6 +71,10 @@ export interface VerifyFinding {
    * before `up` to the one after `down`), what the entities would change, or what is left at base.
    */
   readonly changes?: readonly SchemaChange[] | undefined;
+  /** `VERIFY_LINT`: the lint rule's id (`docs/lint.md`). */
+  readonly ruleId?: string | undefined;
+  /** `VERIFY_LINT`: the 1-based line of the statement's `op` call in {@link path}. */
+  readonly line?: number | undefined;
   /**
    * How the finding was made, when it is worth knowing: for `VERIFY_DOWN_LEFT_TRACE`, that
    * the schemas were compared by the adapter's catalog snapshots only, because its

@@ -15,6 +15,7 @@ import { underLock, type RunContext, type StepRunner } from './verify-steps.js';
 import { findTrace, leftTrace, traceDiffer, type TraceDiffer } from './verify-trace.js';
 import { branchConflictFindings, checkGraphHeads, checkRevisionGraph } from './verify-graph.js';
 import { findBranchConflicts } from './branch-conflicts.js';
+import { lint, type LintOptions } from './lint.js';
 
 export type { VerifyCheck, VerifyDirection, VerifyFinding, VerifyFindingCode } from './verify-findings.js';
 export { describeTrace } from './verify-trace.js';
@@ -131,7 +132,12 @@ export async function verify(env: MigrationEnvironment, options: VerifyOptions =
   for (const unreadable of conflicts.unreadable) {
     env.onEvent?.({ type: 'warning', code: 'BRANCH_CONFLICT_UNREADABLE', revision: unreadable.revision, message: unreadable.message });
   }
-  const graphFindings = [...graph.findings, ...checkGraphHeads(map, env.config.expectedHeads), ...branchConflictFindings(conflicts)];
+  const graphFindings = [
+    ...graph.findings,
+    ...checkGraphHeads(map, env.config.expectedHeads),
+    ...branchConflictFindings(conflicts),
+    ...(await lintFindings(env, scripts, from)),
+  ];
   if (graphFindings.length > 0) {
     run.failedCheck('graph', graphFindings);
     return run.result(undefined);
@@ -339,4 +345,28 @@ class VerifyRun {
     this.#checks.push(note === undefined ? { check, status } : { check, status, note });
     this.progress({ type: 'check', check, status, ...(note === undefined ? {} : { note }) });
   }
+}
+
+/**
+ * The safety lint's errors as findings (its warnings are warning events). With `from`,
+ * the revisions after it, as the next deploy onto a database at `from`; without, every
+ * revision, each judged as if the ones before it were applied.
+ */
+async function lintFindings(env: MigrationEnvironment, scripts: ScriptDirectory, from: string | undefined): Promise<VerifyFinding[]> {
+  const options: LintOptions =
+    from === undefined
+      ? { scripts, all: true, offline: true }
+      : { scripts, currentHeads: [from], revisions: [...scripts.map].map((revision) => revision.id).filter((id) => !scripts.map.ancestors([from]).has(id)) };
+  const result = await lint(env, options);
+  const findings: VerifyFinding[] = [];
+  for (const finding of result.findings) {
+    const message = `${finding.file}:${finding.line} ${finding.ruleId} ${finding.message}`;
+    if (finding.severity !== 'error') {
+      env.onEvent?.({ type: 'warning', code: 'LINT', revision: finding.revision, message });
+      continue;
+    }
+    const path = scripts.map.get(finding.revision).path;
+    findings.push({ code: 'VERIFY_LINT', check: 'graph', message, revision: finding.revision, path, ruleId: finding.ruleId, line: finding.line, statement: finding.statement });
+  }
+  return findings;
 }

@@ -122,6 +122,25 @@ export interface MigrateConfig {
    * say the same in its header comment: `Reviewed-Conflicts: 3f2a9c`.)
    */
   readonly reviewedConflicts?: readonly (readonly [string, string])[] | undefined;
+  /**
+   * The safety lint (`cgmigrate lint`, and within `check`, `verify`, `upgrade` and
+   * `revision --autogenerate`): per-rule severities, e.g.
+   * `{ rules: { DROP_INDEX: 'error', LOCK_TABLE: 'off' } }` (ids in `docs/lint.md`), and
+   * `safeAutogenerate: true` to have autogenerate write the lock-safe forms itself.
+   */
+  readonly lint?: LintConfig | undefined;
+}
+
+/** The `lint` section of the config. */
+export interface LintConfig {
+  /** Severity per rule id: `'error'` fails `lint`, `'warning'` is printed, `'off'` silences the rule. */
+  readonly rules?: Readonly<Record<string, 'error' | 'warning' | 'off'>> | undefined;
+  /**
+   * Autogenerate writes index creations on existing tables `concurrently` in a second,
+   * `transactional: false` revision, and foreign keys and checks on existing tables
+   * `notValid`, validated in that second revision (PostgreSQL). Default false.
+   */
+  readonly safeAutogenerate?: boolean | undefined;
 }
 
 /** A configuration with every default applied and every path absolute. */
@@ -161,6 +180,10 @@ export interface ResolvedConfig {
   /**
   /** Reviewed pairs of concurrent revisions (`reviewedConflicts`, ids or prefixes); empty by default. */
   readonly reviewedConflicts: readonly (readonly [string, string])[];
+  /** Per-rule lint severities (`lint.rules`); empty by default. */
+  readonly lintRules: Readonly<Record<string, 'error' | 'warning' | 'off'>>;
+  /** `lint.safeAutogenerate`; false by default. */
+  readonly safeAutogenerate: boolean;
 }
 
 /**

@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { ConfigInvalidError, ConfigNotFoundError } from '../errors.js';
 import { DEFAULT_AUDIT_TABLE, type DialectAdapter } from '../adapter/dialect-adapter.js';
 import { checkLockRetry, resolveLockRetry } from './lock-retry-policy.js';
+import { closestName } from '../closest-name.js';
+import { LINT_RULES, lintRule } from '../lint/lint-rules.js';
 import { checkPostWriteHook } from '../hooks/post-write-hooks.js';
 import { describeThrown, readConfigObject } from './read-config-object.js';
 import {
@@ -99,6 +101,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     postWriteHooks: config.postWriteHooks ?? [],
     expectedHeads: config.expectedHeads,
     reviewedConflicts: config.reviewedConflicts ?? [],
+    lintRules: config.lint?.rules ?? {},
+    safeAutogenerate: config.lint?.safeAutogenerate ?? false,
   };
 }
 
@@ -238,6 +242,26 @@ const checkReviewedConflicts: KeyCheck = (v) => {
   }
   return undefined;
 };
+const LINT_SEVERITIES: ReadonlySet<unknown> = new Set(['error', 'warning', 'off']);
+const checkLint: KeyCheck = (v) => {
+  const expected = "{ rules?: { RULE_ID: 'error' | 'warning' | 'off' }, safeAutogenerate?: boolean }";
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return expected;
+  for (const key of Object.keys(v)) {
+    if (key !== 'rules' && key !== 'safeAutogenerate') return `${expected} (unknown key '${key}')`;
+  }
+  const { rules, safeAutogenerate } = v as { rules?: unknown; safeAutogenerate?: unknown };
+  if (safeAutogenerate !== undefined && typeof safeAutogenerate !== 'boolean') return `${expected} (safeAutogenerate is not a boolean)`;
+  if (rules === undefined) return undefined;
+  if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) return `${expected} (rules is not an object)`;
+  for (const [id, severity] of Object.entries(rules)) {
+    if (lintRule(id) === undefined) {
+      const near = closestName(id, LINT_RULES.map((rule) => rule.id));
+      return `${expected} (rules names '${id}', which is no lint rule${near === undefined ? '; the rules are listed in docs/lint.md' : `; did you mean '${near}'?`})`;
+    }
+    if (!LINT_SEVERITIES.has(severity)) return `${expected} (rules.${id} is ${JSON.stringify(severity) ?? String(severity)})`;
+  }
+  return undefined;
+};
 const isDatabaseUrl: KeyCheck = (v) =>
   typeof v === 'string' && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(v) ? undefined : 'a database URL such as postgresql://host/db_shadow';
 
@@ -262,6 +286,7 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   postWriteHooks: checkPostWriteHooks,
   expectedHeads: isExpectedHeads,
   reviewedConflicts: checkReviewedConflicts,
+  lint: checkLint,
   // Last, so that the list of known keys in messages keeps its order as keys are added.
   shadowUrl: isDatabaseUrl,
 };

@@ -116,7 +116,7 @@ export function createOfflineConnection(options: OfflineConnectionOptions): Adap
  * forget what it knew (see {@link changesSchema}); the compiled statements of
  * operations and the version and audit tables' own statements do not.
  */
-class SchemaTracker {
+export class SchemaTracker {
   readonly #model: SchemaModel;
   readonly #running: () => RunningMigration | undefined;
   /** Statements compiled and not yet rendered: they reach the sink as raw ones do. */

@@ -181,6 +181,17 @@ function sameSchema(a: string | undefined, b: string | undefined, rules: Identif
   return sameName(left, right, rules);
 }
 
+/**
+ * A key that is equal for two names exactly when the dialect takes them for the same
+ * table (`public.scans` and `scans` on PostgreSQL; `Scans` and `scans` on SQLite), for
+ * sets and maps of tables.
+ */
+export function tableKey(table: QualifiedName, rules: IdentifierRules): string {
+  const schema = schemaOf(table.schema, rules) ?? '';
+  const key = `${schema}\u0000${table.name}`;
+  return rules.caseInsensitive ? key.toLowerCase() : key;
+}
+
 function sameTable(a: QualifiedName, b: QualifiedName, rules: IdentifierRules): boolean {
   return sameName(a.name, b.name, rules) && sameSchema(a.schema, b.schema, rules);
 }

@@ -72,7 +72,7 @@ export interface LockWaitEvent {
  *   branch does (SQL its dialect's parser cannot read, or a migration that reads the
  *   database), so a branch conflict through it may go unseen.
  */
-export type WarningCode = 'MIGRATION_EDITED' | 'LOCK_RETRY' | 'RUN_ROLLED_BACK' | 'MIGRATION_FILE_SKIPPED' | 'BRANCH_CONFLICT_UNREADABLE';
+export type WarningCode = 'MIGRATION_EDITED' | 'LOCK_RETRY' | 'RUN_ROLLED_BACK' | 'MIGRATION_FILE_SKIPPED' | 'BRANCH_CONFLICT_UNREADABLE' | 'LINT';
 
 /** Receives {@link MigrationEvent}s. */
 export type MigrationEventListener = (event: MigrationEvent) => void;

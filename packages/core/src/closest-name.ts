@@ -1,7 +1,8 @@
 /**
  * The name closest to what was typed (a command id, a config key), by edit distance, or
  * `undefined` when none is close enough to be a plausible typo (more edits than half the
- * typed word). For "did you mean": the command-not-found hook and the CONFIG_INVALID hint.
+ * typed word). For "did you mean": the CLI's command-not-found hook and CONFIG_INVALID hint, a
+ * misspelt lint rule id in config.
  *
  * ### Examples
  * ```ts

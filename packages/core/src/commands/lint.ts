@@ -1,0 +1,167 @@
+/**
+ * `cgmigrate lint`: what the migrations will lock, rewrite or destroy, found before they
+ * run. Chooses the revisions and what counts as applied, asks the database (when it can
+ * be reached) where it is and which server it runs, and hands the rest to
+ * {@link lintRevisions}.
+ *
+ * @packageDocumentation
+ */
+
+import type { DialectAdapter } from '../adapter/dialect-adapter.js';
+import { DatabaseError, isMigrateError } from '../errors.js';
+import { lintRevisions, type LintFinding } from '../lint/lint-revisions.js';
+import type { RevisionMap } from '../revision/revision-map.js';
+import type { ScriptDirectory } from '../script/script-directory.js';
+import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
+import { offlineRenderer } from './offline-sql.js';
+
+/** Options of {@link lint}. */
+export interface LintOptions {
+  /**
+   * Which revisions, in `history`'s range syntax (`ae1027:head`, `base:3f2a`, `-3:`).
+   * Unset: the revisions not yet applied to the configured database, or without a
+   * reachable database, the heads and their unmerged branches.
+   */
+  readonly range?: string | undefined;
+  /** Every revision. */
+  readonly all?: boolean | undefined;
+  /** The server version the rules assume (`15`, `12.4`), instead of the connected server's. */
+  readonly serverVersion?: string | undefined;
+  /**
+   * Lint exactly these revisions, judged against `currentHeads` (what `upgrade`, `check`
+   * and `verify` use, as they know both); the database is not asked.
+   */
+  readonly revisions?: readonly string[] | undefined;
+  /** The database's current heads, with `revisions`. */
+  readonly currentHeads?: readonly string[] | undefined;
+  /** Do not ask the database (`verify`, which never touches the configured one): judged as when it cannot be reached. */
+  readonly offline?: boolean | undefined;
+  /** The scripts, when the caller has loaded them. */
+  readonly scripts?: ScriptDirectory | undefined;
+}
+
+/** Which revisions a lint run chose. */
+export type LintScope = 'unapplied' | 'unmerged' | 'all' | 'range' | 'given';
+
+/** What the database said, or why it could not be asked. */
+export type LintDatabase =
+  | { readonly reached: true; readonly serverVersion?: string | undefined }
+  | { readonly reached: false; readonly reason: string }
+  | { readonly reached: 'not-asked' };
+
+/** What {@link lint} found. */
+export interface LintResult {
+  /** Errors first, then warnings; each group in revision order, then by line. */
+  readonly findings: readonly LintFinding[];
+  /** The revisions linted, oldest first. */
+  readonly revisions: readonly string[];
+  readonly scope: LintScope;
+  readonly database: LintDatabase;
+  /** The server version the rules assumed; absent: the oldest each rule distinguishes. */
+  readonly serverVersion?: string | undefined;
+  /** Why nothing was linted, when the adapter cannot lint. */
+  readonly unavailable?: string | undefined;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/**
+ * Lints migrations without running them. A revision whose statements a rule flags gets a
+ * finding with its file and line; errors (what blocks writes or destroys data, by
+ * default) are what `cgmigrate lint` exits 1 for.
+ *
+ * ### Examples
+ * ```ts
+ * const { findings, errors } = await lint(env);                 // what the next upgrade would run
+ * await lint(env, { range: 'ae1027:head', serverVersion: '12' }); // a range, for an older server
+ * ```
+ * @throws {InvalidTargetError} for a malformed range.
+ * @throws {RevisionNotFoundError} for a range naming no revision.
+ */
+export async function lint(env: MigrationEnvironment, options: LintOptions = {}): Promise<LintResult> {
+  const scripts = options.scripts ?? (await loadScripts(env));
+  const adapter = await resolveAdapter(env);
+  const asked = options.revisions !== undefined || options.offline === true ? { database: { reached: 'not-asked' as const }, heads: [] } : await askDatabase(env, adapter);
+  const { database } = asked;
+  const current = options.currentHeads ?? asked.heads;
+  const { revisions, scope, isApplied } = chooseRevisions(scripts.map, options, database.reached === true, current);
+  const serverVersion = options.serverVersion ?? (database.reached === true ? database.serverVersion : undefined);
+  const base = { revisions: [] as string[], scope, database, serverVersion, errors: 0, warnings: 0 };
+  if (typeof adapter.statementLinter !== 'function') {
+    return { ...base, findings: [], unavailable: `the ${adapter.name} adapter cannot lint SQL (it has no statementLinter)` };
+  }
+  if (revisions.size === 0) return { ...base, findings: [] };
+  const [linter, renderer] = await Promise.all([adapter.statementLinter({ url: env.config.url, cwd: env.config.cwd }), offlineRenderer(env, adapter)]);
+  const found = await lintRevisions({
+    scripts,
+    linter,
+    renderer,
+    dialect: adapter.name,
+    revisions,
+    isApplied,
+    settings: { serverVersion },
+    severities: env.config.lintRules,
+    cwd: env.config.cwd,
+  });
+  const findings = [...found.filter((f) => f.severity === 'error'), ...found.filter((f) => f.severity !== 'error')];
+  const errors = found.filter((f) => f.severity === 'error').length;
+  const linted = [...scripts.map.sortNewestFirst(revisions)].reverse();
+  return { ...base, revisions: linted, findings, errors, warnings: found.length - errors };
+}
+
+/** Where the database is (its heads) and which server it runs, or why it could not be asked. */
+async function askDatabase(env: MigrationEnvironment, adapter: DialectAdapter): Promise<{ database: LintDatabase; heads: readonly string[] }> {
+  try {
+    return await withConnection(env, adapter, 'inspect', async (connection) => {
+      const heads = await connection.versionStore.read();
+      const serverVersion = await connection.serverVersion?.();
+      return { database: { reached: true, serverVersion }, heads };
+    });
+  } catch (error) {
+    if (error instanceof DatabaseError || (isMigrateError(error) && error.code === 'INVALID_URL')) {
+      return { database: { reached: false, reason: error.message }, heads: [] };
+    }
+    throw error;
+  }
+}
+
+interface ChosenRevisions {
+  readonly revisions: ReadonlySet<string>;
+  readonly scope: LintScope;
+  /** Whether a revision's creations count as in use. */
+  readonly isApplied: (id: string) => boolean;
+}
+
+function chooseRevisions(map: RevisionMap, options: LintOptions, reached: boolean, current: readonly string[]): ChosenRevisions {
+  const applied = current.length === 0 ? new Set<string>() : map.ancestors(current, { includeDependencies: true });
+  const known = reached || options.currentHeads !== undefined;
+  const outside = (revisions: ReadonlySet<string>) => (id: string) => (known ? applied.has(id) : !revisions.has(id));
+  if (options.revisions !== undefined) {
+    const revisions = new Set(options.revisions);
+    return { revisions, scope: 'given', isApplied: outside(revisions) };
+  }
+  if (options.all === true) {
+    const revisions = new Set([...map].map((revision) => revision.id));
+    // Without a database, each revision is judged as the next deploy: its ancestors applied.
+    return { revisions, scope: 'all', isApplied: known ? (id) => applied.has(id) : () => true };
+  }
+  if (options.range !== undefined) {
+    const revisions = new Set(map.history(options.range, current).map((revision) => revision.id));
+    return { revisions, scope: 'range', isApplied: outside(revisions) };
+  }
+  if (known) {
+    const revisions = new Set([...map].map((revision) => revision.id).filter((id) => !applied.has(id)));
+    return { revisions, scope: 'unapplied', isApplied: (id) => applied.has(id) };
+  }
+  const revisions = unmergedRevisions(map);
+  return { revisions, scope: 'unmerged', isApplied: (id) => !revisions.has(id) };
+}
+
+/** The heads, and the revisions that some heads descend from and others do not. */
+function unmergedRevisions(map: RevisionMap): ReadonlySet<string> {
+  const heads = map.heads;
+  const lines = heads.map((head) => map.ancestors([head], { includeDependencies: true }));
+  const unmerged = new Set(heads);
+  for (const line of lines) for (const id of line) if (!lines.every((other) => other.has(id))) unmerged.add(id);
+  return unmerged;
+}

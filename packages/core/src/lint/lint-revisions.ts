@@ -1,0 +1,176 @@
+/**
+ * The safety lint over a set of revisions: each is rendered offline
+ * ({@link recordMigrationStatements}) and its statements go to the adapter's
+ * {@link StatementLinter}; what comes back is judged here, where the graph is known. A
+ * hit on a table that the revision made earlier, or that an ancestor not yet applied
+ * made, is dropped: nobody uses that table yet. Ignore comments, per-rule severities and
+ * the findings' file and line are applied last.
+ *
+ * @packageDocumentation
+ */
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { OfflineRenderer } from '../adapter/dialect-adapter.js';
+import type { LintSettings, StatementLinter, StatementsLint } from '../adapter/statement-linter.js';
+import { SchemaModel } from '../operations/schema-model.js';
+import { tableKey } from '../operations/touched-object.js';
+import type { RevisionMap } from '../revision/revision-map.js';
+import type { Revision } from '../revision/revision.js';
+import { replaySchema } from '../runtime/replay-schema.js';
+import { oneLineStatement } from '../runtime/run-state.js';
+import type { ScriptDirectory } from '../script/script-directory.js';
+import { IgnoreComments, IGNORE_MARKER } from './ignore-comments.js';
+import { lintRule, type LintSeverity } from './lint-rules.js';
+import { recordMigrationStatements, type RecordedMigration } from './record-migration-statements.js';
+
+/** A rule's severity as configured: `off` drops its findings. */
+export type ConfiguredSeverity = LintSeverity | 'off';
+
+/**
+ * One finding of the safety lint.
+ *
+ * ### Examples
+ * ```ts
+ * { ruleId: 'CREATE_INDEX_NON_CONCURRENTLY', severity: 'error', revision: '3f2a9c1b7d4e',
+ *   file: 'migrations/versions/3f2a9c1b7d4e_index_scans.ts', line: 9,
+ *   message: 'CREATE INDEX ix_scans_host on scans blocks writes to scans until the index is built; …',
+ *   statement: 'CREATE INDEX ix_scans_host ON scans (host)' }
+ * ```
+ */
+export interface LintFinding {
+  /** The rule's stable id (`docs/lint.md` has a section per id). */
+  readonly ruleId: string;
+  readonly severity: LintSeverity;
+  readonly message: string;
+  readonly revision: string;
+  /** The migration file, relative to the project folder, with `/` separators. */
+  readonly file: string;
+  /** 1-based line of the statement's `op` call in the migration file. */
+  readonly line: number;
+  /** The statement's first characters, white space collapsed; absent for findings about no statement. */
+  readonly statement?: string | undefined;
+}
+
+/** What {@link lintRevisions} needs. */
+export interface LintRevisionsInput {
+  readonly scripts: ScriptDirectory;
+  readonly linter: StatementLinter;
+  readonly renderer: OfflineRenderer;
+  readonly dialect: string;
+  /** The revisions to report on. */
+  readonly revisions: ReadonlySet<string>;
+  /** Whether a revision is applied to the target database: what it made is in use. */
+  readonly isApplied: (id: string) => boolean;
+  readonly settings: LintSettings;
+  /** Per-rule severities from config. */
+  readonly severities?: Readonly<Record<string, ConfiguredSeverity>> | undefined;
+  /** The project folder, which findings' files are relative to. */
+  readonly cwd: string;
+}
+
+/** How much of a statement findings show, `…` included. */
+const STATEMENT_START = 80;
+
+/**
+ * Lints `revisions`, reading also the unapplied ancestors they build on (for what those
+ * create). Findings come in revision order (oldest first), then by line.
+ */
+export async function lintRevisions(input: LintRevisionsInput): Promise<LintFinding[]> {
+  const { scripts, linter } = input;
+  const map = scripts.map;
+  const order = readingOrder(map, input.revisions, input.isApplied);
+  const model = await startingModel(input, order);
+  const created = new Map<string, ReadonlySet<string>>();
+  const findings: LintFinding[] = [];
+  for (const id of order) {
+    const revision = map.get(id);
+    const recorded = await recordMigrationStatements(scripts, revision, { dialect: input.dialect, renderer: input.renderer, model });
+    const lint = linter.lint(recorded.statements, input.settings);
+    const madeBefore = tablesMadeBefore(map, id, input.isApplied, created);
+    created.set(id, withCreations(madeBefore, lint, linter));
+    if (input.revisions.has(id)) findings.push(...judge(input, revision, recorded, lint, madeBefore));
+  }
+  return findings;
+}
+
+/** The revisions to read, oldest first: those to lint and the unapplied ancestors they build on. */
+function readingOrder(map: RevisionMap, revisions: ReadonlySet<string>, isApplied: (id: string) => boolean): string[] {
+  const read = [...map.ancestors(revisions, { includeDependencies: true })].filter((id) => revisions.has(id) || !isApplied(id));
+  return map.sortNewestFirst(read).reverse();
+}
+
+/** The schema model before the first revision read: what the applied revisions it builds on made. */
+async function startingModel(input: LintRevisionsInput, order: readonly string[]): Promise<SchemaModel> {
+  if (input.renderer.operationCompiler === undefined) return new SchemaModel();
+  const reading = new Set(order);
+  const before = new Set<string>();
+  for (const id of order) for (const parent of input.scripts.map.normalizedDownRevisions(id)) if (!reading.has(parent)) before.add(parent);
+  return before.size === 0 ? new SchemaModel() : replaySchema(input.scripts, [...before], input.dialect);
+}
+
+/** Tables made by the unapplied ancestors of `id`: keys of {@link tableKey}. */
+function tablesMadeBefore(map: RevisionMap, id: string, isApplied: (id: string) => boolean, created: ReadonlyMap<string, ReadonlySet<string>>): ReadonlySet<string> {
+  const parents = map.normalizedDownRevisions(id).filter((parent) => !isApplied(parent) && created.has(parent));
+  if (parents.length === 1) return created.get(parents[0]!)!;
+  const union = new Set<string>();
+  for (const parent of parents) for (const key of created.get(parent)!) union.add(key);
+  return union;
+}
+
+/** `before` plus the tables this revision creates (the same set when it creates none). */
+function withCreations(before: ReadonlySet<string>, lint: StatementsLint, linter: StatementLinter): ReadonlySet<string> {
+  if (lint.creates.length === 0) return before;
+  const after = new Set(before);
+  for (const { table } of lint.creates) after.add(tableKey(table, linter.identifiers));
+  return after;
+}
+
+/** The findings of one linted revision. */
+function judge(input: LintRevisionsInput, revision: Revision, recorded: RecordedMigration, lint: StatementsLint, madeBefore: ReadonlySet<string>): LintFinding[] {
+  const rules = input.linter.identifiers;
+  const source = revision.path === undefined ? '' : readFileSync(revision.path, 'utf8');
+  const ignores = IgnoreComments.read(source);
+  const file = revision.path === undefined ? revision.id : path.relative(input.cwd, revision.path).split(path.sep).join('/');
+  const fallbackLine = upLine(source);
+  const findings: LintFinding[] = [];
+  const add = (ruleId: string, message: string, line: number, statement?: string): void => {
+    const severity = severityOf(ruleId, input.severities);
+    if (severity === 'off') return;
+    if (ignores.above(line).some((comment) => comment.ruleId === ruleId)) return;
+    findings.push({ ruleId, severity, message, revision: revision.id, file, line, ...(statement === undefined ? {} : { statement }) });
+  };
+
+  for (const hit of lint.hits) {
+    if (hit.table !== undefined) {
+      const key = tableKey(hit.table, rules);
+      if (madeBefore.has(key)) continue;
+      if (lint.creates.some((made) => made.statement <= hit.statement && tableKey(made.table, rules) === key)) continue;
+    }
+    const statement = recorded.statements[hit.statement];
+    add(hit.ruleId, hit.message, statement?.line ?? fallbackLine, statement === undefined ? undefined : oneLineStatement(statement.sql, STATEMENT_START));
+  }
+  for (const part of recorded.unrendered) {
+    add('NOT_LINTED', `Not linted from here on: ${part.reason}`, part.line ?? fallbackLine);
+  }
+  for (const comment of ignores.all) {
+    if (comment.ruleId === undefined || comment.reason === undefined) {
+      add('IGNORE_WITHOUT_REASON', `\`// ${IGNORE_MARKER} ${comment.ruleId ?? 'RULE_ID'}\` gives no reason: write why the statement is safe after the rule id`, comment.line);
+    }
+    if (comment.ruleId !== undefined && lintRule(comment.ruleId) === undefined) {
+      add('IGNORE_UNKNOWN_RULE', `\`// ${IGNORE_MARKER} ${comment.ruleId}\` names no rule; the rules are listed in docs/lint.md`, comment.line);
+    }
+  }
+  return findings.sort((a, b) => a.line - b.line);
+}
+
+function severityOf(ruleId: string, configured: Readonly<Record<string, ConfiguredSeverity>> | undefined): ConfiguredSeverity {
+  return configured?.[ruleId] ?? lintRule(ruleId)?.defaultSeverity ?? 'warning';
+}
+
+/** The line of `up(` in a migration's text, for findings no statement line is known for. */
+function upLine(source: string): number {
+  const at = source.search(/\bup\s*\(/);
+  return at === -1 ? 1 : source.slice(0, at).split('\n').length;
+}

@@ -1,0 +1,154 @@
+/**
+ * Renders what one revision's `up()` will run, statement by statement, without a
+ * database, and where in the migration file each statement comes from: the safety lint
+ * reads these. Schema operations are compiled for the dialect as offline mode compiles
+ * them (from a schema model of the revisions before); raw SQL is rendered as offline mode
+ * renders it. The line of each statement is the line of the `op` call in the migration
+ * file that produced it, read from the call's stack.
+ *
+ * @packageDocumentation
+ */
+
+import { pathToFileURL } from 'node:url';
+
+import type { OfflineRenderer, OfflineStatementSink } from '../adapter/dialect-adapter.js';
+import type { LintStatement } from '../adapter/statement-linter.js';
+import { isMigrateError } from '../errors.js';
+import type { MigrationOperations } from '../migration.js';
+import { SchemaTracker } from '../offline/offline-connection.js';
+import { refusingProxy } from '../offline/refusing-proxy.js';
+import type { SchemaModel } from '../operations/schema-model.js';
+import type { Revision } from '../revision/revision.js';
+import { statementForDialect } from '../runtime/run-schema-operation.js';
+import { schemaMethods } from '../runtime/schema-methods.js';
+import type { ScriptDirectory } from '../script/script-directory.js';
+
+/** A statement of a migration, with the line of the migration file it comes from. */
+export interface RecordedStatement extends LintStatement {
+  /** 1-based line of the `op` call that produced it; absent when no frame of the file was on the stack. */
+  readonly line: number | undefined;
+}
+
+/** A part of a migration that could not be rendered, and why. */
+export interface UnrenderedPart {
+  readonly line: number | undefined;
+  readonly reason: string;
+}
+
+/** What {@link recordMigrationStatements} rendered of one revision. */
+export interface RecordedMigration {
+  readonly statements: readonly RecordedStatement[];
+  /** What could not be rendered: an operation the compiler refused, or the rest of `up()` after it read the database. */
+  readonly unrendered: readonly UnrenderedPart[];
+}
+
+/** How to render: the dialect's offline renderer, and the schema model the revision starts from (it is updated). */
+export interface RecordingTools {
+  readonly dialect: string;
+  readonly renderer: OfflineRenderer;
+  readonly model: SchemaModel;
+}
+
+/** How many stack frames are read to find the migration file's: `op.db` statements come through the query builder's frames. */
+const STACK_DEPTH = 64;
+
+/** Raised inside the recorded `up()` when it reads the database: nothing after it can be rendered. */
+class ReadRefused extends Error {}
+
+/**
+ * The statements `revision`'s `up()` runs, in order. The migration is imported (once per
+ * script directory) and run against an `op` that records; it never reaches a database.
+ * An operation the compiler refuses is recorded as unrendered and the rest still runs;
+ * a read of the database (`op.query`, a `SELECT` through `op.db`) ends the recording,
+ * since what follows may depend on what it would have read.
+ */
+export async function recordMigrationStatements(scripts: ScriptDirectory, revision: Revision, tools: RecordingTools): Promise<RecordedMigration> {
+  const migration = await scripts.importMigration(revision);
+  const { dialect, renderer } = tools;
+  const inTransaction = migration.transactional !== false;
+  const fileUrl = revision.path === undefined ? undefined : pathToFileURL(revision.path).href;
+  const lineOfCaller = (): number | undefined => (fileUrl === undefined ? undefined : callerLine(fileUrl));
+  const statements: RecordedStatement[] = [];
+  const unrendered: UnrenderedPart[] = [];
+  const tracker = new SchemaTracker(tools.model, () => ({ revision: revision.id, path: revision.path }));
+  const compiler = renderer.operationCompiler && tracker.compiling(renderer.operationCompiler);
+  let operations = 0;
+
+  const raw = (sql: string, line: number | undefined): void => {
+    tracker.raw(sql);
+    statements.push({ sql, line, inTransaction });
+  };
+  const refuse = (what: string): never => {
+    throw new ReadRefused(`it reads the database (${what}), so what it runs from there on cannot be known without running it`);
+  };
+  const sink: OfflineStatementSink = { statement: (sql) => raw(sql, lineOfCaller()), refuseRead: refuse };
+  const op: MigrationOperations = {
+    dialect,
+    offline: true,
+    execute: async (sql, params = []) => {
+      const line = lineOfCaller();
+      const text = typeof sql === 'string' ? sql : statementForDialect(sql, { dialect, revision: revision.id, path: revision.path });
+      raw(params.length === 0 ? text : renderer.inline(text, params), line);
+    },
+    query: async () => refuse('op.query'),
+    bulkInsert: async (table, rows) => {
+      const line = lineOfCaller();
+      for (const sql of renderer.bulkInsert(table, rows)) raw(sql, line);
+    },
+    db: renderer.queryBuilder?.(sink) ?? refusingProxy('op.db', (use) => refuse(use)),
+    connection: refusingProxy('op.connection', (use) => refuse(use)),
+    ...schemaMethods(async (call, build) => {
+      const line = lineOfCaller();
+      const operation = build();
+      if (compiler === undefined) {
+        unrendered.push({ line, reason: `${call}: the ${dialect} adapter does not compile schema operations offline` });
+        return;
+      }
+      try {
+        const compiled = await compiler.compile(operation, {
+          dialect,
+          offline: true,
+          inTransaction,
+          describeTable: async () => undefined,
+        });
+        const index = operations++;
+        for (const sql of compiled.statements) {
+          tracker.raw(sql);
+          statements.push({ sql, line, inTransaction, operation: { index, kind: operation.kind } });
+        }
+      } catch (error) {
+        if (!isMigrateError(error)) throw error;
+        unrendered.push({ line, reason: `${call}: ${error.message}` });
+      }
+    }),
+  };
+  try {
+    await migration.up(op);
+  } catch (error) {
+    const reason = error instanceof ReadRefused ? error.message : `its up() failed when rendered offline: ${error instanceof Error ? error.message : String(error)}`;
+    unrendered.push({ line: error instanceof Error && fileUrl !== undefined ? lineInStack(error.stack, fileUrl) : undefined, reason });
+  }
+  return { statements, unrendered };
+}
+
+/** The line of the innermost frame of `fileUrl` on the current stack. */
+function callerLine(fileUrl: string): number | undefined {
+  const holder: { stack?: string } = {};
+  const depth = Error.stackTraceLimit;
+  Error.stackTraceLimit = STACK_DEPTH;
+  Error.captureStackTrace(holder, callerLine);
+  Error.stackTraceLimit = depth;
+  return lineInStack(holder.stack, fileUrl);
+}
+
+/** The line of the first frame of `fileUrl` in a V8 stack trace. */
+function lineInStack(stack: string | undefined, fileUrl: string): number | undefined {
+  if (stack === undefined) return undefined;
+  let at = stack.indexOf(fileUrl + ':');
+  while (at !== -1) {
+    const match = /^:(\d+):\d+/.exec(stack.slice(at + fileUrl.length, at + fileUrl.length + 24));
+    if (match !== null) return Number(match[1]);
+    at = stack.indexOf(fileUrl + ':', at + 1);
+  }
+  return undefined;
+}
