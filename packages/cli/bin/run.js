@@ -28,7 +28,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 /** Commands the fast entry may run without oclif (its FAST_COMMANDS; tests/unit/command-line.test.ts compares the two). */
-const FAST_COMMANDS = new Set(['current', 'heads', 'history', 'branches', 'show', 'upgrade', 'downgrade', 'stamp', 'verify']);
+const FAST_COMMANDS = new Set(['current', 'heads', 'history', 'branches', 'show', 'upgrade', 'downgrade', 'stamp', 'verify', 'lint']);
 
 /**
  * `--version` / `-v` as oclif prints it (its `config.userAgent`), without loading oclif;

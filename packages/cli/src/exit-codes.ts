@@ -62,6 +62,7 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   DB_NOT_UP_TO_DATE: ExitStatus.check,
   SCHEMA_DRIFT: ExitStatus.check,
   UNEXPECTED_HEADS: ExitStatus.check,
+  LINT_FAILED: ExitStatus.check,
   // setup
   CONFIG_NOT_FOUND: ExitStatus.usage,
   CONFIG_INVALID: ExitStatus.usage,

@@ -21,7 +21,7 @@ import type {
   RevisionNotInBranchError,
   UnexpectedHeadsError,
 } from '@cloudguard/migrate-core';
-import { closestName } from './closest-name.js';
+import { closestName } from '@cloudguard/migrate-core';
 
 /**
  * The error reference: every error code has a section (message, cause, fix) under a
@@ -156,6 +156,8 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
       ? `${why}; to take all the steps, run ${commands[0]}.`
       : `${why}; run the one you mean: ${commands.join(' or ')}.`;
   },
+  LINT_FAILED: (_error, { bin }) =>
+    `Rewrite each statement in its safe form (docs/lint.md, a section per rule), or if it is safe here, write \`// cgmigrate-lint-ignore RULE_ID why\` on the line above it. \`${bin} lint\` shows the findings without running anything; \`${bin} upgrade --lint warn\` runs anyway.`,
   UNEXPECTED_HEADS: (error, { bin }) => {
     const { expectedHeads, extraHeads, missingHeads, ambiguousHeads, heads } = error as UnexpectedHeadsError;
     const merge = `\`${bin} merge heads -m "Merge heads"\``;

@@ -2,7 +2,7 @@ import { Args, Errors } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { ErrorReference } from '../error-reference.js';
 import { ExitStatus } from '../exit-codes.js';
-import { closestName } from '../closest-name.js';
+import { closestName } from '@cloudguard/migrate-core';
 import { formatExplanation } from '../render/explanation.js';
 import { painterFor } from '../render/style.js';
 

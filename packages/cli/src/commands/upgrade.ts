@@ -37,6 +37,12 @@ export default class Upgrade extends BaseCommand<UpgradeResult | ScriptResult> {
         'BEGIN/COMMIT as the online run would commit. The script starts from base unless TARGET is a range <from>:<to>. A migration that reads the database fails with ' +
         'OFFLINE_READ_NOT_SUPPORTED. With --json the script is the `sql` field of the result.',
     }),
+    lint: Flags.option({
+      options: ['error', 'warn', 'off'] as const,
+      default: 'warn' as const,
+      summary: 'Lint the migrations to run before running any: error refuses on a lint error (LINT_FAILED), warn prints the findings, off skips.',
+      helpValue: '<error|warn|off>',
+    })(),
   };
 
   run(): Promise<UpgradeResult | ScriptResult> {

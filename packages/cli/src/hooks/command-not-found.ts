@@ -2,7 +2,7 @@ import { Errors, toConfiguredId, type Hook } from '@oclif/core';
 import { ExitStatus } from '../exit-codes.js';
 import { errorJson, formatError, type ErrorReport } from '../render/error.js';
 import { painterFor } from '../render/style.js';
-import { closestName } from '../closest-name.js';
+import { closestName } from '@cloudguard/migrate-core';
 
 /**
  * `command_not_found`: a misspelt command (`cgmigrate upgarde`) names the command it

@@ -16,6 +16,7 @@ import { trapProcessExit } from './process-guard.js';
 import type { StampFlags } from './stamp.js';
 import type { UpgradeFlags } from './upgrade.js';
 import type { VerifyFlags } from './verify.js';
+import type { LintFlags } from './lint.js';
 
 /**
  * The fast entry of the status commands (`current`, `heads`, `history`, `branches`,
@@ -101,6 +102,7 @@ const COMMANDS: Readonly<Record<string, CommandBody>> = {
   // The fast parser takes no unknown flag, so no argument is one (the class checks with `revisionArgs`).
   stamp: async (context, { argv, flags }) => (await import('./stamp.js')).runStamp(context, argv, flags as StampFlags),
   verify: async (context, { flags }) => (await import('./verify.js')).runVerify(context, flags as VerifyFlags),
+  lint: async (context, { args, flags }) => (await import('./lint.js')).runLint(context, args['range'], flags as LintFlags),
 };
 
 /** The ids of the commands the fast entry runs (`bin/run.js` loads it for these only). */

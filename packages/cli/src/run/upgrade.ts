@@ -6,6 +6,8 @@ import type { CommandContext } from './command-context.js';
 /** Flags of `cgmigrate upgrade` besides the common ones. */
 export interface UpgradeFlags {
   readonly sql?: boolean | undefined;
+  /** Lint the migrations to run first: `error` refuses on a lint error, `warn` (default) prints findings, `off` skips. */
+  readonly lint?: 'error' | 'warn' | 'off' | undefined;
 }
 
 /**
@@ -19,7 +21,7 @@ export async function runUpgrade(ctx: CommandContext, target: string, flags: Upg
     return printScript(script, ctx);
   }
   refuseRangeOnline(target);
-  const result = await ctx.supervise(async (signal) => upgrade(await ctx.environment(), { target, signal }));
+  const result = await ctx.supervise(async (signal) => upgrade(await ctx.environment(), { target, signal, lint: flags.lint ?? 'warn' }));
   if (result.steps.length === 0) ctx.note(formatNothingToDo(result));
   return result;
 }

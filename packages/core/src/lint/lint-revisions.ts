@@ -138,7 +138,8 @@ function judge(input: LintRevisionsInput, revision: Revision, recorded: Recorded
   const add = (ruleId: string, message: string, line: number, statement?: string): void => {
     const severity = severityOf(ruleId, input.severities);
     if (severity === 'off') return;
-    if (ignores.above(line).some((comment) => comment.ruleId === ruleId)) return;
+    // An ignore without a reason silences nothing: the reason is what a reviewer reads.
+    if (ignores.above(line).some((comment) => comment.ruleId === ruleId && comment.reason !== undefined)) return;
     findings.push({ ruleId, severity, message, revision: revision.id, file, line, ...(statement === undefined ? {} : { statement }) });
   };
 
