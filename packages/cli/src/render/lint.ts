@@ -1,25 +1,8 @@
 import { plain, type Paint } from './style.js';
 
-/**
- * One finding of `cgmigrate lint`, as the output formats print it.
- *
- * Defined here until core exports its own; the shape is the one core's lint reports.
- */
-export interface LintFinding {
-  /** The rule's stable id (`LINT_RULES`), e.g. `CREATE_INDEX_NON_CONCURRENTLY`. */
-  readonly ruleId: string;
-  /** The severity in force: the rule's default, or the config's `lint.rules` setting. */
-  readonly severity: 'error' | 'warning';
-  readonly message: string;
-  /** The revision whose migration holds the statement. */
-  readonly revision: string;
-  /** The migration's file, relative to the project folder, with `/` separators. */
-  readonly file: string;
-  /** The line of the statement in that file, 1-based. */
-  readonly line: number;
-  /** The statement, on one line (maybe cut), when the finding is about one. */
-  readonly statement?: string;
-}
+import type { LintFinding } from '@cloudguard/migrate-core';
+
+export type { LintFinding };
 
 /** A finding's message on one line: output is read one finding per line. */
 function oneLine(text: string): string {
