@@ -10,6 +10,7 @@
 import type { DialectAdapter } from '../adapter/dialect-adapter.js';
 import { DatabaseError, isMigrateError } from '../errors.js';
 import { lintRevisions, type LintFinding } from '../lint/lint-revisions.js';
+import { branchComparisons } from '../revision/concurrent-revisions.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
@@ -157,11 +158,16 @@ function chooseRevisions(map: RevisionMap, options: LintOptions, reached: boolea
   return { revisions, scope: 'unmerged', isApplied: (id) => !revisions.has(id) };
 }
 
-/** The heads, and the revisions that some heads descend from and others do not. */
+/**
+ * The heads, and the branches not merged before them: the revisions of unmerged heads
+ * since their fork, and the two sides of a merge that is itself a head, since theirs.
+ */
 function unmergedRevisions(map: RevisionMap): ReadonlySet<string> {
-  const heads = map.heads;
-  const lines = heads.map((head) => map.ancestors([head], { includeDependencies: true }));
+  const heads = new Set(map.heads);
   const unmerged = new Set(heads);
-  for (const line of lines) for (const id of line) if (!lines.every((other) => other.has(id))) unmerged.add(id);
+  for (const { meeting, left, right } of branchComparisons(map, 'all')) {
+    if (meeting.kind === 'merge' && !heads.has(meeting.merge)) continue;
+    for (const id of [...left, ...right]) unmerged.add(id);
+  }
   return unmerged;
 }
