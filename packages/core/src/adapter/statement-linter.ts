@@ -30,8 +30,9 @@ export interface LintStatement {
 export interface LintSettings {
   /**
    * The server's version, `major` or `major.minor` (`"15.4"`, SQLite's `"3.45.1"`), from
-   * `--server-version` or the connected server. Absent when neither says: rules then
-   * assume the oldest server the dialect's rules distinguish, and say so in their message.
+   * `--server-version` or the connected server. Absent when neither says: each dialect
+   * then assumes one version (PostgreSQL: 13, the oldest supported upstream) and a
+   * finding that depends on it says so in its message.
    */
   readonly serverVersion?: string | undefined;
 }

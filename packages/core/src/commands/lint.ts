@@ -58,7 +58,7 @@ export interface LintResult {
   readonly revisions: readonly string[];
   readonly scope: LintScope;
   readonly database: LintDatabase;
-  /** The server version the rules assumed; absent: the oldest each rule distinguishes. */
+  /** The server version the rules assumed; absent: each dialect's default (PostgreSQL 13), which findings that depend on it name. */
   readonly serverVersion?: string | undefined;
   /** Why nothing was linted, when the adapter cannot lint. */
   readonly unavailable?: string | undefined;
