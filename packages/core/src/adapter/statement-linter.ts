@@ -23,7 +23,7 @@ export interface LintStatement {
    * The schema operation it was compiled from, when it was: the statements of one
    * operation share its `index` (a SQLite table rebuild is several statements).
    */
-  readonly operation?: { readonly index: number; readonly kind: SchemaOperationKind } | undefined;
+  readonly operation?: { readonly index: number; readonly kind: SchemaOperationKind; readonly table?: QualifiedName | undefined } | undefined;
 }
 
 /** What the rules know beyond the statements. */

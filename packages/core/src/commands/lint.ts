@@ -92,10 +92,10 @@ export async function lint(env: MigrationEnvironment, options: LintOptions = {})
     return { ...base, findings: [], unavailable: `the ${adapter.name} adapter cannot lint SQL (it has no statementLinter)` };
   }
   if (revisions.size === 0) return { ...base, findings: [] };
-  const [linter, renderer] = await Promise.all([adapter.statementLinter({ url: env.config.url, cwd: env.config.cwd }), offlineRenderer(env, adapter)]);
+  const renderer = await offlineRenderer(env, adapter);
   const found = await lintRevisions({
     scripts,
-    linter,
+    linter: () => adapter.statementLinter!({ url: env.config.url, cwd: env.config.cwd }),
     renderer,
     dialect: adapter.name,
     revisions,

@@ -9,13 +9,13 @@
  * @packageDocumentation
  */
 
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { OfflineRenderer } from '../adapter/dialect-adapter.js';
 import type { LintSettings, StatementLinter, StatementsLint } from '../adapter/statement-linter.js';
 import { SchemaModel } from '../operations/schema-model.js';
-import { tableKey } from '../operations/touched-object.js';
+import type { QualifiedName } from '../operations/schema-operation.js';
+import { tableKey, type IdentifierRules } from '../operations/touched-object.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import type { Revision } from '../revision/revision.js';
 import { replaySchema } from '../runtime/replay-schema.js';
@@ -56,7 +56,8 @@ export interface LintFinding {
 /** What {@link lintRevisions} needs. */
 export interface LintRevisionsInput {
   readonly scripts: ScriptDirectory;
-  readonly linter: StatementLinter;
+  /** The adapter's linter, loaded on first use: a run whose statements all come from `op.createTable` never loads a parser. */
+  readonly linter: () => Promise<StatementLinter>;
   readonly renderer: OfflineRenderer;
   readonly dialect: string;
   /** The revisions to report on. */
@@ -78,21 +79,88 @@ const STATEMENT_START = 80;
  * create). Findings come in revision order (oldest first), then by line.
  */
 export async function lintRevisions(input: LintRevisionsInput): Promise<LintFinding[]> {
-  const { scripts, linter } = input;
+  const { scripts } = input;
   const map = scripts.map;
   const order = readingOrder(map, input.revisions, input.isApplied);
   const model = await startingModel(input, order);
-  const created = new Map<string, ReadonlySet<string>>();
+  let linter: StatementLinter | undefined;
+  const tables = new TablesMade(map, input.isApplied);
   const findings: LintFinding[] = [];
   for (const id of order) {
     const revision = map.get(id);
     const recorded = await recordMigrationStatements(scripts, revision, { dialect: input.dialect, renderer: input.renderer, model });
-    const lint = linter.lint(recorded.statements, input.settings);
-    const madeBefore = tablesMadeBefore(map, id, input.isApplied, created);
-    created.set(id, withCreations(madeBefore, lint, linter));
-    if (input.revisions.has(id)) findings.push(...judge(input, revision, recorded, lint, madeBefore));
+    const { sent, creates } = splitNewTables(recorded);
+    if (sent.length > 0) linter ??= await input.linter();
+    const lint = linter === undefined ? { hits: [], creates } : lintStatements(linter, recorded, sent, creates, input.settings);
+    tables.record(id, lint.creates.map((made) => made.table));
+    if (input.revisions.has(id) && linter !== undefined) findings.push(...judge(input, linter, revision, recorded, lint, tables));
+    else if (input.revisions.has(id)) findings.push(...judgeWithoutHits(input, revision, recorded));
   }
   return findings;
+}
+
+/**
+ * Which statements go to the linter. Those of `op.createTable` do not: they make a table
+ * nobody uses yet, which no rule can fault, and the table they make is known from the
+ * operation. (Most revisions create a table; parsing their SQL would cost most of the lint.)
+ */
+function splitNewTables(recorded: RecordedMigration): { sent: number[]; creates: { statement: number; table: QualifiedName }[] } {
+  const sent: number[] = [];
+  const creates: { statement: number; table: QualifiedName }[] = [];
+  recorded.statements.forEach((statement, index) => {
+    const operation = statement.operation;
+    if (operation?.kind !== 'createTable' || operation.table === undefined) sent.push(index);
+    else if (!creates.some((made) => made.table === operation.table)) creates.push({ statement: index, table: operation.table });
+  });
+  return { sent, creates };
+}
+
+/** The linter's reading of the `sent` statements, with indexes and creations in terms of all of them. */
+function lintStatements(
+  linter: StatementLinter,
+  recorded: RecordedMigration,
+  sent: readonly number[],
+  creates: readonly { statement: number; table: QualifiedName }[],
+  settings: LintSettings,
+): StatementsLint {
+  if (sent.length === recorded.statements.length) return linter.lint(recorded.statements, settings);
+  const read = linter.lint(sent.map((index) => recorded.statements[index]!), settings);
+  return {
+    hits: read.hits.map((hit) => ({ ...hit, statement: sent[hit.statement]! })),
+    creates: [...creates, ...read.creates.map((made) => ({ ...made, statement: sent[made.statement]! }))],
+  };
+}
+
+/**
+ * The tables each revision read made, and those its unapplied ancestors made, worked out
+ * only for the revisions a finding on a table needs them for.
+ */
+class TablesMade {
+  readonly #map: RevisionMap;
+  readonly #isApplied: (id: string) => boolean;
+  readonly #own = new Map<string, readonly QualifiedName[]>();
+  readonly #before = new Map<string, ReadonlySet<string>>();
+
+  constructor(map: RevisionMap, isApplied: (id: string) => boolean) {
+    this.#map = map;
+    this.#isApplied = isApplied;
+  }
+
+  record(id: string, tables: readonly QualifiedName[]): void {
+    this.#own.set(id, tables);
+  }
+
+  /** Keys ({@link tableKey}) of the tables made by the unapplied ancestors of `id` that were read. */
+  before(id: string, rules: IdentifierRules): ReadonlySet<string> {
+    const known = this.#before.get(id);
+    if (known !== undefined) return known;
+    const keys = new Set<string>();
+    // Iteratively, oldest first, so that a long line of unapplied revisions does not recurse.
+    const pending = [...this.#map.ancestors([id], { includeDependencies: true })].filter((ancestor) => ancestor !== id && this.#own.has(ancestor) && !this.#isApplied(ancestor));
+    for (const ancestor of pending) for (const table of this.#own.get(ancestor)!) keys.add(tableKey(table, rules));
+    this.#before.set(id, keys);
+    return keys;
+  }
 }
 
 /** The revisions to read, oldest first: those to lint and the unapplied ancestors they build on. */
@@ -110,28 +178,12 @@ async function startingModel(input: LintRevisionsInput, order: readonly string[]
   return before.size === 0 ? new SchemaModel() : replaySchema(input.scripts, [...before], input.dialect);
 }
 
-/** Tables made by the unapplied ancestors of `id`: keys of {@link tableKey}. */
-function tablesMadeBefore(map: RevisionMap, id: string, isApplied: (id: string) => boolean, created: ReadonlyMap<string, ReadonlySet<string>>): ReadonlySet<string> {
-  const parents = map.normalizedDownRevisions(id).filter((parent) => !isApplied(parent) && created.has(parent));
-  if (parents.length === 1) return created.get(parents[0]!)!;
-  const union = new Set<string>();
-  for (const parent of parents) for (const key of created.get(parent)!) union.add(key);
-  return union;
-}
-
-/** `before` plus the tables this revision creates (the same set when it creates none). */
-function withCreations(before: ReadonlySet<string>, lint: StatementsLint, linter: StatementLinter): ReadonlySet<string> {
-  if (lint.creates.length === 0) return before;
-  const after = new Set(before);
-  for (const { table } of lint.creates) after.add(tableKey(table, linter.identifiers));
-  return after;
-}
-
 /** The findings of one linted revision. */
-function judge(input: LintRevisionsInput, revision: Revision, recorded: RecordedMigration, lint: StatementsLint, madeBefore: ReadonlySet<string>): LintFinding[] {
-  const rules = input.linter.identifiers;
-  const source = revision.path === undefined ? '' : readFileSync(revision.path, 'utf8');
+function judge(input: LintRevisionsInput, linter: StatementLinter, revision: Revision, recorded: RecordedMigration, lint: StatementsLint, tables: TablesMade): LintFinding[] {
+  const rules = linter.identifiers;
+  const source = input.scripts.readSource(revision);
   const ignores = IgnoreComments.read(source);
+  if (lint.hits.length === 0 && recorded.unrendered.length === 0 && ignores.all.length === 0) return [];
   const file = revision.path === undefined ? revision.id : path.relative(input.cwd, revision.path).split(path.sep).join('/');
   const fallbackLine = upLine(source);
   const findings: LintFinding[] = [];
@@ -146,11 +198,11 @@ function judge(input: LintRevisionsInput, revision: Revision, recorded: Recorded
   for (const hit of lint.hits) {
     if (hit.table !== undefined) {
       const key = tableKey(hit.table, rules);
-      if (madeBefore.has(key)) continue;
+      if (tables.before(revision.id, rules).has(key)) continue;
       if (lint.creates.some((made) => made.statement <= hit.statement && tableKey(made.table, rules) === key)) continue;
     }
     const statement = recorded.statements[hit.statement];
-    add(hit.ruleId, hit.message, statement?.line ?? fallbackLine, statement === undefined ? undefined : oneLineStatement(statement.sql, STATEMENT_START));
+    add(hit.ruleId, hit.message, statement?.line() ?? fallbackLine, statement === undefined ? undefined : oneLineStatement(statement.sql, STATEMENT_START));
   }
   for (const part of recorded.unrendered) {
     add('NOT_LINTED', `Not linted from here on: ${part.reason}`, part.line ?? fallbackLine);
@@ -164,6 +216,13 @@ function judge(input: LintRevisionsInput, revision: Revision, recorded: Recorded
     }
   }
   return findings.sort((a, b) => a.line - b.line);
+}
+
+/** The findings of a revision the linter was never needed for: only its unrendered parts and ignore comments. */
+function judgeWithoutHits(input: LintRevisionsInput, revision: Revision, recorded: RecordedMigration): LintFinding[] {
+  const none: StatementsLint = { hits: [], creates: [] };
+  const identity: StatementLinter = { identifiers: { caseInsensitive: false }, rules: [], lint: () => none };
+  return judge(input, identity, revision, recorded, none, new TablesMade(input.scripts.map, () => true));
 }
 
 function severityOf(ruleId: string, configured: Readonly<Record<string, ConfiguredSeverity>> | undefined): ConfiguredSeverity {

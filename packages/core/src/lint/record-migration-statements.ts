@@ -18,15 +18,16 @@ import type { MigrationOperations } from '../migration.js';
 import { SchemaTracker } from '../offline/offline-connection.js';
 import { refusingProxy } from '../offline/refusing-proxy.js';
 import type { SchemaModel } from '../operations/schema-model.js';
+import type { QualifiedName, SchemaOperation } from '../operations/schema-operation.js';
 import type { Revision } from '../revision/revision.js';
 import { statementForDialect } from '../runtime/run-schema-operation.js';
 import { schemaMethods } from '../runtime/schema-methods.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 
-/** A statement of a migration, with the line of the migration file it comes from. */
+/** A statement of a migration, with where in the migration file it comes from. */
 export interface RecordedStatement extends LintStatement {
-  /** 1-based line of the `op` call that produced it; absent when no frame of the file was on the stack. */
-  readonly line: number | undefined;
+  /** 1-based line of the `op` call that produced it; undefined when no frame of the file was on the stack. Read on demand. */
+  line(): number | undefined;
 }
 
 /** A part of a migration that could not be rendered, and why. */
@@ -49,8 +50,10 @@ export interface RecordingTools {
   readonly model: SchemaModel;
 }
 
-/** How many stack frames are read to find the migration file's: `op.db` statements come through the query builder's frames. */
-const STACK_DEPTH = 64;
+/** How many stack frames are read to find the migration file's: a direct `op` call is a few frames down. */
+const OP_CALL_DEPTH = 8;
+/** The same for `op.db` statements, which come through the query builder's frames. */
+const QUERY_BUILDER_DEPTH = 64;
 
 /** Raised inside the recorded `up()` when it reads the database: nothing after it can be rendered. */
 class ReadRefused extends Error {}
@@ -67,21 +70,26 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
   const { dialect, renderer } = tools;
   const inTransaction = migration.transactional !== false;
   const fileUrl = revision.path === undefined ? undefined : pathToFileURL(revision.path).href;
-  const lineOfCaller = (): number | undefined => (fileUrl === undefined ? undefined : callerLine(fileUrl));
+  /** Where the `op` call being made is: its line is worked out only if a finding needs it. */
+  const lineOfCaller = (depth = OP_CALL_DEPTH): (() => number | undefined) => {
+    if (fileUrl === undefined) return () => undefined;
+    const sites = callSites(depth);
+    return () => lineIn(sites, fileUrl);
+  };
   const statements: RecordedStatement[] = [];
   const unrendered: UnrenderedPart[] = [];
   const tracker = new SchemaTracker(tools.model, () => ({ revision: revision.id, path: revision.path }));
   const compiler = renderer.operationCompiler && tracker.compiling(renderer.operationCompiler);
   let operations = 0;
 
-  const raw = (sql: string, line: number | undefined): void => {
+  const raw = (sql: string, line: () => number | undefined): void => {
     tracker.raw(sql);
     statements.push({ sql, line, inTransaction });
   };
   const refuse = (what: string): never => {
     throw new ReadRefused(`it reads the database (${what}), so what it runs from there on cannot be known without running it`);
   };
-  const sink: OfflineStatementSink = { statement: (sql) => raw(sql, lineOfCaller()), refuseRead: refuse };
+  const sink: OfflineStatementSink = { statement: (sql) => raw(sql, lineOfCaller(QUERY_BUILDER_DEPTH)), refuseRead: refuse };
   const op: MigrationOperations = {
     dialect,
     offline: true,
@@ -101,7 +109,7 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
       const line = lineOfCaller();
       const operation = build();
       if (compiler === undefined) {
-        unrendered.push({ line, reason: `${call}: the ${dialect} adapter does not compile schema operations offline` });
+        unrendered.push({ line: line(), reason: `${call}: the ${dialect} adapter does not compile schema operations offline` });
         return;
       }
       try {
@@ -114,11 +122,11 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
         const index = operations++;
         for (const sql of compiled.statements) {
           tracker.raw(sql);
-          statements.push({ sql, line, inTransaction, operation: { index, kind: operation.kind } });
+          statements.push({ sql, line, inTransaction, operation: { index, kind: operation.kind, table: operationTable(operation) } });
         }
       } catch (error) {
         if (!isMigrateError(error)) throw error;
-        unrendered.push({ line, reason: `${call}: ${error.message}` });
+        unrendered.push({ line: line(), reason: `${call}: ${error.message}` });
       }
     }),
   };
@@ -131,17 +139,36 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
   return { statements, unrendered };
 }
 
-/** The line of the innermost frame of `fileUrl` on the current stack. */
-function callerLine(fileUrl: string): number | undefined {
-  const holder: { stack?: string } = {};
-  const depth = Error.stackTraceLimit;
-  Error.stackTraceLimit = STACK_DEPTH;
-  Error.captureStackTrace(holder, callerLine);
-  Error.stackTraceLimit = depth;
-  return lineInStack(holder.stack, fileUrl);
+/** The table an operation is on, when it is on one. */
+function operationTable(operation: SchemaOperation): QualifiedName | undefined {
+  return 'table' in operation ? operation.table : undefined;
 }
 
-/** The line of the first frame of `fileUrl` in a V8 stack trace. */
+/** The current call stack, as V8's call sites: their file and line are read only for the statements a finding is about. */
+function callSites(depth: number): readonly NodeJS.CallSite[] {
+  const holder: { stack?: unknown } = {};
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  // Call sites rather than the formatted text: formatting a stack costs more than taking it.
+  // Both settings are put back before anything else can run.
+  Error.prepareStackTrace = (_error, sites) => sites;
+  Error.stackTraceLimit = depth;
+  try {
+    Error.captureStackTrace(holder, callSites);
+    return holder.stack as NodeJS.CallSite[];
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** The line of the innermost of `sites` in `fileUrl`. */
+export function lineIn(sites: readonly NodeJS.CallSite[], fileUrl: string): number | undefined {
+  for (const site of sites) if (site.getFileName() === fileUrl) return site.getLineNumber() ?? undefined;
+  return undefined;
+}
+
+/** The line of the first frame of `fileUrl` in a V8 stack trace's text. */
 function lineInStack(stack: string | undefined, fileUrl: string): number | undefined {
   if (stack === undefined) return undefined;
   let at = stack.indexOf(fileUrl + ':');

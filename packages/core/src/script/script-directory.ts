@@ -252,6 +252,14 @@ export class ScriptDirectory {
     }
     return loading;
   }
+
+  /**
+   * A revision's file as text, through the directory's reader (which may already hold
+   * it); `''` for a revision without a file.
+   */
+  readSource(revision: Revision): string {
+    return revision.path === undefined ? '' : this.#io.readFile(revision.path);
+  }
 }
 
 function safeExists(io: ScriptDirectoryIo, dir: string): boolean {
