@@ -219,6 +219,21 @@ describe('SQLite autogenerate and drift check', () => {
     expect(app.tables()).toEqual(['alembic_version', 'cgmigrate_audit']);
   });
 
+  it('writes the plain forms with safeForms on: SQLite has no concurrent index builds nor NOT VALID constraints', async () => {
+    const app = project();
+    const env = await teamMembers(app, { safeForms: true });
+    expect(app.versions()).toHaveLength(1);
+    const second = await autogenerateRevision(env, { message: 'Team members', safeForms: true });
+    if (!second.written) throw new Error('expected a migration');
+    expect(second.revisions).toHaveLength(1);
+    expect(app.versions()).toHaveLength(2);
+    const source = readFileSync(second.path, 'utf8');
+    expect(source).not.toMatch(/notValid|concurrently|validateConstraint|transactional/);
+    expect(source).toContain("batch.createIndex('user_name_index', ['name']);");
+    await upgrade(env, { target: 'head' });
+    expect(await check(env)).toMatchObject({ ok: true, drift: [] });
+  });
+
   it('writes SQL, and says why, for a difference no operation spells (a trigger)', async () => {
     const app = project();
     const Audited = defineEntity({
