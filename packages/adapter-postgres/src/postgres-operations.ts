@@ -1,7 +1,8 @@
 /**
  * PostgreSQL's schema-operation compiler and table reader: the kit's MikroORM compiler
- * with PostgreSQL's features (concurrent index builds, `IF [NOT] EXISTS` on indexes,
- * `CREATE OR REPLACE VIEW`, native enum types, views kept around a column's new type).
+ * with PostgreSQL's features (concurrent index builds, `NOT VALID` constraints and
+ * `VALIDATE CONSTRAINT`, `IF [NOT] EXISTS` on indexes, `CREATE OR REPLACE VIEW`, native
+ * enum types, views kept around a column's new type).
  *
  * @packageDocumentation
  */
@@ -19,7 +20,14 @@ export function postgresOperationCompiler(platform: AbstractSqlPlatform): Schema
   return createOperationCompiler({
     dialect: DIALECT,
     platform,
-    features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true, expressionIndexes: true },
+    features: {
+      displayName: 'PostgreSQL',
+      concurrentIndexes: true,
+      constraintValidation: true,
+      indexExistenceClauses: true,
+      replaceableViews: true,
+      expressionIndexes: true,
+    },
     alterTable: withDependentViews,
   });
 }

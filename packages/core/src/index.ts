@@ -31,6 +31,7 @@ export type {
 } from './operations/schema-operation.js';
 export type {
   BatchTableOperations,
+  ConstraintValidationOptions,
   CreateIndexOptions,
   CreateTableForeignKey,
   CreateTableIndex,

@@ -118,8 +118,11 @@ export async function compareEntitiesWithDatabase(
     const comparator = new SchemaComparator(platform);
     const upDiff = comparator.compare(fromDatabase, toEntities);
     const downDiff = comparator.compare(toEntities, fromDatabase, upDiff);
-    const up = splitStatements(generator.diffToSQL(upDiff, DIFF_OPTIONS));
-    const down = splitStatements(generator.diffToSQL(downDiff, DIFF_OPTIONS));
+    // Writing SQL consumes the difference it writes (MikroORM deletes the foreign key of a new
+    // column from addedForeignKeys once it wrote it after the column): the SQL is written from
+    // differences of its own, so that the operations and the described changes keep that key.
+    const up = splitStatements(generator.diffToSQL(comparator.compare(fromDatabase, toEntities), DIFF_OPTIONS));
+    const down = splitStatements(generator.diffToSQL(comparator.compare(toEntities, fromDatabase, upDiff), DIFF_OPTIONS));
     // The down direction creates what the database holds: its columns were not made from properties.
     const upOperations = operationsFromDiff(upDiff, { dialect: database.dialect, platform, property: entityProperties(target) });
     const downOperations = operationsFromDiff(downDiff, { dialect: database.dialect, platform });

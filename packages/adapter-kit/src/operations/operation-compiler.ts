@@ -47,6 +47,12 @@ export interface OperationDialectFeatures {
   readonly displayName: string;
   /** `CREATE INDEX CONCURRENTLY` / `DROP INDEX CONCURRENTLY`, outside a transaction block (PostgreSQL). */
   readonly concurrentIndexes?: boolean | undefined;
+  /**
+   * Foreign keys and checks added `NOT VALID`, checked later by `VALIDATE CONSTRAINT`
+   * (PostgreSQL). Without it `notValid` and `validateConstraint` are refused, as
+   * `concurrently` is without {@link concurrentIndexes}.
+   */
+  readonly constraintValidation?: boolean | undefined;
   /** `CREATE INDEX IF NOT EXISTS` and `DROP INDEX IF EXISTS` (PostgreSQL, SQLite, MariaDB). */
   readonly indexExistenceClauses?: boolean | undefined;
   /** The schema helper writes foreign keys inside `CREATE TABLE` (SQLite, which cannot add them later). */
@@ -194,6 +200,14 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
       if (this.#features.expressionIndexes !== true && change.kind === 'createIndex' && change.index.columns.some((key) => typeof key !== 'string')) {
         this.#refuse(operation, `${displayName} indexes columns only, not expressions: index a generated column instead`);
       }
+      if (this.#features.constraintValidation !== true) {
+        if ((change.kind === 'addForeignKey' || change.kind === 'addCheck') && change.notValid === true) {
+          this.#refuse(operation, `${displayName} has no NOT VALID constraints: it checks the existing rows when it adds one`);
+        }
+        if (change.kind === 'validateConstraint') {
+          this.#refuse(operation, `${displayName} has no VALIDATE CONSTRAINT: it checks the existing rows when it adds a constraint, so none is left to validate`);
+        }
+      }
       if (this.#features.indexExistenceClauses !== true) {
         if (change.kind === 'createIndex' && change.ifNotExists) this.#refuse(operation, `${displayName} has no CREATE INDEX IF NOT EXISTS`);
         if (change.kind === 'dropIndex' && change.ifExists) this.#refuse(operation, `${displayName} has no DROP INDEX IF EXISTS`);
@@ -301,11 +315,11 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
         return this.#finish([statement]);
       }
       case 'addForeignKey':
-        return this.#finish([this.#helper.createForeignKey(table, toMikroForeignKey(this.#platform, name, change.foreignKey))]);
+        return notValid(this.#finish([this.#helper.createForeignKey(table, toMikroForeignKey(this.#platform, name, change.foreignKey))]), change.notValid);
       case 'addUnique':
         return this.#finish([this.#helper.createIndex(toMikroIndex({ ...change.unique, unique: true }, { constraint: true }), table)]);
       case 'addCheck':
-        return this.#finish([this.#helper.createCheck(table, { name: change.check.name, expression: change.check.expression })]);
+        return notValid(this.#finish([this.#helper.createCheck(table, { name: change.check.name, expression: change.check.expression })]), change.notValid);
       case 'addPrimaryKey': {
         const key = toMikroPrimaryKey(this.#platform, name.name, change.primaryKey);
         table.setIndexes([key]);
@@ -313,6 +327,8 @@ class MikroOperationCompiler implements SchemaOperationCompiler {
       }
       case 'dropConstraint':
         return this.#finish([this.#dropConstraint(operation, tableName, change.name, change.type)]);
+      case 'validateConstraint':
+        return [`alter table ${this.#quoteTable(name)} validate constraint ${this.#platform.quoteIdentifier(change.name)}`];
     }
   }
 
@@ -430,6 +446,15 @@ export function describeOperation(operation: SchemaOperation): string {
     default:
       return `${operation.kind} ${qualifiedName(operation.table)}`;
   }
+}
+
+/**
+ * `ADD CONSTRAINT … NOT VALID` for the one `alter table … add constraint` statement of a
+ * foreign key or check (the clause ends the statement, after `ON DELETE` and the rest).
+ */
+function notValid(statements: string[], asked: boolean | undefined): string[] {
+  if (asked !== true) return statements;
+  return statements.map((statement) => (/^alter table .* add constraint /is.test(statement) ? `${statement.replace(/;\s*$/, '')} not valid` : statement));
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

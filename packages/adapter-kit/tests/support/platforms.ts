@@ -13,7 +13,7 @@ export const DIALECTS = {
   sqlite: { driver: SqliteDriver, features: { displayName: 'SQLite', indexExistenceClauses: true, foreignKeysInCreateTable: true, expressionIndexes: true } },
   postgresql: {
     driver: PostgreSqlDriver,
-    features: { displayName: 'PostgreSQL', concurrentIndexes: true, indexExistenceClauses: true, replaceableViews: true, expressionIndexes: true },
+    features: { displayName: 'PostgreSQL', concurrentIndexes: true, constraintValidation: true, indexExistenceClauses: true, replaceableViews: true, expressionIndexes: true },
   },
   mysql: { driver: MySqlDriver, features: { displayName: 'MySQL', restatesColumnOnAlter: true, replaceableViews: true, expressionIndexes: true } },
   mariadb: { driver: MariaDbDriver, features: { displayName: 'MariaDB', restatesColumnOnAlter: true, replaceableViews: true, indexExistenceClauses: true } },

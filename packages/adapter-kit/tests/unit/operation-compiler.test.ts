@@ -234,6 +234,46 @@ describe('concurrent index builds', () => {
   });
 });
 
+describe('constraints added NOT VALID, validated later', () => {
+  const ownerKey = { name: 'fk_owner', columns: ['owner_id'], referencedTable: { name: 'owners' }, referencedColumns: ['id'], onDelete: 'set null' } as const;
+  const positive = { name: 'ck_positive', expression: 'id > 0' };
+
+  it('are written on PostgreSQL with NOT VALID after the whole constraint, and validated by name', async () => {
+    expect(
+      await statements('postgresql', alter({ kind: 'addForeignKey', foreignKey: ownerKey, notValid: true }, { kind: 'addCheck', check: positive, notValid: true })),
+    ).toEqual([
+      'alter table "accounts" add constraint "fk_owner" foreign key ("owner_id") references "owners" ("id") on delete set null not valid',
+      'alter table "accounts" add constraint "ck_positive" check (id > 0) not valid',
+    ]);
+    expect(await statements('postgresql', { ...alter({ kind: 'validateConstraint', name: 'fk_owner' }), table: { name: 'accounts', schema: 'app' } })).toEqual([
+      'alter table "app"."accounts" validate constraint "fk_owner"',
+    ]);
+  });
+
+  it('are checked at once without notValid, or with notValid: false', async () => {
+    expect(await statements('postgresql', alter({ kind: 'addForeignKey', foreignKey: ownerKey, notValid: false }, { kind: 'addCheck', check: positive }))).toEqual([
+      'alter table "accounts" add constraint "fk_owner" foreign key ("owner_id") references "owners" ("id") on delete set null',
+      'alter table "accounts" add constraint "ck_positive" check (id > 0)',
+    ]);
+  });
+
+  it('are refused on a dialect without them, as concurrently is, before any statement', async () => {
+    await expect(compileFor('sqlite', alter({ kind: 'addForeignKey', foreignKey: ownerKey, notValid: true }))).rejects.toMatchObject({
+      code: 'OPERATION_NOT_SUPPORTED',
+      dialect: 'sqlite',
+      reason: 'SQLite has no NOT VALID constraints: it checks the existing rows when it adds one',
+    });
+    await expect(compileFor('mariadb', alter({ kind: 'addCheck', check: positive, notValid: true }))).rejects.toMatchObject({
+      reason: 'MariaDB has no NOT VALID constraints: it checks the existing rows when it adds one',
+    });
+    await expect(compileFor('mysql', alter({ kind: 'validateConstraint', name: 'ck_positive' }))).rejects.toMatchObject({
+      code: 'OPERATION_NOT_SUPPORTED',
+      operation: 'alterTable accounts (validateConstraint)',
+      reason: 'MySQL has no VALIDATE CONSTRAINT: it checks the existing rows when it adds a constraint, so none is left to validate',
+    });
+  });
+});
+
 describe('tables and views', () => {
   it('renames and drops tables, creates and drops views', async () => {
     expect(await statements('postgresql', { kind: 'renameTable', table: { name: 'accounts', schema: 'app' }, newName: 'users' })).toEqual([

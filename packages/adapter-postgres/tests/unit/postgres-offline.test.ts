@@ -1,5 +1,7 @@
+import type { TableChange } from '@cloudguard/migrate-core/adapter';
 import { describe, expect, it } from 'vitest';
 
+import { postgresAdapter } from '../../src/index.js';
 import { inlinePostgres, postgresLiteral, renderPostgresOffline } from '../../src/postgres-offline.js';
 
 describe('PostgreSQL literals for offline scripts', () => {
@@ -28,5 +30,34 @@ describe('PostgreSQL literals for offline scripts', () => {
     );
     expect(renderer.beginTransaction).toEqual(['BEGIN', "SET LOCAL lock_timeout = '5s'", "SET LOCAL statement_timeout = '60s'"]);
     expect(renderer.bulkInsert('t', [{ a: 1, b: "x'" }, { a: 2 }])).toEqual([`insert into "t" ("a", "b") values (1, 'x'''), (2, default)`]);
+  });
+});
+
+describe('constraints added NOT VALID and validated, offline', () => {
+  const context = { dialect: 'postgresql', offline: true, inTransaction: true, describeTable: async () => undefined };
+  const compile = async (changes: readonly TableChange[]): Promise<readonly string[]> => {
+    const renderer = await postgresAdapter().renderOffline!({ url: 'postgresql://host.invalid/db', cwd: '/', versionTable: { name: 'alembic_version' } });
+    return (await renderer.operationCompiler!.compile({ kind: 'alterTable', table: { name: 'post' }, changes, batch: changes.length > 1 }, context)).statements;
+  };
+  const authorKey = { name: 'post_author_id_foreign', columns: ['author_id'], referencedTable: { name: 'user' }, referencedColumns: ['id'], onDelete: 'cascade' } as const;
+
+  it('writes NOT VALID for a foreign key and a check added notValid, and VALIDATE CONSTRAINT', async () => {
+    expect(
+      await compile([
+        { kind: 'addForeignKey', foreignKey: authorKey, notValid: true },
+        { kind: 'addCheck', check: { name: 'post_title_check', expression: "title <> ''" }, notValid: true },
+        { kind: 'validateConstraint', name: 'post_author_id_foreign' },
+      ]),
+    ).toEqual([
+      'alter table "post" add constraint "post_author_id_foreign" foreign key ("author_id") references "user" ("id") on delete cascade not valid',
+      `alter table "post" add constraint "post_title_check" check (title <> '') not valid`,
+      'alter table "post" validate constraint "post_author_id_foreign"',
+    ]);
+  });
+
+  it('checks the rows at once without notValid', async () => {
+    expect(await compile([{ kind: 'addForeignKey', foreignKey: authorKey }])).toEqual([
+      'alter table "post" add constraint "post_author_id_foreign" foreign key ("author_id") references "user" ("id") on delete cascade',
+    ]);
   });
 });

@@ -47,6 +47,23 @@ const Post = defineEntity({
   },
 });
 
+// Users join teams: a new column with a foreign key, and an index, on a table that has rows.
+const Team = defineEntity({ name: 'Team', properties: { id: p.integer().primary(), name: p.string() } });
+const TeamMember = defineEntity({
+  name: 'User',
+  indexes: [{ properties: ['name'] }],
+  properties: { id: p.integer().primary(), name: p.string(), email: p.string().nullable(), team: () => p.manyToOne(Team).nullable() },
+});
+
+/** Users and teams applied, with rows; the environment of the entities where users join teams. */
+async function teamMembers(app: Project, options: { readonly safeForms?: boolean }): Promise<MigrationEnvironment> {
+  const env = await app.env([UserV1, Team], { autogenerateAs: 'operations' });
+  await autogenerateRevision(env, { message: 'Users and teams', ...options });
+  await upgrade(env, { target: 'head' });
+  app.sql("INSERT INTO team (id, name) VALUES (1, 'core'); INSERT INTO user (name, email) VALUES ('ada', 'ada@example.com')");
+  return app.env([TeamMember, Team], { autogenerateAs: 'operations' });
+}
+
 interface Project {
   readonly dir: string;
   readonly file: string;
@@ -187,6 +204,34 @@ describe('SQLite autogenerate and drift check', () => {
 
     await downgrade(env, { target: 'base' });
     expect(app.tables()).toEqual(['alembic_version', 'cgmigrate_audit']);
+  });
+
+  it('keeps the foreign key of a column added to an existing table, which MikroORM writes apart from the column', async () => {
+    const app = project();
+    const env = await teamMembers(app, {});
+    const second = await autogenerateRevision(env, { message: 'Team members' });
+    if (!second.written) throw new Error('expected a migration');
+    expect(readFileSync(second.path, 'utf8')).toContain("batch.createForeignKey('user_team_id_foreign', ['team_id'], 'team', ['id'], { onDelete: 'set null' });");
+    await upgrade(env, { target: 'head' });
+    expect(readRows(app.file, 'SELECT "table", "from", "to" FROM pragma_foreign_key_list(\'user\')')).toEqual([{ table: 'team', from: 'team_id', to: 'id' }]);
+    expect(await check(env)).toMatchObject({ ok: true, drift: [] });
+    await downgrade(env, { target: 'base' });
+    expect(app.tables()).toEqual(['alembic_version', 'cgmigrate_audit']);
+  });
+
+  it('writes the plain forms with safeForms on: SQLite has no concurrent index builds nor NOT VALID constraints', async () => {
+    const app = project();
+    const env = await teamMembers(app, { safeForms: true });
+    expect(app.versions()).toHaveLength(1);
+    const second = await autogenerateRevision(env, { message: 'Team members', safeForms: true });
+    if (!second.written) throw new Error('expected a migration');
+    expect(second.revisions).toHaveLength(1);
+    expect(app.versions()).toHaveLength(2);
+    const source = readFileSync(second.path, 'utf8');
+    expect(source).not.toMatch(/notValid|concurrently|validateConstraint|transactional/);
+    expect(source).toContain("batch.createIndex('user_name_index', ['name']);");
+    await upgrade(env, { target: 'head' });
+    expect(await check(env)).toMatchObject({ ok: true, drift: [] });
   });
 
   it('writes SQL, and says why, for a difference no operation spells (a trigger)', async () => {

@@ -1,3 +1,4 @@
+import type { TableChange } from '@cloudguard/migrate-core/adapter';
 import { describe, expect, it } from 'vitest';
 
 import { sqliteAdapter } from '../../src/index.js';
@@ -67,5 +68,42 @@ describe('schema operations offline', () => {
       context,
     );
     await expect(rebuild).rejects.toThrow('offline: no table can be read');
+  });
+});
+
+describe('constraints added NOT VALID and validated', () => {
+  // The table cannot be read here: a refusal that comes before the rebuild reads it shows as such.
+  const context = {
+    dialect: 'sqlite',
+    offline: true,
+    inTransaction: true,
+    describeTable: async () => {
+      throw new Error('the rebuild read the table');
+    },
+  };
+  const compile = async (change: TableChange) => {
+    const renderer = await sqliteAdapter().renderOffline!({ url: 'sqlite:///app.db', cwd: '/', versionTable: { name: 'alembic_version' } });
+    return renderer.operationCompiler!.compile({ kind: 'alterTable', table: { name: 'post' }, changes: [change], batch: false }, context);
+  };
+  const authorKey = { name: 'post_author_id_foreign', columns: ['author_id'], referencedTable: { name: 'user' }, referencedColumns: ['id'] };
+
+  it('are refused with OPERATION_NOT_SUPPORTED before the table is rebuilt, as concurrently is: SQLite checks the rows as it adds a constraint', async () => {
+    await expect(compile({ kind: 'addForeignKey', foreignKey: authorKey, notValid: true })).rejects.toMatchObject({
+      code: 'OPERATION_NOT_SUPPORTED',
+      dialect: 'sqlite',
+      operation: 'alterTable post (addForeignKey)',
+      reason: 'SQLite has no NOT VALID constraints: it checks the existing rows when it adds one',
+    });
+    await expect(compile({ kind: 'addCheck', check: { name: 'post_title_check', expression: "title <> ''" }, notValid: true })).rejects.toMatchObject({
+      code: 'OPERATION_NOT_SUPPORTED',
+    });
+    await expect(compile({ kind: 'validateConstraint', name: 'post_author_id_foreign' })).rejects.toMatchObject({
+      code: 'OPERATION_NOT_SUPPORTED',
+      reason: 'SQLite has no VALIDATE CONSTRAINT: it checks the existing rows when it adds a constraint, so none is left to validate',
+    });
+  });
+
+  it('leave a foreign key without notValid to the rebuild, which reads the table', async () => {
+    await expect(compile({ kind: 'addForeignKey', foreignKey: authorKey })).rejects.toThrow('the rebuild read the table');
   });
 });

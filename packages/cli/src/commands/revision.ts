@@ -91,7 +91,8 @@ export default class Revision extends BaseCommand<RevisionResult | AutogenerateR
     const result = await writingRevision(this.#output, () => autogenerateRevision(env, options));
     for (const message of result.messages) this.note(message);
     for (const note of result.notes) this.note(`Review the migration: ${note}`);
-    if (result.written) reportWritten(this.#output, result.path, result.hooks);
+    // With the safe forms, a second, transactional: false revision follows the first: each file is reported.
+    if (result.written) for (const written of result.revisions) reportWritten(this.#output, written.path, written.hooks);
     return result;
   }
 }

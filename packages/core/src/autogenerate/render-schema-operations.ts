@@ -116,17 +116,19 @@ function renderChange(change: TableChange, table: QualifiedName, indent: string)
         indent,
         'createForeignKey',
         [name(key.name), tableName, literal(key.columns), name(key.referencedTable.name), literal(key.referencedColumns)],
-        options({ ...schema, referencedSchema: key.referencedTable.schema, onDelete: key.onDelete, onUpdate: key.onUpdate }),
+        options({ ...schema, referencedSchema: key.referencedTable.schema, onDelete: key.onDelete, onUpdate: key.onUpdate, notValid: change.notValid || undefined }),
       );
     }
     case 'addUnique':
       return call(indent, 'createUniqueConstraint', [name(change.unique.name), tableName, literal(change.unique.columns)], options(schema));
     case 'addCheck':
-      return call(indent, 'createCheckConstraint', [name(change.check.name), tableName, stringLiteral(change.check.expression)], options(schema));
+      return call(indent, 'createCheckConstraint', [name(change.check.name), tableName, stringLiteral(change.check.expression)], options({ ...schema, notValid: change.notValid || undefined }));
     case 'addPrimaryKey':
       return call(indent, 'createPrimaryKey', [name(change.primaryKey.name ?? `${table.name}_pkey`), tableName, literal(change.primaryKey.columns)], options(schema));
     case 'dropConstraint':
       return call(indent, 'dropConstraint', [name(change.name), tableName, name(change.type)], options(schema));
+    case 'validateConstraint':
+      return call(indent, 'validateConstraint', [name(change.name), tableName], options(schema));
   }
 }
 
@@ -147,17 +149,21 @@ function renderBatchChange(change: TableChange, table: QualifiedName): string {
       return `batch.dropIndex(${name(change.name)})`;
     case 'addForeignKey': {
       const key = change.foreignKey;
-      const extra = options({ referencedSchema: key.referencedTable.schema, onDelete: key.onDelete, onUpdate: key.onUpdate });
+      const extra = options({ referencedSchema: key.referencedTable.schema, onDelete: key.onDelete, onUpdate: key.onUpdate, notValid: change.notValid || undefined });
       return `batch.createForeignKey(${name(key.name)}, ${literal(key.columns)}, ${name(key.referencedTable.name)}, ${literal(key.referencedColumns)}${extra ? `, ${extra}` : ''})`;
     }
     case 'addUnique':
       return `batch.createUniqueConstraint(${name(change.unique.name)}, ${literal(change.unique.columns)})`;
-    case 'addCheck':
-      return `batch.createCheckConstraint(${name(change.check.name)}, ${stringLiteral(change.check.expression)})`;
+    case 'addCheck': {
+      const extra = options({ notValid: change.notValid || undefined });
+      return `batch.createCheckConstraint(${name(change.check.name)}, ${stringLiteral(change.check.expression)}${extra ? `, ${extra}` : ''})`;
+    }
     case 'addPrimaryKey':
       return `batch.createPrimaryKey(${name(change.primaryKey.name ?? `${table.name}_pkey`)}, ${literal(change.primaryKey.columns)})`;
     case 'dropConstraint':
       return `batch.dropConstraint(${name(change.name)}, ${name(change.type)})`;
+    case 'validateConstraint':
+      return `batch.validateConstraint(${name(change.name)})`;
   }
 }
 

@@ -5,6 +5,7 @@ import { resolveAdapter, withConnection, type MigrationEnvironment } from './env
 import { reviewNotes } from '../autogenerate/render-changes.js';
 import type { SchemaComparison } from '../adapter/schema-change.js';
 import { schemaFilter, type SchemaFilterOptions } from '../autogenerate/schema-filter.js';
+import { compilesSafeForms } from '../autogenerate/safe-forms.js';
 
 /** A comparison of the configured entities with a database at its head revisions. */
 export interface DatabaseComparison extends SchemaComparison {
@@ -12,6 +13,17 @@ export interface DatabaseComparison extends SchemaComparison {
   readonly current: readonly string[];
   /** Every note the author must review: the adapter's warnings, then core's (renames, drop-and-add pairs). */
   readonly notes: readonly string[];
+  /**
+   * Whether the connection's operation compiler writes the safe forms (see
+   * `splitSafeForms`); asked only when {@link CompareOptions.askSafeForms} is set.
+   */
+  readonly compilesSafeForms?: boolean | undefined;
+}
+
+/** What {@link compareWithDatabase} asks besides the comparison. */
+export interface CompareOptions {
+  /** Ask the connection's compiler whether it writes the safe forms (`revision --autogenerate` with them on). */
+  readonly askSafeForms?: boolean | undefined;
 }
 
 /**
@@ -30,6 +42,7 @@ export async function compareWithDatabase(
   env: MigrationEnvironment,
   map: RevisionMap,
   filter: SchemaFilterOptions = env.config.schemaFilter,
+  options: CompareOptions = {},
 ): Promise<DatabaseComparison> {
   const entities = env.config.entities;
   if (entities.length === 0) {
@@ -59,6 +72,8 @@ export async function compareWithDatabase(
       if (isMigrateError(error)) throw error;
       throw new DatabaseError('Comparing the entities with the database schema', { cause: error });
     }
-    return { ...comparison, current, notes: [...comparison.warnings, ...reviewNotes(comparison.changes)] };
+    const notes = [...comparison.warnings, ...reviewNotes(comparison.changes)];
+    if (!options.askSafeForms) return { ...comparison, current, notes };
+    return { ...comparison, current, notes, compilesSafeForms: await compilesSafeForms(connection.operationCompiler, adapter.name) };
   });
 }

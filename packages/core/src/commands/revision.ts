@@ -20,6 +20,8 @@ import { loadScripts, type MigrationEnvironment } from './environment.js';
 import { compareWithDatabase, type DatabaseComparison } from './compare-with-database.js';
 import { describeChange, renderOperations } from '../autogenerate/render-changes.js';
 import { renderSchemaOperations } from '../autogenerate/render-schema-operations.js';
+import { splitSafeForms } from '../autogenerate/safe-forms.js';
+import type { SchemaOperation } from '../operations/schema-operation.js';
 import type { AutogenerateOutput } from '../config/define-config.js';
 import type { SchemaChange } from '../adapter/schema-change.js';
 import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
@@ -94,12 +96,31 @@ export interface AutogenerateOptions extends Omit<RevisionOptions, 'upgrades' | 
   readonly filter?: SchemaFilterOptions | undefined;
   /** What to write, overriding the config's `autogenerateAs`. */
   readonly as?: AutogenerateOutput | undefined;
+  /**
+   * Write the forms that keep existing tables writable while the migration runs (the
+   * config's `lint.safeAutogenerate`), where the dialect's operations have them
+   * (PostgreSQL): an index on an existing table is built `concurrently` in a second
+   * revision, `transactional: false`, written right after the first and revising it; a
+   * foreign key or check added to an existing table is added `notValid` in the first and
+   * validated (`op.validateConstraint`) in the second. A new table keeps its indexes and
+   * constraints inline. When only index builds and validations remain, the one revision
+   * written is `transactional: false`. Applies to schema operations; a migration written
+   * as SQL (`as: 'sql'`) gets a review note instead. Default false: one revision, as
+   * without the switch.
+   */
+  readonly safeForms?: boolean | undefined;
 }
 
 /** What {@link autogenerateRevision} found, and the file it wrote. */
 export type AutogenerateResult =
   | (RevisionResult & {
       readonly written: true;
+      /**
+       * Every file written, in order: the migration (the `revision`, `path` and `hooks`
+       * above), then, with {@link AutogenerateOptions.safeForms}, the `transactional: false`
+       * revision that revises it. One entry otherwise.
+       */
+      readonly revisions: readonly RevisionResult[];
       readonly changes: readonly SchemaChange[];
       /** One line per change, as printed ("Detected added column 'user.email': text null"). */
       readonly messages: readonly string[];
@@ -127,10 +148,16 @@ export const NO_CHANGES_MESSAGE = 'No changes in schema detected.';
  * When nothing differs, no file is written (`written: false`, with
  * {@link NO_CHANGES_MESSAGE}) unless `allowEmpty` is set.
  *
+ * With {@link AutogenerateOptions.safeForms}, a second revision may follow the first
+ * (concurrent index builds and constraint validations, `transactional: false`);
+ * `revisions` lists every file written. The post-write hooks run on each file as it is
+ * written: a hook that fails on the first stops before the second is written.
+ *
  * ### Examples
  * ```ts
- * const result = await autogenerateRevision(env, { message: 'Add scan duration' });
- * if (result.written) console.log(`Generating ${result.path}`); else console.log(result.messages[0]);
+ * const result = await autogenerateRevision(env, { message: 'Add scan duration', safeForms: true });
+ * if (result.written) for (const { path } of result.revisions) console.log(`Generating ${path}`);
+ * else console.log(result.messages[0]);
  * ```
  * @throws {InvalidMessageError} for an empty message.
  * @throws {ConfigInvalidError} when `entities` is empty or the adapter cannot compare schemas.
@@ -148,29 +175,105 @@ export async function autogenerateRevision(env: MigrationEnvironment, options: A
     assertValidRevisionId(options.revId);
     newFileName(env.config, options.revId, message, options.now ?? new Date());
   }
-  const comparison = await compareWithDatabase(env, map, options.filter);
+  const safeForms = options.safeForms === true;
+  const comparison = await compareWithDatabase(env, map, options.filter, { askSafeForms: safeForms });
   const messages = comparison.changes.map(describeChange);
   const empty = comparison.up.length === 0 && comparison.changes.length === 0;
   if (empty && !options.allowEmpty) {
     return { written: false, changes: [], messages: [NO_CHANGES_MESSAGE], notes: comparison.notes };
   }
-  const written = await writeRevision(env, scripts, {
+  const generated: GeneratedFiles = empty ? { main: {}, notes: comparison.notes } : generatedFiles(comparison, options.as ?? env.config.autogenerateAs, safeForms);
+  const now = options.now ?? new Date();
+  const spec: NewRevision = {
     revId: options.revId,
     parents,
     dependsOn: (options.dependsOn ?? []).flatMap((dep) => map.resolve(dep).map((rev) => rev.id)),
     branchLabels: options.branchLabel ? [options.branchLabel] : [],
     message,
-    ...(empty ? {} : renderBodies(comparison, options.as ?? env.config.autogenerateAs)),
-    now: options.now,
-  });
+    ...generated.main,
+    now,
+  };
+  const first = await writeRevision(env, scripts, spec);
+  let results: RevisionResult[] = [first];
+  const { followUp } = generated;
+  if (followUp !== undefined) {
+    // The follow-up revises the first, which the script directory read before it was written does not hold.
+    const written = createRevision({ id: first.revision.id, downRevisions: spec.parents, dependsOn: spec.dependsOn, branchLabels: spec.branchLabels, message, path: first.path });
+    const second = await writeRevision(
+      env,
+      { map: RevisionMap.from([...map, written]), versionsDir: scripts.versionsDir, templatePath: scripts.templatePath },
+      { revId: undefined, parents: [first.revision.id], dependsOn: [], branchLabels: [], message: `${message} (${followUp.what})`, ...followUp.bodies, now },
+    );
+    results = [{ ...first, revision: { ...first.revision, isHead: false, nextRevisions: [second.revision.id] } }, second];
+  }
   return {
-    ...written,
+    ...results[0]!,
     written: true,
+    revisions: results,
     changes: comparison.changes,
     messages: empty ? [NO_CHANGES_MESSAGE] : messages,
+    notes: generated.notes,
+  };
+}
+
+/** The bodies of one generated file, and whether it runs in a transaction. */
+interface GeneratedBodies {
+  readonly upgrades?: string | undefined;
+  readonly downgrades?: string | undefined;
+  readonly transactional?: boolean | undefined;
+}
+
+/** A generated migration: its file, the safe forms' follow-up file, and the notes to review. */
+interface GeneratedFiles {
+  readonly main: GeneratedBodies;
+  /** The `transactional: false` revision of the safe forms, and what it does, for its message. */
+  readonly followUp?: { readonly bodies: GeneratedBodies; readonly what: string } | undefined;
+  readonly notes: readonly string[];
+}
+
+/**
+ * The files of a generated migration: one, or with the safe forms (on a dialect that has
+ * them, when something needs them) the migration and its `transactional: false` follow-up.
+ */
+function generatedFiles(comparison: DatabaseComparison, as: AutogenerateOutput, safeForms: boolean): GeneratedFiles {
+  const plain: GeneratedFiles = { main: renderBodies(comparison, as), notes: comparison.notes };
+  const { upOperations, downOperations } = comparison;
+  if (!safeForms || comparison.compilesSafeForms !== true || upOperations === undefined || downOperations === undefined) return plain;
+  const split = splitSafeForms(upOperations, downOperations);
+  if (split.second.up.length === 0) return plain;
+  if (as !== 'operations') {
+    const notes = [...comparison.notes, SQL_WITHOUT_SAFE_FORMS];
+    return { main: renderBodies({ ...comparison, notes }, as), notes };
+  }
+  const bodies: GeneratedBodies = {
+    upgrades: [NON_TRANSACTIONAL_COMMENT, renderSchemaOperations(split.second.up)].join('\n'),
+    downgrades: split.second.down.length > 0 ? renderSchemaOperations(split.second.down) : NOTHING_TO_UNDO_COMMENT,
+    transactional: false,
+  };
+  // Only index builds and validations: one file, outside a transaction, the notes above them.
+  if (split.first.up.length === 0 && split.first.down.length === 0) {
+    return { main: { ...bodies, upgrades: [renderOperations([], comparison.notes), bodies.upgrades].filter(Boolean).join('\n') }, notes: comparison.notes };
+  }
+  const { indexes, validations } = split.moved;
+  const what = indexes > 0 && validations > 0 ? 'concurrent indexes and constraint validation' : indexes > 0 ? 'concurrent indexes' : 'constraint validation';
+  return {
+    main: renderOperationBodies(split.first.up, split.first.down, comparison.notes),
+    followUp: { bodies, what },
     notes: comparison.notes,
   };
 }
+
+const NON_TRANSACTIONAL_COMMENT = [
+  '    // Outside a transaction (transactional: false), so that each index is built CONCURRENTLY and each',
+  '    // constraint added NOT VALID is checked while the table stays writable. A step that fails leaves the',
+  '    // steps before it done: drop an index a failed build left INVALID before running this again.',
+].join('\n');
+
+const NOTHING_TO_UNDO_COMMENT = '    // Nothing to undo: validating a constraint changes no schema (the previous revision drops the constraint).';
+
+const SQL_WITHOUT_SAFE_FORMS =
+  'Written as SQL statements, so without the safe forms (lint.safeAutogenerate): build the indexes on existing tables ' +
+  'CONCURRENTLY in a transactional: false migration, and add foreign keys and checks NOT VALID, then VALIDATE them in a later migration.';
 
 /**
  * The `up` and `down` bodies of a generated migration: schema operations when asked for
@@ -178,11 +281,7 @@ export async function autogenerateRevision(env: MigrationEnvironment, options: A
  */
 function renderBodies(comparison: DatabaseComparison, as: AutogenerateOutput): { upgrades: string; downgrades: string } {
   if (as === 'operations' && comparison.upOperations !== undefined && comparison.downOperations !== undefined) {
-    return {
-      // The review notes as comments above the operations, as above the statements.
-      upgrades: [renderOperations([], comparison.notes), renderSchemaOperations(comparison.upOperations)].filter(Boolean).join('\n'),
-      downgrades: renderSchemaOperations(comparison.downOperations),
-    };
+    return renderOperationBodies(comparison.upOperations, comparison.downOperations, comparison.notes);
   }
   const notes =
     as === 'operations' && comparison.operationsUnavailable !== undefined
@@ -191,6 +290,14 @@ function renderBodies(comparison: DatabaseComparison, as: AutogenerateOutput): {
   return {
     upgrades: renderOperations(comparison.up, notes, undefined, comparison.upChecks),
     downgrades: renderOperations(comparison.down, [], undefined, comparison.downChecks),
+  };
+}
+
+/** Schema operations as `up` and `down` bodies, the review notes as comments above the operations (as above statements). */
+function renderOperationBodies(up: readonly SchemaOperation[], down: readonly SchemaOperation[], notes: readonly string[]): { upgrades: string; downgrades: string } {
+  return {
+    upgrades: [renderOperations([], notes), renderSchemaOperations(up)].filter(Boolean).join('\n'),
+    downgrades: renderSchemaOperations(down),
   };
 }
 
@@ -215,16 +322,23 @@ export interface NewRevision {
   readonly message: string;
   readonly upgrades?: string | undefined;
   readonly downgrades?: string | undefined;
+  /** False for a migration that runs outside a transaction; see `RevisionTemplateValues.transactional`. */
+  readonly transactional?: boolean | undefined;
   readonly now?: Date | undefined;
 }
 
 /**
  * Renders the revision template for a new revision, writes it to `versions/`, and runs
- * the post-write hooks on it.
+ * the post-write hooks on it. `scripts.map` holds every revision the new one may name
+ * (its parents, its dependencies).
  *
  * @internal shared by `revision` and `merge`.
  */
-export async function writeRevision(env: MigrationEnvironment, scripts: ScriptDirectory, spec: NewRevision): Promise<RevisionResult> {
+export async function writeRevision(
+  env: MigrationEnvironment,
+  scripts: Pick<ScriptDirectory, 'map' | 'versionsDir' | 'templatePath'>,
+  spec: NewRevision,
+): Promise<RevisionResult> {
   const map = scripts.map;
   const id = spec.revId ?? generateUniqueId((candidate) => map.has(candidate));
   assertValidRevisionId(id);
@@ -254,6 +368,7 @@ export async function writeRevision(env: MigrationEnvironment, scripts: ScriptDi
       createDate: now,
       upgrades: spec.upgrades,
       downgrades: spec.downgrades,
+      transactional: spec.transactional,
     },
     scripts.templatePath,
   );

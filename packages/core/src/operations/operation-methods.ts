@@ -76,6 +76,26 @@ export interface ForeignKeyOptions {
 }
 
 /**
+ * The `notValid` option of {@link MigrationSchemaOperations.createForeignKey} and
+ * {@link MigrationSchemaOperations.createCheckConstraint}: PostgreSQL's `NOT VALID`.
+ *
+ * Adding a foreign key or a check to a table that has rows checks every row while it
+ * holds a lock that blocks writes (both tables' for a foreign key). With `notValid` the
+ * constraint is added at once and applies to rows written from then on; the existing rows
+ * are checked later by {@link MigrationSchemaOperations.validateConstraint}, which lets
+ * writes go on while it reads. Run that in a later migration: in the same transaction it
+ * would hold the first lock throughout.
+ *
+ * Only PostgreSQL has it. Elsewhere `notValid: true` rejects with `OPERATION_NOT_SUPPORTED`,
+ * as `concurrently` does: SQLite checks the rows when it rebuilds the table to add the
+ * constraint, and there is no later step that could be put off.
+ */
+export interface ConstraintValidationOptions {
+  /** Add the constraint without checking the rows already there. Default false. */
+  readonly notValid?: boolean | undefined;
+}
+
+/**
  * The changes of one {@link MigrationSchemaOperations.batchAlterTable} block, on the
  * block's table. Calls only record; the block runs when it returns.
  */
@@ -90,12 +110,13 @@ export interface BatchTableOperations {
     columns: readonly string[],
     referencedTable: string,
     referencedColumns: readonly string[],
-    options?: ForeignKeyOptions,
+    options?: ForeignKeyOptions & ConstraintValidationOptions,
   ): void;
   createUniqueConstraint(name: string, columns: readonly string[]): void;
-  createCheckConstraint(name: string, expression: string): void;
+  createCheckConstraint(name: string, expression: string, options?: ConstraintValidationOptions): void;
   createPrimaryKey(name: string, columns: readonly string[]): void;
   dropConstraint(name: string, type: ConstraintType): void;
+  validateConstraint(name: string): void;
 }
 
 /**
@@ -156,23 +177,46 @@ export interface MigrationSchemaOperations {
   createIndex(name: string, table: string, columns: readonly IndexKey[], options?: CreateIndexOptions): Promise<void>;
   /** Drops an index of a table. */
   dropIndex(name: string, table: string, options?: DropIndexOptions): Promise<void>;
-  /** Adds a foreign key. On SQLite it runs as a rebuild of the table. */
+  /**
+   * Adds a foreign key. On SQLite it runs as a rebuild of the table. `notValid` (PostgreSQL)
+   * leaves the existing rows to a later {@link validateConstraint}; see {@link ConstraintValidationOptions}.
+   */
   createForeignKey(
     name: string,
     table: string,
     columns: readonly string[],
     referencedTable: string,
     referencedColumns: readonly string[],
-    options?: ForeignKeyOptions & SchemaOption,
+    options?: ForeignKeyOptions & ConstraintValidationOptions & SchemaOption,
   ): Promise<void>;
   /** Adds a unique constraint. On SQLite it runs as a rebuild of the table. */
   createUniqueConstraint(name: string, table: string, columns: readonly string[], options?: SchemaOption): Promise<void>;
-  /** Adds a check constraint. On SQLite it runs as a rebuild of the table. */
-  createCheckConstraint(name: string, table: string, expression: string, options?: SchemaOption): Promise<void>;
+  /**
+   * Adds a check constraint. On SQLite it runs as a rebuild of the table. `notValid`
+   * (PostgreSQL) leaves the existing rows to a later {@link validateConstraint}; see
+   * {@link ConstraintValidationOptions}.
+   */
+  createCheckConstraint(name: string, table: string, expression: string, options?: ConstraintValidationOptions & SchemaOption): Promise<void>;
   /** Adds a primary key. On SQLite it runs as a rebuild of the table. */
   createPrimaryKey(name: string, table: string, columns: readonly string[], options?: SchemaOption): Promise<void>;
   /** Drops a named constraint of the given type. On SQLite it runs as a rebuild of the table. */
   dropConstraint(name: string, table: string, type: ConstraintType, options?: SchemaOption): Promise<void>;
+  /**
+   * Checks the existing rows of a foreign key or check constraint added with `notValid`
+   * (PostgreSQL's `VALIDATE CONSTRAINT`), under a lock that lets reads and writes go on;
+   * fails, naming the constraint, when a row breaks it. Nothing to reverse in `down`:
+   * dropping the constraint is the reverse of adding it. Other dialects reject it with
+   * `OPERATION_NOT_SUPPORTED` (SQLite has no constraint left unchecked to validate).
+   *
+   * ### Examples
+   * ```ts
+   * // one migration:
+   * await op.createForeignKey('fk_scans_account', 'scans', ['account_id'], 'accounts', ['id'], { notValid: true });
+   * // the next one:
+   * await op.validateConstraint('fk_scans_account', 'scans');
+   * ```
+   */
+  validateConstraint(name: string, table: string, options?: SchemaOption): Promise<void>;
   /** Creates a view from a query. */
   createView(name: string, definition: string, options?: SchemaOption & { readonly orReplace?: boolean | undefined }): Promise<void>;
   /** Drops a view. */

@@ -283,11 +283,23 @@ export type TableChange =
       readonly ifNotExists: boolean;
     }
   | { readonly kind: 'dropIndex'; readonly name: string; readonly concurrently: boolean; readonly ifExists: boolean }
-  | { readonly kind: 'addForeignKey'; readonly foreignKey: ForeignKeyDefinition }
+  | {
+      readonly kind: 'addForeignKey';
+      readonly foreignKey: ForeignKeyDefinition;
+      /** PostgreSQL's `NOT VALID`: existing rows are checked later, by a `validateConstraint`. Absent means false. */
+      readonly notValid?: boolean | undefined;
+    }
   | { readonly kind: 'addUnique'; readonly unique: UniqueDefinition }
-  | { readonly kind: 'addCheck'; readonly check: CheckDefinition }
+  | {
+      readonly kind: 'addCheck';
+      readonly check: CheckDefinition;
+      /** PostgreSQL's `NOT VALID`: existing rows are checked later, by a `validateConstraint`. Absent means false. */
+      readonly notValid?: boolean | undefined;
+    }
   | { readonly kind: 'addPrimaryKey'; readonly primaryKey: PrimaryKeyDefinition }
-  | { readonly kind: 'dropConstraint'; readonly name: string; readonly type: ConstraintType };
+  | { readonly kind: 'dropConstraint'; readonly name: string; readonly type: ConstraintType }
+  /** PostgreSQL's `VALIDATE CONSTRAINT`: checks the existing rows of a foreign key or check added `notValid`. */
+  | { readonly kind: 'validateConstraint'; readonly name: string };
 
 /** The kind of a {@link TableChange}. */
 export type TableChangeKind = TableChange['kind'];

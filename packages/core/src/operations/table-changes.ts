@@ -106,6 +106,14 @@ function applyChange(table: Mutable, change: TableChange, dialect: string): Muta
       return { ...table, primaryKey: change.primaryKey };
     case 'dropConstraint':
       return dropConstraint(table, change.name, change.type, refuse);
+    case 'validateConstraint': {
+      // Only a foreign key or a check can be added unchecked, so only those can be validated.
+      const validatable =
+        table.foreignKeys.some((key) => key.name === change.name) ||
+        table.columns.some((candidate) => candidate.references?.name === change.name) ||
+        table.checks.some((check) => check.name === change.name);
+      return validatable ? table : refuse(`table ${table.table.name} has no foreign key or check constraint ${change.name}`);
+    }
   }
 }
 

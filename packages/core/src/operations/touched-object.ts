@@ -261,5 +261,7 @@ function touchesOfChange(table: QualifiedName, change: TableChange): TouchedObje
       return [constraint(change.primaryKey.name ?? 'PRIMARY KEY', 'create')];
     case 'dropConstraint':
       return [constraint(change.name, 'drop')];
+    case 'validateConstraint':
+      return [constraint(change.name, 'alter')];
   }
 }

@@ -8,6 +8,7 @@
 import { InvalidOperationError } from '../errors.js';
 import type {
   BatchTableOperations,
+  ConstraintValidationOptions,
   CreateIndexOptions,
   CreateTableOptions,
   DropIndexOptions,
@@ -117,6 +118,7 @@ export function schemaMethods(run: OperationSink): MigrationSchemaOperations {
       return alter(call, table, options?.schema, () => ({
         kind: 'addForeignKey',
         foreignKey: foreignKey(call, name, columns, referencedTable, referencedColumns, options),
+        ...notValid(call, options),
       }));
     },
     createUniqueConstraint: (name, table, columns, options) => {
@@ -131,6 +133,7 @@ export function schemaMethods(run: OperationSink): MigrationSchemaOperations {
       return alter(call, table, options?.schema, () => ({
         kind: 'addCheck',
         check: { name: requireName(call, 'the constraint name', name), expression: requireName(call, 'the condition', expression) },
+        ...notValid(call, options),
       }));
     },
     createPrimaryKey: (name, table, columns, options) => {
@@ -147,6 +150,10 @@ export function schemaMethods(run: OperationSink): MigrationSchemaOperations {
         name: requireName(call, 'the constraint name', name),
         type: requireConstraintType(call, type),
       }));
+    },
+    validateConstraint: (name, table, options) => {
+      const call = `op.validateConstraint(${quoted(name)}, ${quoted(table)})`;
+      return alter(call, table, options?.schema, () => ({ kind: 'validateConstraint', name: requireName(call, 'the constraint name', name) }));
     },
     createView: (name, definition, options) => {
       const call = `op.createView(${quoted(name)}, …)`;
@@ -284,6 +291,15 @@ function foreignKey(
   };
 }
 
+/**
+ * The `notValid` option, recorded only when given: a change without it stays the plain
+ * data it was before the option existed.
+ */
+function notValid(call: string, options: ConstraintValidationOptions | undefined): { notValid?: boolean } {
+  const flag = optionalFlag(call, 'notValid', options?.notValid);
+  return flag === undefined ? {} : { notValid: flag };
+}
+
 function alterTable(call: string, table: string, schema: unknown, changes: readonly TableChange[], batch: boolean): AlterTableOperation {
   return { kind: 'alterTable', table: qualified(call, table, schema), changes, batch };
 }
@@ -312,18 +328,25 @@ function batchChanges(call: string, build: unknown): TableChange[] {
     },
     dropIndex: (name) =>
       void changes.push({ kind: 'dropIndex', name: requireName(inner('dropIndex(…)'), 'the index name', name), concurrently: false, ifExists: false }),
-    createForeignKey: (name, columns, referencedTable, referencedColumns, options) =>
-      void changes.push({
+    createForeignKey: (name, columns, referencedTable, referencedColumns, options) => {
+      const where = inner(`createForeignKey(${quoted(name)}, …)`);
+      changes.push({
         kind: 'addForeignKey',
-        foreignKey: foreignKey(inner(`createForeignKey(${quoted(name)}, …)`), name, columns, referencedTable, referencedColumns, options),
-      }),
+        foreignKey: foreignKey(where, name, columns, referencedTable, referencedColumns, options),
+        ...notValid(where, options),
+      });
+    },
     createUniqueConstraint: (name, columns) => {
       const where = inner(`createUniqueConstraint(${quoted(name)}, …)`);
       changes.push({ kind: 'addUnique', unique: { name: requireName(where, 'the constraint name', name), columns: [...requireNames(where, 'columns', columns)] } });
     },
-    createCheckConstraint: (name, expression) => {
+    createCheckConstraint: (name, expression, options) => {
       const where = inner(`createCheckConstraint(${quoted(name)}, …)`);
-      changes.push({ kind: 'addCheck', check: { name: requireName(where, 'the constraint name', name), expression: requireName(where, 'the condition', expression) } });
+      changes.push({
+        kind: 'addCheck',
+        check: { name: requireName(where, 'the constraint name', name), expression: requireName(where, 'the condition', expression) },
+        ...notValid(where, options),
+      });
     },
     createPrimaryKey: (name, columns) => {
       const where = inner(`createPrimaryKey(${quoted(name)}, …)`);
@@ -333,6 +356,8 @@ function batchChanges(call: string, build: unknown): TableChange[] {
       const where = inner(`dropConstraint(${quoted(name)}, …)`);
       changes.push({ kind: 'dropConstraint', name: requireName(where, 'the constraint name', name), type: requireConstraintType(where, type) });
     },
+    validateConstraint: (name) =>
+      void changes.push({ kind: 'validateConstraint', name: requireName(inner(`validateConstraint(${quoted(name)})`), 'the constraint name', name) }),
   };
   const returned: unknown = (build as (batch: BatchTableOperations) => unknown)(batch);
   if (isThenable(returned)) {

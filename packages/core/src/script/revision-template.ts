@@ -45,6 +45,13 @@ export interface RevisionTemplateValues {
   readonly upgrades?: string | undefined;
   /** Body of `down`, already indented; a placeholder comment when empty. */
   readonly downgrades?: string | undefined;
+  /**
+   * False for a migration that must run outside a transaction (`CREATE INDEX
+   * CONCURRENTLY`): `transactional: false,` is written on a line of its own after the
+   * template's `message` line (else its `downRevision` line). Default true, which writes
+   * nothing: a migration is transactional unless it says otherwise.
+   */
+  readonly transactional?: boolean | undefined;
 }
 
 const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
@@ -59,6 +66,7 @@ const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
  * @throws {ConfigInvalidError} when the template uses a placeholder that does not exist.
  */
 export function renderRevisionTemplate(template: string, values: RevisionTemplateValues, templatePath?: string): string {
+  if (values.transactional === false) template = withNonTransactionalLine(template, templatePath);
   const replacements: Record<string, string> = {
     revision: literal(values.revision),
     revisionId: values.revision,
@@ -82,6 +90,32 @@ export function renderRevisionTemplate(template: string, values: RevisionTemplat
     }
     return value;
   });
+}
+
+/**
+ * The template with a `transactional: false,` line after the property line of the
+ * migration's message (else of its `downRevision`), indented as that line is. Such a line
+ * ends with a comma; a template written otherwise cannot take the property there.
+ *
+ * @throws {ConfigInvalidError} when the template has no such line.
+ */
+function withNonTransactionalLine(template: string, templatePath: string | undefined): string {
+  const lines = template.split('\n');
+  const after = (placeholder: RegExp): number =>
+    lines.findIndex((line) => placeholder.test(line) && /^\s*\w+\s*:\s*\{\{\s*\w+\s*\}\}\s*,\s*$/.test(line));
+  let at = after(/\{\{\s*messageLiteral\s*\}\}/);
+  if (at === -1) at = after(/\{\{\s*downRevision\s*\}\}/);
+  if (at === -1) {
+    throw new ConfigInvalidError(
+      templatePath,
+      'the revision template has no line such as `downRevision: {{ downRevision }},` after which `transactional: false,` can go, ' +
+        'which a migration that builds indexes concurrently needs; put the property on a line of its own',
+    );
+  }
+  const line = lines[at]!;
+  const indent = /^[ \t]*/.exec(line)![0];
+  lines.splice(at + 1, 0, `${indent}transactional: false,${line.endsWith('\r') ? '\r' : ''}`);
+  return lines.join('\n');
 }
 
 function literal(text: string): string {

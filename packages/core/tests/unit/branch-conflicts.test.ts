@@ -126,6 +126,14 @@ describe('touchesOfOperation', () => {
     expect(touchesOfOperation({ kind: 'alterTable', table, batch: true, changes: [{ kind: 'dropColumn', column: 'a' }] })).toEqual([{ table, action: 'alter' }]);
   });
 
+  it('reads validating a constraint as altering it, which meets dropping it on another branch but not another constraint', () => {
+    const table = { name: 'scans' };
+    const [validated] = touchesOfOperation({ kind: 'alterTable', table, batch: false, changes: [{ kind: 'validateConstraint', name: 'fk' }] });
+    expect(validated).toEqual({ table, part: { kind: 'constraint', name: 'fk' }, action: 'alter' });
+    expect(touchesMeet(validated!, { table, part: { kind: 'constraint', name: 'fk' }, action: 'drop' }, EXACT)).toBe(true);
+    expect(touchesMeet(validated!, { table, part: { kind: 'constraint', name: 'ck' }, action: 'drop' }, EXACT)).toBe(false);
+  });
+
   it('describes touches in words', () => {
     expect(describeTouch(column('scans', 'note'))).toBe('adds column scans.note');
     expect(describeTouch({ table: { name: 'scans', schema: 'app' }, action: 'drop' })).toBe('drops table app.scans');

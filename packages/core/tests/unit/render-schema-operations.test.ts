@@ -57,6 +57,26 @@ const OPERATIONS: SchemaOperation[] = [
     batch: false,
   },
   { kind: 'alterTable', table: { name: 'scans' }, changes: [{ kind: 'dropIndex', name: 'ix_c', concurrently: true, ifExists: true }], batch: false },
+  {
+    kind: 'alterTable',
+    table: { name: 'scans', schema: 'ops' },
+    changes: [
+      { kind: 'addForeignKey', foreignKey: { name: 'fk_nv', columns: ['a'], referencedTable: { name: 't', schema: undefined }, referencedColumns: ['x'], onDelete: undefined, onUpdate: undefined }, notValid: true },
+    ],
+    batch: false,
+  },
+  { kind: 'alterTable', table: { name: 'scans' }, changes: [{ kind: 'addCheck', check: { name: 'ck_nv', expression: 'a > 0' }, notValid: true }], batch: false },
+  { kind: 'alterTable', table: { name: 'scans', schema: 'ops' }, changes: [{ kind: 'validateConstraint', name: 'fk_nv' }], batch: false },
+  {
+    kind: 'alterTable',
+    table: { name: 'scans' },
+    changes: [
+      { kind: 'addForeignKey', foreignKey: { name: 'fk_b', columns: ['a'], referencedTable: { name: 't', schema: undefined }, referencedColumns: ['x'], onDelete: undefined, onUpdate: undefined }, notValid: true },
+      { kind: 'addCheck', check: { name: 'ck_b', expression: 'a > 0' }, notValid: true },
+      { kind: 'validateConstraint', name: 'ck_nv' },
+    ],
+    batch: true,
+  },
   { kind: 'createView', view: { name: 'open_scans' }, definition: "select * from scans where status = 'queued'", orReplace: true },
   { kind: 'dropView', view: { name: 'open_scans' }, ifExists: true },
   { kind: 'renameTable', table: { name: 'scans' }, newName: 'scan_runs' },
@@ -67,6 +87,23 @@ describe('renderSchemaOperations', () => {
   it('writes code that records the same operations again', async () => {
     const code = renderSchemaOperations(OPERATIONS);
     expect(await recorded(code)).toEqual(OPERATIONS);
+  });
+
+  it('writes notValid only where it is asked for, and validateConstraint with its table', () => {
+    const key = { name: 'fk_post_author', columns: ['author_id'], referencedTable: { name: 'user' }, referencedColumns: ['id'] };
+    expect(
+      renderSchemaOperations([
+        { kind: 'alterTable', table: { name: 'post' }, changes: [{ kind: 'addForeignKey', foreignKey: key, notValid: true }], batch: false },
+        { kind: 'alterTable', table: { name: 'post' }, changes: [{ kind: 'addCheck', check: { name: 'ck_title', expression: "title <> ''" } }], batch: false },
+        { kind: 'alterTable', table: { name: 'post' }, changes: [{ kind: 'validateConstraint', name: 'fk_post_author' }], batch: false },
+      ]),
+    ).toBe(
+      [
+        "    await op.createForeignKey('fk_post_author', 'post', ['author_id'], 'user', ['id'], { notValid: true });",
+        "    await op.createCheckConstraint('ck_title', 'post', `title <> ''`);",
+        "    await op.validateConstraint('fk_post_author', 'post');",
+      ].join('\n'),
+    );
   });
 
   it('reads like a hand-written migration', () => {

@@ -107,6 +107,23 @@ describe('SchemaModel', () => {
     expect(described.foreignKeys).toEqual([]);
   });
 
+  it('keeps a constraint added notValid as any other, and validating it changes nothing', () => {
+    const model = modelWith(
+      scans,
+      alter({ kind: 'addCheck', check: { name: 'ck_scans_status', expression: "status <> ''" }, notValid: true }),
+      alter({ kind: 'validateConstraint', name: 'ck_scans_status' }),
+      alter({ kind: 'validateConstraint', name: 'fk_scans_account' }),
+    );
+    expect(table(model).checks).toEqual([{ name: 'ck_scans_status', expression: "status <> ''" }]);
+    expect(table(model).foreignKeys).toEqual(scans.foreignKeys);
+  });
+
+  it('loses track of a table when a validateConstraint names a constraint it does not hold (or one that cannot be validated)', () => {
+    expect(modelWith(scans, alter({ kind: 'validateConstraint', name: 'ck_made_by_sql' })).describe({ name: 'scans' })).toEqual({ state: 'unknown' });
+    const unique = modelWith(scans, alter({ kind: 'addUnique', unique: { name: 'uq_scans_status', columns: ['status'] } }), alter({ kind: 'validateConstraint', name: 'uq_scans_status' }));
+    expect(unique.describe({ name: 'scans' })).toEqual({ state: 'unknown' });
+  });
+
   it('keeps views from createView until dropView', () => {
     const model = modelWith({ kind: 'createView', view: { name: 'open_scans' }, definition: 'select * from scans', orReplace: false });
     expect(model.view({ name: 'open_scans' })?.definition).toBe('select * from scans');

@@ -288,6 +288,45 @@ describe('schema methods record their operation', () => {
     });
   });
 
+  it('notValid on a foreign key or a check, and validateConstraint, alone or in a batch; the option is recorded only when given', async () => {
+    const app = { schema: 'app' } as const;
+    const changeOf = async (call: (op: MigrationOperations) => Promise<void>): Promise<unknown> =>
+      (await recordOf(call) as Extract<SchemaOperation, { kind: 'alterTable' }>).changes[0];
+    expect(await changeOf((op) => op.createForeignKey('fk_scans_account', 'scans', ['account_id'], 'accounts', ['id'], { notValid: true, ...app }))).toStrictEqual({
+      kind: 'addForeignKey',
+      foreignKey: { name: 'fk_scans_account', columns: ['account_id'], referencedTable: { name: 'accounts', schema: undefined }, referencedColumns: ['id'], onDelete: undefined, onUpdate: undefined },
+      notValid: true,
+    });
+    expect(await changeOf((op) => op.createCheckConstraint('ck_scans_duration', 'scans', 'duration_ms >= 0', { notValid: true }))).toStrictEqual({
+      kind: 'addCheck',
+      check: { name: 'ck_scans_duration', expression: 'duration_ms >= 0' },
+      notValid: true,
+    });
+    // Without the option the change is exactly what it was before the option existed.
+    expect(await changeOf((op) => op.createCheckConstraint('ck_scans_duration', 'scans', 'duration_ms >= 0'))).toStrictEqual({
+      kind: 'addCheck',
+      check: { name: 'ck_scans_duration', expression: 'duration_ms >= 0' },
+    });
+    expect(await recordOf((op) => op.validateConstraint('fk_scans_account', 'scans', app))).toEqual({
+      kind: 'alterTable',
+      table: { name: 'scans', schema: 'app' },
+      changes: [{ kind: 'validateConstraint', name: 'fk_scans_account' }],
+      batch: false,
+    });
+    const batch = await recordOf((op) =>
+      op.batchAlterTable('scans', (table) => {
+        table.createForeignKey('fk_scans_account', ['account_id'], 'accounts', ['id'], { notValid: true });
+        table.createCheckConstraint('ck_scans_duration', 'duration_ms >= 0', { notValid: false });
+        table.validateConstraint('ck_scans_old');
+      }),
+    );
+    expect((batch as Extract<SchemaOperation, { kind: 'alterTable' }>).changes).toMatchObject([
+      { kind: 'addForeignKey', notValid: true },
+      { kind: 'addCheck', notValid: false },
+      { kind: 'validateConstraint', name: 'ck_scans_old' },
+    ]);
+  });
+
   it('the recorded operation is plain data: it survives a JSON round trip', async () => {
     const recorded = await recordOf((op) =>
       op.createTable('t', { id: { type: 'integer', primaryKey: true }, at: { type: 'datetime', default: { sql: 'CURRENT_TIMESTAMP' } } }),
@@ -430,6 +469,15 @@ describe('schema methods refuse bad arguments with INVALID_OPERATION, naming the
     expect(view.problem).toBe('the definition must be a non-empty string (got "   ")');
     const type = await refusal((op) => op.dropConstraint('c', 't', 'index' as 'check'));
     expect(type.problem).toBe("type must be one of 'foreignKey', 'unique', 'check', 'primaryKey' (got \"index\")");
+    const validated = await refusal((op) => op.validateConstraint('', 't'));
+    expect(validated.operation).toBe("op.validateConstraint('', 't')");
+    expect(validated.problem).toBe('the constraint name must be a non-empty string (got "")');
+  });
+
+  it('notValid that is not a boolean', async () => {
+    const flag = await refusal((op) => op.createCheckConstraint('ck', 't', 'a > 0', { notValid: 'yes' as unknown as boolean }));
+    expect(flag.code).toBe('INVALID_OPERATION');
+    expect(flag.problem).toBe('notValid must be true or false (got "yes")');
   });
 });
 

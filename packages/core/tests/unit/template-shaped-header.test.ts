@@ -135,3 +135,30 @@ describe('readTemplateShapedHeader (the quick path of parseMigrationHeader)', ()
     );
   });
 });
+
+describe('renderRevisionTemplate with transactional: false', () => {
+  it('writes the property on its own line after the message, and the header still reads quickly', () => {
+    const source = render({ transactional: false });
+    expect(source).toContain("  message: 'Add scans',\n  transactional: false,\n");
+    expect(expectAgreement(source)).toBe('quick');
+    expect(render()).not.toContain('transactional');
+    expect(render({ transactional: true })).toBe(render());
+  });
+
+  it("goes after downRevision in a template without the message, indented as that line", () => {
+    const template = "export default {\n\trevision: {{ revision }},\n\tdownRevision: {{ downRevision }},\n\tasync up(op) {\n{{ upgrades }}\n\t},\n};\n";
+    const source = renderRevisionTemplate(template, { ...values(), transactional: false });
+    expect(source).toContain("\tdownRevision: '1975ea83b712',\n\ttransactional: false,\n\tasync up(op) {");
+  });
+
+  it('refuses a template with no line the property can follow, naming the template', () => {
+    const template = 'export default defineMigration({ revision: {{ revision }}, downRevision: {{ downRevision }}, up() {} });\n';
+    expect(() => renderRevisionTemplate(template, { ...values(), transactional: false }, '/app/migrations/script.ts.tmpl')).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('`transactional: false,`') }),
+    );
+  });
+});
+
+function values(): Parameters<typeof renderRevisionTemplate>[1] {
+  return { revision: 'ae1027a6acf', downRevisions: ['1975ea83b712'], branchLabels: [], dependsOn: [], message: 'Add scans', createDate: new Date('2024-11-16T00:00:00Z') };
+}

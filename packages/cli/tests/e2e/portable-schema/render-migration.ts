@@ -45,7 +45,7 @@ function changeCall(change: TableChange, receiver: 'op' | 'batch', table: string
     case 'addForeignKey': {
       const key = change.foreignKey;
       const name = js(key.name);
-      const rest = [js(key.columns), js(key.referencedTable.name), js(key.referencedColumns), js({ onDelete: key.onDelete, onUpdate: key.onUpdate })];
+      const rest = [js(key.columns), js(key.referencedTable.name), js(key.referencedColumns), js({ onDelete: key.onDelete, onUpdate: key.onUpdate, notValid: change.notValid })];
       return receiver === 'op' ? call('createForeignKey', name, js(table), ...rest) : call('createForeignKey', name, ...rest);
     }
     case 'addUnique':
@@ -54,14 +54,16 @@ function changeCall(change: TableChange, receiver: 'op' | 'batch', table: string
         : call('createUniqueConstraint', js(change.unique.name), js(change.unique.columns));
     case 'addCheck':
       return receiver === 'op'
-        ? call('createCheckConstraint', js(change.check.name), js(table), js(change.check.expression))
-        : call('createCheckConstraint', js(change.check.name), js(change.check.expression));
+        ? call('createCheckConstraint', js(change.check.name), js(table), js(change.check.expression), js({ notValid: change.notValid }))
+        : call('createCheckConstraint', js(change.check.name), js(change.check.expression), js({ notValid: change.notValid }));
     case 'addPrimaryKey':
       return receiver === 'op'
         ? call('createPrimaryKey', js(change.primaryKey.name), js(table), js(change.primaryKey.columns))
         : call('createPrimaryKey', js(change.primaryKey.name), js(change.primaryKey.columns));
     case 'dropConstraint':
       return receiver === 'op' ? call('dropConstraint', js(change.name), js(table), js(change.type)) : call('dropConstraint', js(change.name), js(change.type));
+    case 'validateConstraint':
+      return receiver === 'op' ? call('validateConstraint', js(change.name), js(table)) : call('validateConstraint', js(change.name));
   }
 }
 

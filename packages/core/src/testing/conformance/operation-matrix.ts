@@ -456,6 +456,31 @@ export const OPERATION_MATRIX: Readonly<Record<CoveredKind, readonly OperationCa
         rowsKept(before, after, NOTES, ['id', 'item_id', 'parent_id', 'body']);
       },
     },
+    {
+      id: 'operations.addForeignKey.not-valid',
+      needs: 'constraintValidation',
+      title: 'createForeignKey notValid over a row that breaks it: added, and enforced on rows written afterwards',
+      up: async (op) => {
+        // A note whose parent does not exist: a checked foreign key could not be added over it.
+        await op.execute(`UPDATE ${NOTES} SET parent_id = 99 WHERE id = 2`);
+        await op.createForeignKey('fk_notes_parent', NOTES, ['parent_id'], PARENT, ['id'], { notValid: true });
+      },
+      down: async (op) => {
+        await op.dropConstraint('fk_notes_parent', NOTES, 'foreignKey');
+        await op.execute(`UPDATE ${NOTES} SET parent_id = 2 WHERE id = 2`);
+      },
+      verify: async (before, after, probe) => {
+        onlyChanged(before, after, NOTES, ['foreignKeys']);
+        expect(table(after, NOTES).foreignKeys.find((key) => key.name === 'fk_notes_parent')).toMatchObject({
+          columns: ['parent_id'],
+          referencedTable: { name: PARENT },
+          referencedColumns: ['id'],
+        });
+        expect(numbers(after.rows[NOTES], 'parent_id')).toEqual([1, 99]);
+        expect(await probe.succeeds(`UPDATE ${NOTES} SET parent_id = 98 WHERE id = 1`)).toBe(false);
+        expect(await probe.succeeds(`UPDATE ${NOTES} SET parent_id = 2 WHERE id = 1`)).toBe(true);
+      },
+    },
   ],
   addUnique: [
     {
@@ -482,6 +507,21 @@ export const OPERATION_MATRIX: Readonly<Record<CoveredKind, readonly OperationCa
         expect(names(table(after, ITEMS).checks)).toEqual(names([...table(before, ITEMS).checks, { name: 'ck_items_qty_max' }]).sort());
         expect(await probe.succeeds(`UPDATE ${ITEMS} SET qty = 5000 WHERE id = 1`)).toBe(false);
         expect(await probe.succeeds(`UPDATE ${ITEMS} SET qty = 500 WHERE id = 1`)).toBe(true);
+        itemsKept(before, after);
+      },
+    },
+    {
+      id: 'operations.addCheck.not-valid',
+      needs: 'constraintValidation',
+      title: 'createCheckConstraint notValid over rows that break it: added, and enforced on rows written afterwards',
+      // Item 3 has qty 3: a checked constraint could not be added over it.
+      up: (op) => op.createCheckConstraint('ck_items_qty_small', ITEMS, 'qty < 3', { notValid: true }),
+      down: (op) => op.dropConstraint('ck_items_qty_small', ITEMS, 'check'),
+      verify: async (before, after, probe) => {
+        onlyChanged(before, after, ITEMS, ['checks']);
+        expect(names(table(after, ITEMS).checks)).toContain('ck_items_qty_small');
+        expect(await probe.succeeds(`UPDATE ${ITEMS} SET qty = 5 WHERE id = 1`)).toBe(false);
+        expect(await probe.succeeds(`UPDATE ${ITEMS} SET qty = 2 WHERE id = 1`)).toBe(true);
         itemsKept(before, after);
       },
     },
@@ -551,6 +591,31 @@ export const OPERATION_MATRIX: Readonly<Record<CoveredKind, readonly OperationCa
         expect(columnNames(after, TAGS)).toEqual(['item_id', 'tag']);
         expect(await probe.succeeds(`INSERT INTO ${TAGS} (item_id, tag) VALUES (1, 'red')`)).toBe(true);
         rowsKept(before, after, TAGS, ['item_id', 'tag']);
+      },
+    },
+  ],
+  validateConstraint: [
+    {
+      id: 'operations.validateConstraint',
+      needs: 'constraintValidation',
+      title: 'validateConstraint of a foreign key and a check added notValid over rows that keep them',
+      up: async (op) => {
+        await op.createForeignKey('fk_notes_parent', NOTES, ['parent_id'], PARENT, ['id'], { notValid: true });
+        await op.createCheckConstraint('ck_items_qty_max', ITEMS, 'qty < 1000', { notValid: true });
+        await op.validateConstraint('fk_notes_parent', NOTES);
+        await op.validateConstraint('ck_items_qty_max', ITEMS);
+      },
+      down: async (op) => {
+        await op.dropConstraint('ck_items_qty_max', ITEMS, 'check');
+        await op.dropConstraint('fk_notes_parent', NOTES, 'foreignKey');
+      },
+      verify: async (before, after, probe) => {
+        othersUnchanged(before, after, NOTES, ITEMS);
+        expect(names(table(after, NOTES).foreignKeys)).toContain('fk_notes_parent');
+        expect(names(table(after, ITEMS).checks)).toContain('ck_items_qty_max');
+        expect(await probe.succeeds(`UPDATE ${NOTES} SET parent_id = 98 WHERE id = 1`)).toBe(false);
+        expect(await probe.succeeds(`UPDATE ${ITEMS} SET qty = 5000 WHERE id = 1`)).toBe(false);
+        itemsKept(before, after);
       },
     },
   ],

@@ -112,13 +112,16 @@ export const CONFORMANCE_CHECKS = [
   'operations.createIndex.expression',
   'operations.dropIndex',
   'operations.addForeignKey',
+  'operations.addForeignKey.not-valid',
   'operations.addUnique',
   'operations.addCheck',
+  'operations.addCheck.not-valid',
   'operations.addPrimaryKey',
   'operations.dropConstraint.foreignKey',
   'operations.dropConstraint.unique',
   'operations.dropConstraint.check',
   'operations.dropConstraint.primaryKey',
+  'operations.validateConstraint',
   'operations.createView',
   'operations.dropView',
   'operations.batchAlterTable',
@@ -134,9 +137,10 @@ export type ConformanceGroup = ConformanceCheckId extends `${infer Group}.${stri
 /**
  * A part of a schema some databases cannot hold: `comments` (of tables and columns),
  * `partialIndexes` (`createIndex` with `where`), `expressionIndexes` (index keys that are
- * expressions). See {@link AdapterConformanceOptions.lacks}.
+ * expressions), `constraintValidation` (foreign keys and checks added `notValid`, then
+ * `validateConstraint`). See {@link AdapterConformanceOptions.lacks}.
  */
-export type SchemaFeature = 'comments' | 'partialIndexes' | 'expressionIndexes';
+export type SchemaFeature = 'comments' | 'partialIndexes' | 'expressionIndexes' | 'constraintValidation';
 
 /** Options of {@link defineAdapterConformanceSuite}. */
 export interface AdapterConformanceOptions {
