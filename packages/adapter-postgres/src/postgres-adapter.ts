@@ -24,6 +24,10 @@ export type { PostgresAdapterOptions, PostgresDuration } from './postgres-option
  * the process is killed), and the run checks it still holds it before every commit and
  * every `transactional: false` migration (`LOCK_LOST` otherwise).
  *
+ * `cgmigrate lint` reads each statement with PostgreSQL's own parser (see
+ * `postgres-statement-linter.ts`); `lockTimeout`, or the URL's `?lock_timeout=`, is the
+ * lock_timeout its `MISSING_LOCK_TIMEOUT` rule looks for.
+ *
  * ### Examples
  * ```ts
  * // cgmigrate.config.ts
@@ -51,6 +55,7 @@ export function postgresAdapter(options: PostgresAdapterOptions = {}): DialectAd
     connect: (connectOptions) => connectPostgres(connectOptions, settings),
     renderOffline: async (offlineOptions) => (await import('./postgres-offline.js')).renderPostgresOffline(offlineOptions, settings),
     statementReader: async () => (await import('./postgres-statement-reader.js')).postgresStatementReader(),
+    statementLinter: async (linterOptions) => (await import('./postgres-statement-linter.js')).postgresStatementLinter(linterOptions, settings),
     createScratchDatabase: async (scratchOptions) => (await import('./postgres-scratch-database.js')).createPostgresScratchDatabase(scratchOptions),
   };
 }

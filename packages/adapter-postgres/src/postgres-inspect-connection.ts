@@ -22,6 +22,7 @@ import { sessionGuardStatement } from './postgres-session-guard.js';
 import { NativeSession } from './postgres-session.js';
 import type { PostgresLocation } from './postgres-url.js';
 import { isTransientLockError } from './postgres-errors.js';
+import { SERVER_VERSION_QUERY, serverVersionOf } from './postgres-server-version.js';
 import { postgresStoreDialect } from './postgres-store-dialect.js';
 
 const READ_ONLY: ReadonlyMap<string, string> = new Map([['default_transaction_read_only', 'on']]);
@@ -95,6 +96,21 @@ export class PostgresInspectConnection implements AdapterConnection {
   /** PostgreSQL's `lock_not_available` (55P03, e.g. from `lock_timeout`) and `deadlock_detected` (40P01). */
   isTransientLockError(error: unknown): boolean {
     return isTransientLockError(error);
+  }
+
+  /**
+   * The server's version, `major.minor` (`"15.4"`), for the safety lint's version-dependent rules.
+   *
+   * @throws {DatabaseError} when the connection is closed or the server cannot be asked.
+   */
+  async serverVersion(): Promise<string> {
+    this.#session(false);
+    try {
+      const { rows } = await this.#client.query<{ server_version: string }>(SERVER_VERSION_QUERY);
+      return serverVersionOf(rows[0]?.server_version ?? '');
+    } catch (error) {
+      throw redactedDatabaseError(`Reading the server version of ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);
+    }
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,7 @@ import { sessionGuardStatement } from './postgres-session-guard.js';
 import { KyselySession, setStatements, type TableReader } from './postgres-session.js';
 import type { PostgresLocation } from './postgres-url.js';
 import { isTransientLockError } from './postgres-errors.js';
+import { SERVER_VERSION_QUERY, serverVersionOf } from './postgres-server-version.js';
 import { postgresStoreDialect } from './postgres-store-dialect.js';
 
 interface Parts {
@@ -243,6 +244,21 @@ export class PostgresMigrateConnection implements AdapterConnection {
       // the server is gone or refuses: the rollback waits for the statement, as without this
     } finally {
       await client.end().catch(() => {});
+    }
+  }
+
+  /**
+   * The server's version, `major.minor` (`"15.4"`), for the safety lint's version-dependent rules.
+   *
+   * @throws {DatabaseError} when the connection is closed or the server cannot be asked.
+   */
+  async serverVersion(): Promise<string> {
+    const connection = this.#connection();
+    try {
+      const row = await connection.execute<{ server_version: string }>(SERVER_VERSION_QUERY, [], 'get');
+      return serverVersionOf(row.server_version);
+    } catch (error) {
+      throw redactedDatabaseError(`Reading the server version of ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);
     }
   }
 

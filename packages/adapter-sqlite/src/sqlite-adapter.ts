@@ -1,4 +1,4 @@
-import type { AdapterConnection, ConnectOptions, DialectAdapter, StatementReader } from '@cloudguard/migrate-core/adapter';
+import type { AdapterConnection, ConnectOptions, DialectAdapter, StatementLinter, StatementLinterOptions, StatementReader } from '@cloudguard/migrate-core/adapter';
 
 import { DEFAULT_BUSY_TIMEOUT_MS, type ResolvedSqliteOptions, type SqliteAdapterOptions } from './sqlite-options.js';
 import { parseSqliteUrl } from './sqlite-url.js';
@@ -50,6 +50,7 @@ export function sqliteAdapter(options: SqliteAdapterOptions = {}): DialectAdapte
     connect: (connectOptions) => connectSqlite(connectOptions, settings),
     renderOffline: async (offlineOptions) => (await import('./sqlite-offline.js')).renderSqliteOffline(offlineOptions),
     statementReader: readSqliteStatements,
+    statementLinter: lintSqliteStatements,
     createScratchDatabase: async () => (await import('./sqlite-scratch-database.js')).createSqliteScratchDatabase(),
   };
 }
@@ -73,4 +74,15 @@ async function connectSqlite(options: ConnectOptions, settings: ResolvedSqliteOp
 async function readSqliteStatements(): Promise<StatementReader> {
   const { nodeSqlStatementReader } = await import('@cloudguard/migrate-adapter-kit/sql-reading');
   return nodeSqlStatementReader({ grammars: ['sqlite', 'postgresql'], identifiers: { caseInsensitive: true, defaultSchema: 'main' } });
+}
+
+/**
+ * SQLite's statement linter (see `sqlite-statement-linter.ts`), over the same grammars.
+ * The URL is only parsed, as offline rendering parses it: the linter needs nothing of it.
+ *
+ * @throws {InvalidUrlError} for a URL that is not a SQLite URL.
+ */
+async function lintSqliteStatements(options: StatementLinterOptions): Promise<StatementLinter> {
+  parseSqliteUrl(options.url, options.cwd);
+  return (await import('./sqlite-statement-linter.js')).sqliteStatementLinter();
 }

@@ -18,7 +18,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 import { acquireSqliteLock, NO_LOCK, removeStaleHolderNote, type DatabaseConstructor } from './sqlite-lock.js';
 import type { ResolvedSqliteOptions } from './sqlite-options.js';
-import { nativeSession } from './sqlite-session.js';
+import { nativeSession, sqliteVersion } from './sqlite-session.js';
 import { isTransientLockError, sqliteStoreDialect } from './sqlite-store-dialect.js';
 import type { SqliteLocation } from './sqlite-url.js';
 
@@ -91,6 +91,12 @@ export class SqliteInspectConnection implements AdapterConnection {
   /** `SQLITE_BUSY` and `SQLITE_LOCKED`: another connection held the database past the busy timeout. */
   isTransientLockError(error: unknown): boolean {
     return isTransientLockError(error);
+  }
+
+  /** SQLite's library version (`select sqlite_version()`), read straight on the database: not a statement of a command. */
+  async serverVersion(): Promise<string> {
+    this.#session(false);
+    return sqliteVersion(this.#database);
   }
 
   /** Closes the database, and removes a holder's note that a killed run left beside it (see {@link removeStaleHolderNote}). */

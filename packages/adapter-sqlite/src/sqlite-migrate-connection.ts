@@ -22,7 +22,7 @@ import { acquireLockOnDisk, SqliteDatabaseFile } from './sqlite-database-file.js
 import { createMigrateDialect, type KyselyModule } from './sqlite-dialect.js';
 import { NO_LOCK, removeStaleHolderNote, type DatabaseConstructor } from './sqlite-lock.js';
 import type { ResolvedSqliteOptions } from './sqlite-options.js';
-import { kyselySession, runStatement } from './sqlite-session.js';
+import { kyselySession, runStatement, sqliteVersion } from './sqlite-session.js';
 import { isTransientLockError, sqliteStoreDialect } from './sqlite-store-dialect.js';
 import type { SqliteLocation } from './sqlite-url.js';
 
@@ -215,6 +215,12 @@ export class SqliteMigrateConnection implements AdapterConnection {
   /** `SQLITE_BUSY` and `SQLITE_LOCKED`: another connection held the database past the busy timeout. */
   isTransientLockError(error: unknown): boolean {
     return isTransientLockError(error);
+  }
+
+  /** SQLite's library version (`select sqlite_version()`), read straight on the database: not a statement of a migration. */
+  async serverVersion(): Promise<string> {
+    this.#connection();
+    return sqliteVersion(this.#database);
   }
 
   /**

@@ -57,6 +57,12 @@ export function executeStatement(
   }
 }
 
+/** SQLite's library version, `"3.53.0"`: `select sqlite_version()`, not reported as a statement. */
+export function sqliteVersion(database: BetterSqlite3.Database): string {
+  const [row] = database.prepare('select sqlite_version() as version').all([]) as { version: string }[];
+  return String(row?.version);
+}
+
 /** The statements of `op.execute` and `op.query`, straight to better-sqlite3 (see {@link runStatement}). */
 function betterSqliteRunner(database: BetterSqlite3.Database, onStatement: ((sql: string) => void) | undefined): StatementRunner {
   return {

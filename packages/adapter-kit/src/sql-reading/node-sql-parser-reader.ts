@@ -1,8 +1,8 @@
 import type { IdentifierRules, QualifiedName, StatementReader, TouchAction, TouchedObject } from '@cloudguard/migrate-core/adapter';
+import { loadNodeSqlParser, type NodeSqlGrammar } from './node-sql-parser-grammar.js';
 import { statementReaderFrom, UnknownStatementError } from './statement-reader.js';
 
-/** The grammars of node-sql-parser this reader loads (one dialect build each, never the whole package). */
-export type NodeSqlGrammar = 'sqlite' | 'mysql' | 'mariadb' | 'postgresql';
+export type { NodeSqlGrammar } from './node-sql-parser-grammar.js';
 
 /** What {@link nodeSqlStatementReader} needs of a dialect. */
 export interface NodeSqlReaderSpec {
@@ -16,33 +16,6 @@ export interface NodeSqlReaderSpec {
   readonly identifiers: IdentifierRules;
 }
 
-/** node-sql-parser's `Parser`, as far as this reader uses it. */
-interface SqlParser {
-  astify(sql: string): unknown;
-}
-
-/** One dialect build of node-sql-parser: a CommonJS module whose `Parser` parses that dialect. */
-async function loadGrammar(grammar: NodeSqlGrammar): Promise<SqlParser> {
-  const module = (await importGrammar(grammar)) as { default?: { Parser: new () => SqlParser }; Parser?: new () => SqlParser };
-  const Parser = module.default?.Parser ?? module.Parser;
-  if (Parser === undefined) throw new Error(`node-sql-parser/build/${grammar}.js exports no Parser`);
-  return new Parser();
-}
-
-function importGrammar(grammar: NodeSqlGrammar): Promise<unknown> {
-  // Literal specifiers, one per build, so that bundlers and `npm pack` checks can see them.
-  switch (grammar) {
-    case 'sqlite':
-      return import('node-sql-parser/build/sqlite.js');
-    case 'mysql':
-      return import('node-sql-parser/build/mysql.js');
-    case 'mariadb':
-      return import('node-sql-parser/build/mariadb.js');
-    case 'postgresql':
-      return import('node-sql-parser/build/postgresql.js');
-  }
-}
-
 /**
  * A {@link StatementReader} over node-sql-parser's dialect grammars, for SQLite and
  * MySQL/MariaDB adapters: each statement is parsed into node-sql-parser's AST and mapped
@@ -54,7 +27,7 @@ function importGrammar(grammar: NodeSqlGrammar): Promise<unknown> {
  * ```
  */
 export async function nodeSqlStatementReader(spec: NodeSqlReaderSpec): Promise<StatementReader> {
-  const parsers = await Promise.all(spec.grammars.map(loadGrammar));
+  const parsers = await Promise.all(spec.grammars.map(loadNodeSqlParser));
   return statementReaderFrom(spec.identifiers, (sql) => {
     let firstError: unknown;
     for (const parser of parsers) {

@@ -55,7 +55,7 @@ interface Project {
   write(m: Migration): string;
 }
 
-/** A project with these migrations (`<id>_m.ts`, up() from line 6) on a fresh database. */
+/** A project with these migrations (`<id>_m.ts`; up()'s first statement on line 5) on a fresh database. */
 async function project(dialect: Dialect, migrations: readonly Migration[], config: Record<string, unknown> = {}): Promise<Project> {
   const { dir, cleanup } = tempProject();
   cleanups.push(cleanup);
@@ -130,7 +130,7 @@ describe('lint on PostgreSQL: a DAG with a dangerous migration on one branch', (
     p.write({ ...withReason, up: [migrations[1]!.up[0]!, '// cgmigrate-lint-ignore CREATE_INDEX_NON_CONCURRENTLY', INDEX] });
     const failed = await p.run(['lint']);
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(/aaaa01_m\.ts:7 IGNORE_WITHOUT_REASON /);
+    expect(failed.stdout).toMatch(/aaaa01_m\.ts:6 IGNORE_WITHOUT_REASON /);
   });
 
   it('writes SARIF 2.1.0 that the official schema accepts, with the rule and the .ts location', async () => {
@@ -171,7 +171,7 @@ describe('lint on PostgreSQL: a DAG with a dangerous migration on one branch', (
     expect((await p.run(['upgrade', 'rep001'])).code).toBe(0);
     const later = await p.run(['lint']);
     expect(later.code).toBe(1);
-    expect(later.stdout).toMatch(/rep002_m\.ts:6 CREATE_INDEX_NON_CONCURRENTLY /);
+    expect(later.stdout).toMatch(/rep002_m\.ts:5 CREATE_INDEX_NON_CONCURRENTLY /);
   });
 
   it('upgrade --lint error refuses with LINT_FAILED and runs nothing; the default warns and runs', async () => {
@@ -219,7 +219,7 @@ describe('lint on SQLite', () => {
     expect((await p.run(['upgrade', 'base01'])).code).toBe(0);
     const result = await p.run(['lint']);
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stdout).toMatch(/^migrations\/versions\/aaaa01_m\.ts:6 DROP_TABLE /m);
+    expect(result.stdout).toMatch(/^migrations\/versions\/aaaa01_m\.ts:5 DROP_TABLE /m);
     expect(result.stdout).not.toContain('bbbb01');
     expect(versionRows(path.join(p.dir, 'app.db'))).toEqual(['base01']);
   });
@@ -232,7 +232,7 @@ describe('lint on SQLite', () => {
     ]);
     expect((await p.run(['upgrade', 'base01'])).code).toBe(0);
     const result = await p.run(['lint']);
-    expect(result.stdout).toMatch(/read01_m\.ts:6 NOT_LINTED .*op\.query/);
-    expect(result.stdout).toMatch(/drop01_m\.ts:6 DROP_COLUMN /);
+    expect(result.stdout).toMatch(/read01_m\.ts:5 NOT_LINTED .*op\.query/);
+    expect(result.stdout).toMatch(/drop01_m\.ts:5 DROP_COLUMN /);
   });
 });

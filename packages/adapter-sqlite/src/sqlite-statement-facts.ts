@@ -1,0 +1,140 @@
+/**
+ * What the statement linter's rules know of one SQLite statement: its kind, the table,
+ * and the few details a rule reads (a `WHERE`, a column's `NOT NULL` and default, the
+ * columns an `INSERT … SELECT` copies). One statement is read once, into one or more
+ * facts (an `ALTER TABLE` of several actions, a `DROP TABLE a, b`):
+ *
+ * 1. statements node-sql-parser's grammars lack, whose whole grammar is a few keywords
+ *    (`BEGIN`, `COMMIT`, `PRAGMA`, `DROP INDEX`…), are read from their tokens;
+ * 2. the rest by node-sql-parser's SQLite grammar, then its PostgreSQL grammar (which
+ *    has `WITH … UPDATE` and `UPDATE … FROM`), as the adapter's statement reader does;
+ * 3. a `CREATE TABLE`, `INDEX`, `VIEW` or `TRIGGER` neither grammar reads (SQLite's
+ *    `ON CONFLICT`, `DEFERRABLE`…), or an `INSERT … VALUES` upsert, by its head alone:
+ *    the name is all a rule needs of it;
+ * 4. anything else is unreadable, with the SQLite grammar's message and position.
+ *
+ * @packageDocumentation
+ */
+
+import type { QualifiedName } from '@cloudguard/migrate-core/adapter';
+import type { NodeSqlParser } from '@cloudguard/migrate-adapter-kit/sql-reading';
+
+import { factsOfAst } from './sqlite-facts-from-ast.js';
+import { factsOfHead, factsOfKeywordStatement } from './sqlite-facts-by-hand.js';
+import type { SqliteStatementText } from './sqlite-sql-text.js';
+
+/** A column as a rule sees it. */
+export interface ColumnFacts {
+  readonly name: string;
+  /** `NOT NULL` without a default other than NULL, neither generated nor the rowid: every insert must give it a value. */
+  readonly required: boolean;
+}
+
+/** What an `INSERT … SELECT … FROM` copies. */
+export interface RowCopy {
+  /** The tables it selects from. */
+  readonly from: readonly QualifiedName[];
+  /** For each selected value, the column it is when it is a plain column (`*` for `*`), else undefined. */
+  readonly sources: readonly (string | undefined)[];
+}
+
+/** A transaction-control statement's action. */
+export type TransactionAction = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo';
+
+/** One fact of a statement; see the module comment. */
+export type StatementFact =
+  | { readonly kind: 'createTable'; readonly table: QualifiedName; readonly columns: readonly ColumnFacts[] | undefined }
+  | { readonly kind: 'dropTable'; readonly table: QualifiedName }
+  | { readonly kind: 'renameTable'; readonly table: QualifiedName; readonly newName: string }
+  | { readonly kind: 'addColumn'; readonly table: QualifiedName; readonly column: ColumnFacts }
+  | { readonly kind: 'dropColumn'; readonly table: QualifiedName; readonly column: string }
+  | { readonly kind: 'renameColumn'; readonly table: QualifiedName; readonly column: string; readonly newName: string }
+  /** Any other change `ALTER TABLE` makes. */
+  | { readonly kind: 'alterTable'; readonly table: QualifiedName }
+  | { readonly kind: 'createIndex'; readonly table: QualifiedName; readonly index: string }
+  | { readonly kind: 'dropIndex'; readonly index: string; readonly schema: string | undefined }
+  /** A view or trigger created or dropped: `table` is a trigger's table when known. */
+  | { readonly kind: 'schemaObject'; readonly table: QualifiedName | undefined }
+  | { readonly kind: 'insert'; readonly table: QualifiedName; readonly columns: readonly string[] | undefined; readonly copy: RowCopy | undefined }
+  /** `everyRow`: no `WHERE` (or an always-true one) and no `LIMIT`. */
+  | { readonly kind: 'update' | 'delete'; readonly table: QualifiedName; readonly everyRow: boolean }
+  /** `keywords`: the statement's keywords as a message shows them, `COMMIT`, `ROLLBACK TO SAVEPOINT`. */
+  | { readonly kind: 'transactionControl'; readonly action: TransactionAction; readonly keywords: string; readonly savepoint: string | undefined }
+  /** `value` as written, undefined for a pragma that is read rather than set. */
+  | { readonly kind: 'pragma'; readonly name: string; readonly value: string | undefined }
+  /** What no rule reads: `SELECT`, `VACUUM`, `ANALYZE`… */
+  | { readonly kind: 'other' }
+  /** `offset`: where in the statement's text the grammar stopped, when it says. */
+  | { readonly kind: 'unparseable'; readonly reason: string; readonly offset: number | undefined };
+
+/** A table's name for comparing: SQLite compares names without regard to case, and `main` is the default schema. */
+export function tableKey(table: QualifiedName): string {
+  return `${(table.schema ?? 'main').toLowerCase()}.${table.name.toLowerCase()}`;
+}
+
+/** The table a fact is about, if it is about one. */
+export function tableOf(fact: StatementFact): QualifiedName | undefined {
+  return 'table' in fact ? fact.table : undefined;
+}
+
+/** The grammars a statement is read with, in order. */
+export interface SqliteGrammars {
+  readonly sqlite: NodeSqlParser;
+  readonly postgresql: NodeSqlParser;
+}
+
+/** The facts of one statement (see the module comment). Never throws. */
+export function factsOfStatement(statement: SqliteStatementText, grammars: SqliteGrammars): readonly StatementFact[] {
+  try {
+    const byHand = factsOfKeywordStatement(statement.tokens);
+    if (byHand !== undefined) return byHand;
+    const text = withDoubleQuotedNames(statement);
+    let firstError: unknown;
+    for (const parser of [grammars.sqlite, grammars.postgresql]) {
+      let ast: unknown;
+      try {
+        ast = parser.astify(text);
+      } catch (error) {
+        firstError ??= error;
+        continue;
+      }
+      return (Array.isArray(ast) ? ast : [ast]).flatMap((node) => factsOfAst(node as Record<string, unknown>));
+    }
+    return factsOfHead(statement.tokens) ?? [unparseable(firstError)];
+  } catch (error) {
+    // A tree of a shape the mapping does not know: as unreadable as a syntax error.
+    return [{ kind: 'unparseable', reason: error instanceof Error ? error.message : String(error), offset: undefined }];
+  }
+}
+
+function unparseable(error: unknown): StatementFact {
+  const message = error instanceof Error ? error.message : String(error);
+  const offset = (error as { location?: { start?: { offset?: unknown } } } | undefined)?.location?.start?.offset;
+  return { kind: 'unparseable', reason: abridged(message.split('\n')[0]!), offset: typeof offset === 'number' ? offset : undefined };
+}
+
+/** The grammar's message with a long list of what it expected cut to its first few: `Expected "#", ",", … (53 in all) but "o" found`. */
+function abridged(message: string): string {
+  const match = /^Expected (.*) but (.*) found\.?$/.exec(message);
+  if (match === null) return message;
+  const expected = match[1]!.split(/, (?:or )?/);
+  if (expected.length <= 6) return message;
+  return `Expected ${expected.slice(0, 5).join(', ')}, … (${expected.length} in all) but ${match[2]} found`;
+}
+
+/**
+ * The statement with `[name]`s written `"name"`: node-sql-parser's grammars know SQLite's
+ * other quotes but not its brackets. Offsets move only by the quotes doubled inside.
+ */
+function withDoubleQuotedNames(statement: SqliteStatementText): string {
+  const { text, start } = statement;
+  if (!text.includes('[')) return text;
+  let result = '';
+  let from = 0;
+  for (const token of statement.tokens) {
+    if (token.kind !== 'name' || text[token.start - start] !== '[') continue;
+    result += `${text.slice(from, token.start - start)}"${token.value.replaceAll('"', '""')}"`;
+    from = token.end - start;
+  }
+  return result + text.slice(from);
+}
