@@ -56,10 +56,12 @@ export function summarizeProfile(file: string): ProfileSummary {
 function packageOf(url: string, functionName: string): string {
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
   if (url.startsWith('node:')) return 'node (built-in modules)';
+  if (url.startsWith('wasm://')) return 'WebAssembly';
   const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (dependency !== null) return `node_modules/${dependency[1]}`;
   const workspace = /\/(packages\/[^/]+)\//.exec(url);
   if (workspace !== null) return workspace[1]!;
+  if (/\/migrations\/versions\//.test(url)) return "the project's migrations";
   return shortUrl(url);
 }
 

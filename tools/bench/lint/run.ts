@@ -3,11 +3,12 @@
  * wall, timed beside squawk on the same statements in the same run. See README.md.
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, release, tmpdir, type } from 'node:os';
+import { cpus, release, tmpdir, type } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { busyShare, cpuTicks, waitForQuiet } from '../revision-graph/cpu-load.ts';
 import { postgresUrl, sh, shell, testServerUrl } from '../upgrade/database.ts';
 import { assertCgmigrateBuilt, CGMIGRATE_BIN } from '../upgrade/runners/cgmigrate.ts';
 import { run } from '../revision-graph/process.ts';
@@ -81,24 +82,28 @@ try {
   const absent = checkFindings(runLinter(cli('lint', '--all', '--json', '--server-version', SERVER_VERSION, '--url', absentUrl)).stdout, revisions, 'all');
   const squawkFound = countSquawk(runLinter({ ...tools.squawk, argv: [SQUAWK_BIN, '--pg-version', SERVER_VERSION, '--assume-in-transaction', '--reporter', 'json', ...squawkFiles] }).stdout);
 
-  // Side by side: each pass runs every tool once, the order rotating between passes.
-  const loadBefore = loadavg()[0]!;
+  // Side by side: each pass runs every tool once, the order rotating between passes; after other work on the machine has calmed down (up to 2 minutes).
+  if (!quick) waitForQuiet(0.15, 120_000);
+  const ticksBefore = cpuTicks();
   const times = new Map<string, number[]>(names.map((name) => [name, []]));
+  const cpu = new Map<string, number[]>(names.map((name) => [name, []]));
   const statuses = new Map<string, Set<number>>(names.map((name) => [name, new Set()]));
+  const timedFrom = performance.now();
   for (let pass = 0; pass < runs; pass++) {
     const order = names.map((_, i) => names[(i + pass) % names.length]!);
     for (const name of order) {
       const timed = runLinter(tools[name]);
       times.get(name)!.push(timed.ms);
+      if (timed.cpuMs !== undefined) cpu.get(name)!.push(timed.cpuMs);
       statuses.get(name)!.add(timed.status);
     }
   }
-  const load = Math.max(loadBefore, loadavg()[0]!);
+  const machine = machineLoad(busyShare(ticksBefore, cpuTicks()), performance.now() - timedFrom, [...cpu.values()].flat());
 
   // A miss is profiled in a full run: the report then says where the time goes.
   const missed = median(times.get(main)!) > TARGET_SECONDS * 1000;
   const profile = values.profile || (missed && !quick) ? profileLint(cli, dir) : undefined;
-  const report = renderReport({ revisions, times, statuses, names, main, reachable, absent, squawkFound, load, profile, postgres: serverVersion() });
+  const report = renderReport({ revisions, times, cpu, statuses, names, main, reachable, absent, squawkFound, machine, profile, postgres: serverVersion() });
   console.log(report);
   if (!quick && !values['no-write']) writeFileSync(REPORT, report);
 } finally {
@@ -183,7 +188,9 @@ interface ReportInput {
   readonly reachable: Found;
   readonly absent: Found;
   readonly squawkFound: ReadonlyMap<string, number>;
-  readonly load: number;
+  /** CPU time (user and system) of each timed run, in ms, per tool; empty off Linux. */
+  readonly cpu: ReadonlyMap<string, readonly number[]>;
+  readonly machine: MachineLoad | undefined;
   readonly profile: ProfileSummary | undefined;
   readonly postgres: string;
 }
@@ -195,7 +202,7 @@ function median(list: readonly number[]): number {
 }
 
 function renderReport(input: ReportInput): string {
-  const { revisions, times, statuses, names, main, reachable, absent, squawkFound } = input;
+  const { revisions, times, cpu, statuses, names, main, reachable, absent, squawkFound } = input;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const mainMs = median(times.get(main)!);
   const squawkMs = median(times.get('squawk')!);
@@ -217,22 +224,26 @@ function renderReport(input: ReportInput): string {
     '',
     `Machine: ${facts.length} CPUs (${facts[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown'}), ${type()} ${release()}; Node ${process.versions.node}; ` +
       `PostgreSQL ${input.postgres}; squawk ${run({ argv: [SQUAWK_BIN, '--version'], cwd: tmpdir() }).stdout.trim().replace(/^squawk /, '')}; cgmigrate at ${commit()}. ` +
-      `Load average (1 min) around the timed runs: ${input.load.toFixed(1)}${input.load > facts.length * 0.65 ? ', so other work shared the machine: compare the tools side by side' : ''}.`,
+      loadNote(input.machine),
     '',
     'Reproduce (after `npx nx run-many -t build`, with the PostgreSQL server of the tests running):',
     '',
     '<!-- illustrative: the bench takes about a minute and needs PostgreSQL; its results are written below -->',
     '```sh',
-    'npx node tools/bench/lint/run.ts',
+    `npx node tools/bench/lint/run.ts${input.profile === undefined ? '' : ' --profile'}`,
     '```',
     '',
-    `Whole processes, ${runs} timed run${runs === 1 ? '' : 's'} of each, side by side (each pass runs every tool once, in rotating order); wall time in seconds.`,
+    `Whole processes, ${runs} timed run${runs === 1 ? '' : 's'} of each, side by side (each pass runs every tool once, in rotating order); wall time in seconds, and the CPU time (user and system, all threads) each process used.`,
     '',
-    '| tool | median | min | max | runs (s) |',
-    '| --- | ---: | ---: | ---: | --- |',
+    '| tool | median | min | max | runs (s) | CPU time, median |',
+    '| --- | ---: | ---: | ---: | --- | ---: |',
     ...names.map((name) => {
       const list = times.get(name)!;
-      return `| ${name} | ${seconds(median(list))} | ${seconds(Math.min(...list))} | ${seconds(Math.max(...list))} | ${list.map((ms) => (ms / 1000).toFixed(2)).join(', ')} |`;
+      const cpuList = cpu.get(name)!;
+      return (
+        `| ${name} | ${seconds(median(list))} | ${seconds(Math.min(...list))} | ${seconds(Math.max(...list))} | ${list.map((ms) => (ms / 1000).toFixed(2)).join(', ')} | ` +
+        `${cpuList.length === 0 ? '—' : seconds(median(cpuList))} |`
+      );
     }),
     '',
     '| target | figure | result |',
@@ -269,12 +280,37 @@ function renderReport(input: ReportInput): string {
   return lines.join('\n');
 }
 
+/** How busy the CPUs were while the tools were timed, and how much of that was the tools themselves. */
+interface MachineLoad {
+  readonly cores: number;
+  /** Cores busy on average over the timed passes. */
+  readonly busyCores: number;
+  /** Of which the timed processes (their CPU time over the passes' wall time). */
+  readonly toolCores: number;
+}
+
+function machineLoad(busy: number | undefined, wallMs: number, toolCpuMs: readonly number[]): MachineLoad | undefined {
+  const cores = cpus().length;
+  if (busy === undefined || toolCpuMs.length === 0) return undefined;
+  return { cores, busyCores: busy * cores, toolCores: toolCpuMs.reduce((sum, ms) => sum + ms, 0) / wallMs };
+}
+
+function loadNote(load: MachineLoad | undefined): string {
+  if (load === undefined) return '';
+  const other = Math.max(0, load.busyCores - load.toolCores);
+  return (
+    `During the timed runs ${load.busyCores.toFixed(2)} of ${load.cores} cores were busy on average, ${load.toolCores.toFixed(2)} of them the timed processes themselves` +
+    (other > 0.25 ? `: other work took ${other.toFixed(2)} cores, so the figures may be inflated.` : '.')
+  );
+}
+
 function renderProfile(profile: ProfileSummary): string[] {
   const share = (ms: number) => `${((ms / profile.totalMs) * 100).toFixed(1)}%`;
   return [
     '## Where the time goes',
     '',
-    `One more run of the main command under \`node --cpu-prof\` (${(profile.totalMs / 1000).toFixed(2)} s sampled; self time).`,
+    `One more run of the main command under \`node --cpu-prof\` (${(profile.totalMs / 1000).toFixed(2)} s sampled; self time). ` +
+      "WebAssembly is libpg-query's parser, the only WebAssembly module the command loads; the CLI's bundle (`packages/cli/dist/fast`) holds core, the adapters and the dependencies it bundles.",
     '',
     '| package | self time | share |',
     '| --- | ---: | ---: |',
