@@ -132,12 +132,15 @@ function checkFindings(stdout: string, revisions: readonly LintBenchRevision[], 
     findings: { ruleId: string; revision: string }[];
     revisions: string[];
     scope: string;
+    database: { reached: boolean | string };
     errors: number;
     warnings: number;
     unavailable?: string;
   };
   if (result.unavailable !== undefined) throw new Error(`cgmigrate lint linted nothing: ${result.unavailable}`);
   if (result.scope !== scope) throw new Error(`cgmigrate lint chose the scope ${result.scope}, not ${scope}`);
+  // The main command reaches the configured database; the other is meant not to reach its absent one.
+  if (result.database.reached !== (scope === 'unapplied')) throw new Error(`cgmigrate lint (${scope}): the database reached is ${String(result.database.reached)}`);
   const expected = scope === 'all' ? revisions.length : revisions.length - 1;
   if (result.revisions.length !== expected) throw new Error(`cgmigrate lint linted ${result.revisions.length} revisions, not ${expected}`);
   const byRevision = new Map<string, Set<string>>();
@@ -256,8 +259,8 @@ function renderReport(input: ReportInput): string {
     `- \`cgmigrate lint --quiet --server-version ${SERVER_VERSION}\` with the configured database at the first revision: it asks the database which revisions it has ` +
       `applied and lints the ${reachable.revisions} it has not, in text format (the main figure);`,
     `- \`cgmigrate lint --all --quiet --server-version ${SERVER_VERSION} --url postgresql://…/${ABSENT_DATABASE}\`, a database that does not exist: the connection fails, and ` +
-      `all ${absent.revisions} revisions are linted, each as if its ancestors were applied;`,
-    `- \`squawk --pg-version ${SERVER_VERSION} --assume-in-transaction --reporter gcc\` on ${REVISIONS - 1} files, one per revision after the first: the statements ` +
+      `all ${absent.revisions.toLocaleString('en')} revisions are linted, each as if its ancestors were applied;`,
+    `- \`squawk --pg-version ${SERVER_VERSION} --assume-in-transaction --reporter gcc\` on ${(REVISIONS - 1).toLocaleString('en')} files, one per revision after the first: the statements ` +
       `\`cgmigrate upgrade ${revisionId(1)}:heads --sql\` renders (rendered once, untimed; the version-table and audit statements left out), in one process.`,
     '',
     'cgmigrate loads and renders each migration (TypeScript, through the schema model for `op.*`) before its linter reads the statements; squawk reads SQL files. ' +
@@ -266,8 +269,8 @@ function renderReport(input: ReportInput): string {
     '## Findings',
     '',
     `Checked before the timed runs: each revision has a finding of every rule its change was written to trigger (the "planted" column counts those revisions). ` +
-      `The database reachable: ${reachable.findings} findings (${reachable.errors} errors, ${reachable.warnings} warnings) in ${reachable.revisions} revisions; ` +
-      `absent, \`--all\`: ${absent.findings} (${absent.errors} errors, ${absent.warnings} warnings) in ${absent.revisions}.`,
+      `The database reachable: ${reachable.findings.toLocaleString('en')} findings (${reachable.errors} errors, ${reachable.warnings} warnings) in ${reachable.revisions} revisions; ` +
+      `absent, \`--all\`: ${absent.findings.toLocaleString('en')} (${absent.errors} errors, ${absent.warnings} warnings) in ${absent.revisions.toLocaleString('en')}.`,
     '',
     '| rule | planted | found (database reachable) | found (`--all`, database absent) |',
     '| --- | ---: | ---: | ---: |',
