@@ -93,6 +93,8 @@ export default class Revision extends BaseCommand<RevisionResult | AutogenerateR
     for (const note of result.notes) this.note(`Review the migration: ${note}`);
     // With the safe forms, a second, transactional: false revision follows the first: each file is reported.
     if (result.written) for (const written of result.revisions) reportWritten(this.#output, written.path, written.hooks);
+    // What the new files will lock, rewrite or destroy, as `cgmigrate lint` would say it.
+    if (result.written) for (const finding of result.lint.findings) this.context.warn(`${finding.file}:${finding.line} ${finding.ruleId} ${finding.message}`);
     return result;
   }
 }

@@ -7,7 +7,7 @@
  * docs/json/lint.schema.json documents; `upgrade --lint error` refuses and runs
  * nothing; `check` reports lint errors.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -234,5 +234,73 @@ describe('lint on SQLite', () => {
     const result = await p.run(['lint']);
     expect(result.stdout).toMatch(/read01_m\.ts:5 NOT_LINTED .*op\.query/);
     expect(result.stdout).toMatch(/drop01_m\.ts:5 DROP_COLUMN /);
+  });
+});
+
+describe('revision --autogenerate with lint.safeAutogenerate on PostgreSQL', () => {
+  const REPO_NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
+
+  it('writes the index CONCURRENTLY and the foreign key NOT VALID, validated in a transactional: false revision, which then runs', async () => {
+    const { dir, cleanup } = tempProject();
+    cleanups.push(cleanup);
+    symlinkSync(REPO_NODE_MODULES, path.join(dir, 'node_modules'), 'dir');
+    const db = await createTestDatabase('cgm_lint_safe');
+    cleanups.push(() => db.drop());
+    mkdirSync(path.join(dir, 'migrations', 'versions'), { recursive: true });
+    const entities = (indexed: boolean) =>
+      "import { defineEntity, p } from '@mikro-orm/core';\n" +
+      "const Team = defineEntity({ name: 'Team', properties: { id: p.integer().primary(), name: p.string() } });\n" +
+      `const Scan = defineEntity({ name: 'Scan', ${indexed ? "indexes: [{ name: 'scan_host_index', properties: ['host'] }], " : ''}properties: { id: p.integer().primary(), host: p.string()${indexed ? ', team: () => p.manyToOne(Team).nullable()' : ''} } });\n` +
+      'export const entities = [Team, Scan];\n';
+    writeFileSync(path.join(dir, 'entities.ts'), entities(false));
+    writeFileSync(path.join(dir, 'cgmigrate.config.ts'), `import { entities } from './entities.ts';\nexport default { url: ${JSON.stringify(db.url)}, entities, lint: { safeAutogenerate: true } };\n`);
+    const run = (args: string[]) => cgmigrate(args, { cwd: dir });
+
+    expect((await run(['revision', '--autogenerate', '-m', 'scans'])).code).toBe(0);
+    expect((await run(['upgrade', 'head'])).code).toBe(0);
+    await queryTestDatabase(db.url, "INSERT INTO team (id, name) VALUES (1, 'core'); INSERT INTO scan (id, host) VALUES (1, 'a'), (2, 'b')");
+
+    writeFileSync(path.join(dir, 'entities.ts'), entities(true));
+    const generated = await run(['revision', '--autogenerate', '-m', 'index scans']);
+    expect(generated.code, generated.stderr).toBe(0);
+    const files = readdirSync(path.join(dir, 'migrations', 'versions')).filter((name) => name.endsWith('.ts')).sort();
+    expect(files).toHaveLength(3);
+    const sources = files.map((name) => readFileSync(path.join(dir, 'migrations', 'versions', name), 'utf8'));
+    const followUp = sources.find((source) => source.includes('transactional: false'))!;
+    expect(followUp).toBeDefined();
+    expect(followUp).toContain('concurrently: true');
+    expect(followUp).toContain('validateConstraint(');
+    expect(sources.find((source) => source.includes('notValid: true'))).toBeDefined();
+    // The safe forms leave nothing for the lint to fault.
+    expect(generated.stderr).not.toMatch(/CREATE_INDEX_NON_CONCURRENTLY|ADD_FOREIGN_KEY_VALIDATING|CONCURRENTLY_IN_TRANSACTION/);
+
+    const upgraded = await run(['upgrade', 'head', '--lint', 'error']);
+    expect(upgraded.code, upgraded.stderr).toBe(0);
+    const [index] = await queryTestDatabase<{ indisvalid: boolean }>(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'scan_host_index'::regclass");
+    expect(index).toEqual({ indisvalid: true });
+    const constraints = await queryTestDatabase<{ contype: string; convalidated: boolean }>(db.url, "SELECT contype, convalidated FROM pg_constraint WHERE conrelid = 'scan'::regclass AND contype = 'f'");
+    expect(constraints).toEqual([{ contype: 'f', convalidated: true }]);
+  });
+
+  it('without the switch, prints the lint findings for the file it wrote', async () => {
+    const { dir, cleanup } = tempProject();
+    cleanups.push(cleanup);
+    symlinkSync(REPO_NODE_MODULES, path.join(dir, 'node_modules'), 'dir');
+    const db = await createTestDatabase('cgm_lint_autogen');
+    cleanups.push(() => db.drop());
+    mkdirSync(path.join(dir, 'migrations', 'versions'), { recursive: true });
+    const entities = (indexed: boolean) =>
+      "import { defineEntity, p } from '@mikro-orm/core';\n" +
+      `const Scan = defineEntity({ name: 'Scan', ${indexed ? "indexes: [{ name: 'scan_host_index', properties: ['host'] }], " : ''}properties: { id: p.integer().primary(), host: p.string() } });\n` +
+      'export const entities = [Scan];\n';
+    writeFileSync(path.join(dir, 'entities.ts'), entities(false));
+    writeFileSync(path.join(dir, 'cgmigrate.config.ts'), `import { entities } from './entities.ts';\nexport default { url: ${JSON.stringify(db.url)}, entities };\n`);
+    const run = (args: string[]) => cgmigrate(args, { cwd: dir });
+    expect((await run(['revision', '--autogenerate', '-m', 'scans'])).code).toBe(0);
+    expect((await run(['upgrade', 'head'])).code).toBe(0);
+    writeFileSync(path.join(dir, 'entities.ts'), entities(true));
+    const generated = await run(['revision', '--autogenerate', '-m', 'index scans']);
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stderr).toMatch(/index_scans\.ts:\d+ CREATE_INDEX_NON_CONCURRENTLY /);
   });
 });

@@ -12,7 +12,7 @@
 
 import type { SchemaDiffer } from './schema-change.js';
 import type { SchemaOperationCompiler } from './schema-operation-compiler.js';
-import type { LintSettings, StatementLinter, StatementLinterOptions } from './statement-linter.js';
+import type { StatementLinter, StatementLinterOptions } from './statement-linter.js';
 import type { StatementReader } from './statement-reader.js';
 import type { Row } from '../migration.js';
 import type { QualifiedName, TableDescription } from '../operations/schema-operation.js';
@@ -339,7 +339,7 @@ export interface AdapterConnection {
    * The server's version, `major.minor` (`"15.4"`; SQLite's library version, `"3.45.1"`),
    * for the safety lint's version-dependent rules. Optional (added in contract version 1
    * as an optional member): without it `lint` uses `--server-version` or the linter's
-   * own assumption (see {@link LintSettings.serverVersion}).
+   * own assumption (see `LintSettings.serverVersion`).
    */
   serverVersion?(): Promise<string>;
 }

@@ -18,6 +18,7 @@ import { notMigrationReason } from '../script/script-directory.js';
 import { DEFAULT_REVISION_TEMPLATE, renderRevisionTemplate } from '../script/revision-template.js';
 import { loadScripts, type MigrationEnvironment } from './environment.js';
 import { compareWithDatabase, type DatabaseComparison } from './compare-with-database.js';
+import { lint, type LintResult } from './lint.js';
 import { describeChange, renderOperations } from '../autogenerate/render-changes.js';
 import { renderSchemaOperations } from '../autogenerate/render-schema-operations.js';
 import { splitSafeForms } from '../autogenerate/safe-forms.js';
@@ -105,8 +106,8 @@ export interface AutogenerateOptions extends Omit<RevisionOptions, 'upgrades' | 
    * validated (`op.validateConstraint`) in the second. A new table keeps its indexes and
    * constraints inline. When only index builds and validations remain, the one revision
    * written is `transactional: false`. Applies to schema operations; a migration written
-   * as SQL (`as: 'sql'`) gets a review note instead. Default false: one revision, as
-   * without the switch.
+   * as SQL (`as: 'sql'`) gets a review note instead. Default: the config's
+   * `lint.safeAutogenerate` (false: one revision, as without the switch).
    */
   readonly safeForms?: boolean | undefined;
 }
@@ -121,6 +122,8 @@ export type AutogenerateResult =
        * revision that revises it. One entry otherwise.
        */
       readonly revisions: readonly RevisionResult[];
+      /** The safety lint of the files written (`revision --autogenerate` prints its findings). */
+      readonly lint: LintResult;
       readonly changes: readonly SchemaChange[];
       /** One line per change, as printed ("Detected added column 'user.email': text null"). */
       readonly messages: readonly string[];
@@ -175,7 +178,7 @@ export async function autogenerateRevision(env: MigrationEnvironment, options: A
     assertValidRevisionId(options.revId);
     newFileName(env.config, options.revId, message, options.now ?? new Date());
   }
-  const safeForms = options.safeForms === true;
+  const safeForms = options.safeForms ?? env.config.safeAutogenerate;
   const comparison = await compareWithDatabase(env, map, options.filter, { askSafeForms: safeForms });
   const messages = comparison.changes.map(describeChange);
   const empty = comparison.up.length === 0 && comparison.changes.length === 0;
@@ -210,10 +213,21 @@ export async function autogenerateRevision(env: MigrationEnvironment, options: A
     ...results[0]!,
     written: true,
     revisions: results,
+    lint: await lintWritten(env, results, spec.parents),
     changes: comparison.changes,
     messages: empty ? [NO_CHANGES_MESSAGE] : messages,
     notes: generated.notes,
   };
+}
+
+/**
+ * The safety lint of the files just written, judged as the next deploy onto the database
+ * they were generated against (at their parents). Read from disk again, after the
+ * post-write hooks.
+ */
+async function lintWritten(env: MigrationEnvironment, written: readonly RevisionResult[], parents: readonly string[]): Promise<LintResult> {
+  const scripts = await loadScripts(env);
+  return lint(env, { scripts, revisions: written.map((result) => result.revision.id), currentHeads: parents });
 }
 
 /** The bodies of one generated file, and whether it runs in a transaction. */
