@@ -5,6 +5,7 @@ import { InvalidTargetError, lint, type LintFinding, type LintResult } from '@cl
 import { ExitStatus } from '../exit-codes.js';
 import { formatLintGithub, formatLintText } from '../render/lint.js';
 import { lintDocsLocation, lintSarifLog } from '../render/lint-sarif.js';
+import { painterFor } from '../render/style.js';
 import { displayPath } from '../render/verify.js';
 import type { CommandContext } from './command-context.js';
 
@@ -47,7 +48,7 @@ export async function runLint(ctx: CommandContext, range: string | undefined, fl
       break;
     case 'text': {
       const findings = result.findings.map((finding) => shownFrom(finding, env.config.cwd));
-      ctx.out(formatLintText(findings, result.revisions.length));
+      ctx.out(formatLintText(findings, result.revisions.length, painterFor(process.stdout)));
       break;
     }
   }

@@ -74,7 +74,7 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
   const lineOfCaller = (depth = OP_CALL_DEPTH): (() => number | undefined) => {
     if (fileUrl === undefined) return () => undefined;
     const sites = callSites(depth);
-    return () => lineIn(sites, fileUrl);
+    return () => lineIn(sites, fileUrl, revision.path!);
   };
   const statements: RecordedStatement[] = [];
   const unrendered: UnrenderedPart[] = [];
@@ -162,9 +162,15 @@ function callSites(depth: number): readonly NodeJS.CallSite[] {
   }
 }
 
-/** The line of the innermost of `sites` in `fileUrl`. */
-export function lineIn(sites: readonly NodeJS.CallSite[], fileUrl: string): number | undefined {
-  for (const site of sites) if (site.getFileName() === fileUrl) return site.getLineNumber() ?? undefined;
+/**
+ * The line of the innermost of `sites` in the migration file: named by its `file:` URL
+ * (an ES module, as Node loads migrations) or by its path (a loader that names modules so).
+ */
+export function lineIn(sites: readonly NodeJS.CallSite[], fileUrl: string, file: string): number | undefined {
+  for (const site of sites) {
+    const name = site.getFileName();
+    if (name === fileUrl || name === file) return site.getLineNumber() ?? undefined;
+  }
   return undefined;
 }
 
