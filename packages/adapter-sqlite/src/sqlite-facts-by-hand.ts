@@ -16,7 +16,7 @@
 import type { QualifiedName } from '@cloudguard/migrate-core/adapter';
 
 import { isWord, type SqliteToken } from './sqlite-sql-text.js';
-import type { StatementFact, TransactionAction } from './sqlite-statement-facts.js';
+import type { StatementFact, TransactionAction } from './sqlite-statement-fact-types.js';
 
 /** Reads tokens left to right; every method that does not match leaves the position where it was. */
 class TokenCursor {

@@ -7,7 +7,7 @@
 
 import type { QualifiedName } from '@cloudguard/migrate-core/adapter';
 
-import type { ColumnFacts, RowCopy, StatementFact } from './sqlite-statement-facts.js';
+import type { ColumnFacts, RowCopy, StatementFact } from './sqlite-statement-fact-types.js';
 
 /** A node of node-sql-parser's AST, loosely: its shape varies with the grammar. */
 type AstNode = { readonly [key: string]: unknown };

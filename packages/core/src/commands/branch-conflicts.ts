@@ -18,7 +18,7 @@ import { readRevisionTouches, type SqlReadingTools, type UnreadableStatement } f
 import { reviewedConflictsOf } from '../script/reviewed-conflicts.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { loadScripts, resolveAdapter, type MigrationEnvironment } from './environment.js';
-import { offlineRenderer } from './offline-sql.js';
+import { offlineRenderer } from './offline-renderer.js';
 
 export type { BranchComparisonScope } from '../revision/concurrent-revisions.js';
 

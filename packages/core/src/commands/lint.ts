@@ -14,7 +14,7 @@ import { branchComparisons } from '../revision/concurrent-revisions.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
-import { offlineRenderer } from './offline-sql.js';
+import { offlineRenderer } from './offline-renderer.js';
 
 /** Options of {@link lint}. */
 export interface LintOptions {

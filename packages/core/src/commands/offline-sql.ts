@@ -1,5 +1,4 @@
-import type { DialectAdapter, OfflineRenderer } from '../adapter/dialect-adapter.js';
-import { InvalidTargetError, OfflineNotSupportedError } from '../errors.js';
+import { InvalidTargetError } from '../errors.js';
 import { createOfflineConnection, type RunningMigration } from '../offline/offline-connection.js';
 import { replaySchema } from '../runtime/replay-schema.js';
 import { OfflineScriptBuilder, renderOfflineScript, type OfflineBlock } from '../offline/offline-script.js';
@@ -11,6 +10,8 @@ import { describeStep } from '../runtime/events.js';
 import type { MigrationStep } from '../plan/migration-step.js';
 import { loadScripts, resolveAdapter, type MigrationEnvironment } from './environment.js';
 import { runLocked, type MigrateResult } from './upgrade.js';
+import { offlineRenderer } from './offline-renderer.js';
+
 
 /** What an offline command rendered. */
 export interface OfflineScriptResult extends MigrateResult {
@@ -96,18 +97,6 @@ export async function stampSql(env: MigrationEnvironment, options: StampSqlOptio
     revisions = [range.target];
   }
   return renderScript(env, start, (map, heads) => planStamp(map, heads, revisions, { purge: options.purge ?? false }));
-}
-
-/** The renderer of the environment's adapter, loaded without connecting. */
-export async function offlineRenderer(env: MigrationEnvironment, adapter: DialectAdapter): Promise<OfflineRenderer> {
-  if (typeof adapter.renderOffline !== 'function') throw new OfflineNotSupportedError(adapter.name);
-  const { config } = env;
-  return adapter.renderOffline({
-    url: config.url,
-    cwd: config.cwd,
-    versionTable: config.versionTable,
-    auditTable: config.auditTable,
-  });
 }
 
 type Planner = (map: RevisionMap, currentHeads: readonly string[]) => MigrationStep[];
