@@ -46,6 +46,8 @@ interface Migration {
   /** The body of up(), one statement a line. */
   readonly up: readonly string[];
   readonly transactional?: boolean;
+  /** The body of down(), one statement a line. */
+  readonly down?: readonly string[];
 }
 
 interface Project {
@@ -74,7 +76,7 @@ async function project(dialect: Dialect, migrations: readonly Migration[], confi
       file,
       `export default {\n  revision: '${m.id}',\n  downRevision: ${JSON.stringify(m.parent)},\n${m.transactional === false ? '  transactional: false,\n' : ''}  async up(op) {\n` +
         m.up.map((line) => `    ${line}\n`).join('') +
-        `  },\n  async down() {},\n};\n`,
+        `  },\n  async down(op) {\n${(m.down ?? []).map((line) => `    ${line}\n`).join('')}  },\n};\n`,
     );
     return `migrations/versions/${m.id}_m.ts`;
   };
@@ -302,5 +304,27 @@ describe('revision --autogenerate with lint.safeAutogenerate on PostgreSQL', () 
     const generated = await run(['revision', '--autogenerate', '-m', 'index scans']);
     expect(generated.code, generated.stderr).toBe(0);
     expect(generated.stderr).toMatch(/index_scans\.ts:\d+ CREATE_INDEX_NON_CONCURRENTLY /);
+  });
+});
+
+describe('verify includes the lint', () => {
+  it('fails with VERIFY_LINT for what a branch adds onto --from, and from base only for what holds whatever the table', async () => {
+    const p = await project('postgresql', [
+      { id: 'base01', parent: null, up: [SCANS], down: ["await op.dropTable('scans');"] },
+      { id: 'idx001', parent: 'base01', up: ["await op.execute('CREATE INDEX ix_scans_host ON scans (host)');"], down: ["await op.execute('DROP INDEX ix_scans_host');"] },
+    ]);
+    // From base nothing is in use: the index on a table the same deploy makes is fine.
+    const fromBase = await p.run(['verify', '--json']);
+    expect(fromBase.code, fromBase.stdout).toBe(0);
+    // Onto a database at base01, the index blocks writes to scans.
+    const fromMain = await p.run(['verify', '--from', 'base01', '--json']);
+    expect(fromMain.code).toBe(1);
+    const findings = fromMain.json<{ findings: { code: string; ruleId?: string; line?: number; revision?: string }[] }>().findings;
+    expect(findings).toContainEqual(expect.objectContaining({ code: 'VERIFY_LINT', ruleId: 'CREATE_INDEX_NON_CONCURRENTLY', revision: 'idx001', line: 5 }));
+
+    p.write({ id: 'idx001', parent: 'base01', up: ["await op.execute('CREATE INDEX CONCURRENTLY ix_scans_host ON scans (host)');"], down: ["await op.execute('DROP INDEX ix_scans_host');"] });
+    const inTransaction = await p.run(['verify']);
+    expect(inTransaction.code).toBe(1);
+    expect(inTransaction.stdout).toMatch(/VERIFY_LINT: migrations\/versions\/idx001_m\.ts:5 CONCURRENTLY_IN_TRANSACTION /);
   });
 });

@@ -348,15 +348,15 @@ class VerifyRun {
 }
 
 /**
- * The safety lint's errors as findings (its warnings are warning events). With `from`,
- * the revisions after it, as the next deploy onto a database at `from`; without, every
- * revision, each judged as if the ones before it were applied.
+ * The safety lint's errors as findings (its warnings are warning events), judged as the
+ * deploy verify itself runs: with `from`, the revisions after it onto a database at
+ * `from`; without, every revision from base, where no table is in use yet (so only what
+ * holds whatever the table is found: a `CONCURRENTLY` in a transaction, a `COMMIT`…).
  */
 async function lintFindings(env: MigrationEnvironment, scripts: ScriptDirectory, from: string | undefined): Promise<VerifyFinding[]> {
-  const options: LintOptions =
-    from === undefined
-      ? { scripts, all: true, offline: true }
-      : { scripts, currentHeads: [from], revisions: [...scripts.map].map((revision) => revision.id).filter((id) => !scripts.map.ancestors([from]).has(id)) };
+  const applied = from === undefined ? new Set<string>() : scripts.map.ancestors([from]);
+  const revisions = [...scripts.map].map((revision) => revision.id).filter((id) => !applied.has(id));
+  const options: LintOptions = { scripts, revisions, currentHeads: from === undefined ? [] : [from] };
   const result = await lint(env, options);
   const findings: VerifyFinding[] = [];
   for (const finding of result.findings) {
