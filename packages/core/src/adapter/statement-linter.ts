@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 
-import type { QualifiedName, SchemaOperationKind } from '../operations/schema-operation.js';
+import type { QualifiedName, SchemaOperationKind, TableDescription } from '../operations/schema-operation.js';
 import type { IdentifierRules } from '../operations/touched-object.js';
 
 /** One statement of a migration, as the dialect will run it. */
@@ -21,9 +21,27 @@ export interface LintStatement {
   readonly inTransaction: boolean;
   /**
    * The schema operation it was compiled from, when it was: the statements of one
-   * operation share its `index` (a SQLite table rebuild is several statements).
+   * operation share this object, and its `index` (a SQLite table rebuild is several
+   * statements).
    */
-  readonly operation?: { readonly index: number; readonly kind: SchemaOperationKind; readonly table?: QualifiedName | undefined } | undefined;
+  readonly operation?: LintedOperation | undefined;
+}
+
+/** The schema operation a {@link LintStatement} was compiled from. */
+export interface LintedOperation {
+  /** Counts the migration's schema operations from 0. */
+  readonly index: number;
+  readonly kind: SchemaOperationKind;
+  /** The table it is on, when it is on one. */
+  readonly table?: QualifiedName | undefined;
+  /**
+   * That table's definition just before the operation, as the operations of the revisions
+   * before and of this migration so far made it (the offline schema model): the columns'
+   * types and nullability the statements change. Absent when the model does not know the
+   * table: raw SQL made or changed it (or some table, which makes the model forget them
+   * all), or the operation makes it. Shared, not copied: never change it.
+   */
+  readonly tableBefore?: TableDescription | undefined;
 }
 
 /** What the rules know beyond the statements. */

@@ -4,7 +4,9 @@
  * reads these. Schema operations are compiled for the dialect as offline mode compiles
  * them (from a schema model of the revisions before); raw SQL is rendered as offline mode
  * renders it. The line of each statement is the line of the `op` call in the migration
- * file that produced it, read from the call's stack.
+ * file that produced it, read from the call's stack. A compiled statement carries its
+ * operation, with the operation's table as the model knew it just before (the old type of
+ * a column it changes).
  *
  * @packageDocumentation
  */
@@ -12,7 +14,7 @@
 import { pathToFileURL } from 'node:url';
 
 import type { OfflineRenderer, OfflineStatementSink } from '../adapter/dialect-adapter.js';
-import type { LintStatement } from '../adapter/statement-linter.js';
+import type { LintedOperation, LintStatement } from '../adapter/statement-linter.js';
 import { isMigrateError } from '../errors.js';
 import type { MigrationOperations } from '../migration.js';
 import { SchemaTracker } from '../offline/offline-connection.js';
@@ -112,6 +114,9 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
         unrendered.push({ line: line(), reason: `${call}: the ${dialect} adapter does not compile schema operations offline` });
         return;
       }
+      // Read before compiling: the tracker applies the operation to the model once compiled.
+      const table = operationTable(operation);
+      const tableBefore = table === undefined ? undefined : tools.model.known(table);
       try {
         const compiled = await compiler.compile(operation, {
           dialect,
@@ -119,10 +124,11 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
           inTransaction,
           describeTable: async () => undefined,
         });
-        const index = operations++;
+        // One object shared by the operation's statements, its table's definition not copied.
+        const linted: LintedOperation = { index: operations++, kind: operation.kind, table, tableBefore };
         for (const sql of compiled.statements) {
           tracker.raw(sql);
-          statements.push({ sql, line, inTransaction, operation: { index, kind: operation.kind, table: operationTable(operation) } });
+          statements.push({ sql, line, inTransaction, operation: linted });
         }
       } catch (error) {
         if (!isMigrateError(error)) throw error;

@@ -35,7 +35,8 @@ function keyOf(name: QualifiedName): string {
 
 /**
  * A schema built by replaying operations. Tables are copied on the way in and out, so
- * callers can keep what they were given.
+ * callers can keep what they were given; a table's definition is replaced, never changed
+ * in place, when an operation changes the table ({@link SchemaModel.known} relies on it).
  *
  * ### Examples
  * ```ts
@@ -59,6 +60,16 @@ export class SchemaModel {
     if (known !== undefined) return { state: 'known', table: structuredClone(known) };
     if (this.#absent.has(key)) return { state: 'absent' };
     return this.#forgotten === undefined ? { state: 'unknown' } : { state: 'unknown', reason: this.#forgotten };
+  }
+
+  /**
+   * The table's definition when the model knows it, else undefined: `describe` without the
+   * copy, for readers that only look (the lint reads each operation's table before it).
+   * What it returns stays the table as it was: the model never changes a definition it
+   * holds, it puts a new one in its place.
+   */
+  known(table: QualifiedName): TableDescription | undefined {
+    return this.#tables.get(keyOf(table));
   }
 
   /** The view's definition, when an operation made it. */

@@ -47,6 +47,18 @@ describe('SchemaModel', () => {
     expect(table(model).columns).toHaveLength(3);
   });
 
+  it('gives a known table uncopied, which later operations replace rather than change', () => {
+    const model = modelWith(scans);
+    const before = model.known({ name: 'scans' });
+    expect(before?.columns.find((column) => column.name === 'status')).toMatchObject({ type: 'string', length: 20 });
+    model.apply(alter({ kind: 'alterColumn', column: 'status', changes: { type: 'string', length: 10 } }));
+    expect(before?.columns.find((column) => column.name === 'status')).toMatchObject({ type: 'string', length: 20 });
+    expect(model.known({ name: 'scans' })?.columns.find((column) => column.name === 'status')).toMatchObject({ type: 'string', length: 10 });
+    expect(model.known({ name: 'accounts' })).toBeUndefined();
+    model.forget('raw SQL');
+    expect(model.known({ name: 'scans' })).toBeUndefined();
+  });
+
   it('knows a dropped table is absent, and a renamed one under its new name', () => {
     expect(modelWith(scans, { kind: 'dropTable', table: { name: 'scans' }, ifExists: false }).describe({ name: 'scans' })).toEqual({ state: 'absent' });
     const renamed = modelWith(scans, { kind: 'renameTable', table: { name: 'scans' }, newName: 'scan_runs' });
