@@ -27,6 +27,7 @@ import { DEFAULT_SCHEMA, PostgresLintRun } from './postgres-lint/lint-run.js';
 import { limitsLockWait, type LockTimeout } from './postgres-lint/lock-timeout.js';
 import { lintCluster, lintLock, lintRefresh, lintVacuum } from './postgres-lint/maintenance-rules.js';
 import { nodeAs, nodeType, type NodeOf, type NodeType } from './postgres-lint/pg-tree.js';
+import type { PortableTypeReader } from './postgres-lint/portable-types.js';
 import {
   lintCreateTable,
   lintCreateTableAs,
@@ -91,7 +92,15 @@ const HANDLERS: { readonly [T in NodeType]?: Handler<T> } = {
 
 /**
  * The PostgreSQL adapter's statement linter. libpg-query loads (about 20 ms) when the
- * linter is made; each statement is then parsed once and its tree walked once.
+ * linter is made, and with it MikroORM's PostgreSQL platform, for the types schema
+ * operations compile to (already loaded when a migration linted used one); each statement
+ * is then parsed once and its tree walked once.
+ *
+ * A statement compiled from a schema operation whose table core's schema model knows
+ * (`operation.tableBefore`) is read against that table: the type a column had before
+ * `ALTER COLUMN … TYPE`, whether it was nullable before `SET`/`DROP NOT NULL`, whether it
+ * had a default before `DROP DEFAULT`. Otherwise only earlier statements of the same
+ * migration say what a column was.
  *
  * `lock_timeout` counts as set when the adapter's `lockTimeout` option or the URL's
  * `?lock_timeout=` (which wins) sets a non-zero one, or a `SET [LOCAL] lock_timeout`
@@ -113,12 +122,13 @@ const HANDLERS: { readonly [T in NodeType]?: Handler<T> } = {
  */
 export async function postgresStatementLinter(options: StatementLinterOptions, settings: ResolvedPostgresOptions): Promise<StatementLinter> {
   const lockTimeout = configuredLockTimeout(options.url, settings);
-  const { loadModule, parseSync } = await import('libpg-query');
+  const [{ loadModule, parseSync }, { portableTypeReader }] = await Promise.all([import('libpg-query'), import('./postgres-lint/portable-types.js')]);
   await loadModule();
+  const portableType = portableTypeReader(parseSync);
   return {
     identifiers: IDENTIFIERS,
     rules: POSTGRES_LINT_RULES,
-    lint: (statements, lintSettings) => lintStatements(statements, lintSettings, lockTimeout, parseSync),
+    lint: (statements, lintSettings) => lintStatements(statements, lintSettings, lockTimeout, parseSync, portableType),
   };
 }
 
@@ -136,10 +146,11 @@ function lintStatements(
   settings: LintSettings,
   lockTimeout: LockTimeout,
   parse: (sql: string) => ParseResult,
+  portableType: PortableTypeReader,
 ): StatementsLint {
-  const run = new PostgresLintRun(postgresServer(settings.serverVersion), lockTimeout);
+  const run = new PostgresLintRun(postgresServer(settings.serverVersion), lockTimeout, portableType);
   statements.forEach((statement, index) => {
-    run.begin(index, statement.inTransaction);
+    run.begin(index, statement.inTransaction, statement.operation);
     // libpg-query refuses an empty string; there is nothing to lint in it.
     if (statement.sql.trim() === '') return;
     let tree: ParseResult;

@@ -81,7 +81,9 @@ function lintCommand(command: AlterTableCmd, table: QualifiedName, alter: string
       if (column !== undefined) lintColumnType(command, column, table, alter, run);
       return;
     case 'AT_ColumnDefault':
-      if (column !== undefined && command.def === undefined) {
+      if (column === undefined) return;
+      // Dropping a default the column does not have changes nothing.
+      if (command.def === undefined && run.hadDefault(table, column) !== false) {
         run.hit(
           'DROP_COLUMN_DEFAULT',
           `${alter} ALTER COLUMN ${sqlIdentifier(column)} DROP DEFAULT: inserts of the running service that leave ${sqlIdentifier(column)} out ` +
@@ -89,9 +91,12 @@ function lintCommand(command: AlterTableCmd, table: QualifiedName, alter: string
           table,
         );
       }
+      run.changedColumn(table, column);
       return;
     case 'AT_DropNotNull':
-      if (column !== undefined) {
+      if (column === undefined) return;
+      // A column that accepts NULL already: nothing changes for its readers.
+      if (run.wasNullable(table, column) !== true) {
         run.hit(
           'DROP_NOT_NULL',
           `${alter} ALTER COLUMN ${sqlIdentifier(column)} DROP NOT NULL: readers of the running service that expect a value in ` +
@@ -99,9 +104,12 @@ function lintCommand(command: AlterTableCmd, table: QualifiedName, alter: string
           table,
         );
       }
+      run.changedColumn(table, column);
       return;
     case 'AT_SetNotNull':
-      if (column !== undefined) lintSetNotNull(column, table, alter, run);
+      if (column === undefined) return;
+      lintSetNotNull(column, table, alter, run);
+      run.changedColumn(table, column);
       return;
     case 'AT_AddConstraint': {
       const constraint = nodeAs(command.def, 'Constraint');
@@ -256,7 +264,8 @@ function lintColumnType(command: AlterTableCmd, column: string, table: Qualified
     'CHANGE_COLUMN_TYPE',
     `${changed} changes a column the running service still reads and writes as ${previous === undefined ? 'its old type' : displayType(previous)}` +
       (unseen
-        ? `; the old type is not in this migration, so whether it rewrites ${name} was not checked (it does unless the change only ` +
+        ? `; the old type is not known (a schema operation on a table the schema operations before made, or an earlier statement ` +
+          `of this migration, would tell it), so whether it rewrites ${name} was not checked (it does unless the change only ` +
           'lengthens or widens the same type, or makes a varchar text)'
         : ''),
     table,
@@ -270,7 +279,8 @@ function lintColumnType(command: AlterTableCmd, column: string, table: Qualified
     if (change.narrows !== undefined) {
       run.hit(
         'NARROW_COLUMN_TYPE',
-        `${changed} narrows ${sqlIdentifier(column)} of ${name}: ${change.narrows}; a value that does not fit fails the migration or loses digits`,
+        `${changed} narrows ${sqlIdentifier(column)} of ${name} from ${displayType(previous)} to ${displayType(target)}, which ${change.narrows}; ` +
+          'a value that does not fit fails the migration or loses digits',
         table,
       );
     }
@@ -311,6 +321,8 @@ function sameType(first: ColumnType, second: ColumnType): boolean {
 // ── SET NOT NULL and constraints ─────────────────────────────────────────────
 
 function lintSetNotNull(column: string, table: QualifiedName, alter: string, run: PostgresLintRun): void {
+  // PostgreSQL skips the scan for a column that is NOT NULL already.
+  if (run.wasNullable(table, column) === false) return;
   const checked = run.isCheckedNotNull(table, column);
   if (checked && run.server.major >= 12) return;
   const name = sqlName(table);

@@ -62,7 +62,10 @@ export interface TypeChange {
   readonly rewrites: boolean;
   /** Why the rewrite might not happen after all, when the server's settings decide it. */
   readonly rewriteCondition?: string | undefined;
-  /** How the new type is narrower, when it is: values that do not fit fail or lose digits. */
+  /**
+   * How the new type is narrower, when it is, said of the new type (`is shorter`, `holds
+   * smaller numbers`): values that do not fit fail or lose digits.
+   */
   readonly narrows?: string | undefined;
 }
 
@@ -80,7 +83,7 @@ const TIMESTAMP_TYPES: ReadonlySet<string> = new Set(['timestamp', 'timestamptz'
  * ### Examples
  * ```ts
  * typeChange(varchar(20), varchar(40)) // { rewrites: false }
- * typeChange(varchar(40), varchar(20)) // { rewrites: true, narrows: 'varchar(20) is shorter than varchar(40)' }
+ * typeChange(varchar(40), varchar(20)) // { rewrites: true, narrows: 'is shorter' }
  * typeChange(int4, int8)               // { rewrites: true }
  * ```
  */
@@ -135,9 +138,7 @@ function sameModifiers(from: ColumnType, to: ColumnType): boolean {
 /** How `to` is narrower than `from`, or undefined when every value of `from` fits `to`. */
 function narrowing(from: ColumnType, to: ColumnType): string | undefined {
   if (from.array !== to.array) return undefined;
-  const was = displayType(from);
-  const becomes = displayType(to);
-  const shorter = `${becomes} is shorter than ${was}`;
+  const shorter = 'is shorter';
   const [fromFirst, fromSecond] = from.modifiers;
   const [toFirst, toSecond] = to.modifiers;
   if (CHARACTER_TYPES.has(to.name) && to.name !== 'text' && toFirst !== undefined && CHARACTER_TYPES.has(from.name)) {
@@ -148,29 +149,29 @@ function narrowing(from: ColumnType, to: ColumnType): string | undefined {
   if (from.name === to.name) {
     if (to.name === 'varbit' && toFirst !== undefined && (fromFirst === undefined || toFirst < fromFirst)) return shorter;
     if (to.name === 'numeric' && toFirst !== undefined) {
-      if (fromFirst === undefined) return `${becomes} limits the digits of ${was}`;
+      if (fromFirst === undefined) return 'limits the digits';
       const fromScale = fromSecond ?? 0;
       const toScale = toSecond ?? 0;
-      if (toScale < fromScale) return `${becomes} keeps fewer decimals than ${was}`;
-      if (toFirst - toScale < fromFirst - fromScale) return `${becomes} holds fewer digits before the point than ${was}`;
+      if (toScale < fromScale) return 'keeps fewer decimals';
+      if (toFirst - toScale < fromFirst - fromScale) return 'holds fewer digits before the point';
       return undefined;
     }
     if (PRECISION_TYPES.has(to.name) && toFirst !== undefined && (fromFirst === undefined || toFirst < fromFirst)) {
-      return `${becomes} keeps less of the fraction of a second than ${was}`;
+      return 'keeps less of the fraction of a second';
     }
     return undefined;
   }
   const fromInteger = INTEGER_WIDTH[from.name];
   const toInteger = INTEGER_WIDTH[to.name];
   if (toInteger !== undefined) {
-    if (fromInteger !== undefined) return toInteger < fromInteger ? `${becomes} holds smaller numbers than ${was}` : undefined;
-    if (from.name === 'numeric' || FLOAT_WIDTH[from.name] !== undefined) return `${becomes} drops the fractions ${was} holds`;
+    if (fromInteger !== undefined) return toInteger < fromInteger ? 'holds smaller numbers' : undefined;
+    if (from.name === 'numeric' || FLOAT_WIDTH[from.name] !== undefined) return 'drops the fractions';
     return undefined;
   }
   const fromFloat = FLOAT_WIDTH[from.name];
   const toFloat = FLOAT_WIDTH[to.name];
-  if (toFloat !== undefined && fromFloat !== undefined && toFloat < fromFloat) return `${becomes} keeps fewer digits than ${was}`;
-  if (to.name === 'date' && TIMESTAMP_TYPES.has(from.name)) return `${becomes} drops the time of day ${was} holds`;
+  if (toFloat !== undefined && fromFloat !== undefined && toFloat < fromFloat) return 'keeps fewer digits';
+  if (to.name === 'date' && TIMESTAMP_TYPES.has(from.name)) return 'drops the time of day';
   return undefined;
 }
 

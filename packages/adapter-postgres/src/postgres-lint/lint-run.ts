@@ -1,16 +1,18 @@
 /**
  * The lint of one migration's statements, in the order they run: the findings so far, and
  * what the earlier statements established that later rules depend on (tables created,
- * `lock_timeout`, validated `IS NOT NULL` checks, column types, which table an index is on).
+ * `lock_timeout`, validated `IS NOT NULL` checks, column types, which table an index is on),
+ * and what the schema model says of the table of the schema operation being linted.
  *
  * @packageDocumentation
  */
 
-import type { QualifiedName, StatementLintHit, StatementsLint } from '@cloudguard/migrate-core/adapter';
+import type { LintedOperation, NamedColumn, QualifiedName, StatementLintHit, StatementsLint } from '@cloudguard/migrate-core/adapter';
 
 import type { ColumnType } from './column-types.js';
 import { limitsLockWait, type LockTimeout } from './lock-timeout.js';
 import { sqlName } from './pg-tree.js';
+import type { PortableTypeReader } from './portable-types.js';
 import type { PostgresServer } from './server-version.js';
 
 /** The schema of a table named without one, as core's identifier rules for PostgreSQL say. */
@@ -43,15 +45,21 @@ export class PostgresLintRun {
   readonly #indexTables = new Map<string, QualifiedName>();
   readonly #schemaChanges: TableStatement[] = [];
   readonly #dataChanges: TableStatement[] = [];
+  readonly #portableType: PortableTypeReader;
   #lockTimeout: LockTimeout;
   #statement = 0;
   #inTransaction = true;
+  /** The schema operation the current statement was compiled from, if any. */
+  #operation: LintedOperation | undefined;
+  /** Columns ({@link columnKey}) that earlier statements of the same operation changed: its `tableBefore` no longer describes them. */
+  readonly #changedByOperation = new Set<string>();
   /** The first ACCESS EXCLUSIVE the current statement waits for without a lock_timeout. */
   #unboundedWait: { readonly what: string; readonly table: QualifiedName | undefined; readonly timeout: LockTimeout } | undefined;
 
-  constructor(server: PostgresServer, configuredLockTimeout: LockTimeout) {
+  constructor(server: PostgresServer, configuredLockTimeout: LockTimeout, portableType: PortableTypeReader) {
     this.server = server;
     this.#lockTimeout = configuredLockTimeout;
+    this.#portableType = portableType;
   }
 
   /** Index of the statement being linted. */
@@ -64,11 +72,13 @@ export class PostgresLintRun {
     return this.#inTransaction;
   }
 
-  /** Starts linting statement `statement`. */
-  begin(statement: number, inTransaction: boolean): void {
+  /** Starts linting statement `statement`, compiled from `operation` when it was. */
+  begin(statement: number, inTransaction: boolean, operation?: LintedOperation): void {
     this.#statement = statement;
     this.#inTransaction = inTransaction;
     this.#unboundedWait = undefined;
+    if (operation?.index !== this.#operation?.index) this.#changedByOperation.clear();
+    this.#operation = operation;
   }
 
   /** Ends the statement: one `MISSING_LOCK_TIMEOUT` when it waits for ACCESS EXCLUSIVE with no lock_timeout. */
@@ -122,8 +132,14 @@ export class PostgresLintRun {
     return this.#created.has(tableKey(table));
   }
 
-  /** The column's type, when an earlier statement of this migration gave it. */
+  /**
+   * The column's type, when it is known: as the schema operation's table had it before the
+   * operation (the model knows it from the operations before, this migration's included),
+   * else as an earlier statement of this migration gave it.
+   */
   columnType(table: QualifiedName, column: string): ColumnType | undefined {
+    const before = this.#columnBefore(table, column);
+    if (before !== undefined) return this.#portableType(before);
     return this.#tables.get(tableKey(table))?.columnTypes.get(column);
   }
 
@@ -132,6 +148,32 @@ export class PostgresLintRun {
     const types = this.#facts(table).columnTypes;
     if (type === undefined) types.delete(column);
     else types.set(column, type);
+    this.changedColumn(table, column);
+  }
+
+  /**
+   * Whether the column accepted NULL before the current statement, when the schema
+   * operation's table says (undefined otherwise).
+   */
+  wasNullable(table: QualifiedName, column: string): boolean | undefined {
+    const before = this.#columnBefore(table, column);
+    if (before === undefined) return undefined;
+    const inKey = before.primaryKey === true || this.#operation?.tableBefore?.primaryKey?.columns.includes(column) === true;
+    return !inKey && before.nullable !== false;
+  }
+
+  /**
+   * Whether the column had a default before the current statement (a serial's `nextval`
+   * counts), when the schema operation's table says (undefined otherwise).
+   */
+  hadDefault(table: QualifiedName, column: string): boolean | undefined {
+    const before = this.#columnBefore(table, column);
+    return before === undefined ? undefined : before.default !== undefined || before.autoincrement === true;
+  }
+
+  /** The current statement changes the column (its type, nullability, default or name). */
+  changedColumn(table: QualifiedName, column: string): void {
+    if (this.#operation?.tableBefore !== undefined) this.#changedByOperation.add(columnKey(table, column));
   }
 
   /** The current statement adds `CHECK (column IS NOT NULL)`, validated or not yet (`NOT VALID`, named `name`). */
@@ -195,6 +237,13 @@ export class PostgresLintRun {
     if (this.#inTransaction) this.#dataChanges.push({ statement: this.#statement, table, what });
   }
 
+  /** The column in the current schema operation's `tableBefore`, unless an earlier statement of the operation changed it. */
+  #columnBefore(table: QualifiedName, column: string): NamedColumn | undefined {
+    const before = this.#operation?.tableBefore;
+    if (before === undefined || tableKey(before.table) !== tableKey(table) || this.#changedByOperation.has(columnKey(table, column))) return undefined;
+    return before.columns.find((candidate) => candidate.name === column);
+  }
+
   #facts(table: QualifiedName): TableFacts {
     const key = tableKey(table);
     let facts = this.#tables.get(key);
@@ -209,4 +258,8 @@ export class PostgresLintRun {
 /** One key per table: a name without a schema is in {@link DEFAULT_SCHEMA}. */
 function tableKey(table: QualifiedName): string {
   return `${table.schema ?? DEFAULT_SCHEMA}\u0000${table.name}`;
+}
+
+function columnKey(table: QualifiedName, column: string): string {
+  return `${tableKey(table)}\u0000${column}`;
 }

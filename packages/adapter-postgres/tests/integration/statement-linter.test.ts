@@ -1,13 +1,20 @@
 // @module-tag postgres
 /**
  * What the PostgreSQL lint claims, checked against PostgreSQL 15: which statements the
- * server refuses in a transaction, which take ACCESS EXCLUSIVE, which type changes and
- * added columns rewrite the table, when SET NOT NULL skips its scan; and the server
+ * server refuses in a transaction, which take ACCESS EXCLUSIVE, which type changes (raw, and
+ * portable ones with the table before them known) and added columns rewrite the table, when SET NOT NULL skips its scan; and the server
  * version the connections report.
  */
 import type { EventEmitter } from 'node:events';
 
-import type { StatementLinter, StatementLintHit } from '@cloudguard/migrate-core/adapter';
+import type {
+  AlterColumnChanges,
+  ColumnType,
+  CreateTableOperation,
+  SchemaOperation,
+  StatementLinter,
+  StatementLintHit,
+} from '@cloudguard/migrate-core/adapter';
 import type pg from 'pg';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -203,6 +210,44 @@ describe('table rewrites', () => {
     const hits = lint([`CREATE TABLE changing (c ${from})`, `ALTER TABLE changing ALTER COLUMN c TYPE ${to}`]);
     expect(hits.some((hit) => hit.ruleId === 'TYPE_CHANGE_REWRITES_TABLE')).toBe(rewritten);
   });
+
+  /** Portable type changes, made as the adapter compiles `op.createTable` and `op.alterColumn`. */
+  const portableChanges: readonly (readonly [ColumnType, AlterColumnChanges])[] = [
+    [{ type: 'string', length: 100 }, { type: 'string', length: 50 }],
+    [{ type: 'string', length: 50 }, { type: 'string', length: 100 }],
+    [{ type: 'string', length: 50 }, { type: 'text' }],
+    [{ type: 'text' }, { type: 'string', length: 50 }],
+    [{ type: 'integer' }, { type: 'bigint' }],
+    [{ type: 'bigint' }, { type: 'integer' }],
+    [{ type: 'integer' }, { type: 'decimal', precision: 12, scale: 0 }],
+    [{ type: 'decimal', precision: 10, scale: 2 }, { type: 'decimal', precision: 12, scale: 2 }],
+    [{ type: 'decimal', precision: 10, scale: 2 }, { type: 'decimal', precision: 10, scale: 1 }],
+    [{ type: 'float' }, { type: 'double' }],
+    [{ type: 'datetime', precision: 3 }, { type: 'datetime', precision: 6 }],
+    [{ type: 'datetime' }, { type: 'datetime', timezone: true }],
+  ];
+
+  it.each(portableChanges.map(([from, to]) => [JSON.stringify(from), JSON.stringify(to), from, to] as const))(
+    'op.alterColumn from %s to %s rewrites the table exactly when the lint, knowing the table before, says',
+    async (_from, _to, from, to) => {
+      const renderer = await postgresAdapter().renderOffline!({ url: url(), cwd: process.cwd(), versionTable: { name: 'alembic_version' } });
+      const context = { dialect: 'postgresql', offline: true, inTransaction: true, describeTable: async () => undefined };
+      const create: CreateTableOperation = { kind: 'createTable', table: { name: 'changing' }, columns: [{ name: 'c', ...from }], indexes: [], uniques: [], foreignKeys: [], checks: [] };
+      const alter: SchemaOperation = { kind: 'alterTable', table: { name: 'changing' }, changes: [{ kind: 'alterColumn', column: 'c', changes: to }], batch: false };
+      const created = (await renderer.operationCompiler!.compile(create, context)).statements;
+      const altered = (await renderer.operationCompiler!.compile(alter, context)).statements;
+      const client = await openClient(url());
+      await client.query("SET TimeZone = 'America/New_York'");
+      for (const sql of created) await client.query(sql);
+      const before = await fileOf(client, 'changing');
+      for (const sql of altered) await client.query(sql);
+      const rewritten = (await fileOf(client, 'changing')) !== before;
+      const { kind: _kind, ...tableBefore } = create;
+      const operation = { index: 0, kind: 'alterTable', table: { name: 'changing' }, tableBefore } as const;
+      const hits = linter.lint(altered.map((sql) => ({ sql, inTransaction: true, operation })), { serverVersion: '15' }).hits;
+      expect(hits.some((hit) => hit.ruleId === 'TYPE_CHANGE_REWRITES_TABLE')).toBe(rewritten);
+    },
+  );
 
   const addedColumns: readonly string[] = [
     'created_at timestamptz NOT NULL DEFAULT now()',

@@ -4,7 +4,14 @@
  * server's version on both sides of it; where lock_timeout comes from; statements the
  * parser cannot read; and what the statements create.
  */
-import { LINT_RULES, type LintSettings, type StatementLinter, type StatementLintHit } from '@cloudguard/migrate-core/adapter';
+import {
+  LINT_RULES,
+  type LintedOperation,
+  type LintSettings,
+  type StatementLinter,
+  type StatementLintHit,
+  type TableDescription,
+} from '@cloudguard/migrate-core/adapter';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { postgresAdapter, type PostgresAdapterOptions } from '../../src/index.js';
@@ -87,7 +94,7 @@ const CASES: readonly RuleCase[] = [
       // The old type is not in the migration: nothing says the new one is narrower.
       'ALTER TABLE scans ALTER COLUMN note TYPE varchar(20)',
     ],
-    says: 'ALTER TABLE scans ALTER COLUMN note TYPE varchar(20) narrows note of scans: varchar(20) is shorter than varchar(40)',
+    says: 'ALTER TABLE scans ALTER COLUMN note TYPE varchar(20) narrows note of scans from varchar(40) to varchar(20), which is shorter',
   },
   {
     rule: 'DROP_COLUMN_DEFAULT',
@@ -504,7 +511,7 @@ describe('column type changes', () => {
 
   it('says how the type narrows and why the table is rewritten', () => {
     const hits = lint(['ALTER TABLE scans ADD COLUMN cost numeric(10,2)', 'ALTER TABLE scans ALTER COLUMN cost TYPE numeric(10,1)']);
-    expect(hits.find((hit) => hit.ruleId === 'NARROW_COLUMN_TYPE')?.message).toContain('narrows cost of scans: numeric(10,1) keeps fewer decimals than numeric(10,2)');
+    expect(hits.find((hit) => hit.ruleId === 'NARROW_COLUMN_TYPE')?.message).toContain('narrows cost of scans from numeric(10,2) to numeric(10,1), which keeps fewer decimals');
     expect(hits.find((hit) => hit.ruleId === 'TYPE_CHANGE_REWRITES_TABLE')?.message).toContain('(numeric(10,2) does not convert to numeric(10,1) in place)');
     const zone = lint(['ALTER TABLE scans ADD COLUMN at timestamp', 'ALTER TABLE scans ALTER COLUMN at TYPE timestamptz']);
     expect(zone.find((hit) => hit.ruleId === 'TYPE_CHANGE_REWRITES_TABLE')?.message).toContain('unless the session time zone is UTC (PostgreSQL 12+)');
@@ -513,9 +520,99 @@ describe('column type changes', () => {
   it('with the old type unknown, flags a rewrite only where no type converts in place, and says what was not checked', () => {
     expect(hitsOf('TYPE_CHANGE_REWRITES_TABLE', 'ALTER TABLE scans ALTER COLUMN note TYPE varchar(100)')).toEqual([]);
     expect(hitsOf('CHANGE_COLUMN_TYPE', 'ALTER TABLE scans ALTER COLUMN note TYPE varchar(100)')[0]?.message).toContain(
-      'the old type is not in this migration, so whether it rewrites scans was not checked',
+      'the old type is not known (a schema operation on a table the schema operations before made, or an earlier statement of this migration, would tell it), so whether it rewrites scans was not checked',
     );
     expect(hitsOf('TYPE_CHANGE_REWRITES_TABLE', 'ALTER TABLE scans ALTER COLUMN tags TYPE text[]')).toHaveLength(1);
+  });
+});
+
+describe('the table before a schema operation', () => {
+  /** `scans` as the schema operations of the revisions before made it. */
+  const before: TableDescription = {
+    table: scans,
+    columns: [
+      { name: 'id', type: 'integer', primaryKey: true, autoincrement: true },
+      { name: 'host', type: 'string', length: 100 },
+      { name: 'port', type: 'integer', nullable: false },
+      { name: 'status', type: 'string', length: 20, default: 'queued' },
+      { name: 'note', type: 'text' },
+      { name: 'cost', type: 'decimal', precision: 10, scale: 2 },
+      { name: 'kind', type: 'enum', values: ['full', 'quick'], enumName: 'ScanKind' },
+    ],
+    indexes: [],
+    uniques: [],
+    foreignKeys: [],
+    checks: [],
+  };
+
+  /** The hits of statements compiled from one `alterTable` operation on `scans`, as the PostgreSQL compiler writes them. */
+  const fromOperation = (sql: string | readonly string[], operation: LintedOperation = { index: 0, kind: 'alterTable', table: scans, tableBefore: before }): StatementLintHit[] => {
+    return [...linter.lint((typeof sql === 'string' ? [sql] : sql).map((text) => ({ sql: text, inTransaction: true, operation })), {}).hits];
+  };
+  const typeTo = (column: string, type: string): string => `alter table "scans" alter column "${column}" type ${type} using ("${column}"::${type})`;
+  const rulesOf = (hits: readonly StatementLintHit[]): string[] =>
+    hits.filter((hit) => hit.ruleId !== 'MISSING_LOCK_TIMEOUT' && hit.ruleId !== 'CHANGE_COLUMN_TYPE').map((hit) => hit.ruleId);
+
+  it.each([
+    ['host', 'varchar(50)', ['NARROW_COLUMN_TYPE', 'TYPE_CHANGE_REWRITES_TABLE']],
+    ['note', 'varchar(50)', ['NARROW_COLUMN_TYPE', 'TYPE_CHANGE_REWRITES_TABLE']],
+    ['port', 'smallint', ['NARROW_COLUMN_TYPE', 'TYPE_CHANGE_REWRITES_TABLE']],
+    ['port', 'bigint', ['TYPE_CHANGE_REWRITES_TABLE']],
+    ['id', 'bigint', ['TYPE_CHANGE_REWRITES_TABLE']],
+    // Unknown old types let both pass: a numeric or a varchar may be reached in place.
+    ['port', 'numeric(12,0)', ['TYPE_CHANGE_REWRITES_TABLE']],
+    ['host', 'text', []],
+    ['host', 'varchar(200)', []],
+    ['cost', 'numeric(12,2)', []],
+    ['cost', 'numeric(10,1)', ['NARROW_COLUMN_TYPE', 'TYPE_CHANGE_REWRITES_TABLE']],
+  ])('%s to %s: %j', (column, type, rules) => {
+    expect(rulesOf(fromOperation(typeTo(column, type)))).toEqual(rules);
+  });
+
+  it('names the old and the new type', () => {
+    const hits = fromOperation(typeTo('host', 'varchar(50)'));
+    expect(hits.find((hit) => hit.ruleId === 'NARROW_COLUMN_TYPE')?.message).toBe(
+      'ALTER TABLE scans ALTER COLUMN host TYPE varchar(50) narrows host of scans from varchar(100) to varchar(50), which is shorter; ' +
+        'a value that does not fit fails the migration or loses digits',
+    );
+    expect(hits.find((hit) => hit.ruleId === 'CHANGE_COLUMN_TYPE')?.message).toBe(
+      'ALTER TABLE scans ALTER COLUMN host TYPE varchar(50) changes a column the running service still reads and writes as varchar(100)',
+    );
+    expect(fromOperation(typeTo('port', 'bigint')).find((hit) => hit.ruleId === 'TYPE_CHANGE_REWRITES_TABLE')?.message).toContain(
+      'rewrites scans and its indexes under ACCESS EXCLUSIVE (integer does not convert to bigint in place)',
+    );
+  });
+
+  it('finds nothing in a change to the type the column has, a native enum included', () => {
+    expect(fromOperation(typeTo('host', 'varchar(100)'))).toEqual([expect.objectContaining({ ruleId: 'MISSING_LOCK_TIMEOUT' })]);
+    expect(fromOperation(typeTo('kind', '"ScanKind"'))).toEqual([expect.objectContaining({ ruleId: 'MISSING_LOCK_TIMEOUT' })]);
+  });
+
+  it('takes an earlier statement of the same operation over the table before it', () => {
+    const hits = fromOperation([typeTo('host', 'varchar(50)'), typeTo('host', 'varchar(20)')]);
+    expect(hits.filter((hit) => hit.ruleId === 'NARROW_COLUMN_TYPE').map((hit) => hit.message)).toEqual([
+      expect.stringContaining('from varchar(100) to varchar(50)'),
+      expect.stringContaining('from varchar(50) to varchar(20)'),
+    ]);
+  });
+
+  it('knows nothing of raw SQL, of another table, or without the table before', () => {
+    const raw = linter.lint([{ sql: typeTo('host', 'varchar(50)'), inTransaction: true }], {}).hits;
+    expect(rulesOf(raw)).toEqual([]);
+    const hosts: LintedOperation = { index: 0, kind: 'alterTable', table: { name: 'hosts' }, tableBefore: { ...before, table: { name: 'hosts' } } };
+    expect(rulesOf(fromOperation(typeTo('host', 'varchar(50)'), hosts))).toEqual([]);
+    expect(rulesOf(fromOperation(typeTo('host', 'varchar(50)'), { index: 0, kind: 'alterTable', table: scans }))).toEqual([]);
+  });
+
+  it('DROP_NOT_NULL, SET_NOT_NULL_SCANS and DROP_COLUMN_DEFAULT: not for a column that is so already', () => {
+    expect(rulesOf(fromOperation('alter table "scans" alter column "note" drop not null'))).toEqual([]);
+    expect(rulesOf(fromOperation('alter table "scans" alter column "port" drop not null'))).toEqual(['DROP_NOT_NULL']);
+    expect(rulesOf(fromOperation('alter table "scans" alter column "port" set not null'))).toEqual([]);
+    expect(rulesOf(fromOperation('alter table "scans" alter column "note" set not null'))).toEqual(['SET_NOT_NULL_SCANS']);
+    expect(rulesOf(fromOperation('alter table "scans" alter column "note" drop default'))).toEqual([]);
+    expect(rulesOf(fromOperation('alter table "scans" alter column "status" drop default'))).toEqual(['DROP_COLUMN_DEFAULT']);
+    // A serial's default is its sequence.
+    expect(rulesOf(fromOperation('alter table "scans" alter column "id" drop default'))).toEqual(['DROP_COLUMN_DEFAULT']);
   });
 });
 
