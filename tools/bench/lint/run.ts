@@ -14,10 +14,11 @@ import { assertCgmigrateBuilt, CGMIGRATE_BIN } from '../upgrade/runners/cgmigrat
 import { run } from '../revision-graph/process.ts';
 import { runLinter } from './process.ts';
 import { summarizeProfile, type ProfileSummary } from './profile.ts';
+import { squawkBinary } from './squawk-binary.ts';
 import { writeSquawkInput } from './squawk-input.ts';
 import { lintBenchGraph, plantedRules, revisionId, styleCounts, writeLintProject, type LintBenchRevision } from './workload.ts';
 
-const SQUAWK_BIN = fileURLToPath(new URL('../../../node_modules/.bin/squawk', import.meta.url));
+const SQUAWK_BIN = squawkBinary();
 const REPORT = fileURLToPath(new URL('../../../docs/benchmarks/lint.md', import.meta.url));
 const USAGE = `Usage: npx node tools/bench/lint/run.ts [--quick] [--keep] [--no-write] [--profile]
 

@@ -166,8 +166,11 @@ describe('--json documents match docs/json schemas', () => {
     expect(schema('current')({ revisions: [], ...rows, more: [] })).toBe(false);
     expect(schema('heads')({ revisions: [{ ...revision, isHead: false }], effectiveHeads: [] })).toBe(false);
     const branchConflicts = { conflicts: [], acknowledged: [], unreadable: [], compared: [] };
-    expect(schema('check')({ ok: true, current: [], heads: [], pending: [], edited: [], drift: null, branchConflicts, problems: [] })).toBe(true);
-    expect(schema('check')({ ok: true, current: [], heads: [], pending: [], edited: [], drift: null, branchConflicts, problems: [{ code: 'OTHER', message: 'x' }] })).toBe(false);
+    const lint = { findings: [], revisions: [], scope: 'given', database: { reached: 'not-asked' }, errors: 0, warnings: 0 };
+    expect(schema('check')({ ok: true, current: [], heads: [], pending: [], edited: [], drift: null, branchConflicts, lint, problems: [] })).toBe(true);
+    expect(schema('check')({ ok: true, current: [], heads: [], pending: [], edited: [], drift: null, branchConflicts, problems: [] })).toBe(false);
+    expect(schema('check')({ ok: true, current: [], heads: [], pending: [], edited: [], drift: null, branchConflicts, lint, problems: [{ code: 'OTHER', message: 'x' }] })).toBe(false);
+    expect(schema('lint')({ ...lint, findings: [{ ruleId: 'DROP_TABLE', severity: 'error', message: 'x', revision: 'a1', file: 'm.ts', line: 0 }] })).toBe(false);
     expect(schema('check')({ ok: true, current: [], heads: [], pending: [], edited: [], drift: null, problems: [] })).toBe(false);
     const error = { code: 'MIGRATION_FAILED', message: 'x', docs: 'cgmigrate explain MIGRATION_FAILED', exitCode: 1, revision: 'b2', rolledBack: null };
     expect(schema('error')({ error })).toBe(true);

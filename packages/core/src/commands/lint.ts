@@ -39,7 +39,15 @@ export interface LintOptions {
   readonly offline?: boolean | undefined;
   /** The scripts, when the caller has loaded them. */
   readonly scripts?: ScriptDirectory | undefined;
+  /** Stops the lint; it then rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
 }
+
+/**
+ * How long one migration's `up()` may take when rendered offline (less when `stepTimeout`
+ * is shorter): past it, the migration is reported `NOT_LINTED` and the lint goes on.
+ */
+export const LINT_RENDER_TIMEOUT_MS = 5000;
 
 /** Which revisions a lint run chose. */
 export type LintScope = 'unapplied' | 'unmerged' | 'all' | 'range' | 'given';
@@ -103,6 +111,8 @@ export async function lint(env: MigrationEnvironment, options: LintOptions = {})
     settings: { serverVersion },
     severities: env.config.lintRules,
     cwd: env.config.cwd,
+    timeoutMs: Math.min(LINT_RENDER_TIMEOUT_MS, env.config.stepTimeoutMs ?? Infinity),
+    signal: options.signal,
   });
   const findings = [...found.filter((f) => f.severity === 'error'), ...found.filter((f) => f.severity !== 'error')];
   const errors = found.filter((f) => f.severity === 'error').length;

@@ -87,7 +87,7 @@ export type DowngradeResult = MigrateResult;
 export async function upgrade(env: MigrationEnvironment, options: UpgradeOptions = {}): Promise<UpgradeResult> {
   const target = options.target ?? 'head';
   const mode = options.lint ?? 'off';
-  const beforeRun: BeforeRun | undefined = mode === 'off' ? undefined : (run) => lintBeforeRun(env, run, mode);
+  const beforeRun: BeforeRun | undefined = mode === 'off' ? undefined : (run) => lintBeforeRun(env, run, mode, options.signal);
   return migrate(env, 'upgrade', (map, heads) => planUpgrade(map, heads, target), options.signal, beforeRun);
 }
 
@@ -121,11 +121,11 @@ export interface PlannedRun {
 export type BeforeRun = (run: PlannedRun) => Promise<void>;
 
 /** `upgrade --lint`: the steps' migrations linted as what the database runs next. */
-async function lintBeforeRun(env: MigrationEnvironment, run: PlannedRun, mode: 'error' | 'warn'): Promise<void> {
+async function lintBeforeRun(env: MigrationEnvironment, run: PlannedRun, mode: 'error' | 'warn', signal: AbortSignal | undefined): Promise<void> {
   if (run.steps.length === 0) return;
   const serverVersion = await run.connection.serverVersion?.();
   const revisions = run.steps.map((step) => step.revision.id);
-  const result = await lint(env, { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion });
+  const result = await lint(env, { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion, signal });
   const errors = result.findings.filter((finding) => finding.severity === 'error');
   if (mode === 'error' && errors.length > 0) throw new LintFailedError(errors);
   for (const finding of result.findings) {

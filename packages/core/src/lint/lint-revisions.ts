@@ -69,6 +69,10 @@ export interface LintRevisionsInput {
   readonly severities?: Readonly<Record<string, ConfiguredSeverity>> | undefined;
   /** The project folder, which findings' files are relative to. */
   readonly cwd: string;
+  /** How long each migration's `up()` may take offline; past it the migration is `NOT_LINTED`. */
+  readonly timeoutMs: number;
+  /** Stops the lint: it rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** How much of a statement findings show, `…` included. */
@@ -88,7 +92,13 @@ export async function lintRevisions(input: LintRevisionsInput): Promise<LintFind
   const findings: LintFinding[] = [];
   for (const id of order) {
     const revision = map.get(id);
-    const recorded = await recordMigrationStatements(scripts, revision, { dialect: input.dialect, renderer: input.renderer, model });
+    const recorded = await recordMigrationStatements(scripts, revision, {
+      dialect: input.dialect,
+      renderer: input.renderer,
+      model,
+      timeoutMs: input.timeoutMs,
+      signal: input.signal,
+    });
     const { sent, creates } = splitNewTables(recorded);
     if (sent.length > 0) linter ??= await input.linter();
     const lint = linter === undefined ? { hits: [], creates } : lintStatements(linter, recorded, sent, creates, input.settings);

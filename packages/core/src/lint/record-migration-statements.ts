@@ -50,6 +50,14 @@ export interface RecordingTools {
   readonly dialect: string;
   readonly renderer: OfflineRenderer;
   readonly model: SchemaModel;
+  /**
+   * How long `up()` may take offline: past it the migration is reported unrendered and
+   * the lint goes on (a migration that sleeps, or waits on something no offline run
+   * gives it, must not hold a deploy). What it does later is refused.
+   */
+  readonly timeoutMs: number;
+  /** Stops the recording: it rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** How many stack frames are read to find the migration file's: a direct `op` call is a few frames down. */
@@ -83,8 +91,14 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
   const tracker = new SchemaTracker(tools.model, () => ({ revision: revision.id, path: revision.path }));
   const compiler = renderer.operationCompiler && tracker.compiling(renderer.operationCompiler);
   let operations = 0;
+  /** Set once the recording is over: an `up()` still running past its time must not touch the model or the lists. */
+  let ended = false;
+  const notEnded = (): void => {
+    if (ended) throw new ReadRefused('its up() went on after the lint had stopped waiting for it');
+  };
 
   const raw = (sql: string, line: () => number | undefined): void => {
+    notEnded();
     tracker.raw(sql);
     statements.push({ sql, line, inTransaction });
   };
@@ -96,18 +110,21 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
     dialect,
     offline: true,
     execute: async (sql, params = []) => {
+      notEnded();
       const line = lineOfCaller();
       const text = typeof sql === 'string' ? sql : statementForDialect(sql, { dialect, revision: revision.id, path: revision.path });
       raw(params.length === 0 ? text : renderer.inline(text, params), line);
     },
     query: async () => refuse('op.query'),
     bulkInsert: async (table, rows) => {
+      notEnded();
       const line = lineOfCaller();
       for (const sql of renderer.bulkInsert(table, rows)) raw(sql, line);
     },
     db: renderer.queryBuilder?.(sink) ?? refusingProxy('op.db', (use) => refuse(use)),
     connection: refusingProxy('op.connection', (use) => refuse(use)),
     ...schemaMethods(async (call, build) => {
+      notEnded();
       const line = lineOfCaller();
       const operation = build();
       if (compiler === undefined) {
@@ -137,12 +154,47 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
     }),
   };
   try {
-    await migration.up(op);
+    const settled = await settleWithin(Promise.resolve().then(() => migration.up(op)), tools.timeoutMs, tools.signal);
+    if (settled === 'timeout') {
+      unrendered.push({ line: undefined, reason: `its up() had not finished after ${tools.timeoutMs / 1000} s offline, so what it runs was not read` });
+    }
   } catch (error) {
+    if (tools.signal?.aborted === true && error === tools.signal.reason) {
+      ended = true;
+      throw error;
+    }
     const reason = error instanceof ReadRefused ? error.message : `its up() failed when rendered offline: ${error instanceof Error ? error.message : String(error)}`;
     unrendered.push({ line: error instanceof Error && fileUrl !== undefined ? lineInStack(error.stack, fileUrl) : undefined, reason });
   }
+  ended = true;
   return { statements, unrendered };
+}
+
+/**
+ * Waits for `work` at most `timeoutMs`, and no longer than `signal` allows: `'done'`, or
+ * `'timeout'` (the work goes on unobserved: its rejection is swallowed). Rejects with the
+ * work's error, or with the signal's reason.
+ */
+async function settleWithin(work: Promise<unknown>, timeoutMs: number, signal: AbortSignal | undefined): Promise<'done' | 'timeout'> {
+  signal?.throwIfAborted();
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    timer.unref();
+  });
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const outcome = await Promise.race([work.then(() => 'done' as const), timeout, aborted]);
+    if (outcome === 'timeout') work.catch(() => {});
+    return outcome;
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /** The table an operation is on, when it is on one. */
