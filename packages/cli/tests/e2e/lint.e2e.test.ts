@@ -328,3 +328,33 @@ describe('verify includes the lint', () => {
     expect(inTransaction.stdout).toMatch(/VERIFY_LINT: migrations\/versions\/idx001_m\.ts:5 CONCURRENTLY_IN_TRANSACTION /);
   });
 });
+
+describe('upgrade lints what it will run, within bounds', () => {
+  it('gives up on an up() that does not finish offline within stepTimeout, reports it NOT_LINTED, and runs it', async () => {
+    const p = await project(
+      'sqlite',
+      [
+        { id: 'base01', parent: null, up: [SCANS] },
+        // Offline it waits for what only the database would give it.
+        { id: 'wait01', parent: 'base01', up: ['if (op.offline) await new Promise(() => {});', "await op.execute('CREATE TABLE t2 (id integer)');"] },
+      ],
+      { stepTimeout: 1000 },
+    );
+    const run = await p.run(['upgrade', 'head']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/wait01_m\.ts:\d+ NOT_LINTED Not linted from here on: its up\(\) had not finished after 1 s offline/);
+    expect(versionRows(path.join(p.dir, 'app.db'))).toEqual(['wait01']);
+  });
+
+  it('stops before running anything when an up() rendered for the lint throws from a timer', async () => {
+    const p = await project('sqlite', [
+      { id: 'base01', parent: null, up: [SCANS] },
+      { id: 'boom01', parent: 'base01', up: ["if (op.offline) setTimeout(() => { throw new Error('timer failure'); }, 0);", 'await new Promise((resolve) => setTimeout(resolve, 100));'] },
+    ]);
+    expect((await p.run(['upgrade', 'base01', '--lint', 'off'])).code).toBe(0);
+    const run = await p.run(['upgrade', 'head']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('timer failure');
+    expect(versionRows(path.join(p.dir, 'app.db'))).toEqual(['base01']);
+  });
+});

@@ -5,6 +5,14 @@ import { createTestDatabase, queryTestDatabase } from '../../../../tools/test-db
 import { cgmigrate, startCgmigrate, tables, tempProject, versionRows, type RunningCgmigrate, type RunResult } from './cli.js';
 
 /**
+ * These tests are about how the runner supervises a step. `upgrade` first lints what it
+ * will run, which runs r002's `up()` once offline before the step (its timers and
+ * messages included), so they run without the lint; the lint's own bounds are tested in
+ * lint.e2e.test.ts.
+ */
+const NO_LINT = ['--lint', 'off'];
+
+/**
  * A migration that does something the runner must supervise: operations it does not
  * await, a promise that rejects with no handler, a timer that throws, `process.exit()`,
  * a step that never settles, SIGINT/SIGTERM in the middle of a run. Each through the
@@ -125,13 +133,13 @@ for (const dialect of DIALECTS) describe(`${dialect}: a step fails, and is rolle
     op.execute('INSERT INTO no_such_table VALUES (1)');
     op.execute('CREATE TABLE t3 (id int)');`,
     });
-    const run = await cgmigrate(['upgrade', 'head'], { cwd: project.cwd });
+    const run = await cgmigrate(['upgrade', 'head', ...NO_LINT], { cwd: project.cwd });
     const line = await expectFailedStep(project, run);
     expect(line).toContain('at statement: INSERT INTO no_such_table VALUES (1): ');
     expect(line).toContain('this operation was not awaited');
     expect(run.stderr).toContain("Hint: The failing migration's changes were rolled back.");
 
-    const again = await cgmigrate(['upgrade', 'head', '--json'], { cwd: project.cwd });
+    const again = await cgmigrate(['upgrade', 'head', '--json', ...NO_LINT], { cwd: project.cwd });
     expect(again.code).toBe(1);
     expect(again.json<{ error: { code: string; rolledBack: boolean; statement: string } }>().error).toMatchObject({
       code: 'MIGRATION_FAILED',
@@ -143,7 +151,7 @@ for (const dialect of DIALECTS) describe(`${dialect}: a step fails, and is rolle
   it('an operation it did not await is still running when up() returns', async () => {
     const slow = dialect === 'sqlite' ? 'CREATE TABLE t2 (id int)' : 'SELECT pg_sleep(0.3)';
     const project = await projectAtR001(dialect, { body: `    op.execute('CREATE TABLE t1 (id int)'); op.execute('${slow}');` });
-    const run = await cgmigrate(['upgrade', 'head'], { cwd: project.cwd });
+    const run = await cgmigrate(['upgrade', 'head', ...NO_LINT], { cwd: project.cwd });
     if (dialect === 'sqlite') {
       // better-sqlite3 runs each statement before op.execute returns: nothing is left running, nothing failed.
       expect(run.code, run.stderr).toBe(0);
@@ -157,7 +165,7 @@ for (const dialect of DIALECTS) describe(`${dialect}: a step fails, and is rolle
     const project = await projectAtR001(dialect, {
       body: "    await op.execute('CREATE TABLE t2 (id int)');\n    Promise.reject(new Error('stray failure'));",
     });
-    const line = await expectFailedStep(project, await cgmigrate(['upgrade', 'head'], { cwd: project.cwd }));
+    const line = await expectFailedStep(project, await cgmigrate(['upgrade', 'head', ...NO_LINT], { cwd: project.cwd }));
     expect(line).toContain('a promise rejected and nothing handled it: stray failure');
   });
 
@@ -168,14 +176,14 @@ for (const dialect of DIALECTS) describe(`${dialect}: a step fails, and is rolle
         "    setTimeout(() => { throw new Error('timer failure'); }, 0);\n" +
         '    await new Promise((resolve) => setTimeout(resolve, 200));',
     });
-    const line = await expectFailedStep(project, await cgmigrate(['upgrade', 'head'], { cwd: project.cwd }));
+    const line = await expectFailedStep(project, await cgmigrate(['upgrade', 'head', ...NO_LINT], { cwd: project.cwd }));
     expect(line).toContain('an exception was thrown from a timer or callback and nothing caught it: timer failure');
   });
 
   it.each(ENTRIES)('up() calls process.exit(0) or process.exit(3) ($entry)', async ({ env }) => {
     for (const status of [0, 3]) {
       const project = await projectAtR001(dialect, { body: `    await op.execute('CREATE TABLE t2 (id int)');\n    process.exit(${status});` });
-      const line = await expectFailedStep(project, await cgmigrate(['upgrade', 'head'], { cwd: project.cwd, env }));
+      const line = await expectFailedStep(project, await cgmigrate(['upgrade', 'head', ...NO_LINT], { cwd: project.cwd, env }));
       expect(line).toContain(`called process.exit(${status})`);
     }
   });
@@ -186,7 +194,7 @@ for (const dialect of DIALECTS) describe(`${dialect}: a step fails, and is rolle
       { body: "    await op.execute('CREATE TABLE t2 (id int)');\n    await new Promise(() => {});" },
       { stepTimeout: 500 },
     );
-    const line = await expectFailedStep(project, await cgmigrate(['upgrade', 'head'], { cwd: project.cwd }));
+    const line = await expectFailedStep(project, await cgmigrate(['upgrade', 'head', ...NO_LINT], { cwd: project.cwd }));
     expect(line).toContain('up() did not settle within 500 ms (stepTimeout)');
   });
 
@@ -195,7 +203,7 @@ for (const dialect of DIALECTS) describe(`${dialect}: a step fails, and is rolle
       transactional: false,
       body: "    await op.execute('CREATE TABLE t2 (id int)');\n    await op.execute('INSERT INTO no_such_table VALUES (1)');",
     });
-    const run = await cgmigrate(['upgrade', 'head', '--json'], { cwd: project.cwd });
+    const run = await cgmigrate(['upgrade', 'head', '--json', ...NO_LINT], { cwd: project.cwd });
     expect(run.code).toBe(1);
     const { error } = run.json<{ error: { code: string; rolledBack: boolean; hint: string } }>();
     expect(error).toMatchObject({ code: 'MIGRATION_FAILED', rolledBack: false });
@@ -211,7 +219,7 @@ describe('SQLite: a step that never settles, without stepTimeout', () => {
   it('fails with a message saying so (not Node exit 13 "unsettled top-level await"), rolled back', async () => {
     const project = await projectAtR001('sqlite', { body: "    await op.execute('CREATE TABLE t2 (id int)');\n    await new Promise(() => {});" });
     for (const { env } of ENTRIES) {
-      const run = await cgmigrate(['upgrade', 'head'], { cwd: project.cwd, env });
+      const run = await cgmigrate(['upgrade', 'head', ...NO_LINT], { cwd: project.cwd, env });
       const line = await expectFailedStep(project, run);
       expect(line).toContain('the migration awaited something that can never settle');
       expect(run.stderr).not.toContain('unsettled top-level await');
@@ -223,7 +231,7 @@ describe('process.exit() outside up() (SQLite)', () => {
   it.each(ENTRIES)('at a migration\'s top level: an error naming the file, nothing committed ($entry)', async ({ env }) => {
     for (const status of [0, 3]) {
       const project = await projectAtR001('sqlite', { top: `process.exit(${status});`, body: "    await op.execute('CREATE TABLE t2 (id int)');" });
-      const run = await cgmigrate(['upgrade', 'head'], { cwd: project.cwd, env });
+      const run = await cgmigrate(['upgrade', 'head', ...NO_LINT], { cwd: project.cwd, env });
       expect(run.code, run.stderr).not.toBe(0);
       expect(run.code).not.toBe(status);
       expect(run.stderr).toContain(`Error [MALFORMED_MIGRATION]: Malformed migration ${project.r002}: `);
@@ -238,7 +246,7 @@ describe('process.exit() outside up() (SQLite)', () => {
       const project = await projectAtR001('sqlite', { body: "    await op.execute('CREATE TABLE t2 (id int)');" });
       const config = path.join(project.cwd, 'cgmigrate.config.ts');
       writeFileSync(config, `process.exit(${status});\nexport default { url: 'sqlite:///app.db' };\n`);
-      const run = await cgmigrate(['upgrade', 'head', '--config', config], { cwd: project.cwd, env });
+      const run = await cgmigrate(['upgrade', 'head', '--config', config, ...NO_LINT], { cwd: project.cwd, env });
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toContain(`Error [CONFIG_INVALID]: Invalid configuration in ${config}: `);
       expect(run.stderr).toContain(`called process.exit(${status})`);
@@ -249,7 +257,7 @@ describe('process.exit() outside up() (SQLite)', () => {
 
 /** Starts `upgrade head` and resolves with the run once the migration under test printed `marker`. */
 async function startUpgrade(cwd: string, marker: string): Promise<RunningCgmigrate> {
-  const run = startCgmigrate(['upgrade', 'head'], { cwd, env: { SLOW: '1' } });
+  const run = startCgmigrate(['upgrade', 'head', ...NO_LINT], { cwd, env: { SLOW: '1' } });
   cleanups.push(() => {
     if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
   });
@@ -283,7 +291,7 @@ for (const dialect of DIALECTS) describe(`${dialect}: SIGINT and SIGTERM during 
     expect(await project.db.tables()).toEqual(['accounts', 'alembic_version', 'cgmigrate_audit']);
 
     // lockTimeout 'fail': this run would fail at once if the interrupted run still held the lock.
-    const next = await cgmigrate(['upgrade', 'head'], { cwd: project.cwd });
+    const next = await cgmigrate(['upgrade', 'head', ...NO_LINT], { cwd: project.cwd });
     expect(next.code, next.stderr).toBe(0);
     expect(await project.db.versions()).toEqual(['r002']);
   });
@@ -316,7 +324,7 @@ describe('PostgreSQL: stepTimeout while a statement runs on the server', { tags:
       { stepTimeout: 1000 },
     );
     const started = Date.now();
-    const line = await expectFailedStep(project, await cgmigrate(['upgrade', 'head'], { cwd: project.cwd }));
+    const line = await expectFailedStep(project, await cgmigrate(['upgrade', 'head', ...NO_LINT], { cwd: project.cwd }));
     expect(line).toContain('up() did not settle within 1000 ms (stepTimeout)');
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 40_000);
@@ -344,7 +352,7 @@ describe('PostgreSQL: SIGINT while a statement runs on the server', { tags: ['po
     expect(await project.db.versions()).toEqual(['r001']);
 
     // The lock went with the rollback: a run that refuses to wait for it gets it.
-    const next = await cgmigrate(['upgrade', 'head'], { cwd: project.cwd });
+    const next = await cgmigrate(['upgrade', 'head', ...NO_LINT], { cwd: project.cwd });
     expect(next.code, next.stderr).toBe(0);
     expect(await project.db.versions()).toEqual(['r002']);
   }, 60_000);

@@ -180,8 +180,8 @@ async function settleWithin(work: Promise<unknown>, timeoutMs: number, signal: A
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
+    // Not unref'd: a promise nobody resolves leaves only this timer, which must still end the wait.
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    timer.unref();
   });
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(signal!.reason);
