@@ -6,6 +6,7 @@
  */
 
 import type { QualifiedName } from '@cloudguard/migrate-core/adapter';
+import { nameOf, optionalName } from '@cloudguard/migrate-adapter-kit/sql-reading';
 
 import type { ColumnFacts, RowCopy, StatementFact } from './sqlite-statement-fact-types.js';
 
@@ -169,10 +170,7 @@ function tableName(node: AstNode): QualifiedName {
   return schema === undefined ? { name: nameOf(node['table']) } : { name: nameOf(node['table']), schema };
 }
 
-function optionalName(value: unknown): string | undefined {
-  return value === null || value === undefined || value === '' ? undefined : nameOf(value);
-}
-
+/** Whether a value is a name the grammars give. */
 function isNameNode(value: unknown): boolean {
   try {
     nameOf(value);
@@ -180,16 +178,4 @@ function isNameNode(value: unknown): boolean {
   } catch {
     return false;
   }
-}
-
-/** A name as the grammars give it: a string, or (PostgreSQL's) `{ expr: { value } }`, or a column reference. */
-function nameOf(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null) {
-    const node = value as AstNode;
-    if (typeof node['value'] === 'string') return node['value'];
-    if (node['expr'] !== undefined) return nameOf(node['expr']);
-    if (node['column'] !== undefined) return nameOf(node['column']);
-  }
-  throw new Error(`a name written as ${JSON.stringify(value)}`);
 }

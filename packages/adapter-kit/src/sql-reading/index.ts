@@ -7,5 +7,5 @@
  * @packageDocumentation
  */
 export { loadNodeSqlParser, type NodeSqlParser } from './node-sql-parser-grammar.js';
-export { nodeSqlStatementReader, touchesOfNodeSqlAst, type NodeSqlGrammar, type NodeSqlReaderSpec } from './node-sql-parser-reader.js';
+export { nameOf, nodeSqlStatementReader, optionalName, touchesOfNodeSqlAst, type NodeSqlGrammar, type NodeSqlReaderSpec } from './node-sql-parser-reader.js';
 export { statementReaderFrom, UnknownStatementError } from './statement-reader.js';

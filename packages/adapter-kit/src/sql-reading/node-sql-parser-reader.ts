@@ -182,12 +182,18 @@ function tableName(node: AstNode): QualifiedName {
   return { name: nameOf(node['table']), schema: optionalName(node['db'] ?? node['schema']) };
 }
 
-function optionalName(value: unknown): string | undefined {
+/** A name the grammars give, or undefined when there is none (null, undefined, ''). */
+export function optionalName(value: unknown): string | undefined {
   return value === null || value === undefined || value === '' ? undefined : nameOf(value);
 }
 
-/** A name as the grammars give it: a string, or (PostgreSQL's) `{ expr: { value } }`, or a column reference. */
-function nameOf(value: unknown): string {
+/**
+ * A name as node-sql-parser's grammars give it: a string, or (PostgreSQL's)
+ * `{ expr: { value } }`, or a column reference.
+ *
+ * @throws {UnknownStatementError} for anything else.
+ */
+export function nameOf(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'object' && value !== null) {
     const node = value as AstNode;
