@@ -73,13 +73,22 @@ function sharesBundledCopy(name: string, url: string, ownUrl: () => string): boo
 
 /** The version of the package `name` that `url` is a file of, or `undefined` when that cannot be told. */
 function packageVersion(name: string, url: string): string | undefined {
+  const version = packageManifest(name, url)?.['version'];
+  return typeof version === 'string' ? version : undefined;
+}
+
+/**
+ * The `package.json` of the package `name` that `url` is a file of (the nearest one above
+ * it that has a name), or `undefined` when `url` is not a file of that package.
+ */
+export function packageManifest(name: string, url: string): Readonly<Record<string, unknown>> | undefined {
   if (!url.startsWith('file:')) return undefined;
   let dir = path.dirname(fileURLToPath(url));
   for (;;) {
     const manifest = readManifest(path.join(dir, 'package.json'));
     if (manifest === null) return undefined;
     // A package.json without a name (e.g. `{ "type": "module" }` in a subfolder) does not end the package.
-    if (manifest?.name !== undefined) return manifest.name === name && typeof manifest.version === 'string' ? manifest.version : undefined;
+    if (manifest?.name !== undefined) return manifest.name === name ? manifest : undefined;
     const parent = path.dirname(dir);
     if (parent === dir || path.basename(dir) === 'node_modules') return undefined;
     dir = parent;
@@ -87,7 +96,7 @@ function packageVersion(name: string, url: string): string | undefined {
 }
 
 /** A `package.json`'s fields; `undefined` when there is none, `null` when it cannot be read. */
-function readManifest(file: string): { readonly name?: unknown; readonly version?: unknown } | null | undefined {
+function readManifest(file: string): Readonly<Record<string, unknown>> | null | undefined {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -96,7 +105,7 @@ function readManifest(file: string): { readonly name?: unknown; readonly version
   }
   try {
     const manifest: unknown = JSON.parse(text);
-    return typeof manifest === 'object' && manifest !== null ? manifest : null;
+    return typeof manifest === 'object' && manifest !== null ? (manifest as Readonly<Record<string, unknown>>) : null;
   } catch {
     return null;
   }

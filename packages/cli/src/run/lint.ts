@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InvalidTargetError, lint, type LintFinding, type LintResult } from '@cloudguard/migrate-core';
 import { ExitStatus } from '../exit-codes.js';
 import { formatLintGithub, formatLintText } from '../render/lint.js';
-import { lintDocsLocation, lintSarifLog } from '../render/lint-sarif.js';
+import { lintDocsLocation, lintSarifLog, type PackageLinks } from '../render/lint-sarif.js';
+import { packageManifest } from './bundled-packages.js';
 import { painterFor } from '../render/style.js';
 import { displayPath } from '../render/verify.js';
 import type { CommandContext } from './command-context.js';
@@ -39,8 +38,10 @@ export async function runLint(ctx: CommandContext, range: string | undefined, fl
       if (!ctx.json) ctx.out(JSON.stringify(result, null, 2));
       break;
     case 'sarif': {
-      const manifest = cliManifest();
-      ctx.out(JSON.stringify(lintSarifLog(result.findings, { toolVersion: manifest.version, docs: lintDocsLocation(manifest) }), null, 2));
+      // The CLI's own package.json, found from this module in the sources, the build and the bundle alike.
+      const manifest = packageManifest('@cloudguard/migrate-cli', import.meta.url) ?? {};
+      const toolVersion = typeof manifest['version'] === 'string' ? manifest['version'] : '0.0.0';
+      ctx.out(JSON.stringify(lintSarifLog(result.findings, { toolVersion, docs: lintDocsLocation(manifest as PackageLinks) }), null, 2));
       break;
     }
     case 'github':
@@ -54,19 +55,6 @@ export async function runLint(ctx: CommandContext, range: string | undefined, fl
   }
   if (result.errors > 0) process.exitCode = ExitStatus.check;
   return result;
-}
-
-/** The CLI's package.json: the nearest one above this module (in the sources, the build and the bundle alike). */
-function cliManifest(): { version: string; repository?: string | { url?: string }; homepage?: string } {
-  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
-    try {
-      const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version: string };
-      if (manifest.name === '@cloudguard/migrate-cli') return manifest;
-    } catch {
-      // No package.json here: look further up.
-    }
-    if (path.dirname(dir) === dir) return { version: '0.0.0' };
-  }
 }
 
 /** A finding with its file relative to the working directory, as people type it. */

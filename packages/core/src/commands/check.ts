@@ -106,7 +106,7 @@ export interface CheckResult {
  */
 export async function check(env: MigrationEnvironment, options: CheckOptions = {}): Promise<CheckResult> {
   const scripts = await loadScripts(env);
-  const state = await readDatabaseState(env);
+  const state = await readDatabaseState(env, { serverVersion: true });
   const checked = checkScripts(scripts, state.current, state.audit);
   const branchConflicts = await findBranchConflicts(env, {
     scripts,
@@ -138,7 +138,7 @@ export interface DatabaseState {
   readonly current: readonly string[];
   /** The newest audit entry of each revision, oldest first. */
   readonly audit: readonly AuditEntry[];
-  /** The server's version, when the adapter can tell. */
+  /** The server's version, when asked for (`check` lints with it) and the adapter can tell. */
   readonly serverVersion?: string | undefined;
 }
 
@@ -152,12 +152,12 @@ export interface DatabaseState {
  * ```
  * @throws {DatabaseError} when the database cannot be read.
  */
-export async function readDatabaseState(env: MigrationEnvironment): Promise<DatabaseState> {
+export async function readDatabaseState(env: MigrationEnvironment, options: { readonly serverVersion?: boolean } = {}): Promise<DatabaseState> {
   const adapter = await resolveAdapter(env);
   return withConnection(env, adapter, 'inspect', async (connection) => ({
     current: await connection.versionStore.read(),
     audit: await connection.auditStore.latest(),
-    serverVersion: await connection.serverVersion?.(),
+    serverVersion: options.serverVersion === true ? await connection.serverVersion?.() : undefined,
   }));
 }
 

@@ -23,6 +23,7 @@ import { oneLineStatement } from '../runtime/run-state.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { IgnoreComments, IGNORE_MARKER } from './ignore-comments.js';
 import { lintRule, type LintSeverity } from './lint-rules.js';
+import { LazySchemaModel } from './lazy-schema-model.js';
 import { recordMigrationStatements, type RecordedMigration } from './record-migration-statements.js';
 
 /** A rule's severity as configured: `off` drops its findings. */
@@ -75,6 +76,9 @@ export interface LintRevisionsInput {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** Names compared exactly: for a revision no linter read, whose findings name no table. */
+const EXACT_NAMES: IdentifierRules = { caseInsensitive: false };
+
 /** How much of a statement findings show, `…` included. */
 const STATEMENT_START = 80;
 
@@ -86,7 +90,7 @@ export async function lintRevisions(input: LintRevisionsInput): Promise<LintFind
   const { scripts } = input;
   const map = scripts.map;
   const order = readingOrder(map, input.revisions, input.isApplied);
-  const model = await startingModel(input, order);
+  const model = new LazySchemaModel(() => startingModel(input, order));
   let linter: StatementLinter | undefined;
   const tables = new TablesMade(map, input.isApplied);
   const findings: LintFinding[] = [];
@@ -103,8 +107,8 @@ export async function lintRevisions(input: LintRevisionsInput): Promise<LintFind
     if (sent.length > 0) linter ??= await input.linter();
     const lint = linter === undefined ? { hits: [], creates } : lintStatements(linter, recorded, sent, creates, input.settings);
     tables.record(id, lint.creates.map((made) => made.table));
-    if (input.revisions.has(id) && linter !== undefined) findings.push(...judge(input, linter, revision, recorded, lint, tables));
-    else if (input.revisions.has(id)) findings.push(...judgeWithoutHits(input, revision, recorded));
+    // Without a linter there are no hits, and the names' rules are never asked.
+    if (input.revisions.has(id)) findings.push(...judge(input, linter?.identifiers ?? EXACT_NAMES, revision, recorded, lint, tables));
   }
   return findings;
 }
@@ -189,8 +193,7 @@ async function startingModel(input: LintRevisionsInput, order: readonly string[]
 }
 
 /** The findings of one linted revision. */
-function judge(input: LintRevisionsInput, linter: StatementLinter, revision: Revision, recorded: RecordedMigration, lint: StatementsLint, tables: TablesMade): LintFinding[] {
-  const rules = linter.identifiers;
+function judge(input: LintRevisionsInput, rules: IdentifierRules, revision: Revision, recorded: RecordedMigration, lint: StatementsLint, tables: TablesMade): LintFinding[] {
   const source = input.scripts.readSource(revision);
   const ignores = IgnoreComments.read(source);
   if (lint.hits.length === 0 && recorded.unrendered.length === 0 && ignores.all.length === 0) return [];
@@ -226,13 +229,6 @@ function judge(input: LintRevisionsInput, linter: StatementLinter, revision: Rev
     }
   }
   return findings.sort((a, b) => a.line - b.line);
-}
-
-/** The findings of a revision the linter was never needed for: only its unrendered parts and ignore comments. */
-function judgeWithoutHits(input: LintRevisionsInput, revision: Revision, recorded: RecordedMigration): LintFinding[] {
-  const none: StatementsLint = { hits: [], creates: [] };
-  const identity: StatementLinter = { identifiers: { caseInsensitive: false }, rules: [], lint: () => none };
-  return judge(input, identity, revision, recorded, none, new TablesMade(input.scripts.map, () => true));
 }
 
 function severityOf(ruleId: string, configured: Readonly<Record<string, ConfiguredSeverity>> | undefined): ConfiguredSeverity {

@@ -18,8 +18,9 @@ import type { LintedOperation, LintStatement } from '../adapter/statement-linter
 import { isMigrateError } from '../errors.js';
 import type { MigrationOperations } from '../migration.js';
 import { SchemaTracker } from '../offline/offline-connection.js';
-import { refusingProxy } from '../offline/refusing-proxy.js';
 import type { SchemaModel } from '../operations/schema-model.js';
+import type { LazySchemaModel } from './lazy-schema-model.js';
+import { refusingProxy } from '../offline/refusing-proxy.js';
 import type { QualifiedName, SchemaOperation } from '../operations/schema-operation.js';
 import type { Revision } from '../revision/revision.js';
 import { statementForDialect } from '../runtime/run-schema-operation.js';
@@ -49,7 +50,7 @@ export interface RecordedMigration {
 export interface RecordingTools {
   readonly dialect: string;
   readonly renderer: OfflineRenderer;
-  readonly model: SchemaModel;
+  readonly model: LazySchemaModel;
   /**
    * How long `up()` may take offline: past it the migration is reported unrendered and
    * the lint goes on (a migration that sleeps, or waits on something no offline run
@@ -88,8 +89,10 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
   };
   const statements: RecordedStatement[] = [];
   const unrendered: UnrenderedPart[] = [];
-  const tracker = new SchemaTracker(tools.model, () => ({ revision: revision.id, path: revision.path }));
-  const compiler = renderer.operationCompiler && tracker.compiling(renderer.operationCompiler);
+  const running = () => ({ revision: revision.id, path: revision.path });
+  // Made when the model is: a migration of raw SQL only never builds it.
+  let tracker: SchemaTracker | undefined;
+  const trackerOf = (model: SchemaModel): SchemaTracker => (tracker ??= new SchemaTracker(model, running));
   let operations = 0;
   /** Set once the recording is over: an `up()` still running past its time must not touch the model or the lists. */
   let ended = false;
@@ -99,7 +102,9 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
 
   const raw = (sql: string, line: () => number | undefined): void => {
     notEnded();
-    tracker.raw(sql);
+    const built = tools.model.built;
+    if (built !== undefined) trackerOf(built).raw(sql);
+    else tools.model.rawBeforeBuilt(sql, `revision ${revision.id}`);
     statements.push({ sql, line, inTransaction });
   };
   const refuse = (what: string): never => {
@@ -127,13 +132,16 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
       notEnded();
       const line = lineOfCaller();
       const operation = build();
-      if (compiler === undefined) {
+      if (renderer.operationCompiler === undefined) {
         unrendered.push({ line: line(), reason: `${call}: the ${dialect} adapter does not compile schema operations offline` });
         return;
       }
+      const model = await tools.model.model();
+      const opTracker = trackerOf(model);
+      const compiler = opTracker.compiling(renderer.operationCompiler);
       // Read before compiling: the tracker applies the operation to the model once compiled.
       const table = operationTable(operation);
-      const tableBefore = table === undefined ? undefined : tools.model.known(table);
+      const tableBefore = table === undefined ? undefined : model.known(table);
       try {
         const compiled = await compiler.compile(operation, {
           dialect,
@@ -144,7 +152,7 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
         // One object shared by the operation's statements, its table's definition not copied.
         const linted: LintedOperation = { index: operations++, kind: operation.kind, table, tableBefore };
         for (const sql of compiled.statements) {
-          tracker.raw(sql);
+          opTracker.raw(sql);
           statements.push({ sql, line, inTransaction, operation: linted });
         }
       } catch (error) {
