@@ -68,7 +68,14 @@ export type MigrateErrorCode =
   | 'MIGRATION_NOT_EDITED'
   | 'MIGRATION_FILE_UNREADABLE'
   | 'NO_RECORDED_CHECKSUM'
-  | 'ACCEPT_NOT_SUPPORTED';
+  | 'ACCEPT_NOT_SUPPORTED'
+  // fleets
+  | 'TARGET_SOURCE_INVALID'
+  | 'TARGET_SCHEMA_NOT_SUPPORTED'
+  | 'TARGET_SCHEMA_NOT_FOUND'
+  | 'TARGET_UNKNOWN'
+  | 'FLEET_REPORT_INVALID'
+  | 'FLEET_OPTIONS_INVALID';
 
 /**
  * Base class of every cgmigrate error.
@@ -951,5 +958,84 @@ export class AcceptNotSupportedError extends MigrateError {
   readonly code = 'ACCEPT_NOT_SUPPORTED' as const;
   constructor(readonly adapter: string) {
     super(`The ${adapter} adapter's audit store cannot record accepted edits: it does not declare recordsAcceptances`);
+  }
+}
+
+// ── fleets ────────────────────────────────────────────────────────────────────
+
+/**
+ * A fleet's target source cannot be read: a targets file that is missing or holds a
+ * line that is not a database URL, a glob that matches no file, a targets query that
+ * fails or returns no `url` column, two targets with one name. Nothing has run.
+ */
+export class TargetSourceInvalidError extends MigrateError {
+  readonly code = 'TARGET_SOURCE_INVALID' as const;
+  constructor(
+    /** The source as given, credentials masked. */
+    readonly source: string,
+    /** What is wrong with it. */
+    readonly problem: string,
+    options?: ErrorOptions & { readonly line?: number | undefined },
+  ) {
+    const { line, ...errorOptions } = options ?? {};
+    super(`Invalid fleet target source ${source}${line === undefined ? '' : ` (line ${line})`}: ${problem}`, errorOptions);
+    this.line = line;
+  }
+  /** The line of a targets file at fault, from 1. */
+  readonly line: number | undefined;
+}
+
+/** A target names a schema (`<url>#<schema>`), and its database's adapter cannot pin a connection to one. */
+export class TargetSchemaNotSupportedError extends MigrateError {
+  readonly code = 'TARGET_SCHEMA_NOT_SUPPORTED' as const;
+  constructor(
+    readonly target: string,
+    readonly adapter: string,
+  ) {
+    super(`Target ${target} names a schema, but the ${adapter} adapter cannot run migrations in one schema of a database`);
+  }
+}
+
+/** A target's schema does not exist in its database. */
+export class TargetSchemaNotFoundError extends MigrateError {
+  readonly code = 'TARGET_SCHEMA_NOT_FOUND' as const;
+  constructor(
+    readonly schema: string,
+    /** Where it was looked for, without credentials. */
+    readonly database: string,
+  ) {
+    super(`Schema "${schema}" does not exist in ${database}`);
+  }
+}
+
+/** A queued fleet job names a target that the worker's target source does not hold. */
+export class TargetUnknownError extends MigrateError {
+  readonly code = 'TARGET_UNKNOWN' as const;
+  constructor(readonly target: string) {
+    super(`Target ${target} is not among this worker's targets`);
+  }
+}
+
+/** `--only-failed`'s report cannot be used: unreadable, not a fleet report, or naming targets the source no longer has. */
+export class FleetReportInvalidError extends MigrateError {
+  readonly code = 'FLEET_REPORT_INVALID' as const;
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Cannot resume from fleet report ${path}: ${problem}`, options);
+  }
+}
+
+/** Fleet options that contradict each other or are out of range (`--shard 9/8`, `--wave 120%`, `--concurrency 0`). */
+export class FleetOptionsInvalidError extends MigrateError {
+  readonly code = 'FLEET_OPTIONS_INVALID' as const;
+  constructor(
+    /** The option at fault, as the CLI spells it (`--shard`). */
+    readonly option: string,
+    readonly problem: string,
+  ) {
+    super(`Invalid ${option}: ${problem}`);
   }
 }

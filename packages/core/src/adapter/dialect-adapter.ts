@@ -24,6 +24,14 @@ export const ADAPTER_API_VERSION = 1 as const;
 export interface AdapterCapabilities {
   /** DDL statements take part in transactions and roll back with them (PostgreSQL, SQLite; not MySQL). */
   readonly transactionalDdl: boolean;
+  /**
+   * The adapter honours {@link ConnectOptions.schema}: a connection can be pinned to one
+   * schema of its database (PostgreSQL), for fleets of tenants kept one per schema.
+   * Optional (added in contract version 1): core refuses a schema target
+   * (`TARGET_SCHEMA_NOT_SUPPORTED`) for an adapter that does not declare it, rather than
+   * run a tenant's migrations in whatever schema the connection defaults to.
+   */
+  readonly schemas?: boolean | undefined;
 }
 
 /** Where the version table lives. */
@@ -55,6 +63,17 @@ export interface ConnectOptions {
    * (`cgmigrate_audit`, in the version table's schema).
    */
   readonly auditTable?: VersionTableLocation | undefined;
+  /**
+   * The one schema this connection works in, for a fleet target `<url>#<schema>`: every
+   * session of the connection resolves unqualified names there (PostgreSQL: its
+   * `search_path`, set when the session starts, so no pooled session ever keeps it), and
+   * the migration lock is that schema's. The version and audit tables are given in
+   * `versionTable` and `auditTable` (core puts them in this schema). Only passed to an
+   * adapter whose {@link AdapterCapabilities.schemas} is true; one that cannot find the
+   * schema throws `TargetSchemaNotFoundError`. Added in contract version 1 as an
+   * optional member.
+   */
+  readonly schema?: string | undefined;
 }
 
 /**
@@ -342,6 +361,13 @@ export interface AdapterConnection {
    * own assumption (see `LintSettings.serverVersion`).
    */
   serverVersion?(): Promise<string>;
+  /**
+   * The schemas of this database that hold user objects (PostgreSQL: every schema but
+   * `pg_*` and `information_schema`), for fleet sources such as
+   * `postgresql://db/app#tenant_*`. Optional (added in contract version 1): without it
+   * such a source fails with `TARGET_SOURCE_INVALID`.
+   */
+  listSchemas?(): Promise<string[]>;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { AdapterRegistry } from '../adapter/adapter-registry.js';
 import type { AdapterConnection, ConnectOptions, DialectAdapter } from '../adapter/dialect-adapter.js';
 import type { ResolvedConfig } from '../config/define-config.js';
-import { DatabaseError, isMigrateError } from '../errors.js';
+import { redactUrl } from '../adapter/database-url.js';
+import { DatabaseError, isMigrateError, TargetSchemaNotSupportedError } from '../errors.js';
 import type { MigrationEventListener } from '../runtime/events.js';
 import { describeSkippedFile, ScriptDirectory, type ScriptDirectoryIo } from '../script/script-directory.js';
 
@@ -65,6 +66,10 @@ export async function withConnection<T>(
   purpose: ConnectOptions['purpose'],
   work: (connection: AdapterConnection) => Promise<T>,
 ): Promise<T> {
+  const schema = env.config.schema;
+  if (schema !== undefined && adapter.capabilities.schemas !== true) {
+    throw new TargetSchemaNotSupportedError(`${redactUrl(env.config.url)}#${schema}`, adapter.name);
+  }
   let connection: AdapterConnection;
   try {
     connection = await adapter.connect({
@@ -73,6 +78,7 @@ export async function withConnection<T>(
       versionTable: env.config.versionTable,
       auditTable: env.config.auditTable,
       purpose,
+      ...(schema === undefined ? {} : { schema }),
     });
   } catch (error) {
     if (isMigrateError(error)) throw error;

@@ -157,6 +157,12 @@ export interface ResolvedConfig {
   readonly shadowUrl?: string | undefined;
   readonly scriptLocation: string;
   readonly versionTable: VersionTableLocation;
+  /**
+   * The one schema the connection works in, for a fleet's schema target
+   * (`<url>#<schema>`): the version and audit tables are then in it too. `undefined`
+   * outside fleets: the connection's own default.
+   */
+  readonly schema?: string | undefined;
   /** The audit table: `auditTable` (default `cgmigrate_audit`) in the version table's schema. */
   readonly auditTable: VersionTableLocation;
   readonly fileTemplate: string;
