@@ -74,7 +74,7 @@ export const INERT_KEYS = {
 } as const;
 
 /** Keys of a flag the rules take in; any other key must hold nothing (`undefined`, `false` or `[]`). */
-const FLAG_KEYS = new Set(['name', 'type', 'char', 'options', 'exclusive', 'multiple', 'allowNo']);
+const FLAG_KEYS = new Set(['name', 'type', 'char', 'options', 'exclusive', 'multiple', 'multipleNonGreedy', 'allowNo']);
 const ARG_KEYS = new Set(['name', 'required', 'default', 'options']);
 const COMMAND_KEYS = new Set(['flags', 'args', 'strict']);
 
