@@ -15,7 +15,7 @@ import { FleetProgress, formatFleetStatus, formatFleetSummary, formatTargetLine 
 import { painterFor } from '../render/style.js';
 import { ExitStatus, signalExitStatus } from '../exit-codes.js';
 import type { CommandContext } from './command-context.js';
-import { controlUrlOf, scheduleFromFlags, selectionFromFlags, targetSourceFromFlags, type FleetFlags, type TargetFlags } from './fleet-flags.js';
+import { controlUrlOf, scheduleFromFlags, selectionFromFlags, type FleetFlags, type TargetFlags } from './fleet-flags.js';
 
 /**
  * The body of `cgmigrate <command> --targets …`: runs the command on every target (see
@@ -52,10 +52,9 @@ export async function runFleetCli(ctx: CommandContext, command: FleetCommand, fl
   return report;
 }
 
-/** Refuses flags a fleet run cannot honour, e.g. `--sql`. */
-export function refuseWithFleet(flags: TargetFlags, option: string, given: boolean): void {
-  if (given) throw new FleetOptionsInvalidError(option, `it cannot be used with --targets, --targets-query or --fleet`);
-  void flags;
+/** Refuses a flag a fleet run cannot honour (`--sql`, `verify --from`), when given. */
+export function refuseWithFleet(_flags: TargetFlags, option: string, given: boolean): void {
+  if (given) throw new FleetOptionsInvalidError(option, 'it cannot be used with --targets, --targets-query or --fleet');
 }
 
 /** Flags of `cgmigrate fleet status`. */
@@ -73,7 +72,7 @@ export async function runFleetStatus(ctx: CommandContext, flags: FleetStatusFlag
   const env = await ctx.environment();
   const controlUrl = controlUrlOf(flags);
   ctx.redactUrls(controlUrl);
-  const selection = await selectionFromFlags({ ...flags, fleet: flags.targets === undefined && flags['targets-query'] === undefined ? undefined : flags.fleet });
+  const selection = await selectionFromFlags(flags);
   let lastRuns: readonly LastRun[] | undefined;
   let lastRunsFrom: string | undefined;
   if (flags.report !== undefined) {
@@ -90,7 +89,6 @@ export async function runFleetStatus(ctx: CommandContext, flags: FleetStatusFlag
     if (ctx.verbose) for (const state of status.targets) ctx.out(formatTargetLine({ name: state.name, target: state.target, status: 'succeeded', revisions: state.revisions, durationMs: 0, wave: 0 }));
   }
   if (status.behind.length > 0 || status.unreadable.length > 0) process.exitCode = ExitStatus.check;
-  void targetSourceFromFlags;
   return status;
 }
 

@@ -92,8 +92,10 @@ export function fleetTask(env: MigrationEnvironment, command: FleetCommand, ran:
         const key = `${urlScheme(target.url)} ${heads.join(' ')}`;
         let result = verified.get(key);
         if (!result) {
-          // The first target of each group verifies on a throwaway database of its own server, never on itself.
-          result = verify(targetEnv, { from: heads.length === 1 ? heads[0] : undefined, shadowUrl: command.shadowUrl, signal });
+          // The first target of each group verifies on a throwaway database of its own server,
+          // never on itself; that database is empty, so it has no tenant schema to pin.
+          const serverEnv = targetEnvironment(env, { ...target, schema: undefined }, onEvent);
+          result = verify(serverEnv, { from: heads.length === 1 ? heads[0] : undefined, shadowUrl: command.shadowUrl, signal });
           verified.set(key, result);
         }
         const outcome = await result;

@@ -136,8 +136,10 @@ export async function runFleet(targets: readonly FleetTarget[], task: TargetTask
       emit({ type: 'wave-start', wave: number, size: wave.length });
       const failed = await runWave(wave, number, task, { concurrency, perHost, maxFailures, signal: interruption.signal, emit, outcomes });
       emit({ type: 'wave-end', wave: number, failed });
+      const skippedHere = wave.some((target) => outcomes.get(target.name)?.status === 'skipped');
+      const targetsLeft = skippedHere || index < waves.length - 1;
       if (interruption.signal.aborted) stopped = { reason: 'interrupted', wave: number };
-      else if (failed > maxFailures) stopped = { reason: 'max-failures', wave: number };
+      else if (failed > maxFailures && targetsLeft) stopped = { reason: 'max-failures', wave: number };
       if (stopped) emit({ type: 'fleet-stopped', ...stopped });
     }
   } finally {

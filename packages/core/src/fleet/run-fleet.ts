@@ -1,7 +1,7 @@
 import { loadScripts, type MigrationEnvironment, type PreloadedScripts } from '../commands/environment.js';
 import { TargetSourceInvalidError } from '../errors.js';
 import { ScriptFileCache } from '../runtime/script-file-cache.js';
-import { changesTargets, fleetTask, type FleetCommand } from './fleet-commands.js';
+import { fleetTask, type FleetCommand } from './fleet-commands.js';
 import { selectUnfinished, summarize, type FleetReport } from './fleet-report.js';
 import { runFleet, type FleetScheduleOptions } from './fleet-runner.js';
 import type { FleetTarget } from './fleet-target.js';
@@ -69,9 +69,8 @@ export async function runFleetCommand(env: MigrationEnvironment, options: FleetC
   const fleetEnv: MigrationEnvironment = { ...env, preloaded };
   const ran = new Set<string>();
   const run = await runFleet(targets, fleetTask(fleetEnv, options.command, ran), options);
-  if (changesTargets(options.command.command) && options.command.command !== 'stamp') {
-    preloaded.files.saveCompiledScripts(options.command.command, [...ran]);
-  }
+  const use = options.command.command;
+  if (use === 'upgrade' || use === 'downgrade') preloaded.files.saveCompiledScripts(use, [...ran]);
   return {
     kind: 'cgmigrate-fleet-report',
     version: 1,
