@@ -39,12 +39,16 @@ declare module 'pg' {
       query<R = Record<string, unknown>>(sql: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
       end(): Promise<void>;
       on(event: 'error', listener: (error: Error) => void): this;
+      /** The connection ended (by `end()`, or because the server or the network closed it). */
+      on(event: 'end', listener: () => void): this;
     }
 
     class Pool {
       constructor(config?: PoolConfig);
       readonly options: object;
       connect(): Promise<Client & { release(error?: Error | boolean): void }>;
+      /** Runs one statement on a client checked out for it. */
+      query<R = Record<string, unknown>>(sql: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
       end(): Promise<void>;
       on(event: 'error', listener: (error: Error) => void): this;
       on(event: 'connect', listener: (client: Client) => void): this;
