@@ -247,7 +247,11 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<Fleet
       workerPool = created;
       live.hold(created.id);
     });
-    const log = (line: QueueLogLine): void => emit({ type: 'queue-log', line });
+    const log = (line: QueueLogLine): void => {
+      // A job's failure is reported by its target-end event already; graphile-worker's line (with our stack) repeats it.
+      const repeat = line.level === 'error' && line.message.startsWith('Failed task ');
+      emit({ type: 'queue-log', line: repeat ? { level: 'debug', message: line.message } : line });
+    };
     const runner = await graphile.run(
       {
         ...queueOptions(graphile, pool, log),
