@@ -99,12 +99,13 @@ async function fromSpecs(specs: unknown, where: string, context: TargetSourceCon
   const targets: FleetTarget[] = [];
   for (const [index, spec] of (specs as unknown[]).entries()) {
     if (typeof spec === 'string') {
-      targets.push(...(await expandUrl(spec, where, context, index + 1)));
+      // An entry of a list, not a line of a file: the error says `entry N`, not `(line N)`.
+      targets.push(...(await expandUrl(spec, `${where}, entry ${index + 1}`, context)));
     } else if (typeof spec === 'object' && spec !== null && typeof (spec as { url?: unknown }).url === 'string') {
       const { url, schema, name } = spec as { url: string; schema?: unknown; name?: unknown };
       if (schema !== undefined && typeof schema !== 'string') throw new TargetSourceInvalidError(where, `entry ${index + 1}: schema is not a string`);
       if (name !== undefined && (typeof name !== 'string' || name === '')) throw new TargetSourceInvalidError(where, `entry ${index + 1}: name is not a non-empty string`);
-      assertUrl(url, where, index + 1);
+      assertUrl(url, `${where}, entry ${index + 1}`, undefined);
       targets.push(toTarget({ url, schema, name }, context.cwd));
     } else {
       throw new TargetSourceInvalidError(where, `entry ${index + 1} is neither a URL nor a { url, schema?, name? } object`);
