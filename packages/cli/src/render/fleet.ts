@@ -117,8 +117,8 @@ export function formatTargetLine(outcome: TargetOutcome): string {
 
 /** `[tenants/acme.db] FAILED MIGRATION_FAILED: …` */
 export function formatFailedTarget(outcome: TargetOutcome, paint: Paint = plain): string {
-  const label = outcome.status === 'interrupted' ? 'INTERRUPTED' : 'FAILED';
-  return `[${outcome.name}] ${paint('red', label)} ${outcome.error?.code ?? ''}: ${outcome.error?.message ?? ''}`;
+  if (outcome.status === 'interrupted') return `[${outcome.name}] ${paint('yellow', 'INTERRUPTED')}: ${outcome.error?.message ?? ''}`;
+  return `[${outcome.name}] ${paint('red', 'FAILED')} ${outcome.error?.code ?? ''}: ${outcome.error?.message ?? ''}`;
 }
 
 /** The run's closing lines: the counts, and the targets that did not succeed. */

@@ -226,3 +226,51 @@ describe('a fleet of SQLite files, PostgreSQL schemas and databases', () => {
     expect(readFileSync(path.join(dir, 'second.json'), 'utf8')).not.toContain(PASSWORD);
   }, 300_000);
 });
+
+describe('Ctrl-C during a fleet run', () => {
+  it('rolls back the targets in flight, starts no other, writes the report and says so', async () => {
+    const project = tempProject();
+    try {
+      const versions = path.join(project.dir, 'migrations', 'versions');
+      mkdirSync(versions, { recursive: true });
+      mkdirSync(path.join(project.dir, 'tenants'));
+      writeFileSync(
+        path.join(versions, 'slow01.ts'),
+        `export default {
+  revision: 'slow01',
+  downRevision: null,
+  async up(op) {
+    await op.execute('CREATE TABLE slow (id INTEGER)');
+    if (!op.offline) await new Promise((resolve) => setTimeout(resolve, 1500));
+  },
+};
+`,
+      );
+      for (let n = 1; n <= 12; n++) new DatabaseSync(path.join(project.dir, 'tenants', `${id(n)}.db`)).close();
+      const { startCgmigrate } = await import('./cli.js');
+      const running = startCgmigrate(['upgrade', 'head', '--targets', 'sqlite:///tenants/*.db', '--concurrency', '3', '--report', 'stopped.json', '--lint', 'off'], { cwd: project.dir });
+      await running.until('base -> slow01');
+      running.child.kill('SIGINT');
+      const result = await running.done;
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.stderr).toContain('Interrupted in wave 1: the targets running were rolled back; no other target starts.');
+      const report = JSON.parse(readFileSync(path.join(project.dir, 'stopped.json'), 'utf8')) as ReportJson;
+      expect(report.summary.total).toBe(12);
+      expect(report.summary.interrupted).toBeGreaterThan(0);
+      expect(report.summary.skipped).toBeGreaterThan(0);
+      expect(report.summary.succeeded + report.summary.interrupted + report.summary.skipped).toBe(12);
+      for (const target of report.targets) {
+        const db = new DatabaseSync(path.join(project.dir, target.name));
+        const hasTable = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'slow'").get() as { n: number };
+        db.close();
+        // Succeeded: committed whole. Interrupted: rolled back whole. Skipped: never touched.
+        expect({ name: target.name, table: hasTable.n }).toEqual({ name: target.name, table: target.status === 'succeeded' ? 1 : 0 });
+      }
+      const resumed = await cgmigrate(['upgrade', 'head', '--targets', 'sqlite:///tenants/*.db', '--only-failed', 'stopped.json', '--json'], { cwd: project.dir });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.json<ReportJson>().summary.total).toBe(12 - report.summary.succeeded);
+    } finally {
+      project.cleanup();
+    }
+  }, 60_000);
+});

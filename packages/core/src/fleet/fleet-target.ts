@@ -61,7 +61,9 @@ export function splitSchema(spec: string): { url: string; schema: string | undef
  */
 export function defaultTargetName(url: string, schema: string | undefined, cwd: string): string {
   const suffix = schema === undefined ? '' : `#${schema}`;
-  const parts = URL_PARTS.exec(url);
+  // Split the masked URL: a password written unencoded (`app:pa/ss@db`) would otherwise end the
+  // authority early and land in the name; masking also covers credentials in path parameters.
+  const parts = URL_PARTS.exec(redactUrl(url));
   if (!parts) return redactUrl(url) + suffix;
   const [, , authority = '', rest = ''] = parts;
   const host = authority.slice(2).replace(/^.*@/, '');
