@@ -28,6 +28,9 @@ const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*:)(\/\/[^/?#]*)?([^?#]*)(\?[^#]*)?(?
 /**
  * Splits `<database URL>#<schema>` into the URL and the schema. A URL without `#` has
  * no schema. The schema is percent-decoded (`#Acme%20Corp`), as the rest of a URL is.
+ * The first `#` after `//` starts the schema, as a URL's fragment starts there: a `#` in
+ * a password must be written `%23`, as in any URL (unescaped, the target names a schema
+ * that does not exist, and fails with `TARGET_SCHEMA_NOT_FOUND`).
  *
  * ### Examples
  * ```ts
