@@ -2,8 +2,8 @@ import { check, type CheckResult, type FleetReport } from '@cloudguard/migrate-c
 import { BaseCommand } from '../base-command.js';
 import { ExitStatus } from '../exit-codes.js';
 import { checkHint } from '../hints.js';
-import { fleetFlags, isFleetRun, type FleetFlags } from '../run/fleet-flags.js';
-import { runFleetCli } from '../run/fleet.js';
+import { fleetFlags } from '../fleet-flag-definitions.js';
+import { isFleetRun, type FleetFlags } from '../run/fleet-flags.js';
 
 /** `cgmigrate check`: Alembic's `check`, for what cgmigrate can check today. */
 export default class Check extends BaseCommand<CheckResult | FleetReport> {
@@ -34,7 +34,7 @@ export default class Check extends BaseCommand<CheckResult | FleetReport> {
 
   async run(): Promise<CheckResult | FleetReport> {
     const flags = this.parsedInput.flags as FleetFlags;
-    if (isFleetRun(flags)) return runFleetCli(this.context, { command: 'check' }, flags);
+    if (isFleetRun(flags)) return (await import('../run/fleet.js')).runFleetCli(this.context, { command: 'check' }, flags);
     const result = await check(await this.environment());
     for (const problem of result.problems) this.out(problem.message);
     if (result.ok) {

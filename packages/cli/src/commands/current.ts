@@ -1,7 +1,8 @@
 import type { CurrentResult, FleetReport } from '@cloudguard/migrate-core';
 import { BaseCommand } from '../base-command.js';
 import { runCurrent } from '../run/current.js';
-import { fleetFlags, type FleetFlags } from '../run/fleet-flags.js';
+import { fleetFlags } from '../fleet-flag-definitions.js';
+import type { FleetFlags } from '../run/fleet-flags.js';
 
 /** `cgmigrate current`: Alembic's `current`. */
 export default class Current extends BaseCommand<CurrentResult | FleetReport> {

@@ -1,5 +1,5 @@
 import type { FleetReport, DowngradeResult } from '@cloudguard/migrate-core';
-import { fleetFlags } from '../run/fleet-flags.js';
+import { fleetFlags } from '../fleet-flag-definitions.js';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import type { ScriptResult } from '../render/offline.js';

@@ -1,5 +1,5 @@
 import type { FleetReport, LintResult } from '@cloudguard/migrate-core';
-import { fleetFlags } from '../run/fleet-flags.js';
+import { fleetFlags } from '../fleet-flag-definitions.js';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { LINT_FORMATS, runLint, type LintFlags } from '../run/lint.js';

@@ -1,5 +1,5 @@
 import type { FleetReport, UpgradeResult } from '@cloudguard/migrate-core';
-import { fleetFlags } from '../run/fleet-flags.js';
+import { fleetFlags } from '../fleet-flag-definitions.js';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import type { ScriptResult } from '../render/offline.js';
@@ -19,6 +19,14 @@ export default class Upgrade extends BaseCommand<UpgradeResult | ScriptResult | 
     { description: 'Upgrade every branch when there are several heads.', command: '<%= config.bin %> <%= command.id %> heads' },
     { description: 'Print the SQL of every migration instead of running it.', command: '<%= config.bin %> <%= command.id %> head --sql > upgrade.sql' },
     { description: 'The SQL from one revision to the head, for a database already at ae1027.', command: '<%= config.bin %> <%= command.id %> ae1027:head --sql' },
+    {
+      description: 'Every tenant: each SQLite file of a folder, 16 at a time, with a report to resume from.',
+      command: "<%= config.bin %> <%= command.id %> head --targets 'sqlite:///tenants/*.db' --concurrency 16 --report fleet.json",
+    },
+    {
+      description: 'A canary tenant first, then 10% of the fleet, then the rest, stopping at the first failure.',
+      command: '<%= config.bin %> <%= command.id %> head --targets tenants.txt --canary 1 --wave 10% --wave rest',
+    },
     {
       description: 'Against another database.',
       command: 'DATABASE_URL=postgresql://app@db/cloudguard <%= config.bin %> <%= command.id %> head',

@@ -1,5 +1,5 @@
 import type { FleetReport, VerifyResult } from '@cloudguard/migrate-core';
-import { fleetFlags } from '../run/fleet-flags.js';
+import { fleetFlags } from '../fleet-flag-definitions.js';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { runVerify, type VerifyFlags } from '../run/verify.js';

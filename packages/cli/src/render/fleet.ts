@@ -32,6 +32,7 @@ export class FleetProgress {
   #running = 0;
   #drawnAt = 0;
   #shown = false;
+  readonly #warned = new Set<string>();
 
   constructor(output: FleetProgressOutput, options: { readonly paint?: Paint | undefined; readonly quiet?: boolean | undefined; readonly verbose?: boolean | undefined } = {}) {
     this.#output = output;
@@ -53,7 +54,7 @@ export class FleetProgress {
         this.#running++;
         break;
       case 'target-event':
-        if (event.event.type === 'warning' && this.#verbose) this.#print(`[${event.name}] Warning: ${event.event.message}`);
+        if (event.event.type === 'warning') this.#warn(event.name, event.event.message);
         break;
       case 'target-end':
         this.#running--;
@@ -78,6 +79,20 @@ export class FleetProgress {
     }
     this.#drawLive(event.type === 'target-end' || event.type === 'fleet-start');
   };
+
+  /**
+   * A target's warning, once per fleet: the same lint finding or edited migration on 300
+   * targets is one line, naming the first target it was seen on (all of them with `--verbose`).
+   */
+  #warn(name: string, message: string): void {
+    if (this.#verbose) {
+      this.#print(`[${name}] Warning: ${message}`, true);
+      return;
+    }
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    this.#print(`Warning: ${message} (on ${name}; each warning is shown once per fleet, --verbose shows it per target)`, true);
+  }
 
   /** Clears the live line; call once the run ended. */
   finish(): void {

@@ -2,8 +2,7 @@ import { downgrade, downgradeSql, type DowngradeResult, type FleetReport } from 
 import { formatNothingToDo } from '../render/migrate.js';
 import { printScript, refuseRangeOnline, type ScriptResult } from '../render/offline.js';
 import type { CommandContext } from './command-context.js';
-import { isFleetRun, type FleetFlags } from './fleet-flags.js';
-import { refuseWithFleet, runFleetCli } from './fleet.js';
+import { isFleetRun, refuseWithFleet, type FleetFlags } from './fleet-flags.js';
 
 /** Flags of `cgmigrate downgrade` besides the common ones. */
 export interface DowngradeFlags extends FleetFlags {
@@ -15,7 +14,7 @@ export async function runDowngrade(ctx: CommandContext, target: string, flags: D
   if (isFleetRun(flags)) {
     refuseWithFleet(flags, '--sql', flags.sql === true);
     refuseRangeOnline(target);
-    return runFleetCli(ctx, { command: 'downgrade', target }, flags);
+    return (await import('./fleet.js')).runFleetCli(ctx, { command: 'downgrade', target }, flags);
   }
   if (flags.sql) {
     const script = await downgradeSql(await ctx.environment(), { range: target });

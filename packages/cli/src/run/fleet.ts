@@ -1,6 +1,5 @@
 import path from 'node:path';
 import {
-  FleetOptionsInvalidError,
   readFleetReport,
   readFleetStatus,
   runFleetCommand,
@@ -50,11 +49,6 @@ export async function runFleetCli(ctx: CommandContext, command: FleetCommand, fl
   if (report.stopped?.reason === 'interrupted' || interruptedBy !== undefined) process.exitCode = signalExitStatus(interruptedBy ?? 'SIGINT');
   else if (report.summary.succeeded < report.summary.total) process.exitCode = ExitStatus.failure;
   return report;
-}
-
-/** Refuses a flag a fleet run cannot honour (`--sql`, `verify --from`), when given. */
-export function refuseWithFleet(_flags: TargetFlags, option: string, given: boolean): void {
-  if (given) throw new FleetOptionsInvalidError(option, 'it cannot be used with --targets, --targets-query or --fleet');
 }
 
 /** Flags of `cgmigrate fleet status`. */

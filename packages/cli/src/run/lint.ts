@@ -7,8 +7,7 @@ import { packageManifest } from './bundled-packages.js';
 import { painterFor } from '../render/style.js';
 import { displayPath } from '../render/verify.js';
 import type { CommandContext } from './command-context.js';
-import { isFleetRun, type FleetFlags } from './fleet-flags.js';
-import { refuseWithFleet, runFleetCli } from './fleet.js';
+import { isFleetRun, refuseWithFleet, type FleetFlags } from './fleet-flags.js';
 
 /** The output formats of `cgmigrate lint`. */
 export const LINT_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -30,7 +29,7 @@ export async function runLint(ctx: CommandContext, range: string | undefined, fl
     // Each target is linted for what it would run next: a range or --all is the same for every target, so lint once without --targets.
     refuseWithFleet(flags, range === undefined ? '--all' : 'RANGE', range !== undefined || flags.all === true);
     refuseWithFleet(flags, '--format', flags.format !== undefined && flags.format !== 'text');
-    return runFleetCli(ctx, { command: 'lint', serverVersion: flags['server-version'] }, flags);
+    return (await import('./fleet.js')).runFleetCli(ctx, { command: 'lint', serverVersion: flags['server-version'] }, flags);
   }
   if (flags.all === true && range !== undefined) {
     throw new InvalidTargetError(range, '--all lints every revision; give either a range or --all');

@@ -2,8 +2,7 @@ import { stamp, stampSql, type FleetReport, type MigrateResult } from '@cloudgua
 import { formatNothingToDo } from '../render/migrate.js';
 import { printScript, refuseRangeOnline, type ScriptResult } from '../render/offline.js';
 import type { CommandContext } from './command-context.js';
-import { isFleetRun, type FleetFlags } from './fleet-flags.js';
-import { refuseWithFleet, runFleetCli } from './fleet.js';
+import { isFleetRun, refuseWithFleet, type FleetFlags } from './fleet-flags.js';
 
 /** Flags of `cgmigrate stamp` besides the common ones. */
 export interface StampFlags extends FleetFlags {
@@ -22,7 +21,7 @@ export async function runStamp(ctx: CommandContext, revisions: readonly string[]
   if (isFleetRun(flags)) {
     refuseWithFleet(flags, '--sql', flags.sql === true);
     for (const revision of revisions) refuseRangeOnline(revision);
-    return runFleetCli(ctx, { command: 'stamp', revisions, purge }, flags);
+    return (await import('./fleet.js')).runFleetCli(ctx, { command: 'stamp', revisions, purge }, flags);
   }
   if (flags.sql) {
     const script = await stampSql(await ctx.environment(), { revisions, purge });

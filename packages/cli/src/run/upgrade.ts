@@ -2,8 +2,7 @@ import { upgrade, upgradeSql, type FleetReport, type UpgradeResult } from '@clou
 import { formatNothingToDo } from '../render/migrate.js';
 import { printScript, refuseRangeOnline, type ScriptResult } from '../render/offline.js';
 import type { CommandContext } from './command-context.js';
-import { isFleetRun, type FleetFlags } from './fleet-flags.js';
-import { refuseWithFleet, runFleetCli } from './fleet.js';
+import { isFleetRun, refuseWithFleet, type FleetFlags } from './fleet-flags.js';
 
 /** Flags of `cgmigrate upgrade` besides the common ones. */
 export interface UpgradeFlags extends FleetFlags {
@@ -21,7 +20,7 @@ export async function runUpgrade(ctx: CommandContext, target: string, flags: Upg
   if (isFleetRun(flags)) {
     refuseWithFleet(flags, '--sql', flags.sql === true);
     refuseRangeOnline(target);
-    return runFleetCli(ctx, { command: 'upgrade', target, lint: flags.lint ?? 'warn' }, flags);
+    return (await import('./fleet.js')).runFleetCli(ctx, { command: 'upgrade', target, lint: flags.lint ?? 'warn' }, flags);
   }
   if (flags.sql) {
     const script = await upgradeSql(await ctx.environment(), { range: target });

@@ -2,8 +2,7 @@ import { verify, type FleetReport, type VerifyResult } from '@cloudguard/migrate
 import { ExitStatus } from '../exit-codes.js';
 import { formatFinding, formatVerified, formatVerifyProgress } from '../render/verify.js';
 import type { CommandContext } from './command-context.js';
-import { isFleetRun, type FleetFlags } from './fleet-flags.js';
-import { refuseWithFleet, runFleetCli } from './fleet.js';
+import { isFleetRun, refuseWithFleet, type FleetFlags } from './fleet-flags.js';
 
 /** Flags of `cgmigrate verify` besides the common ones. */
 export interface VerifyFlags extends FleetFlags {
@@ -20,7 +19,7 @@ export async function runVerify(ctx: CommandContext, flags: VerifyFlags): Promis
   if (isFleetRun(flags)) {
     // Each target is verified from the revisions it is at: --from is each target's own.
     refuseWithFleet(flags, '--from', flags.from !== undefined);
-    return runFleetCli(ctx, { command: 'verify', shadowUrl: flags['shadow-url'] }, flags);
+    return (await import('./fleet.js')).runFleetCli(ctx, { command: 'verify', shadowUrl: flags['shadow-url'] }, flags);
   }
   const cwd = process.cwd();
   const result = await ctx.supervise(async (signal) =>

@@ -175,6 +175,12 @@ describe('a fleet of SQLite files, PostgreSQL schemas and databases', () => {
     expect(codeOf(schemaName('fleet_s_f077'))).toBe('LOCK_TIMEOUT');
     expect(codeOf(databaseName(databases[6]!))).toBe('LOCK_TIMEOUT');
     for (const target of report.targets.filter((entry) => entry.status === 'succeeded')) expect(target.revisions).toEqual([head]);
+    // Where each failure left its target: the one transaction of the run rolled back, so at base; a missing schema has no revisions to read.
+    const revisionsOf = (name: string) => failed.find((target) => target.name === name)?.revisions;
+    expect(revisionsOf('tenants/f150.db')).toEqual([]);
+    expect(revisionsOf(databaseName(databases[3]!))).toEqual([]);
+    expect(revisionsOf(schemaName('fleet_s_f077'))).toEqual([]);
+    expect(revisionsOf(schemaName('fleet_missing'))).toBeUndefined();
     // The tenant's own schema holds its tables and version table; a failed one was rolled back whole.
     const [inSchema] = await queryTestDatabase<{ n: number }>(schemaDb.url, "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'fleet_s_f001' AND tablename LIKE 't_f%'");
     expect(inSchema!.n).toBe(MIGRATIONS);

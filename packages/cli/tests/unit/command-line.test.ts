@@ -38,7 +38,10 @@ function casesFor(entry: Command.Cached): Case[] {
     { words: ['-Z', ...required], plain: false },
   ];
   const flags = Object.values(entry.flags);
-  const written = (flag: Command.Flag.Cached): { words: string[]; plain: boolean }[] => {
+  // A flag given more than once (`--wave`) is left to oclif: no line giving it is plain.
+  const written = (flag: Command.Flag.Cached): { words: string[]; plain: boolean }[] =>
+    (flag as { multiple?: boolean }).multiple ? writtenOnce(flag).map((form) => ({ ...form, plain: false })) : writtenOnce(flag);
+  const writtenOnce = (flag: Command.Flag.Cached): { words: string[]; plain: boolean }[] => {
     const long = `--${flag.name}`;
     const short = flag.char === undefined ? [] : [`-${flag.char}`];
     if (flag.type === 'boolean') {
@@ -70,7 +73,7 @@ function casesFor(entry: Command.Cached): Case[] {
   for (const [i, a] of flags.entries()) {
     for (const b of flags.slice(i + 1)) {
       const exclusive = (a.exclusive ?? []).includes(b.name) || (b.exclusive ?? []).includes(a.name);
-      cases.push({ words: [...required, ...written(a)[0]!.words, ...written(b)[0]!.words], plain: !exclusive });
+      cases.push({ words: [...required, ...written(a)[0]!.words, ...written(b)[0]!.words], plain: !exclusive && written(a)[0]!.plain && written(b)[0]!.plain });
       if (a.char !== undefined && b.char !== undefined && a.type === 'boolean' && b.type === 'boolean') {
         cases.push({ words: [...required, `-${a.char}${b.char}`], plain: false });
       }

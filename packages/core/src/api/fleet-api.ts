@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import { createEnvironment } from '../commands/environment.js';
 import { readFleetReport, type FleetReport } from '../fleet/fleet-report.js';
 import type { FleetCommand } from '../fleet/fleet-commands.js';
@@ -16,7 +18,7 @@ export interface FleetApiOptions extends Omit<MigrationApiOptions, 'onEvent' | '
   readonly targets?: FleetTargetSource | undefined;
   /** Only this shard, as `{ index, count }` or `'I/N'`. */
   readonly shard?: Shard | string | undefined;
-  /** Only the targets that did not succeed in this earlier report (a path, or the report itself). */
+  /** Only the targets that did not succeed in this earlier report (a path, relative to `cwd`, or the report itself). */
   readonly onlyFailed?: string | FleetReport | undefined;
   /** Every fleet event: waves, each target's start and end, and each target's own migration events. */
   readonly onEvent?: ((event: FleetEvent) => void) | undefined;
@@ -80,7 +82,8 @@ async function openFleet(options: FleetApiOptions) {
   const env = createEnvironment(config, { adapters: apiAdapterRegistry(options, config) });
   const shard = typeof options.shard === 'string' ? parseShard(options.shard) : options.shard;
   let onlyFailed: FleetSelection['onlyFailed'];
-  if (typeof options.onlyFailed === 'string') onlyFailed = { report: await readFleetReport(options.onlyFailed), path: options.onlyFailed };
+  // A relative path is the project's, as the config file's and the SQLite files' are, not the process's.
+  if (typeof options.onlyFailed === 'string') onlyFailed = { report: await readFleetReport(path.resolve(config.cwd, options.onlyFailed)), path: options.onlyFailed };
   else if (options.onlyFailed) onlyFailed = { report: options.onlyFailed, path: 'the report given' };
   const selection: FleetSelection = { targets: options.targets, shard, onlyFailed };
   return { env, selection };

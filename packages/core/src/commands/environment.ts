@@ -5,6 +5,7 @@ import { redactUrl } from '../adapter/database-url.js';
 import { DatabaseError, isMigrateError, TargetSchemaNotSupportedError } from '../errors.js';
 import type { MigrationEventListener } from '../runtime/events.js';
 import type { ScriptFileCache } from '../runtime/script-file-cache.js';
+import type { LintResult } from './lint.js';
 import { describeSkippedFile, ScriptDirectory, type ScriptDirectoryIo } from '../script/script-directory.js';
 
 /**
@@ -27,6 +28,12 @@ export interface MigrationEnvironment {
 export interface PreloadedScripts {
   readonly scripts: ScriptDirectory;
   readonly files: ScriptFileCache;
+  /**
+   * `upgrade --lint`'s findings by what a run is about to do (the revisions it runs, from
+   * where, for which dialect and server version): targets at the same revisions share one
+   * lint instead of rendering the same migrations again.
+   */
+  readonly lintResults?: Map<string, Promise<LintResult>> | undefined;
 }
 
 /** Options of {@link createEnvironment}. */

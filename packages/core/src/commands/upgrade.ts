@@ -2,6 +2,7 @@ import type { AdapterConnection, DialectAdapter, MigrationLock } from '../adapte
 import { applyVersionChanges, type MigrationStep } from '../plan/migration-step.js';
 import { planDowngrade } from '../plan/plan-downgrade.js';
 import { planUpgrade } from '../plan/plan-upgrade.js';
+import { urlScheme } from '../adapter/database-url.js';
 import { InterruptedError, LintFailedError } from '../errors.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import { describeEditedMigration, fileChecksum, findEditedMigrations, type ReadBytes } from '../runtime/audit.js';
@@ -125,7 +126,15 @@ async function lintBeforeRun(env: MigrationEnvironment, run: PlannedRun, mode: '
   if (run.steps.length === 0) return;
   const serverVersion = await run.connection.serverVersion?.();
   const revisions = run.steps.map((step) => step.revision.id);
-  const result = await lint(env, { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion, signal });
+  const memo = env.preloaded?.lintResults;
+  // A fleet's targets at the same revisions, of one dialect and server version, share one lint.
+  const key = JSON.stringify([urlScheme(env.config.url), serverVersion ?? null, run.from, revisions]);
+  let linted = memo?.get(key);
+  if (!linted) {
+    linted = lint(env, { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion, signal });
+    memo?.set(key, linted);
+  }
+  const result = await linted;
   const errors = result.findings.filter((finding) => finding.severity === 'error');
   if (mode === 'error' && errors.length > 0) throw new LintFailedError(errors);
   for (const finding of result.findings) {

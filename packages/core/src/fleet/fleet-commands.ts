@@ -62,12 +62,19 @@ export function fleetTask(env: MigrationEnvironment, command: FleetCommand, ran:
     case 'stamp':
       return async (target, { signal, onEvent }) => {
         const targetEnv = targetEnvironment(env, target, onEvent);
-        const result =
-          command.command === 'upgrade'
-            ? await upgrade(targetEnv, { target: command.target ?? 'head', lint: command.lint, signal })
-            : command.command === 'downgrade'
-              ? await downgrade(targetEnv, { target: command.target, signal })
-              : await stamp(targetEnv, { revisions: command.revisions, purge: command.purge, signal });
+        let result;
+        try {
+          result =
+            command.command === 'upgrade'
+              ? await upgrade(targetEnv, { target: command.target ?? 'head', lint: command.lint, signal })
+              : command.command === 'downgrade'
+                ? await downgrade(targetEnv, { target: command.target, signal })
+                : await stamp(targetEnv, { revisions: command.revisions, purge: command.purge, signal });
+        } catch (failure) {
+          // Where the failure left the target (what committed before it, with one transaction per migration).
+          const revisions = await readCurrentRevisions(targetEnv).catch(() => undefined);
+          return { failure, ...(revisions ? { revisions } : {}) };
+        }
         for (const step of result.steps) if (step.path !== undefined) ran.add(step.path);
         return { from: result.from, revisions: result.to, steps: result.steps.length };
       };

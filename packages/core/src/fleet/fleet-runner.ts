@@ -22,8 +22,17 @@ export interface TargetError {
 
 /** What a task reports for a target it finished. */
 export interface TargetWork {
-  /** The revisions the target is at after the command (for `current`, `check`, `verify`, `lint`: the ones it is at). */
-  readonly revisions: readonly string[];
+  /**
+   * The revisions the target is at after the command (for `current`, `check`, `verify`,
+   * `lint`: the ones it is at); absent when they could not be read after a failure.
+   */
+  readonly revisions?: readonly string[] | undefined;
+  /**
+   * The command failed with this error: the target is `failed` (or `interrupted`), and
+   * `revisions` says where the failure left it. A task may throw instead, when it cannot
+   * tell where the target is.
+   */
+  readonly failure?: unknown;
   /** The revisions it was at before a command that changes it. */
   readonly from?: readonly string[] | undefined;
   /** How many migrations (or stamps) ran. */
@@ -206,7 +215,17 @@ async function runTarget(target: FleetTarget, wave: number, task: TargetTask, ru
   try {
     const work = await task(target, { signal: run.signal, onEvent: (event) => run.emit({ type: 'target-event', name: target.name, event }) });
     const durationMs = Math.round(performance.now() - started);
-    const fields = { ...base, revisions: work.revisions, ...(work.from ? { from: work.from } : {}), ...(work.steps === undefined ? {} : { steps: work.steps }), durationMs };
+    const fields = {
+      ...base,
+      ...(work.revisions ? { revisions: work.revisions } : {}),
+      ...(work.from ? { from: work.from } : {}),
+      ...(work.steps === undefined ? {} : { steps: work.steps }),
+      durationMs,
+    };
+    if (work.failure !== undefined) {
+      const described = describeError(work.failure, target);
+      return { ...fields, status: described.code === 'INTERRUPTED' ? 'interrupted' : 'failed', error: described };
+    }
     if (work.problem) return { ...fields, status: 'failed', error: { code: work.problem.code, message: redactSecrets(work.problem.message, [target.url]) } };
     return { ...fields, status: 'succeeded' };
   } catch (error) {

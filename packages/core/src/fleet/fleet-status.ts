@@ -11,6 +11,8 @@ export interface LastRun {
   readonly error?: TargetError | undefined;
   /** When it ended (ISO 8601), when known. */
   readonly at?: string | undefined;
+  /** How long it ran, in milliseconds, when known. */
+  readonly durationMs?: number | undefined;
 }
 
 /** One target's line of {@link FleetStatus}. */
@@ -65,7 +67,12 @@ export async function fleetStatus(env: MigrationEnvironment, options: FleetStatu
     perHost: options.perHost,
     signal: options.signal,
   });
-  const last = new Map((options.lastRuns ?? []).map((entry) => [entry.name, entry]));
+  const last = new Map(
+    (options.lastRuns ?? []).map(({ name, status, error, at, durationMs }) => [
+      name,
+      { name, status, ...(error ? { error } : {}), ...(at ? { at } : {}), ...(durationMs === undefined ? {} : { durationMs }) },
+    ]),
+  );
   const states: TargetState[] = run.targets.map((outcome) => {
     const lastRun = last.get(outcome.name);
     const base = { name: outcome.name, target: outcome.target, ...(lastRun ? { last: lastRun } : {}) };

@@ -28,6 +28,9 @@ const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*:)(\/\/[^/?#]*)?([^?#]*)(\?[^#]*)?(?
 /**
  * Splits `<database URL>#<schema>` into the URL and the schema. A URL without `#` has
  * no schema. The schema is percent-decoded (`#Acme%20Corp`), as the rest of a URL is.
+ * The first `#` after `//` starts the schema, as a URL's fragment starts there: a `#` in
+ * a password must be written `%23`, as in any URL (unescaped, the target names a schema
+ * that does not exist, and fails with `TARGET_SCHEMA_NOT_FOUND`).
  *
  * ### Examples
  * ```ts
@@ -61,7 +64,9 @@ export function splitSchema(spec: string): { url: string; schema: string | undef
  */
 export function defaultTargetName(url: string, schema: string | undefined, cwd: string): string {
   const suffix = schema === undefined ? '' : `#${schema}`;
-  const parts = URL_PARTS.exec(url);
+  // Split the masked URL: a password written unencoded (`app:pa/ss@db`) would otherwise end the
+  // authority early and land in the name; masking also covers credentials in path parameters.
+  const parts = URL_PARTS.exec(redactUrl(url));
   if (!parts) return redactUrl(url) + suffix;
   const [, , authority = '', rest = ''] = parts;
   const host = authority.slice(2).replace(/^.*@/, '');

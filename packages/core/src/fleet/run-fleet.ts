@@ -91,7 +91,7 @@ export async function runFleetCommand(env: MigrationEnvironment, options: FleetC
 export async function preloadScripts(env: MigrationEnvironment): Promise<PreloadedScripts> {
   if (env.preloaded) return env.preloaded;
   const files = new ScriptFileCache();
-  return { scripts: await loadScripts(env, files.io), files };
+  return { scripts: await loadScripts(env, files.io), files, lintResults: new Map() };
 }
 
 function commandArgument(command: FleetCommand): { argument?: string } {

@@ -85,7 +85,8 @@ async function readSpecs(source: FleetTargetSource, context: TargetSourceContext
     try {
       specs = await source();
     } catch (error) {
-      throw new TargetSourceInvalidError(where, `it threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      // It may have failed to reach a database of its own: any URL in its message is masked.
+      throw new TargetSourceInvalidError(where, `it threw: ${redactSecrets(error instanceof Error ? error.message : String(error), [])}`, { cause: error });
     }
     return fromSpecs(specs, where, context);
   }
@@ -98,12 +99,13 @@ async function fromSpecs(specs: unknown, where: string, context: TargetSourceCon
   const targets: FleetTarget[] = [];
   for (const [index, spec] of (specs as unknown[]).entries()) {
     if (typeof spec === 'string') {
-      targets.push(...(await expandUrl(spec, where, context, index + 1)));
+      // An entry of a list, not a line of a file: the error says `entry N`, not `(line N)`.
+      targets.push(...(await expandUrl(spec, `${where}, entry ${index + 1}`, context)));
     } else if (typeof spec === 'object' && spec !== null && typeof (spec as { url?: unknown }).url === 'string') {
       const { url, schema, name } = spec as { url: string; schema?: unknown; name?: unknown };
       if (schema !== undefined && typeof schema !== 'string') throw new TargetSourceInvalidError(where, `entry ${index + 1}: schema is not a string`);
       if (name !== undefined && (typeof name !== 'string' || name === '')) throw new TargetSourceInvalidError(where, `entry ${index + 1}: name is not a non-empty string`);
-      assertUrl(url, where, index + 1);
+      assertUrl(url, `${where}, entry ${index + 1}`, undefined);
       targets.push(toTarget({ url, schema, name }, context.cwd));
     } else {
       throw new TargetSourceInvalidError(where, `entry ${index + 1} is neither a URL nor a { url, schema?, name? } object`);
@@ -127,11 +129,20 @@ async function readTargetsFile(file: string, context: TargetSourceContext): Prom
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     if (!WITH_SCHEME.test(line)) {
-      throw new TargetSourceInvalidError(where, `'${redactSecrets(line, [line])}' is not a database URL (one URL per line, <url>#<schema> for a schema)`, { line: index + 1 });
+      throw new TargetSourceInvalidError(where, `'${maskLine(line)}' is not a database URL (one URL per line, <url>#<schema> for a schema)`, { line: index + 1 });
     }
     targets.push(...(await expandUrl(line, where, context, index + 1)));
   }
   return targets;
+}
+
+/**
+ * A line that is no URL, as a message shows it: its credential parameters masked, and
+ * anything from its first `:` to its last `@`, the `user:password@` of a URL whose scheme
+ * is missing or misspelled (`app:s3cret@db/app`, `postgresql:/app:s3cret@db/app`).
+ */
+function maskLine(line: string): string {
+  return redactSecrets(line, [line]).replace(/:.*@/s, ':***@');
 }
 
 async function expandUrl(spec: string, where: string, context: TargetSourceContext, line?: number): Promise<FleetTarget[]> {

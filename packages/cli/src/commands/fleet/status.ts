@@ -1,7 +1,7 @@
 import type { FleetStatus, LastRun } from '@cloudguard/migrate-core';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
-import { targetFlags } from '../../run/fleet-flags.js';
+import { targetFlags } from '../../fleet-flag-definitions.js';
 import { runFleetStatus, type FleetStatusFlags } from '../../run/fleet.js';
 
 /** `cgmigrate fleet status`: the revision × target matrix of a fleet. */
