@@ -160,5 +160,11 @@ export async function readResults(db: Queryable): Promise<QueueResult[]> {
 
 /** A result as `fleet status` takes it (core's {@link LastRun}). */
 export function toLastRun(result: QueueResult): LastRun {
-  return { name: result.name, status: result.status, ...(result.error ? { error: result.error } : {}), ...(result.finishedAt ? { at: result.finishedAt } : {}) };
+  return {
+    name: result.name,
+    status: result.status,
+    ...(result.error ? { error: result.error } : {}),
+    ...(result.finishedAt ? { at: result.finishedAt } : {}),
+    durationMs: result.durationMs,
+  };
 }

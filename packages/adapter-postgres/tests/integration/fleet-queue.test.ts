@@ -80,7 +80,7 @@ describe('the fleet queue', () => {
     expect(state.results.map(({ name, status, revisions, from, steps, attempt, retrying, runId }) => ({ name, status, revisions, from, steps, attempt, retrying, runId }))).toEqual(
       ['tenant_a', 'tenant_b', 'tenant_c'].map((name) => ({ name, status: 'succeeded', revisions: ['a2'], from: [], steps: 2, attempt: 1, retrying: false, runId: 'run-1' })),
     );
-    expect(await readQueueResults({ controlUrl })).toEqual(state.results.map((row) => ({ name: row.name, status: 'succeeded', at: row.finishedAt })));
+    expect(await readQueueResults({ controlUrl })).toEqual(state.results.map((row) => ({ name: row.name, status: 'succeeded', at: row.finishedAt, durationMs: row.durationMs })));
 
     const everything = JSON.stringify(await query('SELECT * FROM graphile_worker._private_jobs')) + JSON.stringify(await query('SELECT * FROM cgmigrate_fleet.results'));
     expect(everything).not.toContain(PASSWORD);

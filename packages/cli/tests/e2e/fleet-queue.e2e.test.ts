@@ -4,7 +4,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, queryTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
-import { cgmigrate, startCgmigrate, tempProject, type RunningCgmigrate, type RunResult } from './cli.js';
+import { blocksRunBy, docProject, shellCommands, testPath } from '../docs/doc-shell.js';
+import { cgmigrate, startCgmigrate, tempProject, testMigrationSource, type RunningCgmigrate, type RunResult } from './cli.js';
 
 /**
  * Issue 22's queue mode: 300 PostgreSQL schemas, 20 migrations each (three of them slow),
@@ -12,8 +13,12 @@ import { cgmigrate, startCgmigrate, tempProject, type RunningCgmigrate, type Run
  * (SIGKILL) while it is in the middle of targets (a commit per migration, so that
  * "in the middle" shows: some of a target's migrations committed, not all). The others release its jobs, every
  * target ends at head, and each target's `migration_log` (written inside each
- * migration's transaction) proves that no migration ran twice.
+ * migration's transaction) proves that no migration ran twice. Then the recipe of
+ * docs/fleets.md, as the document types it.
  */
+
+const DOC = 'docs/fleets.md';
+const [recipe] = blocksRunBy(DOC, testPath(import.meta.url));
 
 const TARGETS = 300;
 const MIGRATIONS = 20;
@@ -186,4 +191,46 @@ describe('the fleet queue with three workers, one killed mid-run', () => {
     for (const run of [enqueue, killed, ...finished, status]) expect(run.stdout + run.stderr).not.toContain(PASSWORD);
     expect(JSON.stringify(await queryTestDatabase(controlDb.url, 'SELECT * FROM cgmigrate_fleet.results'))).not.toContain(PASSWORD);
   }, 300_000);
+});
+
+describe('docs/fleets.md: a queue on graphile-worker', () => {
+  it('runs as typed: enqueue, a worker until the queue is empty, the status with the results', async () => {
+    expect(recipe?.info).toBe('bash');
+    const [enqueue, work, status] = shellCommands(recipe!);
+    expect([enqueue, work, status].map((command) => command?.split(' ').slice(0, 3).join(' '))).toEqual(['cgmigrate fleet enqueue', 'cgmigrate fleet work', 'cgmigrate fleet status']);
+
+    const project = docProject();
+    try {
+      const versions = path.join(project.dir, 'migrations', 'versions');
+      mkdirSync(versions, { recursive: true });
+      writeFileSync(path.join(versions, 'a1.ts'), testMigrationSource({ id: 'a1', parent: null, up: "    await op.execute('CREATE TABLE accounts (id INTEGER)');" }));
+      writeFileSync(path.join(versions, 'b2.ts'), testMigrationSource({ id: 'b2', parent: 'a1', up: "    await op.execute('CREATE TABLE scans (id INTEGER)');" }));
+      const schemas = ['doc_acme', 'doc_globex', 'doc_initech'];
+      await queryTestDatabase(targetsDb.url, schemas.map((schema) => `CREATE SCHEMA ${schema};`).join('\n'));
+      writeFileSync(path.join(project.dir, 'targets.txt'), `${withPassword(targetsDb.url)}#doc_*\n`);
+      const recipeControl = await createTestDatabase('cg_queue_doc');
+      try {
+        const env = { CONTROL_URL: withPassword(recipeControl.url) };
+        const runs = [];
+        for (const command of [enqueue!, work!, status!]) {
+          const run = await project.sh(command, { env });
+          expect(run.code, `${command}\n${run.stderr}`).toBe(0);
+          runs.push(run);
+        }
+        expect(runs[1]!.stderr).toContain('The queue has no job left: stopping.');
+        expect(runs[2]!.stdout).toContain('3 targets; head: b2');
+        for (const schema of schemas) expect(await queryTestDatabase(targetsDb.url, `SELECT version_num FROM ${schema}.alembic_version`)).toEqual([{ version_num: 'b2' }]);
+        // The status's last runs come from the queue's results.
+        const json = await project.sh(`${status!} --json`, { env });
+        const document = JSON.parse(json.stdout) as { targets: { name: string; last?: { status: string; at?: string; durationMs?: number } }[] };
+        expect(document.targets.map((target) => target.last?.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+        for (const target of document.targets) expect(target.last?.at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+        for (const run of [...runs, json]) expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+      } finally {
+        await recipeControl.drop();
+      }
+    } finally {
+      project.cleanup();
+    }
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
-import { targetFlags } from '../../run/fleet-flags.js';
+import { targetFlags } from '../../fleet-flag-definitions.js';
 import { queuedCommand, runFleetEnqueue, type FleetEnqueueFlags, type FleetEnqueueResult } from '../../run/fleet-queue.js';
 
 const { concurrency: _concurrency, 'per-host': _perHost, ...selectionFlags } = targetFlags;

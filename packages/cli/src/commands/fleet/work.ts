@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
-import { targetFlags } from '../../run/fleet-flags.js';
+import { targetFlags } from '../../fleet-flag-definitions.js';
 import { runFleetWork, type FleetWorkFlags, type FleetWorkResult } from '../../run/fleet-queue.js';
 
 const { targets, 'targets-query': targetsQuery, 'control-url': controlUrl, fleet, concurrency } = targetFlags;
