@@ -139,8 +139,8 @@ class FleetJobRetry extends Error {
  */
 export async function runFleetWorker(options: FleetWorkerOptions): Promise<FleetWorkerResult> {
   const concurrency = positive(options.concurrency ?? DEFAULT_FLEET_CONCURRENCY, '--concurrency');
-  const pollInterval = positive(options.pollInterval ?? 2000, '--poll-interval');
-  const recoveryInterval = positive(options.recoveryInterval ?? 5000, '--recovery-interval');
+  const pollInterval = positive(options.pollInterval ?? 2000, 'pollInterval');
+  const recoveryInterval = positive(options.recoveryInterval ?? 5000, 'recoveryInterval');
   const started = performance.now();
   const emit = options.onEvent ?? (() => {});
   const worker = options.workerName ?? `${hostname()}:${process.pid}`;
@@ -303,6 +303,9 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<Fleet
       await runner.stop().catch(() => {});
       await runnerDone;
     }
+  } catch (error) {
+    // Installing the queue, the results table or the liveness lock failed: nothing ran.
+    throw db.error('Starting the fleet worker', error);
   } finally {
     options.signal?.removeEventListener('abort', onSignal);
     await liveness?.close();
