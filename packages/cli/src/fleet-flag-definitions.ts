@@ -43,7 +43,8 @@ export const targetFlags = {
 /** The flags of a fleet command that changes or checks its targets: which ones, how many at once, in which waves, and the report. */
 export const fleetFlags = {
   ...targetFlags,
-  canary: Flags.string({ summary: 'A first wave of this many targets (or percent: 5%), run alone before the others.', helpValue: '<n|n%>', helpGroup: FLEET }),
+  // helpValue avoids '%>', which oclif's help templates read as the end of a tag.
+  canary: Flags.string({ summary: 'A first wave of this many targets (or a percentage of the fleet: 5%), run alone before the others.', helpValue: '<size>', helpGroup: FLEET }),
   wave: Flags.string({
     summary: 'A wave of this many targets (10, 10%, or rest); repeat for more waves. Each wave starts when the one before ended within --max-failures.',
     helpValue: '<n|n%|rest>',

@@ -4,8 +4,10 @@ import { plain, type Paint } from './style.js';
 
 /** Where the fleet's progress goes. */
 export interface FleetProgressOutput {
-  /** One line on stderr (a target's end, a wave, a failure). */
+  /** One line on stderr (a target's end, a wave). */
   line(text: string): void;
+  /** One line on stderr that `--quiet` does not silence (a failed target, a warning, why the fleet stopped); `line` when absent. */
+  important?: ((text: string) => void) | undefined;
   /** Raw text on stderr, for the live line redrawn in place; absent when stderr is no terminal. */
   live?: ((text: string) => void) | undefined;
 }
@@ -104,7 +106,8 @@ export class FleetProgress {
     if (this.#quiet && !always) return;
     if (this.#shown && this.#output.live) this.#output.live(CLEAR_LINE);
     this.#shown = false;
-    this.#output.line(text);
+    if (always && this.#output.important) this.#output.important(text);
+    else this.#output.line(text);
   }
 
   #drawLive(force: boolean): void {

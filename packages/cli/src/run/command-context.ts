@@ -160,6 +160,11 @@ export class CommandContext {
     this.#redactor.add(...urls);
   }
 
+  /** Prints a line on stderr even with `--quiet`: what a user must see (a fleet's failed targets). */
+  alwaysLine(text: string): void {
+    this.#stderr(text);
+  }
+
   /** Writes text on stderr as it is (a progress line redrawn in place), redacted; nothing with `--quiet`. */
   writeProgress(text: string): void {
     if (!this.flags.quiet) process.stderr.write(this.#redactor.text(text));

@@ -72,7 +72,7 @@ export async function runFleetStatus(ctx: CommandContext, flags: FleetStatusFlag
   if (flags.report !== undefined) {
     lastRuns = (await readFleetReport(flags.report)).targets;
     lastRunsFrom = flags.report;
-  } else if (controlUrl !== undefined && flags['targets-query'] === undefined && queueResults) {
+  } else if (controlUrl !== undefined && queueResults) {
     lastRuns = await queueResults(controlUrl);
     lastRunsFrom = 'the queue';
   }
@@ -89,7 +89,7 @@ export async function runFleetStatus(ctx: CommandContext, flags: FleetStatusFlag
 function newProgress(ctx: CommandContext): FleetProgress {
   const live = !ctx.json && isLiveTerminal(process.stderr);
   return new FleetProgress(
-    { line: (text) => ctx.note(text), live: live ? (text) => ctx.writeProgress(text) : undefined },
+    { line: (text) => ctx.note(text), important: (text) => ctx.alwaysLine(text), live: live ? (text) => ctx.writeProgress(text) : undefined },
     { paint: painterFor(process.stderr), quiet: ctx.flags.quiet, verbose: ctx.verbose },
   );
 }

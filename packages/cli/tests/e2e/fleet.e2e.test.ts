@@ -60,7 +60,7 @@ async function holdLock(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   client.on('error', () => {});
   await client.connect();
-  await client.query('SELECT pg_advisory_lock($1::bigint)', [lockKey(schema)]);
+  await client.query(`SELECT pg_advisory_lock(${lockKey(schema)}::bigint)`);
   lockHolders.push(client);
 }
 

@@ -93,6 +93,8 @@ export function fleetTask(env: MigrationEnvironment, command: FleetCommand, ran:
       };
     case 'verify': {
       const verified = new Map<string, Promise<VerifyResult>>();
+      // Each group verifies on a throwaway database of its own; groups sharing one shadow database take turns on it.
+      let shadowTurn: Promise<unknown> = Promise.resolve();
       return async (target, { signal, onEvent }) => {
         const targetEnv = targetEnvironment(env, target, onEvent);
         const heads = await readKnownHeads(targetEnv);
@@ -102,7 +104,10 @@ export function fleetTask(env: MigrationEnvironment, command: FleetCommand, ran:
           // The first target of each group verifies on a throwaway database of its own server,
           // never on itself; that database is empty, so it has no tenant schema to pin.
           const serverEnv = targetEnvironment(env, { ...target, schema: undefined }, onEvent);
-          result = verify(serverEnv, { from: heads.length === 1 ? heads[0] : undefined, shadowUrl: command.shadowUrl, signal });
+          const run = () => verify(serverEnv, { from: heads.length === 1 ? heads[0] : undefined, shadowUrl: command.shadowUrl, signal });
+          const shadowUrl = command.shadowUrl ?? env.config.shadowUrl;
+          result = shadowUrl === undefined ? run() : shadowTurn.then(run, run);
+          shadowTurn = result.catch(() => undefined);
           verified.set(key, result);
         }
         const outcome = await result;
