@@ -123,7 +123,8 @@ export async function runFleetEnqueue(ctx: CommandContext, command: FleetCommand
     maxAttempts,
     runId: flags['run-id'],
     onLog: (line) => {
-      if (ctx.verbose || line.level === 'error') ctx.note(`queue: ${line.message}`);
+      if (line.level === 'error') ctx.alwaysLine(`queue: ${line.message}`);
+      else if (ctx.verbose) ctx.note(`queue: ${line.message}`);
     },
   });
   const counts = result.queue;
@@ -174,10 +175,12 @@ export async function runFleetWork(ctx: CommandContext, flags: FleetWorkFlags): 
             ctx.note(`Released the jobs of ${event.workers.length} worker${event.workers.length === 1 ? '' : 's'} that stopped holding them (${event.workers.join(', ')}): they run again.`);
             break;
           case 'queue-log':
-            if (ctx.verbose || event.line.level === 'error') ctx.note(`queue: ${event.line.message}`);
+            if (event.line.level === 'error') ctx.alwaysLine(`queue: ${event.line.message}`);
+            else if (ctx.verbose) ctx.note(`queue: ${event.line.message}`);
             break;
           case 'worker-stopping':
-            ctx.note(event.reason === 'empty' ? 'The queue has no job left: stopping.' : 'Stopping: the targets running are rolled back and their jobs go back to the queue.');
+            if (event.reason === 'empty') ctx.note('The queue has no job left: stopping.');
+            else ctx.alwaysLine('Stopping: the targets running are rolled back and their jobs go back to the queue.');
             break;
           default:
             break;
@@ -195,11 +198,11 @@ export async function runFleetWork(ctx: CommandContext, flags: FleetWorkFlags): 
 function printTargetEnd(ctx: CommandContext, outcome: TargetOutcome, attempt: { attempt: number; maxAttempts: number; retrying: boolean }, paint: ReturnType<typeof painterFor>): void {
   const of = attempt.attempt > 1 || attempt.retrying ? ` (attempt ${attempt.attempt} of ${attempt.maxAttempts})` : '';
   if (attempt.retrying) {
-    ctx.note(`[${outcome.name}] ${outcome.status === 'interrupted' ? 'INTERRUPTED' : 'FAILED'}, back in the queue${of}: ${outcome.error?.code ?? ''}: ${outcome.error?.message ?? ''}`);
+    ctx.alwaysLine(`[${outcome.name}] ${outcome.status === 'interrupted' ? 'INTERRUPTED' : 'FAILED'}, back in the queue${of}: ${outcome.error?.code ?? ''}: ${outcome.error?.message ?? ''}`);
   } else if (outcome.status === 'succeeded') {
     ctx.note(`${formatTargetLine(outcome)}${of}`);
   } else {
-    ctx.note(`${formatFailedTarget(outcome, paint)}${of}`);
+    ctx.alwaysLine(`${formatFailedTarget(outcome, paint)}${of}`);
   }
 }
 
