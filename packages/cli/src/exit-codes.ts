@@ -93,6 +93,7 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   TARGET_SCHEMA_NOT_SUPPORTED: ExitStatus.failure,
   TARGET_SCHEMA_NOT_FOUND: ExitStatus.failure,
   TARGET_UNKNOWN: ExitStatus.failure,
+  FLEET_SCRIPTS_MISMATCH: ExitStatus.failure,
 };
 
 /**

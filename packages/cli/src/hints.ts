@@ -334,6 +334,8 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   FLEET_OPTIONS_INVALID: () => 'Fix the option as the message says; `--help` lists the fleet options. Nothing ran.',
   TARGET_SCHEMA_NOT_SUPPORTED: () => 'Schema targets (`<url>#<schema>`) need an adapter with schemas (PostgreSQL): give this database as a target without `#schema`.',
   TARGET_SCHEMA_NOT_FOUND: () => 'Create the schema first (`CREATE SCHEMA …`), or fix its name in the targets; nothing was changed on this target.',
+  FLEET_SCRIPTS_MISMATCH: () =>
+    'Run `fleet work` from the same release (the same migration files) as `fleet enqueue`; the job is retried, so a worker of that release takes it. Nothing ran on the target.',
   TARGET_UNKNOWN: () => 'Start the worker with the same --targets as `fleet enqueue` had, so that it can resolve every job\'s target (jobs carry names, never URLs).',
 };
 

@@ -75,7 +75,8 @@ export type MigrateErrorCode =
   | 'TARGET_SCHEMA_NOT_FOUND'
   | 'TARGET_UNKNOWN'
   | 'FLEET_REPORT_INVALID'
-  | 'FLEET_OPTIONS_INVALID';
+  | 'FLEET_OPTIONS_INVALID'
+  | 'FLEET_SCRIPTS_MISMATCH';
 
 /**
  * Base class of every cgmigrate error.
@@ -1037,5 +1038,24 @@ export class FleetOptionsInvalidError extends MigrateError {
     readonly problem: string,
   ) {
     super(`Invalid ${option}: ${problem}`);
+  }
+}
+
+/**
+ * A queued fleet job was enqueued from scripts whose heads differ from the worker's:
+ * the worker runs an older or newer release than the one that enqueued, and running
+ * `head` there would take the target somewhere else. The job is left for a worker of the
+ * matching release (it is retried), and nothing is run on the target.
+ */
+export class FleetScriptsMismatchError extends MigrateError {
+  readonly code = 'FLEET_SCRIPTS_MISMATCH' as const;
+  constructor(
+    /** The heads of the scripts `fleet enqueue` read. */
+    readonly enqueuedHeads: readonly string[],
+    /** The heads of this worker's scripts. */
+    readonly workerHeads: readonly string[],
+  ) {
+    const list = (heads: readonly string[]) => (heads.length === 0 ? 'none' : heads.join(', '));
+    super(`The job was enqueued with scripts at ${list(enqueuedHeads)}, but this worker's scripts are at ${list(workerHeads)}`);
   }
 }

@@ -19,6 +19,13 @@ export interface EnqueueFleetOptions {
   readonly targets: readonly FleetTarget[];
   /** Attempts per job before it fails for good (1 to 32767). Default {@link DEFAULT_MAX_ATTEMPTS}. */
   readonly maxAttempts?: number | undefined;
+  /**
+   * The heads of the scripts the jobs are for (`preloadScripts(env).scripts.map.heads`):
+   * a worker whose scripts have other heads refuses a job (`FLEET_SCRIPTS_MISMATCH`, retried
+   * for a worker of the right release) instead of taking its target elsewhere. Absent: any
+   * worker runs the jobs.
+   */
+  readonly heads?: readonly string[] | undefined;
   /** Names this enqueue in the results. Default: a random UUID. */
   readonly runId?: string | undefined;
   /** graphile-worker's log lines (installing its schema, warnings). */
@@ -86,7 +93,7 @@ export async function enqueueFleet(options: EnqueueFleetOptions): Promise<Enqueu
         const jobs = await utils.addJobs(
           options.targets.slice(start, start + BATCH).map((target) => ({
             identifier: FLEET_TASK,
-            payload: { name: target.name, command: options.command, runId } satisfies FleetJobPayload,
+            payload: { name: target.name, command: options.command, runId, ...(options.heads ? { heads: options.heads } : {}) } satisfies FleetJobPayload,
             jobKey: fleetJobKey(target.name),
             maxAttempts,
           })),

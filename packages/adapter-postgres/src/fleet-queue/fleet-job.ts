@@ -11,6 +11,12 @@ export interface FleetJobPayload {
   readonly command: FleetCommand;
   /** The enqueue run that added the job, for the results table. */
   readonly runId: string;
+  /**
+   * The heads of the scripts `enqueueFleet` was given: a worker whose scripts have other
+   * heads (another release) refuses the job with `FLEET_SCRIPTS_MISMATCH`, and it is
+   * retried. Absent: any worker runs it.
+   */
+  readonly heads?: readonly string[] | undefined;
 }
 
 /** The payload cannot be run: not written by `enqueueFleet`, or by a newer one with a command this worker does not know. */
@@ -35,7 +41,8 @@ const COMMANDS: ReadonlySet<string> = new Set<FleetCommand['command']>(['upgrade
  */
 export function parseFleetJob(payload: unknown): FleetJobPayload {
   if (typeof payload !== 'object' || payload === null) throw new FleetJobPayloadError('it is not an object');
-  const { name, command, runId } = payload as Record<string, unknown>;
+  const { name, command, runId, heads } = payload as Record<string, unknown>;
+  if (heads !== undefined && !(Array.isArray(heads) && heads.every((id) => typeof id === 'string'))) throw new FleetJobPayloadError('its heads are not a list of revision ids');
   if (typeof name !== 'string' || name === '') throw new FleetJobPayloadError('it names no target');
   if (typeof runId !== 'string') throw new FleetJobPayloadError('it has no run id');
   if (typeof command !== 'object' || command === null) throw new FleetJobPayloadError('it has no command');
@@ -51,5 +58,5 @@ export function parseFleetJob(payload: unknown): FleetJobPayload {
     : kind === 'lint' ? optionalString('serverVersion')
     : true;
   if (!valid) throw new FleetJobPayloadError(`the ${kind} command's options are malformed`);
-  return { name, command: command as FleetCommand, runId };
+  return { name, command: command as FleetCommand, runId, ...(heads === undefined ? {} : { heads: heads as string[] }) };
 }

@@ -7,7 +7,8 @@ import type { TargetOutcome } from '@cloudguard/migrate-core';
  * (`DATABASE_ERROR`), another runner held the target's lock too long (`LOCK_TIMEOUT`),
  * the lock's session died (`LOCK_LOST`), the worker was stopped (`INTERRUPTED`).
  */
-const TRANSIENT_CODES: ReadonlySet<string> = new Set(['DATABASE_ERROR', 'LOCK_TIMEOUT', 'LOCK_LOST', 'INTERRUPTED']);
+/** `FLEET_SCRIPTS_MISMATCH`: a worker of another release took the job; one of the enqueuer's release may take it next. */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(['DATABASE_ERROR', 'LOCK_TIMEOUT', 'LOCK_LOST', 'INTERRUPTED', 'FLEET_SCRIPTS_MISMATCH']);
 
 /**
  * Driver codes and SQLSTATEs of a connection that failed or was cut, a server starting

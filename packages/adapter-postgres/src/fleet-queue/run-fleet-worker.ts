@@ -9,6 +9,7 @@ import {
   fleetTask,
   preloadScripts,
   runFleet,
+  FleetScriptsMismatchError,
   TargetUnknownError,
   type FleetCommand,
   type FleetCommandName,
@@ -189,15 +190,22 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<Fleet
       emit({ type: 'target-start', name: job.name, attempt, maxAttempts });
       let thrown: unknown;
       let outcome: TargetOutcome;
+      const workerHeads = preloaded.scripts.map.heads;
       if (target === undefined) {
         outcome = { name: job.name, target: job.name, status: 'failed', durationMs: 0, wave: 1, error: describeError(new TargetUnknownError(job.name), { url: '' }) };
+      } else if (job.heads !== undefined && !sameHeads(job.heads, workerHeads)) {
+        thrown = new FleetScriptsMismatchError(job.heads, workerHeads);
+        outcome = { name: job.name, target: job.name, status: 'failed', durationMs: 0, wave: 1, error: describeError(thrown, target) };
       } else {
         const task = tasks.of(job.command);
         const run = await runFleet(
           [target],
           async (each, context) => {
             try {
-              return await task(each, context);
+              const work = await task(each, context);
+              // A failure the task returns (with where it left the target) counts as thrown, for the retry policy.
+              if (work.failure !== undefined) thrown = work.failure;
+              return work;
             } catch (error) {
               thrown = error;
               throw error;
@@ -358,4 +366,9 @@ class CommandTasks {
 function positive(value: number, option: string): number {
   if (!Number.isInteger(value) || value < 1) throw new FleetOptionsInvalidError(option, `'${value}' is not a whole number of at least 1`);
   return value;
+}
+
+/** Whether two lists of heads name the same revisions, in any order. */
+function sameHeads(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().every((id, index) => id === [...b].sort()[index]);
 }

@@ -126,6 +126,35 @@ describe('the fleet queue', () => {
     expect(lastErrors).not.toContain(PASSWORD);
   });
 
+  it('leaves a job enqueued from other scripts to a worker of that release: nothing runs on its target, and it is retried', async () => {
+    const cwd = project();
+    const targets = await schemaTargets('tenant_a');
+    const controlUrl = url();
+    // Enqueued by a release whose head is a3; this worker's scripts end at a2.
+    await enqueueFleet({ controlUrl, command: { command: 'upgrade', target: 'head' }, targets, heads: ['a3'], maxAttempts: 2 });
+    expect((await query<{ payload: { heads: string[] } }>('SELECT payload FROM graphile_worker._private_jobs'))[0]!.payload.heads).toEqual(['a3']);
+
+    const ends: { code: string | undefined; attempt: number; retrying: boolean }[] = [];
+    const result = await runFleetWorker({
+      controlUrl,
+      env: await environment(cwd),
+      targets,
+      untilEmpty: true,
+      pollInterval: 200,
+      onEvent: (event) => {
+        if (event.type === 'target-end') ends.push({ code: event.outcome.error?.code, attempt: event.attempt, retrying: event.retrying });
+      },
+    });
+    expect(result).toMatchObject({ stopped: 'empty', succeeded: 0, failed: 1, retried: 1 });
+    expect(ends).toEqual([
+      { code: 'FLEET_SCRIPTS_MISMATCH', attempt: 1, retrying: true },
+      { code: 'FLEET_SCRIPTS_MISMATCH', attempt: 2, retrying: false },
+    ]);
+    expect(await query("SELECT 1 FROM pg_tables WHERE schemaname = 'tenant_a'")).toEqual([]);
+    const [row] = (await readFleetQueue({ controlUrl })).results;
+    expect(row?.error?.message).toBe("The job was enqueued with scripts at a3, but this worker's scripts are at a2");
+  });
+
   it('releases the jobs of a worker whose liveness lock is free, and only those', async () => {
     const targets = await schemaTargets('tenant_a', 'tenant_b', 'tenant_c');
     await enqueueFleet({ controlUrl: url(), command: { command: 'upgrade' }, targets });

@@ -1,4 +1,4 @@
-import { FleetOptionsInvalidError, redactUrl, selectFleetTargets, type FleetCommand, type TargetOutcome } from '@cloudguard/migrate-core';
+import { FleetOptionsInvalidError, preloadScripts, redactUrl, selectFleetTargets, type FleetCommand, type TargetOutcome } from '@cloudguard/migrate-core';
 import { ExitStatus, signalExitStatus } from '../exit-codes.js';
 import { formatFailedTarget, formatTargetLine } from '../render/fleet.js';
 import { formatDuration } from '../render/steps.js';
@@ -115,11 +115,14 @@ export async function runFleetEnqueue(ctx: CommandContext, command: FleetCommand
   const env = await ctx.environment();
   const targets = await selectFleetTargets(env, await selectionFromFlags(flags));
   ctx.redactUrls(...targets.map((target) => target.url));
+  // The jobs are for these scripts: a worker of another release leaves them to one of this release.
+  const { scripts } = await preloadScripts(env);
   const queue = await loadQueue();
   const result = await queue.enqueueFleet({
     controlUrl,
     command,
     targets,
+    heads: scripts.map.heads,
     maxAttempts,
     runId: flags['run-id'],
     onLog: (line) => {

@@ -5,7 +5,7 @@ import { redactUrl } from '../adapter/database-url.js';
 import { DatabaseError, isMigrateError, TargetSchemaNotSupportedError } from '../errors.js';
 import type { MigrationEventListener } from '../runtime/events.js';
 import type { ScriptFileCache } from '../runtime/script-file-cache.js';
-import type { LintResult } from './lint.js';
+import type { LintFinding } from '../lint/lint-revisions.js';
 import { describeSkippedFile, ScriptDirectory, type ScriptDirectoryIo } from '../script/script-directory.js';
 
 /**
@@ -33,7 +33,7 @@ export interface PreloadedScripts {
    * where, for which dialect and server version): targets at the same revisions share one
    * lint instead of rendering the same migrations again.
    */
-  readonly lintResults?: Map<string, Promise<LintResult>> | undefined;
+  readonly lintResults?: Map<string, Promise<readonly LintFinding[]>> | undefined;
 }
 
 /** Options of {@link createEnvironment}. */

@@ -131,13 +131,13 @@ async function lintBeforeRun(env: MigrationEnvironment, run: PlannedRun, mode: '
   const key = JSON.stringify([urlScheme(env.config.url), serverVersion ?? null, run.from, revisions]);
   let linted = memo?.get(key);
   if (!linted) {
-    linted = lint(env, { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion, signal });
+    linted = lint(env, { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion, signal }).then((result) => result.findings);
     memo?.set(key, linted);
   }
-  const result = await linted;
-  const errors = result.findings.filter((finding) => finding.severity === 'error');
+  const findings = await linted;
+  const errors = findings.filter((finding) => finding.severity === 'error');
   if (mode === 'error' && errors.length > 0) throw new LintFailedError(errors);
-  for (const finding of result.findings) {
+  for (const finding of findings) {
     env.onEvent?.({ type: 'warning', code: 'LINT', revision: finding.revision, message: `${finding.file}:${finding.line} ${finding.ruleId} ${finding.message}` });
   }
 }
