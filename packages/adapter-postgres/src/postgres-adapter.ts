@@ -1,6 +1,7 @@
 import type { AdapterConnection, ConnectOptions, DialectAdapter } from '@cloudguard/migrate-core/adapter';
 
 import { resolveOptions, type PostgresAdapterOptions, type ResolvedPostgresOptions } from './postgres-options.js';
+import { sessionSchema } from './postgres-target-schema.js';
 import { parsePostgresUrl, type PostgresLocation } from './postgres-url.js';
 
 export type { PostgresAdapterOptions, PostgresDuration } from './postgres-options.js';
@@ -14,6 +15,17 @@ export type { PostgresAdapterOptions, PostgresDuration } from './postgres-option
  * `postgres://…`, `postgresql+psycopg2://…` (the driver is ignored), with `?sslmode=`,
  * `?schema=`, `?options=-csearch_path%3D…`, `?application_name=` (default `cgmigrate`)
  * and `?host=/var/run/postgresql` for a Unix socket.
+ *
+ * Schemas: `?schema=`, a `search_path` in `?options=`, or the factory's `schema` option
+ * (which either of the URL's wins over) sets the `search_path` every session starts
+ * with. A fleet target `<url>#<schema>` (core's `ConnectOptions.schema`; the adapter
+ * declares `capabilities.schemas`) pins the connection to that one schema instead: it
+ * wins over the factory's `schema`, a URL that names a different one is refused, and the
+ * schema must exist. The `search_path` is a startup parameter of each session the
+ * connection opens (the migrations' pool, the short-lived session that cancels a
+ * statement), never a `SET`, so no session of one target ever runs with another's. The
+ * migration lock is keyed on the version table's schema and name, so targets in two
+ * schemas of one database migrate at once while two runners on one schema take turns.
  *
  * Migrations get a Kysely transaction as `op.db` and MikroORM's `PostgreSqlConnection`
  * as `op.connection` (the pg `Client` on an inspect connection). `?` placeholders are
@@ -41,7 +53,9 @@ export type { PostgresAdapterOptions, PostgresDuration } from './postgres-option
  * ```
  *
  * @throws {ConfigInvalidError} when a timeout is not a PostgreSQL duration, or `schema` is empty.
- * @throws {InvalidUrlError} from `connect`, for a URL that is not a PostgreSQL URL.
+ * @throws {InvalidUrlError} from `connect`, for a URL that is not a PostgreSQL URL, or
+ *   whose `?schema=` or `search_path` is not the target's schema.
+ * @throws {TargetSchemaNotFoundError} from `connect`, when the target's schema does not exist.
  * @throws {DatabaseError} from `connect`, when the server cannot be reached or refuses
  *   the connection (the message never contains the password).
  */
@@ -51,7 +65,7 @@ export function postgresAdapter(options: PostgresAdapterOptions = {}): DialectAd
     apiVersion: 1,
     name: 'postgresql',
     schemes: ['postgresql', 'postgres'],
-    capabilities: { transactionalDdl: true },
+    capabilities: { transactionalDdl: true, schemas: true },
     connect: (connectOptions) => connectPostgres(connectOptions, settings),
     renderOffline: async (offlineOptions) => (await import('./postgres-offline.js')).renderPostgresOffline(offlineOptions, settings),
     statementReader: async () => (await import('./postgres-statement-reader.js')).postgresStatementReader(),
@@ -62,7 +76,8 @@ export function postgresAdapter(options: PostgresAdapterOptions = {}): DialectAd
 
 async function connectPostgres(options: ConnectOptions, adapterSettings: ResolvedPostgresOptions): Promise<AdapterConnection> {
   const location = parsePostgresUrl(options.url);
-  const settings = withUrlTimeouts(adapterSettings, location);
+  const schema = sessionSchema(location, options.url, options.schema, adapterSettings.schema);
+  const settings = { ...withUrlTimeouts(adapterSettings, location), schema };
   if (options.purpose === 'inspect') {
     const { PostgresInspectConnection } = await import('./postgres-inspect-connection.js');
     return PostgresInspectConnection.open(location, options, settings);

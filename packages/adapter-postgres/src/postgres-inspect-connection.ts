@@ -3,6 +3,7 @@ import {
   createSqlStores,
   isMigrateError,
   redactedDatabaseError,
+  TargetSchemaNotFoundError,
   type AdapterConnection,
   type AuditStore,
   type ConnectOptions,
@@ -24,6 +25,7 @@ import type { PostgresLocation } from './postgres-url.js';
 import { isTransientLockError } from './postgres-errors.js';
 import { SERVER_VERSION_QUERY, serverVersionOf } from './postgres-server-version.js';
 import { postgresStoreDialect } from './postgres-store-dialect.js';
+import { LIST_SCHEMAS_QUERY, SCHEMA_EXISTS_QUERY } from './postgres-target-schema.js';
 
 const READ_ONLY: ReadonlyMap<string, string> = new Map([['default_transaction_read_only', 'on']]);
 
@@ -53,7 +55,13 @@ export class PostgresInspectConnection implements AdapterConnection {
     ));
   }
 
-  /** @throws {DatabaseError} when the server cannot be reached or refuses the connection. */
+  /**
+   * Connects, and with a target schema (`options.schema`, already the session's
+   * `search_path`) confirms that it exists: one more round trip, only then.
+   *
+   * @throws {TargetSchemaNotFoundError} when the target schema does not exist.
+   * @throws {DatabaseError} when the server cannot be reached or refuses the connection.
+   */
   static async open(
     location: PostgresLocation,
     options: ConnectOptions,
@@ -62,6 +70,7 @@ export class PostgresInspectConnection implements AdapterConnection {
     const { default: pg } = await import('pg');
     const config = pgClientConfig(location, settings.schema, settings.timeouts, READ_ONLY);
     const client = await openPgClient(pg, config, location, options);
+    if (options.schema !== undefined) await ensureSchema(client, options.schema, location, options);
     return new PostgresInspectConnection(client, location, options);
   }
 
@@ -113,6 +122,22 @@ export class PostgresInspectConnection implements AdapterConnection {
     }
   }
 
+  /**
+   * The schemas of this database that hold user objects, sorted (every schema but `pg_*`
+   * and `information_schema`), for fleet sources such as `postgresql://db/app#tenant_*`.
+   *
+   * @throws {DatabaseError} when the connection is closed or the catalog cannot be read.
+   */
+  async listSchemas(): Promise<string[]> {
+    this.#session(false);
+    try {
+      const { rows } = await this.#client.query<{ name: string }>(LIST_SCHEMAS_QUERY);
+      return rows.map((row) => row.name);
+    } catch (error) {
+      throw redactedDatabaseError(`Listing the schemas of ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -122,5 +147,25 @@ export class PostgresInspectConnection implements AdapterConnection {
   #session(inTransaction: boolean): NativeSession {
     if (this.#closed) throw closedConnectionError('PostgreSQL');
     return new NativeSession(this.#client, this.#options.onStatement, inTransaction);
+  }
+}
+
+/**
+ * Confirms that the target schema exists, closing `client` when it does not (or cannot be asked).
+ *
+ * @throws {TargetSchemaNotFoundError} when the database has no schema of that name.
+ * @throws {DatabaseError} when the catalog cannot be read.
+ */
+async function ensureSchema(client: Client, schema: string, location: PostgresLocation, options: ConnectOptions): Promise<void> {
+  let found: boolean;
+  try {
+    found = (await client.query(SCHEMA_EXISTS_QUERY, [schema])).rows.length > 0;
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw redactedDatabaseError(`Connecting to ${describeTarget(location)}`, error, options.url, location.password);
+  }
+  if (!found) {
+    await client.end().catch(() => {});
+    throw new TargetSchemaNotFoundError(schema, describeTarget(location));
   }
 }

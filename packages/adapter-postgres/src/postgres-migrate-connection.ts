@@ -3,6 +3,7 @@ import {
   createSqlStores,
   isMigrateError,
   redactedDatabaseError,
+  TargetSchemaNotFoundError,
   type AdapterConnection,
   type AuditStore,
   type ConnectOptions,
@@ -29,6 +30,7 @@ import type { PostgresLocation } from './postgres-url.js';
 import { isTransientLockError } from './postgres-errors.js';
 import { SERVER_VERSION_QUERY, serverVersionOf } from './postgres-server-version.js';
 import { postgresStoreDialect } from './postgres-store-dialect.js';
+import { LIST_SCHEMAS_QUERY, SCHEMA_EXISTS_QUERY } from './postgres-target-schema.js';
 
 interface Parts {
   readonly orm: MikroORM;
@@ -102,8 +104,11 @@ export class PostgresMigrateConnection implements AdapterConnection {
 
   /**
    * Starts MikroORM on a pool of our own and connects once, so that a wrong URL or an
-   * unreachable server fails here rather than at the first migration.
+   * unreachable server fails here rather than at the first migration. With a target
+   * schema (`options.schema`, already the pool's `search_path`), that same first query
+   * confirms the schema exists.
    *
+   * @throws {TargetSchemaNotFoundError} when the target schema does not exist.
    * @throws {DatabaseError} when the server cannot be reached or refuses the connection.
    */
   static async open(
@@ -140,10 +145,15 @@ export class PostgresMigrateConnection implements AdapterConnection {
         ...ORM_WITHOUT_ENTITIES,
       });
       await orm.connect();
-      await orm.driver.getConnection().getClient().executeQuery(kysely.CompiledQuery.raw('SELECT 1'));
+      // The round trip that proves the connection also looks for a target schema, before anything can run in it.
+      const probe =
+        options.schema === undefined ? kysely.CompiledQuery.raw('SELECT 1') : kysely.CompiledQuery.raw(SCHEMA_EXISTS_QUERY, [options.schema]);
+      const { rows } = await orm.driver.getConnection().getClient().executeQuery(probe);
+      if (options.schema !== undefined && rows.length === 0) throw new TargetSchemaNotFoundError(options.schema, describeTarget(location));
       return new PostgresMigrateConnection(location, options, settings, { orm, pool, heldClient });
     } catch (error) {
       await pool.end().catch(() => {});
+      if (isMigrateError(error)) throw error;
       throw redactedDatabaseError(`Connecting to ${describeTarget(location)}`, error, options.url, location.password);
     }
   }
@@ -259,6 +269,22 @@ export class PostgresMigrateConnection implements AdapterConnection {
       return serverVersionOf(row.server_version);
     } catch (error) {
       throw redactedDatabaseError(`Reading the server version of ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);
+    }
+  }
+
+  /**
+   * The schemas of this database that hold user objects, sorted (every schema but `pg_*`
+   * and `information_schema`), for fleet sources such as `postgresql://db/app#tenant_*`.
+   *
+   * @throws {DatabaseError} when the connection is closed or the catalog cannot be read.
+   */
+  async listSchemas(): Promise<string[]> {
+    const connection = this.#connection();
+    try {
+      const rows = await connection.execute<{ name: string }[]>(LIST_SCHEMAS_QUERY, [], 'all');
+      return rows.map((row) => row.name);
+    } catch (error) {
+      throw redactedDatabaseError(`Listing the schemas of ${describeTarget(this.#location)}`, error, this.#options.url, this.#location.password);
     }
   }
 

@@ -21,8 +21,9 @@ export interface PostgresAdapterOptions {
   readonly statementTimeout?: PostgresDuration | undefined;
   /**
    * The schema migrations run in: every session's `search_path` is set to it. A URL's
-   * `?schema=` or `?options=-csearch_path%3D…` wins over this. The version table's own
-   * schema is core's `versionTableSchema`.
+   * `?schema=` or `?options=-csearch_path%3D…` wins over this, and so does a fleet
+   * target's schema (`<url>#<schema>`). The version table's own schema is core's
+   * `versionTableSchema`.
    */
   readonly schema?: string | undefined;
 }
@@ -31,6 +32,7 @@ export interface PostgresAdapterOptions {
 export interface ResolvedPostgresOptions {
   /** `lock_timeout` and `statement_timeout`, in that order, for those that are set. */
   readonly timeouts: ReadonlyMap<string, string>;
+  /** The `search_path` schema sessions start with unless the URL sets one (at `connect`: the target's, when it has one). */
   readonly schema: string | undefined;
 }
 

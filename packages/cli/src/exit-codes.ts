@@ -86,6 +86,13 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   MIGRATION_FILE_UNREADABLE: ExitStatus.failure,
   NO_RECORDED_CHECKSUM: ExitStatus.failure,
   ACCEPT_NOT_SUPPORTED: ExitStatus.usage,
+  // fleets: a source, report or option that keeps the fleet from starting is usage; a target's own failure is 1
+  TARGET_SOURCE_INVALID: ExitStatus.usage,
+  FLEET_REPORT_INVALID: ExitStatus.usage,
+  FLEET_OPTIONS_INVALID: ExitStatus.usage,
+  TARGET_SCHEMA_NOT_SUPPORTED: ExitStatus.failure,
+  TARGET_SCHEMA_NOT_FOUND: ExitStatus.failure,
+  TARGET_UNKNOWN: ExitStatus.failure,
 };
 
 /**

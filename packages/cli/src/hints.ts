@@ -327,6 +327,14 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
     `The revision was stamped (or applied without cgmigrate's audit), so \`${bin} check\` never compares its file: there is no edit to accept. Nothing was recorded.`,
   ACCEPT_NOT_SUPPORTED: () =>
     'Update the adapter to a version whose audit store keeps accepted edits (`recordsAcceptances`), or revert the edit of the migration file instead.',
+  TARGET_SOURCE_INVALID: () =>
+    'Give --targets a file with one database URL per line (`<url>#<schema>` for a schema), a URL, or a glob such as sqlite:///tenants/*.db; or --targets-query with --control-url. Nothing ran. See docs/fleets.md.',
+  FLEET_REPORT_INVALID: () =>
+    'Give --only-failed the file a fleet run wrote with --report, together with the same --targets that run had. Nothing ran.',
+  FLEET_OPTIONS_INVALID: () => 'Fix the option as the message says; `--help` lists the fleet options. Nothing ran.',
+  TARGET_SCHEMA_NOT_SUPPORTED: () => 'Schema targets (`<url>#<schema>`) need an adapter with schemas (PostgreSQL): give this database as a target without `#schema`.',
+  TARGET_SCHEMA_NOT_FOUND: () => 'Create the schema first (`CREATE SCHEMA …`), or fix its name in the targets; nothing was changed on this target.',
+  TARGET_UNKNOWN: () => 'Start the worker with the same --targets as `fleet enqueue` had, so that it can resolve every job\'s target (jobs carry names, never URLs).',
 };
 
 /** Errors of schema operations, reported as the cause of a `MIGRATION_FAILED`. */

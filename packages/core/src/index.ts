@@ -56,8 +56,8 @@ export type { CommandHook, FunctionHook, PostWriteHook, PostWriteHookRun } from 
 export type { AdapterCapabilities, DialectAdapter } from './adapter/dialect-adapter.js';
 
 // ── Services: the programmatic API ───────────────────────────────────────────────
-export { checkMigrations, hasPendingMigrations, MigrationManager, registerAdapter, registeredAdapters, upgradeDatabase } from './api/index.js';
-export type { MigrationApiOptions, MigrationLogger, StampCallOptions, StampResult, UpgradeDatabaseOptions } from './api/index.js';
+export { checkMigrations, fleetStatus, hasPendingMigrations, migrateFleet, MigrationManager, registerAdapter, registeredAdapters, upgradeDatabase } from './api/index.js';
+export type { FleetApiOptions, MigrateFleetOptions, MigrationApiOptions, MigrationLogger, StampCallOptions, StampResult, UpgradeDatabaseOptions } from './api/index.js';
 export type { AdapterRegistration } from './adapter/adapter-registry.js';
 export { describeLockWait, describeStep } from './runtime/events.js';
 export type { LockWaitEvent, MigrationEvent, MigrationEventListener, StepInfo, StepResult, WarningCode } from './runtime/events.js';
@@ -101,6 +101,59 @@ export { abbreviateChecksum } from './runtime/audit.js';
 export type { AcceptedEdit, EditedMigration } from './runtime/audit.js';
 export { MAX_ACCEPT_REASON_LENGTH } from './adapter/dialect-adapter.js';
 export { verify } from './commands/verify.js';
+// Fleets: one command over many databases and schemas.
+export {
+  changesTargets,
+  DEFAULT_FLEET_CONCURRENCY,
+  defaultTargetName,
+  describeError,
+  describeSource,
+  fleetStatus as readFleetStatus,
+  parseShard,
+  parseWaveSize,
+  readFleetReport,
+  readTargetSource,
+  runFleet,
+  runFleetCommand,
+  selectFleetTargets,
+  selectShard,
+  selectUnfinished,
+  shardOf,
+  splitIntoWaves,
+  splitSchema,
+  summarize,
+  targetEnvironment,
+  unfinishedTargets,
+  writeFleetReport,
+} from './fleet/index.js';
+export type {
+  FleetCommand,
+  FleetCommandName,
+  FleetCommandOptions,
+  FleetEvent,
+  FleetReport,
+  FleetRunResult,
+  FleetScheduleOptions,
+  FleetSelection,
+  FleetStatus,
+  FleetStatusOptions,
+  FleetStopReason,
+  FleetSummary,
+  FleetTarget,
+  FleetTargetSource,
+  FleetTargetSpec,
+  LastRun,
+  Shard,
+  TargetError,
+  TargetOutcome,
+  TargetQuery,
+  TargetState,
+  TargetStatus,
+  TargetTask,
+  TargetTaskContext,
+  TargetWork,
+  WaveSize,
+} from './fleet/index.js';
 export type {
   VerifyCheck,
   VerifyCheckStatus,

@@ -15,7 +15,7 @@ describe('postgresAdapter', () => {
       apiVersion: 1,
       name: 'postgresql',
       schemes: ['postgresql', 'postgres'],
-      capabilities: { transactionalDdl: true },
+      capabilities: { transactionalDdl: true, schemas: true },
     });
   });
 

@@ -1,10 +1,12 @@
-import { check, type CheckResult } from '@cloudguard/migrate-core';
+import { check, type CheckResult, type FleetReport } from '@cloudguard/migrate-core';
 import { BaseCommand } from '../base-command.js';
 import { ExitStatus } from '../exit-codes.js';
 import { checkHint } from '../hints.js';
+import { fleetFlags, isFleetRun, type FleetFlags } from '../run/fleet-flags.js';
+import { runFleetCli } from '../run/fleet.js';
 
 /** `cgmigrate check`: Alembic's `check`, for what cgmigrate can check today. */
-export default class Check extends BaseCommand<CheckResult> {
+export default class Check extends BaseCommand<CheckResult | FleetReport> {
   static override summary =
     'Check that the database is up to date, that no applied migration was edited, that concurrent branches do not change the same objects, and that the schema matches the entities.';
   static override description =
@@ -28,8 +30,11 @@ export default class Check extends BaseCommand<CheckResult> {
     { description: 'Against the production database.', command: 'DATABASE_URL="$PROD_DATABASE_URL" <%= config.bin %> <%= command.id %>' },
   ];
 
-  async run(): Promise<CheckResult> {
-    await this.parse(Check);
+  static override flags = { ...fleetFlags };
+
+  async run(): Promise<CheckResult | FleetReport> {
+    const flags = this.parsedInput.flags as FleetFlags;
+    if (isFleetRun(flags)) return runFleetCli(this.context, { command: 'check' }, flags);
     const result = await check(await this.environment());
     for (const problem of result.problems) this.out(problem.message);
     if (result.ok) {

@@ -1,9 +1,10 @@
-import type { CurrentResult } from '@cloudguard/migrate-core';
+import type { CurrentResult, FleetReport } from '@cloudguard/migrate-core';
 import { BaseCommand } from '../base-command.js';
 import { runCurrent } from '../run/current.js';
+import { fleetFlags, type FleetFlags } from '../run/fleet-flags.js';
 
 /** `cgmigrate current`: Alembic's `current`. */
-export default class Current extends BaseCommand<CurrentResult> {
+export default class Current extends BaseCommand<CurrentResult | FleetReport> {
   static override summary = 'Show the revision the database is at.';
   static override description =
     'Prints one line per revision the database is at, "<revision> (head)" when it is a head, as Alembic does; ' +
@@ -19,7 +20,9 @@ export default class Current extends BaseCommand<CurrentResult> {
     { description: 'Another project\'s config.', command: '<%= config.bin %> <%= command.id %> --config services/scanner/cgmigrate.config.ts' },
   ];
 
-  run(): Promise<CurrentResult> {
-    return runCurrent(this.context);
+  static override flags = { ...fleetFlags };
+
+  run(): Promise<CurrentResult | FleetReport> {
+    return runCurrent(this.context, this.parsedInput.flags as FleetFlags);
   }
 }

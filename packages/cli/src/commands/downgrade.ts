@@ -1,11 +1,12 @@
-import type { DowngradeResult } from '@cloudguard/migrate-core';
+import type { FleetReport, DowngradeResult } from '@cloudguard/migrate-core';
+import { fleetFlags } from '../run/fleet-flags.js';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import type { ScriptResult } from '../render/offline.js';
 import { runDowngrade, type DowngradeFlags } from '../run/downgrade.js';
 
 /** `cgmigrate downgrade TARGET`: Alembic's `downgrade`. */
-export default class Downgrade extends BaseCommand<DowngradeResult | ScriptResult> {
+export default class Downgrade extends BaseCommand<DowngradeResult | ScriptResult | FleetReport> {
   static override summary = 'Revert the database to an earlier revision.';
   static override description =
     'Runs the down() of the migrations between the current revision and TARGET under the migration lock, one ' +
@@ -31,6 +32,7 @@ export default class Downgrade extends BaseCommand<DowngradeResult | ScriptResul
   };
 
   static override flags = {
+    ...fleetFlags,
     sql: Flags.boolean({
       summary: 'Print the SQL script instead of running it; nothing connects to the database.',
       description:
@@ -41,7 +43,7 @@ export default class Downgrade extends BaseCommand<DowngradeResult | ScriptResul
     }),
   };
 
-  run(): Promise<DowngradeResult | ScriptResult> {
+  run(): Promise<DowngradeResult | ScriptResult | FleetReport> {
     const { args, flags } = this.parsedInput;
     return runDowngrade(this.context, args['target'] as string, flags as DowngradeFlags);
   }

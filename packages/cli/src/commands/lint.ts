@@ -1,10 +1,11 @@
-import type { LintResult } from '@cloudguard/migrate-core';
+import type { FleetReport, LintResult } from '@cloudguard/migrate-core';
+import { fleetFlags } from '../run/fleet-flags.js';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { LINT_FORMATS, runLint, type LintFlags } from '../run/lint.js';
 
 /** `cgmigrate lint [RANGE]`: what migrations will lock, rewrite or destroy, before they run. */
-export default class Lint extends BaseCommand<LintResult> {
+export default class Lint extends BaseCommand<LintResult | FleetReport> {
   static override summary = 'Find what migrations will lock, rewrite or destroy, before they run.';
   static override description =
     "Renders each migration's statements offline for the configured dialect, reads them with the dialect's own parser " +
@@ -29,6 +30,7 @@ export default class Lint extends BaseCommand<LintResult> {
   };
 
   static override flags = {
+    ...fleetFlags,
     all: Flags.boolean({ summary: 'Lint every revision (not with a range).' }),
     'server-version': Flags.string({
       summary: "The server version the rules assume (e.g. 12, 15.4), instead of the connected server's.",
@@ -41,7 +43,7 @@ export default class Lint extends BaseCommand<LintResult> {
     })(),
   };
 
-  run(): Promise<LintResult> {
+  run(): Promise<LintResult | FleetReport> {
     const { args, flags } = this.parsedInput;
     return runLint(this.context, args['range'] as string | undefined, flags as LintFlags);
   }

@@ -1,4 +1,5 @@
-import type { MigrateResult } from '@cloudguard/migrate-core';
+import type { FleetReport, MigrateResult } from '@cloudguard/migrate-core';
+import { fleetFlags } from '../run/fleet-flags.js';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import type { ScriptResult } from '../render/offline.js';
@@ -6,7 +7,7 @@ import { revisionArgs } from '../revision-args.js';
 import { runStamp, type StampFlags } from '../run/stamp.js';
 
 /** `cgmigrate stamp REVISIONS... [--purge]`: Alembic's `stamp`. */
-export default class Stamp extends BaseCommand<MigrateResult | ScriptResult> {
+export default class Stamp extends BaseCommand<MigrateResult | ScriptResult | FleetReport> {
   static override summary = 'Record revisions in the version table without running migrations.';
   static override description =
     'Sets the revisions the database is at without running any up() or down(), under the migration lock, one ' +
@@ -37,6 +38,7 @@ export default class Stamp extends BaseCommand<MigrateResult | ScriptResult> {
   };
 
   static override flags = {
+    ...fleetFlags,
     purge: Flags.boolean({
       summary: 'Empty the version table first, even of revisions that no migration file defines.',
     }),
@@ -50,7 +52,7 @@ export default class Stamp extends BaseCommand<MigrateResult | ScriptResult> {
     }),
   };
 
-  async run(): Promise<MigrateResult | ScriptResult> {
+  async run(): Promise<MigrateResult | ScriptResult | FleetReport> {
     const { argv, flags } = this.parsedInput;
     return runStamp(this.context, revisionArgs(argv), flags as StampFlags);
   }

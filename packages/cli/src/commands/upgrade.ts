@@ -1,11 +1,12 @@
-import type { UpgradeResult } from '@cloudguard/migrate-core';
+import type { FleetReport, UpgradeResult } from '@cloudguard/migrate-core';
+import { fleetFlags } from '../run/fleet-flags.js';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import type { ScriptResult } from '../render/offline.js';
 import { runUpgrade, type UpgradeFlags } from '../run/upgrade.js';
 
 /** `cgmigrate upgrade [TARGET]`: Alembic's `upgrade`. */
-export default class Upgrade extends BaseCommand<UpgradeResult | ScriptResult> {
+export default class Upgrade extends BaseCommand<UpgradeResult | ScriptResult | FleetReport> {
   static override summary = 'Upgrade the database to a later revision.';
   static override description =
     'Runs the migrations between the current revision and TARGET under the migration lock, one ' +
@@ -29,6 +30,7 @@ export default class Upgrade extends BaseCommand<UpgradeResult | ScriptResult> {
   };
 
   static override flags = {
+    ...fleetFlags,
     sql: Flags.boolean({
       summary: 'Print the SQL script instead of running it; nothing connects to the database.',
       description:
@@ -45,7 +47,7 @@ export default class Upgrade extends BaseCommand<UpgradeResult | ScriptResult> {
     })(),
   };
 
-  run(): Promise<UpgradeResult | ScriptResult> {
+  run(): Promise<UpgradeResult | ScriptResult | FleetReport> {
     const { args, flags } = this.parsedInput;
     return runUpgrade(this.context, args['target'] as string, flags as UpgradeFlags);
   }

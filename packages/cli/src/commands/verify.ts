@@ -1,10 +1,11 @@
-import type { VerifyResult } from '@cloudguard/migrate-core';
+import type { FleetReport, VerifyResult } from '@cloudguard/migrate-core';
+import { fleetFlags } from '../run/fleet-flags.js';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { runVerify, type VerifyFlags } from '../run/verify.js';
 
 /** `cgmigrate verify`: every migration up, down and up again on a throwaway database, for CI. */
-export default class Verify extends BaseCommand<VerifyResult> {
+export default class Verify extends BaseCommand<VerifyResult | FleetReport> {
   static override summary = 'Run every migration up, down and up again on a throwaway database, and check the graph and the schema.';
   static override description =
     'Never touches the configured database: it creates a throwaway one on the same server (SQLite: a file in a private ' +
@@ -28,6 +29,7 @@ export default class Verify extends BaseCommand<VerifyResult> {
   ];
 
   static override flags = {
+    ...fleetFlags,
     from: Flags.string({
       summary: 'Upgrade straight to this revision, then run the stairway only over the revisions it does not include.',
       helpValue: '<revision>',
@@ -38,7 +40,7 @@ export default class Verify extends BaseCommand<VerifyResult> {
     }),
   };
 
-  run(): Promise<VerifyResult> {
+  run(): Promise<VerifyResult | FleetReport> {
     return runVerify(this.context, this.parsedInput.flags as VerifyFlags);
   }
 }

@@ -155,6 +155,16 @@ export class CommandContext {
     this.#stderr(`Warning: ${text}`);
   }
 
+  /** Adds credentials to mask in everything printed from now on: those of each URL given (a fleet's targets, a control database). */
+  redactUrls(...urls: readonly (string | undefined)[]): void {
+    this.#redactor.add(...urls);
+  }
+
+  /** Writes text on stderr as it is (a progress line redrawn in place), redacted; nothing with `--quiet`. */
+  writeProgress(text: string): void {
+    if (!this.flags.quiet) process.stderr.write(this.#redactor.text(text));
+  }
+
   /** The text as every output prints it: each known credential, and those of any URL in it, masked. */
   redact(text: string): string {
     return this.#redactor.text(text);

@@ -17,7 +17,8 @@ export interface CommandLineRules {
 
 interface FlagRule {
   readonly name: string;
-  readonly kind: 'boolean' | 'option';
+  /** `oclif-only`: a flag the fast parser leaves to oclif (`multiple`): a command line that gives it goes to oclif. */
+  readonly kind: 'boolean' | 'option' | 'oclif-only';
   /** The values an option flag accepts; any value when absent. */
   readonly options: readonly string[] | undefined;
   /** Flags that must not be given with this one. */
@@ -73,7 +74,7 @@ export const INERT_KEYS = {
 } as const;
 
 /** Keys of a flag the rules take in; any other key must hold nothing (`undefined`, `false` or `[]`). */
-const FLAG_KEYS = new Set(['name', 'type', 'char', 'options', 'exclusive', 'multiple', 'allowNo']);
+const FLAG_KEYS = new Set(['name', 'type', 'char', 'options', 'exclusive', 'multiple', 'multipleNonGreedy', 'allowNo']);
 const ARG_KEYS = new Set(['name', 'required', 'default', 'options']);
 const COMMAND_KEYS = new Set(['flags', 'args', 'strict']);
 
@@ -81,9 +82,10 @@ const COMMAND_KEYS = new Set(['flags', 'args', 'strict']);
  * The rules of a command's manifest entry, or `undefined` when the entry uses anything the
  * fast parser does not take in completely: every command line of such a command goes to
  * oclif. Taken in: boolean flags, option flags given once (with or without a list of
- * values), short forms that are letters, `exclusive`, and arguments that are required or
+ * values), short forms that are letters, `exclusive`, `multiple` flags (a command line
+ * that gives one goes to oclif), and arguments that are required or
  * have a default or a list of values. Not taken in, for instance: flags read from the
- * environment, with a default, `multiple`, `allowNo` (`--no-…`), aliases, `dependsOn`,
+ * environment, with a default, `allowNo` (`--no-…`), aliases, `dependsOn`,
  * `required` flags, variadic arguments, deprecated commands or flags, and any key this
  * version does not know (a later oclif's).
  *
@@ -124,10 +126,11 @@ export function commandLineRules(command: Command.Cached): CommandLineRules | un
 function flagRule(name: string, flag: Command.Flag.Cached): FlagRule | undefined {
   const entry = flag as unknown as Record<string, unknown>;
   if (!onlyKnownKeys(entry, FLAG_KEYS, INERT_KEYS.flag) || entry['name'] !== name) return undefined;
-  if (entry['multiple'] === true || entry['allowNo'] === true) return undefined;
+  if (entry['allowNo'] === true) return undefined;
   const options = stringList(entry['options']);
   const exclusive = stringList(entry['exclusive']);
   if (options === null || exclusive === null) return undefined;
+  if (entry['multiple'] === true) return { name, kind: 'oclif-only', options, exclusive: exclusive ?? [] };
   if (flag.type === 'boolean' && options === undefined) return { name, kind: 'boolean', options, exclusive: exclusive ?? [] };
   if (flag.type === 'option') return { name, kind: 'option', options, exclusive: exclusive ?? [] };
   return undefined;
@@ -187,7 +190,7 @@ export function parseCommandLine(words: readonly string[], rules: CommandLineRul
     } else if (word.length === 2) {
       flag = rules.byChar.get(word[1]!);
     }
-    if (flag === undefined || Object.hasOwn(flags, flag.name)) return undefined;
+    if (flag === undefined || flag.kind === 'oclif-only' || Object.hasOwn(flags, flag.name)) return undefined;
     if (flag.kind === 'boolean') {
       if (inline !== undefined) return undefined;
       flags[flag.name] = true;

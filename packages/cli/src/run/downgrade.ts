@@ -1,15 +1,22 @@
-import { downgrade, downgradeSql, type DowngradeResult } from '@cloudguard/migrate-core';
+import { downgrade, downgradeSql, type DowngradeResult, type FleetReport } from '@cloudguard/migrate-core';
 import { formatNothingToDo } from '../render/migrate.js';
 import { printScript, refuseRangeOnline, type ScriptResult } from '../render/offline.js';
 import type { CommandContext } from './command-context.js';
+import { isFleetRun, type FleetFlags } from './fleet-flags.js';
+import { refuseWithFleet, runFleetCli } from './fleet.js';
 
 /** Flags of `cgmigrate downgrade` besides the common ones. */
-export interface DowngradeFlags {
+export interface DowngradeFlags extends FleetFlags {
   readonly sql?: boolean | undefined;
 }
 
 /** The body of `cgmigrate downgrade TARGET`, shared by its oclif class and the fast entry. */
-export async function runDowngrade(ctx: CommandContext, target: string, flags: DowngradeFlags): Promise<DowngradeResult | ScriptResult> {
+export async function runDowngrade(ctx: CommandContext, target: string, flags: DowngradeFlags): Promise<DowngradeResult | ScriptResult | FleetReport> {
+  if (isFleetRun(flags)) {
+    refuseWithFleet(flags, '--sql', flags.sql === true);
+    refuseRangeOnline(target);
+    return runFleetCli(ctx, { command: 'downgrade', target }, flags);
+  }
   if (flags.sql) {
     const script = await downgradeSql(await ctx.environment(), { range: target });
     return printScript(script, ctx);

@@ -17,6 +17,7 @@ import type { StampFlags } from './stamp.js';
 import type { UpgradeFlags } from './upgrade.js';
 import type { VerifyFlags } from './verify.js';
 import type { LintFlags } from './lint.js';
+import type { FleetFlags } from './fleet-flags.js';
 
 /**
  * The fast entry of the status commands (`current`, `heads`, `history`, `branches`,
@@ -91,7 +92,7 @@ type CommandBody = (context: CommandContext, parsed: ParsedCommandLine) => Promi
  * each body is imported when its command runs: `current` does not load the graph renderers.
  */
 const COMMANDS: Readonly<Record<string, CommandBody>> = {
-  current: async (context) => (await import('./current.js')).runCurrent(context),
+  current: async (context, { flags }) => (await import('./current.js')).runCurrent(context, flags as FleetFlags),
   heads: async (context, { flags }) => (await import('./heads.js')).runHeads(context, flags as HeadsFlags),
   history: async (context, { flags }) => (await import('./history.js')).runHistory(context, flags as HistoryFlags),
   branches: async (context) => (await import('./branches.js')).runBranches(context),

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { InvalidTargetError, lint, type LintFinding, type LintResult } from '@cloudguard/migrate-core';
+import { InvalidTargetError, lint, type FleetReport, type LintFinding, type LintResult } from '@cloudguard/migrate-core';
 import { ExitStatus } from '../exit-codes.js';
 import { formatLintGithub, formatLintText } from '../render/lint.js';
 import { lintDocsLocation, lintSarifLog, type PackageLinks } from '../render/lint-sarif.js';
@@ -7,12 +7,14 @@ import { packageManifest } from './bundled-packages.js';
 import { painterFor } from '../render/style.js';
 import { displayPath } from '../render/verify.js';
 import type { CommandContext } from './command-context.js';
+import { isFleetRun, type FleetFlags } from './fleet-flags.js';
+import { refuseWithFleet, runFleetCli } from './fleet.js';
 
 /** The output formats of `cgmigrate lint`. */
 export const LINT_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
 /** Flags of `cgmigrate lint` besides the common ones. */
-export interface LintFlags {
+export interface LintFlags extends FleetFlags {
   readonly all?: boolean | undefined;
   readonly 'server-version'?: string | undefined;
   readonly format?: (typeof LINT_FORMATS)[number] | undefined;
@@ -23,7 +25,13 @@ export interface LintFlags {
  * stderr saying which revisions were linted and why (unless `--quiet`), and exit status 1
  * when a finding is an error.
  */
-export async function runLint(ctx: CommandContext, range: string | undefined, flags: LintFlags): Promise<LintResult> {
+export async function runLint(ctx: CommandContext, range: string | undefined, flags: LintFlags): Promise<LintResult | FleetReport> {
+  if (isFleetRun(flags)) {
+    // Each target is linted for what it would run next: a range or --all is the same for every target, so lint once without --targets.
+    refuseWithFleet(flags, range === undefined ? '--all' : 'RANGE', range !== undefined || flags.all === true);
+    refuseWithFleet(flags, '--format', flags.format !== undefined && flags.format !== 'text');
+    return runFleetCli(ctx, { command: 'lint', serverVersion: flags['server-version'] }, flags);
+  }
   if (flags.all === true && range !== undefined) {
     throw new InvalidTargetError(range, '--all lints every revision; give either a range or --all');
   }

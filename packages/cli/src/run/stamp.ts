@@ -1,10 +1,12 @@
-import { stamp, stampSql, type MigrateResult } from '@cloudguard/migrate-core';
+import { stamp, stampSql, type FleetReport, type MigrateResult } from '@cloudguard/migrate-core';
 import { formatNothingToDo } from '../render/migrate.js';
 import { printScript, refuseRangeOnline, type ScriptResult } from '../render/offline.js';
 import type { CommandContext } from './command-context.js';
+import { isFleetRun, type FleetFlags } from './fleet-flags.js';
+import { refuseWithFleet, runFleetCli } from './fleet.js';
 
 /** Flags of `cgmigrate stamp` besides the common ones. */
-export interface StampFlags {
+export interface StampFlags extends FleetFlags {
   readonly purge?: boolean | undefined;
   readonly sql?: boolean | undefined;
 }
@@ -15,8 +17,13 @@ export interface StampFlags {
  * @param revisions the arguments, none of them a flag (the oclif class checks with
  *   `revisionArgs`; the fast entry takes no unknown flag).
  */
-export async function runStamp(ctx: CommandContext, revisions: readonly string[], flags: StampFlags): Promise<MigrateResult | ScriptResult> {
+export async function runStamp(ctx: CommandContext, revisions: readonly string[], flags: StampFlags): Promise<MigrateResult | ScriptResult | FleetReport> {
   const purge = flags.purge === true;
+  if (isFleetRun(flags)) {
+    refuseWithFleet(flags, '--sql', flags.sql === true);
+    for (const revision of revisions) refuseRangeOnline(revision);
+    return runFleetCli(ctx, { command: 'stamp', revisions, purge }, flags);
+  }
   if (flags.sql) {
     const script = await stampSql(await ctx.environment(), { revisions, purge });
     return printScript(script, ctx);

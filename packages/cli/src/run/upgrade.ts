@@ -1,10 +1,12 @@
-import { upgrade, upgradeSql, type UpgradeResult } from '@cloudguard/migrate-core';
+import { upgrade, upgradeSql, type FleetReport, type UpgradeResult } from '@cloudguard/migrate-core';
 import { formatNothingToDo } from '../render/migrate.js';
 import { printScript, refuseRangeOnline, type ScriptResult } from '../render/offline.js';
 import type { CommandContext } from './command-context.js';
+import { isFleetRun, type FleetFlags } from './fleet-flags.js';
+import { refuseWithFleet, runFleetCli } from './fleet.js';
 
 /** Flags of `cgmigrate upgrade` besides the common ones. */
-export interface UpgradeFlags {
+export interface UpgradeFlags extends FleetFlags {
   readonly sql?: boolean | undefined;
   /** Lint the migrations to run first: `error` refuses on a lint error, `warn` (default) prints findings, `off` skips. */
   readonly lint?: 'error' | 'warn' | 'off' | undefined;
@@ -15,7 +17,12 @@ export interface UpgradeFlags {
  *
  * @param target `head` when the command line names none.
  */
-export async function runUpgrade(ctx: CommandContext, target: string, flags: UpgradeFlags): Promise<UpgradeResult | ScriptResult> {
+export async function runUpgrade(ctx: CommandContext, target: string, flags: UpgradeFlags): Promise<UpgradeResult | ScriptResult | FleetReport> {
+  if (isFleetRun(flags)) {
+    refuseWithFleet(flags, '--sql', flags.sql === true);
+    refuseRangeOnline(target);
+    return runFleetCli(ctx, { command: 'upgrade', target, lint: flags.lint ?? 'warn' }, flags);
+  }
   if (flags.sql) {
     const script = await upgradeSql(await ctx.environment(), { range: target });
     return printScript(script, ctx);

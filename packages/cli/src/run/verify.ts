@@ -1,10 +1,12 @@
-import { verify, type VerifyResult } from '@cloudguard/migrate-core';
+import { verify, type FleetReport, type VerifyResult } from '@cloudguard/migrate-core';
 import { ExitStatus } from '../exit-codes.js';
 import { formatFinding, formatVerified, formatVerifyProgress } from '../render/verify.js';
 import type { CommandContext } from './command-context.js';
+import { isFleetRun, type FleetFlags } from './fleet-flags.js';
+import { refuseWithFleet, runFleetCli } from './fleet.js';
 
 /** Flags of `cgmigrate verify` besides the common ones. */
-export interface VerifyFlags {
+export interface VerifyFlags extends FleetFlags {
   readonly from?: string | undefined;
   readonly 'shadow-url'?: string | undefined;
 }
@@ -14,7 +16,12 @@ export interface VerifyFlags {
  * on stderr (a line per check and per revision, unless `--quiet` or `--json`), each
  * finding on stdout, exit status 1 when one was found.
  */
-export async function runVerify(ctx: CommandContext, flags: VerifyFlags): Promise<VerifyResult> {
+export async function runVerify(ctx: CommandContext, flags: VerifyFlags): Promise<VerifyResult | FleetReport> {
+  if (isFleetRun(flags)) {
+    // Each target is verified from the revisions it is at: --from is each target's own.
+    refuseWithFleet(flags, '--from', flags.from !== undefined);
+    return runFleetCli(ctx, { command: 'verify', shadowUrl: flags['shadow-url'] }, flags);
+  }
   const cwd = process.cwd();
   const result = await ctx.supervise(async (signal) =>
     verify(await ctx.environment(), {

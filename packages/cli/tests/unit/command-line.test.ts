@@ -152,10 +152,17 @@ describe('commandLineRules', () => {
     expect(parseCommandLine(['--tag', 'a', '--dry-run'], rules, () => true)).toBeUndefined();
   });
 
+  it('keeps the fast entry for a command with a flag given more than once, and leaves a command line that gives it to oclif', () => {
+    const entry = upgrade();
+    entry.flags['wave'] = { name: 'wave', type: 'option', multiple: true } as Command.Flag.Cached;
+    const rules = commandLineRules(entry)!;
+    expect(parseCommandLine(['head', '--sql'], rules, () => true)).toEqual({ flags: { sql: true }, args: { target: 'head' }, argv: ['head'] });
+    expect(parseCommandLine(['head', '--wave', '10%'], rules, () => true)).toBeUndefined();
+  });
+
   it.each<[string, (entry: Command.Cached) => void]>([
     ['a flag read from the environment', (entry) => Object.assign(entry.flags['sql']!, { env: 'CGMIGRATE_SQL' })],
     ['a flag with a default', (entry) => Object.assign(entry.flags['url']!, { default: 'sqlite://' })],
-    ['a flag given more than once', (entry) => Object.assign(entry.flags['url']!, { multiple: true })],
     ['a --no- flag', (entry) => Object.assign(entry.flags['sql']!, { allowNo: true })],
     ['a required flag', (entry) => Object.assign(entry.flags['url']!, { required: true })],
     ['a flag that depends on another', (entry) => Object.assign(entry.flags['sql']!, { dependsOn: ['url'] })],

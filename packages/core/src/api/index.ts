@@ -10,3 +10,5 @@ export type { MigrationApiOptions, MigrationLogger } from './api-options.js';
 export { MigrationManager } from './migration-manager.js';
 export type { StampCallOptions, StampResult } from './migration-manager.js';
 export { registerAdapter, registeredAdapters } from './register-adapter.js';
+export { fleetStatus, migrateFleet } from './fleet-api.js';
+export type { FleetApiOptions, MigrateFleetOptions } from './fleet-api.js';

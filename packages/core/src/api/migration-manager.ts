@@ -282,20 +282,8 @@ export class MigrationManager implements AsyncDisposable {
 }
 
 async function openEnvironment(options: MigrationApiOptions): Promise<Opened> {
-  const cwd = options.cwd ?? process.cwd();
-  const config = await loadConfig({
-    cwd,
-    configPath: typeof options.config === 'string' ? options.config : undefined,
-    inline: typeof options.config === 'object' ? options.config : undefined,
-    url: options.url,
-    env: options.env ?? process.env,
-    overrides: { adapter: options.adapter, stepTimeout: options.stepTimeout },
-  });
-  const adapters = new AdapterRegistry();
-  if (options.adapters) adapters.fallBackTo(options.adapters);
-  adapters.fallBackTo(registeredAdapters());
-  const projectDirs = config.configPath ? [path.dirname(config.configPath), config.cwd] : [config.cwd];
-  adapters.fallBackTo(builtinAdapterRegistry(projectDirs));
+  const config = await loadApiConfig(options);
+  const adapters = apiAdapterRegistry(options, config);
 
   const shared = new SharedConnection(async () => {
     const adapter = await adapters.forConfig(config);
@@ -305,6 +293,27 @@ async function openEnvironment(options: MigrationApiOptions): Promise<Opened> {
   const onEvent = progressListener(options.onEvent, options.logger);
   const env = createEnvironment(config, { adapters: new SharedAdapters(shared), onEvent });
   return { env, shared };
+}
+
+/** The configuration the API options ask for, resolved as the CLI resolves its own. */
+export async function loadApiConfig(options: Pick<MigrationApiOptions, 'cwd' | 'config' | 'url' | 'env' | 'adapter' | 'stepTimeout'>): Promise<ResolvedConfig> {
+  return loadConfig({
+    cwd: options.cwd ?? process.cwd(),
+    configPath: typeof options.config === 'string' ? options.config : undefined,
+    inline: typeof options.config === 'object' ? options.config : undefined,
+    url: options.url,
+    env: options.env ?? process.env,
+    overrides: { adapter: options.adapter, stepTimeout: options.stepTimeout },
+  });
+}
+
+/** Where the API finds adapters: the options' `adapters`, then {@link registerAdapter}'s, then the built-in packages imported from the project. */
+export function apiAdapterRegistry(options: Pick<MigrationApiOptions, 'adapters'>, config: ResolvedConfig): AdapterRegistry {
+  const adapters = new AdapterRegistry();
+  if (options.adapters) adapters.fallBackTo(options.adapters);
+  adapters.fallBackTo(registeredAdapters());
+  const projectDirs = config.configPath ? [path.dirname(config.configPath), config.cwd] : [config.cwd];
+  return adapters.fallBackTo(builtinAdapterRegistry(projectDirs));
 }
 
 /** The registry a manager's commands see: whatever they ask for, the shared adapter. */

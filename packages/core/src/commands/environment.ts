@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/define-config.js';
 import { redactUrl } from '../adapter/database-url.js';
 import { DatabaseError, isMigrateError, TargetSchemaNotSupportedError } from '../errors.js';
 import type { MigrationEventListener } from '../runtime/events.js';
+import type { ScriptFileCache } from '../runtime/script-file-cache.js';
 import { describeSkippedFile, ScriptDirectory, type ScriptDirectoryIo } from '../script/script-directory.js';
 
 /**
@@ -14,6 +15,18 @@ export interface MigrationEnvironment {
   readonly config: ResolvedConfig;
   readonly adapters: AdapterRegistry;
   readonly onEvent?: MigrationEventListener | undefined;
+  /**
+   * Scripts already read, shared by the runs of a fleet: every command takes them instead
+   * of reading the script directory again, and `upgrade` reads each file's bytes for its
+   * checksum through their cache. `undefined`: each command reads the directory itself.
+   */
+  readonly preloaded?: PreloadedScripts | undefined;
+}
+
+/** A script directory read once for many runs, with the file cache it was read through. */
+export interface PreloadedScripts {
+  readonly scripts: ScriptDirectory;
+  readonly files: ScriptFileCache;
 }
 
 /** Options of {@link createEnvironment}. */
@@ -43,6 +56,7 @@ export function createEnvironment(config: ResolvedConfig, options: EnvironmentOp
  * @param io how files are read (`upgrade` keeps their bytes); Node's file system when absent.
  */
 export async function loadScripts(env: MigrationEnvironment, io?: ScriptDirectoryIo): Promise<ScriptDirectory> {
+  if (env.preloaded) return env.preloaded.scripts;
   const scripts = await ScriptDirectory.load(env.config.scriptLocation, io);
   for (const skipped of scripts.skippedFiles) {
     env.onEvent?.({ type: 'warning', code: 'MIGRATION_FILE_SKIPPED', message: describeSkippedFile(skipped) });

@@ -134,7 +134,7 @@ async function lintBeforeRun(env: MigrationEnvironment, run: PlannedRun, mode: '
 }
 
 async function migrate(env: MigrationEnvironment, use: ScriptUse, plan: Planner, signal: AbortSignal | undefined, beforeRun?: BeforeRun): Promise<MigrateResult> {
-  const files = new ScriptFileCache();
+  const files = env.preloaded?.files ?? new ScriptFileCache();
   const scripts = await loadScripts(env, files.io);
   const adapter = await resolveAdapter(env);
   let result: MigrateResult | undefined;
@@ -144,8 +144,9 @@ async function migrate(env: MigrationEnvironment, use: ScriptUse, plan: Planner,
     );
     return result;
   } finally {
-    // After the connection is closed: the code cache keeps the functions that ran, for the next run.
-    files.saveCompiledScripts(use, result?.steps.map((step) => step.path) ?? []);
+    // After the connection is closed: the code cache keeps the functions that ran, for the
+    // next run. Preloaded scripts belong to a fleet, which saves once at its end.
+    if (!env.preloaded) files.saveCompiledScripts(use, result?.steps.map((step) => step.path) ?? []);
   }
 }
 

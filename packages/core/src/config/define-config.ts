@@ -2,6 +2,7 @@ import type { DialectAdapter, LockWait, VersionTableLocation } from '../adapter/
 import type { SchemaObjectFilter } from '../adapter/schema-change.js';
 import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 import type { LockRetryPolicy } from './lock-retry-policy.js';
+import type { FleetTargetSource } from '../fleet/target-source.js';
 import type { PostWriteHook } from '../hooks/post-write-hooks.js';
 
 /** The URL used when none is given anywhere: an SQLite file in the working directory. */
@@ -129,6 +130,16 @@ export interface MigrateConfig {
    * `safeAutogenerate: true` to have autogenerate write the lock-safe forms itself.
    */
   readonly lint?: LintConfig | undefined;
+  /**
+   * The fleet: the tenant databases and schemas that `--fleet` runs a command on (see
+   * `docs/fleets.md`). A targets file's path, a URL (`postgresql://db/app#tenant_*` for
+   * every matching schema, `sqlite:///tenants/*.db` for every matching file), a list of
+   * URLs or `{ url, schema?, name? }` objects, `{ query, controlUrl }` (a query whose
+   * rows have a `url` column), or a function returning a list, e.g.
+   * `targets: async () => (await tenants()).map((t) => ({ name: t.slug, url: BASE_URL, schema: t.schema }))`.
+   * `--targets` takes precedence. Default: none.
+   */
+  readonly targets?: FleetTargetSource | undefined;
 }
 
 /** The `lint` section of the config. */
@@ -190,6 +201,8 @@ export interface ResolvedConfig {
   readonly lintRules: Readonly<Record<string, 'error' | 'warning' | 'off'>>;
   /** `lint.safeAutogenerate`; false by default. */
   readonly safeAutogenerate: boolean;
+  /** The fleet's targets (`targets`); `undefined` when not configured. */
+  readonly targets?: FleetTargetSource | undefined;
 }
 
 /**

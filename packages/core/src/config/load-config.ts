@@ -103,6 +103,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     reviewedConflicts: config.reviewedConflicts ?? [],
     lintRules: config.lint?.rules ?? {},
     safeAutogenerate: config.lint?.safeAutogenerate ?? false,
+    ...(config.targets === undefined ? {} : { targets: config.targets }),
   };
 }
 
@@ -262,6 +263,24 @@ const checkLint: KeyCheck = (v) => {
   }
   return undefined;
 };
+const checkTargets: KeyCheck = (v) => {
+  const expected =
+    "a targets file, a URL or glob ('sqlite:///tenants/*.db', 'postgresql://db/app#tenant_*'), a list of URLs or { url, schema?, name? } objects, { query, controlUrl }, or a function returning a list";
+  if (typeof v === 'string') return v.trim() === '' ? expected : undefined;
+  if (typeof v === 'function') return undefined;
+  if (Array.isArray(v)) {
+    for (const [index, entry] of v.entries()) {
+      const ok = typeof entry === 'string' || (typeof entry === 'object' && entry !== null && typeof (entry as { url?: unknown }).url === 'string');
+      if (!ok) return `${expected} (entry ${index} is neither)`;
+    }
+    return undefined;
+  }
+  if (typeof v === 'object' && v !== null) {
+    const { query, controlUrl } = v as { query?: unknown; controlUrl?: unknown };
+    return typeof query === 'string' && typeof controlUrl === 'string' ? undefined : `${expected} (an object needs query and controlUrl strings)`;
+  }
+  return expected;
+};
 const isDatabaseUrl: KeyCheck = (v) =>
   typeof v === 'string' && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(v) ? undefined : 'a database URL such as postgresql://host/db_shadow';
 
@@ -287,6 +306,7 @@ const KEY_CHECKS: Record<keyof MigrateConfig, KeyCheck> = {
   expectedHeads: isExpectedHeads,
   reviewedConflicts: checkReviewedConflicts,
   lint: checkLint,
+  targets: checkTargets,
   // Last, so that the list of known keys in messages keeps its order as keys are added.
   shadowUrl: isDatabaseUrl,
 };
