@@ -37,7 +37,7 @@ export const REPORT_DOC = fileURLToPath(new URL('../../../docs/benchmarks/fleet.
 
 /** Every tool, the fleet command first. */
 function toolsOf(bin: string): readonly FleetTool[] {
-  return [cgmigrateFleet(bin), cgmigrateLoop(bin), alembicLoop, sqlFloorLoop];
+  return [cgmigrateFleet(bin), cgmigrateFleet(bin, 'off'), cgmigrateLoop(bin), alembicLoop, sqlFloorLoop];
 }
 
 const SECTION_INTRO = `Run it after \`npx nx run-many -t build\`:
