@@ -32,7 +32,12 @@ from sqlalchemy import engine_from_config, pool
 
 config = context.config
 fileConfig(config.config_file_name)
-connectable = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.", poolclass=pool.NullPool)
+section = config.get_section(config.config_ini_section)
+# \`-x url=<url>\` points one run at another database (a fleet's tenant), as Alembic's cookbook does.
+url = context.get_x_argument(as_dictionary=True).get("url")
+if url:
+    section["sqlalchemy.url"] = url
+connectable = engine_from_config(section, prefix="sqlalchemy.", poolclass=pool.NullPool)
 with connectable.connect() as connection:
     context.configure(connection=connection, target_metadata=None)
     with context.begin_transaction():
@@ -76,7 +81,10 @@ export function assertAlembicInstalled(): void {
   }
 }
 
-/** Writes an Alembic project (alembic.ini, env.py, versions/) in `dir` for `url`. */
+/**
+ * Writes an Alembic project (alembic.ini, env.py, versions/) in `dir` for `url`; a run
+ * given `-x url=<other>` migrates that database instead.
+ */
 export function writeAlembicProject(dir: string, url: string, revisions: readonly TwinRevision[]): void {
   mkdirSync(path.join(dir, 'versions'), { recursive: true });
   writeFileSync(path.join(dir, 'alembic.ini'), `[alembic]\nscript_location = ${dir}\nsqlalchemy.url = ${url}\n\n${LOGGING_INI}`);

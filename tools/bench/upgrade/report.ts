@@ -26,7 +26,8 @@ export function renderReport(run: BenchRun, targets: readonly TargetResult[]): s
   ].join('\n');
 }
 
-function renderMachine(m: MachineFacts): string {
+/** The machine and tool versions, one paragraph. */
+export function renderMachine(m: MachineFacts): string {
   const versions = Object.entries(m.versions)
     .map(([tool, version]) => `${tool} ${version}`)
     .join(', ');

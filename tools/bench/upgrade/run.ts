@@ -5,20 +5,20 @@
  * MikroORM's CLI and the same SQL run by sqlite3 / psql. Prints a Markdown report
  * and writes it to docs/benchmarks/upgrade.md. See README.md beside this file.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertAlembicInstalled, PYTHON } from '../../alembic/alembic-project.ts';
+import { assertAlembicInstalled } from '../../alembic/alembic-project.ts';
 import { writeSection } from '../revision-graph/benchmarks-doc.ts';
 import { buildGraph } from '../revision-graph/graph.ts';
 import { benchDatabase, shell } from './database.ts';
-import { hyperfineVersion } from './hyperfine.ts';
+import { machineFacts } from './machine.ts';
 import { measure, type Round } from './measure.ts';
 import { parseOptions, USAGE, type BenchOptions, type WorkloadSpec } from './options.ts';
 import { renderReport } from './report.ts';
-import type { BenchRun, MachineFacts, WorkloadResult } from './results.ts';
+import type { BenchRun, WorkloadResult } from './results.ts';
 import { alembic, alembicVersion } from './runners/alembic.ts';
 import { assertCgmigrateBuilt, cgmigrate, cgmigrateOperations, cgmigrateRunner } from './runners/cgmigrate.ts';
 import { knex, knexVersion } from './runners/knex.ts';
@@ -71,40 +71,16 @@ function runWorkload(spec: WorkloadSpec, workDir: string, resultsDir: string, ru
   }
 }
 
-function machineFacts(): MachineFacts {
-  const output = (program: string, args: readonly string[]) => {
-    const result = spawnSync(program, args, { encoding: 'utf8', cwd: import.meta.dirname });
-    return result.status === 0 ? result.stdout.trim() : undefined;
-  };
-  const head = output('git', ['rev-parse', '--short', 'HEAD']) ?? 'an unknown commit';
-  const dirty = (output('git', ['status', '--porcelain', '--untracked-files=no', '--', 'packages']) ?? '').length > 0;
-  const psql = output('psql', ['--version'])?.replace(/^psql \(PostgreSQL\) /, '') ?? 'unknown';
-  const sqlite = output('sqlite3', ['--version'])?.split(' ')[0] ?? 'unknown';
-  return {
-    date: new Date().toISOString().slice(0, 10),
-    cpus: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU',
-    os: `${os.type()} ${os.release()}`,
-    node: process.version,
-    python: output(PYTHON, ['-c', 'import platform; print(platform.python_version())']) ?? 'unknown',
-    versions: {
-      Alembic: alembicVersion(),
-      knex: knexVersion(),
-      'node-pg-migrate': nodePgMigrateVersion(),
-      'MikroORM CLI': mikroOrmVersion(),
-      'sqlite3 shell': sqlite,
-      psql,
-      hyperfine: hyperfineVersion(),
-    },
-    commit: dirty ? `${head} plus uncommitted changes in packages/` : head,
-  };
-}
-
 function main(options: BenchOptions): void {
   const started = performance.now();
   assertCgmigrateBuilt();
   assertAlembicInstalled();
-  const machine = machineFacts();
+  const machine = machineFacts({
+    Alembic: alembicVersion(),
+    knex: knexVersion(),
+    'node-pg-migrate': nodePgMigrateVersion(),
+    'MikroORM CLI': mikroOrmVersion(),
+  });
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'cgmigrate-bench-upgrade-'));
   const resultsDir = path.join(os.tmpdir(), `cgmigrate-bench-upgrade-results-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(resultsDir, { recursive: true });

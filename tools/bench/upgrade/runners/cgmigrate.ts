@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_REVISION_TEMPLATE } from '@cloudguard/migrate-core';
 import type { TwinRevision } from '../../../alembic/alembic-project.ts';
+import type { RevisionGraph } from '../../revision-graph/graph.ts';
 import { sh } from '../database.ts';
 import { NODE, quote, slug, type ToolRunner } from './tool-runner.ts';
 
@@ -75,6 +76,22 @@ function renderMigration(rev: TwinRevision, style: MigrationStyle): string {
 }
 
 /**
+ * Writes a cgmigrate project for `graph` in `dir`: `package.json`, `cgmigrate.config.json`
+ * (with `url` when given; otherwise each command names its database) and one `.ts`
+ * migration per revision from the real revision template.
+ */
+export function writeCgmigrateBenchProject(dir: string, graph: RevisionGraph, name: string, url: string | undefined, style: MigrationStyle = 'sql'): void {
+  const versions = path.join(dir, 'migrations', 'versions');
+  mkdirSync(versions, { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: `bench-${name}`, private: true, type: 'module' })}\n`);
+  const config = url === undefined ? { scriptLocation: 'migrations' } : { url, scriptLocation: 'migrations' };
+  writeFileSync(path.join(dir, 'cgmigrate.config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  for (const rev of graph.revisions) {
+    writeFileSync(path.join(versions, `20240101_${rev.id}_${slug(rev.message ?? rev.id)}.ts`), renderMigration(rev, style));
+  }
+}
+
+/**
  * cgmigrate's runner for the CLI at `bin`: the one built in this checkout, or, with
  * `--baseline`, another checkout's build timed beside it in the same passes.
  */
@@ -84,13 +101,7 @@ export function cgmigrateRunner(bin: string, name: string, label: string, style:
     label,
     dialects: ['sqlite', 'postgresql'],
     write(dir, graph, db) {
-      const versions = path.join(dir, 'migrations', 'versions');
-      mkdirSync(versions, { recursive: true });
-      writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: `bench-${name}`, private: true, type: 'module' })}\n`);
-      writeFileSync(path.join(dir, 'cgmigrate.config.json'), `${JSON.stringify({ url: db.url, scriptLocation: 'migrations' }, null, 2)}\n`);
-      for (const rev of graph.revisions) {
-        writeFileSync(path.join(versions, `20240101_${rev.id}_${slug(rev.message ?? rev.id)}.ts`), renderMigration(rev, style));
-      }
+      writeCgmigrateBenchProject(dir, graph, name, db.url, style);
       const cli = `${sh(NODE)} ${sh(bin)}`;
       return { dir, upgrade: `${cli} upgrade head --quiet`, downgrade: `${cli} downgrade base --quiet` };
     },

@@ -12,7 +12,8 @@ import type { ToolRunner } from './tool-runner.ts';
 const VERSION_TABLE =
   'CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));';
 
-function upgradeSql(revisions: readonly TwinRevision[]): string {
+/** Alembic's offline upgrade script from base to the last of `revisions` (a line): the version table, each DDL, each version change. */
+export function upgradeSql(revisions: readonly TwinRevision[]): string {
   const lines = [VERSION_TABLE];
   revisions.forEach((rev, index) => {
     lines.push(...rev.up.map((sql) => `${sql};`));
