@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import module from 'node:module';
-import v8 from 'node:v8';
 import process from 'node:process';
 import { URL } from 'node:url';
 
@@ -13,15 +12,6 @@ if (nodeMajor < 22 || (nodeMajor === 22 && nodeMinor < 18)) {
   process.stderr.write(`cgmigrate needs Node.js 22.18 or newer (this is ${process.versions.node})\n`);
   process.exit(2);
 }
-
-// libpg-query, the PostgreSQL parser the lint reads SQL with, is WebAssembly whose grammar
-// is one huge function. Once it has parsed a few statements, V8's tiering compiles that
-// function again with its optimizing compiler, in the background: more than half a gigabyte
-// of memory for a few hundred milliseconds (docs/benchmarks/fleet.md), for a parser that
-// reads a few statements per migration. A tiering budget no lint reaches keeps it on the
-// baseline compiler. The CLI owns its process, so it sets the flag before any module is
-// compiled; core and the adapters, which run inside services, never touch V8's flags.
-v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
 
 // process.exit as Node made it: while a command runs the CLI makes process.exit() throw, so that
 // a migration or config file cannot end the run half done (src/run/process-guard.ts); the CLI's

@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+
 import { AdapterRegistry, BUILTIN_ADAPTERS, type AdapterModule } from '@cloudguard/migrate-core/adapter';
 import type { Config } from '@oclif/core';
 
@@ -43,8 +45,25 @@ export async function cliAdapters(config: Config, warn: (message: string) => voi
  */
 const BUILTIN_LOADERS: Readonly<Record<string, () => Promise<AdapterModule>>> = {
   '@cloudguard/migrate-adapter-sqlite': () => import('@cloudguard/migrate-adapter-sqlite'),
-  '@cloudguard/migrate-adapter-postgres': () => import('@cloudguard/migrate-adapter-postgres'),
+  '@cloudguard/migrate-adapter-postgres': () => {
+    keepParserOnBaselineTier();
+    return import('@cloudguard/migrate-adapter-postgres');
+  },
 };
+
+/**
+ * libpg-query, the PostgreSQL parser the lint reads SQL with, is WebAssembly whose grammar
+ * is one huge function. Once it has parsed a few statements, V8's tiering compiles that
+ * function again with its optimizing compiler in background threads: more than 500 MB of
+ * memory for a few hundred milliseconds (docs/benchmarks/fleet.md), for a parser that reads
+ * a few statements per migration. A tiering budget no lint reaches keeps it on the baseline
+ * compiler. The CLI owns its process, so it sets the flag, once the PostgreSQL adapter is
+ * needed and before the parser is compiled (setting it at start-up would slow every other
+ * command); core and the adapters, which run inside services, never touch V8's flags.
+ */
+function keepParserOnBaselineTier(): void {
+  v8.setFlagsFromString('--wasm-tiering-budget=2000000000');
+}
 
 // A first-party adapter core lists but the CLI does not know yet is imported by name; a missing
 // package then becomes ADAPTER_NOT_FOUND at run time.
