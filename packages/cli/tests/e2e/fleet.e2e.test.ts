@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, queryTestDatabase, type TestDatabase } from '../../../../tools/test-db/postgres.js';
-import { cgmigrate, tempProject, type RunResult } from './cli.js';
+import { cgmigrate, tempProject, versionRows, type RunResult } from './cli.js';
 
 /**
  * Issue 22's acceptance: one history over 200 SQLite tenant files, 100 PostgreSQL schemas
@@ -279,4 +279,77 @@ describe('Ctrl-C during a fleet run', () => {
       project.cleanup();
     }
   }, 60_000);
+});
+
+describe('every command that takes --targets', () => {
+  it('current, check, lint, verify, stamp and downgrade run per target with one report shape and exit statuses that say what they found', async () => {
+    const project = tempProject();
+    try {
+      const versions = path.join(project.dir, 'migrations', 'versions');
+      mkdirSync(versions, { recursive: true });
+      mkdirSync(path.join(project.dir, 'tenants'));
+      const write = (rev: string, down: string | null, up: string, undo: string): void =>
+        writeFileSync(
+          path.join(versions, `${rev}.ts`),
+          `export default {\n  revision: '${rev}',\n  downRevision: ${down === null ? 'null' : `'${down}'`},\n  async up(op) { await op.execute(${JSON.stringify(up)}); },\n  async down(op) { await op.execute(${JSON.stringify(undo)}); },\n};\n`,
+        );
+      write('c1', null, 'CREATE TABLE accounts (id INTEGER PRIMARY KEY, name VARCHAR(50))', 'DROP TABLE accounts');
+      write('c2', 'c1', 'CREATE TABLE scans (id INTEGER PRIMARY KEY)', 'DROP TABLE scans');
+      write('c3', 'c2', 'DROP TABLE accounts', 'CREATE TABLE accounts (id INTEGER PRIMARY KEY, name VARCHAR(50))');
+      for (let n = 1; n <= 6; n++) new DatabaseSync(path.join(project.dir, 'tenants', `${id(n)}.db`)).close();
+      const run = (args: readonly string[]) => cgmigrate([...args, '--targets', 'sqlite:///tenants/*.db'], { cwd: project.dir });
+      const report = (result: RunResult) => result.json<ReportJson>();
+
+      // Half the fleet at c2, half at base.
+      const halfway = await cgmigrate(['upgrade', 'c2', '--targets', 'sqlite:///tenants/f00[1-3].db', '--lint', 'off'], { cwd: project.dir });
+      expect(halfway.code, halfway.stderr).toBe(0);
+
+      const current = await run(['current']);
+      expect(current.code, current.stderr).toBe(0);
+      expect(current.stdout.trim().split('\n')).toEqual(['tenants/f001.db\tc2', 'tenants/f002.db\tc2', 'tenants/f003.db\tc2', 'tenants/f004.db\tbase', 'tenants/f005.db\tbase', 'tenants/f006.db\tbase']);
+
+      // check: every tenant is behind, so every one fails with DB_NOT_UP_TO_DATE.
+      const check = await run(['check', '--json']);
+      expect(check.code).toBe(1);
+      expect(report(check).targets.map((target) => [target.name, target.status, target.error?.code])).toEqual(
+        [1, 2, 3, 4, 5, 6].map((n) => [`tenants/${id(n)}.db`, 'failed', 'DB_NOT_UP_TO_DATE']),
+      );
+
+      // lint: what each would run next. The tenants at c2 would drop a table they hold (an error by default);
+      // at base, accounts is created by a revision of the same run, so dropping it is no finding.
+      const lint = await run(['lint', '--json']);
+      expect(lint.code).toBe(1);
+      expect(report(lint).targets.map((target) => [target.name, target.status, target.error?.code])).toEqual([
+        ...[1, 2, 3].map((n) => [`tenants/${id(n)}.db`, 'failed', 'LINT_FAILED']),
+        ...[4, 5, 6].map((n) => [`tenants/${id(n)}.db`, 'succeeded', undefined]),
+      ]);
+      expect(report(lint).targets[0]!.error!.message).toContain('DROP_TABLE');
+
+      // verify: each group of tenants at the same revisions is verified once from where it is, on a throwaway
+      // database, never on a tenant: from c2 the lint's error fails it, from base there is none.
+      const verify = await run(['verify', '--json']);
+      expect(verify.code).toBe(1);
+      expect(report(verify).targets.map((target) => [target.name, target.status, target.error?.code])).toEqual([
+        ...[1, 2, 3].map((n) => [`tenants/${id(n)}.db`, 'failed', 'VERIFY_LINT']),
+        ...[4, 5, 6].map((n) => [`tenants/${id(n)}.db`, 'succeeded', undefined]),
+      ]);
+      // The tenant at base has no version table still: verify never touched it.
+      expect(versionRows(path.join(project.dir, 'tenants', 'f004.db'))).toBeUndefined();
+
+      const stamp = await run(['stamp', 'c3', '--json']);
+      expect(stamp.code, stamp.stderr).toBe(0);
+      expect(report(stamp).targets.every((target) => target.revisions?.[0] === 'c3')).toBe(true);
+
+      // stamp recorded c3 without running it, so c3's down() (which creates accounts again) fails where c1 had
+      // made accounts, and rolls back there, and runs where nothing had run.
+      const downgrade = await run(['downgrade', 'c2', '--json']);
+      expect(downgrade.code).toBe(1);
+      expect(report(downgrade).targets.map((target) => [target.name, target.status, target.error?.code, target.revisions])).toEqual([
+        ...[1, 2, 3].map((n) => [`tenants/${id(n)}.db`, 'failed', 'MIGRATION_FAILED', ['c3']]),
+        ...[4, 5, 6].map((n) => [`tenants/${id(n)}.db`, 'succeeded', undefined, ['c2']]),
+      ]);
+    } finally {
+      project.cleanup();
+    }
+  }, 120_000);
 });
