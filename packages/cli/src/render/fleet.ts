@@ -79,7 +79,7 @@ export class FleetProgress {
         );
         break;
     }
-    this.#drawLive(event.type === 'target-end' || event.type === 'fleet-start');
+    this.#drawLive();
   };
 
   /**
@@ -110,11 +110,11 @@ export class FleetProgress {
     else this.#output.line(text);
   }
 
-  #drawLive(force: boolean): void {
+  /** Redraws the live line, at most every {@link REDRAW_MS}, and always once every target is done. */
+  #drawLive(): void {
     if (!this.#output.live || this.#quiet) return;
     const now = performance.now();
-    if (!force && now - this.#drawnAt < REDRAW_MS) return;
-    if (force && now - this.#drawnAt < REDRAW_MS && this.#done < this.#total) return;
+    if (now - this.#drawnAt < REDRAW_MS && this.#done < this.#total) return;
     this.#drawnAt = now;
     const elapsedMs = now - this.#started;
     const rate = this.#done / Math.max(elapsedMs / 1000, 0.001);
@@ -131,6 +131,11 @@ export function formatTargetLine(outcome: TargetOutcome): string {
   const from = outcome.from === undefined ? '' : `${outcome.from.length === 0 ? 'base' : outcome.from.join(', ')} -> `;
   const steps = outcome.steps === undefined ? '' : `${outcome.steps} step${outcome.steps === 1 ? '' : 's'}, `;
   return `[${outcome.name}] ${from}${to} (${steps}${formatDuration(outcome.durationMs)})`;
+}
+
+/** `tenants/acme.db<TAB>9f8e7d`: a target and the revisions it is at (`base`), or why they are unknown (`(DATABASE_ERROR)`). */
+export function formatTargetRevisions(name: string, revisions: readonly string[] | undefined, unknownBecause: string): string {
+  return `${name}\t${revisions === undefined ? `(${unknownBecause})` : revisions.join(', ') || 'base'}`;
 }
 
 /** `[tenants/acme.db] FAILED MIGRATION_FAILED: …` */

@@ -12,7 +12,7 @@ export interface DowngradeFlags extends FleetFlags {
 /** The body of `cgmigrate downgrade TARGET`, shared by its oclif class and the fast entry. */
 export async function runDowngrade(ctx: CommandContext, target: string, flags: DowngradeFlags): Promise<DowngradeResult | ScriptResult | FleetReport> {
   if (isFleetRun(flags)) {
-    refuseWithFleet(flags, '--sql', flags.sql === true);
+    refuseWithFleet('--sql', flags.sql === true);
     refuseRangeOnline(target);
     return (await import('./fleet.js')).runFleetCli(ctx, { command: 'downgrade', target }, flags);
   }

@@ -31,7 +31,7 @@ export interface FleetFlags extends TargetFlags {
 }
 
 /** Refuses a flag a fleet run cannot honour (`--sql`, `verify --from`), when given. */
-export function refuseWithFleet(_flags: TargetFlags, option: string, given: boolean): void {
+export function refuseWithFleet(option: string, given: boolean): void {
   if (given) throw new FleetOptionsInvalidError(option, 'it cannot be used with --targets, --targets-query or --fleet');
 }
 

@@ -10,7 +10,7 @@ import {
   type LastRun,
 } from '@cloudguard/migrate-core';
 import { isLiveTerminal } from '../render/progress.js';
-import { FleetProgress, formatFleetStatus, formatFleetSummary, formatTargetLine } from '../render/fleet.js';
+import { FleetProgress, formatFleetStatus, formatFleetSummary, formatTargetRevisions } from '../render/fleet.js';
 import { painterFor } from '../render/style.js';
 import { ExitStatus, signalExitStatus } from '../exit-codes.js';
 import type { CommandContext } from './command-context.js';
@@ -43,7 +43,7 @@ export async function runFleetCli(ctx: CommandContext, command: FleetCommand, fl
   });
   if (reportFile !== undefined) await writeFleetReport(reportFile, report);
   if (!ctx.json && command.command === 'current') {
-    ctx.out(report.targets.map((outcome) => `${outcome.name}\t${outcome.revisions === undefined ? `(${outcome.error?.code ?? outcome.status})` : outcome.revisions.join(', ') || 'base'}`).join('\n'));
+    ctx.out(report.targets.map((outcome) => formatTargetRevisions(outcome.name, outcome.revisions, outcome.error?.code ?? outcome.status)).join('\n'));
   }
   ctx.note(formatFleetSummary(report, { reportFile: flags.report }));
   if (report.stopped?.reason === 'interrupted' || interruptedBy !== undefined) process.exitCode = signalExitStatus(interruptedBy ?? 'SIGINT');
@@ -62,7 +62,7 @@ export interface FleetStatusFlags extends TargetFlags {
  * matrix; with `--report`, or with a control database whose queue has results, which
  * targets failed their last run.
  */
-export async function runFleetStatus(ctx: CommandContext, flags: FleetStatusFlags, queueResults?: (controlUrl: string) => Promise<readonly LastRun[]>): Promise<FleetStatus> {
+export async function runFleetStatus(ctx: CommandContext, flags: FleetStatusFlags): Promise<FleetStatus> {
   const env = await ctx.environment();
   const controlUrl = controlUrlOf(flags);
   ctx.redactUrls(controlUrl);
@@ -72,15 +72,17 @@ export async function runFleetStatus(ctx: CommandContext, flags: FleetStatusFlag
   if (flags.report !== undefined) {
     lastRuns = (await readFleetReport(flags.report)).targets;
     lastRunsFrom = flags.report;
-  } else if (controlUrl !== undefined && queueResults) {
-    lastRuns = await queueResults(controlUrl);
+  } else if (controlUrl !== undefined) {
+    // The queue's reader loads no graphile-worker; the module loads only when a control database is given.
+    const { readQueueResults } = await import('@cloudguard/migrate-adapter-postgres/fleet-queue');
+    lastRuns = await readQueueResults({ controlUrl });
     lastRunsFrom = 'the queue';
   }
   const schedule = scheduleFromFlags(flags);
   const status = await readFleetStatus(env, { ...selection, concurrency: schedule.concurrency, perHost: schedule.perHost, lastRuns });
   if (!ctx.json) {
     ctx.out(formatFleetStatus(status, { verbose: ctx.verbose, lastRunsFrom }));
-    if (ctx.verbose) for (const state of status.targets) ctx.out(formatTargetLine({ name: state.name, target: state.target, status: 'succeeded', revisions: state.revisions, durationMs: 0, wave: 0 }));
+    if (ctx.verbose) ctx.out(status.targets.map((state) => formatTargetRevisions(state.name, state.revisions, state.error?.code ?? 'unread')).join('\n'));
   }
   if (status.behind.length > 0 || status.unreadable.length > 0) process.exitCode = ExitStatus.check;
   return status;

@@ -27,8 +27,8 @@ export interface LintFlags extends FleetFlags {
 export async function runLint(ctx: CommandContext, range: string | undefined, flags: LintFlags): Promise<LintResult | FleetReport> {
   if (isFleetRun(flags)) {
     // Each target is linted for what it would run next: a range or --all is the same for every target, so lint once without --targets.
-    refuseWithFleet(flags, range === undefined ? '--all' : 'RANGE', range !== undefined || flags.all === true);
-    refuseWithFleet(flags, '--format', flags.format !== undefined && flags.format !== 'text');
+    refuseWithFleet(range === undefined ? '--all' : 'RANGE', range !== undefined || flags.all === true);
+    refuseWithFleet('--format', flags.format !== undefined && flags.format !== 'text');
     return (await import('./fleet.js')).runFleetCli(ctx, { command: 'lint', serverVersion: flags['server-version'] }, flags);
   }
   if (flags.all === true && range !== undefined) {

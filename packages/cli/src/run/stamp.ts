@@ -19,7 +19,7 @@ export interface StampFlags extends FleetFlags {
 export async function runStamp(ctx: CommandContext, revisions: readonly string[], flags: StampFlags): Promise<MigrateResult | ScriptResult | FleetReport> {
   const purge = flags.purge === true;
   if (isFleetRun(flags)) {
-    refuseWithFleet(flags, '--sql', flags.sql === true);
+    refuseWithFleet('--sql', flags.sql === true);
     for (const revision of revisions) refuseRangeOnline(revision);
     return (await import('./fleet.js')).runFleetCli(ctx, { command: 'stamp', revisions, purge }, flags);
   }

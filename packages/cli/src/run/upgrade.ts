@@ -18,7 +18,7 @@ export interface UpgradeFlags extends FleetFlags {
  */
 export async function runUpgrade(ctx: CommandContext, target: string, flags: UpgradeFlags): Promise<UpgradeResult | ScriptResult | FleetReport> {
   if (isFleetRun(flags)) {
-    refuseWithFleet(flags, '--sql', flags.sql === true);
+    refuseWithFleet('--sql', flags.sql === true);
     refuseRangeOnline(target);
     return (await import('./fleet.js')).runFleetCli(ctx, { command: 'upgrade', target, lint: flags.lint ?? 'warn' }, flags);
   }

@@ -18,7 +18,7 @@ export interface VerifyFlags extends FleetFlags {
 export async function runVerify(ctx: CommandContext, flags: VerifyFlags): Promise<VerifyResult | FleetReport> {
   if (isFleetRun(flags)) {
     // Each target is verified from the revisions it is at: --from is each target's own.
-    refuseWithFleet(flags, '--from', flags.from !== undefined);
+    refuseWithFleet('--from', flags.from !== undefined);
     return (await import('./fleet.js')).runFleetCli(ctx, { command: 'verify', shadowUrl: flags['shadow-url'] }, flags);
   }
   const cwd = process.cwd();

@@ -1,7 +1,7 @@
 import { AdapterRegistry } from '../adapter/adapter-registry.js';
 import type { AdapterConnection, ConnectOptions, DialectAdapter } from '../adapter/dialect-adapter.js';
 import type { ResolvedConfig } from '../config/define-config.js';
-import { redactUrl } from '../adapter/database-url.js';
+import { describeTarget } from '../fleet/fleet-target.js';
 import { DatabaseError, isMigrateError, TargetSchemaNotSupportedError } from '../errors.js';
 import type { MigrationEventListener } from '../runtime/events.js';
 import type { ScriptFileCache } from '../runtime/script-file-cache.js';
@@ -89,7 +89,7 @@ export async function withConnection<T>(
 ): Promise<T> {
   const schema = env.config.schema;
   if (schema !== undefined && adapter.capabilities.schemas !== true) {
-    throw new TargetSchemaNotSupportedError(`${redactUrl(env.config.url)}#${schema}`, adapter.name);
+    throw new TargetSchemaNotSupportedError(describeTarget({ url: env.config.url, schema }), adapter.name);
   }
   let connection: AdapterConnection;
   try {

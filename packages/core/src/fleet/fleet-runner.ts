@@ -1,7 +1,7 @@
 import { redactSecrets } from '../adapter/database-url.js';
 import { isMigrateError } from '../errors.js';
 import type { MigrationEvent } from '../runtime/events.js';
-import { targetHost, type FleetTarget } from './fleet-target.js';
+import { describeTarget, targetHost, type FleetTarget } from './fleet-target.js';
 import { splitIntoWaves, type WaveSize } from './waves.js';
 
 /**
@@ -211,7 +211,7 @@ function runWave(wave: readonly FleetTarget[], number: number, task: TargetTask,
 async function runTarget(target: FleetTarget, wave: number, task: TargetTask, run: WaveRun): Promise<TargetOutcome> {
   run.emit({ type: 'target-start', name: target.name, wave });
   const started = performance.now();
-  const base = { name: target.name, target: describeTargetSafely(target), wave };
+  const base = { name: target.name, target: describeTarget(target), wave };
   try {
     const work = await task(target, { signal: run.signal, onEvent: (event) => run.emit({ type: 'target-event', name: target.name, event }) });
     const durationMs = Math.round(performance.now() - started);
@@ -238,7 +238,7 @@ async function runTarget(target: FleetTarget, wave: number, task: TargetTask, ru
 }
 
 function skipped(target: FleetTarget, wave: number): TargetOutcome {
-  return { name: target.name, target: describeTargetSafely(target), status: 'skipped', durationMs: 0, wave };
+  return { name: target.name, target: describeTarget(target), status: 'skipped', durationMs: 0, wave };
 }
 
 /** An error as a report shows it: cgmigrate's code, else the driver's (`ECONNREFUSED`), else `ERROR`. */
@@ -246,8 +246,4 @@ export function describeError(error: unknown, target: Pick<FleetTarget, 'url'>):
   const code = isMigrateError(error) ? error.code : typeof (error as { code?: unknown })?.code === 'string' ? String((error as { code: string }).code) : 'ERROR';
   const message = error instanceof Error ? error.message : String(error);
   return { code, message: redactSecrets(message, [target.url]) };
-}
-
-function describeTargetSafely(target: FleetTarget): string {
-  return redactSecrets(`${target.url}${target.schema === undefined ? '' : `#${target.schema}`}`, [target.url]);
 }

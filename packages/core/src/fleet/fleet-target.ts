@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { redactUrl, urlScheme } from '../adapter/database-url.js';
+import { redactSecrets, redactUrl, urlScheme } from '../adapter/database-url.js';
 
 /**
  * One database (or one schema of a database) of a fleet: what a single `cgmigrate
@@ -114,9 +114,12 @@ export function toTarget(spec: FleetTargetSpec, cwd: string): FleetTarget {
   return { name: spec.name ?? defaultTargetName(url, schema, cwd), url, ...(schema === undefined ? {} : { schema }) };
 }
 
-/** A target as shown in reports: its URL with credentials masked, `#schema` appended. */
-export function describeTarget(target: FleetTarget): string {
-  return `${redactUrl(target.url)}${target.schema === undefined ? '' : `#${target.schema}`}`;
+/**
+ * A target as reports and messages show it: its URL with every spelling of its
+ * credentials masked (see `redactSecrets`), `#schema` appended.
+ */
+export function describeTarget(target: Pick<FleetTarget, 'url' | 'schema'>): string {
+  return redactSecrets(`${target.url}${target.schema === undefined ? '' : `#${target.schema}`}`, [target.url]);
 }
 
 function decodeSafely(text: string): string {

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { glob } from 'node:fs/promises';
+import { glob, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { AdapterRegistry } from '../adapter/adapter-registry.js';
@@ -232,6 +231,7 @@ async function adapterFor(url: string, context: TargetSourceContext): Promise<Di
 
 async function connectOrFail(adapter: DialectAdapter, url: string, where: string, context: TargetSourceContext, line: number | undefined) {
   try {
+    // Only a query or the schema list runs on this connection: its version table is never read.
     return await adapter.connect({ url, cwd: context.cwd, versionTable: { name: 'alembic_version' }, purpose: 'inspect' });
   } catch (error) {
     const message = isMigrateError(error) || error instanceof Error ? error.message : String(error);

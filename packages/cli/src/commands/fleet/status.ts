@@ -1,4 +1,4 @@
-import type { FleetStatus, LastRun } from '@cloudguard/migrate-core';
+import type { FleetStatus } from '@cloudguard/migrate-core';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
 import { targetFlags } from '../../fleet-flag-definitions.js';
@@ -26,15 +26,7 @@ export default class FleetStatusCommand extends BaseCommand<FleetStatus> {
 
   run(): Promise<FleetStatus> {
     const flags = this.parsedInput.flags as FleetStatusFlags;
-    return runFleetStatus(this.context, flags, queueResults);
+    return runFleetStatus(this.context, flags);
   }
 }
 
-/** The results `fleet work` wrote to the control database, when its queue was used. */
-async function queueResults(controlUrl: string): Promise<readonly LastRun[]> {
-  // A variable specifier: the queue module (and graphile-worker) loads only here, and only when a control database is given.
-  const specifier = '@cloudguard/migrate-adapter-postgres/fleet-queue';
-  const queue: unknown = await import(specifier);
-  const read = (queue as { readQueueResults?: (options: { controlUrl: string }) => Promise<readonly LastRun[]> } | undefined)?.readQueueResults;
-  return read ? read({ controlUrl }) : [];
-}
