@@ -4,7 +4,7 @@ import { formatFailedTarget, formatTargetLine } from '../render/fleet.js';
 import { formatDuration } from '../render/steps.js';
 import { painterFor } from '../render/style.js';
 import type { CommandContext } from './command-context.js';
-import { controlUrlOf, scheduleFromFlags, selectionFromFlags, targetSourceFromFlags, type TargetFlags } from './fleet-flags.js';
+import { controlUrlOf, positiveInteger, scheduleFromFlags, selectionFromFlags, targetSourceFromFlags, type TargetFlags } from './fleet-flags.js';
 
 /*
  * The bodies of `cgmigrate fleet enqueue` and `cgmigrate fleet work`. The queue lives in
@@ -111,7 +111,7 @@ function loadQueue() {
  */
 export async function runFleetEnqueue(ctx: CommandContext, command: FleetCommand, flags: FleetEnqueueFlags): Promise<FleetEnqueueResult> {
   const controlUrl = requireControlUrl(ctx, flags);
-  const maxAttempts = wholeNumber(flags['max-attempts'], '--max-attempts');
+  const maxAttempts = positiveInteger(flags['max-attempts'], '--max-attempts');
   const env = await ctx.environment();
   const targets = await selectFleetTargets(env, await selectionFromFlags(flags));
   ctx.redactUrls(...targets.map((target) => target.url));
@@ -220,10 +220,4 @@ function describeCommand(command: FleetCommand): string {
     default:
       return command.command;
   }
-}
-
-function wholeNumber(text: string | undefined, option: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new FleetOptionsInvalidError(option, `'${text}' is not a whole number of at least 1`);
-  return Number(text);
 }
