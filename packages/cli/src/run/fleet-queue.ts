@@ -125,10 +125,7 @@ export async function runFleetEnqueue(ctx: CommandContext, command: FleetCommand
     heads: scripts.map.heads,
     maxAttempts,
     runId: flags['run-id'],
-    onLog: (line) => {
-      if (line.level === 'error') ctx.alwaysLine(`queue: ${line.message}`);
-      else if (ctx.verbose) ctx.note(`queue: ${line.message}`);
-    },
+    onLog: (line) => printQueueLog(ctx, line),
   });
   const counts = result.queue;
   ctx.note(
@@ -178,8 +175,7 @@ export async function runFleetWork(ctx: CommandContext, flags: FleetWorkFlags): 
             ctx.note(`Released the jobs of ${event.workers.length} worker${event.workers.length === 1 ? '' : 's'} that stopped holding them (${event.workers.join(', ')}): they run again.`);
             break;
           case 'queue-log':
-            if (event.line.level === 'error') ctx.alwaysLine(`queue: ${event.line.message}`);
-            else if (ctx.verbose) ctx.note(`queue: ${event.line.message}`);
+            printQueueLog(ctx, event.line);
             break;
           case 'worker-stopping':
             if (event.reason === 'empty') ctx.note('The queue has no job left: stopping.');
@@ -196,6 +192,12 @@ export async function runFleetWork(ctx: CommandContext, flags: FleetWorkFlags): 
   if (interruptedBy !== undefined) process.exitCode = signalExitStatus(interruptedBy);
   else if (result.failed > 0) process.exitCode = ExitStatus.failure;
   return { ...result, released: [...result.released] };
+}
+
+/** A line of graphile-worker's log: its errors always, the rest with --verbose. */
+function printQueueLog(ctx: CommandContext, line: { readonly level: string; readonly message: string }): void {
+  if (line.level === 'error') ctx.alwaysLine(`queue: ${line.message}`);
+  else if (ctx.verbose) ctx.note(`queue: ${line.message}`);
 }
 
 function printTargetEnd(ctx: CommandContext, outcome: TargetOutcome, attempt: { attempt: number; maxAttempts: number; retrying: boolean }, paint: ReturnType<typeof painterFor>): void {
