@@ -191,7 +191,7 @@ export async function runFleetWork(ctx: CommandContext, flags: FleetWorkFlags): 
   ctx.note(`Worker ${result.worker}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.retried} back in the queue${released}; ${formatDuration(result.durationMs)}.`);
   if (interruptedBy !== undefined) process.exitCode = signalExitStatus(interruptedBy);
   else if (result.failed > 0) process.exitCode = ExitStatus.failure;
-  return { ...result, released: [...result.released] };
+  return result;
 }
 
 /** A line of graphile-worker's log: its errors always, the rest with --verbose. */
