@@ -60,7 +60,7 @@ export interface FleetWorkFlags extends TargetFlags {
   readonly 'until-empty'?: boolean | undefined;
 }
 
-/** The commands a job may run, and how many arguments each takes. */
+/** The commands a job may run (named in the refusal of another). */
 const QUEUED_COMMANDS = ['upgrade', 'downgrade', 'stamp'] as const;
 
 /**
