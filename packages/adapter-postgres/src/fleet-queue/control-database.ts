@@ -19,13 +19,14 @@ const APPLICATION_NAME = 'cgmigrate-fleet';
  * every error about it is a `DatabaseError` whose message never holds its password.
  */
 export class ControlDatabase {
-  readonly url: string;
+  /** As given, password included: only ever handed to the redaction of errors. */
+  readonly #url: string;
   readonly #location: PostgresLocation;
   readonly #config: ClientConfig;
 
   /** @throws {InvalidUrlError} when the URL is not a PostgreSQL URL. */
   constructor(url: string) {
-    this.url = url;
+    this.#url = url;
     this.#location = parsePostgresUrl(url);
     const config = pgClientConfig(this.#location, undefined);
     this.#config = { ...config, application_name: this.#location.applicationName ?? APPLICATION_NAME };
@@ -95,7 +96,7 @@ export class ControlDatabase {
   /** `error` as a `DatabaseError` about `doing` on this database, with the password masked (an error that already is one passes through). */
   error(doing: string, error: unknown): DatabaseError {
     if ((error as { code?: unknown } | null)?.code === 'DATABASE_ERROR') return error as DatabaseError;
-    return redactedDatabaseError(`${doing} (${this.describe()})`, error, this.url, this.#location.password);
+    return redactedDatabaseError(`${doing} (${this.describe()})`, error, this.#url, this.#location.password);
   }
 }
 

@@ -7,7 +7,8 @@
  * with graphile-worker's back-off and writing each result to `cgmigrate_fleet.results`;
  * {@link readQueueResults} gives `fleet status` each target's last result. A worker
  * killed mid-target leaves it rolled back to its last commit; a live worker releases
- * the dead one's jobs within seconds (see {@link WorkerLiveness}).
+ * the dead one's jobs within seconds (each worker holds a liveness lock, keyed by
+ * {@link workerLockKey}).
  *
  * A subpath of its own, so that the adapter's main entry never loads graphile-worker.
  *
@@ -32,5 +33,5 @@ export type { QueueResult } from './results-table.js';
 export type { QueueLogLine } from './graphile-queue.js';
 export type { FleetJobPayload } from './fleet-job.js';
 export { isTransientFailure } from './retry-policy.js';
-export { WorkerLiveness, workerLockKey } from './worker-liveness.js';
+export { workerLockKey } from './worker-liveness.js';
 export { DEFAULT_MAX_ATTEMPTS, FLEET_TASK, fleetJobKey, QUEUE_SCHEMA, RESULTS_SCHEMA } from './queue-layout.js';

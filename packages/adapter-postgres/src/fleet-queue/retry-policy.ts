@@ -5,9 +5,10 @@ import type { TargetOutcome } from '@cloudguard/migrate-core';
  * cgmigrate's codes of failures that say nothing about the target or the scripts, only
  * about the moment: the database could not be reached or answered with an error
  * (`DATABASE_ERROR`), another runner held the target's lock too long (`LOCK_TIMEOUT`),
- * the lock's session died (`LOCK_LOST`), the worker was stopped (`INTERRUPTED`).
+ * the lock's session died (`LOCK_LOST`), the worker was stopped (`INTERRUPTED`), a worker
+ * of another release took the job (`FLEET_SCRIPTS_MISMATCH`: one of the enqueuer's release
+ * may take it next).
  */
-/** `FLEET_SCRIPTS_MISMATCH`: a worker of another release took the job; one of the enqueuer's release may take it next. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set(['DATABASE_ERROR', 'LOCK_TIMEOUT', 'LOCK_LOST', 'INTERRUPTED', 'FLEET_SCRIPTS_MISMATCH']);
 
 /**

@@ -148,6 +148,7 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<Fleet
   const db = new ControlDatabase(options.controlUrl);
   const preloaded = await preloadScripts(options.env);
   const tasks = new CommandTasks({ ...options.env, preloaded });
+  const workerHeads = preloaded.scripts.map.heads;
   const byName = new Map(options.targets.map((target) => [target.name, target]));
   const counts = { succeeded: 0, failed: 0, retried: 0 };
   const released: string[] = [];
@@ -190,7 +191,6 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<Fleet
       emit({ type: 'target-start', name: job.name, attempt, maxAttempts });
       let thrown: unknown;
       let outcome: TargetOutcome;
-      const workerHeads = preloaded.scripts.map.heads;
       if (target === undefined) {
         outcome = { name: job.name, target: job.name, status: 'failed', durationMs: 0, wave: 1, error: describeError(new TargetUnknownError(job.name), { url: '' }) };
       } else if (job.heads !== undefined && !sameHeads(job.heads, workerHeads)) {
@@ -368,7 +368,8 @@ function positive(value: number, option: string): number {
   return value;
 }
 
-/** Whether two lists of heads name the same revisions, in any order. */
+/** Whether a job's heads (from the queue, unchecked for repeats) name the same revisions as the worker's (distinct), in any order. */
 function sameHeads(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().every((id, index) => id === [...b].sort()[index]);
+  const ids = new Set(a);
+  return a.length === b.length && ids.size === b.length && b.every((id) => ids.has(id));
 }

@@ -90,7 +90,12 @@ export function scheduleFromFlags(flags: FleetFlags): Pick<FleetCommandOptions, 
   };
 }
 
-function positiveInteger(text: string | undefined, option: string): number | undefined {
+/**
+ * A count flag (`--concurrency`, `--max-attempts`, …), read.
+ *
+ * @throws {FleetOptionsInvalidError} when it is not a whole number of at least 1.
+ */
+export function positiveInteger(text: string | undefined, option: string): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new FleetOptionsInvalidError(option, `'${text}' is not a whole number of at least 1`);
   return Number(text);

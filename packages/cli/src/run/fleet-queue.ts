@@ -4,7 +4,7 @@ import { formatFailedTarget, formatTargetLine } from '../render/fleet.js';
 import { formatDuration } from '../render/steps.js';
 import { painterFor } from '../render/style.js';
 import type { CommandContext } from './command-context.js';
-import { controlUrlOf, scheduleFromFlags, selectionFromFlags, targetSourceFromFlags, type TargetFlags } from './fleet-flags.js';
+import { controlUrlOf, positiveInteger, scheduleFromFlags, selectionFromFlags, targetSourceFromFlags, type TargetFlags } from './fleet-flags.js';
 
 /*
  * The bodies of `cgmigrate fleet enqueue` and `cgmigrate fleet work`. The queue lives in
@@ -60,7 +60,7 @@ export interface FleetWorkFlags extends TargetFlags {
   readonly 'until-empty'?: boolean | undefined;
 }
 
-/** The commands a job may run, and how many arguments each takes. */
+/** The commands a job may run (named in the refusal of another). */
 const QUEUED_COMMANDS = ['upgrade', 'downgrade', 'stamp'] as const;
 
 /**
@@ -111,7 +111,7 @@ function loadQueue() {
  */
 export async function runFleetEnqueue(ctx: CommandContext, command: FleetCommand, flags: FleetEnqueueFlags): Promise<FleetEnqueueResult> {
   const controlUrl = requireControlUrl(ctx, flags);
-  const maxAttempts = wholeNumber(flags['max-attempts'], '--max-attempts');
+  const maxAttempts = positiveInteger(flags['max-attempts'], '--max-attempts');
   const env = await ctx.environment();
   const targets = await selectFleetTargets(env, await selectionFromFlags(flags));
   ctx.redactUrls(...targets.map((target) => target.url));
@@ -125,10 +125,7 @@ export async function runFleetEnqueue(ctx: CommandContext, command: FleetCommand
     heads: scripts.map.heads,
     maxAttempts,
     runId: flags['run-id'],
-    onLog: (line) => {
-      if (line.level === 'error') ctx.alwaysLine(`queue: ${line.message}`);
-      else if (ctx.verbose) ctx.note(`queue: ${line.message}`);
-    },
+    onLog: (line) => printQueueLog(ctx, line),
   });
   const counts = result.queue;
   ctx.note(
@@ -178,8 +175,7 @@ export async function runFleetWork(ctx: CommandContext, flags: FleetWorkFlags): 
             ctx.note(`Released the jobs of ${event.workers.length} worker${event.workers.length === 1 ? '' : 's'} that stopped holding them (${event.workers.join(', ')}): they run again.`);
             break;
           case 'queue-log':
-            if (event.line.level === 'error') ctx.alwaysLine(`queue: ${event.line.message}`);
-            else if (ctx.verbose) ctx.note(`queue: ${event.line.message}`);
+            printQueueLog(ctx, event.line);
             break;
           case 'worker-stopping':
             if (event.reason === 'empty') ctx.note('The queue has no job left: stopping.');
@@ -195,7 +191,13 @@ export async function runFleetWork(ctx: CommandContext, flags: FleetWorkFlags): 
   ctx.note(`Worker ${result.worker}: ${result.succeeded} succeeded, ${result.failed} failed, ${result.retried} back in the queue${released}; ${formatDuration(result.durationMs)}.`);
   if (interruptedBy !== undefined) process.exitCode = signalExitStatus(interruptedBy);
   else if (result.failed > 0) process.exitCode = ExitStatus.failure;
-  return { ...result, released: [...result.released] };
+  return result;
+}
+
+/** A line of graphile-worker's log: its errors always, the rest with --verbose. */
+function printQueueLog(ctx: CommandContext, line: { readonly level: string; readonly message: string }): void {
+  if (line.level === 'error') ctx.alwaysLine(`queue: ${line.message}`);
+  else if (ctx.verbose) ctx.note(`queue: ${line.message}`);
 }
 
 function printTargetEnd(ctx: CommandContext, outcome: TargetOutcome, attempt: { attempt: number; maxAttempts: number; retrying: boolean }, paint: ReturnType<typeof painterFor>): void {
@@ -220,10 +222,4 @@ function describeCommand(command: FleetCommand): string {
     default:
       return command.command;
   }
-}
-
-function wholeNumber(text: string | undefined, option: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new FleetOptionsInvalidError(option, `'${text}' is not a whole number of at least 1`);
-  return Number(text);
 }
