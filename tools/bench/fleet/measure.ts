@@ -6,16 +6,12 @@
  */
 import path from 'node:path';
 import type { RevisionGraph } from '../revision-graph/graph.ts';
-import { busyShare, cpuTicks, waitForQuiet } from '../revision-graph/cpu-load.ts';
 import { shell } from '../upgrade/database.ts';
-import { summarize, timePass, type PassTime, type RunCount, type Timing } from '../upgrade/hyperfine.ts';
-import { passOrder } from '../upgrade/measure.ts';
+import type { RunCount, Timing } from '../upgrade/hyperfine.ts';
+import { timePasses } from '../upgrade/passes.ts';
 import { assertTenantsAtHead } from './check.ts';
 import { readPeakRss, withPeakRss } from './rss.ts';
 import type { Tenants } from './tenants.ts';
-
-/** Below this share of busy CPUs (bench idle) the machine counts as quiet. */
-const QUIET = 0.15;
 
 /** One tool's round in one workload. */
 export interface Round {
@@ -71,27 +67,19 @@ function probe(rounds: readonly Round[], graph: RevisionGraph): Map<string, numb
 /** Checks, then times, every round; hyperfine's JSON goes to `resultsDir/<id>-pass-<n>.json`. */
 export function measure(id: string, rounds: readonly Round[], graph: RevisionGraph, count: RunCount, resultsDir: string): Measurement {
   const checked = probe(rounds, graph);
-  waitForQuiet(QUIET, 60_000);
-  const before = cpuTicks();
-  const passes = new Map<string, PassTime[]>(rounds.map((round) => [round.label, []]));
-  const total = count.warmup + count.runs.exact;
-  for (let index = 0; index < total; index++) {
-    const order = passOrder(rounds, index);
-    const times = timePass(
-      order.map((round) => ({ name: round.label, command: measuredCommand(round), prepare: round.tenants.reset })),
-      path.dirname(rounds[0]!.dir),
-      path.join(resultsDir, `${id}-pass-${index + 1}.json`),
-    );
-    const warmup = index < count.warmup;
-    if (!warmup) for (const time of times) passes.get(time.name)!.push(time);
-    const line = order.map((round, at) => `${round.tool} ${seconds(times[at]!.wallMs)}`).join(', ');
-    console.log(`   pass ${index + 1} of ${total}${warmup ? ' (warm-up)' : ''}: ${line} s`);
-  }
-  const cpuBusy = busyShare(before, cpuTicks());
-  const tools = rounds.map((round) => ({
+  const { timings, cpuBusy } = timePasses({
+    id,
+    rounds,
+    count,
+    resultsDir,
+    cwd: path.dirname(rounds[0]!.dir),
+    command: (round) => ({ name: round.label, command: measuredCommand(round), prepare: round.tenants.reset }),
+    progressName: (round) => round.tool,
+  });
+  const tools = rounds.map((round, at) => ({
     tool: round.tool,
     label: round.label,
-    timing: summarize(round.label, passes.get(round.label)!, count),
+    timing: timings[at]!,
     checkedMs: checked.get(round.tool)!,
     rssKiB: readPeakRss(round.rssFile),
   }));

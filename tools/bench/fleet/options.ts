@@ -1,5 +1,5 @@
 /** Command-line options and what they choose: workloads (tenants × migrations per dialect) and run counts. */
-import { parseArgs } from 'node:util';
+import { parseCommonOptions } from '../upgrade/common-options.ts';
 import type { RunCount } from '../upgrade/hyperfine.ts';
 import type { Dialect } from '../upgrade/options.ts';
 
@@ -71,31 +71,8 @@ export function quickWorkloads(): WorkloadSpec[] {
 
 /** Parses `argv` (without node and the script). Returns `undefined` for `--help`. */
 export function parseOptions(argv: readonly string[]): BenchOptions | undefined {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      quick: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      write: { type: 'boolean' },
-      'no-write': { type: 'boolean', default: false },
-      only: { type: 'string' },
-      cli: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) return undefined;
-  const only = values.only;
-  if (only !== undefined && only !== 'sqlite' && only !== 'postgresql') {
-    throw new Error(`--only takes sqlite or postgresql, not '${only}'`);
-  }
-  const quick = values.quick;
-  const workloads = (quick ? quickWorkloads() : fullWorkloads()).filter((w) => only === undefined || w.dialect === only);
-  return {
-    quick,
-    keep: values.keep,
-    write: values['no-write'] ? false : (values.write ?? (!quick && only === undefined)),
-    workloads,
-    cli: values.cli,
-  };
+  const common = parseCommonOptions(argv, { quick: quickWorkloads, full: fullWorkloads }, 'cli');
+  if (common === undefined) return undefined;
+  const { extra, ...chosen } = common;
+  return { ...chosen, cli: extra };
 }

@@ -1,5 +1,5 @@
 /** Command-line options and what they choose: workloads, dialects and run counts. */
-import { parseArgs } from 'node:util';
+import { parseCommonOptions } from './common-options.ts';
 import type { RunCount } from './hyperfine.ts';
 
 /** The databases a workload runs on. */
@@ -73,31 +73,8 @@ export function quickWorkloads(): WorkloadSpec[] {
 
 /** Parses `argv` (without node and the script). Returns `undefined` for `--help`. */
 export function parseOptions(argv: readonly string[]): BenchOptions | undefined {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      quick: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      write: { type: 'boolean' },
-      'no-write': { type: 'boolean', default: false },
-      only: { type: 'string' },
-      baseline: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) return undefined;
-  const only = values.only;
-  if (only !== undefined && only !== 'sqlite' && only !== 'postgresql') {
-    throw new Error(`--only takes sqlite or postgresql, not '${only}'`);
-  }
-  const quick = values.quick;
-  const workloads = (quick ? quickWorkloads() : fullWorkloads()).filter((w) => only === undefined || w.dialect === only);
-  return {
-    quick,
-    keep: values.keep,
-    write: values['no-write'] ? false : (values.write ?? (!quick && only === undefined)),
-    workloads,
-    baseline: values.baseline,
-  };
+  const common = parseCommonOptions(argv, { quick: quickWorkloads, full: fullWorkloads }, 'baseline');
+  if (common === undefined) return undefined;
+  const { extra, ...chosen } = common;
+  return { ...chosen, baseline: extra };
 }
