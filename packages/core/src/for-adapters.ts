@@ -38,6 +38,7 @@ export type {
   VersionTableLocation,
 } from './adapter/dialect-adapter.js';
 export type { Row } from './migration.js';
+export type { MigrationClassIdentity, MigrationClassSupport } from './adapter/migration-class-support.js';
 
 // the shared SQL stores
 export {

@@ -10,6 +10,7 @@
  * @packageDocumentation
  */
 
+import type { MigrationClassSupport } from './migration-class-support.js';
 import type { SchemaDiffer } from './schema-change.js';
 import type { SchemaOperationCompiler } from './schema-operation-compiler.js';
 import type { StatementLinter, StatementLinterOptions } from './statement-linter.js';
@@ -442,6 +443,16 @@ export interface DialectAdapter {
    * @throws {DatabaseError} when the database cannot be created (the message never holds a password).
    */
   createScratchDatabase?(options: ScratchDatabaseOptions): Promise<ScratchDatabase>;
+  /**
+   * Runs migration classes of the ORM the adapter is built on as revisions: a file in
+   * `versions/` whose export is a class (MikroORM's `Migration` for the built-in
+   * adapters) with static `revision` and `downRevision`. Core calls it the first time it
+   * imports such a file to run, render or lint it; reading headers never does.
+   *
+   * Optional (added in contract version 1 as an optional member): without it such a file
+   * is `MALFORMED_MIGRATION`, naming the adapter that cannot run it.
+   */
+  migrationClasses?(): Promise<MigrationClassSupport>;
 }
 
 /** How {@link DialectAdapter.createScratchDatabase} should create its database. */
