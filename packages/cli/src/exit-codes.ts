@@ -94,6 +94,11 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   TARGET_SCHEMA_NOT_FOUND: ExitStatus.failure,
   TARGET_UNKNOWN: ExitStatus.failure,
   FLEET_SCRIPTS_MISMATCH: ExitStatus.failure,
+  // import mikro-orm: a config that cannot be read is usage; the database's state (no table, unsafe history) is 1; nothing was written
+  MIKRO_ORM_CONFIG_NOT_FOUND: ExitStatus.usage,
+  MIKRO_ORM_CONFIG_INVALID: ExitStatus.usage,
+  MIKRO_ORM_HISTORY_NOT_FOUND: ExitStatus.failure,
+  MIKRO_ORM_IMPORT_REFUSED: ExitStatus.failure,
 };
 
 /**
