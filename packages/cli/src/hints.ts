@@ -202,7 +202,7 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
     const malformed = error as MalformedMigrationError;
     if (malformed.adapter !== undefined) {
       return (
-        `Run ${malformed.path} with an adapter that runs migration classes (the built-in sqlite and postgres adapters run MikroORM's), ` +
+        `Run ${malformed.path} on an adapter that implements migrationClasses() (cgmigrate's sqlite and postgres adapters run MikroORM's classes), ` +
         'or rewrite it as `export default { revision, downRevision, up(op), down(op) }` (see the revision template in the script location).'
       );
     }

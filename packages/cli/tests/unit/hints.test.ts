@@ -109,7 +109,7 @@ describe('hintFor', () => {
     expect(header).toContain("`static revision = '<id>'`");
     expect(header).toContain('`cgmigrate import mikro-orm`');
     const unsupported = hintFor(new MalformedMigrationError('/m/versions/M1.ts', 'its export is a migration class (M1)', { migrationClass: 'M1', adapter: 'mariadb' }));
-    expect(unsupported).toContain('an adapter that runs migration classes');
+    expect(unsupported).toContain('an adapter that implements migrationClasses()');
     expect(unsupported).not.toContain('static revision');
   });
 
