@@ -244,10 +244,11 @@ function startsMemberName(scanner: Scanner): boolean {
 /**
  * Whether the literal just read is the whole initializer: followed by `;`, the class's
  * `}`, or a line break before the next member, optionally after a type assertion
- * (`as const`). `'a' + suffix` is not a literal.
+ * (`as const`, `satisfies string`). `'a' + suffix` is not a literal.
  */
 function endsInitializer(scanner: Scanner): boolean {
-  if (scanner.peekIdentifier() === 'as') {
+  const assertion = scanner.peekIdentifier();
+  if (assertion === 'as' || assertion === 'satisfies') {
     scanner.readIdentifier();
     skipType(scanner);
   }

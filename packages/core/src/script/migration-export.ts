@@ -4,12 +4,12 @@
  * against the header, and the adapter's {@link MigrationClassSupport} converts it.
  */
 
-import path from 'node:path';
 import type { DialectAdapter } from '../adapter/dialect-adapter.js';
 import type { MigrationClassIdentity, MigrationClassSupport } from '../adapter/migration-class-support.js';
 import { isMigrateError, MalformedMigrationError } from '../errors.js';
 import type { Migration, RevisionList } from '../migration.js';
 import { toRevisionList, type Revision } from '../revision/revision.js';
+import { migrationClassName } from './migration-class-header.js';
 import type { MigrationHeader } from './revision-header.js';
 
 /** A class as a migration file exports it: a constructor whose static members hold the header. */
@@ -45,7 +45,7 @@ export function pickMigrationExport(module: unknown, file: string): MigrationExp
   if (typeof main === 'function') {
     // An anonymous `export default class extends Migration {` is named `default` by the language.
     const declared = main.name === '' || main.name === 'default' ? undefined : main.name;
-    return { kind: 'class', migrationClass: main as MigrationClass, name: declared ?? path.basename(file, path.extname(file)) };
+    return { kind: 'class', migrationClass: main as MigrationClass, name: migrationClassName(declared, file) };
   }
   if (main === undefined) {
     const classes = Object.entries(exports).filter(([key, value]) => key !== 'default' && isDerivedClass(value));

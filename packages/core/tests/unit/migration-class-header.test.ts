@@ -54,7 +54,7 @@ describe('parseMigrationHeader on a migration class', () => {
           | null = ['a1', 'a2']
         static branchLabels = 'scans' as const
         protected static dependsOn: readonly string[] = [\`d4\`];
-        static message = 'Add \\'scans\\''
+        static message = 'Add \\'scans\\'' satisfies string
         static transactional = false;
         async up() { this.addSql('select 1'); }
       }`;
