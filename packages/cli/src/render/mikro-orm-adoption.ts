@@ -51,7 +51,7 @@ function describeStamp(result: MikroOrmAdoptionResult): string {
     case 'stamped':
       return `the database is stamped at ${stamp.revision} (${stamp.migration}, the last applied)`;
     case 'already-stamped':
-      return `the database is at ${stamp.revision} (${stamp.migration}) or later already`;
+      return `the database is at ${stamp.revision} (${stamp.migration}) or past it`;
     case 'nothing-applied':
       return 'MikroORM applied none of them, so the database is not stamped (`upgrade` runs them)';
   }
