@@ -360,12 +360,12 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   TARGET_UNKNOWN: () => 'Start the worker with the same --targets as `fleet enqueue` had, so that it can resolve every job\'s target (jobs carry names, never URLs).',
   MIKRO_ORM_CONFIG_NOT_FOUND: () =>
     'Run the command where MikroORM\'s own CLI runs (where `npx mikro-orm debug` finds the config), or name the config with --mikro-orm-config <path>.',
-  MIKRO_ORM_CONFIG_INVALID: (error) => {
+  MIKRO_ORM_CONFIG_INVALID: (error, { bin }) => {
     const { problem } = error as MikroOrmConfigInvalidError;
     if (problem.startsWith('it could not be imported')) {
       return (
         'Node loads the config with its own type stripping. A config whose entities need a TypeScript loader (legacy decorators) ' +
-        'loads with one, e.g. `NODE_OPTIONS="--import tsx" cgmigrate import mikro-orm`; or name the compiled config with --mikro-orm-config dist/mikro-orm.config.js.'
+        `loads with one, e.g. \`NODE_OPTIONS="--import tsx" ${bin} import mikro-orm\`; or name the compiled config with --mikro-orm-config dist/mikro-orm.config.js.`
       );
     }
     if (problem.includes('context')) return 'Name the context to read with --mikro-orm-context <name> (as MikroORM\'s --context), or MIKRO_ORM_CONTEXT_NAME.';
