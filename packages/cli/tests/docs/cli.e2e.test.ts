@@ -1,7 +1,8 @@
 /**
  * The blocks of docs/cli.md, and the `check --json` example of docs/ci-cd.md, run on an
  * SQLite project with the built CLI as `cgmigrate` on PATH: the revision document against
- * its published schema, the jq examples, the skipped-file warning and shell completion.
+ * its published schema, the jq examples, the skipped-file warning, the migration class and
+ * shell completion.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -29,7 +30,7 @@ async function behindProject(): Promise<DocProject> {
 }
 
 describe('docs/cli.md', () => {
-  const [revisionDocument, jqExamples, skippedWarning, completion] = blocksRunBy('docs/cli.md', TEST);
+  const [revisionDocument, jqExamples, skippedWarning, migrationClass, completion] = blocksRunBy('docs/cli.md', TEST);
 
   it('shows a revision document that revision.schema.json accepts', () => {
     expect(revisionDocument!.info).toBe('json');
@@ -63,6 +64,20 @@ describe('docs/cli.md', () => {
     const history = await project.sh('cgmigrate history');
     expect(history.code, history.stderr).toBe(0);
     expect(history.stderr).toBe(`${shown.replace(planted, file)}\n`);
+  });
+
+  it("lists the migration class as a revision named after its class, without importing it (MikroORM is not installed)", async () => {
+    expect(migrationClass!.info).toBe('ts');
+    const project = docProject();
+    projects.push(project);
+    mkdirSync(path.join(project.dir, 'migrations/versions'), { recursive: true });
+    writeFileSync(path.join(project.dir, 'migrations/versions/Migration20241116000001.ts'), migrationClass!.body);
+    const history = await project.sh('cgmigrate history');
+    expect(history, history.stderr).toMatchObject({ code: 0, stdout: '<base> -> 1f0c3a9b2d4e (head), Migration20241116000001\n' });
+    const json = await project.sh('cgmigrate history --json');
+    expect((JSON.parse(json.stdout) as { revisions: { id: string; message: string }[] }).revisions).toMatchObject([
+      { id: '1f0c3a9b2d4e', message: 'Migration20241116000001' },
+    ]);
   });
 
   it('prints the set-up steps of bash completion', async () => {
