@@ -6,4 +6,5 @@
  * @packageDocumentation
  */
 
-export {};
+// A new revision written as MikroORM's migration class (`cgmigrate revision --format mikro-orm`)
+export { renderMikroOrmMigrationFile } from './migration-file.js';
