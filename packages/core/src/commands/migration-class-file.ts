@@ -95,13 +95,13 @@ export async function renderMigrationClassFile(renderer: MigrationClassRenderer,
  * ### Examples
  * ```ts
  * uncheckedNotes([{ comment: 'Rows of scans must find their parent.', query: 'select …' }], 'up');
- * // ['Rows of scans must find their parent. This file cannot check it as a cgmigrate-format migration would: after up(), `select …` must return no rows.']
+ * // ['Rows of scans must find their parent. This file cannot check it as a cgmigrate-format migration would; after up(), this query must return no rows: select …']
  * ```
  */
 export function uncheckedNotes(checks: readonly SchemaCheckQuery[] | undefined, direction: 'up' | 'down'): string[] {
   return (checks ?? []).map(
     (check) =>
-      `${check.comment} This file cannot check it as a cgmigrate-format migration would: ` +
-      `${check.when === 'before' ? 'before' : 'after'} ${direction}(), \`${check.query}\` must return no rows.`,
+      `${check.comment} This file cannot check it as a cgmigrate-format migration would; ` +
+      `${check.when === 'before' ? 'before' : 'after'} ${direction}(), this query must return no rows: ${check.query}`,
   );
 }

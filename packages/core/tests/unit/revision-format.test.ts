@@ -268,11 +268,11 @@ describe("autogenerateRevision with format: 'mikro-orm'", () => {
     expect(notes[0]).toBe("Table 'scan' is new.");
     expect(notes[1]).toMatch(/^Written as SQL statements, so without the safe forms/);
     expect(notes.slice(2)).toEqual([
-      "'scan.label' becomes NOT NULL. This file cannot check it as a cgmigrate-format migration would: " +
-        'before up(), `select count(*) from `scan` where `label` is null having count(*) > 0` must return no rows.',
-      "Rows of 'scan' must find their parent. This file cannot check it as a cgmigrate-format migration would: " +
-        'after up(), `select * from pragma_foreign_key_check` must return no rows.',
-      'Back again. This file cannot check it as a cgmigrate-format migration would: after down(), `select 2` must return no rows.',
+      "'scan.label' becomes NOT NULL. This file cannot check it as a cgmigrate-format migration would; " +
+        'before up(), this query must return no rows: select count(*) from `scan` where `label` is null having count(*) > 0',
+      "Rows of 'scan' must find their parent. This file cannot check it as a cgmigrate-format migration would; " +
+        'after up(), this query must return no rows: select * from pragma_foreign_key_check',
+      'Back again. This file cannot check it as a cgmigrate-format migration would; after down(), this query must return no rows: select 2',
     ]);
   });
 });
