@@ -47,7 +47,7 @@ function recordingRenderer() {
 type Support = Partial<MigrationClassSupport> & { readonly framework: string };
 
 /** The memory adapter, with a schema differ returning `comparison` and `migrationClasses()` returning `support`. */
-function adapterWith(options: { comparison?: SchemaComparison; support?: Support; compiler?: SchemaOperationCompiler }): DialectAdapter {
+function adapterWith(options: { comparison?: SchemaComparison | undefined; support?: Support | undefined; compiler?: SchemaOperationCompiler | undefined }): DialectAdapter {
   const memory = createMemoryAdapter();
   const { comparison, support, compiler } = options;
   return {
