@@ -7,6 +7,7 @@ import {
   InvalidRevisionIdError,
   InvalidMessageError,
   InvalidTargetError,
+  MigrationFormatNotSupportedError,
   MultipleHeadsError,
 } from '../errors.js';
 import { RevisionMap } from '../revision/revision-map.js';
@@ -28,7 +29,6 @@ import type { SchemaChange } from '../adapter/schema-change.js';
 import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 import { summarizeRevision, type RevisionSummary } from './revision-summary.js';
 import { runPostWriteHooks, type PostWriteHookRun } from '../hooks/post-write-hooks.js';
-import { MigrationFormatNotSupportedError } from '../errors.js';
 import {
   migrationClassRenderer,
   renderMigrationClassFile,
