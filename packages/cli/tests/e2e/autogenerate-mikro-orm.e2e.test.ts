@@ -161,12 +161,17 @@ for (const dialect of dialects) {
         const secondJson = await run('heads', '--json');
         expect(secondJson.json<{ revisions: RevisionJson[] }>().revisions).toMatchObject([{ id: secondId, downRevisions: [firstId], message: secondClass }]);
 
-        // Without --autogenerate: MikroORM's blank migration (`select 1` both ways).
-        const blank = await run('revision', '--format', 'mikro-orm', '-m', 'Nothing yet');
+        // Without --autogenerate: MikroORM's blank migration (`select 1` both ways); a branch label is a static member too.
+        const blank = await run('revision', '--format', 'mikro-orm', '-m', 'Nothing yet', '--branch-label', 'later');
         expect(blank.code, blank.stderr).toBe(0);
         const blankSource = readFileSync(blank.stdout.trim(), 'utf8');
+        expect(blankSource).toContain("  static branchLabels = 'later';\n  static message = 'Nothing yet';\n");
         expect(blankSource).toContain('  override up(): void | Promise<void> {\n    this.addSql(`select 1`);\n  }');
         expect(blankSource).toContain('  override down(): void | Promise<void> {\n    this.addSql(`select 1`);\n  }');
+        const blankJson = await run('heads', '--json');
+        expect(blankJson.json<{ revisions: (RevisionJson & { branchLabels: string[] })[] }>().revisions).toMatchObject([
+          { downRevisions: [secondId], branchLabels: ['later'], message: 'Nothing yet' },
+        ]);
         expect(app.versions()).toHaveLength(3);
         expect(app.versions().every((name) => CLASS_FILE.test(name))).toBe(true);
 
@@ -174,10 +179,11 @@ for (const dialect of dialects) {
         expect(await dialect.tables()).toEqual(['alembic_version', 'cgmigrate_audit', 'post', 'user']);
         expect((await run('check')).code).toBe(0);
         const history2 = await run('history');
+        // The branch label shows on every revision of its branch, as Alembic shows it.
         expect(history2.stdout.trim().split('\n')).toEqual([
-          expect.stringMatching(new RegExp(`^${secondId} -> \\w+ \\(head\\), Nothing yet$`)),
-          `${firstId} -> ${secondId}, ${secondClass}`,
-          `<base> -> ${firstId}, Create users`,
+          expect.stringMatching(new RegExp(`^${secondId} -> \\w+ \\(later\\) \\(head\\), Nothing yet$`)),
+          `${firstId} -> ${secondId} (later), ${secondClass}`,
+          `<base> -> ${firstId} (later), Create users`,
         ]);
 
         const down = await run('downgrade', 'base');
