@@ -48,6 +48,7 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   TEMPLATE_NOT_FOUND: ExitStatus.usage,
   INVALID_MESSAGE: ExitStatus.usage,
   FILE_EXISTS: ExitStatus.usage,
+  MIGRATION_FORMAT_NOT_SUPPORTED: ExitStatus.usage,
   // execution
   MIGRATION_FAILED: ExitStatus.failure,
   IRREVERSIBLE_MIGRATION: ExitStatus.failure,

@@ -8,6 +8,7 @@ import type {
   InvalidReasonError,
   IrreversibleMigrationError,
   MalformedMigrationError,
+  MigrationFormatNotSupportedError,
   MigrateError,
   MigrationFailedError,
   MigrationFileUnreadableError,
@@ -220,10 +221,19 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   TEMPLATE_NOT_FOUND: (_error, { bin }) =>
     `Restore the template, or run \`${bin} init <new-directory>\` and copy the one it writes.`,
   INVALID_MESSAGE: (_error, { bin }) => `Describe the change with -m, e.g. \`${bin} revision -m "Add scan duration"\`.`,
-  FILE_EXISTS: (error, { command }) =>
-    command === 'init'
-      ? 'Choose a directory that does not exist yet or is empty.'
-      : `Move ${(error as FileExistsError).path} away, or pass another --rev-id or message.`,
+  FILE_EXISTS: (error, { command }) => {
+    if (command === 'init') return 'Choose a directory that does not exist yet or is empty.';
+    const { path } = error as FileExistsError;
+    // A MikroORM class is named by the second it was written in, not by its id or message.
+    if (/[\\/]Migration\d{14}(?:_[^\\/]*)?\.ts$/.test(path)) return `Another migration was written in the same second as ${path}: run the command again.`;
+    return `Move ${path} away, or pass another --rev-id or message.`;
+  },
+  MIGRATION_FORMAT_NOT_SUPPORTED: (error) => {
+    const { problem } = error as MigrationFormatNotSupportedError;
+    if (problem === 'contents') return "Leave --as out, or pass --as sql: a MikroORM migration class holds the database's SQL. Nothing was written.";
+    if (problem === 'file-name') return "The adapter's renderMigrationFile named the file wrongly: report it to the adapter's authors, and write the revision without --format meanwhile. Nothing was written.";
+    return "Leave --format out to write cgmigrate's own format, or use an adapter whose migrationClasses() implements renderMigrationFile (see docs/writing-an-adapter.md). Nothing was written.";
+  },
   MIGRATION_FAILED: (error, { bin }) => {
     const current = `\`${bin} current\` shows the revision the database is at now`;
     const byHand =

@@ -32,6 +32,7 @@ export type MigrateErrorCode =
   | 'TEMPLATE_NOT_FOUND'
   | 'INVALID_MESSAGE'
   | 'FILE_EXISTS'
+  | 'MIGRATION_FORMAT_NOT_SUPPORTED'
   // execution
   | 'MIGRATION_FAILED'
   | 'IRREVERSIBLE_MIGRATION'
@@ -390,6 +391,32 @@ export class FileExistsError extends MigrateError {
   readonly code = 'FILE_EXISTS' as const;
   constructor(readonly path: string) {
     super(`File already exists: ${path}`);
+  }
+}
+
+/**
+ * A revision was to be written in a file format other than cgmigrate's own (`format:
+ * 'mikro-orm'`), and cannot be: the adapter cannot render files of that format
+ * (`no-renderer`: it has no `migrationClasses()`, or its support has no
+ * `renderMigrationFile`), the format cannot hold what was asked (`contents`: a MikroORM
+ * migration class holds SQL statements, not schema operations nor cgmigrate's `up()`
+ * and `down()` bodies), or the
+ * adapter's renderer named the file so that it would not be read as a migration in
+ * `versions/` (`file-name`). Nothing was written.
+ */
+export class MigrationFormatNotSupportedError extends MigrateError {
+  readonly code = 'MIGRATION_FORMAT_NOT_SUPPORTED' as const;
+  constructor(
+    /** The format asked for, e.g. `mikro-orm`. */
+    readonly format: string,
+    /** What is missing or wrong; see the class's description. */
+    readonly problem: 'no-renderer' | 'contents' | 'file-name',
+    /** The adapter at fault, when it is one (`no-renderer`, `file-name`). */
+    readonly adapter: string | undefined,
+    /** The fact, e.g. `the sqlite adapter has no migrationClasses()`. */
+    readonly reason: string,
+  ) {
+    super(`Cannot write a revision in the ${format} format: ${reason}`);
   }
 }
 

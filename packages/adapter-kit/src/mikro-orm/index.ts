@@ -11,3 +11,6 @@
  */
 
 export { mikroOrmMigrationClasses, type MikroOrmMigrationDialect } from './migration-classes.js';
+
+// A new revision written as MikroORM's migration class (`cgmigrate revision --format mikro-orm`)
+export { renderMikroOrmMigrationFile } from './migration-file.js';
