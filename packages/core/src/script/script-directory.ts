@@ -2,6 +2,7 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:f
 import path from 'node:path';
 import { MalformedMigrationError, ScriptLocationNotFoundError, isMigrateError, type SourceLocation } from '../errors.js';
 import { locateInStack, locateSyntaxError } from './source-location.js';
+import { defaultExport } from './default-export.js';
 import type { Migration } from '../migration.js';
 import { RevisionMap } from '../revision/revision-map.js';
 import { createRevision, toRevisionList, type Revision } from '../revision/revision.js';
@@ -297,7 +298,7 @@ async function loadModule(io: ScriptDirectoryIo, file: string): Promise<Partial<
       location: locateImportError(io, error, file),
     });
   }
-  const migration = (module as { default?: unknown }).default;
+  const migration = defaultExport(module);
   if (typeof migration !== 'object' || migration === null) {
     throw new MalformedMigrationError(file, 'it has no default export object (export default { revision, downRevision, up, down })');
   }
