@@ -6,4 +6,8 @@
  * @packageDocumentation
  */
 
-export {};
+// orm.migrator through cgmigrate: the extension each adapter exports for its dialect
+export { migratorExtension, type MigratorExtension } from './migrator-extension.js';
+export { CgmigrateMigrator, type ExecutedMigration } from './cgmigrate-migrator.js';
+export type { CgmigrateMigratorOptions, OrmMigratorDialect } from './migrator-target.js';
+export { ormMigrationName, revisionForName } from './migration-names.js';
