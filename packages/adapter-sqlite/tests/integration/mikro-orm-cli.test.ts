@@ -1,0 +1,82 @@
+/**
+ * MikroORM's own CLI (`mikro-orm migration:*`, run with Node 24 as a project's
+ * `node_modules/.bin/mikro-orm` would be) on a project whose `mikro-orm.config.ts`
+ * registers cgmigrate's migrator: each command works on cgmigrate's version and audit
+ * tables, and prints what MikroORM's users expect. MikroORM's CLI finds the config itself
+ * (`./mikro-orm.config.ts`) and registers a TypeScript loader of its choosing (jiti, here),
+ * through which cgmigrate still reads its config and migrations.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { auditSteps, ormProject, run, tables, versionRows } from '../support/orm-project.js';
+
+function mikroOrm(dir: string, ...args: string[]) {
+  return run(process.execPath, [path.join(dir, 'node_modules/@mikro-orm/cli/cli.js'), ...args], dir);
+}
+
+/** The rows of a table MikroORM's CLI drew (`│ a1 │ 2025-… │`), each cell trimmed. */
+function tableRows(stdout: string): string[][] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('│'))
+    .slice(1)
+    .map((line) => line.split('│').slice(1, -1).map((cell) => cell.trim()));
+}
+
+describe('mikro-orm migration:* through cgmigrate on SQLite', () => {
+  it('pending, up, list, down and up --to run on cgmigrate\'s tables in the ORM\'s file', async () => {
+    const dir = ormProject();
+    const app = path.join(dir, 'app.db');
+
+    const pending = await mikroOrm(dir, 'migration:pending');
+    expect(pending.code, pending.stderr).toBe(0);
+    expect(tableRows(pending.stdout)).toEqual([['a1'], ['b2'], ['c3']]);
+
+    const up = await mikroOrm(dir, 'migration:up');
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toContain("[migrator] Processing 'a1'\n[migrator] Applied 'a1'");
+    expect(up.stdout).toContain('Successfully migrated up to the latest version');
+    expect(versionRows(app)).toEqual(['c3']);
+    expect(auditSteps(app)).toEqual(['upgrade a1', 'upgrade b2', 'upgrade c3']);
+    expect(tables(app)).not.toContain('mikro_orm_migrations');
+
+    const list = await mikroOrm(dir, 'migration:list');
+    expect(list.code, list.stderr).toBe(0);
+    const listed = tableRows(list.stdout);
+    expect(listed.map(([name]) => name)).toEqual(['a1', 'b2', 'c3']);
+    for (const [, executedAt] of listed) expect(Date.parse(executedAt!)).toBeGreaterThan(Date.now() - 120_000);
+    expect((await mikroOrm(dir, 'migration:pending')).stdout).toContain('No pending migrations');
+
+    const down = await mikroOrm(dir, 'migration:down');
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toContain("[migrator] Reverted 'c3'");
+    expect(down.stdout).toContain('Successfully migrated down to previous version');
+    expect(versionRows(app)).toEqual(['b2']);
+
+    const toFirst = await mikroOrm(dir, 'migration:down', '--to', '0');
+    expect(toFirst.code, toFirst.stderr).toBe(0);
+    expect(toFirst.stdout).toContain('Successfully migrated down to the first version');
+    expect(versionRows(app)).toEqual([]);
+
+    const upTo = await mikroOrm(dir, 'migration:up', '--to', 'b2');
+    expect(upTo.code, upTo.stderr).toBe(0);
+    expect(upTo.stdout).toContain('Successfully migrated up to version b2');
+    expect(versionRows(app)).toEqual(['b2']);
+    expect(tableRows((await mikroOrm(dir, 'migration:pending')).stdout)).toEqual([['c3']]);
+  });
+
+  it('rollup fails with cgmigrate\'s code and what to do instead, and changes nothing', async () => {
+    const dir = ormProject();
+    const rollup = await mikroOrm(dir, 'migration:rollup');
+    expect(rollup.code).not.toBe(0);
+    expect(rollup.stderr).toContain(
+      "orm.migrator.rollup() cannot run through cgmigrate: cgmigrate's revisions form a graph with branches and merges, recorded by id, so applied files cannot be combined into one. Instead, keep the revisions as they are",
+    );
+    expect(rollup.stderr).toContain("code: 'MIGRATOR_CALL_NOT_SUPPORTED'");
+    const app = path.join(dir, 'app.db');
+    expect(existsSync(app) ? tables(app) : []).toEqual([]);
+  });
+});
