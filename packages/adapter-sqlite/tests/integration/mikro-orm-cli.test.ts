@@ -11,7 +11,12 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { blocksRunBy } from '../../../../tools/docs/fenced-blocks.js';
 import { auditSteps, ormProject, run, tables, versionRows } from '../support/orm-project.js';
+
+/** docs/mikro-orm.md's `mikro-orm.config.ts`, registering cgmigrate's migrator. */
+const [configBlock] = blocksRunBy('docs/mikro-orm.md', 'packages/adapter-sqlite/tests/integration/mikro-orm-cli.test.ts');
+const project = () => ormProject({ mikroOrmConfig: configBlock!.body });
 
 function mikroOrm(dir: string, ...args: string[]) {
   return run(process.execPath, [path.join(dir, 'node_modules/@mikro-orm/cli/cli.js'), ...args], dir);
@@ -28,7 +33,7 @@ function tableRows(stdout: string): string[][] {
 
 describe('mikro-orm migration:* through cgmigrate on SQLite', () => {
   it('pending, up, list, down and up --to run on cgmigrate\'s tables in the ORM\'s file', async () => {
-    const dir = ormProject();
+    const dir = project();
     const app = path.join(dir, 'app.db');
 
     const pending = await mikroOrm(dir, 'migration:pending');
@@ -69,7 +74,7 @@ describe('mikro-orm migration:* through cgmigrate on SQLite', () => {
   });
 
   it('rollup fails with cgmigrate\'s code and what to do instead, and changes nothing', async () => {
-    const dir = ormProject();
+    const dir = project();
     const rollup = await mikroOrm(dir, 'migration:rollup');
     expect(rollup.code).not.toBe(0);
     expect(rollup.stderr).toContain(

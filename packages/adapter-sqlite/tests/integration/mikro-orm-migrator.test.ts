@@ -10,8 +10,12 @@ import { Migrator } from '@mikro-orm/migrations';
 import { defineEntity, MikroORM, p } from '@mikro-orm/sqlite';
 import { describe, expect, it } from 'vitest';
 
+import { blocksRunBy } from '../../../../tools/docs/fenced-blocks.js';
 import { cgmigrateMigrator } from '../../src/mikro-orm.js';
 import { afterTest, appliedLog, auditSteps, CGMIGRATE, ormProject as project, run, tables, versionRows } from '../support/orm-project.js';
+
+/** docs/mikro-orm.md's service, migrating at start-up with `orm.migrator.up()`. */
+const [serviceBlock] = blocksRunBy('docs/mikro-orm.md', 'packages/adapter-sqlite/tests/integration/mikro-orm-migrator.test.ts');
 
 const Scan = defineEntity({ name: 'Scan', tableName: 'scans', properties: { id: p.integer().primary(), account: p.string() } });
 
@@ -105,15 +109,15 @@ describe('orm.migrator through cgmigrate on SQLite', () => {
   });
 
   it('two services started together apply each migration once', async () => {
-    const dir = project();
+    const dir = project({ service: serviceBlock!.body });
     const start = () => run(process.execPath, ['service.ts'], dir, { PAUSE_MS: '1500' });
     const services = await Promise.all([start(), start()]);
     for (const service of services) expect(service.code, service.stderr).toBe(0);
-    // They met: the second waited for the first's lock (and said so, through the ORM's logger).
+    // They met: the second waited for the first's lock, and said so through the ORM's logger.
     expect(services.map((service) => service.stdout).join('\n')).toMatch(/Waiting for the migration lock, held by pid \d+/);
-    // One applied everything; the other waited for the lock and found nothing left to do.
-    const appliedBy = services.map((service) => JSON.parse(service.stdout.trim().split('\n').at(-1)!) as string[]);
-    expect(appliedBy.sort((a, b) => a.length - b.length)).toEqual([[], ['a1', 'b2', 'c3']]);
+    // One applied everything; the other found nothing left to do.
+    const appliedLines = services.map((service) => service.stdout.match(/Applied '\w+'/g) ?? []);
+    expect(appliedLines.sort((a, b) => a.length - b.length)).toEqual([[], ["Applied 'a1'", "Applied 'b2'", "Applied 'c3'"]]);
     const app = path.join(dir, 'app.db');
     expect(appliedLog(app).map((row) => row.revision)).toEqual(['a1', 'b2', 'c3']);
     expect(new Set(appliedLog(app).map((row) => row.pid)).size).toBe(1);
@@ -133,7 +137,7 @@ describe('orm.migrator through cgmigrate on SQLite', () => {
   });
 
   it('migrates the config\'s URL when it gives one, and says so when that is not the ORM\'s database', async () => {
-    const dir = project("export default { scriptLocation: 'migrations', url: 'sqlite:///configured.db' };\n");
+    const dir = project({ cgmigrateConfig: "export default { scriptLocation: 'migrations', url: 'sqlite:///configured.db' };\n" });
     const warnings: string[] = [];
     const orm = await MikroORM.init({
       dbName: path.join(dir, 'app.db'),
@@ -171,7 +175,7 @@ describe('orm.migrator through cgmigrate on SQLite', () => {
   });
 
   it('checkSchema() and create() compare the ORM\'s entities with the database, as `cgmigrate check` and `revision --autogenerate` do', async () => {
-    const dir = project("export default { scriptLocation: 'migrations', includeTables: ['scans'] };\n");
+    const dir = project({ cgmigrateConfig: "export default { scriptLocation: 'migrations', includeTables: ['scans'] };\n" });
     const orm = await startOrm(dir);
     await expect(orm.migrator.checkSchema()).rejects.toMatchObject({ code: 'DB_NOT_UP_TO_DATE' });
     await orm.migrator.up();

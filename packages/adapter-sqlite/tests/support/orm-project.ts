@@ -1,9 +1,10 @@
 /**
  * A MikroORM 7 service's project for the `orm.migrator` tests: package.json, a
  * cgmigrate.config.ts (without a URL unless given one, so the ORM's own file is migrated),
- * ordinary cgmigrate migrations that log themselves in `applied_log`, the service
- * (`service.ts`, migrating at start-up) and MikroORM's config (`mikro-orm.config.ts`), with
- * the repository's node_modules linked in as a service's would be installed.
+ * ordinary cgmigrate migrations that log themselves in `applied_log`, the entity
+ * (`entities.ts`), MikroORM's config (`mikro-orm.config.ts`, on `app.db`) and the service
+ * (`service.ts`, migrating at start-up), with the repository's node_modules linked in as a
+ * service's would be installed.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -51,26 +52,40 @@ ${statements(down)}  },
 `;
 }
 
-const ENTITY = "const Scan = defineEntity({ name: 'Scan', tableName: 'scans', properties: { id: p.integer().primary(), account: p.string() } });";
+/** The entity the service's ORM maps. */
+const ENTITIES = `import { defineEntity, p } from '@mikro-orm/sqlite';
 
-/** The service: MikroORM on `app.db` with cgmigrate's migrator, migrating at start-up; its last line is what `up()` applied. */
-const SERVICE = `import { defineEntity, MikroORM, p } from '@mikro-orm/sqlite';
+export const Scan = defineEntity({ name: 'Scan', tableName: 'scans', properties: { id: p.integer().primary(), account: p.string() } });
+`;
+
+/** MikroORM's config, with cgmigrate's migrator (docs/mikro-orm.md shows the same, and the CLI test runs that one). */
+const MIKRO_ORM_CONFIG = `import { defineConfig } from '@mikro-orm/sqlite';
 import { cgmigrateMigrator } from '@cloudguard/migrate-adapter-sqlite/mikro-orm';
 
-${ENTITY}
-const orm = await MikroORM.init({ dbName: 'app.db', entities: [Scan], extensions: [cgmigrateMigrator()], debug: false });
-const applied = await orm.migrator.up();
-console.log(JSON.stringify(applied.map((migration) => migration.name)));
+import { Scan } from './entities.ts';
+
+export default defineConfig({ dbName: 'app.db', entities: [Scan], extensions: [cgmigrateMigrator()] });
+`;
+
+/** The service, migrating at start-up (docs/mikro-orm.md shows the same, and the migrator test runs that one). */
+const SERVICE = `import { MikroORM } from '@mikro-orm/sqlite';
+
+import config from './mikro-orm.config.ts';
+
+const orm = await MikroORM.init(config);
+await orm.migrator.up();
 await orm.close();
 `;
 
-/** What \`mikro-orm\` (MikroORM's CLI) reads: the same ORM, for \`migration:*\`. */
-const MIKRO_ORM_CONFIG = `import { defineConfig, defineEntity, p } from '@mikro-orm/sqlite';
-import { cgmigrateMigrator } from '@cloudguard/migrate-adapter-sqlite/mikro-orm';
-
-${ENTITY}
-export default defineConfig({ dbName: 'app.db', entities: [Scan], extensions: [cgmigrateMigrator()] });
-`;
+/** What a project holds besides its migrations and node_modules. */
+export interface OrmProjectFiles {
+  /** `cgmigrate.config.ts`; by default, one without a URL. */
+  readonly cgmigrateConfig?: string | undefined;
+  /** `mikro-orm.config.ts`. */
+  readonly mikroOrmConfig?: string | undefined;
+  /** `service.ts`. */
+  readonly service?: string | undefined;
+}
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -83,17 +98,18 @@ export function afterTest(cleanup: () => unknown): void {
 }
 
 /** A fresh project, removed after the test. */
-export function ormProject(config = "export default { scriptLocation: 'migrations' };\n"): string {
+export function ormProject(files: OrmProjectFiles = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'cgmigrate-orm-migrator-'));
   afterTest(() => rmSync(dir, { recursive: true, force: true }));
   symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   // MikroORM's CLI wants to be the project's own dependency.
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ type: 'module', dependencies: { '@mikro-orm/cli': '7.2.1', '@mikro-orm/sqlite': '7.2.1' } }, null, 2)}\n`);
-  writeFileSync(path.join(dir, 'cgmigrate.config.ts'), config);
+  writeFileSync(path.join(dir, 'cgmigrate.config.ts'), files.cgmigrateConfig ?? "export default { scriptLocation: 'migrations' };\n");
   mkdirSync(path.join(dir, 'migrations', 'versions'), { recursive: true });
   for (const [file, text] of Object.entries(MIGRATIONS)) writeFileSync(path.join(dir, 'migrations', 'versions', file), text);
-  writeFileSync(path.join(dir, 'service.ts'), SERVICE);
-  writeFileSync(path.join(dir, 'mikro-orm.config.ts'), MIKRO_ORM_CONFIG);
+  writeFileSync(path.join(dir, 'entities.ts'), ENTITIES);
+  writeFileSync(path.join(dir, 'mikro-orm.config.ts'), files.mikroOrmConfig ?? MIKRO_ORM_CONFIG);
+  writeFileSync(path.join(dir, 'service.ts'), files.service ?? SERVICE);
   return dir;
 }
 
