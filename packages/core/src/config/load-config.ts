@@ -8,7 +8,7 @@ import { closestName } from '../closest-name.js';
 import { LINT_RULES, lintRule } from '../lint/lint-rules.js';
 import { checkPostWriteHook } from '../hooks/post-write-hooks.js';
 import { describeThrown, readConfigObject } from './read-config-object.js';
-import { defaultExport } from '../script/default-export.js';
+import { defaultExport } from './default-export.js';
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_FILE_TEMPLATE,

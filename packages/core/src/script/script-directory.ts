@@ -2,7 +2,7 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:f
 import path from 'node:path';
 import { MalformedMigrationError, ScriptLocationNotFoundError, isMigrateError, type SourceLocation } from '../errors.js';
 import { locateInStack, locateSyntaxError } from './source-location.js';
-import { defaultExport } from './default-export.js';
+import { defaultExport } from '../config/default-export.js';
 import type { Migration } from '../migration.js';
 import { RevisionMap } from '../revision/revision-map.js';
 import { createRevision, toRevisionList, type Revision } from '../revision/revision.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { loadConfig } from '../../src/config/load-config.js';
-import { defaultExport } from '../../src/script/default-export.js';
+import { defaultExport } from '../../src/config/default-export.js';
 
 /** What jiti (registered by MikroORM's CLI) hands `import()` for a file that says `export default config`. */
 const interop = (value: unknown) => Object.defineProperty({ default: value }, '__esModule', { value: true });

@@ -1,5 +1,6 @@
 /**
- * The default export of a module that `import()` returned, as the file wrote it.
+ * The default export of a module that `import()` returned, as the file wrote it: of a
+ * config file here, of a migration in the script directory (which sits above config).
  *
  * A loader that compiles ES modules to CommonJS hands `import()` the CommonJS exports as
  * the default, marked `__esModule` (Babel's interop mark): jiti does so, and MikroORM's
