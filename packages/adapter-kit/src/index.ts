@@ -7,7 +7,9 @@
  * MikroORM options every adapter starts with. `/offline` builds an offline renderer from
  * a dialect's Kysely compiler; `/autogenerate` compares entities with a database through
  * MikroORM's comparator; `/operations` compiles schema operations through MikroORM's
- * schema helper and reads tables back through its introspection.
+ * schema helper and reads tables back through its introspection; `/mikro-orm` runs
+ * MikroORM's migration classes as revisions on the MikroORM instance an adapter
+ * registers here (`registerMigrationOrm`).
  *
  * This entry loads neither MikroORM nor Kysely: adapters import them when they connect.
  *
@@ -19,3 +21,5 @@ export { observedConnection } from './observed-connection.js';
 export { closedConnectionError, closeOrm, kyselyTransaction, nativeTransaction, ORM_WITHOUT_ENTITIES } from './transactions.js';
 export type { TransactionHooks } from './transactions.js';
 export { lazyOperationCompiler } from './lazy-operation-compiler.js';
+export { registerMigrationOrm } from './migration-orms.js';
+export type { MigrationOrm } from './migration-orms.js';

@@ -1,4 +1,4 @@
-import type { AdapterConnection, ConnectOptions, DialectAdapter } from '@cloudguard/migrate-core/adapter';
+import type { AdapterConnection, ConnectOptions, DialectAdapter, MigrationClassSupport } from '@cloudguard/migrate-core/adapter';
 
 import { resolveOptions, type PostgresAdapterOptions, type ResolvedPostgresOptions } from './postgres-options.js';
 import { sessionSchema } from './postgres-target-schema.js';
@@ -28,7 +28,8 @@ export type { PostgresAdapterOptions, PostgresDuration } from './postgres-option
  * schemas of one database migrate at once while two runners on one schema take turns.
  *
  * Migrations get a Kysely transaction as `op.db` and MikroORM's `PostgreSqlConnection`
- * as `op.connection` (the pg `Client` on an inspect connection). `?` placeholders are
+ * as `op.connection` (the pg `Client` on an inspect connection); a revision file may
+ * also export a MikroORM `Migration` class (see `docs/mikro-orm.md`). `?` placeholders are
  * translated to `$1…`. A statement that fails keeps its pg error (with PostgreSQL's
  * `code`), with the SQL attached as `(error as { sql?: string }).sql`. Two runners
  * serialise on a session advisory lock keyed on the version table, taken on the
@@ -71,7 +72,23 @@ export function postgresAdapter(options: PostgresAdapterOptions = {}): DialectAd
     statementReader: async () => (await import('./postgres-statement-reader.js')).postgresStatementReader(),
     statementLinter: async (linterOptions) => (await import('./postgres-statement-linter.js')).postgresStatementLinter(linterOptions, settings),
     createScratchDatabase: async (scratchOptions) => (await import('./postgres-scratch-database.js')).createPostgresScratchDatabase(scratchOptions),
+    migrationClasses: postgresMigrationClasses,
   };
+}
+
+/**
+ * MikroORM's `Migration` classes as revisions (see the kit's `mikroOrmMigrationClasses`),
+ * run on the migrate connection's MikroORM instance. Loaded when core first imports such
+ * a class to run, render or lint it: commands that only read revision headers load
+ * neither MikroORM nor `@mikro-orm/migrations`. Offline, a class's `this.config` names
+ * the database `postgres`: no URL is read there.
+ */
+async function postgresMigrationClasses(): Promise<MigrationClassSupport> {
+  const [{ PostgreSqlDriver }, { mikroOrmMigrationClasses }] = await Promise.all([
+    import('@mikro-orm/postgresql'),
+    import('@cloudguard/migrate-adapter-kit/mikro-orm'),
+  ]);
+  return mikroOrmMigrationClasses({ driver: PostgreSqlDriver, dbName: 'postgres' });
 }
 
 async function connectPostgres(options: ConnectOptions, adapterSettings: ResolvedPostgresOptions): Promise<AdapterConnection> {

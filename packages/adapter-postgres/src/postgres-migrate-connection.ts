@@ -1,4 +1,11 @@
-import { closedConnectionError, closeOrm, kyselyTransaction, lazyOperationCompiler, ORM_WITHOUT_ENTITIES } from '@cloudguard/migrate-adapter-kit';
+import {
+  closedConnectionError,
+  closeOrm,
+  kyselyTransaction,
+  lazyOperationCompiler,
+  ORM_WITHOUT_ENTITIES,
+  registerMigrationOrm,
+} from '@cloudguard/migrate-adapter-kit';
 import {
   createSqlStores,
   isMigrateError,
@@ -145,6 +152,8 @@ export class PostgresMigrateConnection implements AdapterConnection {
         ...ORM_WITHOUT_ENTITIES,
       });
       await orm.connect();
+      // MikroORM migration classes run on this instance: its connection is what sessions hand out as op.connection.
+      registerMigrationOrm(orm);
       // The round trip that proves the connection also looks for a target schema, before anything can run in it.
       const probe =
         options.schema === undefined ? kysely.CompiledQuery.raw('SELECT 1') : kysely.CompiledQuery.raw(SCHEMA_EXISTS_QUERY, [options.schema]);

@@ -1,4 +1,12 @@
-import type { AdapterConnection, ConnectOptions, DialectAdapter, StatementLinter, StatementLinterOptions, StatementReader } from '@cloudguard/migrate-core/adapter';
+import type {
+  AdapterConnection,
+  ConnectOptions,
+  DialectAdapter,
+  MigrationClassSupport,
+  StatementLinter,
+  StatementLinterOptions,
+  StatementReader,
+} from '@cloudguard/migrate-core/adapter';
 
 import { DEFAULT_BUSY_TIMEOUT_MS, type ResolvedSqliteOptions, type SqliteAdapterOptions } from './sqlite-options.js';
 import { parseSqliteUrl } from './sqlite-url.js';
@@ -15,6 +23,7 @@ export type { SqliteAdapterOptions } from './sqlite-options.js';
  *
  * Migrations get a Kysely transaction as `op.db`, and the MikroORM `SqliteConnection`
  * as `op.connection` (the better-sqlite3 `Database` on a read-only connection). A
+ * revision file may also export a MikroORM `Migration` class (see `docs/mikro-orm.md`). A
  * statement that fails keeps its driver error, with the SQL attached as
  * `(error as { sql?: string }).sql`. Two runners on one database file serialise on a
  * lock file, `<database>.cgmigrate-lock`, released by the OS if a process dies. A lock
@@ -52,7 +61,22 @@ export function sqliteAdapter(options: SqliteAdapterOptions = {}): DialectAdapte
     statementReader: readSqliteStatements,
     statementLinter: lintSqliteStatements,
     createScratchDatabase: async () => (await import('./sqlite-scratch-database.js')).createSqliteScratchDatabase(),
+    migrationClasses: sqliteMigrationClasses,
   };
+}
+
+/**
+ * MikroORM's `Migration` classes as revisions (see the kit's `mikroOrmMigrationClasses`),
+ * run on the migrate connection's MikroORM instance. Loaded when core first imports such
+ * a class to run, render or lint it: commands that only read revision headers load
+ * neither MikroORM nor `@mikro-orm/migrations`.
+ */
+async function sqliteMigrationClasses(): Promise<MigrationClassSupport> {
+  const [{ SqliteDriver }, { mikroOrmMigrationClasses }] = await Promise.all([
+    import('@mikro-orm/sqlite'),
+    import('@cloudguard/migrate-adapter-kit/mikro-orm'),
+  ]);
+  return mikroOrmMigrationClasses({ driver: SqliteDriver, dbName: ':memory:' });
 }
 
 async function connectSqlite(options: ConnectOptions, settings: ResolvedSqliteOptions): Promise<AdapterConnection> {

@@ -1,4 +1,11 @@
-import { closedConnectionError, closeOrm, kyselyTransaction, lazyOperationCompiler, ORM_WITHOUT_ENTITIES } from '@cloudguard/migrate-adapter-kit';
+import {
+  closedConnectionError,
+  closeOrm,
+  kyselyTransaction,
+  lazyOperationCompiler,
+  ORM_WITHOUT_ENTITIES,
+  registerMigrationOrm,
+} from '@cloudguard/migrate-adapter-kit';
 import {
   DatabaseError,
   createSqlStores,
@@ -139,6 +146,8 @@ export class SqliteMigrateConnection implements AdapterConnection {
         ...ORM_WITHOUT_ENTITIES,
       });
       await orm.connect();
+      // MikroORM migration classes run on this instance: its connection is what sessions hand out as op.connection.
+      registerMigrationOrm(orm);
       // MikroORM turns foreign keys on as it connects; SQLAlchemy (so Alembic) leaves them off,
       // and the pragma cannot change inside the transaction a migration runs in.
       if (!settings.foreignKeys) {

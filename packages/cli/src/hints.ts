@@ -198,9 +198,25 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   SCRIPT_LOCATION_NOT_FOUND: (_error, { bin }) =>
     `Create it with \`${bin} init\`, or set \`scriptLocation\` in cgmigrate.config.ts (relative to the config file), ` +
     'or point --config at the project\'s config file.',
-  MALFORMED_MIGRATION: (error) =>
-    `Fix or remove ${(error as MalformedMigrationError).path}: a migration file default-exports ` +
-    '{ revision, downRevision, up(op), down(op) } (see the revision template in the script location).',
+  MALFORMED_MIGRATION: (error, { bin }) => {
+    const malformed = error as MalformedMigrationError;
+    if (malformed.adapter !== undefined) {
+      return (
+        `Run ${malformed.path} with an adapter that runs migration classes (the built-in sqlite and postgres adapters run MikroORM's), ` +
+        'or rewrite it as `export default { revision, downRevision, up(op), down(op) }` (see the revision template in the script location).'
+      );
+    }
+    if (malformed.migrationClass !== undefined) {
+      return (
+        `Fix ${malformed.path}: give the class \`static revision = '<id>'\` and \`static downRevision = …\` (null for the first revision) ` +
+        `as literals, which cgmigrate reads without importing the file; or adopt a MikroORM project with \`${bin} import mikro-orm\`.`
+      );
+    }
+    return (
+      `Fix or remove ${malformed.path}: a migration file default-exports ` +
+      '{ revision, downRevision, up(op), down(op) } (see the revision template in the script location).'
+    );
+  },
   TEMPLATE_NOT_FOUND: (_error, { bin }) =>
     `Restore the template, or run \`${bin} init <new-directory>\` and copy the one it writes.`,
   INVALID_MESSAGE: (_error, { bin }) => `Describe the change with -m, e.g. \`${bin} revision -m "Add scan duration"\`.`,

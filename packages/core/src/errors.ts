@@ -347,13 +347,27 @@ export class MalformedMigrationError extends MigrateError {
    * the line that threw while the file was imported.
    */
   readonly location: SourceLocation | undefined;
+  /**
+   * The class the file exports as its migration, when it is written as a class
+   * (MikroORM's form, run through `DialectAdapter.migrationClasses`): its header is read
+   * from the class's static members.
+   */
+  readonly migrationClass: string | undefined;
+  /** The adapter that cannot run that class (it has no `migrationClasses`), when that is the problem. */
+  readonly adapter: string | undefined;
   constructor(
     readonly path: string,
     readonly problem: string,
-    options?: ErrorOptions & { location?: SourceLocation | undefined },
+    options?: ErrorOptions & {
+      location?: SourceLocation | undefined;
+      migrationClass?: string | undefined;
+      adapter?: string | undefined;
+    },
   ) {
     super(`Malformed migration ${path}: ${problem}`, options);
     this.location = options?.location;
+    this.migrationClass = options?.migrationClass;
+    this.adapter = options?.adapter;
   }
 }
 

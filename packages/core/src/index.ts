@@ -183,7 +183,13 @@ export { RevisionMap } from './revision/revision-map.js';
 export { createRevision, assertValidRevisionId, MAX_REVISION_ID_LENGTH } from './revision/revision.js';
 export type { Revision, RevisionInput } from './revision/revision.js';
 export { generateRevisionId } from './revision/revision-target.js';
-export { ScriptDirectory, type ScriptDirectoryIo, type SkippedScriptFile } from './script/script-directory.js';
+export {
+  ScriptDirectory,
+  type MigrationClassAdapter,
+  type ScriptDirectoryIo,
+  type ScriptDirectoryOptions,
+  type SkippedScriptFile,
+} from './script/script-directory.js';
 export { DEFAULT_REVISION_TEMPLATE, REVISION_TEMPLATE_FILE } from './script/revision-template.js';
 
 // ── Errors: every class, its stable code, and the brand check ────────────────────

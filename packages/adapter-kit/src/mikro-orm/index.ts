@@ -3,8 +3,14 @@
  * migrations: its `Migration` classes run as revisions, a MikroORM project's history is
  * adopted, and `orm.migrator` runs through cgmigrate.
  *
+ * This entry loads `@mikro-orm/migrations`: adapters import it lazily, from
+ * `DialectAdapter.migrationClasses()`, so that commands which only read revision headers
+ * never load it.
+ *
  * @packageDocumentation
  */
+
+export { mikroOrmMigrationClasses, type MikroOrmMigrationDialect } from './migration-classes.js';
 
 // orm.migrator through cgmigrate: the extension each adapter exports for its dialect
 export { migratorExtension, type MigratorExtension } from './migrator-extension.js';

@@ -104,6 +104,15 @@ describe('hintFor', () => {
     expect(hintFor(new MalformedMigrationError('/m/versions/bad.ts', 'no default export'))).toContain('/m/versions/bad.ts');
   });
 
+  it('tells a migration class how to declare its header, or which adapter runs it', () => {
+    const header = hintFor(new MalformedMigrationError('/m/versions/M1.ts', 'its class M1 has no `static revision`', { migrationClass: 'M1' }));
+    expect(header).toContain("`static revision = '<id>'`");
+    expect(header).toContain('`cgmigrate import mikro-orm`');
+    const unsupported = hintFor(new MalformedMigrationError('/m/versions/M1.ts', 'its export is a migration class (M1)', { migrationClass: 'M1', adapter: 'mariadb' }));
+    expect(unsupported).toContain('an adapter that runs migration classes');
+    expect(unsupported).not.toContain('static revision');
+  });
+
   it('explains targets by command', () => {
     expect(hintFor(new InvalidTargetError('-9', 'below base'), { command: 'downgrade' })).toContain('-N');
     expect(hintFor(new InvalidTargetError('+9', 'above head'), { command: 'upgrade' })).toContain('+N');

@@ -6,7 +6,7 @@ import { DatabaseError, isMigrateError, TargetSchemaNotSupportedError } from '..
 import type { MigrationEventListener } from '../runtime/events.js';
 import type { ScriptFileCache } from '../runtime/script-file-cache.js';
 import type { LintFinding } from '../lint/lint-revisions.js';
-import { describeSkippedFile, ScriptDirectory, type ScriptDirectoryIo } from '../script/script-directory.js';
+import { describeSkippedFile, ScriptDirectory, type ScriptDirectoryIo, type ScriptDirectoryOptions } from '../script/script-directory.js';
 
 /**
  * What every command works in: the resolved configuration, where adapters come from,
@@ -64,11 +64,20 @@ export function createEnvironment(config: ResolvedConfig, options: EnvironmentOp
  */
 export async function loadScripts(env: MigrationEnvironment, io?: ScriptDirectoryIo): Promise<ScriptDirectory> {
   if (env.preloaded) return env.preloaded.scripts;
-  const scripts = await ScriptDirectory.load(env.config.scriptLocation, io);
+  const scripts = await ScriptDirectory.load(env.config.scriptLocation, io, scriptDirectoryOptions(env));
   for (const skipped of scripts.skippedFiles) {
     env.onEvent?.({ type: 'warning', code: 'MIGRATION_FILE_SKIPPED', message: describeSkippedFile(skipped) });
   }
   return scripts;
+}
+
+/**
+ * How the environment's script directory runs migration classes: through the
+ * environment's adapter, resolved only when a file that exports a class is imported (so
+ * `history` and `current` never load it for that).
+ */
+export function scriptDirectoryOptions(env: MigrationEnvironment): ScriptDirectoryOptions {
+  return { migrationClassAdapter: () => resolveAdapter(env) };
 }
 
 /** The adapter for the environment's URL: the configured one (an object or a package name), or the one registered for its scheme. */

@@ -8,7 +8,7 @@ import type { MigrationEventListener } from '../runtime/events.js';
 import { ScriptFileCache } from '../runtime/script-file-cache.js';
 import { describeSkippedFile, ScriptDirectory } from '../script/script-directory.js';
 import { compareWithDatabase } from './compare-with-database.js';
-import { resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
+import { resolveAdapter, scriptDirectoryOptions, withConnection, type MigrationEnvironment } from './environment.js';
 import { assertEmptyShadow, openVerifyDatabase, type VerifyDatabase } from './verify-database.js';
 import type { VerifyCheck, VerifyFinding } from './verify-findings.js';
 import { underLock, type RunContext, type StepRunner } from './verify-steps.js';
@@ -125,7 +125,7 @@ export async function verify(env: MigrationEnvironment, options: VerifyOptions =
     run.failedCheck('graph', graph.findings);
     return run.result(undefined);
   }
-  const scripts = ScriptDirectory.fromRevisions(env.config.scriptLocation, read, files.io);
+  const scripts = ScriptDirectory.fromRevisions(env.config.scriptLocation, read, files.io, scriptDirectoryOptions(env));
   const map = scripts.map;
   const from = options.from === undefined ? undefined : resolveFrom(map, options.from);
   const conflicts = await findBranchConflicts(env, { scripts, scope: from === undefined ? 'all' : { from } });

@@ -9,15 +9,18 @@
  * yields `undefined` for that field and the caller falls back to importing the
  * module. The runner checks the imported module against the header, so a header
  * that lies is caught before it runs.
+ *
+ * A file without such an object may be a migration class (MikroORM's form), whose
+ * header is its static members: see {@link readClassHeader}, which never falls back to
+ * importing.
  */
 
+import { readClassHeader } from './migration-class-header.js';
 import type { MigrationHeader } from './revision-header.js';
+import { readLiteral, Scanner, stripComments, UNREADABLE, type Literal } from './source-literals.js';
 import { readTemplateShapedHeader } from './template-shaped-header.js';
 
 export type { MigrationHeader } from './revision-header.js';
-
-type Literal = string | null | readonly string[] | boolean;
-const UNREADABLE = Symbol('unreadable');
 
 const HEADER_KEYS = new Set(['revision', 'downRevision', 'branchLabels', 'dependsOn', 'message']);
 
@@ -25,16 +28,22 @@ const HEADER_KEYS = new Set(['revision', 'downRevision', 'branchLabels', 'depend
  * Parses the header, or returns `undefined` when `revision` or `downRevision` is not
  * written as a literal property of the default export. Files in the revision
  * template's shape take a quick path ({@link readTemplateShapedHeader}) with the same
- * result.
+ * result. A file without a default export object is read as a migration class when it
+ * exports one ({@link readClassHeader}).
+ *
+ * @param file the file's path, which names an anonymous default-exported class (by its
+ *   base name) and the file in errors; `''` where only the object form is parsed.
+ * @throws {MalformedMigrationError} when the file exports a migration class whose header
+ *   cannot be read from its source.
  */
-export function parseMigrationHeader(source: string): MigrationHeader | undefined {
-  return readTemplateShapedHeader(source) ?? parseMigrationHeaderFully(source);
+export function parseMigrationHeader(source: string, file = ''): MigrationHeader | undefined {
+  return readTemplateShapedHeader(source) ?? parseMigrationHeaderFully(source, file);
 }
 
 /** {@link parseMigrationHeader} without the quick path: the reference the quick path is tested against. */
-export function parseMigrationHeaderFully(source: string): MigrationHeader | undefined {
+export function parseMigrationHeaderFully(source: string, file = ''): MigrationHeader | undefined {
   const start = findDefaultExportObject(source);
-  if (start === -1) return undefined;
+  if (start === -1) return readClassHeader(source, file);
   const fields = readTopLevelLiterals(source, start);
   const revision = fields.get('revision');
   const downRevision = fields.get('downRevision');
@@ -58,123 +67,6 @@ export function parseMigrationHeaderFully(source: string): MigrationHeader | und
 function findDefaultExportObject(source: string): number {
   const match = /export\s+default\s+(?:[A-Za-z_$][\w$]*\s*(?:<[^>]*>)?\s*\(\s*)?\{/.exec(stripComments(source));
   return match ? match.index + match[0].length : -1;
-}
-
-/** Comments replaced by spaces, keeping every index in place. */
-function stripComments(source: string): string {
-  let out = '';
-  let i = 0;
-  while (i < source.length) {
-    const c = source[i]!;
-    const next = source[i + 1];
-    if (c === '/' && next === '/') {
-      const end = source.indexOf('\n', i);
-      const stop = end === -1 ? source.length : end;
-      out += ' '.repeat(stop - i);
-      i = stop;
-    } else if (c === '/' && next === '*') {
-      const end = source.indexOf('*/', i + 2);
-      const stop = end === -1 ? source.length : end + 2;
-      out += source.slice(i, stop).replace(/[^\n]/g, ' ');
-      i = stop;
-    } else if (c === '"' || c === "'" || c === '`') {
-      const stop = skipString(source, i);
-      out += source.slice(i, stop);
-      i = stop;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
-}
-
-/** Index after the string literal starting at `i`. */
-function skipString(source: string, i: number): number {
-  const quote = source[i];
-  let j = i + 1;
-  while (j < source.length && source[j] !== quote) {
-    if (source[j] === '\\') j++;
-    j++;
-  }
-  return j + 1;
-}
-
-class Scanner {
-  pos: number;
-  constructor(
-    readonly text: string,
-    start: number,
-  ) {
-    this.pos = start;
-  }
-
-  skipTrivia(): void {
-    for (;;) {
-      while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
-      if (this.text.startsWith('//', this.pos)) {
-        const end = this.text.indexOf('\n', this.pos);
-        this.pos = end === -1 ? this.text.length : end;
-      } else if (this.text.startsWith('/*', this.pos)) {
-        const end = this.text.indexOf('*/', this.pos + 2);
-        this.pos = end === -1 ? this.text.length : end + 2;
-      } else {
-        return;
-      }
-    }
-  }
-
-  peek(): string | undefined {
-    this.skipTrivia();
-    return this.text[this.pos];
-  }
-
-  readIdentifier(): string | undefined {
-    this.skipTrivia();
-    const match = /^[A-Za-z_$][\w$]*/.exec(this.text.slice(this.pos, this.pos + 256));
-    if (!match) return undefined;
-    this.pos += match[0].length;
-    return match[0];
-  }
-
-  readStringLiteral(): string | undefined {
-    this.skipTrivia();
-    const quote = this.text[this.pos];
-    if (quote !== '"' && quote !== "'" && quote !== '`') return undefined;
-    const end = skipString(this.text, this.pos);
-    const body = this.text.slice(this.pos + 1, end - 1);
-    if (quote === '`' && body.includes('${')) return undefined;
-    this.pos = end;
-    return unescape(body);
-  }
-
-  /** Skips one value (or method) up to the next top-level `,` or the closing `}`. */
-  skipValue(): void {
-    let depth = 0;
-    while (this.pos < this.text.length) {
-      this.skipTrivia();
-      const c = this.text[this.pos];
-      if (c === undefined) return;
-      if (c === '"' || c === "'" || c === '`') {
-        this.pos = skipString(this.text, this.pos);
-        continue;
-      }
-      if (c === '{' || c === '(' || c === '[') depth++;
-      else if (c === '}' || c === ')' || c === ']') {
-        if (depth === 0) return;
-        depth--;
-      } else if (c === ',' && depth === 0) return;
-      this.pos++;
-    }
-  }
-}
-
-function unescape(body: string): string {
-  return body.replace(/\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)/g, (_m, code: string) => {
-    if (code.startsWith('u{')) return String.fromCodePoint(parseInt(code.slice(2, -1), 16));
-    if (code.startsWith('u') || code.startsWith('x')) return String.fromCharCode(parseInt(code.slice(1), 16));
-    return { n: '\n', t: '\t', r: '\r', '0': '\0' }[code] ?? code;
-  });
 }
 
 function readTopLevelLiterals(source: string, start: number): Map<string, Literal | typeof UNREADABLE> {
@@ -205,31 +97,4 @@ function readTopLevelLiterals(source: string, start: number): Map<string, Litera
     scanner.skipValue();
   }
   return fields;
-}
-
-function readLiteral(scanner: Scanner): Literal | typeof UNREADABLE {
-  const c = scanner.peek();
-  if (c === '"' || c === "'" || c === '`') return scanner.readStringLiteral() ?? UNREADABLE;
-  if (c === '[') {
-    scanner.pos++;
-    const items: string[] = [];
-    for (;;) {
-      const next = scanner.peek();
-      if (next === ']') {
-        scanner.pos++;
-        return items;
-      }
-      if (next === ',') {
-        scanner.pos++;
-        continue;
-      }
-      const item = scanner.readStringLiteral();
-      if (item === undefined) return UNREADABLE;
-      items.push(item);
-    }
-  }
-  const word = scanner.readIdentifier();
-  if (word === 'null' || word === 'undefined') return null;
-  if (word === 'true' || word === 'false') return word === 'true';
-  return UNREADABLE;
 }

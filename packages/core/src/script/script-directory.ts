@@ -2,11 +2,19 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:f
 import path from 'node:path';
 import { MalformedMigrationError, ScriptLocationNotFoundError, isMigrateError, type SourceLocation } from '../errors.js';
 import { locateInStack, locateSyntaxError } from './source-location.js';
-import { defaultExport } from '../config/default-export.js';
+import { fileExports } from '../config/default-export.js';
 import type { Migration } from '../migration.js';
 import { RevisionMap } from '../revision/revision-map.js';
 import { createRevision, toRevisionList, type Revision } from '../revision/revision.js';
 import { HeaderIndex, isFileStamp } from './header-index.js';
+import {
+  headerOfClass,
+  migrationOfClass,
+  pickMigrationExport,
+  type MigrationClassAdapter,
+  type MigrationClassRunner,
+  type MigrationExport,
+} from './migration-export.js';
 import { importMigrationSource } from './migration-import.js';
 import { cachesDisabled } from './private-cache.js';
 import { parseMigrationHeader, type MigrationHeader } from './migration-header.js';
@@ -104,6 +112,19 @@ export interface ScriptDirectoryIo {
   openHeaderIndex?(location: string): HeaderIndex | undefined;
 }
 
+export type { MigrationClassAdapter } from './migration-export.js';
+
+/** Options of {@link ScriptDirectory.load} and {@link ScriptDirectory.fromRevisions}. */
+export interface ScriptDirectoryOptions {
+  /**
+   * The adapter that runs the files written as migration classes (MikroORM's form,
+   * through its `migrationClasses()`), resolved the first time a file's export is a class:
+   * reading headers never asks for it, and its `migrationClasses()` is called at most
+   * once. Without it, such a file is {@link MalformedMigrationError} when it is imported.
+   */
+  readonly migrationClassAdapter?: (() => Promise<MigrationClassAdapter>) | undefined;
+}
+
 /**
  * The {@link HeaderIndex} of a script location, unless `CGMIGRATE_NO_CACHE` is set
  * (to anything but an empty string).
@@ -134,21 +155,25 @@ function readSmallFile(file: string): string {
   return readFileSync(file, 'utf8');
 }
 
-/**
- * The migration scripts of a project: `<location>/versions/*.{ts,js,mts,mjs}` mapped
- * onto a {@link RevisionMap}. Reading the map costs one `stat` per revision, and one
- * file read for each file that changed since the last run (see {@link HeaderIndex});
- * modules are imported only when they are about to run.
- */
 /** The revisions of a script directory's files, in file-name order, and the files skipped. */
 export interface ScriptRevisions {
   readonly revisions: readonly Revision[];
   readonly skippedFiles: readonly SkippedScriptFile[];
 }
 
+/**
+ * The migration scripts of a project: `<location>/versions/*.{ts,js,mts,mjs}` mapped
+ * onto a {@link RevisionMap}. Reading the map costs one `stat` per revision, and one
+ * file read for each file that changed since the last run (see {@link HeaderIndex});
+ * modules are imported only when they are about to run. A file's migration is its
+ * default export object, or a migration class (MikroORM's form) that the adapter given
+ * as {@link ScriptDirectoryOptions.migrationClassAdapter} runs.
+ */
 export class ScriptDirectory {
   readonly #io: ScriptDirectoryIo;
   readonly #migrations = new Map<string, Promise<Migration>>();
+  readonly #migrationClassAdapter: ScriptDirectoryOptions['migrationClassAdapter'];
+  #migrationClassRunner: Promise<MigrationClassRunner> | undefined;
 
   private constructor(
     /** The script location (absolute). */
@@ -161,8 +186,10 @@ export class ScriptDirectory {
      */
     readonly skippedFiles: readonly SkippedScriptFile[],
     io: ScriptDirectoryIo,
+    options: ScriptDirectoryOptions,
   ) {
     this.#io = io;
+    this.#migrationClassAdapter = options.migrationClassAdapter;
   }
 
   /** Folder that holds the migration files. */
@@ -182,9 +209,9 @@ export class ScriptDirectory {
    * @throws {MalformedMigrationError} when a file has no readable revision.
    * @throws the graph errors of {@link RevisionMap.from} (duplicates, missing parents, cycles).
    */
-  static async load(location: string, io: ScriptDirectoryIo = nodeIo): Promise<ScriptDirectory> {
+  static async load(location: string, io: ScriptDirectoryIo = nodeIo, options: ScriptDirectoryOptions = {}): Promise<ScriptDirectory> {
     const { revisions, skippedFiles } = await ScriptDirectory.readRevisions(location, io);
-    return new ScriptDirectory(location, RevisionMap.from(revisions), skippedFiles, io);
+    return new ScriptDirectory(location, RevisionMap.from(revisions), skippedFiles, io, options);
   }
 
   /**
@@ -194,15 +221,16 @@ export class ScriptDirectory {
    *
    * @throws the graph errors of {@link RevisionMap.from} (duplicates, missing parents, cycles).
    */
-  static fromRevisions(location: string, read: ScriptRevisions, io: ScriptDirectoryIo = nodeIo): ScriptDirectory {
-    return new ScriptDirectory(location, RevisionMap.from(read.revisions), read.skippedFiles, io);
+  static fromRevisions(location: string, read: ScriptRevisions, io: ScriptDirectoryIo = nodeIo, options: ScriptDirectoryOptions = {}): ScriptDirectory {
+    return new ScriptDirectory(location, RevisionMap.from(read.revisions), read.skippedFiles, io, options);
   }
 
   /**
    * Reads every migration file's header, without building the revision graph.
    *
    * @throws {ScriptLocationNotFoundError} when `location` or its `versions/` folder is missing.
-   * @throws {MalformedMigrationError} when a file has no readable revision.
+   * @throws {MalformedMigrationError} when a file has no readable revision, or exports a
+   *   migration class whose static header members cannot be read from its source.
    */
   static async readRevisions(location: string, io: ScriptDirectoryIo = nodeIo): Promise<ScriptRevisions> {
     const versionsDir = path.join(location, 'versions');
@@ -231,7 +259,7 @@ export class ScriptDirectory {
       if (cached !== undefined && !isFileStamp(cached)) {
         header = cached;
       } else {
-        header = parseMigrationHeader(io.readFile(file));
+        header = parseMigrationHeader(io.readFile(file), file);
         if (header !== undefined && cached !== undefined) index?.remember(name, cached, header);
       }
       revisions.push(toRevision(header ?? (await readHeaderByImport(io, file)), file));
@@ -248,10 +276,28 @@ export class ScriptDirectory {
   importMigration(revision: Revision): Promise<Migration> {
     let loading = this.#migrations.get(revision.id);
     if (!loading) {
-      loading = importAndCheck(this.#io, revision);
+      loading = importAndCheck(this.#io, revision, () => this.#runnerOfClasses());
       this.#migrations.set(revision.id, loading);
     }
     return loading;
+  }
+
+  /** The adapter's support for migration classes, asked once, the first time a file exports a class. */
+  #runnerOfClasses(): Promise<MigrationClassRunner | undefined> {
+    const resolveAdapter = this.#migrationClassAdapter;
+    if (resolveAdapter === undefined) return Promise.resolve(undefined);
+    if (this.#migrationClassRunner === undefined) {
+      const resolving = (async () => {
+        const adapter = await resolveAdapter();
+        return { adapter: adapter.name, support: await adapter.migrationClasses?.() };
+      })();
+      this.#migrationClassRunner = resolving;
+      // An adapter that failed to load may load later (after an install): do not remember the failure.
+      resolving.catch(() => {
+        if (this.#migrationClassRunner === resolving) this.#migrationClassRunner = undefined;
+      });
+    }
+    return this.#migrationClassRunner;
   }
 
   /**
@@ -288,7 +334,12 @@ function toRevision(header: MigrationHeader, file: string): Revision {
   }
 }
 
-async function loadModule(io: ScriptDirectoryIo, file: string): Promise<Partial<Migration>> {
+/**
+ * Imports `file` and picks its migration export (see {@link pickMigrationExport}).
+ *
+ * @throws {MalformedMigrationError} when it cannot be imported, or exports no migration.
+ */
+async function loadModule(io: ScriptDirectoryIo, file: string): Promise<MigrationExport> {
   let module: unknown;
   try {
     module = await io.importModule(file);
@@ -298,11 +349,7 @@ async function loadModule(io: ScriptDirectoryIo, file: string): Promise<Partial<
       location: locateImportError(io, error, file),
     });
   }
-  const migration = defaultExport(module);
-  if (typeof migration !== 'object' || migration === null) {
-    throw new MalformedMigrationError(file, 'it has no default export object (export default { revision, downRevision, up, down })');
-  }
-  return migration as Partial<Migration>;
+  return pickMigrationExport(fileExports(module), file);
 }
 
 /**
@@ -321,7 +368,9 @@ function locateImportError(io: ScriptDirectoryIo, error: unknown, file: string):
 }
 
 async function readHeaderByImport(io: ScriptDirectoryIo, file: string): Promise<MigrationHeader> {
-  const migration = await loadModule(io, file);
+  const exported = await loadModule(io, file);
+  if (exported.kind === 'class') return headerOfClass(exported, file);
+  const migration = exported.migration;
   if (typeof migration.revision !== 'string') {
     throw new MalformedMigrationError(file, "its default export has no string 'revision'");
   }
@@ -337,9 +386,29 @@ async function readHeaderByImport(io: ScriptDirectoryIo, file: string): Promise<
   };
 }
 
-async function importAndCheck(io: ScriptDirectoryIo, revision: Revision): Promise<Migration> {
+async function importAndCheck(
+  io: ScriptDirectoryIo,
+  revision: Revision,
+  runnerOfClasses: () => Promise<MigrationClassRunner | undefined>,
+): Promise<Migration> {
   const file = revision.path ?? revision.id;
-  const migration = await loadModule(io, file);
+  const exported = await loadModule(io, file);
+  const migration = exported.kind === 'class' ? await migrationOfClass(exported, revision, runnerOfClasses) : checkedObject(exported.migration, revision, file);
+  if (typeof migration !== 'object' || migration === null || typeof migration.up !== 'function') {
+    throw new MalformedMigrationError(file, 'it has no up() function');
+  }
+  if (migration.down !== undefined && typeof migration.down !== 'function') {
+    throw new MalformedMigrationError(file, 'its down is not a function');
+  }
+  return migration as Migration;
+}
+
+/**
+ * A default export object whose `revision` and `downRevision` are the ones its header declared.
+ *
+ * @throws {MalformedMigrationError}
+ */
+function checkedObject(migration: Partial<Migration>, revision: Revision, file: string): Partial<Migration> {
   if (migration.revision !== revision.id) {
     throw new MalformedMigrationError(file, `it exports revision '${String(migration.revision)}' but its header says '${revision.id}'`);
   }
@@ -347,11 +416,5 @@ async function importAndCheck(io: ScriptDirectoryIo, revision: Revision): Promis
   if (parents.join(',') !== revision.downRevisions.join(',')) {
     throw new MalformedMigrationError(file, `its downRevision (${parents.join(', ') || 'null'}) differs from its header's`);
   }
-  if (typeof migration.up !== 'function') {
-    throw new MalformedMigrationError(file, 'it has no up() function');
-  }
-  if (migration.down !== undefined && typeof migration.down !== 'function') {
-    throw new MalformedMigrationError(file, 'its down is not a function');
-  }
-  return migration as Migration;
+  return migration;
 }

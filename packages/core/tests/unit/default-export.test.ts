@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { loadConfig } from '../../src/config/load-config.js';
-import { defaultExport } from '../../src/config/default-export.js';
+import { defaultExport, fileExports } from '../../src/config/default-export.js';
 
 /** What jiti (registered by MikroORM's CLI) hands `import()` for a file that says `export default config`. */
 const interop = (value: unknown) => Object.defineProperty({ default: value }, '__esModule', { value: true });
@@ -19,11 +19,17 @@ describe('defaultExport', () => {
     expect(defaultExport({ default: interop({ revision: 'a1' }) })).toEqual({ revision: 'a1' });
   });
 
-  it('leaves an object without the mark, or with the mark and no default, as it is', () => {
+  it('leaves a default export without the mark as it is', () => {
     const plain = { default: { revision: 'a1' } };
     expect(defaultExport({ default: plain })).toBe(plain);
-    const marked = Object.defineProperty({ revision: 'a1' }, '__esModule', { value: true });
-    expect(defaultExport({ default: marked })).toBe(marked);
+  });
+
+  it('gives the named exports of a wrapped file, a migration class without a default export among them', () => {
+    class Migration20250101000000 {}
+    const wrapped = { default: Object.defineProperty({ Migration20250101000000 }, '__esModule', { value: true }) };
+    expect(fileExports(wrapped)).toEqual({ Migration20250101000000 });
+    expect(defaultExport(wrapped)).toBeUndefined();
+    expect(fileExports({ default: 1, named: 2 })).toEqual({ default: 1, named: 2 });
   });
 
   it('lets loadConfig read a config whose module a CommonJS-compiling loader wrapped', async () => {

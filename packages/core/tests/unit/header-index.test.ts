@@ -71,6 +71,26 @@ describe('HeaderIndex through ScriptDirectory.load', () => {
     );
   });
 
+  it('keeps the header of a migration class, whose message is its name, like any other', async () => {
+    const source = "import { Migration } from '@mikro-orm/migrations';\nexport class Migration20241116000004 extends Migration {\n  static revision = 'dddd04';\n  static downRevision = 'cccc03';\n}\n";
+    writeFileSync(path.join(versions, 'd.ts'), source);
+    await ScriptDirectory.load(location, io);
+    ageFilesBeforeIndex();
+
+    reads = [];
+    const scripts = await ScriptDirectory.load(location, io);
+    expect(reads).toEqual([]);
+    expect(scripts.map.get('dddd04')).toMatchObject({ downRevisions: ['cccc03'], message: 'Migration20241116000004' });
+  });
+
+  it('caches no header of a migration class it cannot read, and reports it on every run', async () => {
+    writeFileSync(path.join(versions, 'd.ts'), "export class Migration4 extends Migration {\n  static revision = 'dddd04';\n}\n");
+    await expect(ScriptDirectory.load(location, io)).rejects.toMatchObject({ code: 'MALFORMED_MIGRATION', migrationClass: 'Migration4' });
+    reads = [];
+    await expect(ScriptDirectory.load(location, io)).rejects.toMatchObject({ code: 'MALFORMED_MIGRATION' });
+    expect(reads).toContain('d.ts');
+  });
+
   it('reads an edited file again and sees its new header', async () => {
     await ScriptDirectory.load(location, io);
     ageFilesBeforeIndex();
