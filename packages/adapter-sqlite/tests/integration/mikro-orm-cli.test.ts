@@ -12,11 +12,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { blocksRunBy } from '../../../../tools/docs/fenced-blocks.js';
-import { auditSteps, ormProject, run, tables, versionRows } from '../support/orm-project.js';
+import { auditSteps, CLASS_MIGRATION, ormProject, run, tables, versionRows } from '../support/orm-project.js';
 
 /** docs/mikro-orm.md's `mikro-orm.config.ts`, registering cgmigrate's migrator. */
 const [configBlock] = blocksRunBy('docs/mikro-orm.md', 'packages/adapter-sqlite/tests/integration/mikro-orm-cli.test.ts');
-const project = () => ormProject({ mikroOrmConfig: configBlock!.body });
+/** The project, with a MikroORM migration class after the three object migrations. */
+const project = () => ormProject({ mikroOrmConfig: configBlock!.body, migrations: CLASS_MIGRATION });
 
 function mikroOrm(dir: string, ...args: string[]) {
   return run(process.execPath, [path.join(dir, 'node_modules/@mikro-orm/cli/cli.js'), ...args], dir);
@@ -32,34 +33,34 @@ function tableRows(stdout: string): string[][] {
 }
 
 describe('mikro-orm migration:* through cgmigrate on SQLite', () => {
-  it('pending, up, list, down and up --to run on cgmigrate\'s tables in the ORM\'s file', async () => {
+  it('pending, up, list, down and up --to run object and class migrations on cgmigrate\'s tables in the ORM\'s file', async () => {
     const dir = project();
     const app = path.join(dir, 'app.db');
 
     const pending = await mikroOrm(dir, 'migration:pending');
     expect(pending.code, pending.stderr).toBe(0);
-    expect(tableRows(pending.stdout)).toEqual([['a1'], ['b2'], ['c3']]);
+    expect(tableRows(pending.stdout)).toEqual([['a1'], ['b2'], ['c3'], ['Migration20250104000000']]);
 
     const up = await mikroOrm(dir, 'migration:up');
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toContain("[migrator] Processing 'a1'\n[migrator] Applied 'a1'");
     expect(up.stdout).toContain('Successfully migrated up to the latest version');
-    expect(versionRows(app)).toEqual(['c3']);
-    expect(auditSteps(app)).toEqual(['upgrade a1', 'upgrade b2', 'upgrade c3']);
+    expect(versionRows(app)).toEqual(['20250104000000']);
+    expect(auditSteps(app)).toEqual(['upgrade a1', 'upgrade b2', 'upgrade c3', 'upgrade 20250104000000']);
     expect(tables(app)).not.toContain('mikro_orm_migrations');
 
     const list = await mikroOrm(dir, 'migration:list');
     expect(list.code, list.stderr).toBe(0);
     const listed = tableRows(list.stdout);
-    expect(listed.map(([name]) => name)).toEqual(['a1', 'b2', 'c3']);
+    expect(listed.map(([name]) => name)).toEqual(['a1', 'b2', 'c3', 'Migration20250104000000']);
     for (const [, executedAt] of listed) expect(Date.parse(executedAt!)).toBeGreaterThan(Date.now() - 120_000);
     expect((await mikroOrm(dir, 'migration:pending')).stdout).toContain('No pending migrations');
 
     const down = await mikroOrm(dir, 'migration:down');
     expect(down.code, down.stderr).toBe(0);
-    expect(down.stdout).toContain("[migrator] Reverted 'c3'");
+    expect(down.stdout).toContain("[migrator] Reverted 'Migration20250104000000'");
     expect(down.stdout).toContain('Successfully migrated down to previous version');
-    expect(versionRows(app)).toEqual(['b2']);
+    expect(versionRows(app)).toEqual(['c3']);
 
     const toFirst = await mikroOrm(dir, 'migration:down', '--to', '0');
     expect(toFirst.code, toFirst.stderr).toBe(0);
@@ -70,7 +71,7 @@ describe('mikro-orm migration:* through cgmigrate on SQLite', () => {
     expect(upTo.code, upTo.stderr).toBe(0);
     expect(upTo.stdout).toContain('Successfully migrated up to version b2');
     expect(versionRows(app)).toEqual(['b2']);
-    expect(tableRows((await mikroOrm(dir, 'migration:pending')).stdout)).toEqual([['c3']]);
+    expect(tableRows((await mikroOrm(dir, 'migration:pending')).stdout)).toEqual([['c3'], ['Migration20250104000000']]);
   });
 
   it('rollup fails with cgmigrate\'s code and what to do instead, and changes nothing', async () => {

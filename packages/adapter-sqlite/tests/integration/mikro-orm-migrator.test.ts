@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 
 import { blocksRunBy } from '../../../../tools/docs/fenced-blocks.js';
 import { cgmigrateMigrator } from '../../src/mikro-orm.js';
-import { afterTest, appliedLog, auditSteps, CGMIGRATE, ormProject as project, run, tables, versionRows } from '../support/orm-project.js';
+import { afterTest, appliedLog, auditSteps, CGMIGRATE, CLASS_MIGRATION, ormProject as project, run, tables, versionRows } from '../support/orm-project.js';
 
 /** docs/mikro-orm.md's service, migrating at start-up with `orm.migrator.up()`. */
 const [serviceBlock] = blocksRunBy('docs/mikro-orm.md', 'packages/adapter-sqlite/tests/integration/mikro-orm-migrator.test.ts');
@@ -172,6 +172,24 @@ describe('orm.migrator through cgmigrate on SQLite', () => {
     await expect(orm.migrator.unlogMigration('a1')).rejects.toMatchObject({ code: 'MIGRATOR_CALL_NOT_SUPPORTED', instead: 'unlog b2 first' });
     await orm.migrator.unlogMigration('b2');
     expect(versionRows(path.join(dir, 'app.db'))).toEqual(['a1']);
+  });
+
+  it('runs a MikroORM migration class as a revision, by the name MikroORM gave it', async () => {
+    const dir = project({ migrations: CLASS_MIGRATION });
+    const orm = await startOrm(dir);
+    const classFile = path.join(dir, 'migrations/versions/Migration20250104000000.ts');
+    expect((await orm.migrator.getPending()).at(-1)).toEqual({ name: 'Migration20250104000000', path: classFile });
+    expect((await orm.migrator.up()).map((migration) => migration.name)).toEqual(['a1', 'b2', 'c3', 'Migration20250104000000']);
+    const app = path.join(dir, 'app.db');
+    expect(versionRows(app)).toEqual(['20250104000000']);
+    expect(tables(app)).toContain('reports');
+    expect((await orm.migrator.getExecuted()).at(-1)).toMatchObject({ id: 4, name: 'Migration20250104000000', revision: '20250104000000', path: classFile });
+
+    expect(await orm.migrator.down('Migration20250104000000.ts')).toEqual([{ name: 'Migration20250104000000', path: classFile }]);
+    expect(tables(app)).not.toContain('reports');
+    // MikroORM's bare timestamp names the class too.
+    expect((await orm.migrator.up({ to: '20250104000000' })).map((migration) => migration.name)).toEqual(['Migration20250104000000']);
+    expect(appliedLog(app).map((row) => row.revision)).toEqual(['a1', 'b2', 'c3', '20250104000000']);
   });
 
   it('checkSchema() and create() compare the ORM\'s entities with the database, as `cgmigrate check` and `revision --autogenerate` do', async () => {

@@ -85,7 +85,33 @@ export interface OrmProjectFiles {
   readonly mikroOrmConfig?: string | undefined;
   /** `service.ts`. */
   readonly service?: string | undefined;
+  /** More files in `migrations/versions/`, by name. */
+  readonly migrations?: Readonly<Record<string, string>> | undefined;
 }
+
+/**
+ * A MikroORM migration class after c3, as `mikro-orm migration:create` writes one, with the
+ * static revision and downRevision that make it a revision.
+ */
+export const CLASS_MIGRATION = {
+  'Migration20250104000000.ts': `import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20250104000000 extends Migration {
+  static revision = '20250104000000';
+  static downRevision = 'c3';
+
+  async up() {
+    this.addSql('create table reports (id integer primary key, title varchar(64) not null)');
+    this.addSql(\`insert into applied_log (revision, pid) values ('20250104000000', \${process.pid})\`);
+  }
+
+  async down() {
+    this.addSql("delete from applied_log where revision = '20250104000000'");
+    this.addSql('drop table reports');
+  }
+}
+`,
+};
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -106,7 +132,7 @@ export function ormProject(files: OrmProjectFiles = {}): string {
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ type: 'module', dependencies: { '@mikro-orm/cli': '7.2.1', '@mikro-orm/sqlite': '7.2.1' } }, null, 2)}\n`);
   writeFileSync(path.join(dir, 'cgmigrate.config.ts'), files.cgmigrateConfig ?? "export default { scriptLocation: 'migrations' };\n");
   mkdirSync(path.join(dir, 'migrations', 'versions'), { recursive: true });
-  for (const [file, text] of Object.entries(MIGRATIONS)) writeFileSync(path.join(dir, 'migrations', 'versions', file), text);
+  for (const [file, text] of Object.entries({ ...MIGRATIONS, ...files.migrations })) writeFileSync(path.join(dir, 'migrations', 'versions', file), text);
   writeFileSync(path.join(dir, 'entities.ts'), ENTITIES);
   writeFileSync(path.join(dir, 'mikro-orm.config.ts'), files.mikroOrmConfig ?? MIKRO_ORM_CONFIG);
   writeFileSync(path.join(dir, 'service.ts'), files.service ?? SERVICE);
