@@ -95,6 +95,8 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   TARGET_SCHEMA_NOT_FOUND: ExitStatus.failure,
   TARGET_UNKNOWN: ExitStatus.failure,
   FLEET_SCRIPTS_MISMATCH: ExitStatus.failure,
+  // an ORM migrator's call with no counterpart in the revision graph: the call is wrong, nothing ran
+  MIGRATOR_CALL_NOT_SUPPORTED: ExitStatus.usage,
 };
 
 /**

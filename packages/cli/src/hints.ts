@@ -363,6 +363,8 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   FLEET_SCRIPTS_MISMATCH: () =>
     'Run `fleet work` from the same release (the same migration files) as `fleet enqueue`; the job is retried, so a worker of that release takes it. Nothing ran on the target.',
   TARGET_UNKNOWN: () => 'Start the worker with the same --targets as `fleet enqueue` had, so that it can resolve every job\'s target (jobs carry names, never URLs).',
+  MIGRATOR_CALL_NOT_SUPPORTED: () =>
+    'Nothing was changed. docs/mikro-orm.md lists what each orm.migrator call runs in cgmigrate, and the command to use where there is none.',
 };
 
 /** Errors of schema operations, reported as the cause of a `MIGRATION_FAILED`. */

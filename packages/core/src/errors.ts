@@ -77,7 +77,9 @@ export type MigrateErrorCode =
   | 'TARGET_UNKNOWN'
   | 'FLEET_REPORT_INVALID'
   | 'FLEET_OPTIONS_INVALID'
-  | 'FLEET_SCRIPTS_MISMATCH';
+  | 'FLEET_SCRIPTS_MISMATCH'
+  // an ORM's migrator run through cgmigrate (MikroORM's orm.migrator)
+  | 'MIGRATOR_CALL_NOT_SUPPORTED';
 
 /**
  * Base class of every cgmigrate error.
@@ -1098,5 +1100,31 @@ export class FleetScriptsMismatchError extends MigrateError {
   ) {
     const list = (heads: readonly string[]) => (heads.length === 0 ? 'none' : heads.join(', '));
     super(`The job was enqueued with scripts at ${list(enqueuedHeads)}, but this worker's scripts are at ${list(workerHeads)}`);
+  }
+}
+
+// ── an ORM's migrator run through cgmigrate ───────────────────────────────────
+
+/**
+ * A call to an ORM's migrator API (MikroORM's `orm.migrator`, run through cgmigrate by
+ * the adapters' `/mikro-orm` extension) that has no counterpart in cgmigrate's revision
+ * graph: `rollup()` (the graph has merges), `up({ from })` (a run starts where the
+ * database is), a `logMigration()` that would record more than the one revision, and
+ * the like. Nothing was changed.
+ *
+ * Unlike other errors, the message also says what does the job instead (`instead`):
+ * the ORM's own CLI prints only the message, never cgmigrate's hints.
+ */
+export class MigratorCallNotSupportedError extends MigrateError {
+  readonly code = 'MIGRATOR_CALL_NOT_SUPPORTED' as const;
+  constructor(
+    /** The call as written, `orm.migrator.rollup()`. */
+    readonly call: string,
+    /** Why cgmigrate cannot do it. */
+    readonly reason: string,
+    /** What does the job in cgmigrate's terms: a call, a `cgmigrate` command. */
+    readonly instead: string,
+  ) {
+    super(`${call} cannot run through cgmigrate: ${reason}. Instead, ${instead}`);
   }
 }

@@ -14,3 +14,9 @@ export { mikroOrmMigrationClasses, type MikroOrmMigrationDialect } from './migra
 
 // A new revision written as MikroORM's migration class (`cgmigrate revision --format mikro-orm`)
 export { renderMikroOrmMigrationFile } from './migration-file.js';
+
+// orm.migrator through cgmigrate: the extension each adapter exports for its dialect
+export { migratorExtension, type MigratorExtension } from './migrator-extension.js';
+export { CgmigrateMigrator, type ExecutedMigration } from './cgmigrate-migrator.js';
+export type { CgmigrateMigratorOptions, OrmMigratorDialect } from './migrator-target.js';
+export { ormMigrationName, revisionForName } from './migration-names.js';
