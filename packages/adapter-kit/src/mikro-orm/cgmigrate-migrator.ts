@@ -182,10 +182,11 @@ export class CgmigrateMigrator implements IMigrator {
 
   /**
    * Writes a new revision into cgmigrate's `versions/` folder, after the head:
-   * `cgmigrate revision --autogenerate -m <name>` (the entities of cgmigrate.config.ts, or
-   * else the ORM's own, compared with the database), or with `blank` a revision with empty
-   * `up()`/`down()`. `name` is the revision's message (default `Migration<timestamp>`, as
-   * MikroORM names its files). When nothing differs, nothing is written and `diff.up` is
+   * `cgmigrate revision --autogenerate --format mikro-orm -m <name>` (the entities of
+   * cgmigrate.config.ts, or else the ORM's own, compared with the database), or with
+   * `blank` MikroORM's blank migration. The file is a MikroORM `Migration` class named as
+   * MikroORM names its files (`Migration<timestamp>`, `_<name>` when a name is given), or
+   * cgmigrate's own format with the option `revisionFormat: 'cgmigrate'`. When nothing differs, nothing is written and `diff.up` is
    * empty. `diff` holds the changes found, one line each ("Detected added column …"), not SQL.
    *
    * @throws {MigratorCallNotSupportedError} for a `path` (cgmigrate writes into its script location) or `initial`.
@@ -200,15 +201,17 @@ export class CgmigrateMigrator implements IMigrator {
         'leave out the path (`mikro-orm migration:create` without --path), or set `scriptLocation` in cgmigrate.config.ts',
       );
     }
-    const message = name ?? defaultMigrationName(new Date());
+    const format = this.#options.revisionFormat ?? 'mikro-orm';
+    // MikroORM's format names the class (and so the message) itself when no name is given.
+    const message = name ?? (format === 'cgmigrate' ? defaultMigrationName(new Date()) : undefined);
     if (blank) {
       return this.#withEntities(async (env) => {
-        const written = await writeRevision(env, { message });
+        const written = await writeRevision(env, { message, format });
         return { fileName: written.path, code: await readFile(written.path, 'utf8'), diff: { up: [], down: [] } };
       }, false);
     }
     return this.#withEntities(async (env) => {
-      const result = await autogenerateRevision(env, { message });
+      const result = await autogenerateRevision(env, { message, format });
       if (!result.written) return { fileName: '', code: '', diff: { up: [], down: [] } };
       return {
         fileName: result.revisions.map((written) => written.path).join(', '),

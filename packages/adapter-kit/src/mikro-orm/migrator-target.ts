@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { loadConfig, redactUrl, registeredAdapters, sameDatabaseUrl, type MigrateConfig, type MigrationApiOptions, type ResolvedConfig } from '@cloudguard/migrate-core';
+import { loadConfig, redactUrl, registeredAdapters, sameDatabaseUrl, type MigrateConfig, type MigrationApiOptions, type ResolvedConfig, type RevisionFormat } from '@cloudguard/migrate-core';
 import { AdapterRegistry, builtinAdapterRegistry } from '@cloudguard/migrate-core/adapter';
 import type { MikroORM } from '@mikro-orm/core';
 
@@ -9,7 +9,14 @@ import type { MikroORM } from '@mikro-orm/core';
  * (see `MigrationApiOptions`). Without any, the service's `cgmigrate.config.ts` is found
  * from `process.cwd()`, as `upgradeDatabase()` finds it.
  */
-export type CgmigrateMigratorOptions = Pick<MigrationApiOptions, 'cwd' | 'config' | 'url' | 'env' | 'adapter' | 'stepTimeout' | 'signal' | 'logger' | 'onEvent'>;
+export type CgmigrateMigratorOptions = Pick<MigrationApiOptions, 'cwd' | 'config' | 'url' | 'env' | 'adapter' | 'stepTimeout' | 'signal' | 'logger' | 'onEvent'> & {
+  /**
+   * The format of the files `orm.migrator.create()` (`mikro-orm migration:create`) writes:
+   * `mikro-orm` (the default), MikroORM's `Migration` class as its own generator writes it,
+   * with the graph fields as static members; or `cgmigrate`, the project's revision template.
+   */
+  readonly revisionFormat?: RevisionFormat | undefined;
+};
 
 /** What a dialect's extension knows of the ORM it is registered on. */
 export interface OrmMigratorDialect {

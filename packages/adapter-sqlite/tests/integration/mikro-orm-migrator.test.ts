@@ -199,9 +199,11 @@ describe('orm.migrator through cgmigrate on SQLite', () => {
     await orm.migrator.up();
     expect(await orm.migrator.checkSchema()).toBe(true);
 
+    // MikroORM's migration:create writes MikroORM's class, as its own generator would.
     const created = await orm.migrator.create(undefined, false, false, 'Align scans');
-    expect(created.fileName).toMatch(/migrations\/versions\/\d{8}_[0-9a-f]+_align_scans\.ts$/);
-    expect(created.code).toContain("message: 'Align scans'");
+    expect(created.fileName).toMatch(/migrations\/versions\/Migration\d{14}_align_scans\.ts$/);
+    expect(created.code).toMatch(/export class Migration\d{14}_align_scans extends Migration \{\n\n {2}static revision = '[0-9a-f]+';/);
+    expect(created.code).toContain("static message = 'Align scans';");
     expect(created.diff.up.join('\n')).toContain("Detected changed column 'scans.id'");
     expect(await orm.migrator.getPending()).toHaveLength(1);
     await orm.migrator.up();
@@ -209,7 +211,12 @@ describe('orm.migrator through cgmigrate on SQLite', () => {
     expect(await orm.migrator.create()).toEqual({ fileName: '', code: '', diff: { up: [], down: [] } });
 
     const blank = await orm.migrator.create(undefined, true);
-    expect(blank.fileName).toMatch(/_migration\d{14}\.ts$/);
+    expect(blank.fileName).toMatch(/versions\/Migration\d{14}\.ts$/);
+    expect(blank.code).toContain('this.addSql(`select 1`);');
+    const templated = await startOrm(dir, 'app.db', [cgmigrateMigrator({ cwd: dir, revisionFormat: 'cgmigrate' })]);
+    const ours = await templated.migrator.create(undefined, true);
+    expect(ours.fileName).toMatch(/versions\/\d{8}_[0-9a-f]+_migration\d{14}\.ts$/);
+    expect(ours.code).toMatch(/message: 'Migration\d{14}'/);
     await expect(orm.migrator.create('./elsewhere')).rejects.toMatchObject({ code: 'MIGRATOR_CALL_NOT_SUPPORTED' });
   });
 
