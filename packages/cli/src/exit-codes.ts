@@ -48,6 +48,7 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   TEMPLATE_NOT_FOUND: ExitStatus.usage,
   INVALID_MESSAGE: ExitStatus.usage,
   FILE_EXISTS: ExitStatus.usage,
+  MIGRATION_FORMAT_NOT_SUPPORTED: ExitStatus.usage,
   // execution
   MIGRATION_FAILED: ExitStatus.failure,
   IRREVERSIBLE_MIGRATION: ExitStatus.failure,
@@ -94,6 +95,8 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   TARGET_SCHEMA_NOT_FOUND: ExitStatus.failure,
   TARGET_UNKNOWN: ExitStatus.failure,
   FLEET_SCRIPTS_MISMATCH: ExitStatus.failure,
+  // an ORM migrator's call with no counterpart in the revision graph: the call is wrong, nothing ran
+  MIGRATOR_CALL_NOT_SUPPORTED: ExitStatus.usage,
   // import mikro-orm: a config that cannot be read is usage; the database's state (no table, unsafe history) is 1; nothing was written
   MIKRO_ORM_CONFIG_NOT_FOUND: ExitStatus.usage,
   MIKRO_ORM_CONFIG_INVALID: ExitStatus.usage,

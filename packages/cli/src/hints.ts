@@ -8,6 +8,7 @@ import type {
   InvalidReasonError,
   IrreversibleMigrationError,
   MalformedMigrationError,
+  MigrationFormatNotSupportedError,
   MigrateError,
   MigrationFailedError,
   MigrationFileUnreadableError,
@@ -225,10 +226,19 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   TEMPLATE_NOT_FOUND: (_error, { bin }) =>
     `Restore the template, or run \`${bin} init <new-directory>\` and copy the one it writes.`,
   INVALID_MESSAGE: (_error, { bin }) => `Describe the change with -m, e.g. \`${bin} revision -m "Add scan duration"\`.`,
-  FILE_EXISTS: (error, { command }) =>
-    command === 'init'
-      ? 'Choose a directory that does not exist yet or is empty.'
-      : `Move ${(error as FileExistsError).path} away, or pass another --rev-id or message.`,
+  FILE_EXISTS: (error, { command }) => {
+    if (command === 'init') return 'Choose a directory that does not exist yet or is empty.';
+    const { path } = error as FileExistsError;
+    // A MikroORM class is named by the second it was written in, not by its id or message.
+    if (/[\\/]Migration\d{14}(?:_[^\\/]*)?\.ts$/.test(path)) return `Another migration was written in the same second as ${path}: run the command again.`;
+    return `Move ${path} away, or pass another --rev-id or message.`;
+  },
+  MIGRATION_FORMAT_NOT_SUPPORTED: (error) => {
+    const { problem } = error as MigrationFormatNotSupportedError;
+    if (problem === 'contents') return "Leave --as out, or pass --as sql: a MikroORM migration class holds the database's SQL. Nothing was written.";
+    if (problem === 'file-name') return "The adapter's renderMigrationFile named the file wrongly: report it to the adapter's authors, and write the revision without --format meanwhile. Nothing was written.";
+    return "Leave --format out to write cgmigrate's own format, or use an adapter whose migrationClasses() implements renderMigrationFile (see docs/writing-an-adapter.md). Nothing was written.";
+  },
   MIGRATION_FAILED: (error, { bin }) => {
     const current = `\`${bin} current\` shows the revision the database is at now`;
     const byHand =
@@ -358,6 +368,8 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   FLEET_SCRIPTS_MISMATCH: () =>
     'Run `fleet work` from the same release (the same migration files) as `fleet enqueue`; the job is retried, so a worker of that release takes it. Nothing ran on the target.',
   TARGET_UNKNOWN: () => 'Start the worker with the same --targets as `fleet enqueue` had, so that it can resolve every job\'s target (jobs carry names, never URLs).',
+  MIGRATOR_CALL_NOT_SUPPORTED: () =>
+    'Nothing was changed. docs/mikro-orm.md lists what each orm.migrator call runs in cgmigrate, and the command to use where there is none.',
   MIKRO_ORM_CONFIG_NOT_FOUND: () =>
     'Run the command where MikroORM\'s own CLI runs (where `npx mikro-orm debug` finds the config), or name the config with --mikro-orm-config <path>.',
   MIKRO_ORM_CONFIG_INVALID: (error, { bin }) => {

@@ -32,6 +32,7 @@ export type MigrateErrorCode =
   | 'TEMPLATE_NOT_FOUND'
   | 'INVALID_MESSAGE'
   | 'FILE_EXISTS'
+  | 'MIGRATION_FORMAT_NOT_SUPPORTED'
   // execution
   | 'MIGRATION_FAILED'
   | 'IRREVERSIBLE_MIGRATION'
@@ -77,6 +78,8 @@ export type MigrateErrorCode =
   | 'FLEET_REPORT_INVALID'
   | 'FLEET_OPTIONS_INVALID'
   | 'FLEET_SCRIPTS_MISMATCH'
+  // an ORM's migrator run through cgmigrate (MikroORM's orm.migrator)
+  | 'MIGRATOR_CALL_NOT_SUPPORTED'
   // adopting a MikroORM project (import mikro-orm)
   | 'MIKRO_ORM_CONFIG_NOT_FOUND'
   | 'MIKRO_ORM_CONFIG_INVALID'
@@ -395,6 +398,32 @@ export class FileExistsError extends MigrateError {
   readonly code = 'FILE_EXISTS' as const;
   constructor(readonly path: string) {
     super(`File already exists: ${path}`);
+  }
+}
+
+/**
+ * A revision was to be written in a file format other than cgmigrate's own (`format:
+ * 'mikro-orm'`), and cannot be: the adapter cannot render files of that format
+ * (`no-renderer`: it has no `migrationClasses()`, or its support has no
+ * `renderMigrationFile`), the format cannot hold what was asked (`contents`: a MikroORM
+ * migration class holds SQL statements, not schema operations nor cgmigrate's `up()`
+ * and `down()` bodies), or the
+ * adapter's renderer named the file so that it would not be read as a migration in
+ * `versions/` (`file-name`). Nothing was written.
+ */
+export class MigrationFormatNotSupportedError extends MigrateError {
+  readonly code = 'MIGRATION_FORMAT_NOT_SUPPORTED' as const;
+  constructor(
+    /** The format asked for, e.g. `mikro-orm`. */
+    readonly format: string,
+    /** What is missing or wrong; see the class's description. */
+    readonly problem: 'no-renderer' | 'contents' | 'file-name',
+    /** The adapter at fault, when it is one (`no-renderer`, `file-name`). */
+    readonly adapter: string | undefined,
+    /** The fact, e.g. `the sqlite adapter has no migrationClasses()`. */
+    readonly reason: string,
+  ) {
+    super(`Cannot write a revision in the ${format} format: ${reason}`);
   }
 }
 
@@ -1076,6 +1105,32 @@ export class FleetScriptsMismatchError extends MigrateError {
   ) {
     const list = (heads: readonly string[]) => (heads.length === 0 ? 'none' : heads.join(', '));
     super(`The job was enqueued with scripts at ${list(enqueuedHeads)}, but this worker's scripts are at ${list(workerHeads)}`);
+  }
+}
+
+// ── an ORM's migrator run through cgmigrate ───────────────────────────────────
+
+/**
+ * A call to an ORM's migrator API (MikroORM's `orm.migrator`, run through cgmigrate by
+ * the adapters' `/mikro-orm` extension) that has no counterpart in cgmigrate's revision
+ * graph: `rollup()` (the graph has merges), `up({ from })` (a run starts where the
+ * database is), a `logMigration()` that would record more than the one revision, and
+ * the like. Nothing was changed.
+ *
+ * Unlike other errors, the message also says what does the job instead (`instead`):
+ * the ORM's own CLI prints only the message, never cgmigrate's hints.
+ */
+export class MigratorCallNotSupportedError extends MigrateError {
+  readonly code = 'MIGRATOR_CALL_NOT_SUPPORTED' as const;
+  constructor(
+    /** The call as written, `orm.migrator.rollup()`. */
+    readonly call: string,
+    /** Why cgmigrate cannot do it. */
+    readonly reason: string,
+    /** What does the job in cgmigrate's terms: a call, a `cgmigrate` command. */
+    readonly instead: string,
+  ) {
+    super(`${call} cannot run through cgmigrate: ${reason}. Instead, ${instead}`);
   }
 }
 

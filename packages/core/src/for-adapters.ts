@@ -39,6 +39,7 @@ export type {
 } from './adapter/dialect-adapter.js';
 export type { Row } from './migration.js';
 export type { MigrationClassIdentity, MigrationClassSupport } from './adapter/migration-class-support.js';
+export type { MigrationClassFile, MigrationClassFileRequest } from './adapter/migration-class-support.js';
 
 // the shared SQL stores
 export {
@@ -143,6 +144,7 @@ export type {
   FilterableSchema,
 } from './autogenerate/describe-difference.js';
 export { splitStatements } from './autogenerate/split-statements.js';
+export { reviewComment } from './autogenerate/render-changes.js';
 
 // finding adapters: the registry, the built-in packages and the CLI plugin hook
 export {

@@ -74,6 +74,8 @@ export { init } from './commands/init.js';
 export type { InitOptions, InitResult } from './commands/init.js';
 export { revision, autogenerateRevision, NO_CHANGES_MESSAGE } from './commands/revision.js';
 export type { AutogenerateOptions, AutogenerateResult, RevisionOptions, RevisionResult } from './commands/revision.js';
+export { REVISION_FORMATS } from './commands/migration-class-file.js';
+export type { RevisionFormat } from './commands/migration-class-file.js';
 export { upgrade, downgrade } from './commands/upgrade.js';
 export type { DowngradeOptions, DowngradeResult, MigrateResult, UpgradeOptions, UpgradeResult } from './commands/upgrade.js';
 export { current } from './commands/current.js';

@@ -12,6 +12,15 @@
 
 export { mikroOrmMigrationClasses, type MikroOrmMigrationDialect } from './migration-classes.js';
 
+// A new revision written as MikroORM's migration class (`cgmigrate revision --format mikro-orm`)
+export { renderMikroOrmMigrationFile } from './migration-file.js';
+
+// orm.migrator through cgmigrate: the extension each adapter exports for its dialect
+export { migratorExtension, type MigratorExtension } from './migrator-extension.js';
+export { CgmigrateMigrator, type ExecutedMigration } from './cgmigrate-migrator.js';
+export type { CgmigrateMigratorOptions, OrmMigratorDialect } from './migrator-target.js';
+export { ormMigrationName, revisionForName } from './migration-names.js';
+
 // Adopting a MikroORM project's migrations and history (`cgmigrate import mikro-orm`).
 export { adoptMikroOrmProject } from './adopt-mikro-orm-project.js';
 export type { AdoptedRevision, AdoptionStamp, MikroOrmAdoptionOptions, MikroOrmAdoptionResult } from './adopt-mikro-orm-project.js';

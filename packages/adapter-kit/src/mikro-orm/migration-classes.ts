@@ -6,6 +6,7 @@ import type { AbstractSqlDriver } from '@mikro-orm/sql';
 import type { MigrationOrm } from '../migration-orms.js';
 import { ORM_WITHOUT_ENTITIES } from '../transactions.js';
 import { readMigrationClassShape } from './migration-class-shape.js';
+import { renderMikroOrmMigrationFile } from './migration-file.js';
 import { constructMigration, runMigrationMethod, type MigrationClass } from './run-migration-method.js';
 
 /** What {@link mikroOrmMigrationClasses} needs of the adapter's dialect. */
@@ -51,6 +52,7 @@ export function mikroOrmMigrationClasses(dialect: MikroOrmMigrationDialect): Mig
   const unconnected = unconnectedOrm(dialect);
   return {
     framework: 'MikroORM',
+    renderMigrationFile: renderMikroOrmMigrationFile,
     toMigration(migrationClass, identity) {
       const shape = readMigrationClassShape(migrationClass);
       if (typeof shape === 'string') return shape;

@@ -1,4 +1,4 @@
-import { autogenerateRevision, revision, type AutogenerateResult, type RevisionResult } from '@cloudguard/migrate-core';
+import { autogenerateRevision, revision, REVISION_FORMATS, type AutogenerateResult, type RevisionResult } from '@cloudguard/migrate-core';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { reportWritten, writingRevision } from '../written-revision.js';
@@ -14,7 +14,11 @@ export default class Revision extends BaseCommand<RevisionResult | AutogenerateR
     'be at head, and the migration is written from the difference (each change is printed on stderr, and what needs a ' +
     'review is written into the file as comments and printed as a warning). When nothing differs, it prints "No changes ' +
     'in schema detected." and writes no file, unless --allow-empty. The `postWriteHooks` of cgmigrate.config.ts run on ' +
-    'the new file (e.g. a formatter); when one fails, the file is kept and the command exits with status 1.';
+    'the new file (e.g. a formatter); when one fails, the file is kept and the command exits with status 1. ' +
+    'With --format mikro-orm the file is a MikroORM Migration class, as MikroORM\'s migration:create writes it ' +
+    '(versions/Migration<YYYYMMDDHHMMSS>[_<slug of -m>].ts, whatever fileTemplate says; -m is then optional, and the class name ' +
+    'is the message without it), its static members holding the revision, and up()/down() adding the SQL statements --as sql ' +
+    'would write (without --autogenerate, MikroORM\'s blank migration).';
 
   static override examples = [
     { description: 'An empty migration on top of the head.', command: '<%= config.bin %> <%= command.id %> -m "Add scan duration"' },
@@ -32,10 +36,14 @@ export default class Revision extends BaseCommand<RevisionResult | AutogenerateR
       command: '<%= config.bin %> <%= command.id %> -m "Link scans to accounts" --depends-on ae1027',
     },
     { description: 'Choose the revision id yourself.', command: '<%= config.bin %> <%= command.id %> -m "Initial schema" --rev-id 000001' },
+    {
+      description: "A MikroORM migration class from the difference, next to a MikroORM project's own migrations.",
+      command: '<%= config.bin %> <%= command.id %> --autogenerate --format mikro-orm -m "Add scan duration"',
+    },
   ];
 
   static override flags = {
-    message: Flags.string({ char: 'm', summary: 'Describe the change (required).', default: '' }),
+    message: Flags.string({ char: 'm', summary: 'Describe the change (required, except with --format mikro-orm).', default: '' }),
     'rev-id': Flags.string({ summary: 'Use this revision id instead of a generated one.', helpValue: '<id>' }),
     head: Flags.string({
       summary: 'The revision the new one revises: a head (default `head`), `base`, `<label>@head`, or any revision with --splice.',
@@ -55,6 +63,11 @@ export default class Revision extends BaseCommand<RevisionResult | AutogenerateR
       dependsOn: ['autogenerate'],
       helpValue: '<operations|sql>',
     }),
+    format: Flags.option({
+      options: REVISION_FORMATS,
+      summary: "Write cgmigrate's migration (default: the revision template) or a MikroORM Migration class ('mikro-orm').",
+      helpValue: '<cgmigrate|mikro-orm>',
+    })(),
     'branch-label': Flags.string({ summary: 'Branch label for the new revision.', helpValue: '<label>' }),
     'depends-on': Flags.string({
       summary: 'A revision the new one depends on; repeat the flag or separate with commas.',
@@ -76,6 +89,7 @@ export default class Revision extends BaseCommand<RevisionResult | AutogenerateR
       splice: flags.splice,
       branchLabel: flags['branch-label'],
       dependsOn: flags['depends-on'],
+      format: flags.format,
     };
     if (flags.autogenerate) {
       return this.#autogenerate({ ...options, allowEmpty: flags['allow-empty'], as: flags.as as 'operations' | 'sql' | undefined });

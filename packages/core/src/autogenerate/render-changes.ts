@@ -141,15 +141,31 @@ export function renderOperations(
   indent = '    ',
   checks: readonly SchemaCheckQuery[] = [],
 ): string {
-  const lines: string[] = [];
-  if (notes.length > 0) {
-    lines.push(`${indent}// REVIEW: cgmigrate autogenerate could not decide the following; check them before running this migration.`);
-    for (const note of notes) lines.push(...wrapComment(`- ${note}`, indent, '//   '));
-  }
+  const lines: string[] = reviewComment(notes, indent);
   for (const check of checks.filter((check) => check.when === 'before')) lines.push(...renderCheck(check, indent));
   for (const statement of statements) lines.push(`${indent}await op.execute(${stringLiteral(statement)});`);
   for (const check of checks.filter((check) => check.when !== 'before')) lines.push(...renderCheck(check, indent));
   return lines.join('\n');
+}
+
+/**
+ * The review notes as the comment autogenerate writes at the top of a migration's
+ * upgrade: a heading line, then each note wrapped at 110 columns (no lines for no notes). Adapters that write
+ * migration files of their own format (`MigrationClassSupport.renderMigrationFile`)
+ * use it so that every format says it alike.
+ *
+ * ### Examples
+ * ```ts
+ * reviewComment(["Table 'user' is rebuilt."], '    ');
+ * // ['    // REVIEW: cgmigrate autogenerate could not decide the following; check them before running this migration.',
+ * //  "    // - Table 'user' is rebuilt."]
+ * ```
+ */
+export function reviewComment(notes: readonly string[], indent = '    '): string[] {
+  if (notes.length === 0) return [];
+  const lines = [`${indent}// REVIEW: cgmigrate autogenerate could not decide the following; check them before running this migration.`];
+  for (const note of notes) lines.push(...wrapComment(`- ${note}`, indent, '//   '));
+  return lines;
 }
 
 /** A block that runs the check's query and throws its failure, with the rows, when it returns any. */

@@ -7,6 +7,7 @@ import {
   InvalidRevisionIdError,
   InvalidMessageError,
   InvalidTargetError,
+  MigrationFormatNotSupportedError,
   MultipleHeadsError,
 } from '../errors.js';
 import { RevisionMap } from '../revision/revision-map.js';
@@ -16,7 +17,7 @@ import { assertValidRevisionId, createRevision } from '../revision/revision.js';
 import { formatFileName, slugify, type FileNameTokens } from '../script/file-template.js';
 import { notMigrationReason } from '../script/script-directory.js';
 import { DEFAULT_REVISION_TEMPLATE, renderRevisionTemplate } from '../script/revision-template.js';
-import { loadScripts, type MigrationEnvironment } from './environment.js';
+import { loadScripts, resolveAdapter, type MigrationEnvironment } from './environment.js';
 import { compareWithDatabase, type DatabaseComparison } from './compare-with-database.js';
 import { lint, type LintResult } from './lint.js';
 import { describeChange, renderOperations } from '../autogenerate/render-changes.js';
@@ -28,11 +29,32 @@ import type { SchemaChange } from '../adapter/schema-change.js';
 import type { SchemaFilterOptions } from '../autogenerate/schema-filter.js';
 import { summarizeRevision, type RevisionSummary } from './revision-summary.js';
 import { runPostWriteHooks, type PostWriteHookRun } from '../hooks/post-write-hooks.js';
+import {
+  migrationClassRenderer,
+  renderMigrationClassFile,
+  uncheckedNotes,
+  type MigrationClassRenderer,
+  type RevisionFormat,
+} from './migration-class-file.js';
 
 /** Options of {@link revision}. */
 export interface RevisionOptions {
-  /** One-line description; required. */
-  readonly message: string;
+  /**
+   * One-line description. Required in cgmigrate's format; in MikroORM's it is optional,
+   * written as `static message` when given and part of the file's name (its slug, as
+   * MikroORM's `migration:create --name`), and the class's name serves as the message
+   * when not.
+   */
+  readonly message?: string | undefined;
+  /**
+   * The file's format: `cgmigrate` (the default) renders the project's revision template;
+   * `mikro-orm` writes a MikroORM `Migration` class, as MikroORM's `TSMigrationGenerator`
+   * writes it, named as MikroORM names it (`Migration<YYYYMMDDHHMMSS>[_<slug>].ts`, whatever
+   * the config's `fileTemplate`), with the revision's graph fields as its first, static
+   * members. The adapter renders that file (`migrationClasses().renderMigrationFile`).
+   * Without autogenerate, its `up()` and `down()` are MikroORM's blank migration's.
+   */
+  readonly format?: RevisionFormat | undefined;
   /** Use this id instead of a random one. */
   readonly revId?: string | undefined;
   /** Parent of the new revision: a head (default `head`), `base` for a new root, `<branch>@head`, or any revision with `splice`. */
@@ -43,9 +65,9 @@ export interface RevisionOptions {
   readonly branchLabel?: string | undefined;
   /** Revisions the new one depends on. */
   readonly dependsOn?: readonly string[] | undefined;
-  /** Body of `up` (autogenerate fills it). */
+  /** Body of `up` (autogenerate fills it); cgmigrate's format only. */
   readonly upgrades?: string | undefined;
-  /** Body of `down`. */
+  /** Body of `down`; cgmigrate's format only. */
   readonly downgrades?: string | undefined;
   /** Clock, for reproducible files. */
   readonly now?: Date | undefined;
@@ -61,20 +83,34 @@ export interface RevisionResult {
 }
 
 /**
- * Writes a new migration file from the project's revision template.
+ * Writes a new migration file from the project's revision template, or, with `format:
+ * 'mikro-orm'`, as a MikroORM `Migration` class (see {@link RevisionOptions.format}).
  *
  * ### Examples
  * ```ts
  * const { path } = await revision(env, { message: 'Add scan duration' });
+ * await revision(env, { format: 'mikro-orm' }); // versions/Migration20241116093000.ts
  * ```
- * @throws {InvalidMessageError} for an empty message.
+ * @throws {InvalidMessageError} for an empty message (cgmigrate's format).
+ * @throws {MigrationFormatNotSupportedError} when the adapter cannot write MikroORM's
+ *   format, or `upgrades`/`downgrades` are given with it.
  * @throws {MultipleHeadsError} when `head` is ambiguous.
  * @throws {InvalidTargetError} when `head` is not a head and `splice` is not set.
  * @throws {FileExistsError} when the file name is taken.
  * @throws {PostWriteHookError} when a post-write hook fails (the file is written and kept).
  */
 export async function revision(env: MigrationEnvironment, options: RevisionOptions): Promise<RevisionResult> {
-  const message = checkMessage(options.message);
+  const format = options.format ?? 'cgmigrate';
+  const message = revisionMessage(options.message, format);
+  if (format !== 'cgmigrate' && (options.upgrades !== undefined || options.downgrades !== undefined)) {
+    throw new MigrationFormatNotSupportedError(
+      format,
+      'contents',
+      undefined,
+      "a MikroORM migration class holds SQL statements (this.addSql), not cgmigrate's up() and down() bodies (upgrades, downgrades)",
+    );
+  }
+  const renderer = format === 'cgmigrate' ? undefined : await migrationClassRenderer(await resolveAdapter(env), format);
   const scripts = await loadScripts(env);
   const map = scripts.map;
   return writeRevision(env, scripts, {
@@ -83,8 +119,9 @@ export async function revision(env: MigrationEnvironment, options: RevisionOptio
     dependsOn: (options.dependsOn ?? []).flatMap((dep) => map.resolve(dep).map((rev) => rev.id)),
     branchLabels: options.branchLabel ? [options.branchLabel] : [],
     message,
-    upgrades: options.upgrades,
-    downgrades: options.downgrades,
+    ...(renderer === undefined
+      ? { upgrades: options.upgrades, downgrades: options.downgrades }
+      : { migrationClass: { renderer, up: [], down: [], notes: [] } }),
     now: options.now,
   });
 }
@@ -95,7 +132,11 @@ export interface AutogenerateOptions extends Omit<RevisionOptions, 'upgrades' | 
   readonly allowEmpty?: boolean | undefined;
   /** Which tables to compare; the version and audit tables never are. */
   readonly filter?: SchemaFilterOptions | undefined;
-  /** What to write, overriding the config's `autogenerateAs`. */
+  /**
+   * What to write, overriding the config's `autogenerateAs`. A MikroORM migration class
+   * (`format: 'mikro-orm'`) always holds SQL statements: the config's `autogenerateAs` does
+   * not apply to it, and `'operations'` is refused.
+   */
   readonly as?: AutogenerateOutput | undefined;
   /**
    * Write the forms that keep existing tables writable while the migration runs (the
@@ -162,22 +203,40 @@ export const NO_CHANGES_MESSAGE = 'No changes in schema detected.';
  * if (result.written) for (const { path } of result.revisions) console.log(`Generating ${path}`);
  * else console.log(result.messages[0]);
  * ```
- * @throws {InvalidMessageError} for an empty message.
+ * With `format: 'mikro-orm'`, the file is a MikroORM `Migration` class (see
+ * {@link RevisionOptions.format}) whose `up()` and `down()` add the statements
+ * `as: 'sql'` writes, in one file (the safe forms' second revision is not written; a note
+ * says what to do instead); the checks cgmigrate would run around an SQLite table rebuild
+ * become notes.
+ *
+ * @throws {InvalidMessageError} for an empty message (cgmigrate's format).
+ * @throws {MigrationFormatNotSupportedError} when the adapter cannot write MikroORM's
+ *   format, or `as: 'operations'` is asked with it; before the database is compared.
  * @throws {ConfigInvalidError} when `entities` is empty or the adapter cannot compare schemas.
  * @throws {DatabaseNotUpToDateError} ("Target database is not up to date.") when revisions are not applied.
  * @throws {MultipleHeadsError} {@link InvalidTargetError} {@link FileExistsError} as {@link revision}.
  * @throws {DatabaseError} when the database cannot be read.
  */
 export async function autogenerateRevision(env: MigrationEnvironment, options: AutogenerateOptions): Promise<AutogenerateResult> {
-  const message = checkMessage(options.message);
+  const format = options.format ?? 'cgmigrate';
+  const message = revisionMessage(options.message, format);
+  if (format !== 'cgmigrate' && options.as === 'operations') {
+    throw new MigrationFormatNotSupportedError(
+      format,
+      'contents',
+      undefined,
+      "a MikroORM migration class holds SQL statements (this.addSql), not schema operations (as: 'operations')",
+    );
+  }
   const scripts = await loadScripts(env);
   const map = scripts.map;
   const parents = chooseParents(options, map);
-  // A given id is checked before the database is compared: the comparison is the slow part.
+  // A given id, and the adapter's renderer, are checked before the database is compared: the comparison is the slow part.
   if (options.revId !== undefined) {
     assertValidRevisionId(options.revId);
-    newFileName(env.config, options.revId, message, options.now ?? new Date());
+    if (format === 'cgmigrate' && message !== undefined) newFileName(env.config, options.revId, message, options.now ?? new Date());
   }
+  const renderer = format === 'cgmigrate' ? undefined : await migrationClassRenderer(await resolveAdapter(env), format);
   const safeForms = options.safeForms ?? env.config.safeAutogenerate;
   const comparison = await compareWithDatabase(env, map, options.filter, { askSafeForms: safeForms });
   const messages = comparison.changes.map(describeChange);
@@ -185,7 +244,12 @@ export async function autogenerateRevision(env: MigrationEnvironment, options: A
   if (empty && !options.allowEmpty) {
     return { written: false, changes: [], messages: [NO_CHANGES_MESSAGE], notes: comparison.notes };
   }
-  const generated: GeneratedFiles = empty ? { main: {}, notes: comparison.notes } : generatedFiles(comparison, options.as ?? env.config.autogenerateAs, safeForms);
+  const generated: GeneratedFiles =
+    renderer !== undefined
+      ? migrationClassFile(comparison, renderer, safeForms)
+      : empty
+        ? { main: {}, notes: comparison.notes }
+        : generatedFiles(comparison, options.as ?? env.config.autogenerateAs, safeForms);
   const now = options.now ?? new Date();
   const spec: NewRevision = {
     revId: options.revId,
@@ -230,11 +294,12 @@ async function lintWritten(env: MigrationEnvironment, written: readonly Revision
   return lint(env, { scripts, revisions: written.map((result) => result.revision.id), currentHeads: parents });
 }
 
-/** The bodies of one generated file, and whether it runs in a transaction. */
+/** The bodies of one generated file, and whether it runs in a transaction; or the statements of a migration class. */
 interface GeneratedBodies {
   readonly upgrades?: string | undefined;
   readonly downgrades?: string | undefined;
   readonly transactional?: boolean | undefined;
+  readonly migrationClass?: MigrationClassContents | undefined;
 }
 
 /** A generated migration: its file, the safe forms' follow-up file, and the notes to review. */
@@ -251,10 +316,8 @@ interface GeneratedFiles {
  */
 function generatedFiles(comparison: DatabaseComparison, as: AutogenerateOutput, safeForms: boolean): GeneratedFiles {
   const plain: GeneratedFiles = { main: renderBodies(comparison, as), notes: comparison.notes };
-  const { upOperations, downOperations } = comparison;
-  if (!safeForms || comparison.compilesSafeForms !== true || upOperations === undefined || downOperations === undefined) return plain;
-  const split = splitSafeForms(upOperations, downOperations);
-  if (split.second.up.length === 0) return plain;
+  const split = safeFormsSplit(comparison, safeForms);
+  if (split === undefined) return plain;
   if (as !== 'operations') {
     const notes = [...comparison.notes, SQL_WITHOUT_SAFE_FORMS];
     return { main: renderBodies({ ...comparison, notes }, as), notes };
@@ -275,6 +338,33 @@ function generatedFiles(comparison: DatabaseComparison, as: AutogenerateOutput, 
     followUp: { bodies, what },
     notes: comparison.notes,
   };
+}
+
+/**
+ * The operations the safe forms move into a second, `transactional: false` revision, when
+ * they are on, the connection's compiler writes them and something needs them.
+ */
+function safeFormsSplit(comparison: DatabaseComparison, safeForms: boolean): ReturnType<typeof splitSafeForms> | undefined {
+  const { upOperations, downOperations } = comparison;
+  if (!safeForms || comparison.compilesSafeForms !== true || upOperations === undefined || downOperations === undefined) return undefined;
+  const split = splitSafeForms(upOperations, downOperations);
+  return split.second.up.length === 0 ? undefined : split;
+}
+
+/**
+ * The one file of a generated migration class: the comparison's statements (the SQL
+ * `as: 'sql'` writes), none when nothing differs (the framework's blank migration), and
+ * the notes, to which what the class cannot hold is added: the safe forms, and the checks
+ * around a table rebuild.
+ */
+function migrationClassFile(comparison: DatabaseComparison, renderer: MigrationClassRenderer, safeForms: boolean): GeneratedFiles {
+  const notes = [
+    ...comparison.notes,
+    ...(safeFormsSplit(comparison, safeForms) === undefined ? [] : [SQL_WITHOUT_SAFE_FORMS]),
+    ...uncheckedNotes(comparison.upChecks, 'up'),
+    ...uncheckedNotes(comparison.downChecks, 'down'),
+  ];
+  return { main: { migrationClass: { renderer, up: comparison.up, down: comparison.down, notes } }, notes };
 }
 
 const NON_TRANSACTIONAL_COMMENT = [
@@ -316,6 +406,17 @@ function renderOperationBodies(up: readonly SchemaOperation[], down: readonly Sc
 }
 
 /**
+ * The message of a new revision in `format`: required in cgmigrate's (see
+ * {@link checkMessage}), optional in a migration class's, where an empty one is none.
+ *
+ * @throws {InvalidMessageError}
+ */
+function revisionMessage(message: string | undefined, format: RevisionFormat): string | undefined {
+  if (format === 'cgmigrate') return checkMessage(message ?? '');
+  return message?.trim() || undefined;
+}
+
+/**
  * A message fit for a revision: trimmed, not empty.
  *
  * @throws {InvalidMessageError}
@@ -333,18 +434,38 @@ export interface NewRevision {
   readonly parents: readonly string[];
   readonly dependsOn: readonly string[];
   readonly branchLabels: readonly string[];
-  readonly message: string;
+  /** Required by the revision template; a migration class without one takes its class's name as its message. */
+  readonly message: string | undefined;
   readonly upgrades?: string | undefined;
   readonly downgrades?: string | undefined;
   /** False for a migration that runs outside a transaction; see `RevisionTemplateValues.transactional`. */
   readonly transactional?: boolean | undefined;
+  /** Write a migration class through the adapter instead of the revision template (`format: 'mikro-orm'`). */
+  readonly migrationClass?: MigrationClassContents | undefined;
   readonly now?: Date | undefined;
 }
 
+/** A migration class to write: the adapter's renderer, the statements of `up()` and `down()`, the notes. */
+interface MigrationClassContents {
+  readonly renderer: MigrationClassRenderer;
+  readonly up: readonly string[];
+  readonly down: readonly string[];
+  readonly notes: readonly string[];
+}
+
+/** A new revision's file, before it is written. */
+interface RenderedRevisionFile {
+  /** Absolute. */
+  readonly path: string;
+  readonly source: string;
+  /** The revision's message: the one given, or a migration class's name. */
+  readonly message: string;
+}
+
 /**
- * Renders the revision template for a new revision, writes it to `versions/`, and runs
- * the post-write hooks on it. `scripts.map` holds every revision the new one may name
- * (its parents, its dependencies).
+ * Renders a new revision (from the revision template, or as a migration class by the
+ * adapter), writes it to `versions/`, and runs the post-write hooks on it. `scripts.map`
+ * holds every revision the new one may name (its parents, its dependencies).
  *
  * @internal shared by `revision` and `merge`.
  */
@@ -357,19 +478,38 @@ export async function writeRevision(
   const id = spec.revId ?? generateUniqueId((candidate) => map.has(candidate));
   assertValidRevisionId(id);
   if (map.has(id)) throw new DuplicateRevisionError(id, [map.get(id).path ?? id]);
-  const created = createRevision({
-    id,
-    downRevisions: spec.parents,
-    dependsOn: spec.dependsOn,
-    branchLabels: spec.branchLabels,
-    message: spec.message,
-  });
+  const graphFields = { id, downRevisions: spec.parents, dependsOn: spec.dependsOn, branchLabels: spec.branchLabels };
   // The new file must not break the graph (a taken branch label, a missing dependency): check before writing it.
-  RevisionMap.from([...map, created]);
+  RevisionMap.from([...map, createRevision({ ...graphFields, message: spec.message })]);
 
   const now = spec.now ?? new Date();
-  const file = path.join(scripts.versionsDir, newFileName(env.config, id, spec.message, now));
+  const rendered =
+    spec.migrationClass === undefined
+      ? renderTemplateFile(env.config, scripts, spec, id, now)
+      : await renderClassFile(env.config, scripts.versionsDir, spec, spec.migrationClass, id, now);
+  const file = rendered.path;
+  const created = createRevision({ ...graphFields, message: rendered.message });
   if (existsSync(file)) throw new FileExistsError(file);
+  writeFileSync(file, rendered.source, { flag: 'wx' });
+  const baseDir = env.config.configPath ? path.dirname(env.config.configPath) : env.config.cwd;
+  const hooks = await runPostWriteHooks(env.config.postWriteHooks, file, baseDir);
+  return {
+    hooks,
+    revision: { ...summarizeRevision(map, { ...created, path: file }), isHead: true, isBranchPoint: false, nextRevisions: [] },
+    path: file,
+  };
+}
+
+/** A new revision's file from the project's revision template, named by the config's `fileTemplate`. */
+function renderTemplateFile(
+  config: MigrationEnvironment['config'],
+  scripts: Pick<ScriptDirectory, 'versionsDir' | 'templatePath'>,
+  spec: NewRevision,
+  id: string,
+  now: Date,
+): RenderedRevisionFile {
+  const message = checkMessage(spec.message ?? '');
+  const file = path.join(scripts.versionsDir, newFileName(config, id, message, now));
   const template = existsSync(scripts.templatePath) ? readFileSync(scripts.templatePath, 'utf8') : DEFAULT_REVISION_TEMPLATE;
   const source = renderRevisionTemplate(
     template,
@@ -378,7 +518,7 @@ export async function writeRevision(
       downRevisions: spec.parents,
       branchLabels: spec.branchLabels,
       dependsOn: spec.dependsOn,
-      message: spec.message,
+      message,
       createDate: now,
       upgrades: spec.upgrades,
       downgrades: spec.downgrades,
@@ -386,14 +526,35 @@ export async function writeRevision(
     },
     scripts.templatePath,
   );
-  writeFileSync(file, source, { flag: 'wx' });
-  const baseDir = env.config.configPath ? path.dirname(env.config.configPath) : env.config.cwd;
-  const hooks = await runPostWriteHooks(env.config.postWriteHooks, file, baseDir);
-  return {
-    hooks,
-    revision: { ...summarizeRevision(map, { ...created, path: file }), isHead: true, isBranchPoint: false, nextRevisions: [] },
-    path: file,
-  };
+  return { path: file, source, message };
+}
+
+/**
+ * A new revision's file as a migration class, rendered by the adapter and named as its
+ * framework names it: the config's `fileTemplate` does not apply, and the message's slug
+ * (cut at `truncateSlugLength`) is the framework's migration name.
+ */
+async function renderClassFile(
+  config: MigrationEnvironment['config'],
+  versionsDir: string,
+  spec: NewRevision,
+  contents: MigrationClassContents,
+  id: string,
+  now: Date,
+): Promise<RenderedRevisionFile> {
+  const file = await renderMigrationClassFile(contents.renderer, {
+    revision: id,
+    downRevisions: spec.parents,
+    branchLabels: spec.branchLabels,
+    dependsOn: spec.dependsOn,
+    message: spec.message,
+    name: spec.message === undefined ? undefined : slugify(spec.message, config.truncateSlugLength) || undefined,
+    createDate: now,
+    up: contents.up,
+    down: contents.down,
+    notes: contents.notes,
+  });
+  return { path: path.join(versionsDir, file.fileName), source: file.source, message: spec.message ?? file.className };
 }
 
 /**

@@ -8,6 +8,7 @@ import { closestName } from '../closest-name.js';
 import { LINT_RULES, lintRule } from '../lint/lint-rules.js';
 import { checkPostWriteHook } from '../hooks/post-write-hooks.js';
 import { describeThrown, readConfigObject } from './read-config-object.js';
+import { defaultExport } from './default-export.js';
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_FILE_TEMPLATE,
@@ -133,8 +134,7 @@ async function importConfigFile(file: string): Promise<MigrateConfig> {
     if (file.endsWith('.json')) {
       loaded = JSON.parse(readFileSync(file, 'utf8'));
     } else {
-      const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-      loaded = module.default;
+      loaded = defaultExport(await import(pathToFileURL(file).href));
     }
   } catch (error) {
     throw new ConfigInvalidError(file, `it could not be loaded: ${describeThrown(error)}`, { cause: error, missingPackage: missingPackageOf(error) });

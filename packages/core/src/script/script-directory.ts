@@ -2,6 +2,7 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:f
 import path from 'node:path';
 import { MalformedMigrationError, ScriptLocationNotFoundError, isMigrateError, type SourceLocation } from '../errors.js';
 import { locateInStack, locateSyntaxError } from './source-location.js';
+import { fileExports } from '../config/default-export.js';
 import type { Migration } from '../migration.js';
 import { RevisionMap } from '../revision/revision-map.js';
 import { createRevision, toRevisionList, type Revision } from '../revision/revision.js';
@@ -348,7 +349,7 @@ async function loadModule(io: ScriptDirectoryIo, file: string): Promise<Migratio
       location: locateImportError(io, error, file),
     });
   }
-  return pickMigrationExport(module, file);
+  return pickMigrationExport(fileExports(module), file);
 }
 
 /**
