@@ -97,6 +97,11 @@ export const EXIT_CODES: Readonly<Record<MigrateErrorCode, ExitStatus>> = {
   FLEET_SCRIPTS_MISMATCH: ExitStatus.failure,
   // an ORM migrator's call with no counterpart in the revision graph: the call is wrong, nothing ran
   MIGRATOR_CALL_NOT_SUPPORTED: ExitStatus.usage,
+  // import mikro-orm: a config that cannot be read is usage; the database's state (no table, unsafe history) is 1; nothing was written
+  MIKRO_ORM_CONFIG_NOT_FOUND: ExitStatus.usage,
+  MIKRO_ORM_CONFIG_INVALID: ExitStatus.usage,
+  MIKRO_ORM_HISTORY_NOT_FOUND: ExitStatus.failure,
+  MIKRO_ORM_IMPORT_REFUSED: ExitStatus.failure,
 };
 
 /**

@@ -13,6 +13,8 @@ import type {
   MigrationFailedError,
   MigrationFileUnreadableError,
   MigrateErrorCode,
+  MikroOrmConfigInvalidError,
+  MikroOrmImportRefusedError,
   MissingParentError,
   MultipleHeadsError,
   OverlappingRevisionsError,
@@ -96,6 +98,9 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
       return `The database has several heads, so a relative step does not say which branch goes down. Name the head: ${commands.join(' or ')}.`;
     }
     const heads = (error as MultipleHeadsError).heads.join(', ');
+    if (command === 'import:mikro-orm') {
+      return `The adopted revisions go on top of the one head of versions/ (${heads}): join the heads with \`${bin} merge heads -m "Merge heads"\`, then import again. Nothing was written.`;
+    }
     if (command === 'revision') {
       return `Choose the parent with \`--head <revision>\` (one of ${heads}) or \`--head <branch>@head\`, or join the heads first with \`${bin} merge heads -m "Merge heads"\`.`;
     }
@@ -365,6 +370,36 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
   TARGET_UNKNOWN: () => 'Start the worker with the same --targets as `fleet enqueue` had, so that it can resolve every job\'s target (jobs carry names, never URLs).',
   MIGRATOR_CALL_NOT_SUPPORTED: () =>
     'Nothing was changed. docs/mikro-orm.md lists what each orm.migrator call runs in cgmigrate, and the command to use where there is none.',
+  MIKRO_ORM_CONFIG_NOT_FOUND: () =>
+    'Run the command where MikroORM\'s own CLI runs (where `npx mikro-orm debug` finds the config), or name the config with --mikro-orm-config <path>.',
+  MIKRO_ORM_CONFIG_INVALID: (error, { bin }) => {
+    const { problem } = error as MikroOrmConfigInvalidError;
+    if (problem.startsWith('it could not be imported')) {
+      return (
+        'Node loads the config with its own type stripping. A config whose entities need a TypeScript loader (legacy decorators) ' +
+        `loads with one, e.g. \`NODE_OPTIONS="--import tsx" ${bin} import mikro-orm\`; or name the compiled config with --mikro-orm-config dist/mikro-orm.config.js.`
+      );
+    }
+    if (problem.includes('context')) return 'Name the context to read with --mikro-orm-context <name> (as MikroORM\'s --context), or MIKRO_ORM_CONTEXT_NAME.';
+    return 'Fix the MikroORM config (`npx mikro-orm debug` reads it the same way), or name another with --mikro-orm-config <path>. Nothing was written.';
+  },
+  MIKRO_ORM_HISTORY_NOT_FOUND: () =>
+    'Point cgmigrate at the database MikroORM migrated: --url, DATABASE_URL or `url` in cgmigrate.config.ts (the MikroORM config\'s connection is not used). ' +
+    'A table in another schema is named by the MikroORM config\'s migrations.schema or migrations.tableName (`schema.table`). Nothing was written.',
+  MIKRO_ORM_IMPORT_REFUSED: (error, { bin }) => {
+    const kinds = new Set((error as MikroOrmImportRefusedError).problems.map((problem) => problem.kind));
+    const fixes: string[] = [];
+    if (kinds.has('file-conflict')) fixes.push('move the file in versions/ named above out of the way (or restore what the import wrote)');
+    if (kinds.has('duplicate-name')) fixes.push('keep one of the two files of the same migration (the .ts or the compiled .js)');
+    if (kinds.has('file-not-adoptable')) fixes.push('write the migration as `export class … extends Migration` in a .ts or .js file');
+    if (kinds.has('database-elsewhere')) fixes.push(`bring the database to the head of versions/ first (\`${bin} current\` shows where it is, \`${bin} upgrade\` moves it)`);
+    const forceable = (['applied-without-file', 'applied-out-of-order', 'executed-out-of-order'] as const).some((kind) => kinds.has(kind));
+    if (fixes.length === 0) {
+      return `Check each problem against the database; if the assumptions --force states hold, run \`${bin} import mikro-orm --force\`. Nothing was written.`;
+    }
+    const then = forceable ? ', then check the other problems and add --force if its assumptions hold' : '';
+    return `${fixes.join('; ').replace(/^./, (first) => first.toUpperCase())}${then}. Nothing was written.`;
+  },
 };
 
 /** Errors of schema operations, reported as the cause of a `MIGRATION_FAILED`. */

@@ -79,7 +79,12 @@ export type MigrateErrorCode =
   | 'FLEET_OPTIONS_INVALID'
   | 'FLEET_SCRIPTS_MISMATCH'
   // an ORM's migrator run through cgmigrate (MikroORM's orm.migrator)
-  | 'MIGRATOR_CALL_NOT_SUPPORTED';
+  | 'MIGRATOR_CALL_NOT_SUPPORTED'
+  // adopting a MikroORM project (import mikro-orm)
+  | 'MIKRO_ORM_CONFIG_NOT_FOUND'
+  | 'MIKRO_ORM_CONFIG_INVALID'
+  | 'MIKRO_ORM_HISTORY_NOT_FOUND'
+  | 'MIKRO_ORM_IMPORT_REFUSED';
 
 /**
  * Base class of every cgmigrate error.
@@ -1126,5 +1131,100 @@ export class MigratorCallNotSupportedError extends MigrateError {
     readonly instead: string,
   ) {
     super(`${call} cannot run through cgmigrate: ${reason}. Instead, ${instead}`);
+  }
+}
+
+// ── adopting a MikroORM project (import mikro-orm) ───────────────────────────
+
+/** No MikroORM config file where MikroORM's own CLI looks for one (or at the path given). */
+export class MikroOrmConfigNotFoundError extends MigrateError {
+  readonly code = 'MIKRO_ORM_CONFIG_NOT_FOUND' as const;
+  constructor(
+    /** The paths looked at, in order, as MikroORM's CLI would try them. */
+    readonly paths: readonly string[],
+  ) {
+    super(`MikroORM config file not found in ${paths.join(', ')}`);
+  }
+}
+
+/**
+ * A MikroORM config that cannot be adopted from: it fails to import, holds no config for
+ * the context asked for, lists its migrations as classes instead of files, or names a
+ * migrations folder that does not exist.
+ */
+export class MikroOrmConfigInvalidError extends MigrateError {
+  readonly code = 'MIKRO_ORM_CONFIG_INVALID' as const;
+  constructor(
+    /** The config file. */
+    readonly path: string,
+    /** What is wrong with it. */
+    readonly problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Cannot adopt from MikroORM config ${path}: ${problem}`, options);
+  }
+}
+
+/**
+ * MikroORM's migrations table cannot be read in the database cgmigrate is configured
+ * for: it does not exist there (another database, another schema, or MikroORM never ran
+ * a migration on it), or reading it fails. Nothing was written.
+ */
+export class MikroOrmHistoryNotFoundError extends MigrateError {
+  readonly code = 'MIKRO_ORM_HISTORY_NOT_FOUND' as const;
+  constructor(
+    /** The table as it was read (`mikro_orm_migrations`, or `schema.table`). */
+    readonly table: string,
+    /** The database, without credentials. */
+    readonly database: string,
+    /** The database's answer. */
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`MikroORM's migrations table ${table} cannot be read in ${database}: ${reason}`, options);
+  }
+}
+
+/** One reason `import mikro-orm` will not adopt a MikroORM project as it stands. */
+export interface MikroOrmImportProblem {
+  /**
+   * What is wrong: `applied-without-file` (a row of MikroORM's table names no file),
+   * `applied-out-of-order` (a file is not applied but a file sorted after it is),
+   * `executed-out-of-order` (executed_at goes back in file order), `file-conflict` (a file
+   * in versions/ has the name of a migration but other content), `file-not-adoptable` (no
+   * exported class to annotate, or a `.cjs` file), `duplicate-name` (two files make one migration name),
+   * `database-elsewhere` (the database's version table is not where the adopted
+   * revisions start).
+   */
+  readonly kind:
+    | 'applied-without-file'
+    | 'applied-out-of-order'
+    | 'executed-out-of-order'
+    | 'file-conflict'
+    | 'file-not-adoptable'
+    | 'duplicate-name'
+    | 'database-elsewhere';
+  /** The MikroORM migration it is about, when one. */
+  readonly migration: string | undefined;
+  /** The file it is about, when one. */
+  readonly path: string | undefined;
+  /** The problem in words. */
+  readonly message: string;
+  /** Whether `--force` adopts anyway, and what it then assumes. */
+  readonly forceable: boolean;
+  /** With `--force`, what is assumed; `undefined` when it cannot be forced. */
+  readonly assumption: string | undefined;
+}
+
+/**
+ * `import mikro-orm` found what it cannot adopt safely (see
+ * {@link MikroOrmImportProblem}); nothing was written, neither files nor the version
+ * table. The forceable problems are adopted with `--force`, which reports what it assumed.
+ */
+export class MikroOrmImportRefusedError extends MigrateError {
+  readonly code = 'MIKRO_ORM_IMPORT_REFUSED' as const;
+  constructor(readonly problems: readonly MikroOrmImportProblem[]) {
+    // One line per problem: the user reviews them all at once rather than one per run.
+    super(['Cannot adopt the MikroORM migrations safely:', ...problems.map((problem) => `  - ${problem.message}`)].join('\n'));
   }
 }

@@ -67,7 +67,7 @@ export { redactUrl, redactSecrets, sameDatabaseUrl } from './adapter/database-ur
 // ── Tools: one function per command, as Alembic's `command` module ───────────────
 export { loadConfig, validateConfig, CONFIG_FILE_NAMES } from './config/load-config.js';
 export type { LoadConfigOptions } from './config/load-config.js';
-export { createEnvironment } from './commands/environment.js';
+export { createEnvironment, inspectDatabase } from './commands/environment.js';
 export type { EnvironmentOptions, MigrationEnvironment } from './commands/environment.js';
 export type { RevisionSummary } from './commands/revision-summary.js';
 export { init } from './commands/init.js';

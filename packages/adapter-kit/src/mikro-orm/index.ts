@@ -20,3 +20,20 @@ export { migratorExtension, type MigratorExtension } from './migrator-extension.
 export { CgmigrateMigrator, type ExecutedMigration } from './cgmigrate-migrator.js';
 export type { CgmigrateMigratorOptions, OrmMigratorDialect } from './migrator-target.js';
 export { ormMigrationName, revisionForName } from './migration-names.js';
+
+// Adopting a MikroORM project's migrations and history (`cgmigrate import mikro-orm`).
+export { adoptMikroOrmProject } from './adopt-mikro-orm-project.js';
+export type { AdoptedRevision, AdoptionStamp, MikroOrmAdoptionOptions, MikroOrmAdoptionResult } from './adopt-mikro-orm-project.js';
+export { adoptedRevisionId } from './adopted-revision-id.js';
+export { annotateMigrationClass, readMigrationClassStatics } from './annotate-migration-class.js';
+export type { ClassAnnotation, MigrationClassStatics } from './annotate-migration-class.js';
+export { loadMikroOrmConfig, mikroOrmConfigPaths } from './mikro-orm-config-file.js';
+export type { LoadedMikroOrmConfig, MikroOrmConfigLookup } from './mikro-orm-config-file.js';
+export { readMikroOrmHistory } from './mikro-orm-history.js';
+export type { MikroOrmHistoryRow, MikroOrmHistoryTable } from './mikro-orm-history.js';
+export { listMikroOrmMigrations, mikroOrmMigrationName } from './mikro-orm-migration-files.js';
+export type { MikroOrmMigrationFile } from './mikro-orm-migration-files.js';
+export { DEFAULT_MIKRO_ORM_MIGRATIONS_GLOB, DEFAULT_MIKRO_ORM_MIGRATIONS_TABLE, readMikroOrmMigrationSettings } from './mikro-orm-migration-settings.js';
+export type { MikroOrmMigrationSettings } from './mikro-orm-migration-settings.js';
+export { planMikroOrmAdoption } from './plan-adoption.js';
+export type { AdoptionInput, AdoptionPlan, MikroOrmMigrationSource, PlannedRevision, StampDecision } from './plan-adoption.js';

@@ -25,7 +25,7 @@ afterAll(() => project.cleanup());
 describe('--help', () => {
   it('covers every command of the CLI', () => {
     expect(COMMANDS.map((c) => c.id).sort()).toEqual(
-      ['audit:accept', 'branches', 'check', 'current', 'downgrade', 'explain', 'fleet:enqueue', 'fleet:status', 'fleet:work', 'heads', 'history', 'init', 'lint', 'merge', 'revision', 'show', 'stamp', 'upgrade', 'verify'],
+      ['audit:accept', 'branches', 'check', 'current', 'downgrade', 'explain', 'fleet:enqueue', 'fleet:status', 'fleet:work', 'heads', 'history', 'import:mikro-orm', 'init', 'lint', 'merge', 'revision', 'show', 'stamp', 'upgrade', 'verify'],
     );
   });
 

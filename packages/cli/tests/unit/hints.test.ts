@@ -10,6 +10,8 @@ import {
   LockLostError,
   LockUnavailableError,
   MalformedMigrationError,
+  MikroOrmConfigInvalidError,
+  MikroOrmImportRefusedError,
   MultipleHeadsError,
   OverlappingRevisionsError,
   RevisionNotFoundError,
@@ -201,6 +203,40 @@ describe('hintFor', () => {
     expect(hintFor(new ConfigInvalidError('c.ts', 'it could not be loaded', { missingPackage: 'dotenv' }))).toContain('`npm install -D dotenv`');
 
     expect(hintFor(new ConfigInvalidError('c.ts', "'url' must be a non-empty string"))).toContain('every key is optional');
+  });
+});
+
+describe('hintFor: import mikro-orm', () => {
+  const problem = (kind: MikroOrmImportRefusedError['problems'][number]['kind'], forceable: boolean) => ({
+    kind,
+    migration: 'Migration20241116000002',
+    path: undefined,
+    message: `a ${kind} problem`,
+    forceable,
+    assumption: forceable ? 'something' : undefined,
+  });
+
+  it('asks to join the heads of versions/ before importing', () => {
+    expect(hintFor(new MultipleHeadsError(['a1', 'b2'], 'head'), { command: 'import:mikro-orm' })).toBe(
+      'The adopted revisions go on top of the one head of versions/ (a1, b2): join the heads with `cgmigrate merge heads -m "Merge heads"`, then import again. Nothing was written.',
+    );
+  });
+
+  it('offers --force when every problem takes it, and names the fixes of those that never do', () => {
+    expect(hintFor(new MikroOrmImportRefusedError([problem('applied-out-of-order', true)]))).toBe(
+      'Check each problem against the database; if the assumptions --force states hold, run `cgmigrate import mikro-orm --force`. Nothing was written.',
+    );
+    expect(hintFor(new MikroOrmImportRefusedError([problem('file-conflict', false), problem('database-elsewhere', false), problem('applied-without-file', true)]), { bin: 'cgm' })).toBe(
+      'Move the file in versions/ named above out of the way (or restore what the import wrote); bring the database to the head of versions/ first ' +
+        '(`cgm current` shows where it is, `cgm upgrade` moves it), then check the other problems and add --force if its assumptions hold. Nothing was written.',
+    );
+  });
+
+  it('suggests a TypeScript loader for a MikroORM config that does not import, and the context flag for a missing context', () => {
+    expect(hintFor(new MikroOrmConfigInvalidError('/app/mikro-orm.config.ts', 'it could not be imported: Invalid or unexpected token'))).toContain(
+      '`NODE_OPTIONS="--import tsx" cgmigrate import mikro-orm`',
+    );
+    expect(hintFor(new MikroOrmConfigInvalidError('/app/mikro-orm.config.ts', "its array holds no config for context 'x' (…)"))).toContain('--mikro-orm-context <name>');
   });
 });
 

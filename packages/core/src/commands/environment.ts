@@ -120,3 +120,22 @@ export async function withConnection<T>(
     await connection.close();
   }
 }
+
+/**
+ * Opens the environment's database read-only (an `inspect` connection, which creates
+ * nothing), runs `work` on it, and always closes it: for a tool that reads more than the
+ * version table, as `import mikro-orm` reads MikroORM's migrations table through the
+ * same URL, adapter and schema as every command.
+ *
+ * ### Examples
+ * ```ts
+ * const rows = await inspectDatabase(env, (connection) =>
+ *   connection.autocommit((session) => session.query('SELECT name FROM mikro_orm_migrations ORDER BY id')),
+ * );
+ * ```
+ * @throws {DatabaseError} when the connection cannot be opened.
+ * @throws {TargetSchemaNotSupportedError} when the config names a schema its adapter cannot pin.
+ */
+export async function inspectDatabase<T>(env: MigrationEnvironment, work: (connection: AdapterConnection) => Promise<T>): Promise<T> {
+  return withConnection(env, await resolveAdapter(env), 'inspect', work);
+}
