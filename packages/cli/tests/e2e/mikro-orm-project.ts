@@ -150,7 +150,7 @@ export default defineConfig({
  */
 function runMikroOrm(dir: string, args: readonly string[]): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', MIKRO_ORM_CLI_PREFER_TS: '0' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', MIKRO_ORM_CLI_PREFER_TS: '0' };
     delete env['DATABASE_URL'];
     const child = spawn(process.execPath, [MIKRO_ORM_BIN, ...args, '--config', './mikro-orm.config.ts'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
