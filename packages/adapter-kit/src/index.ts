@@ -22,4 +22,4 @@ export { closedConnectionError, closeOrm, kyselyTransaction, nativeTransaction, 
 export type { TransactionHooks } from './transactions.js';
 export { lazyOperationCompiler } from './lazy-operation-compiler.js';
 export { registerMigrationOrm } from './migration-orms.js';
-export type { MigrationOrm } from './migration-orms.js';
+export type { MigrationOrm, MigrationOrmRegistration, RegisteredMigrationOrm } from './migration-orms.js';

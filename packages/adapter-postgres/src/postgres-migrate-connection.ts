@@ -153,7 +153,8 @@ export class PostgresMigrateConnection implements AdapterConnection {
       });
       await orm.connect();
       // MikroORM migration classes run on this instance: its connection is what sessions hand out as op.connection.
-      registerMigrationOrm(orm);
+      // The entities are discovered on it only when a class first asks for its EntityManager.
+      registerMigrationOrm(orm, options.entities);
       // The round trip that proves the connection also looks for a target schema, before anything can run in it.
       const probe =
         options.schema === undefined ? kysely.CompiledQuery.raw('SELECT 1') : kysely.CompiledQuery.raw(SCHEMA_EXISTS_QUERY, [options.schema]);

@@ -147,7 +147,8 @@ export class SqliteMigrateConnection implements AdapterConnection {
       });
       await orm.connect();
       // MikroORM migration classes run on this instance: its connection is what sessions hand out as op.connection.
-      registerMigrationOrm(orm);
+      // The entities are discovered on it only when a class first asks for its EntityManager.
+      registerMigrationOrm(orm, options.entities);
       // MikroORM turns foreign keys on as it connects; SQLAlchemy (so Alembic) leaves them off,
       // and the pragma cannot change inside the transaction a migration runs in.
       if (!settings.foreignKeys) {

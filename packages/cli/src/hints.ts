@@ -308,6 +308,13 @@ const HINTS: { readonly [C in MigrateErrorCode]?: Hint<ErrorOf<C>> } = {
       );
     }
     if (key === 'entities') {
+      // With a cause, MikroORM rejected the entities listed; without one, none are listed.
+      if (error.cause !== undefined) {
+        return (
+          "Fix the entity definitions listed in `entities` of cgmigrate.config.ts where MikroORM's reason points: autogenerate, " +
+          "the schema check and migration classes' this.getEntityManager() all have MikroORM discover that list."
+        );
+      }
       return (
         'Set `entities` in cgmigrate.config.ts to your MikroORM entity definitions (defineEntity, EntitySchema or ' +
         'decorated classes, e.g. `entities: [User, Scan]`): autogenerate and the schema check compare them with the database.'

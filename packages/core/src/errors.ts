@@ -721,7 +721,10 @@ export class ConfigNotFoundError extends MigrateError {
 /** A config file that fails to load, or a key with a value of the wrong kind. */
 export class ConfigInvalidError extends MigrateError {
   readonly code = 'CONFIG_INVALID' as const;
-  /** The config key at fault, when the problem is one key's (an unknown key, or `entities` left empty). */
+  /**
+   * The config key at fault, when the problem is one key's: an unknown key, or
+   * `entities`, left empty or (with a {@link Error.cause | cause}) rejected by MikroORM.
+   */
   readonly key: string | undefined;
   /** Every key a config may have, when {@link key} is not one of them. */
   readonly knownKeys: readonly string[] | undefined;

@@ -63,7 +63,7 @@ export function entityMetadataOrm<O extends EntityOrm>(
     return orm;
   } catch (error) {
     if (isMigrateError(error)) throw error;
-    throw new ConfigInvalidError(undefined, `entities: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ConfigInvalidError(undefined, `entities: ${error instanceof Error ? error.message : String(error)}`, { cause: error, key: 'entities' });
   }
 }
 

@@ -5,6 +5,7 @@ import type { Migration, Query } from '@mikro-orm/migrations';
 
 import { migrationOrmOf, type MigrationOrm } from '../migration-orms.js';
 import { migrationQueryText } from './migration-query-text.js';
+import { prepareEntityManager } from './prepare-entity-manager.js';
 import { statementReturnsRows } from './statement-returns-rows.js';
 
 /** A MikroORM migration class, as its constructor is called: `new Migration2024…(driver, config)`. */
@@ -35,7 +36,10 @@ export function constructMigration(migrationClass: MigrationClass, orm: Migratio
  *   has returned (as MikroORM's `MigrationRunner` runs them);
  * - online, the instance is built on the adapter's MikroORM instance registered for
  *   `op.connection`, with `op.db` as its transaction context: `this.getEntityManager()`
- *   is an EntityManager of that instance whose queries run in the step's transaction.
+ *   is an EntityManager of that instance whose queries run in the step's transaction,
+ *   new for each instance (so each step starts with an empty identity map), and its
+ *   first call in the run discovers the configured entities on that instance (see
+ *   {@link prepareEntityManager}).
  *
  * Queries are turned into statements as MikroORM's connection does (see
  * {@link migrationQueryText}). Nothing is added around them: MikroORM's runner prepends
@@ -49,15 +53,19 @@ export function constructMigration(migrationClass: MigrationClass, orm: Migratio
  * and `this.getEntityManager()` fail with `OFFLINE_READ_NOT_SUPPORTED`.
  *
  * `execute` (and `getEntityManager` where there is no MikroORM to build one from) are
- * replaced on the instance: a class's own override of them is not called.
+ * replaced on the instance: a class's own override of them is not called. Online,
+ * `getEntityManager` is wrapped instead, so an override still runs.
  *
  * @throws {OfflineReadNotSupportedError} offline, for a read as above.
  * @throws {OperationNotSupportedError} from `this.getEntityManager()` online, when the
  *   adapter registered no MikroORM instance for `op.connection`.
+ * @throws {ConfigInvalidError} from the first `this.getEntityManager()` of a run, when
+ *   MikroORM cannot discover the configured entities.
  */
 export async function runMigrationMethod(run: MigrationMethodRun): Promise<void> {
   const { identity, op } = run;
-  const orm = op.offline ? undefined : migrationOrmOf(op.connection);
+  const registration = op.offline ? undefined : migrationOrmOf(op.connection);
+  const orm = registration?.orm;
   const migration = constructMigration(run.migrationClass, orm ?? run.unconnected);
   const platform = (orm ?? run.unconnected).driver.getPlatform();
   const statement = (query: Query, params?: unknown): string => migrationQueryText(query, params, platform);
@@ -69,9 +77,15 @@ export async function runMigrationMethod(run: MigrationMethodRun): Promise<void>
     await op.execute(sql);
     return [];
   };
-  if (orm !== undefined) {
+  if (registration !== undefined) {
     // Kysely's transaction (or, outside one, the connection the session holds): what MikroORM runs a context's queries on.
+    // MikroORM's flush sees the context and writes in it, without a transaction of its own.
     migration.setTransactionContext(op.db as Transaction);
+    const getEntityManager = migration.getEntityManager;
+    migration.getEntityManager = function (this: Migration) {
+      prepareEntityManager(registration, identity);
+      return getEntityManager.call(this);
+    };
   } else {
     migration.getEntityManager = () => {
       if (op.offline) throw new OfflineReadNotSupportedError(identity.revision, identity.path, 'this.getEntityManager()');

@@ -5,13 +5,12 @@ import { pathToFileURL } from 'node:url';
 
 import type { Migration as Revision, MigrationOperations, Row } from '@cloudguard/migrate-core';
 import { isMigrateError, type MigrationClassIdentity } from '@cloudguard/migrate-core/adapter';
-import { Configuration, raw } from '@mikro-orm/core';
+import { defineEntity, EntitySchema, MetadataError, p, raw } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
-import type { AbstractSqlDriver } from '@mikro-orm/sql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
-import { afterAll, describe, expect, it } from 'vitest';
+import { MikroORM, SqliteDriver } from '@mikro-orm/sqlite';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
-import { ORM_WITHOUT_ENTITIES, registerMigrationOrm, type MigrationOrm } from '../../src/index.js';
+import { ORM_WITHOUT_ENTITIES, registerMigrationOrm } from '../../src/index.js';
 import { mikroOrmMigrationClasses } from '../../src/mikro-orm/index.js';
 
 const support = mikroOrmMigrationClasses({ driver: SqliteDriver, dbName: ':memory:' });
@@ -58,6 +57,11 @@ async function rejection(promise: unknown): Promise<unknown> {
     },
     (error: unknown) => error,
   );
+}
+
+/** A MikroORM instance as an adapter starts one, never connected: entities are only discovered and created. */
+function unconnectedOrm(dbName = ':memory:'): MikroORM {
+  return new MikroORM({ dbName, ...ORM_WITHOUT_ENTITIES });
 }
 
 /** A second copy of MikroORM's `Migration`, as the user's project would resolve its own `@mikro-orm/migrations`. */
@@ -176,8 +180,7 @@ describe('MikroORM migration classes: running up() and down() through op', () =>
   });
 
   it('builds a fresh instance for each run, on the MikroORM instance the adapter registered for op.connection, with op.db as its transaction context', async () => {
-    const config = new Configuration({ driver: SqliteDriver, dbName: 'registered.db', ...ORM_WITHOUT_ENTITIES } as never, false);
-    const orm: MigrationOrm = { driver: config.getDriver() as AbstractSqlDriver, config };
+    const orm = unconnectedOrm('registered.db');
     registerMigrationOrm(orm);
     const transaction = { marker: 'the step transaction' };
     const instances: Migration[] = [];
@@ -257,5 +260,110 @@ describe('MikroORM migration classes: running up() and down() through op', () =>
     const { op, log } = recordingOp();
     expect(await rejection(revisionOf(Fails).up(op))).toMatchObject({ message: 'up failed' });
     expect(log).toEqual([]);
+  });
+});
+
+describe('MikroORM migration classes: this.getEntityManager() and the configured entities', () => {
+  const User = defineEntity({ name: 'User', properties: { id: p.integer().primary(), email: p.string() } });
+  const Unlisted = defineEntity({ name: 'Unlisted', properties: { id: p.integer().primary() } });
+
+  /** A class whose up() creates a `User` through its EntityManager, and one that never asks for it. */
+  const created: unknown[] = [];
+  class CreatesUser extends Migration {
+    override async up(): Promise<void> {
+      created.push(this.getEntityManager().create(User, { id: 1, email: 'a@example.com' }));
+    }
+  }
+  class OnlySql extends Migration {
+    override async up(): Promise<void> {
+      this.addSql('select 1');
+    }
+  }
+
+  /** A registered, never connected instance and an op on its connection. */
+  function registered(entities?: readonly unknown[]) {
+    const orm = unconnectedOrm();
+    registerMigrationOrm(orm, entities);
+    return { orm, op: recordingOp({ connection: orm.driver.getConnection(), db: {} }).op };
+  }
+
+  it('discovers the configured entities at the first getEntityManager() of the run, once, and not for a run that never asks', async () => {
+    const quiet = registered([User]);
+    const quietDiscoveries = vi.spyOn(quiet.orm, 'discoverEntity');
+    await revisionOf(OnlySql).up(quiet.op);
+    expect(quietDiscoveries).not.toHaveBeenCalled();
+    expect(quiet.orm.getMetadata().has(User.meta.class)).toBe(false);
+
+    const asking = registered([User]);
+    const discoveries = vi.spyOn(asking.orm, 'discoverEntity');
+    created.length = 0;
+    await revisionOf(CreatesUser).up(asking.op);
+    await revisionOf(CreatesUser).up(asking.op);
+    expect(discoveries).toHaveBeenCalledTimes(1);
+    expect(created).toHaveLength(2);
+    expect(created[0]).toMatchObject({ id: 1, email: 'a@example.com' });
+  });
+
+  it('gives each step an EntityManager of its own: the identity map starts empty', async () => {
+    const { op } = registered([User]);
+    const managers: unknown[] = [];
+    class Remembers extends Migration {
+      override async up(): Promise<void> {
+        const em = this.getEntityManager();
+        const held = () => em.getUnitOfWork().getIdentityMap().values().length;
+        managers.push(em, held());
+        em.merge(User, { id: 7, email: 'kept@example.com' });
+        managers.push(held(), this.getEntityManager() === em);
+      }
+    }
+    await revisionOf(Remembers).up(op);
+    await revisionOf(Remembers).up(op);
+    // [em, held before, held after merge, same em within the step] per step
+    expect(managers.slice(1, 4)).toEqual([0, 1, true]);
+    expect(managers.slice(5, 8)).toEqual([0, 1, true]);
+    expect(managers[4]).not.toBe(managers[0]);
+  });
+
+  it('fails the first getEntityManager() with CONFIG_INVALID (key entities) when MikroORM cannot discover them, and every later one alike', async () => {
+    const NoPrimaryKey = new EntitySchema({ name: 'NoPrimaryKey', properties: { label: { type: 'string' } } });
+    const { op } = registered([NoPrimaryKey]);
+    const error = await rejection(revisionOf(CreatesUser).up(op));
+    expect(isMigrateError(error) && error.code).toBe('CONFIG_INVALID');
+    expect(error).toMatchObject({ key: 'entities', cause: expect.any(MetadataError) });
+    expect((error as Error).message).toBe(
+      'Invalid configuration: entities: MikroORM could not discover them for this.getEntityManager() in revision 1f0c3a9b2d4e ' +
+        '(/project/migrations/versions/CreatesUser.ts): NoPrimaryKey entity is missing @PrimaryKey()',
+    );
+    expect(await rejection(revisionOf(CreatesUser).up(op))).toBe(error);
+  });
+
+  it('explains an entity the EntityManager does not know: list it in the config’s entities', async () => {
+    class Uses extends Migration {
+      static entity: unknown;
+      override async up(): Promise<void> {
+        this.getEntityManager().create(Uses.entity as typeof User, { id: 1 } as never);
+      }
+    }
+    class Plain {
+      id!: number;
+    }
+    const failure = async (entities: readonly unknown[] | undefined, entity: unknown) => {
+      Uses.entity = entity;
+      return rejection(revisionOf(Uses).up(registered(entities).op));
+    };
+    // Without entities MikroORM fails a defineEntity() schema with a TypeError, a class with its bare MetadataError.
+    const none = await failure(undefined, User);
+    expect(none).toBeInstanceOf(MetadataError);
+    expect((none as Error).message).toBe(
+      'Metadata for entity User not found: this.getEntityManager() knows the entities listed in `entities` of the cgmigrate config, ' +
+        'and none are listed; add it there (`entities: [User, …]` in cgmigrate.config.ts)',
+    );
+    expect((await failure([], Plain) as Error).message).toMatch(/^Metadata for entity Plain not found: this\.getEntityManager\(\) knows/);
+    const unlisted = await failure([User], Unlisted);
+    expect((unlisted as Error).message).toBe(
+      'Metadata for entity Unlisted not found: it is not among the entities listed in `entities` of the cgmigrate config, ' +
+        'the ones this.getEntityManager() knows; add it there (`entities: [Unlisted, …]` in cgmigrate.config.ts)',
+    );
+    expect((await failure([User], 'Unlisted') as Error).message).toMatch(/^Metadata for entity Unlisted not found: it is not among/);
   });
 });

@@ -1,10 +1,12 @@
 // @module-tag postgres
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { createEnvironment, downgrade, isMigrateError, loadConfig, upgrade, upgradeSql, type MigrationEnvironment } from '@cloudguard/migrate-core';
-import { describe, expect, it } from 'vitest';
+import type { DialectAdapter } from '@cloudguard/migrate-core/adapter';
+import { MikroORM } from '@mikro-orm/core';
+import { describe, expect, it, vi } from 'vitest';
 
 import { postgresAdapter } from '../../src/index.js';
 import { onCleanup, rejection, useTestDatabase, withClient } from '../support/fixtures.js';
@@ -29,17 +31,29 @@ function classFile(name: string, revision: string, downRevision: string | null, 
 /**
  * A project on the test database whose `migrations/versions/` holds `files`, with the
  * repository's node_modules linked in, so that its migrations resolve
- * `@mikro-orm/migrations` as an installed project does.
+ * `@mikro-orm/migrations` as an installed project does. `projectFiles` go to the
+ * project's folder; a `cgmigrate.config.ts` among them replaces the JSON config that
+ * only names the test database.
  */
-function project(files: Record<string, string>): { readonly dir: string; env(): Promise<MigrationEnvironment> } {
+function project(
+  files: Record<string, string>,
+  projectFiles: Record<string, string> = {},
+): { readonly dir: string; readonly statements: string[]; env(): Promise<MigrationEnvironment> } {
   const dir = mkdtempSync(join(tmpdir(), 'cgmigrate-pg-classes-'));
   onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   symlinkSync(REPO_NODE_MODULES, join(dir, 'node_modules'), 'dir');
   const versions = join(dir, 'migrations', 'versions');
   mkdirSync(versions, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(versions, name), text);
-  writeFileSync(join(dir, 'cgmigrate.config.json'), JSON.stringify({ url: url() }));
-  return { dir, env: async () => createEnvironment(await loadConfig({ cwd: dir, env: {}, overrides: { adapter: postgresAdapter() } })) };
+  for (const [name, text] of Object.entries(projectFiles)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  if (projectFiles['cgmigrate.config.ts'] === undefined) writeFileSync(join(dir, 'cgmigrate.config.json'), JSON.stringify({ url: url() }));
+  const statements: string[] = [];
+  const base = postgresAdapter();
+  const adapter: DialectAdapter = { ...base, connect: (options) => base.connect({ ...options, onStatement: (sql) => statements.push(sql) }) };
+  return { dir, statements, env: async () => createEnvironment(await loadConfig({ cwd: dir, env: {}, overrides: { adapter } })) };
 }
 
 async function rows(sql: string): Promise<unknown[]> {
@@ -208,5 +222,109 @@ describe('MikroORM migration classes on PostgreSQL', () => {
       migrationClass: 'Migration20241123000000',
     });
     expect(await rows("SELECT to_regclass('alembic_version') IS NULL AS absent")).toEqual([{ absent: true }]);
+  });
+});
+
+/** The project's entities: `User` of the "user" table {@link CREATE_USERS} makes. */
+const ENTITIES_FILE = `import { defineEntity, p } from '@mikro-orm/core';
+
+export const User = defineEntity({
+  name: 'User',
+  properties: {
+    id: p.integer().primary(),
+    email: p.string(),
+  },
+});
+`;
+
+/** The entities file and a cgmigrate.config.ts on the test database that lists `User`. */
+function entitiesProject(): Record<string, string> {
+  return {
+    'src/entities.ts': ENTITIES_FILE,
+    'cgmigrate.config.ts': `import { User } from './src/entities.ts';\n\nexport default { url: ${JSON.stringify(url())}, entities: [User] };\n`,
+  };
+}
+
+/** A class importing the project's entities (`import { User } from '../../src/entities.ts'`). */
+function entityClass(name: string, revision: string, downRevision: string, body: string): string {
+  return classFile(name, revision, downRevision, body).replace(
+    "import { Migration } from '@mikro-orm/migrations';\n",
+    "import { Migration } from '@mikro-orm/migrations';\nimport { User } from '../../src/entities.ts';\n",
+  );
+}
+
+const USES_ENTITIES = entityClass(
+  'Migration20241202000000',
+  '6b8d',
+  '1f0c3a9b2d4e',
+  `
+  override async up(): Promise<void> {
+    const em = this.getEntityManager();
+    await em.insert(User, { email: 'Inserted@Example.com' });
+    const created = em.create(User, { email: 'created@example.com' });
+    await em.flush();
+    const found = await em.find(User, {}, { orderBy: { id: 'asc' } });
+    for (const user of found) user.email = user.email.toLowerCase();
+    await em.flush();
+    await em.createQueryBuilder(User).update({ email: 'built@example.com' }).where({ id: created.id }).execute();
+    const counted = await em.createQueryBuilder(User).where({ email: { $like: '%@example.com' } }).getCount();
+    this.addSql(\`create table "seen" ("found" int not null, "counted" int not null, "created_id" int not null)\`);
+    this.addSql(\`insert into "seen" values (\${found.length}, \${counted}, \${created.id})\`);
+  }`,
+);
+
+describe('MikroORM migration classes on PostgreSQL: this.getEntityManager() with the config’s entities', () => {
+  it('insert, create with flush, find, changes flushed and the query builder on the entity all run in the step’s transaction', async () => {
+    const p = project({ '1f0c3a9b2d4e_create_users.ts': CREATE_USERS, '6b8d_uses_entities.ts': USES_ENTITIES }, entitiesProject());
+    await upgrade(await p.env());
+    expect(await rows('SELECT id, email FROM "user" ORDER BY id')).toEqual([
+      { id: 1, email: 'inserted@example.com' },
+      { id: 2, email: 'built@example.com' },
+    ]);
+    // The serial id came back from the flush's insert.
+    expect(await rows('SELECT * FROM "seen"')).toEqual([{ found: 2, counted: 2, created_id: 2 }]);
+    // The flushes wrote in the run's one transaction, and began none of their own (nor a
+    // savepoint: those are the version and audit stores', around their DDL).
+    const control = p.statements.filter((sql) => /^\s*(begin|start|savepoint|commit|release|rollback)/i.test(sql) && !/cgmigrate_/.test(sql));
+    expect(control).toEqual(['begin', 'commit']);
+  });
+
+  it('rolls the entity writes back with the step when a later statement fails', async () => {
+    const failing = USES_ENTITIES.replace('this.addSql(`create table "seen"', 'this.addSql(`insert into "no_such_table" values (1)`);\n    this.addSql(`create table "seen"');
+    const p = project({ '1f0c3a9b2d4e_create_users.ts': CREATE_USERS, '6b8d_uses_entities.ts': failing }, entitiesProject());
+    await upgrade(await p.env(), { target: '1f0c3a9b2d4e' });
+    const error = await rejection(upgrade(await p.env()));
+    expect(error).toMatchObject({ code: 'MIGRATION_FAILED', revision: '6b8d', statement: 'insert into "no_such_table" values (1)', rolledBack: true, cause: { code: '42P01' } });
+    expect(await rows('SELECT * FROM "user"')).toEqual([]);
+    expect(await tables()).toEqual(['user']);
+    expect(await rows('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '1f0c3a9b2d4e' }]);
+  });
+
+  it('discovers the entities once, at the first getEntityManager() of a run, and not at all in a run that never asks', async () => {
+    const discoveries = vi.spyOn(MikroORM.prototype, 'discoverEntity');
+    try {
+      const p = project({ '1f0c3a9b2d4e_create_users.ts': CREATE_USERS }, entitiesProject());
+      await upgrade(await p.env());
+      expect(discoveries).not.toHaveBeenCalled();
+
+      const deletes = entityClass('Migration20241204000000', '8daf', '6b8d', `
+  override async up(): Promise<void> {
+    await this.getEntityManager().nativeDelete(User, { email: 'built@example.com' });
+  }`);
+      writeFileSync(join(p.dir, 'migrations', 'versions', '6b8d_uses_entities.ts'), USES_ENTITIES);
+      writeFileSync(join(p.dir, 'migrations', 'versions', '8daf_deletes.ts'), deletes);
+      await upgrade(await p.env());
+      expect(discoveries).toHaveBeenCalledTimes(1);
+      expect(await rows('SELECT email FROM "user"')).toEqual([{ email: 'inserted@example.com' }]);
+    } finally {
+      discoveries.mockRestore();
+    }
+  });
+
+  it('without entities in the config, an entity method says to list them there', async () => {
+    const p = project({ '1f0c3a9b2d4e_create_users.ts': CREATE_USERS, '6b8d_uses_entities.ts': USES_ENTITIES }, { 'src/entities.ts': ENTITIES_FILE });
+    const error = await rejection(upgrade(await p.env()));
+    expect(error).toMatchObject({ code: 'MIGRATION_FAILED', revision: '6b8d', rolledBack: true });
+    expect(((error as Error).cause as Error).message).toMatch(/^Metadata for entity User not found: this\.getEntityManager\(\) knows the entities listed in `entities` of the cgmigrate config/);
   });
 });

@@ -1,18 +1,23 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { createEnvironment, current, downgrade, isMigrateError, loadConfig, upgrade, upgradeSql, type MigrationEnvironment } from '@cloudguard/migrate-core';
 import type { DialectAdapter } from '@cloudguard/migrate-core/adapter';
+import { MikroORM } from '@mikro-orm/core';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { blocksRunBy } from '../../../../tools/docs/fenced-blocks.js';
 import { sqliteAdapter } from '../../src/index.js';
 import { tempDir } from '../support/fixtures.js';
 
 const THIS_TEST = 'packages/adapter-sqlite/tests/integration/mikro-orm-classes.test.ts';
-/** The class file of docs/mikro-orm.md: revision 1f0c3a9b2d4e, the "user" table. */
-const [docExample] = blocksRunBy('docs/mikro-orm.md', THIS_TEST);
+/**
+ * The blocks of docs/mikro-orm.md: the class file of revision 1f0c3a9b2d4e (the "user"
+ * table); the entities file, the config listing them and the data migration on top that
+ * uses them through its EntityManager, each starting with a comment naming its path.
+ */
+const [docExample, docEntities, docConfig, docDataMigration] = blocksRunBy('docs/mikro-orm.md', THIS_TEST);
 const REPO_NODE_MODULES = join(import.meta.dirname, '../../../../node_modules');
 
 /** A MikroORM migration class file: `body` is the class's members after its statics. */
@@ -51,13 +56,17 @@ interface Project {
  * node_modules linked in, so that its migrations resolve `@mikro-orm/migrations` as an
  * installed project does.
  */
-async function project(files: Record<string, string>): Promise<Project> {
+async function project(files: Record<string, string>, projectFiles: Record<string, string> = {}): Promise<Project> {
   const dir = tempDir();
   symlinkSync(REPO_NODE_MODULES, join(dir, 'node_modules'), 'dir');
   const versions = join(dir, 'migrations', 'versions');
   mkdirSync(versions, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(versions, name), text);
-  writeFileSync(join(dir, 'cgmigrate.config.json'), JSON.stringify({ url: 'sqlite:///app.db' }));
+  for (const [name, text] of Object.entries(projectFiles)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  if (projectFiles['cgmigrate.config.ts'] === undefined) writeFileSync(join(dir, 'cgmigrate.config.json'), JSON.stringify({ url: 'sqlite:///app.db' }));
   const statements: string[] = [];
   const base = sqliteAdapter();
   const adapter: DialectAdapter = { ...base, connect: (options) => base.connect({ ...options, onStatement: (sql) => statements.push(sql) }) };
@@ -277,5 +286,158 @@ describe('MikroORM migration classes on SQLite', () => {
       // Nothing ran: the database file the run created is removed again.
       expect(existsSync(join(p.dir, 'app.db'))).toBe(false);
     }
+  });
+});
+
+/** A `User` entity of the "user" table of the doc's first class, and a config that lists it. */
+const ENTITIES = {
+  'src/entities.ts': docEntities!.body,
+  'cgmigrate.config.ts': docConfig!.body,
+};
+
+/** A class importing the project's entities (`import { User } from '../../src/entities.ts'`). */
+function entityClass(name: string, revision: string, downRevision: string, body: string): string {
+  return classFile(name, revision, downRevision, body).replace(
+    "import { Migration } from '@mikro-orm/migrations';\n",
+    "import { Migration } from '@mikro-orm/migrations';\nimport { User } from '../../src/entities.ts';\n",
+  );
+}
+
+/** The path a doc block names in its first line (`// src/entities.ts`). */
+const pathOf = (block: { body: string }) => /^\/\/ (\S+)/.exec(block.body)![1]!;
+
+describe('MikroORM migration classes on SQLite: this.getEntityManager() with the config’s entities', () => {
+  it('runs the doc’s data migration: its config lists the entities, its class finds, changes, creates and flushes them', async () => {
+    expect([pathOf(docEntities!), pathOf(docConfig!)]).toEqual(['src/entities.ts', 'cgmigrate.config.ts']);
+    const p = await project({ '1f0c3a9b2d4e_create_users.ts': docExample!.body }, ENTITIES);
+    await upgrade(p.env, { target: '1f0c3a9b2d4e' });
+    const db = new Database(join(p.dir, 'app.db'));
+    db.exec(`insert into "user" ("id", "email") values (1, 'Ada@Example.com'), (2, 'GRACE@example.com')`);
+    db.close();
+    writeFileSync(join(p.dir, pathOf(docDataMigration!)), docDataMigration!.body);
+
+    const upgraded = await upgrade(p.env);
+    expect(upgraded.steps.map((step) => step.revision)).toEqual(['5a7c0e2d9b14']);
+    expect(p.rows('SELECT id, email FROM "user" ORDER BY id')).toEqual([
+      { id: 1, email: 'ada@example.com' },
+      { id: 2, email: 'grace@example.com' },
+      { id: 3, email: 'admin@example.com' },
+    ]);
+    expect(p.rows('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '5a7c0e2d9b14' }]);
+  });
+
+  const USES_ENTITIES = entityClass(
+    'Migration20241202000000',
+    '6b8d',
+    '1f0c3a9b2d4e',
+    `
+  override async up(): Promise<void> {
+    const em = this.getEntityManager();
+    await em.insert(User, { id: 1, email: 'inserted@example.com' });
+    em.create(User, { id: 2, email: 'Created@Example.com' });
+    await em.flush();
+    const found = await em.find(User, {}, { orderBy: { id: 'asc' } });
+    await em.createQueryBuilder(User).update({ email: 'built@example.com' }).where({ id: found[1]!.id }).execute();
+    const counted = await em.createQueryBuilder(User).where({ email: { $like: '%@example.com' } }).getCount();
+    this.addSql(\`create table "seen" ("found" integer not null, "counted" integer not null)\`);
+    this.addSql(\`insert into "seen" values (\${found.length}, \${counted})\`);
+  }`,
+  );
+
+  it('insert, create with flush, find and the query builder on the entity all run in the step', async () => {
+    const p = await project({ '1f0c3a9b2d4e_create_users.ts': docExample!.body, '6b8d_uses_entities.ts': USES_ENTITIES }, ENTITIES);
+    await upgrade(p.env);
+    expect(p.rows('SELECT id, email FROM "user" ORDER BY id')).toEqual([
+      { id: 1, email: 'inserted@example.com' },
+      { id: 2, email: 'built@example.com' },
+    ]);
+    expect(p.rows('SELECT * FROM "seen"')).toEqual([{ found: 2, counted: 2 }]);
+    // The flush wrote in the run's one transaction, and began none of its own.
+    expect(p.statements.filter((sql) => /^\s*(begin|savepoint|commit)/i.test(sql))).toEqual(['BEGIN IMMEDIATE', 'commit']);
+  });
+
+  it('rolls the entity writes back with the step when a later statement fails', async () => {
+    const failing = USES_ENTITIES.replace('this.addSql(`create table "seen"', 'this.addSql(`insert into "no_such_table" values (1)`);\n    this.addSql(`create table "seen"');
+    const p = await project({ '1f0c3a9b2d4e_create_users.ts': docExample!.body, '6b8d_uses_entities.ts': failing }, ENTITIES);
+    await upgrade(p.env, { target: '1f0c3a9b2d4e' });
+    const error = await rejection(upgrade(p.env));
+    expect(error).toMatchObject({ code: 'MIGRATION_FAILED', revision: '6b8d', statement: 'insert into "no_such_table" values (1)', rolledBack: true });
+    expect(p.rows('SELECT * FROM "user"')).toEqual([]);
+    expect(tables(p)).toEqual(['user']);
+    expect(p.rows('SELECT version_num FROM alembic_version')).toEqual([{ version_num: '1f0c3a9b2d4e' }]);
+  });
+
+  it('outside a transaction (isTransactional() false), flushed writes commit as they go', async () => {
+    const outside = entityClass(
+      'Migration20241203000000',
+      '7c9e',
+      '1f0c3a9b2d4e',
+      `
+  override isTransactional(): boolean {
+    return false;
+  }
+
+  override async up(): Promise<void> {
+    const em = this.getEntityManager();
+    em.create(User, { id: 1, email: 'kept@example.com' });
+    await em.flush();
+    this.addSql('insert into "no_such_table" values (1)');
+  }`,
+    );
+    const p = await project({ '1f0c3a9b2d4e_create_users.ts': docExample!.body, '7c9e_outside.ts': outside }, ENTITIES);
+    await upgrade(p.env, { target: '1f0c3a9b2d4e' });
+    expect(await rejection(upgrade(p.env))).toMatchObject({ code: 'MIGRATION_FAILED', revision: '7c9e', rolledBack: false });
+    expect(p.rows('SELECT id, email FROM "user"')).toEqual([{ id: 1, email: 'kept@example.com' }]);
+  });
+
+  it('discovers the entities once, at the first getEntityManager() of a run, and not at all in a run that never asks', async () => {
+    const discoveries = vi.spyOn(MikroORM.prototype, 'discoverEntity');
+    try {
+      const p = await project({ '1f0c3a9b2d4e_create_users.ts': docExample!.body }, ENTITIES);
+      await upgrade(p.env);
+      expect(discoveries).not.toHaveBeenCalled();
+
+      const second = entityClass('Migration20241204000000', '8daf', '6b8d', `
+  override async up(): Promise<void> {
+    await this.getEntityManager().nativeDelete(User, { id: 1 });
+  }`);
+      writeFileSync(join(p.dir, 'migrations', 'versions', '6b8d_uses_entities.ts'), USES_ENTITIES);
+      writeFileSync(join(p.dir, 'migrations', 'versions', '8daf_deletes.ts'), second);
+      await upgrade(p.env);
+      expect(discoveries).toHaveBeenCalledTimes(1);
+      expect(p.rows('SELECT id FROM "user"')).toEqual([{ id: 2 }]);
+    } finally {
+      discoveries.mockRestore();
+    }
+  });
+
+  it('fails the first getEntityManager() with CONFIG_INVALID when MikroORM cannot discover the entities', async () => {
+    const p = await project(
+      { '1f0c3a9b2d4e_create_users.ts': docExample!.body, '6b8d_uses_entities.ts': USES_ENTITIES },
+      {
+        ...ENTITIES,
+        'src/entities.ts': `${docEntities!.body}\nimport { EntitySchema } from '@mikro-orm/core';\nexport const Tag = new EntitySchema({ name: 'Tag', properties: { label: { type: 'string' } } });\n`,
+        'cgmigrate.config.ts': docConfig!.body.replace("import { User }", 'import { Tag, User }').replace('entities: [User]', 'entities: [User, Tag]'),
+      },
+    );
+    await upgrade(p.env, { target: '1f0c3a9b2d4e' });
+    const error = await rejection(upgrade(p.env));
+    expect(isMigrateError(error) && error.code).toBe('CONFIG_INVALID');
+    expect(error).toMatchObject({ key: 'entities' });
+    expect((error as Error).message).toBe(
+      'Invalid configuration: entities: MikroORM could not discover them for this.getEntityManager() in revision 6b8d ' +
+        `(${join(p.dir, 'migrations', 'versions', '6b8d_uses_entities.ts')}): Tag entity is missing @PrimaryKey()`,
+    );
+    expect(p.rows('SELECT * FROM "user"')).toEqual([]);
+  });
+
+  it('without entities in the config, an entity method says to list them there', async () => {
+    const p = await project({ '1f0c3a9b2d4e_create_users.ts': docExample!.body, '6b8d_uses_entities.ts': USES_ENTITIES }, { 'src/entities.ts': docEntities!.body });
+    const error = await rejection(upgrade(p.env));
+    expect(error).toMatchObject({ code: 'MIGRATION_FAILED', revision: '6b8d', rolledBack: true });
+    expect(((error as Error).cause as Error).message).toBe(
+      'Metadata for entity User not found: this.getEntityManager() knows the entities listed in `entities` of the cgmigrate config, ' +
+        'and none are listed; add it there (`entities: [User, …]` in cgmigrate.config.ts)',
+    );
   });
 });

@@ -1,9 +1,10 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { cgmigrate, loadedModules, tables, tempProject, TRACE_HOOK, versionRows } from './cli.js';
+import { cgmigrate, fails, loadedModules, MODES, tables, tempProject, TRACE_HOOK, versionRows } from './cli.js';
 
 const REPO_NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
 
@@ -75,4 +76,121 @@ describe('MikroORM migration classes through the CLI', () => {
     }
     expect((await cgmigrate(['history'], { cwd: project.dir })).stdout).toContain('1f0c3a9b2d4e -> 2b7e (head), Migration20241117000000');
   });
+});
+
+/** The project's entities: `User` of the "user" table CREATE_USERS makes, and `Tag`, which MikroORM rejects (no primary key). */
+const ENTITIES = `import { defineEntity, EntitySchema, p } from '@mikro-orm/core';
+
+export const User = defineEntity({
+  name: 'User',
+  properties: {
+    id: p.integer().primary(),
+    email: p.string(),
+  },
+});
+
+export const Tag = new EntitySchema({ name: 'Tag', properties: { label: { type: 'string' } } });
+`;
+
+/** A data migration on the entities: find, insert, create with flush, and the query builder. */
+const NORMALIZE_EMAILS = `import { Migration } from '@mikro-orm/migrations';
+import { User } from '../../src/entities.ts';
+
+export class Migration20241201000000 extends Migration {
+  static revision = '5a7c0e2d9b14';
+  static downRevision = '1f0c3a9b2d4e';
+  static message = 'Normalize e-mail addresses';
+
+  override async up(): Promise<void> {
+    const em = this.getEntityManager();
+    for (const user of await em.find(User, {})) user.email = user.email.toUpperCase();
+    await em.insert(User, { email: 'inserted@example.com' });
+    em.create(User, { email: 'created@example.com' });
+    await em.flush();
+    const created = await em.createQueryBuilder(User).where({ email: { $like: '%@example.com' } }).getCount();
+    await em.createQueryBuilder(User).update({ email: \`\${created} created\` }).where({ email: 'created@example.com' }).execute();
+  }
+}
+`;
+
+describe('MikroORM migration classes through the CLI: this.getEntityManager() knows the entities of cgmigrate.config.ts', () => {
+  /** A project whose cgmigrate.config.ts lists `entities` (as given) from src/entities.ts. */
+  function entitiesProject(entities: string) {
+    const project = tempProject();
+    symlinkSync(REPO_NODE_MODULES, path.join(project.dir, 'node_modules'), 'dir');
+    mkdirSync(path.join(project.dir, 'migrations', 'versions'), { recursive: true });
+    mkdirSync(path.join(project.dir, 'src'));
+    writeFileSync(path.join(project.dir, 'src', 'entities.ts'), ENTITIES);
+    writeFileSync(
+      path.join(project.dir, 'cgmigrate.config.ts'),
+      `import { Tag, User } from './src/entities.ts';\n\nexport default { url: 'sqlite:///app.db', entities: ${entities} };\n`,
+    );
+    writeFileSync(path.join(project.dir, 'migrations', 'versions', '1f0c3a9b2d4e_create_users.ts'), CREATE_USERS);
+    writeFileSync(path.join(project.dir, 'migrations', 'versions', '5a7c0e2d9b14_normalize_emails.ts'), NORMALIZE_EMAILS);
+    return project;
+  }
+  const users = (dir: string) => {
+    const db = new DatabaseSync(path.join(dir, 'app.db'), { readOnly: true });
+    try {
+      return db.prepare('SELECT id, email FROM "user" ORDER BY id').all().map((row) => ({ ...row }));
+    } finally {
+      db.close();
+    }
+  };
+
+  it('upgrade runs a data migration that finds, inserts, creates, flushes and builds queries on the configured entities', async () => {
+    const project = entitiesProject('[User]');
+    try {
+      const run = await cgmigrate(['upgrade', 'head', '--lint', 'off'], { cwd: project.dir });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('Running upgrade 1f0c3a9b2d4e -> 5a7c0e2d9b14, Normalize e-mail addresses');
+      expect(users(project.dir)).toEqual([
+        { id: 1, email: 'A@EXAMPLE.COM' },
+        { id: 2, email: 'inserted@example.com' },
+        // SQLite's LIKE ignores case: the upper-cased address counts too.
+        { id: 3, email: '3 created' },
+      ]);
+      expect(versionRows(path.join(project.dir, 'app.db'))).toEqual(['5a7c0e2d9b14']);
+    } finally {
+      project.cleanup();
+    }
+  });
+
+  it('without the entity in the config, the failing migration says to list it there; nothing of the revision stays', async () => {
+    const project = entitiesProject('[]');
+    try {
+      const run = await cgmigrate(['upgrade', 'head', '--lint', 'off'], { cwd: project.dir });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('Upgrade of revision 5a7c0e2d9b14');
+      expect(run.stderr).toContain(
+        'Metadata for entity User not found: this.getEntityManager() knows the entities listed in `entities` of the cgmigrate config, ' +
+          'and none are listed; add it there (`entities: [User, …]` in cgmigrate.config.ts)',
+      );
+      expect(versionRows(path.join(project.dir, 'app.db'))).toBeUndefined();
+    } finally {
+      project.cleanup();
+    }
+  });
+
+  for (const mode of MODES) {
+    it(`entities MikroORM rejects fail the first getEntityManager() with CONFIG_INVALID, exit 2 (${mode})`, async () => {
+      const project = entitiesProject('[User, Tag]');
+      try {
+        const { message, hint, run } = await fails(mode, ['upgrade', 'head', '--lint', 'off'], project.dir, { code: 'CONFIG_INVALID', exit: 2 });
+        expect(message).toBe(
+          'Invalid configuration: entities: MikroORM could not discover them for this.getEntityManager() in revision 5a7c0e2d9b14 ' +
+            `(${path.join(project.dir, 'migrations', 'versions', '5a7c0e2d9b14_normalize_emails.ts')}): Tag entity is missing @PrimaryKey()`,
+        );
+        expect(hint).toBe(
+          "Fix the entity definitions listed in `entities` of cgmigrate.config.ts where MikroORM's reason points: autogenerate, " +
+            "the schema check and migration classes' this.getEntityManager() all have MikroORM discover that list.",
+        );
+        if (mode === 'json') expect(run.json<{ error: { key: string } }>().error.key).toBe('entities');
+        // The first revision ran in the same transaction, and was rolled back with it.
+        expect(versionRows(path.join(project.dir, 'app.db'))).toBeUndefined();
+      } finally {
+        project.cleanup();
+      }
+    });
+  }
 });

@@ -184,7 +184,7 @@ describe('hintFor', () => {
     expect(hint).toContain('`cgmigrate heads`');
   });
 
-  it('makes the CONFIG_INVALID hint fit the problem: a typo, missing entities, a package not installed', () => {
+  it('makes the CONFIG_INVALID hint fit the problem: a typo, missing or rejected entities, a package not installed', () => {
     const typo = new ConfigInvalidError('c.ts', "unknown key 'lockTimout'", { key: 'lockTimout', knownKeys: ['url', 'lockTimeout', 'lockRetry'] });
     expect(hintFor(typo)).toBe("Did you mean 'lockTimeout'? Unknown keys are refused so that a typo is not silently ignored.");
     const far = new ConfigInvalidError('c.ts', "unknown key 'database'", { key: 'database', knownKeys: ['url', 'lockTimeout'] });
@@ -193,6 +193,11 @@ describe('hintFor', () => {
     const entities = hintFor(new ConfigInvalidError('c.ts', '`entities` is empty', { key: 'entities' }))!;
     expect(entities).toContain('Set `entities` in cgmigrate.config.ts to your MikroORM entity definitions');
     expect(entities).not.toContain('every key is optional');
+    const rejected = new ConfigInvalidError(undefined, 'entities: … Tag entity is missing @PrimaryKey()', { key: 'entities', cause: new Error('Tag entity is missing @PrimaryKey()') });
+    expect(hintFor(rejected)).toBe(
+      "Fix the entity definitions listed in `entities` of cgmigrate.config.ts where MikroORM's reason points: autogenerate, " +
+        "the schema check and migration classes' this.getEntityManager() all have MikroORM discover that list.",
+    );
 
     const core = hintFor(new ConfigInvalidError('c.ts', 'it could not be loaded', { missingPackage: '@cloudguard/migrate-core' }))!;
     expect(core).toContain('`npm install -D @cloudguard/migrate-core`');

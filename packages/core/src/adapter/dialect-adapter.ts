@@ -75,6 +75,21 @@ export interface ConnectOptions {
    * optional member.
    */
   readonly schema?: string | undefined;
+  /**
+   * The configured entities (`entities` of the config: MikroORM's `defineEntity`,
+   * `EntitySchema` or decorated classes), for migrations that ask the ORM for an entity
+   * manager: a MikroORM migration class's `this.getEntityManager()` knows them. Passed
+   * only with `purpose: 'migrate'` (`[]` when none are configured). An adapter that runs
+   * no ORM migrations ignores it; one that does should discover them only when a
+   * migration first asks, so that runs which never ask pay nothing. Added in contract
+   * version 1 as an optional member.
+   *
+   * ### Examples
+   * ```ts
+   * registerMigrationOrm(orm, options.entities); // the kit's registry, read at the first getEntityManager()
+   * ```
+   */
+  readonly entities?: readonly unknown[] | undefined;
 }
 
 /**

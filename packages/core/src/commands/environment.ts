@@ -86,7 +86,8 @@ export async function resolveAdapter(env: MigrationEnvironment): Promise<Dialect
 }
 
 /**
- * Opens a connection, runs `work`, and always closes it.
+ * Opens a connection, runs `work`, and always closes it. A `migrate` connection is
+ * given the configured entities ({@link ConnectOptions.entities}).
  *
  * @throws {DatabaseError} when the connection cannot be opened.
  */
@@ -109,6 +110,8 @@ export async function withConnection<T>(
       auditTable: env.config.auditTable,
       purpose,
       ...(schema === undefined ? {} : { schema }),
+      // For migrations that ask their ORM for an entity manager; a read-only connection runs none.
+      ...(purpose === 'migrate' ? { entities: env.config.entities } : {}),
     });
   } catch (error) {
     if (isMigrateError(error)) throw error;
