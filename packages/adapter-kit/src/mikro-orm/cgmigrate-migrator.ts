@@ -31,6 +31,7 @@ import { downRequest, upRequest } from './migrate-requests.js';
 import { ormMigrationName, revisionForName } from './migration-names.js';
 import { MigratorEvents, type MigratorEventRun, type MigratorListener } from './migrator-events.js';
 import { migratorAdapters, resolveMigratorTarget, type CgmigrateMigratorOptions, type OrmMigratorDialect } from './migrator-target.js';
+import { runWithServiceOrm } from './service-orm-scope.js';
 
 /** A row of {@link CgmigrateMigrator.getExecuted}: MikroORM's, plus the revision behind it. */
 export interface ExecutedMigration extends MigrationRow {
@@ -303,14 +304,18 @@ export class CgmigrateMigrator implements IMigrator {
     );
   }
 
-  /** One call: a manager of its own, closed when it returns, with the events bridged. */
+  /**
+   * One call: a manager of its own, closed when it returns, with the events bridged. The
+   * MikroORM migration classes it runs are built on this ORM (see {@link runWithServiceOrm}):
+   * their `getEntityManager()` never discovers the service's entities on another instance.
+   */
   async #withManager<T>(work: (manager: MigrationManager) => Promise<T>): Promise<T> {
     const target = await resolveMigratorTarget(this.#orm, this.#dialect, this.#options);
     this.#warnOfOtherDatabase(target.otherDatabase);
     const events = this.#events.run();
     const manager = new MigrationManager({ ...target.api, onEvent: this.#listener(events, target.api.onEvent) });
     try {
-      const result = await work(manager);
+      const result = await runWithServiceOrm(this.#orm, () => work(manager));
       await events.settled();
       return result;
     } finally {

@@ -34,8 +34,9 @@ export interface MikroOrmMigrationDialect {
  * - `transactional` is the answer of `isTransactional()` of an instance.
  * - Each `up(op)`/`down(op)` builds a fresh instance and runs it through `op` (see
  *   {@link runMigrationMethod}): online on the adapter's own MikroORM instance, the one it
- *   registered for `op.connection` with `registerMigrationOrm`; offline on an
- *   instance of `dialect.driver` that never connects.
+ *   registered for `op.connection` with `registerMigrationOrm`, or within an
+ *   `orm.migrator` call on the service's instance; offline on an instance of
+ *   `dialect.driver` that never connects.
  *
  * ### Examples
  * ```ts

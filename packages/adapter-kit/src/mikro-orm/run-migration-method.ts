@@ -6,6 +6,7 @@ import type { Migration, Query } from '@mikro-orm/migrations';
 import { migrationOrmOf, type MigrationOrm } from '../migration-orms.js';
 import { migrationQueryText } from './migration-query-text.js';
 import { prepareEntityManager } from './prepare-entity-manager.js';
+import { serviceOrmInScope } from './service-orm-scope.js';
 import { statementReturnsRows } from './statement-returns-rows.js';
 
 /** A MikroORM migration class, as its constructor is called: `new Migration2024…(driver, config)`. */
@@ -39,7 +40,14 @@ export function constructMigration(migrationClass: MigrationClass, orm: Migratio
  *   is an EntityManager of that instance whose queries run in the step's transaction,
  *   new for each instance (so each step starts with an empty identity map), and its
  *   first call in the run discovers the configured entities on that instance (see
- *   {@link prepareEntityManager}).
+ *   {@link prepareEntityManager});
+ * - online within an `orm.migrator` call ({@link serviceOrmInScope}), the instance is
+ *   built on the service's own MikroORM instance instead, as MikroORM's migrator builds
+ *   it, with the same transaction context: `this.getEntityManager()` is MikroORM's own,
+ *   an EntityManager of the service's instance (its entities, naming strategy and other
+ *   options) whose queries run in the step's transaction on cgmigrate's connection.
+ *   Nothing is discovered, so the service's entity classes, which the adapter's
+ *   instance would decorate anew, are left as its ORM decorated them.
  *
  * Queries are turned into statements as MikroORM's connection does (see
  * {@link migrationQueryText}). Nothing is added around them: MikroORM's runner prepends
@@ -60,12 +68,14 @@ export function constructMigration(migrationClass: MigrationClass, orm: Migratio
  * @throws {OperationNotSupportedError} from `this.getEntityManager()` online, when the
  *   adapter registered no MikroORM instance for `op.connection`.
  * @throws {ConfigInvalidError} from the first `this.getEntityManager()` of a run, when
- *   MikroORM cannot discover the configured entities.
+ *   MikroORM cannot discover the configured entities (never within `orm.migrator`).
  */
 export async function runMigrationMethod(run: MigrationMethodRun): Promise<void> {
   const { identity, op } = run;
   const registration = op.offline ? undefined : migrationOrmOf(op.connection);
-  const orm = registration?.orm;
+  // Through `orm.migrator`, the service's own instance: its entities are known to it already, with its options.
+  const serviceOrm = registration === undefined ? undefined : serviceOrmInScope();
+  const orm = serviceOrm ?? registration?.orm;
   const migration = constructMigration(run.migrationClass, orm ?? run.unconnected);
   const platform = (orm ?? run.unconnected).driver.getPlatform();
   const statement = (query: Query, params?: unknown): string => migrationQueryText(query, params, platform);
@@ -81,11 +91,13 @@ export async function runMigrationMethod(run: MigrationMethodRun): Promise<void>
     // Kysely's transaction (or, outside one, the connection the session holds): what MikroORM runs a context's queries on.
     // MikroORM's flush sees the context and writes in it, without a transaction of its own.
     migration.setTransactionContext(op.db as Transaction);
-    const getEntityManager = migration.getEntityManager;
-    migration.getEntityManager = function (this: Migration) {
-      prepareEntityManager(registration, identity);
-      return getEntityManager.call(this);
-    };
+    if (serviceOrm === undefined) {
+      const getEntityManager = migration.getEntityManager;
+      migration.getEntityManager = function (this: Migration) {
+        prepareEntityManager(registration, identity);
+        return getEntityManager.call(this);
+      };
+    }
   } else {
     migration.getEntityManager = () => {
       if (op.offline) throw new OfflineReadNotSupportedError(identity.revision, identity.path, 'this.getEntityManager()');

@@ -57,16 +57,29 @@ console.log(JSON.stringify(applied.map((migration) => migration.name)));
 await orm.close();
 `;
 
+/** What a project holds besides the three revisions, package.json and node_modules. */
+export interface OrmProjectFiles {
+  /** `cgmigrate.config.ts`; by default, one without a URL. */
+  readonly cgmigrateConfig?: string | undefined;
+  /** `service.ts`. */
+  readonly service?: string | undefined;
+  /** `entities.ts`, which the default service does without (it defines its entity itself). */
+  readonly entities?: string | undefined;
+  /** More files in `migrations/versions/`, by name. */
+  readonly migrations?: Readonly<Record<string, string>> | undefined;
+}
+
 /** A fresh project, removed after the test. */
-export function ormProject(): string {
+export function ormProject(files: OrmProjectFiles = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'cgmigrate-orm-migrator-pg-'));
   onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
-  writeFileSync(path.join(dir, 'cgmigrate.config.ts'), "export default { scriptLocation: 'migrations' };\n");
+  writeFileSync(path.join(dir, 'cgmigrate.config.ts'), files.cgmigrateConfig ?? "export default { scriptLocation: 'migrations' };\n");
   mkdirSync(path.join(dir, 'migrations', 'versions'), { recursive: true });
-  for (const [file, text] of Object.entries(MIGRATIONS)) writeFileSync(path.join(dir, 'migrations', 'versions', file), text);
-  writeFileSync(path.join(dir, 'service.ts'), SERVICE);
+  for (const [file, text] of Object.entries({ ...MIGRATIONS, ...files.migrations })) writeFileSync(path.join(dir, 'migrations', 'versions', file), text);
+  if (files.entities !== undefined) writeFileSync(path.join(dir, 'entities.ts'), files.entities);
+  writeFileSync(path.join(dir, 'service.ts'), files.service ?? SERVICE);
   return dir;
 }
 

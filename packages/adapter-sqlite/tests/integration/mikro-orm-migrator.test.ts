@@ -19,6 +19,133 @@ const [serviceBlock] = blocksRunBy('docs/mikro-orm.md', 'packages/adapter-sqlite
 
 const Scan = defineEntity({ name: 'Scan', tableName: 'scans', properties: { id: p.integer().primary(), account: p.string() } });
 
+/**
+ * A service with an entity of its own mapping: ScanNote, under the service's naming strategy
+ * (EntityCaseNamingStrategy), is table "ScanNote" with columns "scanId" and "noteText", where
+ * MikroORM's default strategy would look for scan_note, scan_id and note_text.
+ */
+const NOTE_ENTITIES = `import { defineEntity, p } from '@mikro-orm/sqlite';
+
+export const Scan = defineEntity({ name: 'Scan', tableName: 'scans', properties: { id: p.integer().primary(), account: p.string() } });
+export const ScanNote = defineEntity({ name: 'ScanNote', properties: { id: p.integer().primary(), scanId: p.integer(), noteText: p.string() } });
+`;
+
+/** cgmigrate's config lists the service's own entity classes, as one that autogenerates does. */
+const NOTE_CGMIGRATE_CONFIG = `import { Scan, ScanNote } from './entities.ts';
+
+export default { scriptLocation: 'migrations', entities: [Scan, ScanNote] };
+`;
+
+/**
+ * d4 creates the notes table; e5, a MikroORM class, writes a note per scan through its
+ * EntityManager, and with `E5_MODE` fails after its flush, or writes through a fork of it
+ * (no transaction context: the service's own connection).
+ */
+const NOTE_MIGRATIONS = {
+  '20250104_d4_create_scan_notes.ts': `export default {
+  revision: 'd4',
+  downRevision: 'c3',
+  async up(op) { await op.execute('CREATE TABLE "ScanNote" ("id" INTEGER PRIMARY KEY, "scanId" INTEGER NOT NULL, "noteText" VARCHAR(255) NOT NULL)'); },
+  async down(op) { await op.execute('DROP TABLE "ScanNote"'); },
+};
+`,
+  'Migration20250105000000.ts': `import { Migration } from '@mikro-orm/migrations';
+
+import { Scan, ScanNote } from '../../entities.ts';
+
+export class Migration20250105000000 extends Migration {
+  static revision = 'e5';
+  static downRevision = 'd4';
+
+  async up() {
+    const em = this.getEntityManager();
+    for (const scan of await em.find(Scan, {}, { orderBy: { id: 'asc' } })) {
+      em.create(ScanNote, { scanId: scan.id, noteText: \`first scan of \${scan.account}\` });
+    }
+    await em.flush();
+    // What the flush wrote is in this revision's transaction.
+    const [{ notes }] = await this.execute('select count(*) as notes from "ScanNote"');
+    this.addSql(\`insert into applied_log (revision, pid) values ('e5 saw \${notes} notes', \${process.pid})\`);
+    if (process.env.E5_MODE === 'fail-after-flush') this.addSql('insert into no_such_table values (1)');
+    if (process.env.E5_MODE === 'outside-the-transaction') {
+      const outside = em.fork();
+      outside.create(ScanNote, { scanId: 1, noteText: 'outside' });
+      await outside.flush();
+    }
+  }
+
+  async down() {
+    this.addSql('delete from "ScanNote"');
+  }
+}
+`,
+};
+
+/**
+ * The service: it migrates to d4, adds two scans through its ORM, migrates the rest with
+ * \`orm.migrator.up()\`, then writes and reads notes through its own EntityManager. Its last
+ * line reports what it saw, and whether its entities' prototypes (\`__meta\`) and its
+ * metadata are the objects they were before \`up()\`.
+ */
+const NOTE_SERVICE = `import { EntityCaseNamingStrategy, MikroORM } from '@mikro-orm/sqlite';
+import { cgmigrateMigrator } from '@cloudguard/migrate-adapter-sqlite/mikro-orm';
+
+import { Scan, ScanNote } from './entities.ts';
+
+const orm = await MikroORM.init({
+  dbName: 'app.db',
+  entities: [Scan, ScanNote],
+  namingStrategy: EntityCaseNamingStrategy,
+  // better-sqlite3 waits 5 s for a lock by default: a write of this connection that meets the migration's fails sooner.
+  driverOptions: { timeout: 200 },
+  extensions: [cgmigrateMigrator()],
+  logger: () => {},
+});
+await orm.migrator.up({ to: 'd4' });
+const seed = orm.em.fork();
+seed.create(Scan, { account: 'acme' });
+seed.create(Scan, { account: 'globex' });
+await seed.flush();
+
+const entities = [Scan, ScanNote];
+const decorations = () => entities.map((entity) => (entity.meta.class as any).prototype.__meta);
+const metadata = () => entities.map((entity) => orm.getMetadata().get(entity));
+const before = { decorations: decorations(), metadata: metadata() };
+let failure: { code: string; cause: string } | undefined;
+try {
+  await orm.migrator.up();
+} catch (error: any) {
+  failure = { code: error.code, cause: String(error.cause?.message ?? error.cause) };
+}
+
+const em = orm.em.fork();
+em.create(ScanNote, { scanId: 2, noteText: 'by the service' });
+await em.flush();
+const notes = await orm.em.fork().find(ScanNote, {}, { orderBy: { id: 'asc' } });
+console.log(JSON.stringify({
+  failure,
+  notes: notes.map((note) => \`\${note.scanId}: \${note.noteText}\`),
+  prototypesUntouched: decorations().every((meta, i) => meta === before.decorations[i]),
+  metadataUntouched: metadata().every((meta, i) => meta === before.metadata[i]),
+}));
+await orm.close();
+`;
+
+interface NoteServiceReport {
+  readonly failure?: { readonly code: string; readonly cause: string };
+  readonly notes: readonly string[];
+  readonly prototypesUntouched: boolean;
+  readonly metadataUntouched: boolean;
+}
+
+/** Runs the notes service in a project of its own (a process of its own: its classes are decorated there only). */
+async function runNoteService(mode?: 'fail-after-flush' | 'outside-the-transaction'): Promise<{ dir: string; report: NoteServiceReport }> {
+  const dir = project({ entities: NOTE_ENTITIES, cgmigrateConfig: NOTE_CGMIGRATE_CONFIG, migrations: NOTE_MIGRATIONS, service: NOTE_SERVICE });
+  const service = await run(process.execPath, ['service.ts'], dir, mode === undefined ? {} : { E5_MODE: mode });
+  expect(service.code, service.stderr).toBe(0);
+  return { dir, report: JSON.parse(service.stdout.trim().split('\n').at(-1)!) as NoteServiceReport };
+}
+
 /** MikroORM in this process on `<dir>/<file>`, with cgmigrate's migrator looking in `dir`. */
 async function startOrm(dir: string, file = 'app.db', extensions: unknown[] = [cgmigrateMigrator({ cwd: dir })]): Promise<MikroORM> {
   const orm = await MikroORM.init({ dbName: path.join(dir, file), entities: [Scan], extensions: extensions as never, debug: false, logger: () => {} });
@@ -218,6 +345,35 @@ describe('orm.migrator through cgmigrate on SQLite', () => {
     expect(ours.fileName).toMatch(/versions\/\d{8}_[0-9a-f]+_migration\d{14}\.ts$/);
     expect(ours.code).toMatch(/message: 'Migration\d{14}'/);
     await expect(orm.migrator.create('./elsewhere')).rejects.toMatchObject({ code: 'MIGRATOR_CALL_NOT_SUPPORTED' });
+  });
+
+  it('runs a class\'s getEntityManager() on the service\'s own ORM: its naming strategy, the step\'s transaction, its entities left as they were', async () => {
+    const { dir, report } = await runNoteService();
+    expect(report).toEqual({
+      notes: ['1: first scan of acme', '2: first scan of globex', '2: by the service'],
+      prototypesUntouched: true,
+      metadataUntouched: true,
+    });
+    const app = path.join(dir, 'app.db');
+    expect(versionRows(app)).toEqual(['e5']);
+    expect(appliedLog(app).map((row) => row.revision)).toEqual(['a1', 'b2', 'c3', 'e5 saw 2 notes']);
+  });
+
+  it('rolls back what the EntityManager flushed when a later statement of the revision fails', async () => {
+    const { dir, report } = await runNoteService('fail-after-flush');
+    expect(report.failure).toMatchObject({ code: 'MIGRATION_FAILED', cause: expect.stringContaining('no such table: no_such_table') });
+    expect(report.notes).toEqual(['2: by the service']);
+    expect(report).toMatchObject({ prototypesUntouched: true, metadataUntouched: true });
+    const app = path.join(dir, 'app.db');
+    expect(versionRows(app)).toEqual(['d4']);
+    expect(appliedLog(app).map((row) => row.revision)).toEqual(['a1', 'b2', 'c3']);
+  });
+
+  it('a write outside the transaction context (em.fork()) goes to the service\'s own connection, which SQLite keeps out while the revision writes', async () => {
+    const { dir, report } = await runNoteService('outside-the-transaction');
+    expect(report.failure).toMatchObject({ code: 'MIGRATION_FAILED', cause: expect.stringContaining('database is locked') });
+    expect(report.notes).toEqual(['2: by the service']);
+    expect(versionRows(path.join(dir, 'app.db'))).toEqual(['d4']);
   });
 
   it('refuses an in-memory ORM database when cgmigrate has no URL of its own', async () => {

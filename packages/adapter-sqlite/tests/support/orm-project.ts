@@ -85,6 +85,8 @@ export interface OrmProjectFiles {
   readonly mikroOrmConfig?: string | undefined;
   /** `service.ts`. */
   readonly service?: string | undefined;
+  /** `entities.ts`; by default, the `Scan` entity. */
+  readonly entities?: string | undefined;
   /** More files in `migrations/versions/`, by name. */
   readonly migrations?: Readonly<Record<string, string>> | undefined;
 }
@@ -133,7 +135,7 @@ export function ormProject(files: OrmProjectFiles = {}): string {
   writeFileSync(path.join(dir, 'cgmigrate.config.ts'), files.cgmigrateConfig ?? "export default { scriptLocation: 'migrations' };\n");
   mkdirSync(path.join(dir, 'migrations', 'versions'), { recursive: true });
   for (const [file, text] of Object.entries({ ...MIGRATIONS, ...files.migrations })) writeFileSync(path.join(dir, 'migrations', 'versions', file), text);
-  writeFileSync(path.join(dir, 'entities.ts'), ENTITIES);
+  writeFileSync(path.join(dir, 'entities.ts'), files.entities ?? ENTITIES);
   writeFileSync(path.join(dir, 'mikro-orm.config.ts'), files.mikroOrmConfig ?? MIKRO_ORM_CONFIG);
   writeFileSync(path.join(dir, 'service.ts'), files.service ?? SERVICE);
   return dir;
