@@ -41,6 +41,11 @@ export type { Row } from './migration.js';
 export type { MigrationClassIdentity, MigrationClassSupport } from './adapter/migration-class-support.js';
 export type { MigrationClassFile, MigrationClassFileRequest } from './adapter/migration-class-support.js';
 
+// a migration class's source, read without importing it (adopting an ORM's migration files)
+export { readExportedClasses } from './script/exported-classes.js';
+export type { ExportedClass, ExportedClasses, HeaderStatic } from './script/exported-classes.js';
+export type { HeaderField } from './script/revision-header.js';
+
 // the shared SQL stores
 export {
   alembicVersionTableDdl,
