@@ -149,7 +149,7 @@ export type {
   FilterableSchema,
 } from './autogenerate/describe-difference.js';
 export { splitStatements } from './autogenerate/split-statements.js';
-export { reviewComment } from './autogenerate/render-changes.js';
+export { reviewComment, singleQuotedLiteral } from './autogenerate/render-changes.js';
 
 // finding adapters: the registry, the built-in packages and the CLI plugin hook
 export {
