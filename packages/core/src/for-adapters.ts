@@ -41,6 +41,11 @@ export type { Row } from './migration.js';
 export type { MigrationClassIdentity, MigrationClassSupport } from './adapter/migration-class-support.js';
 export type { MigrationClassFile, MigrationClassFileRequest } from './adapter/migration-class-support.js';
 
+// a migration class's source, read without importing it (adopting an ORM's migration files)
+export { readExportedClasses } from './script/exported-classes.js';
+export type { ExportedClass, ExportedClasses, HeaderStatic } from './script/exported-classes.js';
+export type { HeaderField } from './script/revision-header.js';
+
 // the shared SQL stores
 export {
   alembicVersionTableDdl,
@@ -144,7 +149,7 @@ export type {
   FilterableSchema,
 } from './autogenerate/describe-difference.js';
 export { splitStatements } from './autogenerate/split-statements.js';
-export { reviewComment } from './autogenerate/render-changes.js';
+export { reviewComment, singleQuotedLiteral } from './autogenerate/render-changes.js';
 
 // finding adapters: the registry, the built-in packages and the CLI plugin hook
 export {

@@ -12,7 +12,7 @@
  * ```
  */
 
-import { findMigrationClass, maskNonCode, readStaticMembers, type StaticValue } from './migration-class-source.js';
+import { readExportedClasses, singleQuotedLiteral, type ExportedClass, type HeaderStatic } from '@cloudguard/migrate-core/adapter';
 
 /** The graph fields an adopted class carries. */
 export interface MigrationClassStatics {
@@ -32,10 +32,13 @@ export type ClassAnnotation =
   /** No class to annotate: `problem` says why. */
   | { readonly kind: 'no-class'; readonly problem: string };
 
+/** An exported class whose body closes: one MikroORM can run. */
+type MigrationClassLocation = ExportedClass & { readonly bodyEnd: number };
+
 /**
  * Adds `static revision` and `static downRevision` as the first members of the class
- * MikroORM runs from `source` (see `findMigrationClass`), indented like the body's first
- * member and with the file's own line ending (CRLF stays CRLF). A file whose class
+ * MikroORM runs from `source` (see {@link findMigrationClass}), indented like the body's
+ * first member and with the file's own line ending (CRLF stays CRLF). A file whose class
  * already declares them is `unchanged` when their values are these, `different`
  * otherwise; it is never annotated twice.
  *
@@ -46,22 +49,24 @@ export type ClassAnnotation =
  * ```
  */
 export function annotateMigrationClass(source: string, statics: MigrationClassStatics): ClassAnnotation {
-  const masked = maskNonCode(source);
-  const location = findMigrationClass(source, masked);
+  const location = findMigrationClass(source);
   if (location === undefined) {
     return { kind: 'no-class', problem: 'it exports no class (export class … extends Migration)' };
   }
-  const members = readStaticMembers(source, location, masked);
-  const revision = members.get('revision');
-  const downRevision = members.get('downRevision');
+  const revision = location.statics.get('revision');
+  const downRevision = location.statics.get('downRevision');
   if (revision !== undefined || downRevision !== undefined) {
-    if (revision === statics.revision && downRevision === statics.downRevision) return { kind: 'unchanged', className: location.name };
+    if (literalOf(revision) === statics.revision && literalOf(downRevision) === statics.downRevision) return { kind: 'unchanged', className: location.name };
     return { kind: 'different', found: { revision: describeValue(revision), downRevision: describeValue(downRevision) } };
   }
   const eol = source.includes('\r\n') ? '\r\n' : '\n';
-  const declarationIndent = /^[ \t]*/.exec(source.slice(location.declarationStart))![0];
+  const declarationLine = source.lastIndexOf('\n', location.declarationStart) + 1;
+  const declarationIndent = /^[ \t]*/.exec(source.slice(declarationLine))![0];
   const indent = memberIndent(source, location.bodyStart, location.bodyEnd, declarationIndent);
-  const lines = [`static revision = ${quote(statics.revision)};`, `static downRevision = ${statics.downRevision === null ? 'null' : quote(statics.downRevision)};`];
+  const lines = [
+    `static revision = ${singleQuotedLiteral(statics.revision)};`,
+    `static downRevision = ${statics.downRevision === null ? 'null' : singleQuotedLiteral(statics.downRevision)};`,
+  ];
   const afterBrace = location.bodyStart + 1;
   const rest = source.slice(afterBrace);
   const onSameLine = /^[ \t]*(?=\S)/.exec(rest);
@@ -77,13 +82,30 @@ export function annotateMigrationClass(source: string, statics: MigrationClassSt
  * with no class or neither static; a value not written as a literal is `undefined`.
  */
 export function readMigrationClassStatics(source: string): Readonly<Record<'revision' | 'downRevision', string | null | undefined>> | undefined {
-  const masked = maskNonCode(source);
-  const location = findMigrationClass(source, masked);
+  const location = findMigrationClass(source);
   if (location === undefined) return undefined;
-  const members = readStaticMembers(source, location, masked);
-  if (!members.has('revision') && !members.has('downRevision')) return undefined;
-  const literal = (value: StaticValue | undefined) => (typeof value === 'string' || value === null ? value : undefined);
-  return { revision: literal(members.get('revision')), downRevision: literal(members.get('downRevision')) };
+  const { statics } = location;
+  if (!statics.has('revision') && !statics.has('downRevision')) return undefined;
+  return { revision: literalOf(statics.get('revision')), downRevision: literalOf(statics.get('downRevision')) };
+}
+
+/**
+ * The class MikroORM instantiates from a file: of its exports that are functions, the
+ * first in the module namespace's order (by export name, as JavaScript sorts strings),
+ * here among the exported classes, since a migration file exports nothing else. Core's
+ * header reader picks differently (the default export, else the one class that extends
+ * another), because what it reads must be the migration cgmigrate runs.
+ */
+function findMigrationClass(source: string): MigrationClassLocation | undefined {
+  const exportName = (location: MigrationClassLocation) => (location.isDefault ? 'default' : (location.name ?? ''));
+  return readExportedClasses(source)
+    .classes.filter((location): location is MigrationClassLocation => location.bodyEnd !== undefined)
+    .sort((a, b) => (exportName(a) < exportName(b) ? -1 : exportName(a) > exportName(b) ? 1 : 0))[0];
+}
+
+/** A static's value when it is a string or `null` literal. */
+function literalOf(value: HeaderStatic | undefined): string | null | undefined {
+  return value?.kind === 'literal' && (typeof value.value === 'string' || value.value === null) ? value.value : undefined;
 }
 
 /** The indentation of the body's first member; without one, the declaration's plus two spaces (a tab in a file indented with tabs). */
@@ -94,12 +116,14 @@ function memberIndent(source: string, bodyStart: number, bodyEnd: number, declar
   return declarationIndent + (/^\t/m.test(source) ? '\t' : '  ');
 }
 
-function quote(id: string): string {
-  return `'${id.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-}
-
-function describeValue(value: StaticValue | undefined): string | undefined {
+/** A static's value as a message shows it: a literal as written plainly, anything else by its text or what it is. */
+function describeValue(value: HeaderStatic | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (value === null) return 'null';
-  return typeof value === 'string' ? `'${value}'` : value.unreadable;
+  if (value.kind === 'no-value') return '(no value)';
+  if (value.kind === 'not-a-literal') return value.initializer ?? '(a method or accessor)';
+  const literal = value.value;
+  if (literal === null) return 'null';
+  if (typeof literal === 'string') return `'${literal}'`;
+  if (typeof literal === 'boolean') return String(literal);
+  return `[${literal.map((item) => `'${item}'`).join(', ')}]`;
 }

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-import { reviewComment, type MigrationClassFile, type MigrationClassFileRequest } from '@cloudguard/migrate-core/adapter';
+import { reviewComment, singleQuotedLiteral, type MigrationClassFile, type MigrationClassFileRequest } from '@cloudguard/migrate-core/adapter';
 import { UnderscoreNamingStrategy, type MigrationsOptions } from '@mikro-orm/core';
 import type { AbstractSqlDriver } from '@mikro-orm/sql';
 import { TSMigrationGenerator, type MigrationGenerator } from '@mikro-orm/migrations';
@@ -67,10 +67,10 @@ function migrationTimestamp(date: Date): string {
 
 /** The class's first members: the revision's graph fields and message, each on a line of its own. */
 function staticMembers(request: MigrationClassFileRequest): string[] {
-  const members = [`static revision = ${stringLiteral(request.revision)};`, `static downRevision = ${listLiteral(request.downRevisions)};`];
+  const members = [`static revision = ${singleQuotedLiteral(request.revision)};`, `static downRevision = ${listLiteral(request.downRevisions)};`];
   if (request.branchLabels.length > 0) members.push(`static branchLabels = ${listLiteral(request.branchLabels)};`);
   if (request.dependsOn.length > 0) members.push(`static dependsOn = ${listLiteral(request.dependsOn)};`);
-  if (request.message !== undefined) members.push(`static message = ${stringLiteral(request.message)};`);
+  if (request.message !== undefined) members.push(`static message = ${singleQuotedLiteral(request.message)};`);
   return members.map((member) => `  ${member}`);
 }
 
@@ -102,21 +102,9 @@ function withMembers(generated: string, className: string, statics: readonly str
   );
 }
 
-/** A single-quoted TypeScript string literal. */
-function stringLiteral(text: string): string {
-  const escaped = text
-    .replaceAll('\\', '\\\\')
-    .replaceAll("'", "\\'")
-    .replaceAll('\n', '\\n')
-    .replaceAll('\r', '\\r')
-    .replaceAll('\u2028', '\\u2028')
-    .replaceAll('\u2029', '\\u2029');
-  return `'${escaped}'`;
-}
-
 /** A revision list as the revision template writes it: `null` for none, a string for one, an array for more. */
 function listLiteral(ids: readonly string[]): string {
   if (ids.length === 0) return 'null';
-  if (ids.length === 1) return stringLiteral(ids[0]!);
-  return `[${ids.map(stringLiteral).join(', ')}]`;
+  if (ids.length === 1) return singleQuotedLiteral(ids[0]!);
+  return `[${ids.map(singleQuotedLiteral).join(', ')}]`;
 }

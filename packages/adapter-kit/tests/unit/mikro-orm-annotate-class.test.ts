@@ -108,6 +108,13 @@ describe('annotateMigrationClass', () => {
     });
   });
 
+  it('never declares a static twice: one written with modifiers, without a value or not as a literal is found as it is', () => {
+    const declared = (member: string) => annotateMigrationClass(`export class M1 extends Migration {\n  ${member}\n  async up() {}\n}\n`, FIRST);
+    expect(declared("public static readonly revision = '1f0c3a9b2d4e';")).toMatchObject({ kind: 'different', found: { revision: "'1f0c3a9b2d4e'" } });
+    expect(declared('static downRevision: string | null;')).toEqual({ kind: 'different', found: { revision: undefined, downRevision: '(no value)' } });
+    expect(declared('static revision = prefix + "1f0c";')).toEqual({ kind: 'different', found: { revision: 'prefix + "1f0c"', downRevision: undefined } });
+  });
+
   it('reads a nested `static` as no member of the class', () => {
     const source = "export class M1 extends Migration {\n  async up() {\n    class Inner { static revision = 'x'; }\n  }\n}\n";
     expect(annotateMigrationClass(source, FIRST).kind).toBe('annotated');

@@ -201,6 +201,19 @@ function wrapComment(text: string, indent: string, continuation: string, width =
  */
 export function stringLiteral(text: string): string {
   if (text.includes("'") && !/[`\\]|\$\{/.test(text)) return `\`${text}\``;
+  return singleQuotedLiteral(text);
+}
+
+/**
+ * A single-quoted JavaScript string literal for any text: the backslash, the quote and
+ * every line terminator escaped, so that it stays one line of code.
+ *
+ * ### Examples
+ * ```ts
+ * singleQuotedLiteral("it's\n") // "'it\\'s\\n'"
+ * ```
+ */
+export function singleQuotedLiteral(text: string): string {
   const escaped = text
     .replaceAll('\\', '\\\\')
     .replaceAll("'", "\\'")

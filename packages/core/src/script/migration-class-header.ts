@@ -17,30 +17,9 @@
 
 import path from 'node:path';
 import { MalformedMigrationError } from '../errors.js';
-import type { MigrationHeader } from './revision-header.js';
-import { readLiteral, Scanner, skipString, UNREADABLE, type Literal } from './source-literals.js';
-
-/** A class exported by a migration file, as its source declares it. */
-interface ExportedClass {
-  /** Its declared name; `undefined` for `export default class extends X {`. */
-  readonly name: string | undefined;
-  readonly isDefault: boolean;
-  /** Index of the `{` that opens its body. */
-  readonly bodyAt: number;
-}
-
-/** What a header static member of the class was set to. */
-type StaticValue = Literal | typeof UNREADABLE | typeof NO_VALUE;
-
-/** A static member declared without an initializer (`static revision: string;`). */
-const NO_VALUE = Symbol('no value');
-
-const HEADER_STATICS = new Set(['revision', 'downRevision', 'branchLabels', 'dependsOn', 'message']);
-
-/** Words that may stand between `static` and a member's name. */
-const MODIFIERS = new Set(['readonly', 'public', 'protected', 'private', 'override', 'declare', 'accessor', 'async', 'get', 'set']);
-
-const IDENTIFIER_START = /[A-Za-z_$]/;
+import { readExportedClasses, type ExportedClass, type HeaderStatic } from './exported-classes.js';
+import type { HeaderField, MigrationHeader } from './revision-header.js';
+import type { Literal } from './source-literals.js';
 
 /**
  * The name MikroORM knows a migration class by: its declared name, or for an anonymous
@@ -70,235 +49,25 @@ export function migrationClassName(declared: string | undefined, file: string): 
 export function readClassHeader(source: string, file: string): MigrationHeader | undefined {
   const exported = findMigrationClass(source, file);
   if (exported === undefined) return undefined;
-  const name = migrationClassName(exported.name, file);
-  return toHeader(readHeaderStatics(source, exported.bodyAt), name, file);
+  return toHeader(exported.statics, migrationClassName(exported.name, file), file);
 }
 
 /** The class a migration file exports as its migration, as {@link readClassHeader} picks it. */
 function findMigrationClass(source: string, file: string): ExportedClass | undefined {
-  const { classes, otherDefault } = readTopLevelExports(source);
+  const { classes: exported, defaultIsNotAClass } = readExportedClasses(source);
   // A default export of something else (`export default migration;`) is the object form's business.
-  if (otherDefault) return undefined;
-  const byDefault = classes.find((exported) => exported.isDefault);
+  if (defaultIsNotAClass) return undefined;
+  // Named classes that extend nothing are not migrations.
+  const classes = exported.filter((candidate) => candidate.isDefault || candidate.extendsClass);
+  const byDefault = classes.find((candidate) => candidate.isDefault);
   if (byDefault !== undefined) return byDefault;
   if (classes.length > 1) {
     throw new MalformedMigrationError(
       file,
-      `it exports several classes (${classes.map((exported) => exported.name).join(', ')}) and no default export, so which one is the migration is ambiguous: export only the migration class, or make it the default export`,
+      `it exports several classes (${classes.map((candidate) => candidate.name).join(', ')}) and no default export, so which one is the migration is ambiguous: export only the migration class, or make it the default export`,
     );
   }
   return classes[0];
-}
-
-/**
- * The classes exported at the top level of a module (`export class A extends B {`, and
- * `export default class [A] [extends B] {`), and whether something else is its default
- * export. Named classes that extend nothing are not migrations and are left out.
- */
-function readTopLevelExports(source: string): { classes: ExportedClass[]; otherDefault: boolean } {
-  const classes: ExportedClass[] = [];
-  let otherDefault = false;
-  const scanner = new Scanner(source, 0);
-  let depth = 0;
-  for (;;) {
-    scanner.skipTrivia();
-    const c = source[scanner.pos];
-    if (c === undefined) break;
-    if (c === '"' || c === "'" || c === '`') {
-      scanner.pos = skipString(source, scanner.pos);
-    } else if (c === '{' || c === '(' || c === '[') {
-      depth++;
-      scanner.pos++;
-    } else if (c === '}' || c === ')' || c === ']') {
-      depth = Math.max(0, depth - 1);
-      scanner.pos++;
-    } else if (IDENTIFIER_START.test(c)) {
-      const word = scanner.readIdentifier();
-      if (word !== 'export' || depth !== 0) continue;
-      let next = scanner.readIdentifier();
-      const isDefault = next === 'default';
-      if (isDefault) next = scanner.readIdentifier();
-      if (next === 'class') {
-        const exported = readClassDeclaration(scanner, isDefault);
-        if (exported !== undefined) classes.push(exported);
-      } else if (isDefault) {
-        otherDefault = true;
-      }
-    } else {
-      scanner.pos++;
-    }
-  }
-  return { classes, otherDefault };
-}
-
-/**
- * The class declared after `class` (the scanner stands there), leaving the scanner on the
- * `{` of its body; `undefined` for a named export that extends nothing.
- */
-function readClassDeclaration(scanner: Scanner, isDefault: boolean): ExportedClass | undefined {
-  const word = scanner.peekIdentifier();
-  const name = word === undefined || word === 'extends' || word === 'implements' ? undefined : scanner.readIdentifier();
-  let extendsSomething = false;
-  let depth = 0;
-  // Type parameters, `extends X<T>`, `implements Y`: everything up to the body's `{`.
-  while (scanner.pos < scanner.text.length) {
-    scanner.skipTrivia();
-    const c = scanner.text[scanner.pos];
-    if (c === undefined) break;
-    if (c === '{' && depth === 0) {
-      if (!isDefault && !extendsSomething) return undefined;
-      return { name, isDefault, bodyAt: scanner.pos };
-    }
-    if (c === '"' || c === "'" || c === '`') {
-      scanner.pos = skipString(scanner.text, scanner.pos);
-    } else if (IDENTIFIER_START.test(c)) {
-      if (scanner.readIdentifier() === 'extends' && depth === 0) extendsSomething = true;
-    } else if (c === '=' && scanner.text[scanner.pos + 1] === '>') {
-      scanner.pos += 2;
-    } else {
-      if (c === '(' || c === '[' || c === '<' || c === '{') depth++;
-      else if (c === ')' || c === ']' || c === '>' || c === '}') depth--;
-      scanner.pos++;
-    }
-  }
-  return undefined;
-}
-
-/**
- * The header members (`static revision = …` and the others of {@link HEADER_STATICS})
- * declared at the top level of the class body that opens at `bodyAt`; the last one wins,
- * as it does when the class is evaluated.
- */
-function readHeaderStatics(source: string, bodyAt: number): Map<string, StaticValue> {
-  const statics = new Map<string, StaticValue>();
-  const scanner = new Scanner(source, bodyAt + 1);
-  let depth = 0;
-  for (;;) {
-    scanner.skipTrivia();
-    const c = source[scanner.pos];
-    if (c === undefined) break;
-    if (c === '"' || c === "'" || c === '`') {
-      scanner.pos = skipString(source, scanner.pos);
-    } else if (c === '{' || c === '(' || c === '[') {
-      depth++;
-      scanner.pos++;
-    } else if (c === '}' || c === ')' || c === ']') {
-      if (depth === 0) break;
-      depth--;
-      scanner.pos++;
-    } else if (IDENTIFIER_START.test(c)) {
-      // In a class body, `static` is a reserved word: at the top level it is a modifier
-      // (or a member named `static`, which readStaticMember leaves alone).
-      if (scanner.readIdentifier() === 'static' && depth === 0) readStaticMember(scanner, statics);
-    } else {
-      scanner.pos++;
-    }
-  }
-  return statics;
-}
-
-/** Reads the member after `static` when it is a header member; otherwise leaves it to the body's scan. */
-function readStaticMember(scanner: Scanner, statics: Map<string, StaticValue>): void {
-  let name = readMemberName(scanner);
-  while (name !== undefined && MODIFIERS.has(name) && startsMemberName(scanner)) name = readMemberName(scanner);
-  if (name === undefined || !HEADER_STATICS.has(name)) return;
-  let next = scanner.peek();
-  if (next === '(' || next === '<') {
-    // A static method or accessor: its value is computed.
-    statics.set(name, UNREADABLE);
-    return;
-  }
-  if (next === '?' || next === '!') {
-    scanner.pos++;
-    next = scanner.peek();
-  }
-  if (next === ':') {
-    scanner.pos++;
-    skipType(scanner);
-  }
-  if (scanner.peek() !== '=') {
-    statics.set(name, NO_VALUE);
-    return;
-  }
-  scanner.pos++;
-  const before = scanner.pos;
-  const value = readLiteral(scanner);
-  if (value === UNREADABLE || !endsInitializer(scanner)) {
-    // Let the body's scan step over the whole initializer (its brackets included).
-    scanner.pos = before;
-    statics.set(name, UNREADABLE);
-    return;
-  }
-  statics.set(name, value);
-}
-
-function readMemberName(scanner: Scanner): string | undefined {
-  return scanner.readIdentifier() ?? scanner.readStringLiteral();
-}
-
-function startsMemberName(scanner: Scanner): boolean {
-  const c = scanner.peek();
-  return c !== undefined && (IDENTIFIER_START.test(c) || c === '"' || c === "'");
-}
-
-/**
- * Whether the literal just read is the whole initializer: followed by `;`, the class's
- * `}`, or a line break before the next member, optionally after a type assertion
- * (`as const`, `satisfies string`). `'a' + suffix` is not a literal.
- */
-function endsInitializer(scanner: Scanner): boolean {
-  const assertion = scanner.peekIdentifier();
-  if (assertion === 'as' || assertion === 'satisfies') {
-    scanner.readIdentifier();
-    skipType(scanner);
-  }
-  const end = scanner.pos;
-  const next = scanner.peek();
-  if (next === undefined || next === ';' || next === '}') return true;
-  const lineBreak = scanner.text.slice(end, scanner.pos).includes('\n');
-  // After a line break only the start of another member ends it: `'a'\n + x` and `'a'\n['x']` go on.
-  return lineBreak && (IDENTIFIER_START.test(next) || next === '#' || next === '@' || next === '"' || next === "'");
-}
-
-/**
- * Steps over a type annotation or assertion: up to `=`, `;`, `}` or `,` outside brackets,
- * or a line break after which the type does not go on (`string\n  | null` does).
- */
-function skipType(scanner: Scanner): void {
-  const text = scanner.text;
-  let depth = 0;
-  let last = ':';
-  for (;;) {
-    const before = scanner.pos;
-    scanner.skipTrivia();
-    const c = text[scanner.pos];
-    if (c === undefined) return;
-    if (depth === 0) {
-      const continues = '|&:<,'.includes(last) || last === '=>' || c === '|' || c === '&' || c === '.';
-      const ends =
-        c === ';' || c === '}' || c === ',' || c === ')' || c === ']' || (c === '=' && text[scanner.pos + 1] !== '>') || (text.slice(before, scanner.pos).includes('\n') && !continues);
-      if (ends) {
-        // Back before the white space, so that the caller still sees a line break there.
-        scanner.pos = before;
-        return;
-      }
-    }
-    if (c === '"' || c === "'" || c === '`') {
-      scanner.pos = skipString(text, scanner.pos);
-      last = 'string';
-    } else if (c === '=' && text[scanner.pos + 1] === '>') {
-      scanner.pos += 2;
-      last = '=>';
-    } else if (IDENTIFIER_START.test(c)) {
-      scanner.readIdentifier();
-      last = 'word';
-    } else {
-      if (c === '(' || c === '[' || c === '<' || c === '{') depth++;
-      else if (c === ')' || c === ']' || c === '>' || c === '}') depth--;
-      scanner.pos++;
-      last = c;
-    }
-  }
 }
 
 /**
@@ -306,20 +75,21 @@ function skipType(scanner: Scanner): void {
  *
  * @throws {MalformedMigrationError} for a missing `revision` or `downRevision`, or a header member that is not a literal of its kind.
  */
-function toHeader(statics: ReadonlyMap<string, StaticValue>, name: string, file: string): MigrationHeader {
+function toHeader(statics: ReadonlyMap<HeaderField, HeaderStatic>, name: string, file: string): MigrationHeader {
   const malformed = (problem: string): MalformedMigrationError =>
     new MalformedMigrationError(file, `its class ${name} ${problem}`, { migrationClass: name });
-  const read = (key: string): Literal | undefined => {
+  const read = (key: HeaderField): Literal | undefined => {
     const value = statics.get(key);
-    if (value === NO_VALUE) throw malformed(`declares \`static ${key}\` without a value`);
-    if (value === UNREADABLE) {
+    if (value === undefined) return undefined;
+    if (value.kind === 'no-value') throw malformed(`declares \`static ${key}\` without a value`);
+    if (value.kind === 'not-a-literal') {
       throw malformed(
         `sets \`static ${key}\` to something other than a literal (a string, null, or an array of strings), and cgmigrate reads it without importing the file`,
       );
     }
-    return value;
+    return value.value;
   };
-  const revisionList = (key: string): string | readonly string[] | null | undefined => {
+  const revisionList = (key: HeaderField): string | readonly string[] | null | undefined => {
     const value = read(key);
     if (typeof value === 'boolean') throw malformed(`sets \`static ${key}\` to ${value}, not a revision id, a list of them, or null`);
     return value;

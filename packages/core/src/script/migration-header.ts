@@ -16,13 +16,13 @@
  */
 
 import { readClassHeader } from './migration-class-header.js';
-import type { MigrationHeader } from './revision-header.js';
+import { HEADER_FIELDS, type MigrationHeader } from './revision-header.js';
 import { readLiteral, Scanner, stripComments, UNREADABLE, type Literal } from './source-literals.js';
 import { readTemplateShapedHeader } from './template-shaped-header.js';
 
 export type { MigrationHeader } from './revision-header.js';
 
-const HEADER_KEYS = new Set(['revision', 'downRevision', 'branchLabels', 'dependsOn', 'message']);
+const HEADER_KEYS: ReadonlySet<string> = new Set(HEADER_FIELDS);
 
 /**
  * Parses the header, or returns `undefined` when `revision` or `downRevision` is not
@@ -76,7 +76,7 @@ function readTopLevelLiterals(source: string, start: number): Map<string, Litera
     const c = scanner.peek();
     if (c === undefined || c === '}') break;
     if (c === ',') {
-      scanner.pos++;
+      scanner.skipToken();
       continue;
     }
     const keyAt = scanner.pos;
@@ -84,14 +84,14 @@ function readTopLevelLiterals(source: string, start: number): Map<string, Litera
     if (key === undefined || scanner.peek() !== ':') {
       scanner.skipValue();
       // A stray `)` or `]` stops skipValue where it stands: step over it, or this loop never ends.
-      if (scanner.pos === keyAt) scanner.pos++;
+      if (scanner.pos === keyAt) scanner.skipToken();
       continue;
     }
-    scanner.pos++;
+    scanner.skipToken();
     if (HEADER_KEYS.has(key) || key === 'transactional') {
-      const before = scanner.pos;
+      const before = scanner.mark();
       const value = readLiteral(scanner);
-      if (value === UNREADABLE) scanner.pos = before;
+      if (value === UNREADABLE) scanner.reset(before);
       fields.set(key, value);
     }
     scanner.skipValue();

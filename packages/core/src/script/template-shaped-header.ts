@@ -1,4 +1,5 @@
 import type { MigrationHeader } from './revision-header.js';
+import { skipString } from './source-literals.js';
 
 /**
  * The quick reading of a header written the way the revision template writes it:
@@ -63,7 +64,8 @@ function literalValue(text: string): string | null | readonly string[] {
 
 /**
  * Whether `source[0..end)` leaves `end` in code: every comment and string before it is
- * closed. Mirrors how the full parser strips comments, by jumps rather than per character.
+ * closed. Mirrors how the full parser strips comments (with its {@link skipString}), by
+ * jumps rather than per character.
  */
 function isPlainCodeBefore(source: string, end: number): boolean {
   let i = 0;
@@ -84,7 +86,7 @@ function isPlainCodeBefore(source: string, end: number): boolean {
         stop = next + 1;
       }
     } else {
-      stop = afterString(source, next);
+      stop = skipString(source, next);
     }
     if (stop > end) return false;
     i = stop;
@@ -97,14 +99,4 @@ function nextSpecial(source: string, from: number, end: number): number {
   SPECIAL.lastIndex = from;
   const match = SPECIAL.exec(source);
   return match && match.index < end ? match.index : -1;
-}
-
-function afterString(source: string, i: number): number {
-  const quote = source[i];
-  let j = i + 1;
-  while (j < source.length && source[j] !== quote) {
-    if (source[j] === '\\') j++;
-    j++;
-  }
-  return j + 1;
 }
