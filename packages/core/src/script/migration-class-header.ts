@@ -62,9 +62,12 @@ function findMigrationClass(source: string, file: string): ExportedClass | undef
   const byDefault = classes.find((candidate) => candidate.isDefault);
   if (byDefault !== undefined) return byDefault;
   if (classes.length > 1) {
+    // Several classes (a helper class beside the migration): the migration is the one that declares its revision.
+    const declaring = classes.filter((candidate) => candidate.statics.has('revision'));
+    if (declaring.length === 1) return declaring[0];
     throw new MalformedMigrationError(
       file,
-      `it exports several classes (${classes.map((candidate) => candidate.name).join(', ')}) and no default export, so which one is the migration is ambiguous: export only the migration class, or make it the default export`,
+      `it exports several classes (${classes.map((candidate) => candidate.name).join(', ')}) and no default export, so which one is the migration is ambiguous: export only the migration class, make it the default export, or give only it a static revision`,
     );
   }
   return classes[0];

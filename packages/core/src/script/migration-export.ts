@@ -52,9 +52,12 @@ export function pickMigrationExport(module: unknown, file: string): MigrationExp
     const names = classes.map(([key, value]) => (value as MigrationClass).name || key);
     if (classes.length === 1) return { kind: 'class', migrationClass: classes[0]![1] as MigrationClass, name: names[0]! };
     if (classes.length > 1) {
+      // As the header reader picks: the one class that declares its revision.
+      const declaring = classes.filter(([, value]) => Object.hasOwn(value as object, 'revision'));
+      if (declaring.length === 1) return { kind: 'class', migrationClass: declaring[0]![1] as MigrationClass, name: names[classes.indexOf(declaring[0]!)]! };
       throw new MalformedMigrationError(
         file,
-        `it exports several classes (${names.join(', ')}) and no default export, so which one is the migration is ambiguous: export only the migration class, or make it the default export`,
+        `it exports several classes (${names.join(', ')}) and no default export, so which one is the migration is ambiguous: export only the migration class, make it the default export, or give only it a static revision`,
       );
     }
   }

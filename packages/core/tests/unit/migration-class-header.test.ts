@@ -157,7 +157,14 @@ describe('parseMigrationHeader on a migration class', () => {
       export class Migration7a extends Migration { static revision = 'a'; static downRevision = null; }
       export class Migration7b extends Migration { static revision = 'b'; static downRevision = 'a'; }`;
     expect(malformed(source).problem).toBe(
-      'it exports several classes (Migration7a, Migration7b) and no default export, so which one is the migration is ambiguous: export only the migration class, or make it the default export',
+      'it exports several classes (Migration7a, Migration7b) and no default export, so which one is the migration is ambiguous: export only the migration class, make it the default export, or give only it a static revision',
     );
+  });
+
+  it('takes, of several exported classes, the one that declares its revision (a helper class beside it is not a migration)', () => {
+    const source = `
+      export class ScanBackfill extends Base { static batchSize = 500; }
+      export class Migration7 extends Migration { static revision = 'c7'; static downRevision = null; }`;
+    expect(parseMigrationHeader(source, FILE)).toMatchObject({ revision: 'c7', message: 'Migration7' });
   });
 });

@@ -177,8 +177,20 @@ export { First, Second };
     expect(await failure(history(env))).toMatchObject({
       code: 'MALFORMED_MIGRATION',
       problem:
-        'it exports several classes (First, Second) and no default export, so which one is the migration is ambiguous: export only the migration class, or make it the default export',
+        'it exports several classes (First, Second) and no default export, so which one is the migration is ambiguous: export only the migration class, make it the default export, or give only it a static revision',
     });
+  });
+
+  it('runs, of several exported classes, the one that declares its revision', async () => {
+    const source = `import { Migration } from '../fake-orm.mjs';
+class Backfill extends Migration { async up() {} }
+class AddScans extends Migration { static revision = 'a1'; static downRevision = null; async up() { this.addSql('create table scan (id int)'); } }
+export { Backfill, AddScans };
+`;
+    const { env, db } = await project({ '0001_scans.mjs': source });
+    expect((await history(env)).revisions.map((revision) => [revision.id, revision.message])).toEqual([['a1', 'AddScans']]);
+    await upgrade(env, { target: 'head' });
+    expect(db.statements).toEqual(['create table scan (id int)']);
   });
 
   it('reads the statics of a class exported in a way its source does not show, by importing it', async () => {
