@@ -17,8 +17,8 @@ const NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.me
 /** MikroORM's CLI, as the project's `node_modules/.bin/mikro-orm` runs it. */
 const MIKRO_ORM_BIN = path.join(NODE_MODULES, '.bin', 'mikro-orm');
 
-/** The entities of each stage of the project: each stage adds what its migration creates. */
-const ENTITY_STAGES = [
+/** The entities of each default stage of the project: each stage adds what its migration creates. */
+const ENTITY_ADDITIONS = [
   `export const Author = defineEntity({
   name: 'Author',
   properties: {
@@ -46,7 +46,18 @@ export const Review = defineEntity({
 });
 `,
 ];
-const ENTITY_NAMES = ['Author', 'Book', 'Review'];
+const DEFAULT_STAGES: readonly EntityStage[] = ['author', 'book', 'review'].map((name, index) => ({
+  name,
+  entities: ENTITY_ADDITIONS.slice(0, index + 1).join(''),
+}));
+
+/** The entities of the project at one stage of its history. */
+export interface EntityStage {
+  /** What the stage's migration does, in its `--name` (`step<n>_<name>`). */
+  readonly name: string;
+  /** `src/entities.ts` after its import of `defineEntity` and `p` from `@mikro-orm/core`. */
+  readonly entities: string;
+}
 
 /** Options of {@link createMikroOrmProject}. */
 export interface MikroOrmProjectOptions {
@@ -55,8 +66,10 @@ export interface MikroOrmProjectOptions {
   readonly connection: string;
   /** `migrations.path` of the config. */
   readonly migrationsPath?: string;
-  /** The cgmigrate database URL every `cgmigrate` run gets as DATABASE_URL. */
-  readonly databaseUrl: string;
+  /** The cgmigrate database URL every `cgmigrate` run gets as DATABASE_URL; without it, cgmigrate's config decides. */
+  readonly databaseUrl?: string;
+  /** The entities of each stage (three tables, one per stage, by default). */
+  readonly stages?: readonly EntityStage[];
 }
 
 /** A MikroORM project in a temporary folder. */
@@ -70,6 +83,8 @@ export interface MikroOrmProject {
   migrations(): string[];
   /** Runs MikroORM's CLI (`migration:create`, `migration:up`, …) and expects it to succeed. */
   mikroOrm(args: readonly string[]): Promise<RunResult>;
+  /** Writes `src/entities.ts` as the stage (1-based) has it. */
+  useStage(stage: number): void;
   /** Creates one migration per entity stage, each after its entities are written (`migration:create`). */
   createMigrations(count: number): Promise<string[]>;
   /** Runs the built cgmigrate in the project, with the database URL. */
@@ -103,12 +118,14 @@ export default defineConfig({
 });
 `,
   );
-  const writeEntities = (stages: number) => {
+  const stages = options.stages ?? DEFAULT_STAGES;
+  const useStage = (stage: number) => {
     mkdirSync(path.join(dir, 'src'), { recursive: true });
-    writeFileSync(path.join(dir, 'src', 'entities.ts'), `import { defineEntity, p } from '@mikro-orm/core';\n\n${ENTITY_STAGES.slice(0, stages).join('')}`);
+    writeFileSync(path.join(dir, 'src', 'entities.ts'), `import { defineEntity, p } from '@mikro-orm/core';\n\n${stages[stage - 1]!.entities}`);
   };
-  writeEntities(1);
-  const run = (args: readonly string[], env: Record<string, string> = {}) => cgmigrate(args, { cwd: dir, env: { DATABASE_URL: options.databaseUrl, ...env } });
+  useStage(1);
+  const databaseEnv = options.databaseUrl === undefined ? {} : { DATABASE_URL: options.databaseUrl };
+  const run = (args: readonly string[], env: Record<string, string> = {}) => cgmigrate(args, { cwd: dir, env: { ...databaseEnv, ...env } });
   const init = await run(['init', '-q']);
   expect(init.code, init.stderr).toBe(0);
   const migrationsDir = path.resolve(dir, migrationsPath);
@@ -116,6 +133,7 @@ export default defineConfig({
     dir,
     migrationsDir,
     versionsDir: path.join(dir, 'migrations', 'versions'),
+    useStage,
     migrations: () =>
       readdirSync(migrationsDir)
         .filter((name) => /^Migration.*\.ts$/.test(name))
@@ -128,9 +146,9 @@ export default defineConfig({
     },
     async createMigrations(count) {
       for (let stage = 1; stage <= count; stage++) {
-        writeEntities(stage);
+        useStage(stage);
         // The name orders them even when two are created within one second (same timestamp).
-        await project.mikroOrm(['migration:create', `--name=step${stage}_${ENTITY_NAMES[stage - 1]!.toLowerCase()}`]);
+        await project.mikroOrm(['migration:create', `--name=step${stage}_${stages[stage - 1]!.name}`]);
       }
       return project.migrations();
     },
