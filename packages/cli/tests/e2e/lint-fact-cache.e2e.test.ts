@@ -1,8 +1,8 @@
 /**
  * The lint's statement cache through the built bin (issue 18): what SQLite's grammars
- * read of each statement is kept under Node's compile cache folder, so that the next
- * `lint` or `upgrade` parses nothing it read before, and finds exactly the same: cold,
- * warm, and with `CGMIGRATE_NO_CACHE=1`. Each test has a private temp folder of its own
+ * and PostgreSQL's parser read of each statement is kept under Node's compile cache
+ * folder, so that the next `lint` or `upgrade` parses nothing it read before, and finds
+ * exactly the same: cold, warm, and with `CGMIGRATE_NO_CACHE=1`. Each test has a private temp folder of its own
  * (`TMPDIR`), where the compile cache folder is by default.
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { createTestDatabase } from '../../../../tools/test-db/postgres.js';
 import { cgmigrate, type RunResult } from './cli.js';
 
 let base: string;
@@ -123,6 +124,29 @@ describe('the lint statement cache', () => {
     expect(factFiles()).toHaveLength(1);
     expect(await upgrade()).toEqual(cold);
     expect(await upgrade({ CGMIGRATE_NO_CACHE: '1' })).toEqual(cold);
+  });
+
+  it('lint on PostgreSQL finds the same cold, warm and with CGMIGRATE_NO_CACHE=1', { tags: ['postgres'] }, async () => {
+    const db = await createTestDatabase('cgm_lint_cache');
+    try {
+      writeFileSync(path.join(project, 'cgmigrate.config.json'), JSON.stringify({ url: db.url, scriptLocation: 'migrations' }));
+      writeFileSync(
+        path.join(project, 'migrations', 'versions', 'd4_m.ts'),
+        "export default {\n  revision: 'd4',\n  downRevision: 'c3',\n  async up(op) {\n" +
+          "    await op.execute('CREATE INDEX ix_scans_owner ON scans (owner)');\n    await op.execute('ALTER TABLE scans ALTER COLUMN host TYPE varchar(20)');\n" +
+          "    await op.execute('ALTER TABEL scans ADD COLUMN x text');\n  },\n};\n",
+      );
+      expect((await run(['upgrade', 'b2', '--lint', 'off'])).code).toBe(0);
+      const lint = (env: Record<string, string | undefined> = {}) => run(['lint', '--json', '--server-version', '15'], env);
+      const cold = await lint();
+      expect(factFiles()).toHaveLength(1);
+      const ruleIds = cold.json<{ findings: { ruleId: string }[] }>().findings.map((finding) => finding.ruleId);
+      expect(ruleIds).toEqual(expect.arrayContaining(['DROP_TABLE', 'CREATE_INDEX_NON_CONCURRENTLY', 'CHANGE_COLUMN_TYPE', 'UNPARSEABLE']));
+      expect((await lint()).json()).toEqual(cold.json());
+      expect((await lint({ CGMIGRATE_NO_CACHE: '1' })).json()).toEqual(cold.json());
+    } finally {
+      await db.drop();
+    }
   });
 
   it('names its file under --verbose, and keeps none with CGMIGRATE_NO_CACHE=1', async () => {
