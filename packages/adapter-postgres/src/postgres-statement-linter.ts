@@ -17,7 +17,7 @@ import {
   type StatementLinterOptions,
   type StatementsLint,
 } from '@cloudguard/migrate-core/adapter';
-import type { Node, ParseResult } from 'libpg-query';
+import type { Node } from 'libpg-query';
 
 import type { ResolvedPostgresOptions } from './postgres-options.js';
 import { lintAlterTable } from './postgres-lint/alter-table-rules.js';
@@ -26,6 +26,7 @@ import { lintCreateIndex, lintReindex } from './postgres-lint/index-rules.js';
 import { DEFAULT_SCHEMA, PostgresLintRun } from './postgres-lint/lint-run.js';
 import { limitsLockWait, type LockTimeout } from './postgres-lint/lock-timeout.js';
 import { lintCluster, lintLock, lintRefresh, lintVacuum } from './postgres-lint/maintenance-rules.js';
+import { statementParser, type ParsedStatement } from './postgres-lint/parse-cache.js';
 import { nodeAs, nodeType, type NodeOf, type NodeType } from './postgres-lint/pg-tree.js';
 import type { PortableTypeReader } from './postgres-lint/portable-types.js';
 import {
@@ -94,7 +95,9 @@ const HANDLERS: { readonly [T in NodeType]?: Handler<T> } = {
  * The PostgreSQL adapter's statement linter. libpg-query loads (about 20 ms) when the
  * linter is made, and with it MikroORM's PostgreSQL platform, for the types schema
  * operations compile to (already loaded when a migration linted used one); each statement
- * is then parsed once and its tree walked once.
+ * is then parsed once and its tree walked once. With core's statement cache
+ * (`options.factCache`) a statement parsed by an earlier run is not parsed again (see
+ * `postgres-lint/parse-cache.ts`); its tree is walked as ever.
  *
  * A statement compiled from a schema operation whose table core's schema model knows
  * (`operation.tableBefore`) is read against that table: the type a column had before
@@ -125,10 +128,11 @@ export async function postgresStatementLinter(options: StatementLinterOptions, s
   const [{ loadModule, parseSync }, { portableTypeReader }] = await Promise.all([import('libpg-query'), import('./postgres-lint/portable-types.js')]);
   await loadModule();
   const portableType = portableTypeReader(parseSync);
+  const parse = statementParser(parseSync, options.factCache);
   return {
     identifiers: IDENTIFIERS,
     rules: POSTGRES_LINT_RULES,
-    lint: (statements, lintSettings) => lintStatements(statements, lintSettings, lockTimeout, parseSync, portableType),
+    lint: (statements, lintSettings) => lintStatements(statements, lintSettings, lockTimeout, parse, portableType),
   };
 }
 
@@ -145,7 +149,7 @@ function lintStatements(
   statements: readonly LintStatement[],
   settings: LintSettings,
   lockTimeout: LockTimeout,
-  parse: (sql: string) => ParseResult,
+  parse: (sql: string) => ParsedStatement,
   portableType: PortableTypeReader,
 ): StatementsLint {
   const run = new PostgresLintRun(postgresServer(settings.serverVersion), lockTimeout, portableType);
@@ -153,15 +157,13 @@ function lintStatements(
     run.begin(index, statement.inTransaction, statement.operation);
     // libpg-query refuses an empty string; there is nothing to lint in it.
     if (statement.sql.trim() === '') return;
-    let tree: ParseResult;
-    try {
-      tree = parse(statement.sql);
-    } catch (error) {
-      run.hit('UNPARSEABLE', parserMessage(error));
+    const parsed = parse(statement.sql);
+    if ('refused' in parsed) {
+      run.hit('UNPARSEABLE', parsed.refused);
       return;
     }
     try {
-      for (const raw of tree.stmts ?? []) if (raw.stmt !== undefined) lintStatement(raw.stmt, run);
+      for (const raw of parsed.tree.stmts ?? []) if (raw.stmt !== undefined) lintStatement(raw.stmt, run);
       run.end();
     } catch (error) {
       // A tree this lint does not expect: reported rather than thrown, as the contract asks.
@@ -176,12 +178,4 @@ function lintStatement(statement: Node, run: PostgresLintRun): void {
   const handler = HANDLERS[type] as Handler<typeof type> | undefined;
   const node = nodeAs(statement, type);
   if (handler !== undefined && node !== undefined) handler(node, run);
-}
-
-/** libpg-query's error as PostgreSQL words it: `syntax error at or near "x" (at character 14)`, counting from 1 as the server does. */
-function parserMessage(error: unknown): string {
-  const details = (error as { sqlDetails?: { message?: string; cursorPosition?: number } } | undefined)?.sqlDetails;
-  const message = details?.message ?? (error instanceof Error ? error.message : String(error));
-  // libpg-query counts from 0.
-  return details?.cursorPosition === undefined ? message : `${message} (at character ${details.cursorPosition + 1})`;
 }

@@ -101,12 +101,13 @@ async function readSqliteStatements(): Promise<StatementReader> {
 }
 
 /**
- * SQLite's statement linter (see `sqlite-statement-linter.ts`), over the same grammars.
- * The URL is only parsed, as offline rendering parses it: the linter needs nothing of it.
+ * SQLite's statement linter (see `sqlite-statement-linter.ts`), over the same grammars,
+ * keeping what they read in core's statement cache when it gives one. The URL is only
+ * parsed, as offline rendering parses it: the linter needs nothing of it.
  *
  * @throws {InvalidUrlError} for a URL that is not a SQLite URL.
  */
 async function lintSqliteStatements(options: StatementLinterOptions): Promise<StatementLinter> {
   parseSqliteUrl(options.url, options.cwd);
-  return (await import('./sqlite-statement-linter.js')).sqliteStatementLinter();
+  return (await import('./sqlite-statement-linter.js')).sqliteStatementLinter(options.factCache);
 }

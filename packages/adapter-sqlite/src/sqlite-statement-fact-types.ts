@@ -7,6 +7,18 @@
 
 import type { QualifiedName } from '@cloudguard/migrate-core/adapter';
 
+/**
+ * The version of these facts, part of the key of every entry the statement cache keeps
+ * of them (`sqlite-fact-cache.ts`). Bump it with any change to the types below, and with
+ * any change that makes a text read into other facts (in `sqlite-statement-facts.ts`,
+ * `sqlite-facts-from-ast.ts` or `sqlite-facts-by-hand.ts`): otherwise a run with a warm
+ * cache lints with facts of the old shape or meaning. The build fails on a kind or field
+ * that `restoreFacts` does not rebuild, and `tests/unit/sqlite-fact-cache.test.ts` on
+ * facts that differ from those recorded for this version. (node-sql-parser's own version
+ * is in the key too.)
+ */
+export const SQLITE_FACTS_VERSION = 1;
+
 /** A column as a rule sees it. */
 export interface ColumnFacts {
   readonly name: string;

@@ -13,12 +13,16 @@
  *    the name is all a rule needs of it;
  * 4. anything else is unreadable, with the SQLite grammar's message and position.
  *
+ * What the grammars read of a text (steps 2 to 4) is a function of the text alone, and is
+ * kept in the statement cache when core gives the linter one (`sqlite-fact-cache.ts`).
+ *
  * @packageDocumentation
  */
 
-import type { QualifiedName } from '@cloudguard/migrate-core/adapter';
+import type { QualifiedName, StatementFactCache } from '@cloudguard/migrate-core/adapter';
 import type { NodeSqlParser } from '@cloudguard/migrate-adapter-kit/sql-reading';
 
+import { SQLITE_FACT_READER } from './sqlite-fact-cache.js';
 import { factsOfAst } from './sqlite-facts-from-ast.js';
 import { factsOfHead, factsOfKeywordStatement } from './sqlite-facts-by-hand.js';
 import type { SqliteStatementText } from './sqlite-sql-text.js';
@@ -42,11 +46,24 @@ export interface SqliteGrammars {
   readonly postgresql: NodeSqlParser;
 }
 
-/** The facts of one statement (see the module comment). Never throws. */
-export function factsOfStatement(statement: SqliteStatementText, grammars: SqliteGrammars): readonly StatementFact[] {
+/**
+ * The facts of one statement (see the module comment), those the grammars read from
+ * `cache` when it has them. Never throws.
+ */
+export function factsOfStatement(statement: SqliteStatementText, grammars: SqliteGrammars, cache?: StatementFactCache): readonly StatementFact[] {
   try {
     const byHand = factsOfKeywordStatement(statement.tokens);
     if (byHand !== undefined) return byHand;
+  } catch (error) {
+    return [readingFailed(error)];
+  }
+  const read = () => factsFromGrammars(statement, grammars);
+  return cache === undefined ? read() : cache.facts(SQLITE_FACT_READER, statement.text, read);
+}
+
+/** Steps 2 to 4 of the module comment: a function of the statement's text alone (its tokens are the text's). Never throws. */
+function factsFromGrammars(statement: SqliteStatementText, grammars: SqliteGrammars): readonly StatementFact[] {
+  try {
     const text = withDoubleQuotedNames(statement);
     let firstError: unknown;
     for (const parser of [grammars.sqlite, grammars.postgresql]) {
@@ -61,9 +78,13 @@ export function factsOfStatement(statement: SqliteStatementText, grammars: Sqlit
     }
     return factsOfHead(statement.tokens) ?? [unparseable(firstError)];
   } catch (error) {
-    // A tree of a shape the mapping does not know: as unreadable as a syntax error.
-    return [{ kind: 'unparseable', reason: error instanceof Error ? error.message : String(error), offset: undefined }];
+    return [readingFailed(error)];
   }
+}
+
+/** A tree of a shape the mapping does not know: as unreadable as a syntax error. */
+function readingFailed(error: unknown): StatementFact {
+  return { kind: 'unparseable', reason: error instanceof Error ? error.message : String(error), offset: undefined };
 }
 
 function unparseable(error: unknown): StatementFact {

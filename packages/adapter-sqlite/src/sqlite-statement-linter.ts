@@ -8,7 +8,15 @@
  * @packageDocumentation
  */
 
-import type { IdentifierRules, LintStatement, QualifiedName, StatementLinter, StatementLintHit, StatementsLint } from '@cloudguard/migrate-core/adapter';
+import type {
+  IdentifierRules,
+  LintStatement,
+  QualifiedName,
+  StatementFactCache,
+  StatementLinter,
+  StatementLintHit,
+  StatementsLint,
+} from '@cloudguard/migrate-core/adapter';
 
 import { messages, shown, type TransactionState } from './sqlite-lint-messages.js';
 import { lineAndColumn, splitSqliteStatements } from './sqlite-sql-text.js';
@@ -37,7 +45,8 @@ export const SQLITE_IDENTIFIERS: IdentifierRules = { caseInsensitive: true, defa
 
 /**
  * Makes SQLite's statement linter, loading node-sql-parser's SQLite and PostgreSQL
- * grammars (about 30 ms). Nothing is connected to.
+ * grammars (about 30 ms). Nothing is connected to. With `factCache`, what the grammars
+ * read of each statement is kept there and not parsed again (see `sqlite-fact-cache.ts`).
  *
  * ### Examples
  * ```ts
@@ -46,14 +55,14 @@ export const SQLITE_IDENTIFIERS: IdentifierRules = { caseInsensitive: true, defa
  * // { hits: [{ ruleId: 'DROP_COLUMN', statement: 0, table: { name: 'scans' }, message: 'ALTER TABLE scans DROP COLUMN note deletes …' }], creates: [] }
  * ```
  */
-export async function sqliteStatementLinter(): Promise<StatementLinter> {
+export async function sqliteStatementLinter(factCache?: StatementFactCache): Promise<StatementLinter> {
   const { loadNodeSqlParser } = await import('@cloudguard/migrate-adapter-kit/sql-reading');
   const [sqlite, postgresql] = await Promise.all([loadNodeSqlParser('sqlite'), loadNodeSqlParser('postgresql')]);
   const grammars: SqliteGrammars = { sqlite, postgresql };
   return {
     identifiers: SQLITE_IDENTIFIERS,
     rules: SQLITE_LINT_RULES,
-    lint: (statements) => lintSqliteStatements(statements, grammars),
+    lint: (statements) => lintSqliteStatements(statements, grammars, factCache),
   };
 }
 
@@ -64,10 +73,10 @@ interface FactInContext extends PlacedFact {
   readonly transactionId: number | undefined;
 }
 
-/** Lints one migration's statements (see {@link StatementLinter.lint}). */
-export function lintSqliteStatements(statements: readonly LintStatement[], grammars: SqliteGrammars): StatementsLint {
+/** Lints one migration's statements (see {@link StatementLinter.lint}), their facts from `factCache` where it has them. */
+export function lintSqliteStatements(statements: readonly LintStatement[], grammars: SqliteGrammars, factCache?: StatementFactCache): StatementsLint {
   const hits: StatementLintHit[] = [];
-  const facts = readFacts(statements, grammars, hits);
+  const facts = readFacts(statements, grammars, factCache, hits);
   const rebuilds = findTableRebuilds(facts);
   const { creates, dataChanges, schemaChanges } = applyRules(facts, rebuilds, hits);
   for (const change of dataChanges) {
@@ -79,7 +88,7 @@ export function lintSqliteStatements(statements: readonly LintStatement[], gramm
 }
 
 /** Every statement's facts, in order, with the transaction each runs in; unreadable statements become UNPARSEABLE hits. */
-function readFacts(statements: readonly LintStatement[], grammars: SqliteGrammars, hits: StatementLintHit[]): FactInContext[] {
+function readFacts(statements: readonly LintStatement[], grammars: SqliteGrammars, factCache: StatementFactCache | undefined, hits: StatementLintHit[]): FactInContext[] {
   const facts: FactInContext[] = [];
   let declared: boolean | undefined;
   let state: TransactionState = 'none';
@@ -93,7 +102,7 @@ function readFacts(statements: readonly LintStatement[], grammars: SqliteGrammar
       if (inTransaction) transactionId++;
     }
     for (const text of splitSqliteStatements(sql)) {
-      for (const fact of factsOfStatement(text, grammars)) {
+      for (const fact of factsOfStatement(text, grammars, factCache)) {
         if (fact.kind === 'unparseable') {
           const position = fact.offset === undefined ? undefined : lineAndColumn(sql, text.start + fact.offset);
           hits.push({ ruleId: 'UNPARSEABLE', statement, message: messages.unparseable(fact.reason, position) });

@@ -81,6 +81,7 @@ export type { CompiledOperation, OperationCompileContext, SchemaOperationCompile
 // reading SQL (`statementReader`): what a statement touches, for branch-conflict detection
 export type { StatementReader, StatementReading } from './adapter/statement-reader.js';
 export type { LintedOperation, LintSettings, LintStatement, StatementLinter, StatementLinterOptions, StatementLintHit, StatementsLint } from './adapter/statement-linter.js';
+export type { StatementFactCache, StatementFactReader } from './adapter/statement-fact-cache.js';
 export { LINT_RULES, lintRule, lintRuleAnchor } from './lint/lint-rules.js';
 export type { LintDialect, LintRule, LintRuleFamily, LintSeverity } from './lint/lint-rules.js';
 export { describeTouch, touchesMeet, touchesOfOperation } from './operations/touched-object.js';

@@ -6,6 +6,6 @@
  *
  * @packageDocumentation
  */
-export { loadNodeSqlParser, type NodeSqlParser } from './node-sql-parser-grammar.js';
+export { loadNodeSqlParser, NODE_SQL_PARSER_VERSION, type NodeSqlParser } from './node-sql-parser-grammar.js';
 export { nameOf, nodeSqlStatementReader, optionalName, touchesOfNodeSqlAst, type NodeSqlGrammar, type NodeSqlReaderSpec } from './node-sql-parser-reader.js';
 export { statementReaderFrom, UnknownStatementError } from './statement-reader.js';

@@ -2,6 +2,13 @@
 export type NodeSqlGrammar = 'sqlite' | 'mysql' | 'mariadb' | 'postgresql';
 
 /**
+ * The version of node-sql-parser the kit depends on (exactly, in its `package.json`): a
+ * cache of what its grammars read of a statement keys its entries by it, since another
+ * version may read the same text otherwise. A unit test compares it with the installed one.
+ */
+export const NODE_SQL_PARSER_VERSION = '5.4.0';
+
+/**
  * node-sql-parser's `Parser` of one dialect, as far as the kit's users need it. `astify`
  * returns the statement's AST (an array for several statements) and throws the grammar's
  * syntax error, whose `location.start` holds the `offset`, `line` and `column` (1-based)

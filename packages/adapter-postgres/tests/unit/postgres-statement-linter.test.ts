@@ -12,6 +12,7 @@ import {
   type StatementLintHit,
   type TableDescription,
 } from '@cloudguard/migrate-core/adapter';
+import { MemoryFactCache } from '@cloudguard/migrate-core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { postgresAdapter, type PostgresAdapterOptions } from '../../src/index.js';
@@ -360,6 +361,23 @@ describe('PostgreSQL statement linter', () => {
       const [hit] = hitsOf(rule, triggers[0]!, migration);
       expect(hit?.message).toContain(says);
     });
+  });
+});
+
+describe('with the statement cache', () => {
+  it('finds the same in every case with no cache, a cold cache and a warm one, and parses nothing when warm', async () => {
+    const lintCases = (using: StatementLinter) =>
+      CASES.flatMap(({ triggers, nearMisses, migration = {} }) => [...triggers, ...nearMisses].map((sql) => lint(sql, migration, using)));
+    const without = lintCases(linter);
+    const cache = new MemoryFactCache();
+    const cached = await postgresAdapter().statementLinter!({ url: URL, cwd: '/', factCache: cache });
+    const cold = lintCases(cached);
+    const parsed = cache.parsed;
+    expect(parsed).toBeGreaterThan(CASES.length);
+    const warm = lintCases(cached);
+    expect(cache.parsed).toBe(parsed);
+    expect(cold).toEqual(without);
+    expect(warm).toEqual(without);
   });
 });
 

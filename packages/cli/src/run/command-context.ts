@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createEnvironment, isMigrateError, type InterruptedError, loadConfig, redactUrl, useModuleHooksForMigrations, type MigrationEnvironment, type ResolvedConfig } from '@cloudguard/migrate-core';
 import { type AdapterRegistry } from '@cloudguard/migrate-core/adapter';
-import { describeCompileCache, describeScriptCache } from '@cloudguard/migrate-core/private-cache';
+import { describeCompileCache, describeFactCache, describeScriptCache } from '@cloudguard/migrate-core/private-cache';
 import { builtinAdapters } from '../adapters.js';
 import { exitStatusForError, ExitStatus } from '../exit-codes.js';
 import { hintFor } from '../hints.js';
@@ -254,7 +254,7 @@ function describeConfig(config: ResolvedConfig): string {
 
 /** Where cgmigrate keeps its caches for this project, or why one is not used. */
 function describeCaches(config: ResolvedConfig): string[] {
-  return [describeCompileCache(), describeScriptCache(path.join(config.scriptLocation, 'versions'))];
+  return [describeCompileCache(), describeScriptCache(path.join(config.scriptLocation, 'versions')), describeFactCache(config.scriptLocation)];
 }
 
 /**

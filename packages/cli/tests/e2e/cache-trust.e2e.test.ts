@@ -149,6 +149,35 @@ describe.skipIf(!isRoot || !hasRunuser)('another local user and the cache folder
     expect(downgrade.stderr).toContain(`Compile cache: not used, ${folder} is owned by uid 65534`);
   });
 
+  it("lints root's migrations from their statements, not from a statement cache nobody prepared", async () => {
+    writeFileSync(path.join(versions, '3_c3.ts'), migration('c3', 'b2', 'drop table account', 'account'));
+    // A statement cache file as root's own run writes it, in a private temp folder of root's.
+    const own = path.join(base, 'root-tmp');
+    mkdirSync(own, { mode: 0o700 });
+    // account in use, as the database has it: dropping it is a finding.
+    expect((await run(['upgrade', 'b2', '--lint', 'off'], { CGMIGRATE_NO_CACHE: '1' })).code).toBe(0);
+    const first = await run(['lint'], { TMPDIR: own });
+    expect(first.stdout).toContain('DROP_TABLE');
+    const ownFacts = path.join(own, 'node-compile-cache', compileCacheTag(), 'cgmigrate-statement-facts');
+    const [name] = readdirSync(ownFacts);
+    // Forged: DROP TABLE's facts say it is a statement no rule reads.
+    const forged = path.join(base, 'forged.json');
+    writeFileSync(forged, readFileSync(path.join(ownFacts, name!), 'utf8').replaceAll('"kind":"dropTable"', '"kind":"other"'), { mode: 0o644 });
+    expect(readFileSync(forged, 'utf8')).toContain('"kind":"other"');
+    // What the forgery would do where it is trusted (a file of root's, in root's own folder): hide the finding.
+    writeFileSync(path.join(ownFacts, name!), readFileSync(forged));
+    expect((await run(['lint'], { TMPDIR: own })).stdout).not.toContain('DROP_TABLE');
+
+    // nobody prepares the folder under the shared temp dir, with the forged file, before root's run.
+    const folder = path.join(shared, 'node-compile-cache');
+    const facts = path.join(folder, compileCacheTag(), 'cgmigrate-statement-facts');
+    asNobody(`mkdir -p '${facts}' && cp '${forged}' '${path.join(facts, name!)}' && chmod -R 0777 '${folder}'`);
+    const lint = await run(['lint', '--verbose']);
+    expect(lint.stdout).toContain('DROP_TABLE');
+    expect(lint.stderr).toContain(`Compile cache: not used, ${folder} is owned by uid 65534, not by you (uid 0)`);
+    expect(lint.stderr).toContain("Lint statement cache: off (Node's compile cache is off)");
+  });
+
   it('refuses a cache folder of its own that others can write, and says so', async () => {
     const folder = path.join(shared, 'node-compile-cache');
     mkdirSync(folder);

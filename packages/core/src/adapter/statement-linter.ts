@@ -12,6 +12,7 @@
 
 import type { QualifiedName, SchemaOperationKind, TableDescription } from '../operations/schema-operation.js';
 import type { IdentifierRules } from '../operations/touched-object.js';
+import type { StatementFactCache } from './statement-fact-cache.js';
 
 /** One statement of a migration, as the dialect will run it. */
 export interface LintStatement {
@@ -109,4 +110,10 @@ export interface StatementLinterOptions {
   readonly url: string;
   /** Directory that relative paths in the URL are resolved against. */
   readonly cwd: string;
+  /**
+   * Where the linter may keep the facts it parses of each statement for the next run
+   * (see {@link StatementFactCache}); absent when caches are off, or core is used as a
+   * library without Node's compile cache. The linter must lint the same with it or without.
+   */
+  readonly factCache?: StatementFactCache | undefined;
 }

@@ -10,6 +10,7 @@
 import type { DialectAdapter } from '../adapter/dialect-adapter.js';
 import { DatabaseError, isMigrateError } from '../errors.js';
 import { lintRevisions, type LintFinding } from '../lint/lint-revisions.js';
+import { StatementFactStore } from '../lint/statement-fact-store.js';
 import { branchComparisons } from '../revision/concurrent-revisions.js';
 import type { RevisionMap } from '../revision/revision-map.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
@@ -101,9 +102,11 @@ export async function lint(env: MigrationEnvironment, options: LintOptions = {})
   }
   if (revisions.size === 0) return { ...base, findings: [] };
   const renderer = await offlineRenderer(env, adapter);
+  // What the linter parsed of each statement in earlier runs: read on the first statement it parses, written once at the end.
+  const factCache = StatementFactStore.forScriptLocation(env.config.scriptLocation);
   const found = await lintRevisions({
     scripts,
-    linter: () => adapter.statementLinter!({ url: env.config.url, cwd: env.config.cwd }),
+    linter: () => adapter.statementLinter!({ url: env.config.url, cwd: env.config.cwd, factCache }),
     renderer,
     dialect: adapter.name,
     revisions,
@@ -114,6 +117,7 @@ export async function lint(env: MigrationEnvironment, options: LintOptions = {})
     timeoutMs: Math.min(LINT_RENDER_TIMEOUT_MS, env.config.stepTimeoutMs ?? Infinity),
     signal: options.signal,
   });
+  factCache?.save();
   const findings = [...found.filter((f) => f.severity === 'error'), ...found.filter((f) => f.severity !== 'error')];
   const errors = found.filter((f) => f.severity === 'error').length;
   const linted = [...scripts.map.sortNewestFirst(revisions)].reverse();

@@ -17,7 +17,8 @@ import path from 'node:path';
  * or root and writable by no one else unless sticky (as `/tmp` is). A folder cgmigrate
  * creates is made 0700, a file 0600; a file is read only when it is a regular file
  * owned by the current user and writable by no one else, and written as a new file
- * (never through a symbolic link) renamed into place.
+ * (never through a symbolic link) renamed into place. The statement facts the linters
+ * keep (`StatementFactStore`) live beside the code cache, under the same rules.
  *
  * This module imports nothing but Node's own: `bin/run.js` loads it before anything
  * else (`@cloudguard/migrate-core/private-cache`). It takes `node:crypto` only when it
@@ -228,17 +229,39 @@ export function scriptCacheFile(folder: string, compileCacheDir: string): string
  * it looks at the folders rather than remembering.
  */
 export function describeScriptCache(folder: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (cachesDisabled(env)) return 'Migration code cache: off (CGMIGRATE_NO_CACHE is set)';
+  return describeCacheFile('Migration code cache', (compileCacheDir) => scriptCacheFile(folder, compileCacheDir), env);
+}
+
+/** The folder, under Node's compile cache folder, that holds what the statement linters read of statements. */
+export const FACT_CACHE_DIR = 'cgmigrate-statement-facts';
+
+/**
+ * The file of statement facts (see `StatementFactStore`) of the project whose scripts are
+ * in `scriptLocation`, under the compile cache folder `compileCacheDir`.
+ */
+export function factCacheFile(scriptLocation: string, compileCacheDir: string): string {
+  const name = crypto().hash('sha256', path.resolve(scriptLocation), 'hex').slice(0, 32);
+  return path.join(compileCacheDir, FACT_CACHE_DIR, `${name}.json`);
+}
+
+/** One line for `--verbose` on the lint's statement facts of the project in `scriptLocation`: its file, or why there is none. */
+export function describeFactCache(scriptLocation: string, env: NodeJS.ProcessEnv = process.env): string {
+  return describeCacheFile('Lint statement cache', (compileCacheDir) => factCacheFile(scriptLocation, compileCacheDir), env);
+}
+
+/** `label: <file>` for a cache file kept under Node's compile cache folder, or `label: off (…)`/`not used, …` saying why it is not used. */
+function describeCacheFile(label: string, fileUnder: (compileCacheDir: string) => string, env: NodeJS.ProcessEnv): string {
+  if (cachesDisabled(env)) return `${label}: off (CGMIGRATE_NO_CACHE is set)`;
   const compileCacheDir = module.getCompileCacheDir?.();
-  if (compileCacheDir === undefined) return "Migration code cache: off (Node's compile cache is off)";
-  const file = scriptCacheFile(folder, compileCacheDir);
+  if (compileCacheDir === undefined) return `${label}: off (Node's compile cache is off)`;
+  const file = fileUnder(compileCacheDir);
   const dir = path.dirname(file);
   const check = lstatSync(dir, { throwIfNoEntry: false }) === undefined ? checkPrivateFolder(compileCacheDir) : checkPrivateFolder(dir);
-  if (!check.ok) return `Migration code cache: not used, ${check.reason}`;
+  if (!check.ok) return `${label}: not used, ${check.reason}`;
   const stats = lstatSync(file, { throwIfNoEntry: false });
   let problem: string | undefined;
   if (stats?.isSymbolicLink()) problem = `${file} is a symbolic link`;
   else if (stats !== undefined && !stats.isFile()) problem = `${file} is not a regular file`;
   else if (stats !== undefined) problem = ownershipProblem(file, stats, currentUid());
-  return problem === undefined ? `Migration code cache: ${file}` : `Migration code cache: not used, ${problem}`;
+  return problem === undefined ? `${label}: ${file}` : `${label}: not used, ${problem}`;
 }
