@@ -111,6 +111,7 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
     throw new ReadRefused(`it reads the database (${what}), so what it runs from there on cannot be known without running it`);
   };
   const sink: OfflineStatementSink = { statement: (sql) => raw(sql, lineOfCaller(QUERY_BUILDER_DEPTH)), refuseRead: refuse };
+  let db: unknown;
   const op: MigrationOperations = {
     dialect,
     offline: true,
@@ -126,7 +127,11 @@ export async function recordMigrationStatements(scripts: ScriptDirectory, revisi
       const line = lineOfCaller();
       for (const sql of renderer.bulkInsert(table, rows)) raw(sql, line);
     },
-    db: renderer.queryBuilder?.(sink) ?? refusingProxy('op.db', (use) => refuse(use)),
+    // Built at the first use: most migrations never touch op.db, and the lint renders every one.
+    get db() {
+      db ??= renderer.queryBuilder?.(sink) ?? refusingProxy('op.db', (use) => refuse(use));
+      return db;
+    },
     connection: refusingProxy('op.connection', (use) => refuse(use)),
     ...schemaMethods(async (call, build) => {
       notEnded();

@@ -182,16 +182,21 @@ export class SchemaTracker {
 /** A {@link Session} that appends statements to the script and refuses every read. */
 class OfflineSession implements Session {
   readonly offline = true;
-  readonly db: unknown;
   readonly connection: unknown;
   readonly #renderer: OfflineRenderer;
   readonly #sink: OfflineStatementSink;
+  #db: unknown;
 
   constructor(renderer: OfflineRenderer, sink: OfflineStatementSink) {
     this.#renderer = renderer;
     this.#sink = sink;
-    this.db = renderer.queryBuilder?.(sink) ?? refusingProxy('op.db', (use) => sink.refuseRead(use));
     this.connection = refusingProxy('op.connection', (use) => sink.refuseRead(use));
+  }
+
+  /** The renderer's query builder, made at the first use: most migrations never touch `op.db`, and the lint renders every one. */
+  get db(): unknown {
+    this.#db ??= this.#renderer.queryBuilder?.(this.#sink) ?? refusingProxy('op.db', (use) => this.#sink.refuseRead(use));
+    return this.#db;
   }
 
   async execute(sql: string, params: readonly unknown[] = []): Promise<void> {
