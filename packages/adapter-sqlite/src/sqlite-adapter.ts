@@ -55,7 +55,7 @@ export function sqliteAdapter(options: SqliteAdapterOptions = {}): DialectAdapte
     apiVersion: 1,
     name: 'sqlite',
     schemes: ['sqlite'],
-    capabilities: { transactionalDdl: true },
+    capabilities: { transactionalDdl: true, inProcess: true },
     connect: (connectOptions) => connectSqlite(connectOptions, settings),
     renderOffline: async (offlineOptions) => (await import('./sqlite-offline.js')).renderSqliteOffline(offlineOptions),
     statementReader: readSqliteStatements,

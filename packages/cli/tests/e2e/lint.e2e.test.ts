@@ -357,4 +357,27 @@ describe('upgrade lints what it will run, within bounds', () => {
     expect(run.stderr).toContain('timer failure');
     expect(versionRows(path.join(p.dir, 'app.db'))).toEqual(['base01']);
   });
+
+  it('on PostgreSQL lints beside the run: warns, applies, and rolls everything back when the lint fails', async () => {
+    const INDEX = "await op.execute('CREATE INDEX ix_scans_host ON scans (host)');";
+    const p = await project('postgresql', [
+      { id: 'base01', parent: null, up: [SCANS] },
+      { id: 'warn01', parent: 'base01', up: [INDEX, "await op.execute('CREATE TABLE t1 (id integer)');"] },
+      { id: 'boom01', parent: 'warn01', up: ["if (op.offline) setTimeout(() => { throw new Error('timer failure'); }, 0);", "await op.execute('CREATE TABLE t2 (id integer)');", 'await new Promise((resolve) => setTimeout(resolve, 100));'] },
+    ]);
+    expect((await p.run(['upgrade', 'base01', '--lint', 'off'])).code).toBe(0);
+    const failed = await p.run(['upgrade', 'head']);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain('timer failure');
+    const tables = async () =>
+      (await queryTestDatabase<{ name: string }>(p.url, "SELECT table_name AS name FROM information_schema.tables WHERE table_name IN ('t1', 't2') ORDER BY 1")).map((row) => row.name);
+    expect(await tables()).toEqual([]);
+    expect((await queryTestDatabase<{ version_num: string }>(p.url, 'SELECT version_num FROM alembic_version')).map((row) => row.version_num)).toEqual(['base01']);
+
+    p.write({ id: 'boom01', parent: 'warn01', up: ["await op.execute('CREATE TABLE t2 (id integer)');"] });
+    const warned = await p.run(['upgrade', 'head']);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toMatch(/warn01_m\.ts:\d+ CREATE_INDEX_NON_CONCURRENTLY/);
+    expect(await tables()).toEqual(['t1', 't2']);
+  });
 });

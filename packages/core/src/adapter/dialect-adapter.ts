@@ -33,6 +33,13 @@ export interface AdapterCapabilities {
    * run a tenant's migrations in whatever schema the connection defaults to.
    */
   readonly schemas?: boolean | undefined;
+  /**
+   * The database runs inside this process (SQLite through better-sqlite3): a statement
+   * holds the CPU until it returns, so the client never waits idle for a server. Core then
+   * does work it would overlap with those waits (`upgrade`'s lint in `'warn'` mode) before
+   * the run instead of beside it. Optional; absent means a server.
+   */
+  readonly inProcess?: boolean | undefined;
 }
 
 /** Where the version table lives. */

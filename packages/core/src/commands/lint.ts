@@ -42,6 +42,11 @@ export interface LintOptions {
   readonly scripts?: ScriptDirectory | undefined;
   /** Stops the lint; it then rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Let the event loop run between revisions (`upgrade`, which lints beside its first
+   * transaction): the database's replies are then not held up for the whole lint.
+   */
+  readonly besideRun?: boolean | undefined;
 }
 
 /**
@@ -116,6 +121,7 @@ export async function lint(env: MigrationEnvironment, options: LintOptions = {})
     cwd: env.config.cwd,
     timeoutMs: Math.min(LINT_RENDER_TIMEOUT_MS, env.config.stepTimeoutMs ?? Infinity),
     signal: options.signal,
+    yieldEachRevision: options.besideRun,
   });
   factCache?.save();
   const findings = [...found.filter((f) => f.severity === 'error'), ...found.filter((f) => f.severity !== 'error')];

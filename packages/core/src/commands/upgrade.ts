@@ -8,11 +8,13 @@ import type { RevisionMap } from '../revision/revision-map.js';
 import { describeEditedMigration, fileChecksum, findEditedMigrations, type ReadBytes } from '../runtime/audit.js';
 import type { MigrationEventListener, StepResult } from '../runtime/events.js';
 import { acquireLockReportingWait } from '../runtime/lock-wait-notice.js';
+import type { RunCheck } from '../runtime/commit-check.js';
 import { runSteps, type RunStepsOptions } from '../runtime/runner.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { ScriptFileCache } from '../runtime/script-file-cache.js';
 import type { ScriptUse } from '../script/migration-script-cache.js';
 import { loadScripts, resolveAdapter, withConnection, type MigrationEnvironment } from './environment.js';
+import type { LintFinding } from '../lint/lint-revisions.js';
 import { lint } from './lint.js';
 
 /** Options of {@link upgrade}. */
@@ -22,10 +24,12 @@ export interface UpgradeOptions {
   /** Stops the run: see {@link RunControl.signal}. */
   readonly signal?: AbortSignal | undefined;
   /**
-   * Lint the migrations about to run, under the lock, before running any (see
-   * {@link lint}): `'error'` refuses the run with {@link LintFailedError} when a finding
-   * is an error; `'warn'` reports every finding as a `LINT` warning event and runs;
-   * `'off'` (the default here; the CLI's is `'warn'`) does not lint.
+   * Lint the migrations about to run, under the lock (see {@link lint}): `'error'` lints
+   * before running any and refuses the run with {@link LintFailedError} when a finding is
+   * an error; `'warn'` reports every finding as a `LINT` warning event and runs, linting
+   * beside the first transaction, which waits for the lint before it commits (the lint's
+   * CPU time then fills the waits for the database); `'off'` (the default here; the CLI's
+   * is `'warn'`) does not lint.
    */
   readonly lint?: 'error' | 'warn' | 'off' | undefined;
 }
@@ -118,28 +122,51 @@ export interface PlannedRun {
   readonly steps: readonly MigrationStep[];
 }
 
-/** Called under the lock with the plan, before any step runs; throwing stops the run with nothing run. */
-export type BeforeRun = (run: PlannedRun) => Promise<void>;
+/**
+ * Called under the lock with the plan, before any step runs; throwing stops the run with
+ * nothing run. It may return work it started, to go on beside the steps: the run waits
+ * for it before committing anything (see `RunStepsOptions.beforeCommit`).
+ */
+export type BeforeRun = (run: PlannedRun) => Promise<RunCheck | undefined>;
 
-/** `upgrade --lint`: the steps' migrations linted as what the database runs next. */
-async function lintBeforeRun(env: MigrationEnvironment, run: PlannedRun, mode: 'error' | 'warn', signal: AbortSignal | undefined): Promise<void> {
-  if (run.steps.length === 0) return;
+/**
+ * `upgrade --lint`: the steps' migrations linted as what the database runs next. In
+ * `'error'` mode the lint may refuse the run, so it ends before any step starts; in
+ * `'warn'` mode it cannot, so on a database server it goes on beside the steps, in the
+ * waits for the server's replies, and its findings are reported when it ends. A database
+ * in the process (`capabilities.inProcess`) leaves no waits to fill: interleaved, the lint
+ * only slows the statements down, so it ends first there too.
+ */
+async function lintBeforeRun(env: MigrationEnvironment, run: PlannedRun, mode: 'error' | 'warn', signal: AbortSignal | undefined): Promise<RunCheck | undefined> {
+  if (run.steps.length === 0) return undefined;
+  // Asked here, before the run's first transaction takes the connection.
   const serverVersion = await run.connection.serverVersion?.();
   const revisions = run.steps.map((step) => step.revision.id);
+  const besideRun = mode === 'warn' && (await resolveAdapter(env)).capabilities.inProcess !== true;
   const memo = env.preloaded?.lintResults;
   // A fleet's targets at the same revisions, of one dialect and server version, share one lint.
   const key = JSON.stringify([urlScheme(env.config.url), serverVersion ?? null, run.from, revisions]);
   let linted = memo?.get(key);
   if (!linted) {
-    linted = lint(env, { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion, signal }).then((result) => result.findings);
+    linted = lint(env, { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion, signal, besideRun }).then((result) => result.findings);
     memo?.set(key, linted);
+  }
+  const report = (findings: readonly LintFinding[]): void => {
+    for (const finding of findings) {
+      env.onEvent?.({ type: 'warning', code: 'LINT', revision: finding.revision, message: `${finding.file}:${finding.line} ${finding.ruleId} ${finding.message}` });
+    }
+  };
+  if (besideRun) {
+    const result = linted.then(report);
+    // Handled until the runner waits for it: a lint that fails meanwhile is the run's failure, not the process's.
+    result.catch(() => {});
+    return { name: 'the lint', result };
   }
   const findings = await linted;
   const errors = findings.filter((finding) => finding.severity === 'error');
   if (mode === 'error' && errors.length > 0) throw new LintFailedError(errors);
-  for (const finding of findings) {
-    env.onEvent?.({ type: 'warning', code: 'LINT', revision: finding.revision, message: `${finding.file}:${finding.line} ${finding.ruleId} ${finding.message}` });
-  }
+  report(findings);
+  return undefined;
 }
 
 async function migrate(env: MigrationEnvironment, use: ScriptUse, plan: Planner, signal: AbortSignal | undefined, beforeRun?: BeforeRun): Promise<MigrateResult> {
@@ -206,10 +233,10 @@ export async function runLocked(
     const from = await connection.versionStore.read();
     const steps = plan(scripts.map, from);
     await warnAboutEditedMigrations(connection, scripts, from, env.onEvent, readFile);
-    await beforeRun?.({ connection, scripts, from, steps });
+    const beforeCommit = await beforeRun?.({ connection, scripts, from, steps });
     let results: StepResult[];
     try {
-      results = await runSteps(steps, { ...stepRunOptions(env, adapter, connection, scripts, lock, readFile), ...runOptions });
+      results = await runSteps(steps, { ...stepRunOptions(env, adapter, connection, scripts, lock, readFile), ...runOptions, beforeCommit });
     } catch (error) {
       if (error instanceof InterruptedError) throw withHeads(error, from, steps);
       throw error;

@@ -74,6 +74,11 @@ export interface LintRevisionsInput {
   readonly timeoutMs: number;
   /** Stops the lint: it rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Let the event loop run before each revision: for a lint beside a run, whose replies
+   * from the database must not wait for the whole lint.
+   */
+  readonly yieldEachRevision?: boolean | undefined;
 }
 
 /** Names compared exactly: for a revision no linter read, whose findings name no table. */
@@ -95,6 +100,7 @@ export async function lintRevisions(input: LintRevisionsInput): Promise<LintFind
   const tables = new TablesMade(map, input.isApplied);
   const findings: LintFinding[] = [];
   for (const id of order) {
+    if (input.yieldEachRevision === true) await nextTurn();
     const revision = map.get(id);
     const recorded = await recordMigrationStatements(scripts, revision, {
       dialect: input.dialect,
@@ -111,6 +117,11 @@ export async function lintRevisions(input: LintRevisionsInput): Promise<LintFind
     if (input.revisions.has(id)) findings.push(...judge(input, linter?.identifiers ?? EXACT_NAMES, revision, recorded, lint, tables));
   }
   return findings;
+}
+
+/** Resolves after the event loop has seen to pending I/O. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

@@ -2,6 +2,7 @@ import type { AdapterConnection, AuditEntry, MigrationLock, Session } from '../a
 import { isMigrateError } from '../errors.js';
 import type { OperationTarget } from './run-schema-operation.js';
 import type { AuditIdentity } from './audit.js';
+import type { CommitCheck } from './commit-check.js';
 import type { MigrationEventListener, StepResult } from './events.js';
 import type { LockRetry } from './lock-retry.js';
 import { PendingRecords } from './pending-records.js';
@@ -33,6 +34,8 @@ export interface GroupExecutorSetup {
   readonly now: () => Date;
   readonly lock: MigrationLock | undefined;
   readonly onEvent: MigrationEventListener | undefined;
+  /** What must succeed before the first transaction commits (see `RunStepsOptions.beforeCommit`). */
+  readonly check: CommitCheck;
 }
 
 /**
@@ -55,6 +58,7 @@ export class GroupExecutor {
   readonly #now: () => Date;
   readonly #lock: MigrationLock | undefined;
   readonly #onEvent: MigrationEventListener | undefined;
+  readonly #check: CommitCheck;
   readonly #tracker = new OperationTracker();
   readonly #cancelStatement: (() => Promise<void>) | undefined;
 
@@ -70,6 +74,7 @@ export class GroupExecutor {
     this.#now = setup.now;
     this.#lock = setup.lock;
     this.#onEvent = setup.onEvent;
+    this.#check = setup.check;
     const connection = setup.connection;
     this.#cancelStatement = connection.cancelStatement === undefined ? undefined : () => connection.cancelStatement!();
   }
@@ -80,8 +85,9 @@ export class GroupExecutor {
    * long as they join it, importing each migration while the database runs the one before.
    * Before a `transactional: false` migration ends it, every later migration is imported
    * and checked too; a file found broken on the way rolls it back, after a
-   * `RUN_ROLLED_BACK` warning when steps had run. Returns the index of the first step it
-   * did not run.
+   * `RUN_ROLLED_BACK` warning when steps had run. The run's check (see
+   * `RunStepsOptions.beforeCommit`) is waited for just before the commit; its failure
+   * rolls back the same way. Returns the index of the first step it did not run.
    */
   async runImportingAhead(): Promise<number> {
     const { results, end } = await this.#retry.run('run', () =>
@@ -123,7 +129,7 @@ export class GroupExecutor {
         // The step that ends this transaction commits it: every later migration must be good first.
         if (!joinsGroup('run', item.info.transactional)) await preparer.all();
       } catch (error) {
-        this.#warnRolledBack(results);
+        this.#warnRolledBack(results, 'a later migration cannot run');
         throw error;
       }
       if (!joinsGroup('run', item.info.transactional)) break;
@@ -131,6 +137,12 @@ export class GroupExecutor {
       const running = this.#runStep(session, item, pending);
       preparer.prefetch(index + 1);
       results.push(await running);
+    }
+    try {
+      await this.#check.passed();
+    } catch (error) {
+      this.#warnRolledBack(results, `${this.#check.name} failed`);
+      throw error;
     }
     await this.#commitRecords(session, pending);
     return { results, end: index };
@@ -207,15 +219,15 @@ export class GroupExecutor {
     };
   }
 
-  /** Says that the steps this transaction ran are undone, when a broken migration ends it. */
-  #warnRolledBack(ran: readonly StepResult[]): void {
+  /** Says that the steps this transaction ran are undone, when something other than a step ends it (`why`). */
+  #warnRolledBack(ran: readonly StepResult[], why: string): void {
     if (ran.length === 0) return;
     const span = ran.length === 1 ? ran[0]!.revision : `${ran[0]!.revision} to ${ran.at(-1)!.revision}`;
     this.#onEvent?.({
       type: 'warning',
       code: 'RUN_ROLLED_BACK',
       message:
-        `Nothing was applied: a later migration cannot run, so the run's transaction is rolled back ` +
+        `Nothing was applied: ${why}, so the run's transaction is rolled back ` +
         `with the ${ran.length} migration${ran.length === 1 ? '' : 's'} it had run (${span})`,
     });
   }

@@ -5,6 +5,7 @@ import type { MigrationOperations } from '../migration.js';
 import type { MigrationStep } from '../plan/migration-step.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { currentIdentity, type AuditIdentity, type ReadBytes } from './audit.js';
+import { CommitCheck, type RunCheck } from './commit-check.js';
 import type { MigrationEventListener, StepResult } from './events.js';
 import { GroupExecutor } from './group-executor.js';
 import { LockRetry, realSleep, type Sleep } from './lock-retry.js';
@@ -62,6 +63,15 @@ export interface RunStepsOptions {
   readonly signal?: AbortSignal | undefined;
   /** How long a step's `up()`/`down()` may take to settle before it fails; no limit when absent. */
   readonly stepTimeoutMs?: number | undefined;
+  /**
+   * Work already running beside the run that must succeed before anything commits (the
+   * upgrade's lint in `'warn'` mode). A run that imports ahead waits for it inside its
+   * first transaction, just before that commits; any other run waits for it before its
+   * first statement. Its failure fails the run with nothing committed (after a
+   * `RUN_ROLLED_BACK` warning when steps had run), and is thrown as it is. A run that
+   * fails first still waits for it, so that what it reports comes before the run's error.
+   */
+  readonly beforeCommit?: RunCheck | undefined;
 }
 
 /**
@@ -85,6 +95,10 @@ export interface RunStepsOptions {
  * a `transactional: false` migration ends that transaction, every migration after it is
  * imported and checked too. In the other modes (a transaction per migration, no
  * transactional DDL, an offline script) everything is imported first.
+ *
+ * A check started before the run (`beforeCommit`: the upgrade's lint in `'warn'` mode)
+ * goes on beside it and is waited for before anything commits: inside the transaction
+ * that imports ahead, just before its commit, or else before the first statement.
  *
  * Each step also appends one row to the audit table (revision, direction, the file's
  * SHA-256, when, how long, who, where), in the transaction of its version change. A
@@ -114,9 +128,10 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
     transactionPerMigration: options.transactionPerMigration,
     recordEachStep: options.recordEachStep === true,
   };
+  // First, before anything is awaited: from here on the check's failure is the run's.
+  const check = new CommitCheck(options.beforeCommit);
   const preparer = new StepPreparer(steps, options.scripts, options.readFile);
   const ahead = importsAhead(settings);
-  if (!ahead) await preparer.all();
   const state = new RunState();
   const supervisor = new StepSupervisor(options.signal, options.stepTimeoutMs);
   const executor = new GroupExecutor({
@@ -137,16 +152,25 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
     now: options.now ?? (() => new Date()),
     lock: options.lock,
     onEvent: options.onEvent,
+    check,
   });
   try {
+    if (!ahead) await preparer.all();
     supervisor.throwIfAborted();
     let next = 0;
     if (ahead) next = await executor.runImportingAhead();
-    else await executor.ensureTables();
+    else {
+      await check.passed();
+      await executor.ensureTables();
+    }
     const prepared = await preparer.all();
     const groups = transactionGroups(settings, prepared.map((item) => item.info.transactional), next);
     for (const group of groups) await executor.run(group, prepared);
   } catch (error) {
+    await check.settled();
+    // No step is to blame for the check's own failure; the signal's reason, which stops the
+    // check too, is the run's (an interruption, or a failure of the step running).
+    if (check.isFailure(error) && !(options.signal?.aborted === true && error === options.signal.reason)) throw error;
     throw state.failure(error, options.signal);
   }
   return state.committed;

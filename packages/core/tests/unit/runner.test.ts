@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEnvironment, type MigrationEnvironment } from '../../src/commands/environment.js';
-import { downgrade, upgrade } from '../../src/commands/upgrade.js';
+import { downgrade, runLocked, upgrade } from '../../src/commands/upgrade.js';
+import { loadScripts, resolveAdapter, withConnection } from '../../src/commands/environment.js';
+import { planUpgrade } from '../../src/plan/plan-upgrade.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { describeStep, type MigrationEvent } from '../../src/runtime/events.js';
 import { createMemoryAdapter } from '../../src/testing/memory-adapter.js';
@@ -217,6 +219,118 @@ describe('runner', () => {
       path: path.join(env.config.scriptLocation, 'versions', '9_broken.mjs'),
     });
     expect(db.statements).toEqual([]);
+  });
+});
+
+/**
+ * Upgrades to head with `check` started before the first step, as `upgrade --lint warn`
+ * starts its lint: the run is given it to wait for before committing.
+ */
+async function upgradeWithCheck(env: MigrationEnvironment, check: () => Promise<void>, signal?: AbortSignal): Promise<unknown> {
+  const scripts = await loadScripts(env);
+  const adapter = await resolveAdapter(env);
+  return withConnection(env, adapter, 'migrate', (connection) =>
+    runLocked(env, adapter, connection, scripts, (map, heads) => planUpgrade(map, heads, 'head'), undefined, { signal }, async () => ({
+      name: 'the check',
+      result: check(),
+    })),
+  );
+}
+
+/** Resolves once `entry` is in the trace. */
+async function traced(entry: string): Promise<void> {
+  while (!trace.includes(entry)) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+describe('a check beside the run (upgrade --lint warn)', () => {
+  it('goes on while the steps of the one transaction run, which commits only once it has passed', async () => {
+    const { env, db } = await project(linear);
+    trace.length = 0;
+    let versionsWhenChecked: unknown = 'not checked';
+    // It can end only after the last step ran: a runner that waited for it first would never finish.
+    await upgradeWithCheck(env, async () => {
+      await traced('run c3');
+      versionsWhenChecked = db.versions === undefined ? undefined : [...db.versions];
+      trace.push('checked');
+    });
+    expect(trace).toEqual(['import a1', 'run a1', 'import b2', 'run b2', 'import c3', 'run c3', 'checked']);
+    // The version table exists; no version is written yet.
+    expect(versionsWhenChecked).toEqual([]);
+    expect(db.versions).toEqual(['c3']);
+  });
+
+  it('fails the run with its own error when it fails, with nothing committed and the steps that ran said to be undone', async () => {
+    const { env, db, events } = await project(linear);
+    trace.length = 0;
+    const crash = new Error('the linter crashed');
+    const failure = await upgradeWithCheck(env, async () => {
+      await traced('run c3');
+      throw crash;
+    }).catch((error: unknown) => error);
+    expect(failure).toBe(crash);
+    expect(db.statements).toEqual([]);
+    expect(db.versions).toBeUndefined();
+    expect(events.filter((e) => e.type === 'warning')).toEqual([
+      {
+        type: 'warning',
+        code: 'RUN_ROLLED_BACK',
+        message: "Nothing was applied: the check failed, so the run's transaction is rolled back with the 3 migrations it had run (a1 to c3)",
+      },
+    ]);
+  });
+
+  it('is waited for when a step fails first, so that what it reports comes before the failure', async () => {
+    const { env, db } = await project(linear, { failOn: /INSERT INTO b/ });
+    trace.length = 0;
+    const failure = await upgradeWithCheck(env, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      trace.push('checked');
+    }).catch((error: unknown) => {
+      trace.push('failed');
+      return error;
+    });
+    expect(failure).toMatchObject({ code: 'MIGRATION_FAILED', revision: 'b2', rolledBack: true });
+    expect(trace.slice(-2)).toEqual(['checked', 'failed']);
+    expect(db.versions).toBeUndefined();
+  });
+
+  it('leaves the signal that stops both it and a step to the step: the failure names the migration running', async () => {
+    const { env, db } = await project(linear);
+    trace.length = 0;
+    const controller = new AbortController();
+    const reason = new Error('an exception was thrown from a timer');
+    const failure = await upgradeWithCheck(
+      env,
+      () =>
+        new Promise<void>((_resolve, reject) => {
+          controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error));
+          void traced('run b2').then(() => controller.abort(reason));
+        }),
+      controller.signal,
+    ).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'MIGRATION_FAILED', rolledBack: true, cause: reason });
+    expect(db.versions).toBeUndefined();
+  });
+
+  it('is waited for before the first statement when the run does not import ahead (a transaction per migration)', async () => {
+    const { env, db } = await project(linear, { perMigration: true });
+    trace.length = 0;
+    await upgradeWithCheck(env, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      trace.push('checked');
+    });
+    expect(trace).toEqual(['import a1', 'import b2', 'import c3', 'checked', 'run a1', 'run b2', 'run c3']);
+    expect(db.versions).toEqual(['c3']);
+  });
+
+  it('fails a run that does not import ahead before anything ran, and blames no step', async () => {
+    const { env, db, events } = await project(linear, { perMigration: true });
+    trace.length = 0;
+    const crash = new Error('the linter crashed');
+    await expect(upgradeWithCheck(env, () => Promise.reject(crash))).rejects.toBe(crash);
+    expect(trace).not.toContain('run a1');
+    expect(db.versions).toBeUndefined();
+    expect(events.filter((e) => e.type === 'warning')).toEqual([]);
   });
 });
 
