@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: 'cli',
           include: ['tests/unit/**/*.test.ts', 'tests/e2e/**/*.test.ts', 'tests/docs/**/*.test.ts'],
+          exclude: ['tests/e2e/verify.e2e.test.ts'],
           // Vitest's default leaves a CPU for whatever else runs (one worker on two CPUs), but a
           // file here spends its time waiting for the processes and servers it starts: two
           // files at a time at least keep both CPUs of a small machine at work.
@@ -24,10 +25,13 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'install',
-          include: ['tests/install/**/*.test.ts'],
-          // `npm run pack` rebuilds every package's dist in place: run it after every test that
-          // starts the built CLI, never beside one.
+          name: 'alone',
+          // Each needs the server or the build to itself, so it runs after the rest, one file at a
+          // time: `npm run pack` rebuilds every package's dist in place (which a CLI starting
+          // beside it would find half written), and verify's tests count and look for its scratch
+          // databases across the whole PostgreSQL server.
+          include: ['tests/install/**/*.test.ts', 'tests/e2e/verify.e2e.test.ts'],
+          maxWorkers: 1,
           sequence: { groupOrder: 1 },
         },
       },

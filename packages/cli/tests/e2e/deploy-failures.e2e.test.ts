@@ -149,16 +149,16 @@ describe('a runner killed during a migration (SIGKILL)', () => {
       { url: db.url, lockTimeout: 'fail' },
     );
     const runner = await startUntil(['upgrade', 'head'], cwd, { SLOW: '1' }, 'Running upgrade r001 -> r002');
-    expect(await eventually(async () => (await queryTestDatabase(db.url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")).length > 0, 5000)).toBe(true);
+    expect(await eventually(async () => (await queryTestDatabase(db.url, "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'")).length > 0, 5000)).toBe(true);
     await kill(runner);
 
     // The server notices the client is gone within client_connection_check_interval (1 s): it cancels the
     // sleeping statement instead of running its 30 s, and ends the session with the advisory lock it holds.
     expect(
-      await eventually(async () => (await queryTestDatabase(db.url, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory'")).length === 0, 3000),
+      await eventually(async () => (await queryTestDatabase(db.url, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")).length === 0, 3000),
     ).toBe(true);
     expect(
-      await eventually(async () => (await queryTestDatabase(db.url, "SELECT 1 FROM pg_stat_activity WHERE application_name = 'cgmigrate'")).length === 0, 5000),
+      await eventually(async () => (await queryTestDatabase(db.url, "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cgmigrate'")).length === 0, 5000),
     ).toBe(true);
     // One transaction for the whole run: r001 went with r002, schema and version agree.
     expect(await pgVersions(db.url)).toEqual([]);
