@@ -50,7 +50,7 @@ export default class Upgrade extends BaseCommand<UpgradeResult | ScriptResult | 
     lint: Flags.option({
       options: ['error', 'warn', 'off'] as const,
       // The default (warn) is applied by the command's body: the fast entry takes no flag with a default.
-      summary: 'Lint the migrations to run before running any: error refuses on a lint error (LINT_FAILED), warn (the default) prints the findings, off skips.',
+      summary: 'Lint the migrations to run: error lints first and refuses on a lint error (LINT_FAILED), warn (the default) prints the findings before the commit, off skips.',
       helpValue: '<error|warn|off>',
     })(),
   };

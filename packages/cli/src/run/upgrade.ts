@@ -7,7 +7,7 @@ import { isFleetRun, refuseWithFleet, type FleetFlags } from './fleet-flags.js';
 /** Flags of `cgmigrate upgrade` besides the common ones. */
 export interface UpgradeFlags extends FleetFlags {
   readonly sql?: boolean | undefined;
-  /** Lint the migrations to run first: `error` refuses on a lint error, `warn` (default) prints findings, `off` skips. */
+  /** Lint the migrations to run: `error` lints first and refuses on a lint error, `warn` (default) prints findings before the commit (see core's `UpgradeOptions.lint`), `off` skips. */
   readonly lint?: 'error' | 'warn' | 'off' | undefined;
 }
 

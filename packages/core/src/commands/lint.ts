@@ -47,6 +47,8 @@ export interface LintOptions {
    * transaction): the database's replies are then not held up for the whole lint.
    */
   readonly besideRun?: boolean | undefined;
+  /** Told each revision once the lint has read it (`upgrade`, whose steps follow the lint). */
+  readonly onRevisionRead?: ((revision: string) => void) | undefined;
 }
 
 /**
@@ -122,6 +124,7 @@ export async function lint(env: MigrationEnvironment, options: LintOptions = {})
     timeoutMs: Math.min(LINT_RENDER_TIMEOUT_MS, env.config.stepTimeoutMs ?? Infinity),
     signal: options.signal,
     yieldEachRevision: options.besideRun,
+    onRevisionRead: options.onRevisionRead,
   });
   factCache?.save();
   const findings = [...found.filter((f) => f.severity === 'error'), ...found.filter((f) => f.severity !== 'error')];

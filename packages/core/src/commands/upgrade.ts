@@ -8,7 +8,7 @@ import type { RevisionMap } from '../revision/revision-map.js';
 import { describeEditedMigration, fileChecksum, findEditedMigrations, type ReadBytes } from '../runtime/audit.js';
 import type { MigrationEventListener, StepResult } from '../runtime/events.js';
 import { acquireLockReportingWait } from '../runtime/lock-wait-notice.js';
-import type { RunCheck } from '../runtime/commit-check.js';
+import { CheckProgress, type RunCheck } from '../runtime/commit-check.js';
 import { runSteps, type RunStepsOptions } from '../runtime/runner.js';
 import type { ScriptDirectory } from '../script/script-directory.js';
 import { ScriptFileCache } from '../runtime/script-file-cache.js';
@@ -26,10 +26,11 @@ export interface UpgradeOptions {
   /**
    * Lint the migrations about to run, under the lock (see {@link lint}): `'error'` lints
    * before running any and refuses the run with {@link LintFailedError} when a finding is
-   * an error; `'warn'` reports every finding as a `LINT` warning event and runs, linting
-   * beside the first transaction, which waits for the lint before it commits (the lint's
-   * CPU time then fills the waits for the database); `'off'` (the default here; the CLI's
-   * is `'warn'`) does not lint.
+   * an error; `'warn'` reports every finding as a `LINT` warning event and runs, on a
+   * database server linting beside the first transaction, a step ahead of it, which waits
+   * for the lint before it commits (the lint's CPU time then fills the waits for the
+   * database; on SQLite and for a fleet's shared lint it lints first); `'off'` (the
+   * default here; the CLI's is `'warn'`) does not lint.
    */
   readonly lint?: 'error' | 'warn' | 'off' | undefined;
 }
@@ -131,36 +132,47 @@ export type BeforeRun = (run: PlannedRun) => Promise<RunCheck | undefined>;
 
 /**
  * `upgrade --lint`: the steps' migrations linted as what the database runs next. In
- * `'error'` mode the lint may refuse the run, so it ends before any step starts; in
+ * `'error'` mode the lint may refuse the run, so it ends before any step starts. In
  * `'warn'` mode it cannot, so on a database server it goes on beside the steps, in the
- * waits for the server's replies, and its findings are reported when it ends. A database
- * in the process (`capabilities.inProcess`) leaves no waits to fill: interleaved, the lint
- * only slows the statements down, so it ends first there too.
+ * waits for the server's replies, a step ahead of them (see `RunStepsOptions.beforeCommit`),
+ * and its findings are reported when it ends. It ends first where there are no waits to
+ * fill, a database in the process (`capabilities.inProcess`: interleaved, the lint only
+ * slows the statements down), and for a fleet's targets, which share one lint.
  */
 async function lintBeforeRun(env: MigrationEnvironment, run: PlannedRun, mode: 'error' | 'warn', signal: AbortSignal | undefined): Promise<RunCheck | undefined> {
   if (run.steps.length === 0) return undefined;
   // Asked here, before the run's first transaction takes the connection.
   const serverVersion = await run.connection.serverVersion?.();
   const revisions = run.steps.map((step) => step.revision.id);
-  const besideRun = mode === 'warn' && (await resolveAdapter(env)).capabilities.inProcess !== true;
-  const memo = env.preloaded?.lintResults;
-  // A fleet's targets at the same revisions, of one dialect and server version, share one lint.
-  const key = JSON.stringify([urlScheme(env.config.url), serverVersion ?? null, run.from, revisions]);
-  let linted = memo?.get(key);
-  if (!linted) {
-    linted = lint(env, { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion, signal, besideRun }).then((result) => result.findings);
-    memo?.set(key, linted);
-  }
   const report = (findings: readonly LintFinding[]): void => {
     for (const finding of findings) {
       env.onEvent?.({ type: 'warning', code: 'LINT', revision: finding.revision, message: `${finding.file}:${finding.line} ${finding.ruleId} ${finding.message}` });
     }
   };
-  if (besideRun) {
-    const result = linted.then(report);
+  const memo = env.preloaded?.lintResults;
+  if (mode === 'warn' && memo === undefined && (await resolveAdapter(env)).capabilities.inProcess !== true) {
+    const progress = new CheckProgress();
+    // Stopped when the run fails: nothing of it would be reported.
+    const stopper = new AbortController();
+    const result = lint(env, {
+      scripts: run.scripts,
+      revisions,
+      currentHeads: run.from,
+      serverVersion,
+      signal: signal === undefined ? stopper.signal : AbortSignal.any([signal, stopper.signal]),
+      besideRun: true,
+      onRevisionRead: (revision) => progress.pass(revision),
+    }).then((linted) => report(linted.findings));
     // Handled until the runner waits for it: a lint that fails meanwhile is the run's failure, not the process's.
     result.catch(() => {});
-    return { name: 'the lint', result };
+    return { name: 'the lint', result, reached: progress.reached, stop: () => stopper.abort() };
+  }
+  // A fleet's targets at the same revisions, of one dialect and server version, share one lint.
+  const key = JSON.stringify([urlScheme(env.config.url), serverVersion ?? null, run.from, revisions]);
+  let linted = memo?.get(key);
+  if (!linted) {
+    linted = lint(env, { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion, signal }).then((result) => result.findings);
+    memo?.set(key, linted);
   }
   const findings = await linted;
   const errors = findings.filter((finding) => finding.severity === 'error');

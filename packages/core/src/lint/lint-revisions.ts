@@ -79,6 +79,8 @@ export interface LintRevisionsInput {
    * from the database must not wait for the whole lint.
    */
   readonly yieldEachRevision?: boolean | undefined;
+  /** Told each revision once it has been read and linted. */
+  readonly onRevisionRead?: ((id: string) => void) | undefined;
 }
 
 /** Names compared exactly: for a revision no linter read, whose findings name no table. */
@@ -115,6 +117,7 @@ export async function lintRevisions(input: LintRevisionsInput): Promise<LintFind
     tables.record(id, lint.creates.map((made) => made.table));
     // Without a linter there are no hits, and the names' rules are never asked.
     if (input.revisions.has(id)) findings.push(...judge(input, linter?.identifiers ?? EXACT_NAMES, revision, recorded, lint, tables));
+    input.onRevisionRead?.(id);
   }
   return findings;
 }

@@ -64,7 +64,8 @@ export interface LockWaitEvent {
  * - `MIGRATION_EDITED`: an applied migration's file no longer matches the checksum recorded when it ran;
  * - `LOCK_RETRY`: a transaction lost a wait for a table lock and is run again;
  * - `RUN_ROLLED_BACK`: a migration found broken while the run's one transaction was under
- *   way (imported ahead) ends the run; the migrations it had run are rolled back with it;
+ *   way (imported ahead), or a failure of the lint that goes on beside it, ends the run; the
+ *   migrations it had run are rolled back with it;
  * - `MIGRATION_FILE_SKIPPED`: a file in `versions/` looks like code but is not read as a
  *   migration (its name starts with `_` or `.`, or its extension is not read), once per
  *   command that reads the scripts;

@@ -86,8 +86,9 @@ export class GroupExecutor {
    * Before a `transactional: false` migration ends it, every later migration is imported
    * and checked too; a file found broken on the way rolls it back, after a
    * `RUN_ROLLED_BACK` warning when steps had run. The run's check (see
-   * `RunStepsOptions.beforeCommit`) is waited for just before the commit; its failure
-   * rolls back the same way. Returns the index of the first step it did not run.
+   * `RunStepsOptions.beforeCommit`) is waited for before each step, until it has gone past
+   * that step's revision, and before the commit; its failure rolls back the same way.
+   * Returns the index of the first step it did not run.
    */
   async runImportingAhead(): Promise<number> {
     const { results, end } = await this.#retry.run('run', () =>
@@ -133,17 +134,13 @@ export class GroupExecutor {
         throw error;
       }
       if (!joinsGroup('run', item.info.transactional)) break;
+      await this.#waitForCheck(results, item.info.revision);
       // The step sends its migration's first statement before it waits; the next import runs in that wait.
       const running = this.#runStep(session, item, pending);
       preparer.prefetch(index + 1);
       results.push(await running);
     }
-    try {
-      await this.#check.passed();
-    } catch (error) {
-      this.#warnRolledBack(results, `${this.#check.name} failed`);
-      throw error;
-    }
+    await this.#waitForCheck(results);
     await this.#commitRecords(session, pending);
     return { results, end: index };
   }
@@ -217,6 +214,19 @@ export class GroupExecutor {
       durationMs: Math.round(durationMs),
       ...this.#identity,
     };
+  }
+
+  /**
+   * Waits for the run's check (see `RunStepsOptions.beforeCommit`) to go past `revision`,
+   * or to end; its failure ends the transaction, which rolls back the steps it ran.
+   */
+  async #waitForCheck(ran: readonly StepResult[], revision?: string): Promise<void> {
+    try {
+      await this.#supervisor.unlessAborted(revision === undefined ? this.#check.passed() : this.#check.reached(revision));
+    } catch (error) {
+      if (!this.#supervisor.stopped(error)) this.#warnRolledBack(ran, `${this.#check.name} failed`);
+      throw error;
+    }
   }
 
   /** Says that the steps this transaction ran are undone, when something other than a step ends it (`why`). */

@@ -65,11 +65,12 @@ export interface RunStepsOptions {
   readonly stepTimeoutMs?: number | undefined;
   /**
    * Work already running beside the run that must succeed before anything commits (the
-   * upgrade's lint in `'warn'` mode). A run that imports ahead waits for it inside its
-   * first transaction, just before that commits; any other run waits for it before its
-   * first statement. Its failure fails the run with nothing committed (after a
-   * `RUN_ROLLED_BACK` warning when steps had run), and is thrown as it is. A run that
-   * fails first still waits for it, so that what it reports comes before the run's error.
+   * upgrade's lint in `'warn'` mode). A run that imports ahead waits, inside its first
+   * transaction, before each step until the work has gone past that step's revision (so
+   * the work leads the run), and before the commit until it has ended; any other run
+   * waits for it before its first statement. Its failure fails the run with nothing
+   * committed (after a `RUN_ROLLED_BACK` warning when steps had run), and is thrown as it
+   * is. A run that fails first stops it, and waits for it to end before throwing.
    */
   readonly beforeCommit?: RunCheck | undefined;
 }
@@ -97,8 +98,9 @@ export interface RunStepsOptions {
  * transactional DDL, an offline script) everything is imported first.
  *
  * A check started before the run (`beforeCommit`: the upgrade's lint in `'warn'` mode)
- * goes on beside it and is waited for before anything commits: inside the transaction
- * that imports ahead, just before its commit, or else before the first statement.
+ * goes on beside it, a step ahead of it, and is waited for before anything commits:
+ * inside the transaction that imports ahead, just before its commit, or else before the
+ * first statement.
  *
  * Each step also appends one row to the audit table (revision, direction, the file's
  * SHA-256, when, how long, who, where), in the transaction of its version change. A
@@ -160,14 +162,14 @@ export async function runSteps(steps: readonly MigrationStep[], options: RunStep
     let next = 0;
     if (ahead) next = await executor.runImportingAhead();
     else {
-      await check.passed();
+      await supervisor.unlessAborted(check.passed());
       await executor.ensureTables();
     }
     const prepared = await preparer.all();
     const groups = transactionGroups(settings, prepared.map((item) => item.info.transactional), next);
     for (const group of groups) await executor.run(group, prepared);
   } catch (error) {
-    await check.settled();
+    await check.abandon();
     // No step is to blame for the check's own failure; the signal's reason, which stops the
     // check too, is the run's (an interruption, or a failure of the step running).
     if (check.isFailure(error) && !(options.signal?.aborted === true && error === options.signal.reason)) throw error;

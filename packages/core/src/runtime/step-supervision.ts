@@ -265,6 +265,12 @@ export class StepSupervisor {
     }
   }
 
+  /** Waits for `work`, or throws the signal's reason when it fires first (no timeout: `work` is not a step's). */
+  async unlessAborted<T>(work: Promise<T>): Promise<T> {
+    if (this.#aborted === undefined) return work;
+    return Promise.race([work, this.#aborted]);
+  }
+
   /**
    * Lets one turn of the event loop pass when a signal is watched, so that an unhandled
    * rejection or a timer's exception of the step just run reaches whoever listens (the

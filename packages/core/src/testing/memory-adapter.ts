@@ -69,7 +69,7 @@ export function createMemoryAdapter(options: MemoryAdapterOptions = {}): Dialect
     apiVersion: 1,
     name: options.name ?? 'memory',
     schemes: ['memory'],
-    capabilities: { transactionalDdl: true },
+    capabilities: { transactionalDdl: true, inProcess: true },
     database,
     async connect(connectOptions) {
       return new MemoryConnection(database(connectOptions.url), connectOptions.versionTable, auditTableFor(connectOptions), options);

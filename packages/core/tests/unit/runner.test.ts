@@ -6,6 +6,7 @@ import { createEnvironment, type MigrationEnvironment } from '../../src/commands
 import { downgrade, runLocked, upgrade } from '../../src/commands/upgrade.js';
 import { loadScripts, resolveAdapter, withConnection } from '../../src/commands/environment.js';
 import { planUpgrade } from '../../src/plan/plan-upgrade.js';
+import { CheckProgress, type RunCheck } from '../../src/runtime/commit-check.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { describeStep, type MigrationEvent } from '../../src/runtime/events.js';
 import { createMemoryAdapter } from '../../src/testing/memory-adapter.js';
@@ -226,15 +227,42 @@ describe('runner', () => {
  * Upgrades to head with `check` started before the first step, as `upgrade --lint warn`
  * starts its lint: the run is given it to wait for before committing.
  */
-async function upgradeWithCheck(env: MigrationEnvironment, check: () => Promise<void>, signal?: AbortSignal): Promise<unknown> {
+async function upgradeWithCheck(env: MigrationEnvironment, check: (() => Promise<void>) | (() => RunCheck), signal?: AbortSignal): Promise<unknown> {
   const scripts = await loadScripts(env);
   const adapter = await resolveAdapter(env);
+  const started = (): RunCheck => {
+    const made = check();
+    return made instanceof Promise ? { name: 'the check', result: made } : made;
+  };
   return withConnection(env, adapter, 'migrate', (connection) =>
-    runLocked(env, adapter, connection, scripts, (map, heads) => planUpgrade(map, heads, 'head'), undefined, { signal }, async () => ({
-      name: 'the check',
-      result: check(),
-    })),
+    runLocked(env, adapter, connection, scripts, (map, heads) => planUpgrade(map, heads, 'head'), undefined, { signal }, async () => started()),
   );
+}
+
+/** A check that reads the revisions one by one, `pause` ms each, saying so in the trace; it fails at `failAt`. */
+function readingCheck(revisions: readonly string[], options: { pause?: number; failAt?: string } = {}): () => RunCheck {
+  return () => {
+    const progress = new CheckProgress();
+    const stopped = { value: false };
+    const result = (async () => {
+      for (const revision of revisions) {
+        await new Promise((resolve) => setTimeout(resolve, options.pause ?? 5));
+        if (stopped.value) throw new Error('stopped');
+        if (revision === options.failAt) throw new Error(`the linter crashed at ${revision}`);
+        trace.push(`read ${revision}`);
+        progress.pass(revision);
+      }
+    })();
+    return {
+      name: 'the check',
+      result,
+      reached: progress.reached,
+      stop: () => {
+        trace.push('stop');
+        stopped.value = true;
+      },
+    };
+  };
 }
 
 /** Resolves once `entry` is in the trace. */
@@ -312,6 +340,40 @@ describe('a check beside the run (upgrade --lint warn)', () => {
     expect(db.versions).toBeUndefined();
   });
 
+  it('leads the run: each step waits until the check has read its revision', async () => {
+    const { env, db } = await project(linear);
+    trace.length = 0;
+    await upgradeWithCheck(env, readingCheck(['a1', 'b2', 'c3']));
+    expect(trace.filter((entry) => !entry.startsWith('import'))).toEqual(['read a1', 'run a1', 'read b2', 'run b2', 'read c3', 'run c3']);
+    expect(db.versions).toEqual(['c3']);
+  });
+
+  it('stops the run before its next step once the check has failed, rolling back the steps it ran', async () => {
+    const { env, db, events } = await project(linear);
+    trace.length = 0;
+    const failure = await upgradeWithCheck(env, readingCheck(['a1', 'b2', 'c3'], { failAt: 'b2' })).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ message: 'the linter crashed at b2' });
+    expect(trace).toContain('run a1');
+    expect(trace).not.toContain('run b2');
+    expect(db.versions).toBeUndefined();
+    expect(events.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message)).toEqual([
+      "Nothing was applied: the check failed, so the run's transaction is rolled back with the 1 migration it had run (a1)",
+    ]);
+  });
+
+  it('is stopped when a step fails, and has ended before the failure is thrown', async () => {
+    const { env } = await project(linear, { failOn: /INSERT INTO b/ });
+    trace.length = 0;
+    const failure = await upgradeWithCheck(env, readingCheck(['a1', 'b2', 'c3'])).catch((error: unknown) => {
+      trace.push('failed');
+      return error;
+    });
+    expect(failure).toMatchObject({ code: 'MIGRATION_FAILED', revision: 'b2' });
+    const shown = trace.filter((entry) => !entry.startsWith('import'));
+    expect(shown.slice(-2)).toEqual(['stop', 'failed']);
+    expect(shown).not.toContain('read c3');
+  });
+
   it('is waited for before the first statement when the run does not import ahead (a transaction per migration)', async () => {
     const { env, db } = await project(linear, { perMigration: true });
     trace.length = 0;
@@ -319,7 +381,7 @@ describe('a check beside the run (upgrade --lint warn)', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       trace.push('checked');
     });
-    expect(trace).toEqual(['import a1', 'import b2', 'import c3', 'checked', 'run a1', 'run b2', 'run c3']);
+    expect(trace.filter((entry) => !entry.startsWith('import'))).toEqual(['checked', 'run a1', 'run b2', 'run c3']);
     expect(db.versions).toEqual(['c3']);
   });
 
