@@ -51,6 +51,11 @@ export class CommitCheck {
     );
   }
 
+  /** Whether the run has a check at all: without one there is nothing to wait for. */
+  get present(): boolean {
+    return this.#check !== undefined;
+  }
+
   /** Waits until the check has gone past `revision`; throws its failure, so that a failed check stops the run before its next step. */
   async reached(revision: string): Promise<void> {
     const reached = this.#check?.reached;

@@ -221,6 +221,7 @@ export class GroupExecutor {
    * or to end; its failure ends the transaction, which rolls back the steps it ran.
    */
   async #waitForCheck(ran: readonly StepResult[], revision?: string): Promise<void> {
+    if (!this.#check.present) return;
     try {
       await this.#supervisor.unlessAborted(revision === undefined ? this.#check.passed() : this.#check.reached(revision));
     } catch (error) {

@@ -169,10 +169,7 @@ export function operationsFor(target: OperationTarget, tracker?: OperationTracke
       execute: async (sql, params) => session.execute(chosenStatement(sql), params),
       query: (sql, params) => session.query(sql, params),
       bulkInsert: (table, rows) => session.bulkInsert(table, rows),
-      // Read at the first use: an offline session builds its query builder only then.
-      get db() {
-        return session.db;
-      },
+      db: session.db,
       connection: session.connection,
       ...schemaMethods(async (call, build) => runSchemaOperation(build(), call, target)),
     };
@@ -193,9 +190,7 @@ export function operationsFor(target: OperationTarget, tracker?: OperationTracke
     },
     query: <T extends Row = Row>(sql: string, params?: readonly unknown[]) => tracked(sql, () => session.query<T>(sql, params)),
     bulkInsert: (table, rows) => tracked(`op.bulkInsert('${table}', …)`, () => session.bulkInsert(table, rows)),
-    get db() {
-      return session.db;
-    },
+    db: session.db,
     connection: session.connection,
     ...schemaMethods((call, build) => tracked(call, async () => runSchemaOperation(build(), call, target))),
   };
