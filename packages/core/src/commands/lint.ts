@@ -43,11 +43,10 @@ export interface LintOptions {
   /** Stops the lint; it then rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
   /**
-   * Let the event loop run between revisions (`upgrade`, which lints beside its first
-   * transaction): the database's replies are then not held up for the whole lint.
+   * Told each revision once the lint has read it (`upgrade`, whose steps follow the lint
+   * beside its first transaction). The lint then also lets the event loop run before each
+   * revision, so that the database's replies to that run are not held up for the whole lint.
    */
-  readonly besideRun?: boolean | undefined;
-  /** Told each revision once the lint has read it (`upgrade`, whose steps follow the lint). */
   readonly onRevisionRead?: ((revision: string) => void) | undefined;
 }
 
@@ -123,7 +122,6 @@ export async function lint(env: MigrationEnvironment, options: LintOptions = {})
     cwd: env.config.cwd,
     timeoutMs: Math.min(LINT_RENDER_TIMEOUT_MS, env.config.stepTimeoutMs ?? Infinity),
     signal: options.signal,
-    yieldEachRevision: options.besideRun,
     onRevisionRead: options.onRevisionRead,
   });
   factCache?.save();

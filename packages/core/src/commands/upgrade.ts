@@ -149,18 +149,15 @@ async function lintBeforeRun(env: MigrationEnvironment, run: PlannedRun, mode: '
       env.onEvent?.({ type: 'warning', code: 'LINT', revision: finding.revision, message: `${finding.file}:${finding.line} ${finding.ruleId} ${finding.message}` });
     }
   };
+  const asked = { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion };
   const memo = env.preloaded?.lintResults;
   if (mode === 'warn' && memo === undefined && (await resolveAdapter(env)).capabilities.inProcess !== true) {
     const progress = new CheckProgress();
     // Stopped when the run fails: nothing of it would be reported.
     const stopper = new AbortController();
     const result = lint(env, {
-      scripts: run.scripts,
-      revisions,
-      currentHeads: run.from,
-      serverVersion,
+      ...asked,
       signal: signal === undefined ? stopper.signal : AbortSignal.any([signal, stopper.signal]),
-      besideRun: true,
       onRevisionRead: (revision) => progress.pass(revision),
     }).then((linted) => report(linted.findings));
     // Handled until the runner waits for it: a lint that fails meanwhile is the run's failure, not the process's.
@@ -171,7 +168,7 @@ async function lintBeforeRun(env: MigrationEnvironment, run: PlannedRun, mode: '
   const key = JSON.stringify([urlScheme(env.config.url), serverVersion ?? null, run.from, revisions]);
   let linted = memo?.get(key);
   if (!linted) {
-    linted = lint(env, { scripts: run.scripts, revisions, currentHeads: run.from, serverVersion, signal }).then((result) => result.findings);
+    linted = lint(env, { ...asked, signal }).then((result) => result.findings);
     memo?.set(key, linted);
   }
   const findings = await linted;

@@ -75,11 +75,10 @@ export interface LintRevisionsInput {
   /** Stops the lint: it rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
   /**
-   * Let the event loop run before each revision: for a lint beside a run, whose replies
+   * Told each revision once it has been read and linted. Whoever follows the lint runs
+   * beside it, so the event loop is also let run before each revision: that run's replies
    * from the database must not wait for the whole lint.
    */
-  readonly yieldEachRevision?: boolean | undefined;
-  /** Told each revision once it has been read and linted. */
   readonly onRevisionRead?: ((id: string) => void) | undefined;
 }
 
@@ -102,7 +101,7 @@ export async function lintRevisions(input: LintRevisionsInput): Promise<LintFind
   const tables = new TablesMade(map, input.isApplied);
   const findings: LintFinding[] = [];
   for (const id of order) {
-    if (input.yieldEachRevision === true) await nextTurn();
+    if (input.onRevisionRead !== undefined) await nextTurn();
     const revision = map.get(id);
     const recorded = await recordMigrationStatements(scripts, revision, {
       dialect: input.dialect,
